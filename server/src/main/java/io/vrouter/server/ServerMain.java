@@ -1,0 +1,1 @@
+package io.vrouter.server; public final class ServerMain { public static void main(String[] a) {} }
