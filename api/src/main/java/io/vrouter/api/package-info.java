@@ -1,0 +1,2 @@
+/** Wire types shared by the management node and the CLI: error codes, error bodies and query conditions. */
+package io.vrouter.api;
