@@ -1,0 +1,124 @@
+package io.vrouter.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vrouter.server.account.Accounts;
+import io.vrouter.server.api.ApiCatalogue;
+import io.vrouter.server.api.ApiDispatcher;
+import io.vrouter.server.config.GlobalConfigs;
+import io.vrouter.server.db.Database;
+import io.vrouter.server.http.ApiServer;
+import io.vrouter.server.http.Json;
+import io.vrouter.server.query.QueryApis;
+import io.vrouter.server.query.QueryEngine;
+import io.vrouter.server.query.QueryRegistry;
+import io.vrouter.server.tag.ResourceTypes;
+import io.vrouter.server.tag.Tags;
+import io.vrouter.server.vrouter.VirtualRouterSettings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The composition root: creates every package's service in dependency order, lets each register its APIs,
+ * inventories, global configs and tag formats, then opens the HTTP port. No container, no reflection: what the
+ * node is made of is readable here, top to bottom.
+ */
+public final class ManagementNode implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+
+    private final NodeOptions options;
+    private final Database database;
+    private final ApiCatalogue catalogue;
+    private final QueryEngine queryEngine;
+    private final GlobalConfigs globalConfigs;
+    private final Tags tags;
+    private final ApiServer apiServer;
+    private final PrometheusMeterRegistry metrics;
+    private int port;
+
+    public ManagementNode(NodeOptions options, Clock clock) {
+        this.options = options;
+        createDataDir(options.dataDir());
+        String url = options.dbUrl() != null ? options.dbUrl() : Database.h2FileUrl(options.dataDir());
+        this.database = Database.open(url, options.dbUser(), options.dbPassword(), 32);
+        try {
+            ObjectMapper json = Json.newMapper();
+            this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            this.catalogue = new ApiCatalogue();
+            QueryRegistry registry = new QueryRegistry();
+            this.queryEngine = new QueryEngine(database.dsl(), registry);
+            QueryApis queries = new QueryApis(catalogue, queryEngine);
+
+            this.globalConfigs = new GlobalConfigs(database.dsl(), clock);
+            globalConfigs.registerApis(catalogue, registry, queries);
+
+            Accounts accounts = new Accounts(database.dsl(), clock, globalConfigs);
+            accounts.registerApis(catalogue);
+            accounts.ensureAdmin(options.adminPassword(), options.dataDir().resolve("admin-password"));
+
+            ResourceTypes resourceTypes = new ResourceTypes(database.dsl());
+            resourceTypes.register("AccountVO", "account");
+            this.tags = new Tags(database.dsl(), clock, resourceTypes);
+            tags.registerApis(catalogue, registry, queries);
+            VirtualRouterSettings.register(globalConfigs, tags);
+
+            ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
+            this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static void createDataDir(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the API port; returns the URL clients use. */
+    public String start() {
+        port = apiServer.start(options.host(), options.port());
+        return url();
+    }
+
+    public String url() {
+        String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
+        return "http://" + host + ":" + port;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public ApiCatalogue catalogue() {
+        return catalogue;
+    }
+
+    public QueryEngine queryEngine() {
+        return queryEngine;
+    }
+
+    public GlobalConfigs globalConfigs() {
+        return globalConfigs;
+    }
+
+    public Tags tags() {
+        return tags;
+    }
+
+    @Override
+    public void close() {
+        // stop taking requests first, so no request sees a closed database
+        try {
+            apiServer.close();
+        } finally {
+            metrics.close();
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.vrouter.server.account;
+
+import io.vrouter.server.Clock;
+import io.vrouter.server.api.ApiCatalogue;
+import io.vrouter.server.api.ApiDefinition;
+import io.vrouter.server.api.ApiException;
+import io.vrouter.server.api.ApiParam;
+import io.vrouter.server.api.CallerSession;
+import io.vrouter.server.api.ParamType;
+import io.vrouter.server.api.Replies;
+import io.vrouter.server.api.SessionResolver;
+import io.vrouter.server.config.GlobalConfigDefinition;
+import io.vrouter.server.config.GlobalConfigs;
+import io.vrouter.server.db.Uuid;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Accounts and their sessions. The admin account exists from the first start; its password is the one the
+ * operator gave, or a random one written to {@code <data-dir>/admin-password} (mode 0600): never a fixed default.
+ */
+public final class Accounts implements SessionResolver {
+    public static final String ADMIN = "admin";
+    private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
+
+    private static final Table<?> ACCOUNT = DSL.table(DSL.unquotedName("account"));
+    private static final Table<?> SESSION = DSL.table(DSL.unquotedName("account_session"));
+    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
+    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
+    private static final Field<String> PASSWORD_HASH = DSL.field(DSL.unquotedName("password_hash"), String.class);
+    private static final Field<String> ACCOUNT_TYPE = DSL.field(DSL.unquotedName("account_type"), String.class);
+    private static final Field<String> ACCOUNT_UUID = DSL.field(DSL.unquotedName("account_uuid"), String.class);
+    private static final Field<LocalDateTime> EXPIRED_DATE = DSL.field(DSL.unquotedName("expired_date"), LocalDateTime.class);
+    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
+    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+
+    static final String SESSION_TIMEOUT_CATEGORY = "identity";
+    static final String SESSION_TIMEOUT_NAME = "session.timeout";
+
+    private final DSLContext dsl;
+    private final Clock clock;
+    private final GlobalConfigs configs;
+
+    public Accounts(DSLContext dsl, Clock clock, GlobalConfigs configs) {
+        this.dsl = dsl;
+        this.clock = clock;
+        this.configs = configs;
+        configs.define(GlobalConfigDefinition.positiveInt(SESSION_TIMEOUT_CATEGORY, SESSION_TIMEOUT_NAME, 7200,
+                "seconds a session lives after LogInByAccount"));
+    }
+
+    /**
+     * Makes sure the admin account exists. With a password given, the admin's password becomes that one;
+     * without, a first start generates one and writes it to {@code passwordFile}.
+     */
+    public void ensureAdmin(String givenPassword, Path passwordFile) {
+        Record admin = dsl.select(UUID).from(ACCOUNT).where(NAME.eq(ADMIN)).fetchOne();
+        if (admin != null) {
+            if (givenPassword != null) {
+                dsl.update(ACCOUNT).set(PASSWORD_HASH, PasswordHasher.hash(givenPassword)).set(LAST_OP_DATE, now())
+                        .where(NAME.eq(ADMIN)).execute();
+            }
+            return;
+        }
+        String password = givenPassword != null ? givenPassword : PasswordHasher.randomPassword();
+        LocalDateTime now = now();
+        dsl.insertInto(ACCOUNT).columns(UUID, NAME, PASSWORD_HASH, ACCOUNT_TYPE, CREATE_DATE, LAST_OP_DATE)
+                .values(Uuid.random(), ADMIN, PasswordHasher.hash(password), "SystemAdmin", now, now)
+                .execute();
+        if (givenPassword == null) {
+            writeSecret(passwordFile, password);
+            LOG.info("created account admin; its password is in {}", passwordFile);
+        }
+    }
+
+    private static void writeSecret(Path file, String secret) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".admin-password", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, secret + "\n");
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the admin password to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Map<String, Object> logIn(String accountName, String password) {
+        Record account = dsl.select(UUID, PASSWORD_HASH).from(ACCOUNT).where(NAME.eq(accountName)).fetchOne();
+        if (account == null || !PasswordHasher.matches(password, account.get(PASSWORD_HASH))) {
+            // one message for both cases, so the reply does not reveal which account names exist
+            throw ApiException.notAuthenticated("wrong account name or password");
+        }
+        String sessionUuid = Uuid.random();
+        Instant now = clock.now();
+        Instant expires = now.plusSeconds(configs.longValue(SESSION_TIMEOUT_CATEGORY, SESSION_TIMEOUT_NAME));
+        dsl.insertInto(SESSION).columns(UUID, ACCOUNT_UUID, EXPIRED_DATE, CREATE_DATE)
+                .values(sessionUuid, account.get(UUID), utc(expires), utc(now))
+                .execute();
+        Map<String, Object> inventory = new LinkedHashMap<>();
+        inventory.put("uuid", sessionUuid);
+        inventory.put("accountUuid", account.get(UUID));
+        inventory.put("userUuid", null);
+        inventory.put("expiredDate", expires.toString());
+        inventory.put("createDate", now.toString());
+        return inventory;
+    }
+
+    /** Closes a session of the caller's own account; another account's session is refused. */
+    public void logOut(CallerSession caller, String sessionUuid) {
+        int deleted = dsl.deleteFrom(SESSION).where(UUID.eq(sessionUuid)).and(ACCOUNT_UUID.eq(caller.accountUuid())).execute();
+        if (deleted == 0) {
+            throw ApiException.invalidArgument("session " + sessionUuid + " is not a session of account " + caller.accountName());
+        }
+    }
+
+    @Override
+    public CallerSession resolve(String authorizationHeader) {
+        if (authorizationHeader == null || authorizationHeader.isBlank()) {
+            throw ApiException.notAuthenticated("no session: send 'Authorization: OAuth <session uuid>' (get one with LogInByAccount)");
+        }
+        String value = authorizationHeader.trim();
+        if (!value.regionMatches(true, 0, "OAuth ", 0, 6)) {
+            throw ApiException.notAuthenticated("the Authorization header must be 'OAuth <session uuid>'");
+        }
+        String sessionUuid = value.substring(6).trim();
+        Record session = Uuid.isValid(sessionUuid)
+                ? dsl.select(ACCOUNT_UUID, EXPIRED_DATE, NAME).from(SESSION)
+                .join(ACCOUNT).on(DSL.field(DSL.unquotedName("account", "uuid"), String.class).eq(ACCOUNT_UUID))
+                .where(DSL.field(DSL.unquotedName("account_session", "uuid"), String.class).eq(sessionUuid))
+                .fetchOne()
+                : null;
+        if (session == null) {
+            throw ApiException.notAuthenticated("session " + sessionUuid + " does not exist or was logged out; log in again");
+        }
+        if (!session.get(EXPIRED_DATE).isAfter(now())) {
+            dsl.deleteFrom(SESSION).where(UUID.eq(sessionUuid)).execute();
+            throw ApiException.notAuthenticated("session " + sessionUuid + " expired at "
+                    + session.get(EXPIRED_DATE).toInstant(ZoneOffset.UTC) + "; log in again");
+        }
+        return new CallerSession(sessionUuid, session.get(ACCOUNT_UUID), session.get(NAME));
+    }
+
+    private LocalDateTime now() {
+        return utc(clock.now());
+    }
+
+    private static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    public void registerApis(ApiCatalogue catalogue) {
+        catalogue.register(ApiDefinition.of("LogInByAccount", "Open a session with an account's name and password",
+                call -> Replies.inventory(logIn(call.string("accountName"), call.string("password"))),
+                ApiParam.required("accountName", ParamType.STRING, "the account's name, e.g. admin").withRange(1, 255),
+                ApiParam.required("password", ParamType.STRING, "the account's password").withRange(1, 1024))
+                .unauthenticated());
+        catalogue.register(ApiDefinition.of("LogOut", "Close a session",
+                call -> {
+                    logOut(call.session(), call.optString("sessionUuid").orElse(call.session().sessionUuid()));
+                    return Replies.success();
+                },
+                ApiParam.optional("sessionUuid", ParamType.UUID, "the session to close; default the caller's")));
+    }
+}

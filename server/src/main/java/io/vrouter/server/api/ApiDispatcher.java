@@ -1,0 +1,110 @@
+package io.vrouter.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vrouter.api.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one API call: find it in the catalogue, authenticate, validate every parameter, then hand off to its
+ * handler. Nothing reaches a handler unvalidated, so a handler may write as soon as its own checks pass.
+ * Every call is counted by name and outcome, and timed.
+ */
+public final class ApiDispatcher {
+    private final ApiCatalogue catalogue;
+    private final SessionResolver sessions;
+    private final ParamConverter converter;
+    private final MeterRegistry metrics;
+
+    public ApiDispatcher(ApiCatalogue catalogue, SessionResolver sessions, ObjectMapper json, MeterRegistry metrics) {
+        this.catalogue = catalogue;
+        this.sessions = sessions;
+        this.converter = new ParamConverter(json);
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param apiName             the API's name as called
+     * @param body                the JSON object of parameters (null or empty for none)
+     * @param authorizationHeader the raw {@code Authorization} header, may be null
+     */
+    public Object dispatch(String apiName, JsonNode body, String authorizationHeader) {
+        long start = System.nanoTime();
+        String outcome = "success";
+        String metricName = "unknown";
+        try {
+            ApiDefinition api = catalogue.find(apiName).orElseThrow(() -> unknownApi(apiName));
+            metricName = api.name();
+            CallerSession session = api.authenticated() ? sessions.resolve(authorizationHeader) : null;
+            ApiCall call = new ApiCall(api, validate(api, body), session);
+            return api.handler().handle(call);
+        } catch (ApiException e) {
+            outcome = e.code().code();
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = ErrorCode.INTERNAL_ERROR.code();
+            throw e;
+        } finally {
+            Counter.builder("vrouter_api_calls").description("API calls by name and outcome (success or error code)")
+                    .tag("api", metricName).tag("outcome", outcome).register(metrics).increment();
+            Timer.builder("vrouter_api_latency").description("API call latency").tag("api", metricName)
+                    .publishPercentileHistogram().register(metrics)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private ApiException unknownApi(String apiName) {
+        List<String> close = catalogue.closeNames(apiName);
+        return new ApiException(ErrorCode.INVALID_ARGUMENT, "unknown API",
+                "there is no API named '" + apiName + "'" + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?"));
+    }
+
+    Map<String, Object> validate(ApiDefinition api, JsonNode body) {
+        if (body != null && !body.isNull() && !body.isObject()) {
+            throw ApiException.invalidArgument("the parameters of " + api.name() + " must be a JSON object, got " + body.getNodeType());
+        }
+        Map<String, Object> values = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        if (body != null && body.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                ApiParam param = api.param(field.getKey()).orElse(null);
+                if (param == null) {
+                    unknown.add(field.getKey());
+                } else if (!field.getValue().isNull()) {
+                    values.put(param.name(), converter.convert(param, field.getValue()));
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            List<String> known = api.params().stream().map(ApiParam::name).toList();
+            String hint = unknown.size() == 1 ? closeHint(unknown.get(0), known) : "";
+            throw ApiException.invalidArgument(api.name() + " has no parameter " + String.join(", ", unknown) + hint
+                    + "; its parameters are " + known);
+        }
+        for (ApiParam param : api.params()) {
+            if (!values.containsKey(param.name())) {
+                if (param.required()) {
+                    throw ApiException.invalidArgument("missing required parameter " + param.name() + " of " + api.name());
+                }
+                if (param.defaultValue() != null) {
+                    values.put(param.name(), param.defaultValue());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static String closeHint(String typed, List<String> known) {
+        List<String> close = ApiCatalogue.closest(typed, known);
+        return close.isEmpty() ? "" : " (did you mean " + close.get(0) + "?)";
+    }
+}

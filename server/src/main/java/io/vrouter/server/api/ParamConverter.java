@@ -1,0 +1,211 @@
+package io.vrouter.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrouter.api.QueryCondition;
+import io.vrouter.api.QueryOp;
+import io.vrouter.server.db.Uuid;
+import io.vrouter.server.net.Ipv4;
+import io.vrouter.server.net.Ipv4Cidr;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts one JSON parameter value to its Java value and checks it against its {@link ApiParam}.
+ *
+ * <p>Lenient in form, strict in content: the CLI sends most values as strings, so a number or boolean may come
+ * as text and a list as a comma-separated string; but the content must be exactly right, and every refusal
+ * names the parameter, the value and what was expected.
+ */
+final class ParamConverter {
+    private final ObjectMapper json;
+
+    ParamConverter(ObjectMapper json) {
+        this.json = json;
+    }
+
+    Object convert(ApiParam param, JsonNode node) {
+        Object value = switch (param.type()) {
+            case STRING -> text(param, node);
+            case UUID -> uuid(param, text(param, node));
+            case INTEGER -> integer(param, node, Integer.MIN_VALUE, Integer.MAX_VALUE).intValue();
+            case LONG -> integer(param, node, Long.MIN_VALUE, Long.MAX_VALUE);
+            case BOOLEAN -> bool(param, node);
+            case IPV4 -> ipv4(param, text(param, node));
+            case CIDR -> cidr(param, text(param, node));
+            case STRING_LIST -> stringList(param, node);
+            case UUID_LIST -> stringList(param, node).stream().map(v -> uuid(param, v)).toList();
+            case MAP -> map(param, node);
+            case CONDITIONS -> conditions(param, node);
+        };
+        checkChoices(param, value);
+        checkRange(param, value);
+        return value;
+    }
+
+    private static String text(ApiParam param, JsonNode node) {
+        if (node.isTextual()) {
+            return node.asText();
+        }
+        if (node.isNumber() || node.isBoolean()) {
+            return node.asText();
+        }
+        throw invalid(param, node, "a string");
+    }
+
+    private static String uuid(ApiParam param, String value) {
+        if (!Uuid.isValid(value)) {
+            throw ApiException.invalidArgument("parameter " + param.name() + ": '" + value
+                    + "' is not a uuid (32 lower-case hex digits)");
+        }
+        return value;
+    }
+
+    private static Long integer(ApiParam param, JsonNode node, long min, long max) {
+        long v;
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            v = node.asLong();
+        } else if (node.isTextual() && node.asText().trim().matches("-?\\d{1,19}")) {
+            try {
+                v = Long.parseLong(node.asText().trim());
+            } catch (NumberFormatException e) {
+                throw invalid(param, node, "a whole number");
+            }
+        } else {
+            throw invalid(param, node, "a whole number");
+        }
+        if (v < min || v > max) {
+            throw ApiException.invalidArgument("parameter " + param.name() + ": " + v + " is out of range " + min + ".." + max);
+        }
+        return v;
+    }
+
+    private static Boolean bool(ApiParam param, JsonNode node) {
+        if (node.isBoolean()) {
+            return node.asBoolean();
+        }
+        if (node.isTextual() && (node.asText().equalsIgnoreCase("true") || node.asText().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(node.asText());
+        }
+        throw invalid(param, node, "true or false");
+    }
+
+    private static String ipv4(ApiParam param, String value) {
+        if (!Ipv4.isValid(value)) {
+            throw ApiException.invalidArgument("parameter " + param.name() + ": '" + value + "' is not an IPv4 address");
+        }
+        return value;
+    }
+
+    private static String cidr(ApiParam param, String value) {
+        if (Ipv4Cidr.tryParse(value).isEmpty()) {
+            throw ApiException.invalidArgument("parameter " + param.name() + ": '" + value
+                    + "' is not an IPv4 CIDR such as 192.168.0.0/24 (network address, no host bits)");
+        }
+        return value;
+    }
+
+    private static List<String> stringList(ApiParam param, JsonNode node) {
+        List<String> values = new ArrayList<>();
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (!element.isValueNode() || element.isNull()) {
+                    throw invalid(param, node, "a list of strings");
+                }
+                values.add(element.asText().trim());
+            }
+        } else if (node.isTextual()) {
+            Arrays.stream(node.asText().split(",")).map(String::trim).forEach(values::add);
+        } else {
+            throw invalid(param, node, "a list (JSON array or comma-separated string)");
+        }
+        if (values.stream().anyMatch(String::isEmpty)) {
+            throw ApiException.invalidArgument("parameter " + param.name() + ": empty element in " + node);
+        }
+        return List.copyOf(values);
+    }
+
+    private Map<String, Object> map(ApiParam param, JsonNode node) {
+        JsonNode object = node;
+        if (node.isTextual()) {
+            try {
+                object = json.readTree(node.asText());
+            } catch (Exception e) {
+                throw invalid(param, node, "a JSON object");
+            }
+        }
+        if (object == null || !object.isObject()) {
+            throw invalid(param, node, "a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> value = json.convertValue(object, Map.class);
+        return value;
+    }
+
+    private static List<QueryCondition> conditions(ApiParam param, JsonNode node) {
+        if (!node.isArray()) {
+            throw invalid(param, node, "a list of {name, op, value}");
+        }
+        List<QueryCondition> conditions = new ArrayList<>();
+        for (JsonNode c : node) {
+            if (!c.isObject() || !c.path("name").isTextual() || !c.path("op").isTextual()) {
+                throw ApiException.invalidArgument("parameter " + param.name() + ": each condition needs a name and an op, got " + c);
+            }
+            String op = c.get("op").asText();
+            QueryOp parsed = QueryOp.fromWire(op).orElseThrow(() -> ApiException.invalidArgument(
+                    "condition on " + c.get("name").asText() + ": unknown operator '" + op + "'; operators are "
+                            + Arrays.stream(QueryOp.values()).map(QueryOp::wire).toList()));
+            JsonNode value = c.get("value");
+            if (!parsed.unary() && (value == null || value.isNull() || value.isContainerNode())) {
+                throw ApiException.invalidArgument("condition on " + c.get("name").asText() + " with operator '"
+                        + op + "' needs a value");
+            }
+            conditions.add(new QueryCondition(c.get("name").asText(), parsed.wire(),
+                    parsed.unary() ? null : value.asText()));
+        }
+        return List.copyOf(conditions);
+    }
+
+    private static void checkChoices(ApiParam param, Object value) {
+        if (param.choices().isEmpty()) {
+            return;
+        }
+        List<?> values = value instanceof List<?> list ? list : List.of(value);
+        for (Object v : values) {
+            if (!param.choices().contains(String.valueOf(v))) {
+                throw ApiException.invalidArgument("parameter " + param.name() + ": '" + v + "' is not one of " + param.choices());
+            }
+        }
+    }
+
+    private static void checkRange(ApiParam param, Object value) {
+        if (param.min() == null && param.max() == null) {
+            return;
+        }
+        long measured;
+        String what;
+        if (value instanceof Number n) {
+            measured = n.longValue();
+            what = String.valueOf(measured);
+        } else if (value instanceof String s) {
+            measured = s.length();
+            what = "length " + measured;
+        } else if (value instanceof List<?> l) {
+            measured = l.size();
+            what = l.size() + " elements";
+        } else {
+            return;
+        }
+        if ((param.min() != null && measured < param.min()) || (param.max() != null && measured > param.max())) {
+            throw ApiException.invalidArgument("parameter " + param.name() + ": " + what + " is out of range "
+                    + (param.min() == null ? "" : param.min()) + ".." + (param.max() == null ? "" : param.max()));
+        }
+    }
+
+    private static ApiException invalid(ApiParam param, JsonNode node, String expected) {
+        return ApiException.invalidArgument("parameter " + param.name() + ": expected " + expected + ", got " + node);
+    }
+}

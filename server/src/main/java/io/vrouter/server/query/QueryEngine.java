@@ -1,0 +1,275 @@
+package io.vrouter.server.query;
+
+import io.vrouter.api.QueryCondition;
+import io.vrouter.api.QueryOp;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SelectField;
+import org.jooq.SortField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.jooq.impl.DSL.unquotedName;
+
+/**
+ * Compiles a query to one SQL statement and loads the inventories' embedded collections in batches.
+ *
+ * <p>A nested condition such as {@code vmNics.ip=10.0.0.5} becomes a semi-join,
+ * {@code t0.uuid IN (SELECT t1.vm_instance_uuid FROM vm_nic t1 WHERE t1.ip = ?)}, so a resource never appears
+ * twice in a page however many of its related rows match, and the index on the related column does the work.
+ * Embedded collections ({@code vmNics}, {@code allVolumes}) are read with one {@code IN} query per collection
+ * per page, never one query per row.
+ */
+public final class QueryEngine {
+    /** Keeps IN lists of batch loads well inside what both databases accept. */
+    private static final int BATCH = 1000;
+
+    private final DSLContext dsl;
+    private final QueryRegistry registry;
+
+    public QueryEngine(DSLContext dsl, QueryRegistry registry) {
+        this.dsl = dsl;
+        this.registry = registry;
+    }
+
+    public QueryRegistry registry() {
+        return registry;
+    }
+
+    public QueryResult query(String inventoryName, QueryRequest request) {
+        Inventory inventory = registry.get(inventoryName);
+        Table<?> table = table(inventory, "t0");
+        Condition where = compileAll(inventory, "t0", request.conditions(), 1);
+
+        Long total = null;
+        if (request.count() || request.replyWithCount()) {
+            total = dsl.selectCount().from(table).where(where).fetchOne(0, Long.class);
+            if (request.count()) {
+                return new QueryResult(List.of(), total);
+            }
+        }
+        List<String> shown = shownFields(inventory, request.fields());
+        Set<String> needed = new LinkedHashSet<>(shown);
+        needed.removeIf(name -> inventory.expansion(name).isPresent());
+        needed.add(inventory.primaryKey());
+        for (String name : shown) {
+            inventory.expansion(name).ifPresent(e -> needed.add(e.localField()));
+        }
+        List<QueryField> selected = needed.stream().map(n -> inventory.field(n).orElseThrow()).toList();
+
+        List<Record> records = dsl.select(columns(selected, "t0")).from(table).where(where)
+                .orderBy(sort(inventory, request))
+                .limit(request.limit()).offset(request.start())
+                .fetch();
+        List<Map<String, Object>> rows = toMaps(records, selected);
+        for (String name : shown) {
+            inventory.expansion(name).ifPresent(e -> embed(e, rows));
+        }
+        List<Map<String, Object>> inventories = rows.stream().map(row -> project(row, shown)).toList();
+        return new QueryResult(inventories, total);
+    }
+
+    /** All inventories matching the conditions (up to the default limit), every field shown. */
+    public List<Map<String, Object>> find(String inventoryName, QueryCondition... conditions) {
+        return query(inventoryName, QueryRequest.of(conditions)).inventories();
+    }
+
+    public Optional<Map<String, Object>> findByUuid(String inventoryName, String uuid) {
+        Inventory inventory = registry.get(inventoryName);
+        List<Map<String, Object>> found = find(inventoryName, new QueryCondition(inventory.primaryKey(), "=", uuid));
+        return found.stream().findFirst();
+    }
+
+    // ---------------------------------------------------------------- compiling conditions
+
+    private Condition compileAll(Inventory inventory, String alias, List<QueryCondition> conditions, int depth) {
+        List<Condition> compiled = new ArrayList<>();
+        if (inventory.fixedColumn() != null) {
+            compiled.add(DSL.field(unquotedName(alias, inventory.fixedColumn()), String.class).eq(inventory.fixedValue()));
+        }
+        for (QueryCondition c : conditions) {
+            QueryOp op = QueryOp.fromWire(c.op()).orElseThrow(() -> new QueryException(
+                    "condition on " + c.name() + ": unknown operator '" + c.op() + "'"));
+            compiled.add(compile(inventory, alias, c.name(), c.name(), op, c.value(), depth));
+        }
+        return DSL.and(compiled);
+    }
+
+    private Condition compile(Inventory inventory, String alias, String path, String fullPath, QueryOp op,
+                              String value, int depth) {
+        int dot = path.indexOf('.');
+        if (dot < 0) {
+            QueryField field = inventory.field(path).orElseThrow(() -> unknownField(inventory, path, fullPath));
+            return compare(field, alias, op, value, fullPath);
+        }
+        String head = path.substring(0, dot);
+        Expansion expansion = inventory.expansion(head).orElseThrow(() -> unknownField(inventory, head, fullPath));
+        Inventory target = registry.get(expansion.target());
+        String innerAlias = "t" + depth;
+        Condition inner = compile(target, innerAlias, path.substring(dot + 1), fullPath, op, value, depth + 1);
+        if (target.fixedColumn() != null) {
+            inner = inner.and(DSL.field(unquotedName(innerAlias, target.fixedColumn()), String.class).eq(target.fixedValue()));
+        }
+        Field<Object> local = column(inventory.field(expansion.localField()).orElseThrow(), alias);
+        Field<Object> remote = column(target.field(expansion.remoteField()).orElseThrow(), innerAlias);
+        return local.in(DSL.select(remote).from(table(target, innerAlias)).where(inner));
+    }
+
+    private Condition compare(QueryField field, String alias, QueryOp op, String value, String fullPath) {
+        Field<Object> column = column(field, alias);
+        if (op.unary()) {
+            return op == QueryOp.IS_NULL ? column.isNull() : column.isNotNull();
+        }
+        if (value == null) {
+            throw new QueryException("condition on " + fullPath + " with operator '" + op.wire() + "' needs a value");
+        }
+        if (op == QueryOp.LIKE || op == QueryOp.NOT_LIKE) {
+            if (field.type() != FieldType.STRING) {
+                throw new QueryException("condition on " + fullPath + ": 'like' works on text fields only, "
+                        + fullPath + " is " + field.type().name().toLowerCase());
+            }
+            Field<String> text = DSL.field(unquotedName(alias, field.column()), String.class);
+            return op == QueryOp.LIKE ? text.like(value) : text.notLike(value);
+        }
+        if (op.takesList()) {
+            List<Field<Object>> values = Arrays.stream(value.split(",")).map(String::trim)
+                    .map(v -> typed(field, v, fullPath)).toList();
+            return op == QueryOp.IN ? column.in(values) : column.notIn(values);
+        }
+        Field<Object> typed = typed(field, value, fullPath);
+        return switch (op) {
+            case EQ -> column.eq(typed);
+            case NOT_EQ -> column.ne(typed);
+            case GT -> column.gt(typed);
+            case GT_OR_EQ -> column.ge(typed);
+            case LT -> column.lt(typed);
+            case LT_OR_EQ -> column.le(typed);
+            default -> throw new IllegalStateException("operator " + op + " not handled");
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Field<Object> typed(QueryField field, String value, String fullPath) {
+        try {
+            return DSL.val(field.type().parse(value), (org.jooq.DataType<Object>) field.type().sqlType());
+        } catch (IllegalArgumentException e) {
+            throw new QueryException("condition on " + fullPath + ": '" + value + "' is not valid for a "
+                    + field.type().name().toLowerCase() + " field (" + e.getMessage() + ")");
+        }
+    }
+
+    private QueryException unknownField(Inventory inventory, String name, String fullPath) {
+        Set<String> known = new LinkedHashSet<>(inventory.fields().keySet());
+        known.addAll(inventory.expansions().keySet());
+        return new QueryException("unknown field '" + fullPath + "' of " + inventory.name() + ": '" + name
+                + "' is not one of " + known);
+    }
+
+    // ---------------------------------------------------------------- selecting and shaping
+
+    private List<String> shownFields(Inventory inventory, List<String> requested) {
+        List<String> all = new ArrayList<>(inventory.fields().keySet());
+        inventory.expansions().values().stream().filter(Expansion::inline).map(Expansion::name).forEach(all::add);
+        if (requested == null || requested.isEmpty()) {
+            return all;
+        }
+        for (String name : requested) {
+            if (!all.contains(name)) {
+                throw new QueryException("fields: '" + name + "' is not a field of " + inventory.name() + "; fields are " + all);
+            }
+        }
+        return all.stream().filter(requested::contains).toList();
+    }
+
+    private List<SortField<?>> sort(Inventory inventory, QueryRequest request) {
+        List<SortField<?>> order = new ArrayList<>();
+        if (request.sortBy() != null) {
+            QueryField field = inventory.field(request.sortBy()).orElseThrow(() -> new QueryException(
+                    "sortBy: '" + request.sortBy() + "' is not a field of " + inventory.name()
+                            + "; fields are " + inventory.fields().keySet()));
+            Field<Object> column = column(field, "t0");
+            order.add(request.descending() ? column.desc() : column.asc());
+        }
+        // the primary key last keeps pages stable when sort values tie
+        Field<Object> key = column(inventory.field(inventory.primaryKey()).orElseThrow(), "t0");
+        order.add(request.descending() && request.sortBy() == null ? key.desc() : key.asc());
+        return order;
+    }
+
+    private void embed(Expansion expansion, List<Map<String, Object>> rows) {
+        Inventory target = registry.get(expansion.target());
+        Map<Object, List<Object>> byKey = new HashMap<>();
+        List<Object> keys = rows.stream().map(r -> r.get(expansion.localField())).filter(k -> k != null).distinct().toList();
+        QueryField remote = target.field(expansion.remoteField()).orElseThrow();
+        List<QueryField> selected = new ArrayList<>(target.fields().values());
+        for (int from = 0; from < keys.size(); from += BATCH) {
+            Collection<Object> chunk = keys.subList(from, Math.min(keys.size(), from + BATCH));
+            Condition where = column(remote, "t0").in(chunk);
+            if (target.fixedColumn() != null) {
+                where = where.and(DSL.field(unquotedName("t0", target.fixedColumn()), String.class).eq(target.fixedValue()));
+            }
+            List<SortField<?>> order = new ArrayList<>();
+            if (expansion.orderField() != null) {
+                order.add(column(target.field(expansion.orderField()).orElseThrow(), "t0").asc());
+            }
+            order.add(column(target.field(target.primaryKey()).orElseThrow(), "t0").asc());
+            List<Record> records = dsl.select(columns(selected, "t0")).from(table(target, "t0")).where(where)
+                    .orderBy(order).fetch();
+            for (Map<String, Object> related : toMaps(records, selected)) {
+                Object element = expansion.valueField() != null ? related.get(expansion.valueField()) : related;
+                byKey.computeIfAbsent(related.get(expansion.remoteField()), k -> new ArrayList<>()).add(element);
+            }
+        }
+        for (Map<String, Object> row : rows) {
+            row.put(expansion.name(), byKey.getOrDefault(row.get(expansion.localField()), List.of()));
+        }
+    }
+
+    private static Map<String, Object> project(Map<String, Object> row, List<String> shown) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String name : shown) {
+            out.put(name, row.get(name));
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> toMaps(List<Record> records, List<QueryField> selected) {
+        List<Map<String, Object>> rows = new ArrayList<>(records.size());
+        for (Record record : records) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int i = 0; i < selected.size(); i++) {
+                QueryField f = selected.get(i);
+                row.put(f.name(), f.type().toJson(record.get(i)));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static List<SelectField<?>> columns(List<QueryField> fields, String alias) {
+        return fields.stream().<SelectField<?>>map(f -> column(f, alias)).collect(Collectors.toList());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Field<Object> column(QueryField field, String alias) {
+        return DSL.field(unquotedName(alias, field.column()), (org.jooq.DataType<Object>) field.type().sqlType());
+    }
+
+    private static Table<?> table(Inventory inventory, String alias) {
+        return DSL.table(unquotedName(inventory.table())).as(unquotedName(alias));
+    }
+}
