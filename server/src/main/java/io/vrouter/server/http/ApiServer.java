@@ -38,6 +38,7 @@ import java.util.Optional;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
+    private static final String RESPONDED = "vrouter.responded";
 
     private final ApiDispatcher dispatcher;
     private final ApiCatalogue catalogue;
@@ -79,7 +80,8 @@ public final class ApiServer implements AutoCloseable {
                         e.getClass().getSimpleName() + ": " + e.getMessage())));
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                // Javalin's own "Endpoint not found" text is replaced; an API's 404 reply is kept
+                if (ctx.attribute(RESPONDED) == null) {
                     respond(ctx, 404, new ApiError.Envelope(new ApiError(ErrorCode.RESOURCE_NOT_FOUND.code(), "not found",
                             "no route " + ctx.method() + " " + ctx.path() + "; APIs are POST /v1/api/{ApiName}, see GET /v1/openapi.json")));
                 }
@@ -157,6 +159,7 @@ public final class ApiServer implements AutoCloseable {
     private void respond(Context ctx, int status, Object body) {
         try {
             ctx.status(status).contentType(JSON).result(json.writeValueAsString(body));
+            ctx.attribute(RESPONDED, Boolean.TRUE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the reply of " + ctx.path(), e);
         }
