@@ -3,6 +3,7 @@ package io.vrouter.server.task;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.CancellationException;
 
 /**
  * Micrometer meters of one {@link TaskQueues}: totals only, never one meter per signature, because signatures
@@ -11,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 final class TaskMetrics {
 
-    enum Outcome { COMPLETED, FAILED, TIMEOUT, REJECTED, SUPERSEDED }
+    enum Outcome { COMPLETED, FAILED, TIMEOUT, REJECTED, SUPERSEDED, CANCELLED }
 
     private final Counter[] ended = new Counter[Outcome.values().length];
 
@@ -43,6 +44,8 @@ final class TaskMetrics {
             return Outcome.REJECTED;
         } else if (failure instanceof TaskSupersededException) {
             return Outcome.SUPERSEDED;
+        } else if (failure instanceof CancellationException) {
+            return Outcome.CANCELLED;
         }
         return Outcome.FAILED;
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -156,7 +157,7 @@ public final class TaskQueues {
             if (e.state.compareAndSet(RUNNING, DONE)) {
                 Batch b = new Batch();
                 freeSlot(e, b);
-                ended(e, null);
+                ended(e, new CancellationException());
                 drive(b);
             }
             return;
