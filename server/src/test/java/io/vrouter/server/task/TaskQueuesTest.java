@@ -256,6 +256,22 @@ class TaskQueuesTest {
         assertThat(f.get()).isEqualTo(42);
     }
 
+    @Test
+    @Timeout(10)
+    void theSystemClockFiresTimeoutsAndCancelsFinishedOnes() throws Exception {
+        TaskQueues real = new TaskQueues(executor, TaskClock.system());
+        var quick = real.submit(Task.of("vm-1", "quick", () -> 1).withTimeout(Duration.ofMillis(50)));
+        var hung = real.submit(blocking("vm-1", "hung", 2, new CountDownLatch(1))
+                .withTimeout(Duration.ofMillis(50)));
+
+        assertThat(quick.get()).isEqualTo(1);
+        await().until(hung::isDone);
+        assertThat(failureOf(hung)).isInstanceOf(TaskTimeoutException.class)
+                .hasMessageStartingWith("Task 'hung' on 'vm-1' timed out after ")
+                .hasMessageEndingWith("ms while running (running=1/1, pending=0)");
+        await().until(() -> real.signatureCount() == 0);
+    }
+
     // ------------------------------------------------------------------ coalescing
 
     @Test
