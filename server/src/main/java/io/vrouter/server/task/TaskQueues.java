@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *     degree keeps the current one, and a new queue starts at 1. Lowering the degree never stops running tasks.</li>
  * <li>Timeout: counted from submission, waiting included. A waiting task leaves the queue. A running task's worker
  *     is interrupted and its slot freed at once, so a hung call never wedges the queue; a body that ignores the
- *     interrupt keeps its executor thread until it returns and its late result is discarded.</li>
+ *     interrupt keeps its executor thread until it returns and its late result is discarded (so blocking clients
+ *     still need their own socket timeouts, or a hung agent drains the shared pool one timeout at a time).</li>
  * <li>Coalescing: a newer task with the same key on the same signature replaces a waiting one and joins the tail;
  *     a running task is never replaced, so the newer one still runs after it.</li>
  * <li>Shutdown: {@link #beginShutdown()} rejects new and waiting tasks, running ones finish;
@@ -57,6 +58,15 @@ import org.slf4j.LoggerFactory;
  * worker, the timer thread, or the submitter) while the task still holds its slot, which is what keeps the
  * futures of a serial signature completing in submission order: use the {@code *Async} variants for heavy
  * continuations.
+ *
+ * <pre>{@code
+ * // serialise per VM
+ * CompletableFuture<VmInventory> started = queues.submit(Task.of("vm-" + vmUuid, "start-vm", () -> vms.start(vmUuid)));
+ *
+ * // a VR's command queue: degree from its configuration, each command bounded by the connect timeout
+ * queues.submit(Task.of("vr-cmd-" + vrUuid, "apply-eip", () -> agent.post(vr, cmd))
+ *         .withParallelism(degree).withTimeout(connectTimeout));
+ * }</pre>
  */
 public final class TaskQueues {
 
