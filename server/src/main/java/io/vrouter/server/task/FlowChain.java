@@ -1,0 +1,193 @@
+package io.vrouter.server.task;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A multi-step operation that leaves nothing half-made: the steps run in order, and when one fails, every step that
+ * completed is rolled back in reverse order. Every rollback runs even when an earlier one fails; the caller gets
+ * one {@link FlowException} whose cause is the first failure and whose suppressed exceptions are the failed
+ * rollbacks, so nothing is lost.
+ *
+ * <p>Synchronous: {@link #run} works on the caller's thread, usually a {@link TaskQueues} worker that already
+ * serialises the resource. If the thread was interrupted (a task timeout), rollbacks run with the interrupt flag
+ * cleared, so that their own blocking calls work, and the flag is restored afterwards.
+ *
+ * <p>What the caller owes it: steps that keep their state in the {@link FlowContext}, not in fields, if one built
+ * chain is run more than once or from several threads; building (the {@code then}/{@code done}/{@code error}
+ * calls) is not thread-safe and should finish before the first run.
+ *
+ * <pre>{@code
+ * FlowContext ctx = FlowChain.named("create-vr")
+ *         .then(Flow.of("allocate-nics", c -> c.put(NICS, ipam.allocate(l3s)), c -> ipam.release(c.get(NICS))))
+ *         .then(new CreateVmFlow(hypervisor))
+ *         .then(Flow.of("connect-agent", c -> agents.connect(c.get(VR_UUID))))
+ *         .run();
+ * }</pre>
+ */
+public final class FlowChain {
+
+    private static final Logger log = LoggerFactory.getLogger(FlowChain.class);
+
+    private final String name;
+    private final List<Flow> flows = new ArrayList<>();
+    private final Set<String> stepNames = new HashSet<>();
+    private final List<Consumer<FlowContext>> doneHooks = new ArrayList<>(1);
+    private final List<BiConsumer<FlowContext, FlowException>> errorHooks = new ArrayList<>(1);
+
+    private FlowChain(String name) {
+        this.name = name;
+    }
+
+    /** @param name what the chain does, e.g. {@code "create-vr"}; it appears in every error */
+    public static FlowChain named(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("flow chain name must not be blank");
+        }
+        return new FlowChain(name);
+    }
+
+    /** Appends a step. Step names are unique within a chain, so that an error names one step. */
+    public FlowChain then(Flow flow) {
+        Objects.requireNonNull(flow, "flow");
+        String stepName = flow.name();
+        if (stepName == null || stepName.isBlank()) {
+            throw new IllegalArgumentException("flow chain '" + name + "': step " + (flows.size() + 1)
+                    + " has no name");
+        }
+        if (!stepNames.add(stepName)) {
+            throw new IllegalArgumentException("flow chain '" + name + "' already has a step named '"
+                    + stepName + "'");
+        }
+        flows.add(flow);
+        return this;
+    }
+
+    public FlowChain then(String stepName, Flow.Step run) {
+        return then(Flow.of(stepName, run));
+    }
+
+    public FlowChain then(String stepName, Flow.Step run, Flow.Step rollback) {
+        return then(Flow.of(stepName, run, rollback));
+    }
+
+    /**
+     * Runs after every step succeeded, in the order added. An exception it throws reaches the caller unchanged and
+     * rolls nothing back: the steps did complete.
+     */
+    public FlowChain done(Consumer<FlowContext> hook) {
+        doneHooks.add(Objects.requireNonNull(hook, "hook"));
+        return this;
+    }
+
+    /**
+     * Runs after the rollbacks of a failed run, with the exception about to be thrown. An exception it throws is
+     * added to that one as suppressed.
+     */
+    public FlowChain error(BiConsumer<FlowContext, FlowException> hook) {
+        errorHooks.add(Objects.requireNonNull(hook, "hook"));
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The step names, in run order. */
+    public List<String> stepNames() {
+        return flows.stream().map(Flow::name).toList();
+    }
+
+    /** Runs the chain with a fresh context and returns it. */
+    public FlowContext run() {
+        return run(new FlowContext());
+    }
+
+    /**
+     * Runs the chain with the given context (pre-filled with the operation's inputs) and returns it.
+     *
+     * @throws FlowException when a step failed, after every completed step was rolled back
+     */
+    public FlowContext run(FlowContext context) {
+        Objects.requireNonNull(context, "context");
+        List<Flow> completed = new ArrayList<>(flows.size());
+        for (int i = 0; i < flows.size(); i++) {
+            Flow flow = flows.get(i);
+            try {
+                if (flow.skip(context)) {
+                    log.debug("Flow chain '{}': step '{}' skipped", name, flow.name());
+                    continue;
+                }
+                flow.run(context);
+            } catch (Throwable failure) {
+                throw rollBack(context, completed, flow, i + 1, failure);
+            }
+            completed.add(flow);
+        }
+        for (Consumer<FlowContext> hook : doneHooks) {
+            hook.accept(context);
+        }
+        return context;
+    }
+
+    // ------------------------------------------------------------------ rollback
+
+    private FlowException rollBack(FlowContext context, List<Flow> completed, Flow failedFlow, int position,
+                                   Throwable failure) {
+        // a timeout interrupts the worker; the undo steps' own blocking calls must still work
+        boolean interrupted = Thread.interrupted() || failure instanceof InterruptedException;
+        List<String> rolledBack = new ArrayList<>(completed.size());
+        List<FlowRollbackException> rollbackFailures = new ArrayList<>(0);
+        for (int i = completed.size() - 1; i >= 0; i--) {
+            Flow flow = completed.get(i);
+            rolledBack.add(flow.name());
+            try {
+                flow.rollback(context);
+            } catch (Throwable t) {
+                if (t instanceof InterruptedException) {
+                    interrupted = true;
+                }
+                Thread.interrupted(); // the next rollback deserves a clean start too
+                rollbackFailures.add(new FlowRollbackException(name, flow.name(), t));
+            }
+        }
+
+        StringBuilder message = new StringBuilder()
+                .append("Flow chain '").append(name).append("' failed at step '").append(failedFlow.name())
+                .append("' (").append(position).append(" of ").append(flows.size()).append("): ").append(failure);
+        if (!rolledBack.isEmpty()) {
+            message.append("; rolled back ").append(rolledBack.size()).append(" step(s)");
+        }
+        if (!rollbackFailures.isEmpty()) {
+            message.append(", ").append(rollbackFailures.size()).append(" rollback(s) failed: ")
+                    .append(rollbackFailures.stream().map(f -> "'" + f.step() + "'").toList());
+        }
+        FlowException ex = new FlowException(message.toString(), name, failedFlow.name(), rolledBack, failure);
+        rollbackFailures.forEach(ex::addSuppressed);
+        if (rollbackFailures.isEmpty()) {
+            log.debug(ex.getMessage());
+        } else {
+            // something is left half-made: say so loudly, the caller may only log the cause
+            log.warn(ex.getMessage(), ex);
+        }
+
+        for (BiConsumer<FlowContext, FlowException> hook : errorHooks) {
+            try {
+                hook.accept(context, ex);
+            } catch (Throwable t) {
+                ex.addSuppressed(t);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return ex;
+    }
+}
