@@ -1,0 +1,188 @@
+package io.vrouter.server.l3;
+
+import io.vrouter.server.Clock;
+import io.vrouter.server.api.ApiException;
+import io.vrouter.server.db.Uuid;
+import io.vrouter.server.net.Ipv4;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.IntegrityConstraintViolationException;
+import org.jooq.impl.DSL;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Hands out addresses of an L3 network's IP ranges, never one twice.
+ *
+ * <p>The database decides: {@code used_ip} has a unique key on (l3, address), and an allocation is one insert in
+ * its own short transaction. A few random probes find a free address in O(1) while the ranges are far from full
+ * (what concurrent creators mostly hit, without contending on one "next address"); when they keep colliding, one
+ * query finds the lowest gap. Two creators racing for the same address cannot both win: the loser's insert fails on
+ * the key and it tries again. Because the insert commits on its own, a caller that fails later must
+ * {@link #release} what it got (the VM flow's rollback does).
+ */
+public final class IpAllocator {
+    private static final int RANDOM_PROBES = 6;
+    private static final int MAX_ROUNDS = 64;
+
+    private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
+    private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
+    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
+    private static final Field<String> L3 = DSL.field(DSL.unquotedName("l3_network_uuid"), String.class);
+    private static final Field<String> RANGE = DSL.field(DSL.unquotedName("ip_range_uuid"), String.class);
+    private static final Field<String> IP = DSL.field(DSL.unquotedName("ip"), String.class);
+    private static final Field<Long> IP_VALUE = DSL.field(DSL.unquotedName("ip_value"), Long.class);
+    private static final Field<String> GATEWAY = DSL.field(DSL.unquotedName("gateway"), String.class);
+    private static final Field<String> NETMASK = DSL.field(DSL.unquotedName("netmask"), String.class);
+    private static final Field<String> USED_FOR = DSL.field(DSL.unquotedName("used_for"), String.class);
+    private static final Field<Long> START = DSL.field(DSL.unquotedName("start_value"), Long.class);
+    private static final Field<Long> END = DSL.field(DSL.unquotedName("end_value"), Long.class);
+    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
+
+    private final DSLContext dsl;
+    private final Clock clock;
+
+    public IpAllocator(DSLContext dsl, Clock clock) {
+        this.dsl = dsl;
+        this.clock = clock;
+    }
+
+    /** One IP range as allocation sees it. */
+    private record Range(String uuid, long start, long end, String netmask, String gateway) {
+        long size() {
+            return end - start + 1;
+        }
+
+        boolean contains(long value) {
+            return value >= start && value <= end;
+        }
+    }
+
+    /**
+     * @param l3NetworkUuid the network
+     * @param requiredIp    a specific address, or null for any free one
+     * @param usedFor       what takes it: {@code VmNic}, {@code Vip}, {@code ApplianceVm}...
+     */
+    public AllocatedIp allocate(String l3NetworkUuid, String requiredIp, String usedFor) {
+        List<Range> ranges = ranges(l3NetworkUuid);
+        if (ranges.isEmpty()) {
+            throw ApiException.operationFailed("L3 network " + l3NetworkUuid + " has no IP range to allocate an address from; add one with AddIpRange");
+        }
+        if (requiredIp != null) {
+            return allocateRequired(l3NetworkUuid, ranges, requiredIp, usedFor);
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long total = ranges.stream().mapToLong(Range::size).sum();
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Optional<Long> candidate = Optional.empty();
+            if (round < RANDOM_PROBES) {
+                long pick = random.nextLong(total);
+                candidate = Optional.of(nth(ranges, pick));
+            } else {
+                candidate = lowestFree(l3NetworkUuid, ranges);
+                if (candidate.isEmpty()) {
+                    break;
+                }
+            }
+            Range range = rangeOf(ranges, candidate.get());
+            Optional<AllocatedIp> taken = tryInsert(l3NetworkUuid, range, candidate.get(), usedFor);
+            if (taken.isPresent()) {
+                return taken.get();
+            }
+        }
+        if (lowestFree(l3NetworkUuid, ranges).isPresent()) {
+            throw ApiException.operationFailed("could not allocate an address on L3 network " + l3NetworkUuid
+                    + " after " + MAX_ROUNDS + " attempts: too many concurrent allocations; try again");
+        }
+        throw ApiException.operationFailed("L3 network " + l3NetworkUuid + " has no free IP: all " + total
+                + " addresses of its " + ranges.size() + " IP range(s) are in use");
+    }
+
+    private AllocatedIp allocateRequired(String l3NetworkUuid, List<Range> ranges, String requiredIp, String usedFor) {
+        Ipv4 ip = Ipv4.tryParse(requiredIp).orElseThrow(() -> ApiException.invalidArgument("'" + requiredIp + "' is not an IPv4 address"));
+        Range range = ranges.stream().filter(r -> r.contains(ip.value())).findFirst().orElseThrow(() ->
+                ApiException.invalidArgument(requiredIp + " is not inside any IP range of L3 network " + l3NetworkUuid));
+        return tryInsert(l3NetworkUuid, range, ip.value(), usedFor).orElseThrow(() ->
+                ApiException.conflict(requiredIp + " is already in use on L3 network " + l3NetworkUuid));
+    }
+
+    private Optional<AllocatedIp> tryInsert(String l3NetworkUuid, Range range, long value, String usedFor) {
+        String uuid = Uuid.random();
+        String ip = new Ipv4(value).toString();
+        try {
+            dsl.insertInto(USED_IP).columns(UUID, RANGE, L3, IP, IP_VALUE, GATEWAY, NETMASK, USED_FOR, CREATE_DATE)
+                    .values(uuid, range.uuid(), l3NetworkUuid, ip, value, range.gateway(), range.netmask(), usedFor,
+                            LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC))
+                    .execute();
+            return Optional.of(new AllocatedIp(uuid, range.uuid(), l3NetworkUuid, ip, range.netmask(), range.gateway()));
+        } catch (IntegrityConstraintViolationException e) {
+            return Optional.empty();
+        } catch (DataAccessException e) {
+            // some drivers report unique violations without the SQL state jOOQ maps; 23xxx is integrity
+            if (e.sqlState() != null && e.sqlState().startsWith("23")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Gives an address back; releasing twice is harmless. */
+    public void release(String usedIpUuid) {
+        dsl.deleteFrom(USED_IP).where(UUID.eq(usedIpUuid)).execute();
+    }
+
+    public boolean isInUse(String l3NetworkUuid, String ip) {
+        return Ipv4.tryParse(ip).map(v -> dsl.fetchExists(USED_IP, L3.eq(l3NetworkUuid).and(IP_VALUE.eq(v.value())))).orElse(false);
+    }
+
+    private List<Range> ranges(String l3NetworkUuid) {
+        return dsl.select(UUID, START, END, NETMASK, GATEWAY).from(IP_RANGE).where(L3.eq(l3NetworkUuid))
+                .orderBy(START).fetch(r -> new Range(r.get(UUID), r.get(START), r.get(END), r.get(NETMASK), r.get(GATEWAY)));
+    }
+
+    private static long nth(List<Range> ranges, long index) {
+        for (Range r : ranges) {
+            if (index < r.size()) {
+                return r.start() + index;
+            }
+            index -= r.size();
+        }
+        throw new IllegalStateException("index beyond the ranges");
+    }
+
+    private static Range rangeOf(List<Range> ranges, long value) {
+        return ranges.stream().filter(r -> r.contains(value)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(new Ipv4(value) + " is in no range"));
+    }
+
+    /** The lowest free address of any range: the range start if free, else the first used address whose successor is free. */
+    private Optional<Long> lowestFree(String l3NetworkUuid, List<Range> ranges) {
+        for (Range range : ranges) {
+            if (!dsl.fetchExists(USED_IP, L3.eq(l3NetworkUuid).and(IP_VALUE.eq(range.start())))) {
+                return Optional.of(range.start());
+            }
+            Table<?> u = USED_IP.as("u");
+            Table<?> next = USED_IP.as("n");
+            Field<Long> uValue = DSL.field(DSL.unquotedName("u", "ip_value"), Long.class);
+            Field<String> uL3 = DSL.field(DSL.unquotedName("u", "l3_network_uuid"), String.class);
+            Field<Long> nValue = DSL.field(DSL.unquotedName("n", "ip_value"), Long.class);
+            Field<String> nL3 = DSL.field(DSL.unquotedName("n", "l3_network_uuid"), String.class);
+            Record gap = dsl.select(DSL.min(uValue.plus(1L))).from(u)
+                    .where(uL3.eq(l3NetworkUuid)).and(uValue.between(range.start(), range.end() - 1))
+                    .andNotExists(DSL.selectOne().from(next).where(nL3.eq(l3NetworkUuid)).and(nValue.eq(uValue.plus(1L))))
+                    .fetchOne();
+            Long value = gap == null ? null : gap.get(0, Long.class);
+            if (value != null) {
+                return Optional.of(value);
+            }
+        }
+        return Optional.empty();
+    }
+}
