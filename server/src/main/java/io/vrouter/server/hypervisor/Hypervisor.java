@@ -1,0 +1,21 @@
+package io.vrouter.server.hypervisor;
+
+/**
+ * A hypervisor backend. Every method is idempotent (starting a running VM, destroying a missing one succeed),
+ * because a flow's rollback or a retry after a crash may call it again. A failure throws {@link HypervisorException}
+ * naming the VM, the host and what went wrong.
+ */
+public interface Hypervisor {
+    /** The cluster hypervisor type this backend serves, e.g. {@code Simulator}. */
+    String type();
+
+    /** Creates the VM on its host if needed and starts it. */
+    void start(VmSpec vm);
+
+    void stop(VmSpec vm);
+
+    void reboot(VmSpec vm);
+
+    /** Removes every trace of the VM from its host. */
+    void destroy(VmSpec vm);
+}

@@ -1,0 +1,107 @@
+package io.vrouter.server.hypervisor.simulator;
+
+import io.vrouter.server.hypervisor.Hypervisor;
+import io.vrouter.server.hypervisor.HypervisorException;
+import io.vrouter.server.hypervisor.VmSpec;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * An in-memory hypervisor. It remembers each VM's state and spec so tests can check what the management node
+ * asked for, and lets a test make the next operation on a VM fail, to prove rollbacks. Appliance VMs get their
+ * agent from an {@link ApplianceRuntime} the virtual router provider plugs in.
+ */
+public final class SimulatorHypervisor implements Hypervisor {
+    public static final String TYPE = "Simulator";
+
+    /** What the simulator knows of a VM. */
+    public record SimulatedVm(VmSpec spec, String state) {
+    }
+
+    /** Runs what lives inside an appliance VM (its agent) while the VM runs. */
+    public interface ApplianceRuntime {
+        void started(VmSpec vm);
+
+        void stopped(VmSpec vm);
+    }
+
+    private final Map<String, SimulatedVm> vms = new ConcurrentHashMap<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private volatile ApplianceRuntime applianceRuntime;
+    private volatile Consumer<String> operationListener = op -> { };
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    public void setApplianceRuntime(ApplianceRuntime runtime) {
+        this.applianceRuntime = runtime;
+    }
+
+    /** Sees every operation as {@code "start:<vmUuid>"}; for tests counting calls. */
+    public void setOperationListener(Consumer<String> listener) {
+        this.operationListener = listener;
+    }
+
+    /** The next {@code operation} ("start", "stop", "reboot", "destroy") on a VM with this name fails. */
+    public void failNext(String operation, String vmName) {
+        failures.put(operation + ":" + vmName, operation);
+    }
+
+    public Optional<SimulatedVm> vm(String uuid) {
+        return Optional.ofNullable(vms.get(uuid));
+    }
+
+    public int vmCount() {
+        return vms.size();
+    }
+
+    @Override
+    public void start(VmSpec vm) {
+        check("start", vm);
+        vms.put(vm.uuid(), new SimulatedVm(vm, "Running"));
+        if (vm.isAppliance() && applianceRuntime != null) {
+            applianceRuntime.started(vm);
+        }
+    }
+
+    @Override
+    public void stop(VmSpec vm) {
+        check("stop", vm);
+        vms.computeIfPresent(vm.uuid(), (k, v) -> new SimulatedVm(v.spec(), "Stopped"));
+        if (vm.isAppliance() && applianceRuntime != null) {
+            applianceRuntime.stopped(vm);
+        }
+    }
+
+    @Override
+    public void reboot(VmSpec vm) {
+        check("reboot", vm);
+        if (vm.isAppliance() && applianceRuntime != null) {
+            applianceRuntime.stopped(vm);
+            applianceRuntime.started(vm);
+        }
+        vms.put(vm.uuid(), new SimulatedVm(vm, "Running"));
+    }
+
+    @Override
+    public void destroy(VmSpec vm) {
+        check("destroy", vm);
+        vms.remove(vm.uuid());
+        if (vm.isAppliance() && applianceRuntime != null) {
+            applianceRuntime.stopped(vm);
+        }
+    }
+
+    private void check(String operation, VmSpec vm) {
+        operationListener.accept(operation + ":" + vm.uuid());
+        if (failures.remove(operation + ":" + vm.name()) != null) {
+            throw new HypervisorException("simulated failure: " + operation + " of VM " + vm.name() + " (" + vm.uuid()
+                    + ") on host " + vm.hostUuid());
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.vrouter.server.offering;
+
+import io.vrouter.server.Clock;
+import io.vrouter.server.api.ApiCall;
+import io.vrouter.server.api.ApiCatalogue;
+import io.vrouter.server.api.ApiDefinition;
+import io.vrouter.server.api.ApiException;
+import io.vrouter.server.api.ApiParam;
+import io.vrouter.server.api.ParamType;
+import io.vrouter.server.api.Replies;
+import io.vrouter.server.db.Uuid;
+import io.vrouter.server.query.FieldType;
+import io.vrouter.server.query.Inventory;
+import io.vrouter.server.query.QueryApis;
+import io.vrouter.server.query.QueryRegistry;
+import io.vrouter.server.tag.ResourceTypes;
+import io.vrouter.server.tag.Tags;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Instance offerings. The table has a type column because a virtual router offering is an instance offering of
+ * type {@code VirtualRouter} with extra columns in its own table; the shared part lives here.
+ */
+public final class InstanceOfferings {
+    public static final String USER_VM = "UserVm";
+    public static final String ENABLED = "Enabled";
+    public static final String DISABLED = "Disabled";
+    public static final String RESOURCE_TYPE = "InstanceOfferingVO";
+
+    private static final Table<?> TABLE = DSL.table(DSL.unquotedName("instance_offering"));
+    private static final Field<String> UUID = f("uuid", String.class);
+    private static final Field<String> NAME = f("name", String.class);
+    private static final Field<String> DESCRIPTION = f("description", String.class);
+    private static final Field<Integer> CPU_NUM = f("cpu_num", Integer.class);
+    private static final Field<Long> CPU_SPEED = f("cpu_speed", Long.class);
+    private static final Field<Long> MEMORY_SIZE = f("memory_size", Long.class);
+    private static final Field<String> ALLOCATOR_STRATEGY = f("allocator_strategy", String.class);
+    private static final Field<Integer> SORT_KEY = f("sort_key", Integer.class);
+    private static final Field<String> STATE = f("state", String.class);
+    private static final Field<String> TYPE = f("offering_type", String.class);
+    private static final Field<LocalDateTime> CREATE_DATE = f("create_date", LocalDateTime.class);
+    private static final Field<LocalDateTime> LAST_OP_DATE = f("last_op_date", LocalDateTime.class);
+
+    private final DSLContext dsl;
+    private final Clock clock;
+    private final Tags tags;
+
+    /** What other packages need to know of an offering. */
+    public record OfferingRecord(String uuid, String name, String type, int cpuNum, long cpuSpeed, long memorySize,
+                                 String allocatorStrategy, String state) {
+    }
+
+    /** The parameters every kind of instance offering shares, validated. */
+    public record OfferingSpec(String name, String description, int cpuNum, long cpuSpeed, long memorySize,
+                               String allocatorStrategy, int sortKey) {
+    }
+
+    public InstanceOfferings(DSLContext dsl, Clock clock, Tags tags) {
+        this.dsl = dsl;
+        this.clock = clock;
+        this.tags = tags;
+    }
+
+    private static <T> Field<T> f(String column, Class<T> type) {
+        return DSL.field(DSL.unquotedName(column), type);
+    }
+
+    public Optional<OfferingRecord> find(String uuid) {
+        return dsl.select(UUID, NAME, TYPE, CPU_NUM, CPU_SPEED, MEMORY_SIZE, ALLOCATOR_STRATEGY, STATE).from(TABLE)
+                .where(UUID.eq(uuid))
+                .fetchOptional(r -> new OfferingRecord(r.get(UUID), r.get(NAME), r.get(TYPE), r.get(CPU_NUM),
+                        r.get(CPU_SPEED), r.get(MEMORY_SIZE), r.get(ALLOCATOR_STRATEGY), r.get(STATE)));
+    }
+
+    public OfferingRecord get(String uuid) {
+        return find(uuid).orElseThrow(() -> ApiException.notFound("instance offering", uuid));
+    }
+
+    /** The offering parameters of an API call that declared {@link #specParams()}. */
+    public static OfferingSpec spec(ApiCall call) {
+        return new OfferingSpec(call.string("name"), call.optString("description").orElse(null), call.integer("cpuNum"),
+                call.longValue("cpuSpeed"), call.longValue("memorySize"), call.string("allocatorStrategy"), call.integer("sortKey"));
+    }
+
+    /** The parameters of CreateInstanceOffering, which CreateVirtualRouterOffering also takes. */
+    public static List<ApiParam> specParams() {
+        return List.of(
+                ApiParam.required("name", ParamType.STRING, "offering name").withRange(1, 255),
+                ApiParam.required("cpuNum", ParamType.INTEGER, "number of vCPUs").withRange(1, 1024),
+                ApiParam.required("cpuSpeed", ParamType.LONG, "MHz per vCPU").withRange(1, 1_000_000),
+                ApiParam.required("memorySize", ParamType.LONG, "bytes of memory (at least 16 MiB)").withRange(16L << 20, 1L << 50),
+                ApiParam.optional("allocatorStrategy", ParamType.STRING, "host allocator").withDefault("DefaultHostAllocatorStrategy"),
+                ApiParam.optional("sortKey", ParamType.INTEGER, "display order").withDefault(0),
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048));
+    }
+
+    /** Inserts the shared row inside the caller's transaction; returns the new uuid. */
+    public String insert(DSLContext tx, OfferingSpec spec, String type) {
+        String uuid = Uuid.random();
+        LocalDateTime now = clock.utcNow();
+        tx.insertInto(TABLE).columns(UUID, NAME, DESCRIPTION, CPU_NUM, CPU_SPEED, MEMORY_SIZE, ALLOCATOR_STRATEGY, SORT_KEY,
+                        STATE, TYPE, CREATE_DATE, LAST_OP_DATE)
+                .values(uuid, spec.name(), spec.description(), spec.cpuNum(), spec.cpuSpeed(), spec.memorySize(),
+                        spec.allocatorStrategy(), spec.sortKey(), ENABLED, type, now, now)
+                .execute();
+        return uuid;
+    }
+
+    public void changeState(String uuid, String stateEvent) {
+        get(uuid);
+        dsl.update(TABLE).set(STATE, stateEvent.equals("enable") ? ENABLED : DISABLED).set(LAST_OP_DATE, clock.utcNow())
+                .where(UUID.eq(uuid)).execute();
+    }
+
+    /** Deletes the shared row and the offering's tags; a subtype deletes its own row first. */
+    public void delete(DSLContext tx, String uuid) {
+        tx.deleteFrom(TABLE).where(UUID.eq(uuid)).execute();
+        tags.deleteAllOf(uuid);
+    }
+
+    public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries, ResourceTypes types) {
+        types.register(RESOURCE_TYPE, "instance_offering");
+        registry.register(Inventory.builder("InstanceOffering", "instance_offering")
+                .strings("uuid", "name", "description")
+                .field("cpuNum", FieldType.INTEGER)
+                .field("cpuSpeed", FieldType.LONG)
+                .field("memorySize", FieldType.LONG)
+                .field("type", "offering_type", FieldType.STRING)
+                .strings("allocatorStrategy")
+                .field("sortKey", FieldType.INTEGER)
+                .strings("state")
+                .dates()
+                .build());
+        queries.register("QueryInstanceOffering", "InstanceOffering", "instance-offerings");
+        catalogue.register(new ApiDefinition("CreateInstanceOffering", "Create an instance offering (CPU and memory of user VMs)",
+                specParams(), call -> {
+                    String uuid = dsl.transactionResult(cfg -> insert(DSL.using(cfg), spec(call), USER_VM));
+                    return Replies.inventory(queries.inventory("InstanceOffering", uuid));
+                }, true, List.of()));
+        catalogue.register(ApiDefinition.of("ChangeInstanceOfferingState", "Enable or disable an instance offering",
+                call -> {
+                    changeState(call.string("uuid"), call.string("stateEvent"));
+                    return Replies.inventory(queries.inventory("InstanceOffering", call.string("uuid")));
+                },
+                ApiParam.required("uuid", ParamType.UUID, "the offering"),
+                ApiParam.required("stateEvent", ParamType.STRING, "enable or disable").withChoices("enable", "disable")));
+        catalogue.register(ApiDefinition.of("DeleteInstanceOffering", "Delete a user VM instance offering",
+                call -> {
+                    OfferingRecord offering = get(call.string("uuid"));
+                    if (!offering.type().equals(USER_VM)) {
+                        throw ApiException.invalidArgument("instance offering " + offering.uuid() + " is of type " + offering.type()
+                                + "; delete it with its own API (e.g. DeleteVirtualRouterOffering)");
+                    }
+                    dsl.transaction(cfg -> delete(DSL.using(cfg), offering.uuid()));
+                    return Replies.success();
+                },
+                ApiParam.required("uuid", ParamType.UUID, "the offering")));
+    }
+}

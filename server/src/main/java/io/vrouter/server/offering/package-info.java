@@ -1,0 +1,2 @@
+/** Instance offerings: the CPU and memory a VM gets; virtual router offerings extend them. */
+package io.vrouter.server.offering;

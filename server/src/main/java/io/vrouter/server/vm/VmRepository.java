@@ -1,0 +1,145 @@
+package io.vrouter.server.vm;
+
+import io.vrouter.server.Clock;
+import io.vrouter.server.api.ApiException;
+import io.vrouter.server.hypervisor.NicSpec;
+import io.vrouter.server.hypervisor.VmSpec;
+import io.vrouter.server.l3.AllocatedIp;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.vrouter.server.vm.VmTables.*;
+
+/** Reads and writes the VM package's rows; every method is one statement or one transaction. */
+final class VmRepository {
+    private static final int MAC_ATTEMPTS = 8;
+
+    private final DSLContext dsl;
+    private final Clock clock;
+
+    VmRepository(DSLContext dsl, Clock clock) {
+        this.dsl = dsl;
+        this.clock = clock;
+    }
+
+    /** The VM row as the lifecycle needs it. */
+    record VmRow(String uuid, String name, String type, String state, String hostUuid, String hypervisorType,
+                 int cpuNum, long memorySize, String defaultL3Uuid, String zoneUuid) {
+    }
+
+    Optional<VmRow> find(String uuid) {
+        return dsl.select(UUID, NAME, VM_TYPE, STATE, HOST_UUID, HYPERVISOR_TYPE, CPU_NUM, MEMORY_SIZE, DEFAULT_L3, ZONE_UUID)
+                .from(VM).where(UUID.eq(uuid))
+                .fetchOptional(r -> new VmRow(r.get(UUID), r.get(NAME), r.get(VM_TYPE), r.get(STATE), r.get(HOST_UUID),
+                        r.get(HYPERVISOR_TYPE), r.get(CPU_NUM), r.get(MEMORY_SIZE), r.get(DEFAULT_L3), r.get(ZONE_UUID)));
+    }
+
+    VmRow get(String uuid) {
+        return find(uuid).orElseThrow(() -> ApiException.notFound("VM instance", uuid));
+    }
+
+    void insertVm(String uuid, VmCreation c, Placement.Host host, String rootVolumeUuid, VmState state) {
+        var now = clock.utcNow();
+        dsl.insertInto(VM).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, CLUSTER_UUID, HOST_UUID, LAST_HOST_UUID, IMAGE_UUID,
+                        INSTANCE_OFFERING_UUID, ROOT_VOLUME_UUID, DEFAULT_L3, HYPERVISOR_TYPE, VM_TYPE, STATE, CPU_NUM,
+                        CPU_SPEED, MEMORY_SIZE, ALLOCATOR_STRATEGY, PLATFORM, CREATE_DATE, LAST_OP_DATE)
+                .values(uuid, c.name(), c.description(), host.zoneUuid(), host.clusterUuid(), host.uuid(), host.uuid(),
+                        c.imageUuid(), c.instanceOfferingUuid(), rootVolumeUuid, c.defaultL3Uuid(), host.hypervisorType(),
+                        c.type(), state.name(), c.cpuNum(), c.cpuSpeed(), c.memorySize(), "DefaultHostAllocatorStrategy",
+                        c.platform(), now, now)
+                .execute();
+    }
+
+    void insertRootVolume(String uuid, String vmUuid, String vmName, String imageUuid) {
+        var now = clock.utcNow();
+        dsl.insertInto(VOLUME).columns(UUID, NAME, DESCRIPTION, VM_INSTANCE_UUID, ROOT_IMAGE_UUID, VOLUME_TYPE, FORMAT, SIZE,
+                        VmTables.DEVICE_ID, STATE, STATUS, INSTALL_PATH, CREATE_DATE, LAST_OP_DATE)
+                .values(uuid, "ROOT-for-" + vmName, "Root volume for VM[uuid:" + vmUuid + "]", vmUuid, imageUuid, "Root",
+                        "qcow2", 0L, 0, "Enabled", "Ready", null, now, now)
+                .execute();
+    }
+
+    /** Inserts a nic with a fresh random MAC, drawing again on the rare collision. */
+    String insertNic(String vmUuid, AllocatedIp ip, int deviceId) {
+        for (int attempt = 0; ; attempt++) {
+            String uuid = io.vrouter.server.db.Uuid.random();
+            var now = clock.utcNow();
+            try {
+                dsl.insertInto(NIC).columns(UUID, VM_INSTANCE_UUID, L3_NETWORK_UUID, USED_IP_UUID, IP, MAC, NETMASK, GATEWAY,
+                                DEVICE_ID, CREATE_DATE, LAST_OP_DATE)
+                        .values(uuid, vmUuid, ip.l3NetworkUuid(), ip.uuid(), ip.ip(), MacAddresses.random(), ip.netmask(),
+                                ip.gateway(), deviceId, now, now)
+                        .execute();
+                return uuid;
+            } catch (DataAccessException e) {
+                boolean integrity = e.sqlState() != null && e.sqlState().startsWith("23");
+                if (!integrity || attempt >= MAC_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The used-ip records of a VM's nics, to release them. */
+    List<String> usedIpsOf(String vmUuid) {
+        return dsl.select(USED_IP_UUID).from(NIC).where(VM_INSTANCE_UUID.eq(vmUuid)).and(USED_IP_UUID.isNotNull()).fetch(USED_IP_UUID);
+    }
+
+    void deleteVm(String vmUuid) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            tx.deleteFrom(NIC).where(VM_INSTANCE_UUID.eq(vmUuid)).execute();
+            tx.deleteFrom(VOLUME).where(VM_INSTANCE_UUID.eq(vmUuid)).execute();
+            tx.deleteFrom(VM).where(UUID.eq(vmUuid)).execute();
+        });
+    }
+
+    void deleteNics(String vmUuid) {
+        dsl.deleteFrom(NIC).where(VM_INSTANCE_UUID.eq(vmUuid)).execute();
+    }
+
+    void setState(String vmUuid, VmState state) {
+        dsl.update(VM).set(STATE, state.name()).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(vmUuid)).execute();
+    }
+
+    /** Moves the VM to {@code to} only if it is in one of {@code from}; false when it is not. */
+    boolean transition(String vmUuid, List<VmState> from, VmState to) {
+        return dsl.update(VM).set(STATE, to.name()).set(LAST_OP_DATE, clock.utcNow())
+                .where(UUID.eq(vmUuid)).and(STATE.in(from.stream().map(Enum::name).toList())).execute() == 1;
+    }
+
+    /** The VM as hypervisors and extensions see it, with each nic's L2. */
+    VmSpec spec(VmRow vm, Map<String, String> bootParams) {
+        var nic = NIC.as("n");
+        var l3 = DSL.table(DSL.unquotedName("l3_network")).as("l3");
+        var l2 = DSL.table(DSL.unquotedName("l2_network")).as("l2");
+        List<NicSpec> nics = dsl.select(f("n", "uuid", String.class), f("n", "l3_network_uuid", String.class),
+                        f("l3", "l2_network_uuid", String.class), f("l2", "physical_interface", String.class),
+                        f("l2", "vlan", Integer.class), f("n", "mac", String.class), f("n", "ip", String.class),
+                        f("n", "netmask", String.class), f("n", "gateway", String.class), f("n", "device_id", Integer.class))
+                .from(nic)
+                .join(l3).on(f("l3", "uuid", String.class).eq(f("n", "l3_network_uuid", String.class)))
+                .join(l2).on(f("l2", "uuid", String.class).eq(f("l3", "l2_network_uuid", String.class)))
+                .where(f("n", "vm_instance_uuid", String.class).eq(vm.uuid()))
+                .orderBy(f("n", "device_id", Integer.class))
+                .fetch(r -> new NicSpec(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
+                        r.value8(), r.value9(), r.value10(), r.value2().equals(vm.defaultL3Uuid())));
+        return new VmSpec(vm.uuid(), vm.name(), vm.type(), vm.hostUuid(), vm.hypervisorType(), vm.cpuNum(), vm.memorySize(),
+                nics, bootParams);
+    }
+
+    /** Counts VMs on an L3 that are not user-facing noise: for tests and checks. */
+    int nicCount(String l3Uuid) {
+        return dsl.fetchCount(NIC, L3_NETWORK_UUID.eq(l3Uuid));
+    }
+
+    Record raw(String vmUuid) {
+        return dsl.selectFrom(VM).where(UUID.eq(vmUuid)).fetchOne();
+    }
+}

@@ -1,0 +1,6 @@
+package io.vrouter.server.vm;
+
+/** ZStack's VM states. Transitional states are written while an operation runs, so a crash leaves a trace. */
+public enum VmState {
+    Created, Starting, Running, Stopping, Stopped, Rebooting, Destroying, Destroyed
+}
