@@ -1,1 +1,68 @@
-package io.vrouter.cli; public final class CliMain { public static void main(String[] a) { System.err.println("cli: not built yet"); System.exit(2);} }
+package io.vrouter.cli;
+
+import io.vrouter.cli.command.CommandRunner;
+import io.vrouter.cli.command.Help;
+import io.vrouter.cli.remote.ApiClient;
+import io.vrouter.cli.remote.SessionStore;
+import io.vrouter.cli.schema.SchemaCache;
+import io.vrouter.cli.shell.Shell;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.DumbTerminal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * {@code vrouter cli [API key=value ...]}: runs one API and exits with 0 (success), 1 (API error) or 2 (usage
+ * error, server unreachable); without arguments opens the interactive shell.
+ */
+public final class CliMain {
+
+    private CliMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, CliEnvironment.system()));
+    }
+
+    /** The whole CLI, with its process surroundings passed in; returns the exit status. */
+    public static int run(String[] args, CliEnvironment env) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            // usage must work without a server
+            env.out().print(Help.USAGE);
+            env.out().flush();
+            return CommandRunner.OK;
+        }
+        String url = env.env().getOrDefault("VROUTER_URL", ApiClient.DEFAULT_URL);
+        ApiClient client;
+        try {
+            client = ApiClient.forUrl(url);
+        } catch (IllegalArgumentException e) {
+            env.err().println("error: VROUTER_URL: " + e.getMessage());
+            return CommandRunner.USAGE;
+        }
+        SessionStore sessions = new SessionStore(env.stateDir());
+        SchemaCache schemas = new SchemaCache(u -> client.fetchOpenApi());
+        if (args.length > 0) {
+            CommandRunner runner = new CommandRunner(client, sessions, schemas,
+                    new PrintWriter(env.out(), true), new PrintWriter(env.err(), true));
+            return runner.run(List.of(args));
+        }
+        try (Terminal terminal = terminal(env)) {
+            CommandRunner runner = new CommandRunner(client, sessions, schemas, terminal.writer(), terminal.writer());
+            return new Shell(runner, env.stateDir().resolve("history")).run(terminal);
+        } catch (IOException e) {
+            env.err().println("error: cannot open the terminal: " + e.getMessage());
+            return CommandRunner.USAGE;
+        }
+    }
+
+    private static Terminal terminal(CliEnvironment env) throws IOException {
+        if (env.usesProcessStreams()) {
+            return TerminalBuilder.builder().system(true).dumb(true).name("vrouter").build();
+        }
+        return new DumbTerminal(env.in(), env.out());
+    }
+}

@@ -1,0 +1,33 @@
+package io.vrouter.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What the CLI takes from its process, injectable so tests use a temporary home and a fake server instead of the
+ * real {@code ~/.vrouter} and environment.
+ *
+ * @param env  environment variables ({@code VROUTER_URL})
+ * @param home the user's home directory; state lives in {@code home/.vrouter}
+ * @param in   standard input
+ * @param out  standard output: replies
+ * @param err  standard error: diagnostics
+ */
+public record CliEnvironment(Map<String, String> env, Path home, InputStream in, PrintStream out, PrintStream err) {
+
+    public static CliEnvironment system() {
+        return new CliEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), System.in, System.out,
+                System.err);
+    }
+
+    /** The CLI's state directory: session and history. */
+    public Path stateDir() {
+        return home.resolve(".vrouter");
+    }
+
+    boolean usesProcessStreams() {
+        return in == System.in && out == System.out;
+    }
+}
