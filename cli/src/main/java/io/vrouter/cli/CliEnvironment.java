@@ -18,8 +18,11 @@ import java.util.Map;
 public record CliEnvironment(Map<String, String> env, Path home, InputStream in, PrintStream out, PrintStream err) {
 
     public static CliEnvironment system() {
-        return new CliEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), System.in, System.out,
-                System.err);
+        // $HOME first, as shells and zstack-cli use it; the JVM's user.home comes from the password database
+        String home = System.getenv("HOME");
+        return new CliEnvironment(System.getenv(),
+                Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")),
+                System.in, System.out, System.err);
     }
 
     /** The CLI's state directory: session and history. */

@@ -2,6 +2,7 @@ package io.vrouter.cli;
 
 import io.vrouter.cli.command.CommandRunner;
 import io.vrouter.cli.command.Help;
+import io.vrouter.cli.command.PasswordPrompt;
 import io.vrouter.cli.remote.ApiClient;
 import io.vrouter.cli.remote.SessionStore;
 import io.vrouter.cli.schema.SchemaCache;
@@ -10,9 +11,11 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.impl.DumbTerminal;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code vrouter cli [API key=value ...]}: runs one API and exits with 0 (success), 1 (API error) or 2 (usage
@@ -48,7 +51,12 @@ public final class CliMain {
         if (args.length > 0) {
             CommandRunner runner = new CommandRunner(client, sessions, schemas,
                     new PrintWriter(env.out(), true), new PrintWriter(env.err(), true));
-            return runner.run(List.of(args));
+            return runner.run(List.of(args), consolePrompt(env));
+        }
+        try {
+            sessions.createDir(); // private to the user before the history file lands in it
+        } catch (IOException e) {
+            env.err().println("warning: cannot create " + env.stateDir() + ": " + e.getMessage());
         }
         try (Terminal terminal = terminal(env)) {
             CommandRunner runner = new CommandRunner(client, sessions, schemas, terminal.writer(), terminal.writer());
@@ -57,6 +65,15 @@ public final class CliMain {
             env.err().println("error: cannot open the terminal: " + e.getMessage());
             return CommandRunner.USAGE;
         }
+    }
+
+    /** One-shot mode asks for a missing login password only when a person sits at a terminal. */
+    private static PasswordPrompt consolePrompt(CliEnvironment env) {
+        Console console = System.console();
+        if (console == null || !env.usesProcessStreams()) {
+            return PasswordPrompt.NONE;
+        }
+        return prompt -> Optional.ofNullable(console.readPassword("%s", prompt)).map(String::new);
     }
 
     private static Terminal terminal(CliEnvironment env) throws IOException {

@@ -255,4 +255,23 @@ class CliMainTest {
         String history = Files.readString(home.resolve(".vrouter/history"));
         assertThat(history).contains("QueryVirtualRouterVm name=\"my vr\" state!=null").doesNotContain("password");
     }
+
+    @Test
+    void shellAsksForAMissingLoginPasswordAndKeepsItOutOfHistory() throws Exception {
+        assertThat(cliAt(server.url(), "LogInByAccount accountName=admin\ns3cret-pw\nquit\n")).isZero();
+        assertThat(server.apiCalls()).hasSize(1);
+        assertThat(server.apiCalls().get(0).body()).isEqualTo("{\"accountName\":\"admin\",\"password\":\"s3cret-pw\"}");
+        assertThat(out()).contains("password: ").doesNotContain("s3cret-pw");
+        assertThat(Files.readString(home.resolve(".vrouter/session")).trim()).isEqualTo(SESSION);
+        assertThat(Files.readString(home.resolve(".vrouter/history"))).contains("LogInByAccount accountName=admin")
+                .doesNotContain("s3cret-pw");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".vrouter"))))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void oneShotLoginWithoutTerminalSendsNoPassword() {
+        assertThat(cli("LogInByAccount", "accountName=admin")).isZero();
+        assertThat(lastCall().body()).isEqualTo("{\"accountName\":\"admin\"}");
+    }
 }

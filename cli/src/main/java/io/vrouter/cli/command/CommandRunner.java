@@ -65,15 +65,20 @@ public final class CommandRunner {
     }
 
     public int run(List<String> words) {
+        return run(words, PasswordPrompt.NONE);
+    }
+
+    /** Runs a command; a login without {@code password=} asks for it through {@code passwordPrompt}. */
+    public int run(List<String> words, PasswordPrompt passwordPrompt) {
         try {
-            return dispatch(words);
+            return dispatch(words, passwordPrompt);
         } finally {
             out.flush();
             err.flush();
         }
     }
 
-    private int dispatch(List<String> words) {
+    private int dispatch(List<String> words, PasswordPrompt passwordPrompt) {
         if (words.isEmpty()) {
             return OK;
         }
@@ -88,7 +93,11 @@ public final class CommandRunner {
             if (schema.isEmpty()) {
                 warnIfUntyped(words);
             }
-            return execute(new CommandLineParser(schema).parse(words));
+            ApiCall call = new CommandLineParser(schema).parse(words);
+            if (call.apiName().equals(LOGIN) && !call.body().has("password")) {
+                passwordPrompt.read("password: ").ifPresent(p -> call.body().put("password", p));
+            }
+            return execute(call);
         } catch (SyntaxException e) {
             err.println("error: " + e.getMessage());
             err.println("Run 'help' for the syntax" + (words.size() > 0 ? ", 'help " + words.get(0) + "' for its parameters." : "."));

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The interactive shell: reads a line, runs it as a command, prints the reply, and goes on whatever happened.
@@ -67,10 +68,18 @@ public final class Shell {
                 if (words.size() == 1 && (words.get(0).equals("exit") || words.get(0).equals("quit"))) {
                     return 0;
                 }
-                runner.run(words);
+                runner.run(words, prompt -> readPassword(reader, prompt));
             }
         } finally {
             saveHistory(reader);
+        }
+    }
+
+    private static Optional<String> readPassword(LineReader reader, String prompt) {
+        try {
+            return Optional.of(reader.readLine(prompt, '*'));
+        } catch (UserInterruptException | EndOfFileException e) {
+            return Optional.empty();
         }
     }
 
