@@ -100,7 +100,7 @@ public final class CommandRunner {
             return execute(call);
         } catch (SyntaxException e) {
             err.println("error: " + e.getMessage());
-            err.println("Run 'help' for the syntax" + (words.size() > 0 ? ", 'help " + words.get(0) + "' for its parameters." : "."));
+            err.println("Run 'help' for the syntax, 'help " + words.get(0) + "' for its parameters.");
             return USAGE;
         } catch (ServerUnreachableException e) {
             err.println("error: " + e.getMessage());
@@ -144,8 +144,10 @@ public final class CommandRunner {
 
     /** Without a schema lists and maps reach the server as plain strings: say so, since the error will be odd. */
     private void warnIfUntyped(List<String> words) {
-        if (!needsSchema(words)) {
-            return;
+        boolean unreachable = schemas.lastFailure(client.baseUrl().toString())
+                .filter(ServerUnreachableException.class::isInstance).isPresent();
+        if (!needsSchema(words) || unreachable) {
+            return; // an unreachable server fails the call itself, with the clearer message
         }
         for (String word : words.subList(1, words.size())) {
             String value = word.substring(word.indexOf('=') + 1);
