@@ -223,6 +223,11 @@ class CliMainTest {
         assertThat(out()).isEqualTo("ChangeL3NetworkState\n"
                 + "  uuid        string         required\n"
                 + "  stateEvent  string         required  choices: enable, disable\n");
+        assertThat(cli("help", "CreateL3Network")).isZero();
+        assertThat(out()).isEqualTo("CreateL3Network\n"
+                + "  name      string         required\n"
+                + "  category  string         optional  choices: Private, Public, System  default: Private\n"
+                + "  services  array<string>  optional  choices: DHCP, DNS, SNAT\n");
         assertThat(cli("QueryVirtualRouterVm", "--help")).isZero();
         assertThat(out()).contains("fields:     uuid name state defaultRouteL3NetworkUuid vmNics.ip vmNics.mac\n");
         assertThat(cli("help", "QueryVirtualRouter")).isEqualTo(2);
@@ -233,7 +238,7 @@ class CliMainTest {
     @Test
     void generalHelpListsTheApis() {
         assertThat(cli("help")).isZero();
-        assertThat(out()).startsWith("usage:").contains("APIs (8):\n  AddDnsToL3Network AttachNetworkServiceToL3Network");
+        assertThat(out()).startsWith("usage:").contains("APIs (9):\n  AddDnsToL3Network AttachNetworkServiceToL3Network");
     }
 
     @Test

@@ -77,6 +77,9 @@ public final class Help {
             if (!p.choices().isEmpty()) {
                 line.append("choices: ").append(String.join(", ", p.choices())).append("  ");
             }
+            if (p.defaultValue() != null) {
+                line.append("default: ").append(p.defaultValue()).append("  ");
+            }
             line.append(p.description());
             out.println(line.toString().stripTrailing());
         }

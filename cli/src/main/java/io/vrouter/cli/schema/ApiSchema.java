@@ -68,9 +68,13 @@ public final class ApiSchema {
         body.path("properties").properties().forEach(p -> {
             JsonNode s = resolve(doc, p.getValue());
             String type = s.path("type").asText("string");
-            String itemType = type.equals("array") ? resolve(doc, s.path("items")).path("type").asText("string") : null;
-            params.put(p.getKey(), new ParamSpec(p.getKey(), type, itemType, strings(s.path("enum")),
-                    required.contains(p.getKey()), s.path("description").asText("")));
+            JsonNode items = type.equals("array") ? resolve(doc, s.path("items")) : null;
+            JsonNode def = s.get("default");
+            params.put(p.getKey(), new ParamSpec(p.getKey(), type,
+                    items == null ? null : items.path("type").asText("string"),
+                    strings(items == null ? s.path("enum") : items.path("enum")),
+                    required.contains(p.getKey()), def == null || def.isNull() ? null : def.asText(),
+                    s.path("description").asText("")));
         });
         return params;
     }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * Completion candidates for the text before the cursor: API names (and the shell's own words) first, then
  * {@code key=} for parameters not given yet, for Query APIs the queryable fields and reserved keys, and after
  * {@code key=} the parameter's choices ({@code enum}, booleans, {@code sortDirection}, field names for
- * {@code sortBy} and {@code fields}). Matching ignores case, as the shell does.
+ * {@code sortBy}, and each item of {@code fields} and of list parameters with choices). Matching ignores case, as the shell does.
  */
 public final class CompletionEngine {
 
@@ -67,7 +67,9 @@ public final class CompletionEngine {
             return out;
         }
         String key = word.substring(0, eq);
-        return spec.param(key).map(p -> values(key + "=", choices(p), word.substring(eq + 1))).orElse(List.of());
+        return spec.param(key).map(p -> p.type().equals("array")
+                ? listItems(key + "=", p.choices(), word.substring(eq + 1))
+                : values(key + "=", choices(p), word.substring(eq + 1))).orElse(List.of());
     }
 
     private static List<String> choices(ParamSpec p) {
@@ -107,13 +109,13 @@ public final class CompletionEngine {
             case "count", "replyWithCount" -> values(head, List.of("true", "false"), s.value());
             case "sortDirection" -> values(head, List.of("asc", "desc"), s.value());
             case "sortBy" -> values(head, spec.queryableFields(), s.value());
-            case "fields" -> fieldList(head, spec.queryableFields(), s.value());
+            case "fields" -> listItems(head, spec.queryableFields(), s.value());
             default -> List.of();
         };
     }
 
-    /** {@code fields=a,b,c}: complete the last item and leave the word open for another comma. */
-    private static List<Completion> fieldList(String head, List<String> fields, String value) {
+    /** {@code fields=a,b,c}, {@code services=DHCP,S}: complete the last item, leave the word open for a comma. */
+    private static List<Completion> listItems(String head, List<String> fields, String value) {
         int comma = value.lastIndexOf(',');
         String done = value.substring(0, comma + 1);
         String last = value.substring(comma + 1);

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * Turns {@code API key=value ...} words into an {@link ApiCall}.
  *
  * <p>Query APIs go to {@link QueryWordParser}. For the others each word is cut at its first {@code =}; the value is
- * typed by the parameter's schema: {@code array} splits on commas (or takes a {@code [...]} literal),
+ * typed by the parameter's schema: {@code array} splits on commas (or takes a {@code [...]} literal; blank is the empty list),
  * {@code object} takes a map literal, {@code integer}/{@code number}/{@code boolean} become JSON numbers and
  * booleans when they parse cleanly (otherwise the text goes as is and the server names the error). Without a
  * schema every value is sent as the string typed, which the server converts.
@@ -85,10 +85,12 @@ public final class CommandLineParser {
             }
         }
         ArrayNode items = JSON.arrayNode();
-        for (String item : value.split(",")) {
-            if (!item.isBlank()) {
-                items.add(scalar(spec.itemType(), item.trim()));
-            }
+        if (value.isBlank()) {
+            return items;
+        }
+        // empty items (a,,b) are kept: the server names them, rather than the CLI guessing what was meant
+        for (String item : value.split(",", -1)) {
+            items.add(scalar(spec.itemType(), item.trim()));
         }
         return items;
     }

@@ -21,7 +21,7 @@ class ApiSchemaTest {
     @Test
     void apisAreThePostPathsUnderV1Api() throws Exception {
         assertThat(fixture().apiNames()).containsExactly("AddDnsToL3Network", "AttachNetworkServiceToL3Network",
-                "ChangeL3NetworkState", "CreateVirtualRouterOffering", "LogInByAccount", "LogOut",
+                "ChangeL3NetworkState", "CreateL3Network", "CreateVirtualRouterOffering", "LogInByAccount", "LogOut",
                 "QueryVirtualRouterOffering", "QueryVirtualRouterVm");
     }
 
@@ -30,17 +30,26 @@ class ApiSchemaTest {
         ApiSpec offering = fixture().api("CreateVirtualRouterOffering").orElseThrow();
         assertThat(offering.description()).isEqualTo("Create a virtual router offering");
         assertThat(offering.params().keySet()).startsWith("name", "cpuNum", "memorySize");
-        assertThat(offering.param("name")).contains(new ParamSpec("name", "string", null, List.of(), true, "offering name"));
-        assertThat(offering.param("systemTags")).contains(new ParamSpec("systemTags", "array", "string", List.of(), false, ""));
+        assertThat(offering.param("name")).contains(new ParamSpec("name", "string", null, List.of(), true, null, "offering name"));
+        assertThat(offering.param("systemTags")).contains(new ParamSpec("systemTags", "array", "string", List.of(), false, null, ""));
         assertThat(fixture().api("ChangeL3NetworkState").flatMap(a -> a.param("stateEvent")).orElseThrow().choices())
                 .containsExactly("enable", "disable");
+    }
+
+    @Test
+    void defaultsAndItemChoices() throws Exception {
+        ApiSpec l3 = fixture().api("CreateL3Network").orElseThrow();
+        assertThat(l3.param("category")).contains(
+                new ParamSpec("category", "string", null, List.of("Private", "Public", "System"), false, "Private", ""));
+        assertThat(l3.param("services")).contains(
+                new ParamSpec("services", "array", "string", List.of("DHCP", "DNS", "SNAT"), false, null, ""));
     }
 
     @Test
     void localRefsAreFollowed() throws Exception {
         ApiSpec attach = fixture().api("AttachNetworkServiceToL3Network").orElseThrow();
         assertThat(attach.param("networkServices")).contains(
-                new ParamSpec("networkServices", "object", null, List.of(), true, "provider uuid -> service types"));
+                new ParamSpec("networkServices", "object", null, List.of(), true, null, "provider uuid -> service types"));
     }
 
     @Test

@@ -30,7 +30,7 @@ class CompletionEngineTest {
         assertThat(values("Query")).containsExactly("QueryVirtualRouterOffering", "QueryVirtualRouterVm");
         assertThat(values("queryvirtualrouterv")).containsExactly("QueryVirtualRouterVm");
         assertThat(values("e")).containsExactly("exit");
-        assertThat(values("")).contains("LogInByAccount", "help", "quit").hasSize(11);
+        assertThat(values("")).contains("LogInByAccount", "help", "quit").hasSize(12);
         assertThat(ENGINE.complete("LogO")).containsExactly(new Completion("LogOut", "LogOut", "", true));
     }
 
@@ -61,6 +61,15 @@ class CompletionEngineTest {
                 new Completion("stateEvent=enable", "enable", "", true),
                 new Completion("stateEvent=disable", "disable", "", true));
         assertThat(values("ChangeL3NetworkState stateEvent=d")).containsExactly("stateEvent=disable");
+    }
+
+    @Test
+    void listParameterWithChoicesCompletesEachItem() {
+        assertThat(ENGINE.complete("CreateL3Network services=DHCP,")).containsExactly(
+                new Completion("services=DHCP,DHCP", "DHCP", "", false),
+                new Completion("services=DHCP,DNS", "DNS", "", false),
+                new Completion("services=DHCP,SNAT", "SNAT", "", false));
+        assertThat(values("CreateL3Network category=p")).containsExactly("category=Private", "category=Public");
     }
 
     @Test

@@ -49,10 +49,10 @@ class CommandLineParserTest {
     }
 
     @Test
-    void arrayParametersSplitOnCommas() throws Exception {
+    void arrayParametersSplitOnCommasKeepingEmptyItemsForTheServerToReject() throws Exception {
         assertThat(parse(typed, "AddDnsToL3Network", "l3NetworkUuid=u", "dnsServers=8.8.8.8, 1.1.1.1,", "ports=53,x")
                 .body().toString())
-                .isEqualTo("{\"l3NetworkUuid\":\"u\",\"dnsServers\":[\"8.8.8.8\",\"1.1.1.1\"],\"ports\":[53,\"x\"]}");
+                .isEqualTo("{\"l3NetworkUuid\":\"u\",\"dnsServers\":[\"8.8.8.8\",\"1.1.1.1\",\"\"],\"ports\":[53,\"x\"]}");
     }
 
     @Test
