@@ -14,15 +14,17 @@ import java.util.Map;
  * @param in   standard input
  * @param out  standard output: replies
  * @param err  standard error: diagnostics
+ * @param interactive whether a person types the input (a terminal), else the shell reads a script
  */
-public record CliEnvironment(Map<String, String> env, Path home, InputStream in, PrintStream out, PrintStream err) {
+public record CliEnvironment(Map<String, String> env, Path home, InputStream in, PrintStream out, PrintStream err,
+                             boolean interactive) {
 
     public static CliEnvironment system() {
         // $HOME first, as shells and zstack-cli use it; the JVM's user.home comes from the password database
         String home = System.getenv("HOME");
         return new CliEnvironment(System.getenv(),
                 Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")),
-                System.in, System.out, System.err);
+                System.in, System.out, System.err, System.console() != null);
     }
 
     /** The CLI's state directory: session and history. */

@@ -6,6 +6,7 @@ import io.vrouter.cli.command.PasswordPrompt;
 import io.vrouter.cli.remote.ApiClient;
 import io.vrouter.cli.remote.SessionStore;
 import io.vrouter.cli.schema.SchemaCache;
+import io.vrouter.cli.shell.ScriptRunner;
 import io.vrouter.cli.shell.Shell;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -13,13 +14,16 @@ import org.jline.terminal.impl.DumbTerminal;
 
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code vrouter cli [API key=value ...]}: runs one API and exits with 0 (success), 1 (API error) or 2 (usage
- * error, server unreachable); without arguments opens the interactive shell.
+ * error, server unreachable); without arguments opens the interactive shell, or, when the input is not a terminal,
+ * runs the lines of the input as a script.
  */
 public final class CliMain {
 
@@ -53,6 +57,11 @@ public final class CliMain {
                     new PrintWriter(env.out(), true), new PrintWriter(env.err(), true));
             return runner.run(List.of(args), consolePrompt(env));
         }
+        if (!env.interactive()) {
+            CommandRunner runner = new CommandRunner(client, sessions, schemas,
+                    new PrintWriter(env.out(), true), new PrintWriter(env.err(), true));
+            return new ScriptRunner(runner).run(new InputStreamReader(env.in(), StandardCharsets.UTF_8), env.err());
+        }
         try {
             sessions.createDir(); // private to the user before the history file lands in it
         } catch (IOException e) {
@@ -70,7 +79,7 @@ public final class CliMain {
     /** One-shot mode asks for a missing login password only when a person sits at a terminal. */
     private static PasswordPrompt consolePrompt(CliEnvironment env) {
         Console console = System.console();
-        if (console == null || !env.usesProcessStreams()) {
+        if (console == null || !env.usesProcessStreams() || !env.interactive()) {
             return PasswordPrompt.NONE;
         }
         return prompt -> Optional.ofNullable(console.readPassword("%s", prompt)).map(String::new);

@@ -47,11 +47,20 @@ class CliMainTest {
     }
 
     private int cliAt(String url, String stdin, String... args) {
+        return run(url, stdin, true, args);
+    }
+
+    private int script(String stdin) {
+        return run(server.url(), stdin, false);
+    }
+
+    private int run(String url, String stdin, boolean interactive, String... args) {
         out.reset();
         err.reset();
         CliEnvironment env = new CliEnvironment(Map.of("VROUTER_URL", url), home,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                interactive);
         return CliMain.run(args, env);
     }
 
@@ -247,10 +256,13 @@ class CliMainTest {
                 + "QueryVirtualRouterVm name=\"my vr\" state!=null\n"
                 + "CreateZone name\n"
                 + "QueryVirtualRouterVm name=\"unclosed\n"
+                + "AttachNetworkServiceToL3Network l3NetworkUuid=u networkServices=\"{'p':['DHCP', 'SNAT']}\"\n"
                 + "exit\n"
                 + "QueryVirtualRouterVm never=reached\n";
         assertThat(cliAt(server.url(), script)).isZero();
-        assertThat(server.apiCalls()).hasSize(2);
+        assertThat(server.apiCalls()).hasSize(3);
+        assertThat(server.apiCalls().get(2).body())
+                .isEqualTo("{\"l3NetworkUuid\":\"u\",\"networkServices\":{\"p\":[\"DHCP\",\"SNAT\"]}}");
         FakeServer.Request query = server.apiCalls().get(1);
         assertThat(query.authorization()).isEqualTo("OAuth " + SESSION);
         assertThat(query.body()).isEqualTo("{\"conditions\":[{\"name\":\"name\",\"op\":\"=\",\"value\":\"my vr\"},"
@@ -278,5 +290,22 @@ class CliMainTest {
     void oneShotLoginWithoutTerminalSendsNoPassword() {
         assertThat(cli("LogInByAccount", "accountName=admin")).isZero();
         assertThat(lastCall().body()).isEqualTo("{\"accountName\":\"admin\"}");
+    }
+
+    @Test
+    void scriptOnStdinRunsEachLineWithoutPromptsAndExitsWithTheWorstStatus() {
+        server.reply("LogOut", 500, "{\"error\":{\"code\":\"SYS.1006\",\"description\":\"operation failed\","
+                + "\"details\":\"x\"}}");
+        String script = "# set up\n\nLogInByAccount accountName=admin password=secret\nLogOut\n"
+                + "QueryVirtualRouterVm limit=1\n";
+        assertThat(script(script)).isEqualTo(1);
+        assertThat(server.apiCalls()).extracting(FakeServer.Request::path).containsExactly(
+                "/v1/api/LogInByAccount", "/v1/api/LogOut", "/v1/api/QueryVirtualRouterVm");
+        assertThat(out()).doesNotContain(">>>").startsWith("{\n  \"inventory\"");
+        assertThat(script("QueryVirtualRouterVm limit=x\nQueryVirtualRouterVm name='open\nexit\nLogOut\n")).isEqualTo(2);
+        assertThat(err()).isEqualTo("error: 'limit' must be a non-negative integer, got 'x'\n"
+                + "Run 'help' for the syntax, 'help QueryVirtualRouterVm' for its parameters.\n"
+                + "error: line 2: unclosed single quote in: QueryVirtualRouterVm name='open\n");
+        assertThat(server.apiCalls()).hasSize(3);
     }
 }
