@@ -17,7 +17,20 @@ import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
 import io.vrouter.server.vrouter.VirtualRouterSettings;
 
+import io.vrouter.server.hypervisor.Hypervisors;
+import io.vrouter.server.hypervisor.simulator.SimulatorHypervisor;
+import io.vrouter.server.image.Images;
+import io.vrouter.server.l3.IpAllocator;
+import io.vrouter.server.offering.InstanceOfferings;
+import io.vrouter.server.task.TaskClock;
+import io.vrouter.server.task.TaskQueues;
+import io.vrouter.server.vm.VmApis;
+import io.vrouter.server.vm.VmInstances;
+
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.nio.file.Path;
 
 /**
@@ -36,6 +49,11 @@ public final class ManagementNode implements AutoCloseable {
     private final Tags tags;
     private final ApiServer apiServer;
     private final PrometheusMeterRegistry metrics;
+    private final ExecutorService taskExecutor;
+    private final TaskQueues taskQueues;
+    private final Hypervisors hypervisors;
+    private final SimulatorHypervisor simulator;
+    private final VmInstances vms;
     private int port;
 
     public ManagementNode(NodeOptions options, Clock clock) {
@@ -63,6 +81,20 @@ public final class ManagementNode implements AutoCloseable {
             this.tags = new Tags(database.dsl(), clock, resourceTypes);
             tags.registerApis(catalogue, registry, queries);
             VirtualRouterSettings.register(globalConfigs, tags);
+
+            // ---- resources: images, offerings, VMs on the hypervisor backends
+            this.taskExecutor = TaskQueues.boundedExecutor("task", 128, 100_000);
+            this.taskQueues = new TaskQueues(taskExecutor, TaskClock.system(), metrics);
+            this.hypervisors = new Hypervisors();
+            this.simulator = new SimulatorHypervisor();
+            hypervisors.register(simulator);
+            IpAllocator ipAllocator = new IpAllocator(database.dsl(), clock);
+            Images images = new Images(database.dsl(), clock, tags);
+            images.registerApis(catalogue, registry, queries, resourceTypes);
+            InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
+            offerings.registerApis(catalogue, registry, queries, resourceTypes);
+            this.vms = new VmInstances(database.dsl(), clock, ipAllocator, hypervisors, taskQueues, vmUuid -> Map.of());
+            new VmApis(database.dsl(), vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
@@ -111,12 +143,27 @@ public final class ManagementNode implements AutoCloseable {
         return tags;
     }
 
+    public SimulatorHypervisor simulator() {
+        return simulator;
+    }
+
+    public VmInstances vms() {
+        return vms;
+    }
+
     @Override
     public void close() {
         // stop taking requests first, so no request sees a closed database
         try {
             apiServer.close();
+            taskQueues.beginShutdown();
+            try {
+                taskQueues.awaitTermination(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         } finally {
+            taskExecutor.shutdownNow();
             metrics.close();
             database.close();
         }

@@ -1,0 +1,244 @@
+package io.vrouter.server.vm;
+
+import io.vrouter.api.ErrorCode;
+import io.vrouter.server.Clock;
+import io.vrouter.server.api.ApiException;
+import io.vrouter.server.db.Uuid;
+import io.vrouter.server.hypervisor.Hypervisors;
+import io.vrouter.server.hypervisor.VmSpec;
+import io.vrouter.server.l3.AllocatedIp;
+import io.vrouter.server.l3.IpAllocator;
+import io.vrouter.server.task.FlowChain;
+import io.vrouter.server.task.FlowContext;
+import io.vrouter.server.task.FlowException;
+import io.vrouter.server.task.FlowKey;
+import io.vrouter.server.task.Task;
+import io.vrouter.server.task.TaskQueues;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * The VM lifecycle. Each operation runs on the VM's serial queue ({@code vm-<uuid>}), so operations on one VM never
+ * overlap, and multi-step operations are {@link FlowChain}s, so a failure part-way rolls back what was done:
+ * addresses released, records removed, the hypervisor told to stop what it started, extensions told to undo.
+ */
+public final class VmInstances {
+    private static final Logger LOG = LoggerFactory.getLogger(VmInstances.class);
+    private static final FlowKey<Placement.Host> HOST = FlowKey.of("host");
+    private static final FlowKey<List<AllocatedIp>> IPS = FlowKey.of("ips");
+    private static final FlowKey<VmSpec> SPEC = FlowKey.of("spec");
+
+    private final VmRepository repository;
+    private final Placement placement;
+    private final IpAllocator ipAllocator;
+    private final Hypervisors hypervisors;
+    private final TaskQueues queues;
+    private final List<VmLifecycleExtension> extensions = new CopyOnWriteArrayList<>();
+    private final Function<String, Map<String, String>> bootParams;
+
+    /**
+     * @param bootParams what an appliance VM needs at (re)boot, by VM uuid; user VMs get an empty map
+     */
+    public VmInstances(DSLContext dsl, Clock clock, IpAllocator ipAllocator, Hypervisors hypervisors, TaskQueues queues,
+                       Function<String, Map<String, String>> bootParams) {
+        this.repository = new VmRepository(dsl, clock);
+        this.placement = new Placement(dsl);
+        this.ipAllocator = ipAllocator;
+        this.hypervisors = hypervisors;
+        this.queues = queues;
+        this.bootParams = bootParams;
+    }
+
+    public void addExtension(VmLifecycleExtension extension) {
+        extensions.add(extension);
+    }
+
+    /** The sync signature of a VM's operations; other packages use it to join a VM's queue. */
+    public static String signature(String vmUuid) {
+        return "vm-" + vmUuid;
+    }
+
+    // ---------------------------------------------------------------- create
+
+    /** Creates (and, unless told otherwise, starts) a VM; returns its uuid. The caller has validated {@code c}. */
+    public String create(VmCreation c) {
+        String uuid = Uuid.random();
+        Set<String> l2s = new HashSet<>();
+        for (String l3 : c.l3NetworkUuids()) {
+            l2s.add(placement.l3(l3).orElseThrow(() -> ApiException.notFound("L3 network", l3)).l2Uuid());
+        }
+        String rootVolumeUuid = Uuid.random();
+        FlowChain chain = FlowChain.named("create-vm " + c.name())
+                .then("choose host", ctx -> ctx.put(HOST, placement.choose(c.zoneUuid(), c.clusterUuid(), c.hostUuid(), l2s)))
+                .then("write vm record",
+                        ctx -> {
+                            repository.insertVm(uuid, c, ctx.get(HOST), rootVolumeUuid,
+                                    c.startImmediately() ? VmState.Starting : VmState.Created);
+                            repository.insertRootVolume(rootVolumeUuid, uuid, c.name(), c.imageUuid());
+                        },
+                        ctx -> repository.deleteVm(uuid))
+                .then("allocate nics", ctx -> allocateNics(ctx, uuid, c), ctx -> releaseNics(ctx, uuid));
+        if (c.startImmediately()) {
+            addStartSteps(chain, uuid);
+        }
+        run(uuid, "create", () -> chain.run(new FlowContext()));
+        return uuid;
+    }
+
+    private void allocateNics(FlowContext ctx, String vmUuid, VmCreation c) {
+        List<AllocatedIp> ips = new ArrayList<>();
+        ctx.put(IPS, ips);
+        String usedFor = VmSpec.APPLIANCE_VM.equals(c.type()) ? "ApplianceVm" : "VmNic";
+        for (int device = 0; device < c.l3NetworkUuids().size(); device++) {
+            String l3 = c.l3NetworkUuids().get(device);
+            AllocatedIp ip = ipAllocator.allocate(l3, c.requiredIps().get(l3), usedFor);
+            ips.add(ip);
+            repository.insertNic(vmUuid, ip, device);
+        }
+    }
+
+    private void releaseNics(FlowContext ctx, String vmUuid) {
+        repository.deleteNics(vmUuid);
+        ctx.find(IPS).ifPresent(ips -> ips.forEach(ip -> ipAllocator.release(ip.uuid())));
+    }
+
+    // ---------------------------------------------------------------- start, stop, reboot, destroy
+
+    private void addStartSteps(FlowChain chain, String uuid) {
+        chain.then("load spec", ctx -> ctx.put(SPEC, repository.spec(repository.get(uuid), bootParams.apply(uuid))))
+                .then("network services", ctx -> extensions.forEach(e -> e.preStart(ctx.get(SPEC))),
+                        ctx -> extensions.forEach(e -> quietly("rollbackStart", () -> e.rollbackStart(ctx.get(SPEC)))))
+                .then("start on hypervisor", ctx -> hypervisors.get(ctx.get(SPEC).hypervisorType()).start(ctx.get(SPEC)),
+                        ctx -> hypervisors.get(ctx.get(SPEC).hypervisorType()).stop(ctx.get(SPEC)))
+                .then("mark running", ctx -> {
+                    repository.setState(uuid, VmState.Running);
+                    extensions.forEach(e -> quietly("afterStart", () -> e.afterStart(ctx.get(SPEC))));
+                });
+    }
+
+    public void start(String uuid) {
+        run(uuid, "start", () -> {
+            VmRepository.VmRow vm = repository.get(uuid);
+            if (!repository.transition(uuid, List.of(VmState.Stopped, VmState.Created), VmState.Starting)) {
+                throw wrongState(vm, "StartVmInstance", "Stopped or Created");
+            }
+            FlowChain chain = FlowChain.named("start-vm " + vm.name());
+            addStartSteps(chain, uuid);
+            try {
+                chain.run(new FlowContext());
+            } catch (FlowException e) {
+                repository.setState(uuid, VmState.valueOf(vm.state()));
+                throw e;
+            }
+        });
+    }
+
+    public void stop(String uuid) {
+        run(uuid, "stop", () -> {
+            VmRepository.VmRow vm = repository.get(uuid);
+            if (!repository.transition(uuid, List.of(VmState.Running), VmState.Stopping)) {
+                throw wrongState(vm, "StopVmInstance", "Running");
+            }
+            VmSpec spec = repository.spec(vm, bootParams.apply(uuid));
+            try {
+                hypervisors.get(spec.hypervisorType()).stop(spec);
+            } catch (RuntimeException e) {
+                repository.setState(uuid, VmState.Running);
+                throw e;
+            }
+            repository.setState(uuid, VmState.Stopped);
+            extensions.forEach(ext -> quietly("afterStop", () -> ext.afterStop(spec)));
+        });
+    }
+
+    public void reboot(String uuid) {
+        run(uuid, "reboot", () -> {
+            VmRepository.VmRow vm = repository.get(uuid);
+            if (!repository.transition(uuid, List.of(VmState.Running), VmState.Rebooting)) {
+                throw wrongState(vm, "RebootVmInstance", "Running");
+            }
+            VmSpec spec = repository.spec(vm, bootParams.apply(uuid));
+            try {
+                hypervisors.get(spec.hypervisorType()).reboot(spec);
+            } finally {
+                repository.setState(uuid, VmState.Running);
+            }
+            extensions.forEach(ext -> quietly("afterReboot", () -> ext.afterReboot(spec)));
+        });
+    }
+
+    public void destroy(String uuid) {
+        run(uuid, "destroy", () -> {
+            VmRepository.VmRow vm = repository.get(uuid);
+            VmState previous = VmState.valueOf(vm.state());
+            if (previous == VmState.Destroying || previous == VmState.Destroyed) {
+                throw wrongState(vm, "DestroyVmInstance", "not already being destroyed");
+            }
+            repository.setState(uuid, VmState.Destroying);
+            VmSpec spec = repository.spec(vm, bootParams.apply(uuid));
+            try {
+                extensions.forEach(ext -> ext.beforeDestroy(spec));
+                hypervisors.get(spec.hypervisorType()).destroy(spec);
+            } catch (RuntimeException e) {
+                repository.setState(uuid, previous);
+                throw e;
+            }
+            List<String> usedIps = repository.usedIpsOf(uuid);
+            repository.deleteVm(uuid);
+            usedIps.forEach(ipAllocator::release);
+            extensions.forEach(ext -> quietly("afterDestroy", () -> ext.afterDestroy(spec)));
+        });
+    }
+
+    /** The VM as hypervisors and extensions see it. */
+    public VmSpec spec(String uuid) {
+        return repository.spec(repository.get(uuid), bootParams.apply(uuid));
+    }
+
+    public String state(String uuid) {
+        return repository.get(uuid).state();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private static ApiException wrongState(VmRepository.VmRow vm, String api, String needed) {
+        return ApiException.conflict("VM " + vm.name() + " (" + vm.uuid() + ") is " + vm.state() + "; " + api + " needs it " + needed);
+    }
+
+    /** Runs an operation on the VM's serial queue and waits for it; failures surface as API errors. */
+    private void run(String vmUuid, String operation, Runnable body) {
+        try {
+            queues.submit(Task.ofRunnable(signature(vmUuid), operation + "-vm", body::run)).join();
+        } catch (CompletionException e) {
+            throw asApiException(e.getCause() == null ? e : e.getCause(), operation, vmUuid);
+        }
+    }
+
+    static RuntimeException asApiException(Throwable failure, String operation, String vmUuid) {
+        Throwable cause = failure instanceof FlowException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof ApiException api) {
+            return api;
+        }
+        return new ApiException(ErrorCode.OPERATION_FAILED, "operation failed",
+                operation + " of VM " + vmUuid + " failed: " + failure.getMessage(), failure);
+    }
+
+    private static void quietly(String hook, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            // the VM already is in its new state; a hook's failure is reported, not allowed to undo it
+            LOG.warn("VM lifecycle hook {} failed: {}", hook, e.toString(), e);
+        }
+    }
+}
