@@ -80,11 +80,11 @@ public final class CompletionEngine {
     }
 
     private static List<Completion> query(ApiSpec spec, List<String> given, String word) {
-        Optional<QueryWordParser.Split> split = QueryWordParser.split(word);
+        Optional<io.vrouter.api.QueryWords.Split> split = QueryWordParser.split(word);
         if (split.isEmpty()) {
             Set<String> usedReserved = new HashSet<>();
             for (String g : given) {
-                QueryWordParser.split(g).map(QueryWordParser.Split::field)
+                QueryWordParser.split(g).map(io.vrouter.api.QueryWords.Split::field)
                         .filter(QueryWordParser.RESERVED_KEYS::contains).ifPresent(usedReserved::add);
             }
             List<Completion> out = new ArrayList<>();
@@ -100,7 +100,7 @@ public final class CompletionEngine {
             }
             return out;
         }
-        QueryWordParser.Split s = split.get();
+        io.vrouter.api.QueryWords.Split s = split.get();
         if (s.operator() == null) {
             return List.of();
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vrouter.api.QueryCondition;
-import io.vrouter.api.QueryOp;
+import io.vrouter.api.QueryWords;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,46 +27,16 @@ public final class QueryWordParser {
     public static final List<String> RESERVED_KEYS =
             List.of("count", "limit", "start", "replyWithCount", "sortBy", "sortDirection", "fields");
 
-    /** Operators as typed, longest first so that a prefix never shadows a longer one. */
-    public static final List<String> OPERATORS = List.of("!?=", "!~=", "!=", "?=", "~=", ">=", "<=", "=", ">", "<");
-
-    private static final String OPERATOR_CHARS = "=!<>?~";
+    /** Operators as typed; the rules live in {@link QueryWords}, shared with the server's REST form. */
+    public static final List<String> OPERATORS = QueryWords.OPERATORS;
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    /**
-     * A query word cut at its operator.
-     *
-     * @param field    the text before the operator
-     * @param operator the operator as typed, one of {@link #OPERATORS}
-     * @param value    the text after the operator
-     */
-    public record Split(String field, String operator, String value) {
+    /** A query word cut at its operator: see {@link QueryWords.Split}. */
+    public static Optional<QueryWords.Split> split(String word) {
+        return QueryWords.split(word);
     }
 
     private QueryWordParser() {
-    }
-
-    /**
-     * Cuts a word at its operator; empty when the word has no operator character. A word whose operator
-     * characters form no known operator (e.g. {@code a!x}) yields a split with a null operator.
-     */
-    public static Optional<Split> split(String word) {
-        int at = -1;
-        for (int i = 0; i < word.length(); i++) {
-            if (OPERATOR_CHARS.indexOf(word.charAt(i)) >= 0) {
-                at = i;
-                break;
-            }
-        }
-        if (at < 0) {
-            return Optional.empty();
-        }
-        for (String op : OPERATORS) {
-            if (word.startsWith(op, at)) {
-                return Optional.of(new Split(word.substring(0, at), op, word.substring(at + op.length())));
-            }
-        }
-        return Optional.of(new Split(word.substring(0, at), null, word.substring(at)));
     }
 
     /** Builds the query body from the words after the API name. */
@@ -75,7 +45,7 @@ public final class QueryWordParser {
         ObjectNode reserved = JSON.objectNode();
         Set<String> seen = new HashSet<>();
         for (String word : words) {
-            Split s = split(word).orElseThrow(() -> new SyntaxException(
+            QueryWords.Split s = split(word).orElseThrow(() -> new SyntaxException(
                     "expected a condition such as name=value but got '" + word + "'"));
             if (s.operator() == null) {
                 throw new SyntaxException("unknown operator in '" + word + "'; use one of " + String.join(" ", OPERATORS)
@@ -93,7 +63,7 @@ public final class QueryWordParser {
                 }
                 putReserved(reserved, s.field(), s.value());
             } else {
-                conditions.add(condition(s));
+                conditions.add(QueryWords.condition(s));
             }
         }
         ObjectNode body = JSON.objectNode();
@@ -106,30 +76,6 @@ public final class QueryWordParser {
         }
         body.setAll(reserved);
         return body;
-    }
-
-    private static QueryCondition condition(Split s) {
-        String value = s.value();
-        QueryOp op = switch (s.operator()) {
-            case "=" -> value.equals("null") ? QueryOp.IS_NULL : QueryOp.EQ;
-            case "!=" -> value.equals("null") ? QueryOp.NOT_NULL : QueryOp.NOT_EQ;
-            case ">" -> QueryOp.GT;
-            case ">=" -> QueryOp.GT_OR_EQ;
-            case "<" -> QueryOp.LT;
-            case "<=" -> QueryOp.LT_OR_EQ;
-            case "?=" -> QueryOp.IN;
-            case "!?=" -> QueryOp.NOT_IN;
-            case "~=" -> QueryOp.LIKE;
-            case "!~=" -> QueryOp.NOT_LIKE;
-            default -> throw new IllegalStateException("operator without mapping: " + s.operator());
-        };
-        if (op.unary()) {
-            value = null;
-        } else if ((op == QueryOp.LIKE || op == QueryOp.NOT_LIKE) && value.indexOf('%') < 0 && value.indexOf('_') < 0) {
-            // zstack-cli's convenience: a plain word matches anywhere; a pattern with wildcards is taken as is
-            value = "%" + value + "%";
-        }
-        return new QueryCondition(s.field(), op.wire(), value);
     }
 
     private static void putReserved(ObjectNode body, String key, String value) throws SyntaxException {

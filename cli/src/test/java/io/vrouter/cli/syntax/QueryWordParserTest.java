@@ -122,10 +122,10 @@ class QueryWordParserTest {
 
     @Test
     void splitFindsTheLongestOperatorAtTheFirstOperatorCharacter() {
-        assertThat(QueryWordParser.split("a!?=x,y")).contains(new QueryWordParser.Split("a", "!?=", "x,y"));
-        assertThat(QueryWordParser.split("a!=null")).contains(new QueryWordParser.Split("a", "!=", "null"));
-        assertThat(QueryWordParser.split("a>=3")).contains(new QueryWordParser.Split("a", ">=", "3"));
+        assertThat(QueryWordParser.split("a!?=x,y")).contains(new io.vrouter.api.QueryWords.Split("a", "!?=", "x,y"));
+        assertThat(QueryWordParser.split("a!=null")).contains(new io.vrouter.api.QueryWords.Split("a", "!=", "null"));
+        assertThat(QueryWordParser.split("a>=3")).contains(new io.vrouter.api.QueryWords.Split("a", ">=", "3"));
         assertThat(QueryWordParser.split("a")).isEmpty();
-        assertThat(QueryWordParser.split("a?b")).contains(new QueryWordParser.Split("a", null, "?b"));
+        assertThat(QueryWordParser.split("a?b")).contains(new io.vrouter.api.QueryWords.Split("a", null, "?b"));
     }
 }
