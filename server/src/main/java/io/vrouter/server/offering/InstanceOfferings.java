@@ -158,6 +158,9 @@ public final class InstanceOfferings {
                         throw ApiException.invalidArgument("instance offering " + offering.uuid() + " is of type " + offering.type()
                                 + "; delete it with its own API (e.g. DeleteVirtualRouterOffering)");
                     }
+                    if (dsl.fetchExists(DSL.table(DSL.unquotedName("vm_instance")), f("instance_offering_uuid", String.class).eq(offering.uuid()))) {
+                        throw ApiException.conflict("instance offering " + offering.uuid() + " is used by VMs; destroy them first");
+                    }
                     dsl.transaction(cfg -> delete(DSL.using(cfg), offering.uuid()));
                     return Replies.success();
                 },

@@ -82,7 +82,8 @@ public final class Tags {
         return uuid;
     }
 
-    private void checkSystemTag(String resourceType, String tag) {
+    /** Checks a system tag against the registered formats before its resource exists (Create APIs' systemTags). */
+    public void checkSystemTag(String resourceType, String tag) {
         for (SystemTagFormat format : formats) {
             Optional<Map<String, String>> values = format.parse(tag);
             if (values.isEmpty()) {
