@@ -215,7 +215,7 @@ public final class Agent {
     /** The whole desired state; {@code inSync} is false while the dataplane owes a full sync. */
     public StatusReply status() {
         synchronized (lock) {
-            return new StatusReply(true, null, uuid, identity.version(), identity.md5(), dataplane.health().healthy(),
+            return new StatusReply(true, null, uuid, identity.version(), identity.md5(), dataplane.inSync(),
                     List.copyOf(state.nics().values()), List.copyOf(state.dhcp().values()), List.copyOf(state.dns()),
                     List.copyOf(state.snats().values()), List.copyOf(state.vips().values()),
                     List.copyOf(state.eips().values()), List.copyOf(state.portForwardings().values()));

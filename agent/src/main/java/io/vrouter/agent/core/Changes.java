@@ -110,7 +110,8 @@ public final class Changes<T> {
         return of(removed, added);
     }
 
-    private static <T> Changes<T> of(List<T> removed, List<T> added) {
+    /** Changes made of these lists (for dataplane tests and tools that build deltas themselves). */
+    public static <T> Changes<T> of(List<T> removed, List<T> added) {
         return removed.isEmpty() && added.isEmpty() ? none() : new Changes<>(removed, added);
     }
 

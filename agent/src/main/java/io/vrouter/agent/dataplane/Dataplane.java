@@ -19,6 +19,11 @@ public interface Dataplane extends AutoCloseable {
     /** A short name for logs and {@code /status}: "linux", "recording". */
     String name();
 
+    /** False while a failed apply left the system in an unknown state; the next apply is then a full sync. */
+    default boolean inSync() {
+        return true;
+    }
+
     default Health health() {
         return Health.OK;
     }
