@@ -1,1 +1,71 @@
-package io.vrouter.agent; public final class AgentMain { public static void main(String[] a) { System.err.println("agent: not built yet"); System.exit(2);} }
+package io.vrouter.agent;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.vrouter.agent.core.Agent;
+import io.vrouter.agent.core.AgentIdentity;
+import io.vrouter.agent.dataplane.Dataplane;
+import io.vrouter.agent.dataplane.RecordingDataplane;
+import io.vrouter.agent.http.AgentServer;
+import io.vrouter.agent.linux.LinuxDataplane;
+import io.vrouter.agent.process.CommandRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar vrouter-agent.jar --config FILE}: runs one agent until SIGTERM. On stop it closes the HTTP
+ * server, then the dataplane (dnsmasq stops; the nftables table stays unless {@code cleanOnStop}).
+ */
+public final class AgentMain {
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2 || !args[0].equals("--config")) {
+            System.err.println("usage: vrouter-agent --config FILE");
+            System.exit(2);
+        }
+        AgentConfig config;
+        try {
+            config = AgentConfig.load(Path.of(args[1]));
+        } catch (IllegalArgumentException e) {
+            System.err.println("vrouter agent: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        configureLogging(config.logLevel());
+        Files.createDirectories(config.dataDirPath());
+
+        Dataplane dataplane = config.dataplane().equals("linux")
+                ? new LinuxDataplane(new LinuxDataplane.Settings(config.dataDirPath(), config.listenAddress(),
+                        config.port(), config.cleanOnStop()), new CommandRunner(Duration.ofSeconds(30)))
+                : new RecordingDataplane();
+        Agent agent = new Agent(config.name(), config.secret(), dataplane, AgentIdentity.ofRunningCode());
+        AgentServer server = AgentServer.start(agent, config.listenAddress(), config.port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+                dataplane.close();
+            } finally {
+                stopped.countDown();
+            }
+        }, "agent-shutdown"));
+        System.out.println("vrouter agent " + config.name() + " listening on http://" + config.listenAddress() + ":"
+                + server.port() + " (dataplane " + dataplane.name() + ", data dir " + config.dataDir() + ")");
+        System.out.flush();
+        stopped.await();
+    }
+
+    private static void configureLogging(String level) {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(level, Level.INFO));
+        // the HTTP stack's own debug output drowns the agent's
+        ((Logger) LoggerFactory.getLogger("org.eclipse.jetty")).setLevel(Level.WARN);
+        ((Logger) LoggerFactory.getLogger("io.javalin")).setLevel(Level.WARN);
+    }
+}

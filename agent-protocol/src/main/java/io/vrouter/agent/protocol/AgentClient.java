@@ -1,0 +1,239 @@
+package io.vrouter.agent.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The one client of the agent protocol: a typed method per command. The base URL is either a standalone agent
+ * ({@code http://10.0.0.5:7272}) or one of many agents in one process ({@code http://127.0.0.1:8999/agents/vr-1}).
+ * Every call carries the agent's secret, has a timeout, and fails with an {@link AgentException} that names
+ * the agent, the path and the elapsed time; a reply with {@code success=false} is a failure too.
+ *
+ * <p>Thread-safe. Share one {@link HttpClient} across many instances: it owns the connection pool and threads.
+ */
+public final class AgentClient {
+
+    private static final ObjectMapper JSON = AgentJson.newMapper();
+
+    private final HttpClient http;
+    private final String baseUrl;
+    private final String authorization;
+    private final Duration timeout;
+
+    public AgentClient(HttpClient http, String baseUrl, String secret, Duration timeout) {
+        this.http = Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.authorization = AgentPaths.BEARER_PREFIX + Objects.requireNonNull(secret, "secret");
+        this.timeout = requirePositive(timeout);
+    }
+
+    /** A client with its own {@link HttpClient}; fine for one agent, wasteful for thousands. */
+    public static AgentClient create(String baseUrl, String secret, Duration timeout) {
+        return new AgentClient(HttpClient.newBuilder().connectTimeout(timeout).build(), baseUrl, secret, timeout);
+    }
+
+    /** The same agent with another per-call timeout. */
+    public AgentClient withTimeout(Duration newTimeout) {
+        return new AgentClient(http, baseUrl, authorization.substring(AgentPaths.BEARER_PREFIX.length()), newTimeout);
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    // ---------------------------------------------------------------- liveness and identity
+
+    public EchoReply echo() {
+        return call(AgentPaths.ECHO, null, EchoReply.class);
+    }
+
+    public AgentReply init(InitCmd cmd) {
+        return call(AgentPaths.INIT, cmd, AgentReply.class);
+    }
+
+    public PingReply ping(String uuid) {
+        return call(AgentPaths.PING, new PingCmd(uuid), PingReply.class);
+    }
+
+    public StatusReply status() {
+        return call(AgentPaths.STATUS, null, StatusReply.class);
+    }
+
+    // ---------------------------------------------------------------- nics, DHCP, DNS
+
+    public AgentReply configureNics(List<NicInfo> nics) {
+        return call(AgentPaths.CONFIGURE_NIC, new NicsCmd(nics), AgentReply.class);
+    }
+
+    public AgentReply removeNics(List<NicInfo> nics) {
+        return call(AgentPaths.REMOVE_NIC, new NicsCmd(nics), AgentReply.class);
+    }
+
+    public AgentReply addDhcp(List<DhcpInfo> entries, boolean rebuild) {
+        return call(AgentPaths.ADD_DHCP, new AddDhcpCmd(entries, rebuild), AgentReply.class);
+    }
+
+    public AgentReply removeDhcp(List<DhcpInfo> entries) {
+        return call(AgentPaths.REMOVE_DHCP, new RemoveDhcpCmd(entries), AgentReply.class);
+    }
+
+    public AgentReply setDns(List<DnsInfo> dns) {
+        return call(AgentPaths.SET_DNS, new DnsCmd(dns), AgentReply.class);
+    }
+
+    public AgentReply removeDns(List<DnsInfo> dns) {
+        return call(AgentPaths.REMOVE_DNS, new DnsCmd(dns), AgentReply.class);
+    }
+
+    // ---------------------------------------------------------------- SNAT, VIP, EIP, port forwarding
+
+    public AgentReply setSnat(SNATInfo snat) {
+        return call(AgentPaths.SET_SNAT, new SetSnatCmd(snat), AgentReply.class);
+    }
+
+    public AgentReply removeSnat(List<SNATInfo> snats) {
+        return call(AgentPaths.REMOVE_SNAT, new RemoveSnatCmd(snats), AgentReply.class);
+    }
+
+    public AgentReply syncSnat(List<SNATInfo> snats, boolean enable) {
+        return call(AgentPaths.SYNC_SNAT, new SyncSnatCmd(snats, enable), AgentReply.class);
+    }
+
+    public AgentReply createVips(List<VipTO> vips) {
+        return call(AgentPaths.CREATE_VIP, new VipsCmd(vips, false), AgentReply.class);
+    }
+
+    public AgentReply removeVips(List<VipTO> vips) {
+        return call(AgentPaths.REMOVE_VIP, new VipsCmd(vips, false), AgentReply.class);
+    }
+
+    /** Replaces every VIP ({@code /createvip} with {@code syncVip=true}, as ZStack's reconnect sends it). */
+    public AgentReply syncVips(List<VipTO> vips) {
+        return call(AgentPaths.CREATE_VIP, new VipsCmd(vips, true), AgentReply.class);
+    }
+
+    public AgentReply createEip(EipTO eip) {
+        return call(AgentPaths.CREATE_EIP, new EipCmd(eip), AgentReply.class);
+    }
+
+    public AgentReply removeEip(EipTO eip) {
+        return call(AgentPaths.REMOVE_EIP, new EipCmd(eip), AgentReply.class);
+    }
+
+    public AgentReply syncEips(List<EipTO> eips) {
+        return call(AgentPaths.SYNC_EIP, new SyncEipCmd(eips), AgentReply.class);
+    }
+
+    public AgentReply createPortForwarding(List<PortForwardingRuleTO> rules) {
+        return call(AgentPaths.CREATE_PORT_FORWARDING, new PortForwardingCmd(rules), AgentReply.class);
+    }
+
+    public AgentReply revokePortForwarding(List<PortForwardingRuleTO> rules) {
+        return call(AgentPaths.REVOKE_PORT_FORWARDING, new PortForwardingCmd(rules), AgentReply.class);
+    }
+
+    public AgentReply syncPortForwarding(List<PortForwardingRuleTO> rules) {
+        return call(AgentPaths.SYNC_PORT_FORWARDING, new PortForwardingCmd(rules), AgentReply.class);
+    }
+
+    // ---------------------------------------------------------------- generic calls
+
+    /** Sends {@code body} (null: an empty object) to {@code path} and waits for the reply. */
+    public <R> R call(String path, Object body, Class<R> replyType) {
+        try {
+            return callAsync(path, body, replyType).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof AgentException agentException) {
+                throw agentException;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Sends without blocking the caller; the future fails with an {@link AgentException}. Useful to keep many
+     * agents busy from few threads.
+     */
+    public <R> CompletableFuture<R> callAsync(String path, Object body, Class<R> replyType) {
+        long start = System.nanoTime();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header(AgentPaths.AUTHORIZATION_HEADER, authorization)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(
+                            body == null ? new byte[] {'{', '}'} : JSON.writeValueAsBytes(body)))
+                    .build();
+        } catch (IOException | IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(
+                    failure(path, start, 0, null, "cannot build the request: " + e.getMessage(), e));
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        String reason = cause instanceof HttpTimeoutException
+                                ? "no reply within " + timeout.toMillis() + " ms"
+                                : "unreachable: " + cause;
+                        throw failure(path, start, 0, null, reason, cause);
+                    }
+                    return decode(path, start, response, replyType);
+                });
+    }
+
+    private <R> R decode(String path, long start, HttpResponse<byte[]> response, Class<R> replyType) {
+        int status = response.statusCode();
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw failure(path, start, status, null, "reply is not JSON: " + e.getMessage(), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw failure(path, start, status, null, "reply is not a JSON object", null);
+        }
+        JsonNode success = tree.get("success");
+        if (success == null || !success.asBoolean() || status != 200) {
+            String agentError = tree.path("error").asText(null);
+            throw failure(path, start, status, agentError,
+                    agentError != null ? agentError : "reply has no success=true", null);
+        }
+        try {
+            return JSON.treeToValue(tree, replyType);
+        } catch (IOException e) {
+            throw failure(path, start, status, null, "reply does not fit " + replyType.getSimpleName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private AgentException failure(String path, long start, int status, String agentError, String reason,
+            Throwable cause) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        if (cause instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new AgentException(baseUrl, path, elapsed, status, agentError, reason, cause);
+    }
+
+    private static Duration requirePositive(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        return timeout;
+    }
+}

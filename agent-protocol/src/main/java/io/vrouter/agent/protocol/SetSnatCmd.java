@@ -1,0 +1,5 @@
+package io.vrouter.agent.protocol;
+
+/** Body of {@code /setsnat}. */
+public record SetSnatCmd(SNATInfo snat) {
+}

@@ -1,0 +1,43 @@
+package io.vrouter.agent.dataplane;
+
+import io.vrouter.agent.core.DesiredState;
+import io.vrouter.agent.core.StateDelta;
+
+/**
+ * Makes the system provide the desired state. Calls to {@link #apply} come one at a time per agent (the agent
+ * serialises its commands); {@link #commandStarted}/{@link #commandFinished} come from every request thread, as
+ * each command arrives and leaves, so an implementation can observe how many run at once.
+ */
+public interface Dataplane extends AutoCloseable {
+
+    /**
+     * Applies {@code delta}; {@code state} already includes it. When {@code delta.fullSync()} the whole state is
+     * replaced at once, else only the delta is touched. On failure throws and leaves the previous state in place.
+     */
+    void apply(StateDelta delta, DesiredState state);
+
+    /** A short name for logs and {@code /status}: "linux", "recording". */
+    String name();
+
+    /** False while a failed apply left the system in an unknown state; the next apply is then a full sync. */
+    default boolean inSync() {
+        return true;
+    }
+
+    default Health health() {
+        return Health.OK;
+    }
+
+    /** A command arrived for this agent (before it waits for the agent's lock). */
+    default void commandStarted(String path) {
+    }
+
+    /** A command left, successfully or not. */
+    default void commandFinished(String path, boolean success) {
+    }
+
+    /** Stops what the dataplane started (processes); leaves kernel state unless configured otherwise. */
+    @Override
+    default void close() {
+    }
+}

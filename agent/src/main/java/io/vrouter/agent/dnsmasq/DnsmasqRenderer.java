@@ -1,0 +1,124 @@
+package io.vrouter.agent.dnsmasq;
+
+import io.vrouter.agent.protocol.DhcpInfo;
+import io.vrouter.agent.protocol.DnsInfo;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The text of dnsmasq's files. One host is one line in its own file of {@code dhcp-hosts/} (static lease) and one
+ * in {@code hosts/} (its name for DNS), both named after its MAC, so adding a host writes two small files that
+ * dnsmasq picks up by inotify; nothing else is re-read. Options are per option set (a tag named after their
+ * hash), which in practice is one file per guest network.
+ */
+public final class DnsmasqRenderer {
+
+    static final String HOSTS_DIR = "dhcp-hosts";
+    static final String OPTS_DIR = "dhcp-opts";
+    static final String NAMES_DIR = "hosts";
+    static final String SERVERS_FILE = "servers";
+    static final String CONF_FILE = "dnsmasq.conf";
+    static final String LEASE_FILE = "leases";
+    static final String PID_FILE = "dnsmasq.pid";
+
+    private final Path dir;
+
+    public DnsmasqRenderer(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * The main configuration. Reads none of the host's files: {@code no-hosts}, {@code no-resolv}, and dnsmasq is
+     * started with {@code --conf-file} so /etc/dnsmasq.conf is skipped. Serves only the guest nics.
+     */
+    public String mainConf(List<ServedNic> served) {
+        StringBuilder s = new StringBuilder();
+        s.append("# written by the vrouter agent; it is re-written on every nic change\n");
+        s.append("no-hosts\nno-resolv\nstrict-order\nbind-dynamic\ndhcp-authoritative\n");
+        s.append("port=53\n");
+        s.append("pid-file=").append(dir.resolve(PID_FILE)).append('\n');
+        s.append("dhcp-leasefile=").append(dir.resolve(LEASE_FILE)).append('\n');
+        s.append("dhcp-hostsdir=").append(dir.resolve(HOSTS_DIR)).append('\n');
+        s.append("dhcp-optsdir=").append(dir.resolve(OPTS_DIR)).append('\n');
+        s.append("hostsdir=").append(dir.resolve(NAMES_DIR)).append('\n');
+        s.append("servers-file=").append(dir.resolve(SERVERS_FILE)).append('\n');
+        // the files live in the agent's data dir, which only root may write; dnsmasq stays root to read it
+        s.append("user=root\n");
+        for (ServedNic nic : served) {
+            s.append("interface=").append(nic.ifname()).append('\n');
+            s.append("dhcp-range=set:nic-").append(nic.ifname()).append(',').append(nic.ip()).append(",static,")
+                    .append(nic.netmask()).append(",infinite\n");
+        }
+        return s.toString();
+    }
+
+    /** The file name of a host's entries: its MAC with dashes (colons are awkward in file names). */
+    static String hostFileName(DhcpInfo entry) {
+        return entry.mac().replace(':', '-');
+    }
+
+    /** {@code mac,set:tag,ip,hostname,infinite}: a static lease that also selects the options of its network. */
+    public String hostLine(DhcpInfo entry) {
+        return entry.mac() + ",set:" + optionTag(entry) + "," + entry.ip() + "," + entry.hostname() + ",infinite\n";
+    }
+
+    /** {@code ip hostname [hostname.domain]}: how other guests resolve this one. */
+    public String nameLine(DhcpInfo entry) {
+        String line = entry.ip() + " " + entry.hostname();
+        if (entry.dnsDomain() != null) {
+            line += " " + entry.hostname() + "." + entry.dnsDomain();
+        }
+        return line + "\n";
+    }
+
+    /**
+     * The options of one entry's network. A nic on a non-default L3 gets neither router nor DNS (an empty option
+     * makes dnsmasq send none, instead of its own address).
+     */
+    public String optionsFile(DhcpInfo entry) {
+        String tag = optionTag(entry);
+        StringBuilder s = new StringBuilder();
+        String prefix = "tag:" + tag + ",option:";
+        if (entry.isDefaultL3Network()) {
+            s.append(prefix).append("router").append(entry.gateway() == null ? "" : "," + entry.gateway()).append('\n');
+            s.append(prefix).append("dns-server")
+                    .append(entry.dns().isEmpty() ? "" : "," + String.join(",", entry.dns())).append('\n');
+        } else {
+            s.append(prefix).append("router\n");
+            s.append(prefix).append("dns-server\n");
+        }
+        s.append(prefix).append("netmask,").append(entry.netmask()).append('\n');
+        if (entry.dnsDomain() != null) {
+            s.append(prefix).append("domain-name,").append(entry.dnsDomain()).append('\n');
+        }
+        if (entry.mtu() != null) {
+            s.append(prefix).append("mtu,").append(entry.mtu()).append('\n');
+        }
+        return s.toString();
+    }
+
+    /** A tag named after a hash of the option values: entries of one network share it. */
+    public String optionTag(DhcpInfo entry) {
+        String key = entry.isDefaultL3Network() + "|" + entry.gateway() + "|" + entry.dns() + "|" + entry.netmask()
+                + "|" + entry.dnsDomain() + "|" + entry.mtu();
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "o" + HexFormat.of().formatHex(hash, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The upstream resolvers, in order; re-read on SIGHUP. */
+    public String serversFile(List<DnsInfo> dns) {
+        StringBuilder s = new StringBuilder();
+        for (DnsInfo d : dns) {
+            s.append("server=").append(d.dnsAddress()).append('\n');
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,238 @@
+package io.vrouter.agent.dnsmasq;
+
+import io.vrouter.agent.core.DesiredState;
+import io.vrouter.agent.core.StateDelta;
+import io.vrouter.agent.dataplane.DataplaneException;
+import io.vrouter.agent.dataplane.Health;
+import io.vrouter.agent.process.CommandResult;
+import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.agent.protocol.DhcpInfo;
+import io.vrouter.agent.protocol.NicInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DHCP and DNS of one agent: keeps dnsmasq's files equal to the desired state and tells dnsmasq when it must
+ * look again. Adding a host writes its two files (inotify does the rest); removing one deletes them, sends
+ * SIGHUP (dnsmasq's watched directories only ever add) and releases the lease; a nic change re-writes the main
+ * configuration and restarts dnsmasq. A file whose content is already right is not written.
+ */
+public final class DnsmasqService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsmasqService.class);
+
+    private final Path dir;
+    private final DnsmasqRenderer renderer;
+    private final DnsmasqSupervisor supervisor;
+    private final CommandRunner runner;
+
+    public DnsmasqService(Path dir, CommandRunner runner) {
+        this.dir = dir;
+        this.runner = runner;
+        this.renderer = new DnsmasqRenderer(dir);
+        try {
+            for (String sub : List.of(DnsmasqRenderer.HOSTS_DIR, DnsmasqRenderer.OPTS_DIR, DnsmasqRenderer.NAMES_DIR)) {
+                Files.createDirectories(dir.resolve(sub));
+            }
+        } catch (IOException e) {
+            throw new DataplaneException("cannot create dnsmasq directories under " + dir + ": " + e, e);
+        }
+        this.supervisor = new DnsmasqSupervisor(dir.resolve(DnsmasqRenderer.CONF_FILE), dir.resolve("dnsmasq.log"),
+                dir.resolve(DnsmasqRenderer.PID_FILE), runner);
+    }
+
+    /** Restarts dnsmasq with the configuration a previous agent left, so guests keep DHCP across an agent restart. */
+    public void adoptPrevious() {
+        Path conf = dir.resolve(DnsmasqRenderer.CONF_FILE);
+        try {
+            if (Files.exists(conf) && Files.readString(conf).contains("\ninterface=")) {
+                LOG.info("starting dnsmasq with the configuration left in {}", conf);
+                supervisor.ensureRunning();
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", conf, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- full sync
+
+    /** Makes every file match {@code state}; restarts or reloads dnsmasq only when something changed. */
+    public void sync(DesiredState state, StateDelta delta, Function<String, String> ifnameOfMac) {
+        List<ServedNic> served = servedNics(state, ifnameOfMac);
+        boolean confChanged = write(dir.resolve(DnsmasqRenderer.CONF_FILE), renderer.mainConf(served));
+        boolean reload = write(dir.resolve(DnsmasqRenderer.SERVERS_FILE), renderer.serversFile(state.dns()));
+
+        Map<String, String> hosts = new HashMap<>();
+        Map<String, String> names = new HashMap<>();
+        Map<String, String> opts = new HashMap<>();
+        for (DhcpInfo entry : state.dhcp().values()) {
+            String file = DnsmasqRenderer.hostFileName(entry);
+            hosts.put(file, renderer.hostLine(entry));
+            names.put(file, renderer.nameLine(entry));
+            opts.putIfAbsent(renderer.optionTag(entry), renderer.optionsFile(entry));
+        }
+        reload |= syncDir(dir.resolve(DnsmasqRenderer.HOSTS_DIR), hosts);
+        syncDir(dir.resolve(DnsmasqRenderer.NAMES_DIR), names); // hostsdir notices changes and deletions itself
+        reload |= syncDir(dir.resolve(DnsmasqRenderer.OPTS_DIR), opts);
+
+        if (served.isEmpty()) {
+            supervisor.stop(); // never run without an interface list: dnsmasq would answer on every nic
+        } else if (confChanged || !supervisor.isRunning()) {
+            supervisor.restart();
+        } else if (reload) {
+            supervisor.reload();
+        }
+        releaseLeases(delta.dhcp().removed(), state, ifnameOfMac);
+    }
+
+    // ---------------------------------------------------------------- incremental
+
+    /** Applies the DHCP and DNS parts of {@code delta}. */
+    public void update(StateDelta delta, DesiredState state, Function<String, String> ifnameOfMac) {
+        boolean reload = false;
+        for (DhcpInfo old : delta.dhcp().removed()) {
+            String file = DnsmasqRenderer.hostFileName(old);
+            delete(dir.resolve(DnsmasqRenderer.HOSTS_DIR).resolve(file));
+            delete(dir.resolve(DnsmasqRenderer.NAMES_DIR).resolve(file));
+            reload = true;
+        }
+        for (DhcpInfo entry : delta.dhcp().added()) {
+            String file = DnsmasqRenderer.hostFileName(entry);
+            // options first: the host line refers to their tag
+            write(dir.resolve(DnsmasqRenderer.OPTS_DIR).resolve(renderer.optionTag(entry)), renderer.optionsFile(entry));
+            write(dir.resolve(DnsmasqRenderer.HOSTS_DIR).resolve(file), renderer.hostLine(entry));
+            write(dir.resolve(DnsmasqRenderer.NAMES_DIR).resolve(file), renderer.nameLine(entry));
+        }
+        if (delta.dnsChanged()) {
+            reload |= write(dir.resolve(DnsmasqRenderer.SERVERS_FILE), renderer.serversFile(state.dns()));
+        }
+        if (reload) {
+            supervisor.reload();
+        }
+        releaseLeases(delta.dhcp().removed(), state, ifnameOfMac);
+    }
+
+    public Health health() {
+        return supervisor.health();
+    }
+
+    public DnsmasqSupervisor supervisor() {
+        return supervisor;
+    }
+
+    @Override
+    public void close() {
+        supervisor.close();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** Guest nics: neither public nor management. dnsmasq never listens on the public side. */
+    private static List<ServedNic> servedNics(DesiredState state, Function<String, String> ifnameOfMac) {
+        List<ServedNic> served = new ArrayList<>();
+        for (NicInfo nic : state.nics().values()) {
+            if (!nic.isPublic() && !nic.isManagement()) {
+                served.add(new ServedNic(ifnameOfMac.apply(nic.mac()), nic.ip(), nic.netmask()));
+            }
+        }
+        return served;
+    }
+
+    /**
+     * Releases the leases of removed hosts (dhcp_release sends DHCPRELEASE to dnsmasq on the nic), so the address
+     * can go to another MAC at once. A failure is logged, not fatal: the static entry is already gone.
+     */
+    private void releaseLeases(List<DhcpInfo> removed, DesiredState state, Function<String, String> ifnameOfMac) {
+        if (removed.isEmpty() || !supervisor.isRunning()) {
+            return;
+        }
+        for (DhcpInfo old : removed) {
+            DhcpInfo now = state.dhcp().get(old.mac());
+            if (now != null && now.ip().equals(old.ip())) {
+                continue; // only its options changed; the lease stays valid
+            }
+            if (state.nic(old.vrNicMac()) == null) {
+                continue;
+            }
+            CommandResult result = runner.run(List.of("dhcp_release", ifnameOfMac.apply(old.vrNicMac()), old.ip(),
+                    old.mac()), null);
+            if (!result.succeeded()) {
+                LOG.warn("dhcp_release of {} {} failed: {}", old.ip(), old.mac(), result.stderr().strip());
+            }
+        }
+    }
+
+    /** Makes {@code directory} hold exactly {@code wanted}; true if an existing file changed or went away. */
+    private boolean syncDir(Path directory, Map<String, String> wanted) {
+        boolean changedOrRemoved = false;
+        Map<String, Boolean> existing = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!wanted.containsKey(name)) {
+                    delete(file);
+                    changedOrRemoved = true;
+                } else {
+                    existing.put(name, true);
+                }
+            }
+        } catch (IOException e) {
+            throw new DataplaneException("cannot list " + directory + ": " + e, e);
+        }
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            Path file = directory.resolve(e.getKey());
+            if (existing.containsKey(e.getKey())) {
+                changedOrRemoved |= write(file, e.getValue());
+            } else {
+                writeNew(file, e.getValue());
+            }
+        }
+        return changedOrRemoved;
+    }
+
+    /**
+     * Writes when the content differs; true if it did. One write and close: dnsmasq reads on close-write, so it
+     * never sees half a file.
+     */
+    private static boolean write(Path file, String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        try {
+            if (Files.exists(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
+                return false;
+            }
+            Files.write(file, bytes);
+            return true;
+        } catch (IOException e) {
+            throw new DataplaneException("cannot write " + file + ": " + e, e);
+        }
+    }
+
+    private static void writeNew(Path file, String content) {
+        try {
+            Files.write(file, content.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new DataplaneException("cannot write " + file + ": " + e, e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.delete(file);
+        } catch (NoSuchFileException e) {
+            // already gone: removal is idempotent
+        } catch (IOException e) {
+            throw new DataplaneException("cannot delete " + file + ": " + e, e);
+        }
+    }
+}

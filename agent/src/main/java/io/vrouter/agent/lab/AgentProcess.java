@@ -1,0 +1,112 @@
+package io.vrouter.agent.lab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The real agent (its {@code AgentMain}) as a child process inside a namespace, started from a classpath (the
+ * shaded jar or the test classpath). Waits for its "listening" line; its output is kept in a log file.
+ */
+public final class AgentProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private AgentProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code AgentMain --config configFile} in {@code ns} and waits up to {@code timeout} for it to listen. */
+    public static AgentProcess start(String ns, String classpath, Path configFile, Path log, Duration timeout)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", classpath, "io.vrouter.agent.AgentMain", "--config",
+                configFile.toString()));
+        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        AgentProcess agent = new AgentProcess(process, log);
+        CompletableFuture<Void> listening = new CompletableFuture<>();
+        Thread pump = new Thread(() -> agent.pump(listening), "agent-output");
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            listening.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            agent.close();
+            throw new IOException("agent did not start listening within " + timeout.toMillis() + " ms; log "
+                    + log + ":\n" + Files.readString(log), e);
+        } catch (InterruptedException e) {
+            agent.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the agent", e);
+        }
+        return agent;
+    }
+
+    private void pump(CompletableFuture<Void> listening) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)); var out = Files.newBufferedWriter(log)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.write(line);
+                out.newLine();
+                out.flush();
+                if (line.contains(" listening on ")) {
+                    listening.complete(null);
+                }
+            }
+            listening.completeExceptionally(new IOException("agent exited with " + process.waitFor()));
+        } catch (IOException | InterruptedException e) {
+            listening.completeExceptionally(e);
+        }
+    }
+
+    /** The agent's pid, for its memory (the java process: {@code ip netns exec} execs it). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Resident set size in KiB, from /proc. */
+    public long rssKib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS for pid " + pid());
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** SIGTERM, as an operator's stop would send; forcibly after 10 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.vrouter.agent.lab;
+
+import io.vrouter.agent.protocol.AgentClient;
+import io.vrouter.agent.protocol.AgentPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+
+/**
+ * A virtual router in a box, all in namespaces named after one lab prefix:
+ * <pre>
+ *   root ns ── &lt;p&gt;m0 ─veth─ mgmt ┐
+ *                              [vr]  the real agent, in its own namespace
+ *   [sw] brg ─veth─ gst (guest nic)  ┘ ─ pub (public nic) ─veth─ brp [sw]
+ *        brg ─ [gu] eth0, [g2] eth0          brp ─ [in] eth0 ("internet": DNS server, web server)
+ * </pre>
+ * The management link is the only thing in the root namespace; it gets a random /30 out of 100.64.0.0/10 so
+ * parallel runs do not clash. Guest network 10.1.0.0/24 (router .1), public network 203.0.113.0/24 (internet
+ * .1, router .2). With {@code full=false} only the router namespace exists, its nics are dummies (benchmarks).
+ */
+public final class RouterLab implements AutoCloseable {
+
+    public static final String PUBLIC_MAC = "02:56:00:00:01:02";
+    public static final String GUEST_MAC = "02:56:00:00:02:01";
+    public static final String GUEST1_MAC = "02:56:00:00:02:05";
+    public static final String GUEST2_MAC = "02:56:00:00:02:06";
+    public static final String PUBLIC_IP = "203.0.113.2";
+    public static final String INTERNET_IP = "203.0.113.1";
+    public static final String GUEST_GATEWAY = "10.1.0.1";
+
+    private final Lab lab;
+    private final Path workDir;
+    private final String secret;
+    private final String managementIp;
+    private final String vr;
+    private String guest;
+    private String guest2;
+    private String internet;
+    private AgentProcess agent;
+
+    private RouterLab(Lab lab, Path workDir, boolean full) {
+        this.lab = lab;
+        this.workDir = workDir;
+        byte[] bytes = new byte[18];
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(bytes);
+        this.secret = java.util.HexFormat.of().formatHex(bytes);
+        int subnet = random.nextInt(1 << 20);
+        int base = (100 << 24) | (64 << 16) | (subnet << 2);
+        String hostIp = io.vrouter.agent.net.Ipv4.format(base + 1);
+        this.managementIp = io.vrouter.agent.net.Ipv4.format(base + 2);
+
+        vr = lab.namespace("vr");
+        String rootIf = lab.name("m0");
+        lab.veth(null, rootIf, vr, "mgmt", null);
+        lab.exec(null, "ip", "addr", "add", hostIp + "/30", "dev", rootIf);
+        lab.exec(null, "ip", "link", "set", rootIf, "up");
+        lab.exec(vr, "ip", "addr", "add", managementIp + "/30", "dev", "mgmt");
+        lab.exec(vr, "ip", "link", "set", "mgmt", "up");
+        if (!full) {
+            lab.exec(vr, "ip", "link", "add", "pub", "address", PUBLIC_MAC, "type", "dummy");
+            lab.exec(vr, "ip", "link", "add", "gst", "address", GUEST_MAC, "type", "dummy");
+            return;
+        }
+        String sw = lab.namespace("sw");
+        guest = lab.namespace("gu");
+        guest2 = lab.namespace("g2");
+        internet = lab.namespace("in");
+        for (String bridge : new String[] {"brg", "brp"}) {
+            lab.exec(sw, "ip", "link", "add", bridge, "type", "bridge");
+            lab.exec(sw, "ip", "link", "set", bridge, "up");
+        }
+        plug(vr, "pub", PUBLIC_MAC, sw, "vrp", "brp");
+        plug(vr, "gst", GUEST_MAC, sw, "vrg", "brg");
+        plug(guest, "eth0", GUEST1_MAC, sw, "gu0", "brg");
+        plug(guest2, "eth0", GUEST2_MAC, sw, "g20", "brg");
+        plug(internet, "eth0", null, sw, "in0", "brp");
+        lab.exec(internet, "ip", "addr", "add", INTERNET_IP + "/24", "dev", "eth0");
+    }
+
+    /** Builds the topology; on failure removes what it made. */
+    public static RouterLab create(Path workDir, boolean full) {
+        Lab lab = Lab.create();
+        try {
+            return new RouterLab(lab, workDir, full);
+        } catch (RuntimeException e) {
+            try {
+                lab.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private void plug(String ns, String ifname, String mac, String sw, String port, String bridge) {
+        lab.veth(ns, ifname, sw, port, mac);
+        lab.exec(sw, "ip", "link", "set", port, "master", bridge);
+        lab.exec(sw, "ip", "link", "set", port, "up");
+        lab.exec(ns, "ip", "link", "set", ifname, "up");
+    }
+
+    /** Writes the agent's config and starts it in the router namespace from {@code classpath}. */
+    public AgentProcess startAgent(String classpath, String logLevel) throws IOException {
+        Path config = workDir.resolve("agent.json");
+        Files.writeString(config, "{\"name\":\"" + lab.prefix() + "-vr\",\"listenAddress\":\"" + managementIp
+                + "\",\"port\":" + AgentPaths.DEFAULT_PORT + ",\"secret\":\"" + secret + "\",\"dataDir\":\""
+                + workDir.resolve("agent-data") + "\",\"dataplane\":\"linux\",\"logLevel\":\"" + logLevel
+                + "\",\"cleanOnStop\":true}\n");
+        agent = AgentProcess.start(vr, classpath, config, workDir.resolve("agent.log"), Duration.ofSeconds(60));
+        lab.onClose(agent::close);
+        return agent;
+    }
+
+    public AgentClient client(Duration timeout) {
+        return AgentClient.create("http://" + managementIp + ":" + AgentPaths.DEFAULT_PORT, secret, timeout);
+    }
+
+    public Lab lab() {
+        return lab;
+    }
+
+    public String routerNs() {
+        return vr;
+    }
+
+    public String guestNs() {
+        return guest;
+    }
+
+    public String guest2Ns() {
+        return guest2;
+    }
+
+    public String internetNs() {
+        return internet;
+    }
+
+    public String managementIp() {
+        return managementIp;
+    }
+
+    public String secret() {
+        return secret;
+    }
+
+    public AgentProcess agent() {
+        return agent;
+    }
+
+    @Override
+    public void close() {
+        lab.close();
+    }
+}

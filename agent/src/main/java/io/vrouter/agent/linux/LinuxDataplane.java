@@ -1,0 +1,177 @@
+package io.vrouter.agent.linux;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrouter.agent.core.DesiredState;
+import io.vrouter.agent.core.StateDelta;
+import io.vrouter.agent.dataplane.Dataplane;
+import io.vrouter.agent.dataplane.Health;
+import io.vrouter.agent.dnsmasq.DnsmasqService;
+import io.vrouter.agent.nft.Nft;
+import io.vrouter.agent.nft.NftRenderer;
+import io.vrouter.agent.process.CommandResult;
+import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.agent.protocol.EipTO;
+import io.vrouter.agent.protocol.NicInfo;
+import io.vrouter.agent.protocol.PortForwardingRuleTO;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real dataplane, for an agent running inside the router's network namespace (or VM), as root.
+ *
+ * <p>A full sync re-applies nics and VIP addresses (idempotent), replaces the agent's nftables table in one
+ * transaction, and makes dnsmasq's files match. An incremental change touches only its own map elements, VIP
+ * addresses or host files. Any failure marks the dataplane for a full sync on the next command (kube-proxy's
+ * rule: partial updates only on top of a state known to be right).
+ */
+public final class LinuxDataplane implements Dataplane {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinuxDataplane.class);
+
+    /**
+     * @param listenAddress the agent's address; its interface is the management nic, the only one from which
+     *                      the agent port is reachable
+     * @param cleanOnClose  remove the nftables table on stop (default: leave it, so traffic keeps flowing while
+     *                      the agent restarts, and the next full sync replaces it)
+     */
+    public record Settings(Path dataDir, String listenAddress, int agentPort, boolean cleanOnClose) {
+    }
+
+    private final Settings settings;
+    private final Interfaces interfaces;
+    private final IpCommands ip;
+    private final Nft nft;
+    private final NftRenderer renderer;
+    private final DnsmasqService dnsmasq;
+    private final Conntrack conntrack;
+    private final Function<String, String> ifnameOfMac;
+    private volatile boolean needsFullSync = true;
+
+    public LinuxDataplane(Settings settings, CommandRunner runner) {
+        this.settings = settings;
+        this.interfaces = new Interfaces();
+        this.ifnameOfMac = interfaces::ifnameOf;
+        this.ip = new IpCommands(runner, interfaces);
+        this.nft = new Nft(runner);
+        this.conntrack = new Conntrack(runner);
+        ip.enableForwarding();
+        boolean flowtable = nft.flowtableSupported("lo");
+        if (!flowtable) {
+            LOG.info("this kernel has no nftables flowtable support; forwarding without the fast path");
+        }
+        String managementIfname = ifnameOfAddress(runner, settings.listenAddress());
+        if (managementIfname == null) {
+            LOG.warn("no interface holds the listen address {}; the agent port is not restricted to one nic",
+                    settings.listenAddress());
+        }
+        this.renderer = new NftRenderer(new NftRenderer.Options(flowtable, settings.agentPort(), managementIfname));
+        this.dnsmasq = new DnsmasqService(settings.dataDir().resolve("dnsmasq"), runner);
+        dnsmasq.adoptPrevious();
+    }
+
+    @Override
+    public String name() {
+        return "linux";
+    }
+
+    @Override
+    public void apply(StateDelta delta, DesiredState state) {
+        // nic changes move interfaces in and out of sets and dnsmasq's interface list: rare, so resync all
+        boolean full = delta.fullSync() || needsFullSync || !delta.nics().isEmpty();
+        needsFullSync = true;
+        if (full) {
+            fullSync(delta, state);
+        } else {
+            incremental(delta, state);
+        }
+        needsFullSync = false;
+    }
+
+    private void fullSync(StateDelta delta, DesiredState state) {
+        long start = System.nanoTime();
+        ip.requireInterfaces(state.nics().values());
+        List<NicInfo> gone = new ArrayList<>();
+        for (NicInfo nic : delta.nics().removed()) {
+            if (state.nic(nic.mac()) == null) {
+                gone.add(nic);
+            }
+        }
+        ip.unconfigure(gone);
+        ip.configure(new ArrayList<>(state.nics().values()));
+        ip.removeVips(delta.vips().removed());
+        ip.syncVips(state);
+        boolean ran = nft.applyFull(renderer.fullScript(state, ifnameOfMac));
+        dnsmasq.sync(state, delta, ifnameOfMac);
+        forgetConnections(delta);
+        LOG.debug("full sync in {} ms (nft {})", (System.nanoTime() - start) / 1_000_000, ran ? "applied" : "unchanged");
+    }
+
+    private void incremental(StateDelta delta, DesiredState state) {
+        ip.removeVips(delta.vips().removed());
+        ip.addVips(delta.vips().added());
+        nft.applyIncremental(renderer.incrementalScript(delta, state, ifnameOfMac));
+        if (!delta.dhcp().isEmpty() || delta.dnsChanged()) {
+            dnsmasq.update(delta, state, ifnameOfMac);
+        }
+        forgetConnections(delta);
+    }
+
+    /** After the rules are gone, so no new flow can pick up the old mapping in between. */
+    private void forgetConnections(StateDelta delta) {
+        for (EipTO eip : delta.eips().removed()) {
+            conntrack.forget(eip);
+        }
+        for (PortForwardingRuleTO rule : delta.portForwardings().removed()) {
+            conntrack.forget(rule);
+        }
+    }
+
+    /** False while a failed apply left the kernel unknown; the next command then does a full sync. */
+    @Override
+    public boolean inSync() {
+        return !needsFullSync;
+    }
+
+    @Override
+    public Health health() {
+        return dnsmasq.health();
+    }
+
+    public DnsmasqService dnsmasq() {
+        return dnsmasq;
+    }
+
+    @Override
+    public void close() {
+        dnsmasq.close();
+        if (settings.cleanOnClose()) {
+            nft.deleteTable();
+            LOG.info("removed the agent's nftables table");
+        }
+    }
+
+    private static String ifnameOfAddress(CommandRunner runner, String address) {
+        if (address == null || address.equals("0.0.0.0")) {
+            return null;
+        }
+        CommandResult result = runner.run(List.of("ip", "-j", "-4", "addr", "show"), null);
+        try {
+            for (JsonNode link : new ObjectMapper().readTree(result.stdout())) {
+                for (JsonNode a : link.path("addr_info")) {
+                    if (address.equals(a.path("local").asText())) {
+                        return link.path("ifname").asText();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read addresses: {}", e.toString());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,2 @@
+/** The agent's entry point and its configuration file. */
+package io.vrouter.agent;
