@@ -26,6 +26,10 @@ import io.vrouter.server.task.TaskClock;
 import io.vrouter.server.task.TaskQueues;
 import io.vrouter.server.vm.VmApis;
 import io.vrouter.server.vm.VmInstances;
+import io.vrouter.server.networkservice.NetworkServices;
+import io.vrouter.server.vrouter.AgentPackage;
+import io.vrouter.server.vrouter.VirtualRouterPlugin;
+import io.vrouter.server.vrouter.simulator.SimulatorRouterAgents;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -54,6 +58,9 @@ public final class ManagementNode implements AutoCloseable {
     private final Hypervisors hypervisors;
     private final SimulatorHypervisor simulator;
     private final VmInstances vms;
+    private final NetworkServices networkServices;
+    private final SimulatorRouterAgents simulatorAgents;
+    private final VirtualRouterPlugin virtualRouters;
     private int port;
 
     public ManagementNode(NodeOptions options, Clock clock) {
@@ -83,7 +90,7 @@ public final class ManagementNode implements AutoCloseable {
             VirtualRouterSettings.register(globalConfigs, tags);
 
             // ---- resources: images, offerings, VMs on the hypervisor backends
-            this.taskExecutor = TaskQueues.boundedExecutor("task", 128, 100_000);
+            this.taskExecutor = TaskQueues.boundedExecutor("task", 512, 100_000);
             this.taskQueues = new TaskQueues(taskExecutor, TaskClock.system(), metrics);
             this.hypervisors = new Hypervisors();
             this.simulator = new SimulatorHypervisor();
@@ -93,8 +100,21 @@ public final class ManagementNode implements AutoCloseable {
             images.registerApis(catalogue, registry, queries, resourceTypes);
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
-            this.vms = new VmInstances(database.dsl(), clock, ipAllocator, hypervisors, taskQueues, vmUuid -> Map.of());
+            this.vms = new VmInstances(database.dsl(), clock, ipAllocator, hypervisors, taskQueues,
+                    VirtualRouterPlugin.bootParams(database.dsl(), clock));
             new VmApis(database.dsl(), vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
+
+            // ---- network services and the virtual router provider
+            this.networkServices = new NetworkServices(database.dsl(), clock);
+            networkServices.registerApis(catalogue, registry, queries);
+            vms.addExtension(networkServices);
+            AgentPackage agentPackage = AgentPackage.inProcess(VERSION);
+            this.simulatorAgents = new SimulatorRouterAgents(agentPackage);
+            simulator.setApplianceRuntime(simulatorAgents);
+            this.virtualRouters = new VirtualRouterPlugin(database.dsl(), clock, taskQueues, globalConfigs, tags, vms,
+                    networkServices, offerings, images, agentPackage);
+            virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
+            virtualRouters.registerApis(catalogue, registry, queries);
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
@@ -114,7 +134,9 @@ public final class ManagementNode implements AutoCloseable {
 
     /** Opens the API port; returns the URL clients use. */
     public String start() {
+        vms.reconcileHypervisors();
         port = apiServer.start(options.host(), options.port());
+        virtualRouters.start();
         return url();
     }
 
@@ -151,11 +173,24 @@ public final class ManagementNode implements AutoCloseable {
         return vms;
     }
 
+    public SimulatorRouterAgents simulatorAgents() {
+        return simulatorAgents;
+    }
+
+    public VirtualRouterPlugin virtualRouters() {
+        return virtualRouters;
+    }
+
+    public NetworkServices networkServices() {
+        return networkServices;
+    }
+
     @Override
     public void close() {
         // stop taking requests first, so no request sees a closed database
         try {
             apiServer.close();
+            virtualRouters.close();
             taskQueues.beginShutdown();
             try {
                 taskQueues.awaitTermination(Duration.ofSeconds(30));
@@ -164,6 +199,7 @@ public final class ManagementNode implements AutoCloseable {
             }
         } finally {
             taskExecutor.shutdownNow();
+            simulatorAgents.close();
             metrics.close();
             database.close();
         }

@@ -18,4 +18,10 @@ public interface Hypervisor {
 
     /** Removes every trace of the VM from its host. */
     void destroy(VmSpec vm);
+
+    /**
+     * At management node start: the VMs the database says run on this backend's hosts. The backend makes its
+     * hosts agree (recreates what is missing, removes what is stray).
+     */
+    void reconcile(java.util.List<VmSpec> running);
 }

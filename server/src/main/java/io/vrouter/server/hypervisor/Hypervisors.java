@@ -23,6 +23,10 @@ public final class Hypervisors {
         return h;
     }
 
+    public java.util.Collection<Hypervisor> all() {
+        return java.util.List.copyOf(byType.values());
+    }
+
     public Set<String> types() {
         return new TreeSet<>(byType.keySet());
     }

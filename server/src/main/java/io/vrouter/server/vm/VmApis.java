@@ -77,7 +77,7 @@ public final class VmApis {
         if (!l3s.contains(defaultL3)) {
             throw ApiException.invalidArgument("defaultL3NetworkUuid " + defaultL3 + " is not one of l3NetworkUuids " + l3s);
         }
-        return new VmCreation(call.string("name"), call.optString("description").orElse(null), VmSpec.USER_VM, zone,
+        return new VmCreation(null, call.string("name"), call.optString("description").orElse(null), VmSpec.USER_VM, zone,
                 call.optString("clusterUuid").orElse(null), call.optString("hostUuid").orElse(null), image.uuid(),
                 offering.uuid(), offering.cpuNum(), offering.cpuSpeed(), offering.memorySize(), image.platform(), l3s,
                 Map.of(), defaultL3, Map.of(), !"CreateStopped".equals(call.string("strategy")));

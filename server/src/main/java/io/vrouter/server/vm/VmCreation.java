@@ -14,8 +14,9 @@ import java.util.Map;
  * @param clusterUuid      a cluster to choose in, or null
  * @param bootParams       passed to the hypervisor (appliances)
  * @param startImmediately false: CreateStopped
+ * @param uuid             the VM's uuid when the caller must know it before creation, else null
  */
-public record VmCreation(String name, String description, String type, String zoneUuid, String clusterUuid,
+public record VmCreation(String uuid, String name, String description, String type, String zoneUuid, String clusterUuid,
                          String hostUuid, String imageUuid, String instanceOfferingUuid, int cpuNum, long cpuSpeed,
                          long memorySize, String platform, List<String> l3NetworkUuids, Map<String, String> requiredIps,
                          String defaultL3Uuid, Map<String, String> bootParams, boolean startImmediately) {

@@ -72,7 +72,7 @@ public final class VmInstances {
 
     /** Creates (and, unless told otherwise, starts) a VM; returns its uuid. The caller has validated {@code c}. */
     public String create(VmCreation c) {
-        String uuid = Uuid.random();
+        String uuid = c.uuid() != null ? c.uuid() : Uuid.random();
         Set<String> l2s = new HashSet<>();
         for (String l3 : c.l3NetworkUuids()) {
             l2s.add(placement.l3(l3).orElseThrow(() -> ApiException.notFound("L3 network", l3)).l2Uuid());
@@ -203,6 +203,17 @@ public final class VmInstances {
     /** The VM as hypervisors and extensions see it. */
     public VmSpec spec(String uuid) {
         return repository.spec(repository.get(uuid), bootParams.apply(uuid));
+    }
+
+    /** Tells every hypervisor backend which of its VMs the database says are running (at node start). */
+    public void reconcileHypervisors() {
+        for (var hypervisor : hypervisors.all()) {
+            List<VmSpec> running = new ArrayList<>();
+            for (String uuid : repository.inState(VmState.Running, hypervisor.type())) {
+                running.add(repository.spec(repository.get(uuid), bootParams.apply(uuid)));
+            }
+            hypervisor.reconcile(running);
+        }
     }
 
     public String state(String uuid) {

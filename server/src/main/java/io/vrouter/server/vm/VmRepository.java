@@ -6,7 +6,6 @@ import io.vrouter.server.hypervisor.NicSpec;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.l3.AllocatedIp;
 import org.jooq.DSLContext;
-import org.jooq.Record;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
@@ -134,12 +133,8 @@ final class VmRepository {
                 nics, bootParams);
     }
 
-    /** Counts VMs on an L3 that are not user-facing noise: for tests and checks. */
-    int nicCount(String l3Uuid) {
-        return dsl.fetchCount(NIC, L3_NETWORK_UUID.eq(l3Uuid));
-    }
-
-    Record raw(String vmUuid) {
-        return dsl.selectFrom(VM).where(UUID.eq(vmUuid)).fetchOne();
+    /** Uuids of the VMs in a state, on hosts of a hypervisor type. */
+    List<String> inState(VmState state, String hypervisorType) {
+        return dsl.select(UUID).from(VM).where(STATE.eq(state.name())).and(HYPERVISOR_TYPE.eq(hypervisorType)).fetch(UUID);
     }
 }

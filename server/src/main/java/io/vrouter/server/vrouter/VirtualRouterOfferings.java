@@ -46,6 +46,9 @@ public final class VirtualRouterOfferings {
     private static final Field<String> IMAGE = f("image_uuid", String.class);
     private static final Field<Boolean> IS_DEFAULT = f("is_default", Boolean.class);
     private static final Field<String> STATE = f("state", String.class);
+    private static final Field<Integer> CPU_NUM = f("cpu_num", Integer.class);
+    private static final Field<Long> CPU_SPEED = f("cpu_speed", Long.class);
+    private static final Field<Long> MEMORY_SIZE = f("memory_size", Long.class);
     private static final Field<java.time.LocalDateTime> CREATE_DATE = f("create_date", java.time.LocalDateTime.class);
 
     private final DSLContext dsl;
@@ -56,7 +59,7 @@ public final class VirtualRouterOfferings {
 
     /** An offering as the router's creation needs it. */
     public record VrOffering(String uuid, String zoneUuid, String managementNetworkUuid, String publicNetworkUuid,
-                             String imageUuid, boolean isDefault, String state) {
+                             String imageUuid, boolean isDefault, String state, int cpuNum, long cpuSpeed, long memorySize) {
     }
 
     public VirtualRouterOfferings(DSLContext dsl, InstanceOfferings offerings, Images images, NetworkServices networkServices, Tags tags) {
@@ -72,12 +75,13 @@ public final class VirtualRouterOfferings {
     }
 
     public Optional<VrOffering> find(String uuid) {
-        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE).from(VIEW).where(UUID.eq(uuid))
+        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VIEW).where(UUID.eq(uuid))
                 .fetchOptional(this::toOffering);
     }
 
     private VrOffering toOffering(Record r) {
-        return new VrOffering(r.get(UUID), r.get(ZONE_UUID), r.get(MANAGEMENT), r.get(PUBLIC), r.get(IMAGE), r.get(IS_DEFAULT), r.get(STATE));
+        return new VrOffering(r.get(UUID), r.get(ZONE_UUID), r.get(MANAGEMENT), r.get(PUBLIC), r.get(IMAGE), r.get(IS_DEFAULT),
+                r.get(STATE), r.get(CPU_NUM), r.get(CPU_SPEED), r.get(MEMORY_SIZE));
     }
 
     /**
@@ -107,7 +111,7 @@ public final class VirtualRouterOfferings {
         if (among != null) {
             condition = condition.and(UUID.in(among));
         }
-        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE).from(VIEW).where(condition)
+        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VIEW).where(condition)
                 .orderBy(CREATE_DATE, UUID).fetch(this::toOffering);
     }
 

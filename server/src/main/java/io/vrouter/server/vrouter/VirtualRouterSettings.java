@@ -15,6 +15,7 @@ public final class VirtualRouterSettings {
     public static final String DEPLOY_ON_START = "agent.deployOnStart";
     public static final String PARALLELISM_DEGREE = "command.parallelismDegree";
     public static final String CONNECT_TIMEOUT = "connect.timeout";
+    public static final String PING_INTERVAL = "ping.interval";
 
     public static final String INSTANCE_OFFERING_VO = "InstanceOfferingVO";
     public static final String VM_INSTANCE_VO = "VmInstanceVO";
@@ -39,6 +40,8 @@ public final class VirtualRouterSettings {
                 "deploy the virtual router agent whenever a virtual router VM starts, stops or reboots (to upgrade it)"));
         configs.define(GlobalConfigDefinition.positiveInt(VR, PARALLELISM_DEGREE, 100,
                 "the most commands a virtual router agent runs at once"));
+        configs.define(GlobalConfigDefinition.positiveInt(VR, PING_INTERVAL, 15,
+                "seconds between pings of each virtual router agent; 3 missed pings make it Disconnected"));
         configs.define(GlobalConfigDefinition.positiveInt(APPLIANCE_VM, CONNECT_TIMEOUT, 300,
                 "seconds the management node waits to connect to an appliance VM's agent, and for one of its commands"));
         configs.define(GlobalConfigDefinition.bool(APPLIANCE_VM, DEPLOY_ON_START, false,

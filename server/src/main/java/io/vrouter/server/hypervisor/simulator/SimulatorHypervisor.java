@@ -97,6 +97,16 @@ public final class SimulatorHypervisor implements Hypervisor {
         }
     }
 
+    /** The simulated hosts kept running while the management node was down: adopt what the database says runs. */
+    @Override
+    public void reconcile(java.util.List<VmSpec> running) {
+        for (VmSpec vm : running) {
+            if (vms.putIfAbsent(vm.uuid(), new SimulatedVm(vm, "Running")) == null && vm.isAppliance() && applianceRuntime != null) {
+                applianceRuntime.started(vm);
+            }
+        }
+    }
+
     private void check(String operation, VmSpec vm) {
         operationListener.accept(operation + ":" + vm.uuid());
         if (failures.remove(operation + ":" + vm.name()) != null) {

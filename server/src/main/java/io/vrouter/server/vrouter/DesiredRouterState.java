@@ -1,0 +1,148 @@
+package io.vrouter.server.vrouter;
+
+import io.vrouter.agent.protocol.DhcpInfo;
+import io.vrouter.agent.protocol.DnsInfo;
+import io.vrouter.agent.protocol.EipTO;
+import io.vrouter.agent.protocol.NicInfo;
+import io.vrouter.agent.protocol.PortForwardingRuleTO;
+import io.vrouter.agent.protocol.SNATInfo;
+import io.vrouter.agent.protocol.VipTO;
+import io.vrouter.server.networkservice.NetworkServiceType;
+import io.vrouter.server.networkservice.NetworkServices;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a router's agent should hold, derived from the database alone: that is what makes Reconnect able to
+ * rebuild a router from nothing, and what the tests' consistency checker compares an agent's state against.
+ */
+public final class DesiredRouterState {
+    /** The whole state of one router, in the agent protocol's terms. */
+    public record State(List<NicInfo> nics, List<DnsInfo> dns, List<DhcpInfo> dhcp, List<SNATInfo> snats,
+                        List<VipTO> vips, List<EipTO> eips, List<PortForwardingRuleTO> portForwardings) {
+    }
+
+    /** Where EIP, VIP and port forwarding state comes from; empty until those resources exist. */
+    public interface RuleSource {
+        RuleSource NONE = new RuleSource() {
+        };
+
+        default List<VipTO> vips(RouterView router) {
+            return List.of();
+        }
+
+        default List<EipTO> eips(RouterView router) {
+            return List.of();
+        }
+
+        default List<PortForwardingRuleTO> portForwardings(RouterView router) {
+            return List.of();
+        }
+    }
+
+    /** A router with its nics by L3, for rule sources. */
+    public record RouterView(String uuid, String publicL3, Map<String, String> nicMacByL3, List<String> guestL3s) {
+    }
+
+    private final RouterRepository repository;
+    private final NetworkServices services;
+    private volatile RuleSource rules = RuleSource.NONE;
+
+    DesiredRouterState(RouterRepository repository, NetworkServices services) {
+        this.repository = repository;
+        this.services = services;
+    }
+
+    public void setRuleSource(RuleSource source) {
+        this.rules = source;
+    }
+
+    State of(RouterRepository.Router router) {
+        List<RouterRepository.Nic> routerNics = repository.nicsOf(router.uuid());
+        List<String> guests = repository.guestL3s(router.uuid());
+        List<NicInfo> nics = routerNics.stream().map(n -> nicInfo(router, n, guests)).toList();
+        List<DnsInfo> dns = new ArrayList<>();
+        List<DhcpInfo> dhcp = new ArrayList<>();
+        List<SNATInfo> snats = new ArrayList<>();
+        for (String guest : guests) {
+            Map<String, String> l3Services = services.servicesOf(guest);
+            Optional<RouterRepository.Nic> guestNic = nicOn(routerNics, guest);
+            if (guestNic.isEmpty()) {
+                continue;
+            }
+            if (VirtualRouterProvider.TYPE.equals(l3Services.get(NetworkServiceType.DNS))) {
+                dns.addAll(dnsFor(guest, guestNic.get()));
+            }
+            if (VirtualRouterProvider.TYPE.equals(l3Services.get(NetworkServiceType.DHCP))) {
+                boolean dnsOnRouter = VirtualRouterProvider.TYPE.equals(l3Services.get(NetworkServiceType.DNS));
+                for (RouterRepository.Nic userNic : repository.liveUserNicsOn(guest)) {
+                    dhcp.add(dhcpEntry(userNic, guestNic.get(), dnsOnRouter));
+                }
+            }
+            if (VirtualRouterProvider.TYPE.equals(l3Services.get(NetworkServiceType.SNAT))) {
+                snatFor(router, routerNics, guest).ifPresent(snats::add);
+            }
+        }
+        RouterView view = view(router, routerNics, guests);
+        return new State(nics, dns, dhcp, snats, rules.vips(view), rules.eips(view), rules.portForwardings(view));
+    }
+
+    RouterView view(RouterRepository.Router router) {
+        return view(router, repository.nicsOf(router.uuid()), repository.guestL3s(router.uuid()));
+    }
+
+    private static RouterView view(RouterRepository.Router router, List<RouterRepository.Nic> nics, List<String> guests) {
+        Map<String, String> macs = new java.util.LinkedHashMap<>();
+        nics.forEach(n -> macs.put(n.l3Uuid(), n.mac()));
+        return new RouterView(router.uuid(), router.publicL3(), macs, guests);
+    }
+
+    static Optional<RouterRepository.Nic> nicOn(List<RouterRepository.Nic> nics, String l3) {
+        return nics.stream().filter(n -> n.l3Uuid().equals(l3)).findFirst();
+    }
+
+    /**
+     * The category tells the agent's firewall how far to trust a nic. A nic on the management L3 stays
+     * Management even when that L3 is also public or guest, or the management node could not reach the agent.
+     */
+    static NicInfo nicInfo(RouterRepository.Router router, RouterRepository.Nic n, List<String> guests) {
+        String category = n.l3Uuid().equals(router.managementL3()) ? NicInfo.CATEGORY_MANAGEMENT
+                : guests.contains(n.l3Uuid()) ? NicInfo.CATEGORY_PRIVATE
+                : NicInfo.CATEGORY_PUBLIC;
+        return new NicInfo(n.ip(), n.mac(), n.gateway(), n.netmask(), n.l3Uuid().equals(router.publicL3()), category,
+                n.l2Type(), n.vlan(), null);
+    }
+
+    List<DnsInfo> dnsFor(String guestL3, RouterRepository.Nic routerGuestNic) {
+        return repository.dnsOf(guestL3).stream().map(d -> new DnsInfo(d, routerGuestNic.mac())).toList();
+    }
+
+    /**
+     * A guest nic's static DHCP entry. With the DNS service on the router, the guest's resolver is the router;
+     * without, the L3's own DNS servers. A nic on a non-default L3 gets neither router nor DNS (the agent leaves
+     * them out when isDefaultL3Network is false).
+     */
+    DhcpInfo dhcpEntry(RouterRepository.Nic userNic, RouterRepository.Nic routerGuestNic, boolean dnsOnRouter) {
+        List<String> dns = dnsOnRouter ? List.of(routerGuestNic.ip()) : repository.dnsOf(userNic.l3Uuid());
+        return new DhcpInfo(userNic.ip(), userNic.mac(), userNic.netmask(), userNic.gateway(), dns,
+                userNic.ip().replace('.', '-'), routerGuestNic.mac(), repository.dnsDomainOf(userNic.l3Uuid()),
+                userNic.l3Uuid().equals(userNic.vmDefaultL3()), null);
+    }
+
+    /** Source NAT of the guest subnet to the router's public address; none for a flat network (guest = public). */
+    static Optional<SNATInfo> snatFor(RouterRepository.Router router, List<RouterRepository.Nic> routerNics, String guestL3) {
+        if (guestL3.equals(router.publicL3())) {
+            return Optional.empty();
+        }
+        Optional<RouterRepository.Nic> publicNic = nicOn(routerNics, router.publicL3());
+        Optional<RouterRepository.Nic> guestNic = nicOn(routerNics, guestL3);
+        if (publicNic.isEmpty() || guestNic.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SNATInfo(publicNic.get().mac(), publicNic.get().ip(), guestNic.get().mac(),
+                guestNic.get().ip(), guestNic.get().gateway(), guestNic.get().netmask()));
+    }
+}

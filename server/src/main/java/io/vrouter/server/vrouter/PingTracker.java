@@ -1,0 +1,112 @@
+package io.vrouter.server.vrouter;
+
+import io.vrouter.agent.protocol.PingReply;
+import io.vrouter.server.config.GlobalConfigs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Pings every running router's agent every {@code virtualRouter/ping.interval} seconds. Three failures in a row
+ * make a Connected router Disconnected; a reply with another uuid means the agent restarted and lost its init, and
+ * a Disconnected router that answers again: both get a Reconnect. The loop never dies: each round catches, logs
+ * and carries on.
+ */
+public final class PingTracker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PingTracker.class);
+    static final int MAX_FAILURES = 3;
+
+    private final VirtualRouters routers;
+    private final GlobalConfigs configs;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vr-ping-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ExecutorService pingers = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "vr-ping");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> schedule;
+
+    PingTracker(VirtualRouters routers, GlobalConfigs configs) {
+        this.routers = routers;
+        this.configs = configs;
+    }
+
+    public synchronized void start() {
+        reschedule();
+        configs.onUpdate(VirtualRouterSettings.VR, VirtualRouterSettings.PING_INTERVAL, v -> reschedule());
+    }
+
+    private synchronized void reschedule() {
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+        long seconds = configs.longValue(VirtualRouterSettings.VR, VirtualRouterSettings.PING_INTERVAL);
+        schedule = timer.scheduleWithFixedDelay(this::pingAllQuietly, seconds, seconds, TimeUnit.SECONDS);
+    }
+
+    private void pingAllQuietly() {
+        try {
+            pingAll();
+        } catch (RuntimeException e) {
+            LOG.warn("ping round failed; the next round runs as scheduled", e);
+        }
+    }
+
+    /** One round over every running router; returns when all pings have answered or failed. */
+    public void pingAll() {
+        var futures = routers.runningRouters().stream()
+                .map(uuid -> java.util.concurrent.CompletableFuture.runAsync(() -> pingOne(uuid), pingers))
+                .toList();
+        futures.forEach(f -> {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                LOG.debug("ping failed", e);
+            }
+        });
+    }
+
+    private void pingOne(String vrUuid) {
+        RouterRepository.Router router = routers.find(vrUuid).orElse(null);
+        if (router == null || !router.running() || VirtualRouters.CONNECTING.equals(router.status())) {
+            return;
+        }
+        PingReply reply;
+        try {
+            reply = routers.ping(router, Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            int count = failures.computeIfAbsent(vrUuid, k -> new AtomicInteger()).incrementAndGet();
+            if (count >= MAX_FAILURES && VirtualRouters.CONNECTED.equals(router.status())) {
+                LOG.warn("virtual router {} missed {} pings: Disconnected ({})", vrUuid, count, e.getMessage());
+                routers.markDisconnected(vrUuid);
+            }
+            return;
+        }
+        failures.remove(vrUuid);
+        boolean restarted = !vrUuid.equals(reply.uuid());
+        if (restarted || VirtualRouters.DISCONNECTED.equals(router.status())) {
+            LOG.info("virtual router {} {}: reconnecting", vrUuid, restarted ? "agent restarted (lost its init)" : "answers again");
+            routers.reconnectInBackground(vrUuid);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        timer.shutdownNow();
+        pingers.shutdownNow();
+    }
+}

@@ -1,0 +1,172 @@
+package io.vrouter.server.vrouter;
+
+import io.vrouter.server.Clock;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The virtual router provider's rows: appliance records, which router serves which guest L3, and the reads sync needs. */
+final class RouterRepository {
+    private static final Table<?> APPLIANCE = DSL.table(DSL.unquotedName("appliance_vm"));
+    private static final Table<?> GUEST = DSL.table(DSL.unquotedName("virtual_router_guest_l3"));
+    private static final Field<String> UUID = f("uuid", String.class);
+    private static final Field<String> STATUS = f("status", String.class);
+    private static final Field<String> L3 = f("l3_network_uuid", String.class);
+    private static final Field<String> ROUTER = f("virtual_router_uuid", String.class);
+
+    private final DSLContext dsl;
+    private final Clock clock;
+
+    RouterRepository(DSLContext dsl, Clock clock) {
+        this.dsl = dsl;
+        this.clock = clock;
+    }
+
+    private static <T> Field<T> f(String column, Class<T> type) {
+        return DSL.field(DSL.unquotedName(column), type);
+    }
+
+    private static <T> Field<T> f(String table, String column, Class<T> type) {
+        return DSL.field(DSL.unquotedName(table, column), type);
+    }
+
+    /** A router as the provider sees it. */
+    record Router(String uuid, String name, String state, String status, String secret, String managementL3,
+                  String publicL3, String offeringUuid, String zoneUuid, String hypervisorType) {
+        boolean running() {
+            return "Running".equals(state);
+        }
+    }
+
+    /** A nic of a router or of a user VM, with what sync needs of its L3 and L2. */
+    record Nic(String uuid, String vmUuid, String l3Uuid, String ip, String mac, String netmask, String gateway,
+               int deviceId, String l2Type, Integer vlan, String vmDefaultL3) {
+    }
+
+    void insertAppliance(String vrUuid, String managementL3, String publicL3, String offeringUuid, String secret) {
+        dsl.insertInto(APPLIANCE).columns(UUID, f("appliance_vm_type", String.class), f("management_network_uuid", String.class),
+                        f("public_network_uuid", String.class), f("default_route_l3_network_uuid", String.class),
+                        f("virtual_router_offering_uuid", String.class), STATUS, f("agent_secret", String.class))
+                .values(vrUuid, "VirtualRouter", managementL3, publicL3, publicL3, offeringUuid, "Connecting", secret)
+                .execute();
+    }
+
+    Optional<Router> find(String vrUuid) {
+        return dsl.select(f("v", "uuid", String.class), f("v", "name", String.class), f("v", "state", String.class),
+                        f("a", "status", String.class), f("a", "agent_secret", String.class),
+                        f("a", "management_network_uuid", String.class), f("a", "public_network_uuid", String.class),
+                        f("a", "virtual_router_offering_uuid", String.class), f("v", "zone_uuid", String.class),
+                        f("v", "hypervisor_type", String.class))
+                .from(DSL.table(DSL.unquotedName("vm_instance")).as("v"))
+                .join(APPLIANCE.as("a")).on(f("a", "uuid", String.class).eq(f("v", "uuid", String.class)))
+                .where(f("v", "uuid", String.class).eq(vrUuid))
+                .fetchOptional(r -> new Router(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
+                        r.value7(), r.value8(), r.value9(), r.value10()));
+    }
+
+    boolean isRouter(String vmUuid) {
+        return dsl.fetchExists(APPLIANCE, UUID.eq(vmUuid));
+    }
+
+    void setStatus(String vrUuid, String status) {
+        dsl.update(APPLIANCE).set(STATUS, status).where(UUID.eq(vrUuid)).execute();
+    }
+
+    String status(String vrUuid) {
+        return dsl.select(STATUS).from(APPLIANCE).where(UUID.eq(vrUuid)).fetchOne(STATUS);
+    }
+
+    List<String> runningRouters() {
+        return dsl.select(f("v", "uuid", String.class)).from(DSL.table(DSL.unquotedName("vm_instance")).as("v"))
+                .join(APPLIANCE.as("a")).on(f("a", "uuid", String.class).eq(f("v", "uuid", String.class)))
+                .where(f("v", "state", String.class).eq("Running")).fetch(0, String.class);
+    }
+
+    // ---------------------------------------------------------------- which router serves a guest L3
+
+    Optional<String> routerOf(String guestL3) {
+        return dsl.select(ROUTER).from(GUEST).where(L3.eq(guestL3)).fetchOptional(ROUTER);
+    }
+
+    /** Claims a guest L3 for a router about to be created; false when another creator holds it. */
+    boolean claim(String guestL3, String vrUuid) {
+        try {
+            dsl.insertInto(GUEST).columns(L3, ROUTER, f("create_date", java.time.LocalDateTime.class))
+                    .values(guestL3, vrUuid, clock.utcNow()).execute();
+            return true;
+        } catch (DataAccessException e) {
+            if (e.sqlState() != null && e.sqlState().startsWith("23")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    void unclaim(String guestL3, String vrUuid) {
+        dsl.deleteFrom(GUEST).where(L3.eq(guestL3)).and(ROUTER.eq(vrUuid)).execute();
+    }
+
+    void unclaimAll(String vrUuid) {
+        dsl.deleteFrom(GUEST).where(ROUTER.eq(vrUuid)).execute();
+    }
+
+    List<String> guestL3s(String vrUuid) {
+        return dsl.select(L3).from(GUEST).where(ROUTER.eq(vrUuid)).orderBy(L3).fetch(L3);
+    }
+
+    // ---------------------------------------------------------------- what sync needs
+
+    List<Nic> nicsOf(String vmUuid) {
+        return nics(f("n", "vm_instance_uuid", String.class).eq(vmUuid));
+    }
+
+    /** Nics of user VMs on an L3 whose VM is up or coming up: they should have DHCP entries. */
+    List<Nic> liveUserNicsOn(String l3Uuid) {
+        return nics(f("n", "l3_network_uuid", String.class).eq(l3Uuid)
+                .and(f("v", "vm_type", String.class).eq("UserVm"))
+                .and(f("v", "state", String.class).in("Starting", "Running", "Rebooting")));
+    }
+
+    private List<Nic> nics(Condition condition) {
+        return dsl.select(f("n", "uuid", String.class), f("n", "vm_instance_uuid", String.class), f("n", "l3_network_uuid", String.class),
+                        f("n", "ip", String.class), f("n", "mac", String.class), f("n", "netmask", String.class),
+                        f("n", "gateway", String.class), f("n", "device_id", Integer.class), f("l2", "l2_type", String.class),
+                        f("l2", "vlan", Integer.class), f("v", "default_l3_network_uuid", String.class))
+                .from(DSL.table(DSL.unquotedName("vm_nic")).as("n"))
+                .join(DSL.table(DSL.unquotedName("vm_instance")).as("v")).on(f("v", "uuid", String.class).eq(f("n", "vm_instance_uuid", String.class)))
+                .join(DSL.table(DSL.unquotedName("l3_network")).as("l3")).on(f("l3", "uuid", String.class).eq(f("n", "l3_network_uuid", String.class)))
+                .join(DSL.table(DSL.unquotedName("l2_network")).as("l2")).on(f("l2", "uuid", String.class).eq(f("l3", "l2_network_uuid", String.class)))
+                .where(condition)
+                .orderBy(f("n", "vm_instance_uuid", String.class), f("n", "device_id", Integer.class))
+                .fetch(r -> new Nic(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
+                        r.value8(), r.value9(), r.value10(), r.value11()));
+    }
+
+    /** An L3's DNS servers in the order the user gave them. */
+    List<String> dnsOf(String l3Uuid) {
+        return dsl.select(f("dns", String.class)).from(DSL.table(DSL.unquotedName("l3_network_dns")))
+                .where(L3.eq(l3Uuid)).orderBy(f("position", Integer.class)).fetch(0, String.class);
+    }
+
+    String dnsDomainOf(String l3Uuid) {
+        return dsl.select(f("dns_domain", String.class)).from(DSL.table(DSL.unquotedName("l3_network")))
+                .where(UUID.eq(l3Uuid)).fetchOne(0, String.class);
+    }
+
+    String zoneOf(String l3Uuid) {
+        return dsl.select(f("zone_uuid", String.class)).from(DSL.table(DSL.unquotedName("l3_network")))
+                .where(UUID.eq(l3Uuid)).fetchOne(0, String.class);
+    }
+
+    /** The gateway of an L3's first IP range, or null when it has none. */
+    String gatewayOf(String l3Uuid) {
+        return dsl.select(f("gateway", String.class)).from(DSL.table(DSL.unquotedName("ip_range")))
+                .where(L3.eq(l3Uuid)).orderBy(f("start_value", Long.class)).limit(1).fetchOne(0, String.class);
+    }
+}

@@ -1,0 +1,114 @@
+package io.vrouter.server.vrouter;
+
+import io.vrouter.server.Clock;
+import io.vrouter.server.api.ApiCatalogue;
+import io.vrouter.server.api.ApiDefinition;
+import io.vrouter.server.api.ApiParam;
+import io.vrouter.server.api.ParamType;
+import io.vrouter.server.api.Replies;
+import io.vrouter.server.config.GlobalConfigs;
+import io.vrouter.server.image.Images;
+import io.vrouter.server.networkservice.NetworkServices;
+import io.vrouter.server.offering.InstanceOfferings;
+import io.vrouter.server.query.Expansion;
+import io.vrouter.server.query.FieldType;
+import io.vrouter.server.query.QueryApis;
+import io.vrouter.server.query.QueryRegistry;
+import io.vrouter.server.tag.Tags;
+import io.vrouter.server.task.TaskQueues;
+import io.vrouter.server.vm.VmApis;
+import io.vrouter.server.vm.VmInstances;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The virtual router provider as one piece: offerings, routers, the provider plugin, the ping tracker and their
+ * APIs, wired here so the management node's composition root adds it with a few lines.
+ */
+public final class VirtualRouterPlugin implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualRouterPlugin.class);
+
+    private final VirtualRouterOfferings offerings;
+    private final VirtualRouters routers;
+    private final VirtualRouterProvider provider;
+    private final DesiredRouterState desired;
+    private final PingTracker pingTracker;
+    private final RouterRepository repository;
+
+    public VirtualRouterPlugin(DSLContext dsl, Clock clock, TaskQueues queues, GlobalConfigs configs, Tags tags,
+                               VmInstances vms, NetworkServices services, InstanceOfferings instanceOfferings,
+                               Images images, AgentPackage agentPackage) {
+        this.repository = new RouterRepository(dsl, clock);
+        this.desired = new DesiredRouterState(repository, services);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        RouterCommands commands = new RouterCommands(queues, configs, tags, http);
+        this.offerings = new VirtualRouterOfferings(dsl, instanceOfferings, images, services, tags);
+        this.routers = new VirtualRouters(repository, desired, commands, offerings, vms, queues, configs, tags, agentPackage);
+        this.provider = new VirtualRouterProvider(routers, repository, desired, services);
+        this.pingTracker = new PingTracker(routers, configs);
+        services.registerProvider(provider);
+        vms.addExtension(routers);
+    }
+
+    /** The boot parameters of appliance VMs (their agent secret), for the VM lifecycle, before the plugin exists. */
+    public static Function<String, Map<String, String>> bootParams(DSLContext dsl, Clock clock) {
+        RouterRepository repository = new RouterRepository(dsl, clock);
+        return vmUuid -> repository.find(vmUuid).map(r -> Map.of("agentSecret", r.secret())).orElse(Map.<String, String>of());
+    }
+
+    public VirtualRouters routers() {
+        return routers;
+    }
+
+    public DesiredRouterState desiredState() {
+        return desired;
+    }
+
+    public PingTracker pingTracker() {
+        return pingTracker;
+    }
+
+    /** The whole state a router's agent should hold now, from the database. */
+    public DesiredRouterState.State desiredStateOf(String vrUuid) {
+        return desired.of(repository.find(vrUuid).orElseThrow());
+    }
+
+    /** Reconnects every running router (after a management node start) and starts pinging. */
+    public void start() {
+        var all = routers.runningRouters();
+        if (!all.isEmpty()) {
+            LOG.info("reconnecting {} running virtual routers", all.size());
+        }
+        all.forEach(routers::reconnectInBackground);
+        pingTracker.start();
+    }
+
+    public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries) {
+        offerings.registerApis(catalogue, registry, queries);
+        registry.register(VmApis.vmInventory("VirtualRouterVm", "virtual_router_vm_view")
+                .strings("applianceVmType", "managementNetworkUuid", "publicNetworkUuid")
+                .field("defaultRouteL3NetworkUuid", FieldType.STRING)
+                .strings("virtualRouterOfferingUuid", "status")
+                .expand(Expansion.one("virtualRouterOffering", "VirtualRouterOffering", "virtualRouterOfferingUuid", "uuid"))
+                .build());
+        queries.register("QueryVirtualRouterVm", "VirtualRouterVm", "vm-instances/appliances/virtual-routers");
+        catalogue.register(ApiDefinition.of("ReconnectVirtualRouter",
+                "Reconnect a virtual router: upgrade its agent if needed, restart it, reapply every network service",
+                call -> {
+                    routers.reconnect(call.string("vmInstanceUuid"));
+                    return Replies.inventory(queries.inventory("VirtualRouterVm", call.string("vmInstanceUuid")));
+                },
+                ApiParam.required("vmInstanceUuid", ParamType.UUID, "the virtual router VM")));
+    }
+
+    @Override
+    public void close() {
+        pingTracker.close();
+    }
+}

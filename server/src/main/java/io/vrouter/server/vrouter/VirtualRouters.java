@@ -1,0 +1,356 @@
+package io.vrouter.server.vrouter;
+
+import io.vrouter.agent.protocol.AgentClient;
+import io.vrouter.agent.protocol.EchoReply;
+import io.vrouter.agent.protocol.InitCmd;
+import io.vrouter.agent.protocol.PingReply;
+import io.vrouter.api.ErrorCode;
+import io.vrouter.server.api.ApiException;
+import io.vrouter.server.config.GlobalConfigs;
+import io.vrouter.server.db.Uuid;
+import io.vrouter.server.hypervisor.VmSpec;
+import io.vrouter.server.l3.IpAllocator;
+import io.vrouter.server.tag.Tags;
+import io.vrouter.server.task.Task;
+import io.vrouter.server.task.TaskQueues;
+import io.vrouter.server.vm.VmCreation;
+import io.vrouter.server.vm.VmInstances;
+import io.vrouter.server.vm.VmLifecycleExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Virtual router VMs: one per guest L3, created on demand, connected and kept in sync.
+ *
+ * <p><b>Acquire.</b> Serialised per guest L3 on the queue {@code vr-acquire-<l3>} within this node, and across
+ * nodes by the primary key of {@code virtual_router_guest_l3}: the node that inserts the row creates the router;
+ * any other waits for it. An existing router is reused (started if stopped).
+ *
+ * <p><b>Connect</b> (create, start, reboot, Reconnect): status Connecting; wait for the agent's echo; upgrade it if
+ * its md5 differs from the management node's agent or {@code virtualRouter/agent.deployOnStart} is true; init; then
+ * reapply everything in ZStack's order (nics, DNS, DHCP with rebuild, SNAT, VIPs, port forwarding, EIPs); status
+ * Connected, or Disconnected with the error.
+ */
+public final class VirtualRouters implements VmLifecycleExtension {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualRouters.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    public static final String CONNECTING = "Connecting";
+    public static final String CONNECTED = "Connected";
+    public static final String DISCONNECTED = "Disconnected";
+
+    private final RouterRepository repository;
+    private final DesiredRouterState desired;
+    private final RouterCommands commands;
+    private final VirtualRouterOfferings offerings;
+    private final VmInstances vms;
+    private final TaskQueues queues;
+    private final GlobalConfigs configs;
+    private final Tags tags;
+    private final AgentPackage agentPackage;
+    private final Map<String, ApplianceAgents> agentsByHypervisor = new ConcurrentHashMap<>();
+
+    VirtualRouters(RouterRepository repository, DesiredRouterState desired, RouterCommands commands,
+                   VirtualRouterOfferings offerings, VmInstances vms, TaskQueues queues, GlobalConfigs configs,
+                   Tags tags, AgentPackage agentPackage) {
+        this.repository = repository;
+        this.desired = desired;
+        this.commands = commands;
+        this.offerings = offerings;
+        this.vms = vms;
+        this.queues = queues;
+        this.configs = configs;
+        this.tags = tags;
+        this.agentPackage = agentPackage;
+    }
+
+    public void registerAgents(String hypervisorType, ApplianceAgents agents) {
+        agentsByHypervisor.put(hypervisorType, agents);
+    }
+
+    /** What the hypervisor needs to boot a router: the agent's secret. Empty for other VMs. */
+    public Map<String, String> bootParams(String vmUuid) {
+        return repository.find(vmUuid).map(r -> Map.of("agentSecret", r.secret())).orElse(Map.of());
+    }
+
+    Optional<RouterRepository.Router> find(String vrUuid) {
+        return repository.find(vrUuid);
+    }
+
+    // ---------------------------------------------------------------- acquire
+
+    /** The running, connected router of a guest L3, created or started if needed. */
+    public RouterRepository.Router acquire(String guestL3) {
+        try {
+            return queues.submit(Task.of("vr-acquire-" + guestL3, "acquire-vr", () -> acquireSerially(guestL3))).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof ApiException api) {
+                throw api;
+            }
+            throw ApiException.operationFailed("cannot get a virtual router for L3 network " + guestL3 + ": " + cause.getMessage());
+        }
+    }
+
+    private RouterRepository.Router acquireSerially(String guestL3) throws InterruptedException {
+        long deadline = System.nanoTime() + commands.timeout().toNanos();
+        while (true) {
+            Optional<String> existing = repository.routerOf(guestL3);
+            if (existing.isPresent()) {
+                Optional<RouterRepository.Router> router = repository.find(existing.get());
+                if (router.isPresent()) {
+                    return ensureUsable(router.get());
+                }
+                // claimed by a creator on another node that has not written the VM yet, or a leftover of a crash
+                if (System.nanoTime() > deadline) {
+                    repository.unclaim(guestL3, existing.get());
+                    LOG.warn("dropped the stale claim of router {} on L3 {}", existing.get(), guestL3);
+                }
+                Thread.sleep(100);
+                continue;
+            }
+            String vrUuid = Uuid.random();
+            if (repository.claim(guestL3, vrUuid)) {
+                try {
+                    return create(guestL3, vrUuid);
+                } catch (RuntimeException e) {
+                    repository.unclaim(guestL3, vrUuid);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private RouterRepository.Router ensureUsable(RouterRepository.Router router) {
+        switch (router.state()) {
+            case "Running" -> {
+                if (!CONNECTED.equals(router.status())) {
+                    reconnect(router.uuid());
+                }
+            }
+            case "Stopped", "Created" -> vms.start(router.uuid());
+            default -> throw new ApiException(ErrorCode.VR_WRONG_STATE, "virtual router in a wrong state",
+                    "virtual router " + router.name() + " (" + router.uuid() + ") is " + router.state()
+                            + "; wait for it to finish, or destroy it");
+        }
+        RouterRepository.Router now = repository.find(router.uuid()).orElseThrow();
+        if (!CONNECTED.equals(now.status())) {
+            throw ApiException.operationFailed("virtual router " + now.name() + " (" + now.uuid() + ") is " + now.status()
+                    + "; see ReconnectVirtualRouter");
+        }
+        return now;
+    }
+
+    private RouterRepository.Router create(String guestL3, String vrUuid) {
+        String zone = repository.zoneOf(guestL3);
+        VirtualRouterOfferings.VrOffering offering = offerings.selectFor(guestL3, zone);
+        InstanceShape shape = InstanceShape.of(offering, guestL3);
+        Map<String, String> requiredIps = new LinkedHashMap<>();
+        if (!guestL3.equals(offering.publicNetworkUuid()) && !guestL3.equals(offering.managementNetworkUuid())) {
+            // the router is the guests' gateway: its guest nic takes the L3's gateway address
+            String gateway = repository.gatewayOf(guestL3);
+            if (gateway == null) {
+                throw ApiException.operationFailed("L3 network " + guestL3 + " has no IP range, so no gateway for its router");
+            }
+            requiredIps.put(guestL3, gateway);
+        }
+        VmCreation creation = new VmCreation(vrUuid, "virtualRouter.l3." + guestL3, "virtual router of L3 network " + guestL3,
+                VmSpec.APPLIANCE_VM, zone, null, null, offering.imageUuid(), offering.uuid(), shape.cpuNum(), shape.cpuSpeed(),
+                shape.memorySize(), "Linux", shape.l3s(), requiredIps, offering.publicNetworkUuid(), Map.of(), false);
+        vms.create(creation);
+        try {
+            repository.insertAppliance(vrUuid, offering.managementNetworkUuid(), offering.publicNetworkUuid(), offering.uuid(), newSecret());
+            // the offering's parallelism tag is inherited by its routers
+            tags.systemTagValues(offering.uuid(), VirtualRouterSettings.COMMANDS_PARALLELISM_DEGREE).forEach(v ->
+                    tags.createInherent(VirtualRouterSettings.VM_INSTANCE_VO, vrUuid,
+                            VirtualRouterSettings.COMMANDS_PARALLELISM_DEGREE.render(v.get("parallelismDegree"))));
+            vms.start(vrUuid);
+        } catch (RuntimeException e) {
+            try {
+                vms.destroy(vrUuid);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        RouterRepository.Router router = repository.find(vrUuid).orElseThrow();
+        if (!CONNECTED.equals(router.status())) {
+            throw ApiException.operationFailed("virtual router " + router.name() + " (" + vrUuid + ") was created but its agent"
+                    + " did not connect; it is " + router.status() + " (see the log, then ReconnectVirtualRouter)");
+        }
+        return router;
+    }
+
+    /** The router's shape: the offering's CPU and memory and one nic per distinct L3 (management, public, guest). */
+    private record InstanceShape(int cpuNum, long cpuSpeed, long memorySize, List<String> l3s) {
+        static InstanceShape of(VirtualRouterOfferings.VrOffering offering, String guestL3) {
+            List<String> l3s = new ArrayList<>();
+            for (String l3 : List.of(offering.managementNetworkUuid(), offering.publicNetworkUuid(), guestL3)) {
+                if (!l3s.contains(l3)) {
+                    l3s.add(l3);
+                }
+            }
+            return new InstanceShape(offering.cpuNum(), offering.cpuSpeed(), offering.memorySize(), l3s);
+        }
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    // ---------------------------------------------------------------- connect
+
+    String agentUrl(RouterRepository.Router router) {
+        ApplianceAgents agents = agentsByHypervisor.get(router.hypervisorType());
+        if (agents == null) {
+            throw ApiException.operationFailed("no way to reach agents of " + router.hypervisorType() + " routers");
+        }
+        return agents.agentUrl(vms.spec(router.uuid()));
+    }
+
+    /** ReconnectVirtualRouter: on the router's VM queue, so it never overlaps a start, stop or reboot. */
+    public void reconnect(String vrUuid) {
+        RouterRepository.Router router = repository.find(vrUuid).orElseThrow(() -> ApiException.notFound("virtual router", vrUuid));
+        if (!router.running()) {
+            throw new ApiException(ErrorCode.VR_WRONG_STATE, "virtual router in a wrong state",
+                    "virtual router " + router.name() + " (" + vrUuid + ") is " + router.state() + "; ReconnectVirtualRouter needs it Running");
+        }
+        try {
+            queues.submit(Task.ofRunnable(VmInstances.signature(vrUuid), "reconnect-vr", () -> connect(vrUuid))
+                    .withCoalescingKey("reconnect")).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw cause instanceof ApiException api ? api : ApiException.operationFailed(cause.getMessage());
+        }
+    }
+
+    /** Queues a Reconnect without waiting; a pending one for the same router absorbs it. */
+    public java.util.concurrent.CompletableFuture<Void> reconnectInBackground(String vrUuid) {
+        return queues.submit(Task.ofRunnable(VmInstances.signature(vrUuid), "reconnect-vr", () -> {
+            RouterRepository.Router router = repository.find(vrUuid).orElse(null);
+            if (router != null && router.running()) {
+                connect(vrUuid);
+            }
+        }).withCoalescingKey("reconnect"));
+    }
+
+    /** The connect process; throws (after marking the router Disconnected) when any step fails. */
+    void connect(String vrUuid) {
+        RouterRepository.Router router = repository.find(vrUuid).orElseThrow(() -> ApiException.notFound("virtual router", vrUuid));
+        repository.setStatus(vrUuid, CONNECTING);
+        try {
+            String url = agentUrl(router);
+            EchoReply echo = waitForEcho(router, url);
+            boolean deploy = configs.boolValue(VirtualRouterSettings.VR, VirtualRouterSettings.DEPLOY_ON_START)
+                    || !agentPackage.md5().equals(echo.md5());
+            if (deploy) {
+                LOG.info("deploying agent {} to router {} (it reported md5 {})", agentPackage.md5(), vrUuid, echo.md5());
+                agentsByHypervisor.get(router.hypervisorType()).deployAgent(vms.spec(vrUuid));
+                echo = waitForEcho(router, url);
+                if (!agentPackage.md5().equals(echo.md5())) {
+                    throw ApiException.operationFailed("router " + vrUuid + " still runs agent md5 " + echo.md5()
+                            + " after deploying " + agentPackage.md5());
+                }
+            }
+            syncAll(router, url);
+            repository.setStatus(vrUuid, CONNECTED);
+        } catch (RuntimeException e) {
+            repository.setStatus(vrUuid, DISCONNECTED);
+            LOG.warn("virtual router {} did not connect: {}", vrUuid, e.getMessage());
+            throw e;
+        }
+    }
+
+    private EchoReply waitForEcho(RouterRepository.Router router, String url) {
+        Duration timeout = commands.timeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AgentClient client = commands.client(url, router.secret(), Duration.ofSeconds(5));
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                return client.echo();
+            } catch (RuntimeException e) {
+                last = e;
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw ApiException.operationFailed("interrupted while waiting for the agent of router " + router.uuid());
+                }
+            }
+        }
+        throw ApiException.operationFailed("the agent of router " + router.name() + " (" + router.uuid() + ") at " + url
+                + " did not answer /echo within " + timeout.toSeconds() + " s: " + (last == null ? "no attempt" : last.getMessage()));
+    }
+
+    /** Reference §2's order: init, nics, DNS, DHCP (rebuild), SNAT, VIPs, port forwarding, EIPs. */
+    private void syncAll(RouterRepository.Router router, String url) {
+        DesiredRouterState.State state = desired.of(router);
+        commands.run(router, url, "init", c -> c.init(new InitCmd(router.uuid(), null, "INFO", List.of(), Map.of())));
+        commands.run(router, url, "configurenic", c -> c.configureNics(state.nics()));
+        commands.run(router, url, "setdns", c -> c.setDns(state.dns()));
+        commands.run(router, url, "adddhcp", c -> c.addDhcp(state.dhcp(), true));
+        commands.run(router, url, "syncsnat", c -> c.syncSnat(state.snats(), true));
+        commands.run(router, url, "syncvip", c -> c.syncVips(state.vips()));
+        commands.run(router, url, "syncportforwarding", c -> c.syncPortForwarding(state.portForwardings()));
+        commands.run(router, url, "synceip", c -> c.syncEips(state.eips()));
+    }
+
+    /** Sends one command to a connected router. */
+    public <T> T command(RouterRepository.Router router, String name, java.util.function.Function<AgentClient, T> command) {
+        return commands.run(router, agentUrl(router), name, command);
+    }
+
+    /** One ping: the agent's reply, or an exception when it does not answer. */
+    PingReply ping(RouterRepository.Router router, Duration timeout) {
+        return commands.client(agentUrl(router), router.secret(), timeout).ping(router.uuid());
+    }
+
+    void markDisconnected(String vrUuid) {
+        repository.setStatus(vrUuid, DISCONNECTED);
+    }
+
+    List<String> runningRouters() {
+        return repository.runningRouters();
+    }
+
+    // ---------------------------------------------------------------- the router VM's own life
+
+    @Override
+    public void afterStart(VmSpec vm) {
+        if (vm.isAppliance() && repository.isRouter(vm.uuid())) {
+            connect(vm.uuid());
+        }
+    }
+
+    @Override
+    public void afterReboot(VmSpec vm) {
+        afterStart(vm);
+    }
+
+    @Override
+    public void afterStop(VmSpec vm) {
+        if (vm.isAppliance() && repository.isRouter(vm.uuid())) {
+            repository.setStatus(vm.uuid(), DISCONNECTED);
+        }
+    }
+
+    @Override
+    public void afterDestroy(VmSpec vm) {
+        if (vm.isAppliance()) {
+            repository.unclaimAll(vm.uuid());
+        }
+    }
+}
