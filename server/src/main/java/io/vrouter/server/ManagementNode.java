@@ -16,6 +16,12 @@ import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
 import io.vrouter.server.vrouter.VirtualRouterSettings;
+import io.vrouter.server.zone.Zones;
+import io.vrouter.server.cluster.Clusters;
+import io.vrouter.server.host.Hosts;
+import io.vrouter.server.l2.L2Networks;
+import io.vrouter.server.l3.IpRanges;
+import io.vrouter.server.l3.L3Networks;
 
 import io.vrouter.server.hypervisor.Hypervisors;
 import io.vrouter.server.hypervisor.simulator.SimulatorHypervisor;
@@ -51,6 +57,13 @@ public final class ManagementNode implements AutoCloseable {
     private final QueryEngine queryEngine;
     private final GlobalConfigs globalConfigs;
     private final Tags tags;
+    // infrastructure read APIs, for the packages that build on them
+    private final Zones zones;
+    private final Clusters clusters;
+    private final Hosts hosts;
+    private final L2Networks l2Networks;
+    private final IpRanges ipRanges;
+    private final L3Networks l3Networks;
     private final ApiServer apiServer;
     private final PrometheusMeterRegistry metrics;
     private final ExecutorService taskExecutor;
@@ -88,6 +101,20 @@ public final class ManagementNode implements AutoCloseable {
             this.tags = new Tags(database.dsl(), clock, resourceTypes);
             tags.registerApis(catalogue, registry, queries);
             VirtualRouterSettings.register(globalConfigs, tags);
+
+            // ---- infrastructure: zones, clusters, hosts, L2 and L3 networks, IP ranges (parent before child)
+            this.zones = new Zones(database.dsl(), clock, tags, resourceTypes);
+            zones.registerApis(catalogue, registry, queries);
+            this.clusters = new Clusters(database.dsl(), clock, tags, resourceTypes);
+            clusters.registerApis(catalogue, registry, queries);
+            this.hosts = new Hosts(database.dsl(), clock, tags, resourceTypes);
+            hosts.registerApis(catalogue, registry, queries);
+            this.l2Networks = new L2Networks(database.dsl(), clock, tags, resourceTypes);
+            l2Networks.registerApis(catalogue, registry, queries);
+            this.ipRanges = new IpRanges(database.dsl(), clock, tags, resourceTypes);
+            this.l3Networks = new L3Networks(database.dsl(), clock, tags, resourceTypes, ipRanges);
+            l3Networks.registerApis(catalogue, registry, queries); // registers the IP ranges' APIs too
+            // ---- end of infrastructure
 
             // ---- resources: images, offerings, VMs on the hypervisor backends
             this.taskExecutor = TaskQueues.boundedExecutor("task", 512, 100_000);
@@ -183,6 +210,30 @@ public final class ManagementNode implements AutoCloseable {
 
     public NetworkServices networkServices() {
         return networkServices;
+    }
+
+    public Zones zones() {
+        return zones;
+    }
+
+    public Clusters clusters() {
+        return clusters;
+    }
+
+    public Hosts hosts() {
+        return hosts;
+    }
+
+    public L2Networks l2Networks() {
+        return l2Networks;
+    }
+
+    public IpRanges ipRanges() {
+        return ipRanges;
+    }
+
+    public L3Networks l3Networks() {
+        return l3Networks;
     }
 
     @Override

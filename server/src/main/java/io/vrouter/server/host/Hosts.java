@@ -1,0 +1,299 @@
+package io.vrouter.server.host;
+
+import io.vrouter.server.Clock;
+import io.vrouter.server.api.ApiCatalogue;
+import io.vrouter.server.api.ApiDefinition;
+import io.vrouter.server.api.ApiException;
+import io.vrouter.server.api.ApiParam;
+import io.vrouter.server.api.ParamType;
+import io.vrouter.server.api.Replies;
+import io.vrouter.server.cluster.ClusterRecord;
+import io.vrouter.server.cluster.Clusters;
+import io.vrouter.server.db.Uuid;
+import io.vrouter.server.query.Expansion;
+import io.vrouter.server.query.FieldType;
+import io.vrouter.server.query.Inventory;
+import io.vrouter.server.query.QueryApis;
+import io.vrouter.server.query.QueryRegistry;
+import io.vrouter.server.tag.ResourceTypes;
+import io.vrouter.server.tag.Tags;
+import io.vrouter.server.zone.InTheWay;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hosts: where VMs run. Adding one goes through the {@link HostConnector} of its hypervisor type; the simulator's
+ * is built in. State (Enabled, Disabled, Maintenance) is the user's; status (Connected, Disconnected) the
+ * connector's. Only Enabled and Connected hosts receive VMs ({@link #candidates}).
+ */
+public final class Hosts {
+    public static final String RESOURCE_TYPE = "HostVO";
+    public static final String ENABLED = "Enabled";
+    public static final String DISABLED = "Disabled";
+    public static final String MAINTENANCE = "Maintenance";
+    public static final String CONNECTED = "Connected";
+    public static final String DISCONNECTED = "Disconnected";
+    public static final long DEFAULT_CPU_CAPACITY = 32;
+    public static final long DEFAULT_MEMORY_CAPACITY = 64L << 30;
+    static final String INVENTORY = "Host";
+
+    private static final Map<String, String> STATE_BY_EVENT = Map.of("enable", ENABLED, "disable", DISABLED, "maintain", MAINTENANCE);
+
+    private static final Table<?> HOST = DSL.table(DSL.unquotedName("host"));
+    private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
+    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
+    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
+    private static final Field<String> DESCRIPTION = DSL.field(DSL.unquotedName("description"), String.class);
+    private static final Field<String> ZONE_UUID = DSL.field(DSL.unquotedName("zone_uuid"), String.class);
+    private static final Field<String> CLUSTER_UUID = DSL.field(DSL.unquotedName("cluster_uuid"), String.class);
+    private static final Field<String> HOST_UUID = DSL.field(DSL.unquotedName("host_uuid"), String.class);
+    private static final Field<String> MANAGEMENT_IP = DSL.field(DSL.unquotedName("management_ip"), String.class);
+    private static final Field<String> HYPERVISOR_TYPE = DSL.field(DSL.unquotedName("hypervisor_type"), String.class);
+    private static final Field<String> STATE = DSL.field(DSL.unquotedName("state"), String.class);
+    private static final Field<String> STATUS = DSL.field(DSL.unquotedName("status"), String.class);
+    private static final Field<Long> TOTAL_CPU = DSL.field(DSL.unquotedName("total_cpu_capacity"), Long.class);
+    private static final Field<Long> AVAILABLE_CPU = DSL.field(DSL.unquotedName("available_cpu_capacity"), Long.class);
+    private static final Field<Long> TOTAL_MEMORY = DSL.field(DSL.unquotedName("total_memory_capacity"), Long.class);
+    private static final Field<Long> AVAILABLE_MEMORY = DSL.field(DSL.unquotedName("available_memory_capacity"), Long.class);
+    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
+    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+
+    private final DSLContext dsl;
+    private final Clock clock;
+    private final Tags tags;
+    private final Map<String, HostConnector> connectors = new ConcurrentHashMap<>();
+    private QueryApis queries;
+
+    public Hosts(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes) {
+        this.dsl = dsl;
+        this.clock = clock;
+        this.tags = tags;
+        resourceTypes.register(RESOURCE_TYPE, "host");
+        registerConnector(new HostConnector() {
+            @Override
+            public String hypervisorType() {
+                return Clusters.SIMULATOR;
+            }
+
+            @Override
+            public String connect(NewHost host) {
+                return CONNECTED; // nothing to reach: the simulator lives in this process
+            }
+        });
+    }
+
+    public void registerConnector(HostConnector connector) {
+        if (connectors.putIfAbsent(connector.hypervisorType(), connector) != null) {
+            throw new IllegalStateException("a host connector for " + connector.hypervisorType() + " is registered twice");
+        }
+    }
+
+    // ---------------------------------------------------------------- read API for other packages
+
+    public Optional<HostRecord> find(String hostUuid) {
+        return dsl.select(recordFields()).from(HOST).where(UUID.eq(hostUuid)).fetchOptional(Hosts::toRecord);
+    }
+
+    /**
+     * Hosts that may receive a VM: Enabled and Connected, in an Enabled cluster to which every one of
+     * {@code requiredL2Uuids} is attached, optionally restricted to a zone and a cluster; oldest first.
+     */
+    public List<HostRecord> candidates(String zoneUuid, String clusterUuid, Collection<String> requiredL2Uuids) {
+        Set<String> l2s = Set.copyOf(requiredL2Uuids);
+        Table<?> cluster = DSL.table(DSL.unquotedName("cluster"));
+        Table<?> ref = DSL.table(DSL.unquotedName("l2_network_cluster_ref")).as("r");
+        Field<String> refCluster = DSL.field(DSL.unquotedName("r", "cluster_uuid"), String.class);
+        Field<String> refL2 = DSL.field(DSL.unquotedName("r", "l2_network_uuid"), String.class);
+        Field<String> hostCluster = DSL.field(DSL.unquotedName("host", "cluster_uuid"), String.class);
+        Condition where = STATE.eq(ENABLED).and(STATUS.eq(CONNECTED))
+                .and(hostCluster.in(DSL.select(UUID).from(cluster).where(STATE.eq(ENABLED))));
+        if (zoneUuid != null) {
+            where = where.and(ZONE_UUID.eq(zoneUuid));
+        }
+        if (clusterUuid != null) {
+            where = where.and(CLUSTER_UUID.eq(clusterUuid));
+        }
+        if (!l2s.isEmpty()) {
+            where = where.and(DSL.selectCount().from(ref).where(refCluster.eq(hostCluster)).and(refL2.in(l2s))
+                    .asField().eq(l2s.size()));
+        }
+        return dsl.select(recordFields()).from(HOST).where(where).orderBy(CREATE_DATE, UUID).fetch(Hosts::toRecord);
+    }
+
+    /** Takes capacity for a VM if the host still has it; false (and nothing taken) otherwise. */
+    public boolean reserveCapacity(String hostUuid, long cpu, long memory) {
+        return dsl.update(HOST).set(AVAILABLE_CPU, AVAILABLE_CPU.minus(cpu)).set(AVAILABLE_MEMORY, AVAILABLE_MEMORY.minus(memory))
+                .where(UUID.eq(hostUuid)).and(AVAILABLE_CPU.ge(cpu)).and(AVAILABLE_MEMORY.ge(memory))
+                .execute() == 1;
+    }
+
+    /** Gives capacity back (never above the total); returning twice is the caller's bug, capped harmlessly. */
+    public void returnCapacity(String hostUuid, long cpu, long memory) {
+        dsl.update(HOST).set(AVAILABLE_CPU, DSL.least(TOTAL_CPU, AVAILABLE_CPU.plus(cpu)))
+                .set(AVAILABLE_MEMORY, DSL.least(TOTAL_MEMORY, AVAILABLE_MEMORY.plus(memory)))
+                .where(UUID.eq(hostUuid)).execute();
+    }
+
+    private static List<Field<?>> recordFields() {
+        return List.of(UUID, NAME, ZONE_UUID, CLUSTER_UUID, MANAGEMENT_IP, HYPERVISOR_TYPE, STATE, STATUS,
+                TOTAL_CPU, AVAILABLE_CPU, TOTAL_MEMORY, AVAILABLE_MEMORY);
+    }
+
+    private static HostRecord toRecord(Record r) {
+        return new HostRecord(r.get(UUID), r.get(NAME), r.get(ZONE_UUID), r.get(CLUSTER_UUID), r.get(MANAGEMENT_IP),
+                r.get(HYPERVISOR_TYPE), r.get(STATE), r.get(STATUS), r.get(TOTAL_CPU), r.get(AVAILABLE_CPU),
+                r.get(TOTAL_MEMORY), r.get(AVAILABLE_MEMORY));
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /**
+     * Adds a host of any registered type: checks the cluster (exists, same hypervisor type) and that the
+     * management IP is not taken, connects it, then writes it. Returns its uuid.
+     */
+    public String add(NewHost host) {
+        HostConnector connector = Optional.ofNullable(connectors.get(host.hypervisorType())).orElseThrow(() ->
+                ApiException.invalidArgument("no host type " + host.hypervisorType() + "; types are " + connectors.keySet()));
+        checkCanAdd(dsl, host);
+        String status = connector.connect(host);
+        String uuid = Uuid.random();
+        try {
+            dsl.transaction(cfg -> {
+                DSLContext tx = DSL.using(cfg);
+                ClusterRecord cluster = checkCanAdd(tx, host);
+                LocalDateTime now = now();
+                tx.insertInto(HOST).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, CLUSTER_UUID, MANAGEMENT_IP, HYPERVISOR_TYPE,
+                                STATE, STATUS, TOTAL_CPU, AVAILABLE_CPU, TOTAL_MEMORY, AVAILABLE_MEMORY, CREATE_DATE, LAST_OP_DATE)
+                        .values(uuid, host.name(), host.description(), cluster.zoneUuid(), cluster.uuid(), host.managementIp(),
+                                host.hypervisorType(), ENABLED, status, host.cpuCapacity(), host.cpuCapacity(),
+                                host.memoryCapacity(), host.memoryCapacity(), now, now)
+                        .execute();
+            });
+        } catch (DataAccessException e) {
+            // two adds of one management IP at once: the unique key decides, the loser hears it like the checked case
+            if (e.sqlState() != null && e.sqlState().startsWith("23")) {
+                throw managementIpTaken(host.managementIp());
+            }
+            throw e;
+        }
+        return uuid;
+    }
+
+    private static ClusterRecord checkCanAdd(DSLContext ctx, NewHost host) {
+        ClusterRecord cluster = Clusters.lockExisting(ctx, host.clusterUuid());
+        if (!cluster.hypervisorType().equals(host.hypervisorType())) {
+            throw ApiException.invalidArgument("cluster " + cluster.name() + " (" + cluster.uuid() + ") is a "
+                    + cluster.hypervisorType() + " cluster; a " + host.hypervisorType() + " host cannot join it");
+        }
+        if (ctx.fetchExists(HOST, MANAGEMENT_IP.eq(host.managementIp()))) {
+            throw managementIpTaken(host.managementIp());
+        }
+        return cluster;
+    }
+
+    private static ApiException managementIpTaken(String managementIp) {
+        return ApiException.conflict("a host with management IP " + managementIp + " already exists");
+    }
+
+    void changeState(String uuid, String stateEvent) {
+        String state = STATE_BY_EVENT.get(stateEvent);
+        if (dsl.update(HOST).set(STATE, state).set(LAST_OP_DATE, now()).where(UUID.eq(uuid)).execute() == 0) {
+            throw ApiException.notFound(RESOURCE_TYPE, uuid);
+        }
+    }
+
+    void reconnect(String uuid) {
+        var row = dsl.select(NAME, DESCRIPTION, MANAGEMENT_IP, CLUSTER_UUID, HYPERVISOR_TYPE, TOTAL_CPU, TOTAL_MEMORY)
+                .from(HOST).where(UUID.eq(uuid)).fetchOptional().orElseThrow(() -> ApiException.notFound(RESOURCE_TYPE, uuid));
+        HostConnector connector = connectors.get(row.get(HYPERVISOR_TYPE));
+        if (connector == null) {
+            throw ApiException.operationFailed("host " + uuid + " is of type " + row.get(HYPERVISOR_TYPE) + ", which this node cannot connect");
+        }
+        String status = connector.connect(new NewHost(row.get(NAME), row.get(DESCRIPTION), row.get(MANAGEMENT_IP),
+                row.get(CLUSTER_UUID), row.get(HYPERVISOR_TYPE), row.get(TOTAL_CPU), row.get(TOTAL_MEMORY)));
+        dsl.update(HOST).set(STATUS, status).set(LAST_OP_DATE, now()).where(UUID.eq(uuid)).execute();
+    }
+
+    void delete(String uuid) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            if (tx.select(UUID).from(HOST).where(UUID.eq(uuid)).forUpdate().fetchOptional().isEmpty()) {
+                throw ApiException.notFound(RESOURCE_TYPE, uuid);
+            }
+            new InTheWay(tx).named("VM(s)", VM, HOST_UUID.eq(uuid)).refuseDeleting("host " + uuid);
+            tx.deleteFrom(HOST).where(UUID.eq(uuid)).execute();
+        });
+        tags.deleteAllOf(uuid);
+    }
+
+    private LocalDateTime now() {
+        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
+    }
+
+    // ---------------------------------------------------------------- API
+
+    public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries) {
+        this.queries = queries;
+        registry.register(Inventory.builder(INVENTORY, "host")
+                .strings("uuid", "name", "description", "zoneUuid", "clusterUuid", "managementIp", "hypervisorType",
+                        "state", "status")
+                .field("totalCpuCapacity", FieldType.LONG)
+                .field("availableCpuCapacity", FieldType.LONG)
+                .field("totalMemoryCapacity", FieldType.LONG)
+                .field("availableMemoryCapacity", FieldType.LONG)
+                .dates()
+                .expand(Expansion.one("zone", "Zone", "zoneUuid", "uuid"))
+                .expand(Expansion.one("cluster", "Cluster", "clusterUuid", "uuid"))
+                .build());
+        queries.register("QueryHost", INVENTORY, "hosts");
+        catalogue.register(ApiDefinition.of("AddSimulatorHost", "Add a simulated host (in-process, no hypervisor) to a Simulator cluster",
+                call -> inventory(add(new NewHost(call.string("name"), call.optString("description").orElse(null),
+                        call.string("managementIp"), call.string("clusterUuid"), Clusters.SIMULATOR,
+                        call.longValue("cpuCapacity"), call.longValue("memoryCapacity")))),
+                ApiParam.required("name", ParamType.STRING, "the host's name").withRange(1, 255),
+                ApiParam.required("managementIp", ParamType.STRING, "the address the node reaches it at; unique").withRange(1, 64),
+                ApiParam.required("clusterUuid", ParamType.UUID, "a Simulator cluster"),
+                ApiParam.optional("cpuCapacity", ParamType.LONG, "CPUs offered to VMs").withRange(1, 1_000_000)
+                        .withDefault(DEFAULT_CPU_CAPACITY),
+                ApiParam.optional("memoryCapacity", ParamType.LONG, "bytes of memory offered to VMs")
+                        .withRange(1, Long.MAX_VALUE).withDefault(DEFAULT_MEMORY_CAPACITY),
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+        catalogue.register(ApiDefinition.of("ChangeHostState", "Enable, disable or put a host into maintenance",
+                call -> {
+                    changeState(call.string("uuid"), call.string("stateEvent"));
+                    return inventory(call.string("uuid"));
+                },
+                ApiParam.required("uuid", ParamType.UUID, "the host"),
+                ApiParam.required("stateEvent", ParamType.STRING, "what to do").withChoices("enable", "disable", "maintain")));
+        catalogue.register(ApiDefinition.of("ReconnectHost", "Reach a host again and record its status",
+                call -> {
+                    reconnect(call.string("uuid"));
+                    return inventory(call.string("uuid"));
+                },
+                ApiParam.required("uuid", ParamType.UUID, "the host")));
+        catalogue.register(ApiDefinition.of("DeleteHost", "Delete a host that runs no VM",
+                call -> {
+                    delete(call.string("uuid"));
+                    return Replies.success();
+                },
+                ApiParam.required("uuid", ParamType.UUID, "the host")));
+    }
+
+    private Replies.InventoryReply inventory(String uuid) {
+        return Replies.inventory(queries.inventory(INVENTORY, uuid));
+    }
+}

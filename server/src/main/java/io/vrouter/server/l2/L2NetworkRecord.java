@@ -1,0 +1,10 @@
+package io.vrouter.server.l2;
+
+/**
+ * An L2 network as other packages need it.
+ *
+ * @param type {@code L2NoVlanNetwork} or {@code L2VlanNetwork}
+ * @param vlan the VLAN id of a VLAN network, null otherwise
+ */
+public record L2NetworkRecord(String uuid, String name, String zoneUuid, String physicalInterface, String type, Integer vlan) {
+}

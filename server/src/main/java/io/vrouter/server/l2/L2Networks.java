@@ -1,0 +1,263 @@
+package io.vrouter.server.l2;
+
+import io.vrouter.server.Clock;
+import io.vrouter.server.api.ApiCatalogue;
+import io.vrouter.server.api.ApiDefinition;
+import io.vrouter.server.api.ApiException;
+import io.vrouter.server.api.ApiParam;
+import io.vrouter.server.api.ParamType;
+import io.vrouter.server.api.Replies;
+import io.vrouter.server.cluster.ClusterRecord;
+import io.vrouter.server.cluster.Clusters;
+import io.vrouter.server.db.Uuid;
+import io.vrouter.server.query.Expansion;
+import io.vrouter.server.query.FieldType;
+import io.vrouter.server.query.Inventory;
+import io.vrouter.server.query.QueryApis;
+import io.vrouter.server.query.QueryRegistry;
+import io.vrouter.server.tag.ResourceTypes;
+import io.vrouter.server.tag.Tags;
+import io.vrouter.server.zone.InTheWay;
+import io.vrouter.server.zone.Zones;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * L2 networks: a physical interface of the hosts, with or without a VLAN, attached to the clusters whose hosts
+ * have it. An L2 is deleted only when no L3 network stands on it; detaching it from a cluster is refused while
+ * VMs of that cluster have nics on it.
+ */
+public final class L2Networks {
+    public static final String RESOURCE_TYPE = "L2NetworkVO";
+    public static final String NO_VLAN = "L2NoVlanNetwork";
+    public static final String VLAN = "L2VlanNetwork";
+    static final String INVENTORY = "L2Network";
+
+    /** Linux interface names: at most 15 characters, no white space or slash. */
+    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:-]{1,15}");
+
+    private static final Table<?> L2 = DSL.table(DSL.unquotedName("l2_network"));
+    private static final Table<?> REF = DSL.table(DSL.unquotedName("l2_network_cluster_ref"));
+    private static final Table<?> L3 = DSL.table(DSL.unquotedName("l3_network"));
+    private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
+    private static final Table<?> NIC = DSL.table(DSL.unquotedName("vm_nic"));
+    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
+    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
+    private static final Field<String> DESCRIPTION = DSL.field(DSL.unquotedName("description"), String.class);
+    private static final Field<String> ZONE_UUID = DSL.field(DSL.unquotedName("zone_uuid"), String.class);
+    private static final Field<String> PHYSICAL_INTERFACE = DSL.field(DSL.unquotedName("physical_interface"), String.class);
+    private static final Field<String> L2_TYPE = DSL.field(DSL.unquotedName("l2_type"), String.class);
+    private static final Field<Integer> VLAN_ID = DSL.field(DSL.unquotedName("vlan"), Integer.class);
+    private static final Field<String> L2_NETWORK_UUID = DSL.field(DSL.unquotedName("l2_network_uuid"), String.class);
+    private static final Field<String> L3_NETWORK_UUID = DSL.field(DSL.unquotedName("l3_network_uuid"), String.class);
+    private static final Field<String> VM_INSTANCE_UUID = DSL.field(DSL.unquotedName("vm_instance_uuid"), String.class);
+    private static final Field<String> CLUSTER_UUID = DSL.field(DSL.unquotedName("cluster_uuid"), String.class);
+    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
+    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+
+    private final DSLContext dsl;
+    private final Clock clock;
+    private final Tags tags;
+    private QueryApis queries;
+
+    public L2Networks(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes) {
+        this.dsl = dsl;
+        this.clock = clock;
+        this.tags = tags;
+        resourceTypes.register(RESOURCE_TYPE, "l2_network");
+    }
+
+    // ---------------------------------------------------------------- read API for other packages
+
+    public Optional<L2NetworkRecord> find(String l2Uuid) {
+        return find(dsl, l2Uuid, false);
+    }
+
+    /** The uuids of the clusters the L2 is attached to, in attachment order. */
+    public List<String> clustersOf(String l2Uuid) {
+        return dsl.select(CLUSTER_UUID).from(REF).where(L2_NETWORK_UUID.eq(l2Uuid)).orderBy(CREATE_DATE, CLUSTER_UUID)
+                .fetch(CLUSTER_UUID);
+    }
+
+    /** Locks the L2's row for the rest of the caller's transaction and returns it; RESOURCE_NOT_FOUND if absent. */
+    public static L2NetworkRecord lockExisting(DSLContext tx, String l2Uuid) {
+        return find(tx, l2Uuid, true).orElseThrow(() -> ApiException.notFound(RESOURCE_TYPE, l2Uuid));
+    }
+
+    private static Optional<L2NetworkRecord> find(DSLContext ctx, String l2Uuid, boolean lock) {
+        var select = ctx.select(UUID, NAME, ZONE_UUID, PHYSICAL_INTERFACE, L2_TYPE, VLAN_ID).from(L2).where(UUID.eq(l2Uuid));
+        Optional<? extends Record> row = lock ? select.forUpdate().fetchOptional() : select.fetchOptional();
+        return row.map(r -> new L2NetworkRecord(r.get(UUID), r.get(NAME), r.get(ZONE_UUID), r.get(PHYSICAL_INTERFACE),
+                r.get(L2_TYPE), r.get(VLAN_ID)));
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    String create(String zoneUuid, String name, String physicalInterface, Integer vlan, String description) {
+        if (!INTERFACE.matcher(physicalInterface).matches()) {
+            throw ApiException.invalidArgument("physicalInterface '" + physicalInterface
+                    + "' is not an interface name (1-15 letters, digits or _ . : -)");
+        }
+        String uuid = Uuid.random();
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            Zones.lockExisting(tx, zoneUuid);
+            LocalDateTime now = now();
+            tx.insertInto(L2).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, PHYSICAL_INTERFACE, L2_TYPE, VLAN_ID, CREATE_DATE, LAST_OP_DATE)
+                    .values(uuid, name, description, zoneUuid, physicalInterface, vlan == null ? NO_VLAN : VLAN, vlan, now, now)
+                    .execute();
+        });
+        return uuid;
+    }
+
+    void attach(String l2Uuid, String clusterUuid) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            L2NetworkRecord l2 = lockExisting(tx, l2Uuid);
+            ClusterRecord cluster = Clusters.lockExisting(tx, clusterUuid);
+            if (!l2.zoneUuid().equals(cluster.zoneUuid())) {
+                throw ApiException.invalidArgument("L2 network " + label(l2) + " is in zone " + l2.zoneUuid()
+                        + " but cluster " + cluster.name() + " (" + clusterUuid + ") is in zone " + cluster.zoneUuid()
+                        + "; an L2 network can only be attached to clusters of its own zone");
+            }
+            if (tx.fetchExists(REF, L2_NETWORK_UUID.eq(l2Uuid).and(CLUSTER_UUID.eq(clusterUuid)))) {
+                throw ApiException.conflict("L2 network " + label(l2) + " is already attached to cluster "
+                        + cluster.name() + " (" + clusterUuid + ")");
+            }
+            // two L2s on one interface (and VLAN) would be the same wire in one cluster: ZStack refuses it too
+            Condition sameWire = PHYSICAL_INTERFACE.eq(l2.physicalInterface())
+                    .and(l2.vlan() == null ? VLAN_ID.isNull() : VLAN_ID.eq(l2.vlan()))
+                    .and(UUID.in(DSL.select(L2_NETWORK_UUID).from(REF).where(CLUSTER_UUID.eq(clusterUuid))));
+            var other = tx.select(NAME, UUID).from(L2).where(sameWire).limit(1).fetchOptional();
+            if (other.isPresent()) {
+                throw ApiException.conflict("cluster " + cluster.name() + " (" + clusterUuid + ") already has L2 network "
+                        + other.get().value1() + " (" + other.get().value2() + ") on interface " + l2.physicalInterface()
+                        + (l2.vlan() == null ? " without VLAN" : " VLAN " + l2.vlan()));
+            }
+            tx.insertInto(REF).columns(L2_NETWORK_UUID, CLUSTER_UUID, CREATE_DATE).values(l2Uuid, clusterUuid, now()).execute();
+        });
+    }
+
+    void detach(String l2Uuid, String clusterUuid) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            L2NetworkRecord l2 = lockExisting(tx, l2Uuid);
+            ClusterRecord cluster = Clusters.lockExisting(tx, clusterUuid);
+            if (!tx.fetchExists(REF, L2_NETWORK_UUID.eq(l2Uuid).and(CLUSTER_UUID.eq(clusterUuid)))) {
+                throw ApiException.conflict("L2 network " + label(l2) + " is not attached to cluster "
+                        + cluster.name() + " (" + clusterUuid + ")");
+            }
+            Condition vmsOnIt = CLUSTER_UUID.eq(clusterUuid).and(UUID.in(DSL.select(VM_INSTANCE_UUID).from(NIC)
+                    .where(L3_NETWORK_UUID.in(DSL.select(UUID).from(L3).where(L2_NETWORK_UUID.eq(l2Uuid))))));
+            int count = tx.fetchCount(VM, vmsOnIt);
+            if (count > 0) {
+                List<String> names = tx.select(NAME, UUID).from(VM).where(vmsOnIt).orderBy(NAME, UUID).limit(10)
+                        .fetch(r -> r.value1() + " (" + r.value2() + ")");
+                throw ApiException.conflict("cannot detach L2 network " + label(l2) + " from cluster "
+                        + cluster.name() + " (" + clusterUuid + "): " + count + " VM(s) of the cluster have nics on it: "
+                        + String.join(", ", names) + (count > names.size() ? ", ..." : ""));
+            }
+            tx.deleteFrom(REF).where(L2_NETWORK_UUID.eq(l2Uuid)).and(CLUSTER_UUID.eq(clusterUuid)).execute();
+        });
+    }
+
+    private static String label(L2NetworkRecord l2) {
+        return l2.name() + " (" + l2.uuid() + ")";
+    }
+
+    void delete(String uuid) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            lockExisting(tx, uuid);
+            new InTheWay(tx).named("L3 network(s)", L3, L2_NETWORK_UUID.eq(uuid)).refuseDeleting("L2 network " + uuid);
+            // cluster attachments go by ON DELETE CASCADE
+            tx.deleteFrom(L2).where(UUID.eq(uuid)).execute();
+        });
+        tags.deleteAllOf(uuid);
+    }
+
+    private LocalDateTime now() {
+        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
+    }
+
+    // ---------------------------------------------------------------- API
+
+    public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries) {
+        this.queries = queries;
+        registry.register(Inventory.builder("L2NetworkClusterRef", "l2_network_cluster_ref").primaryKey("clusterUuid")
+                .strings("l2NetworkUuid", "clusterUuid")
+                .field("createDate", FieldType.TIMESTAMP)
+                .build());
+        for (String type : List.of(INVENTORY, VLAN)) {
+            Inventory.Builder b = Inventory.builder(type, "l2_network")
+                    .strings("uuid", "name", "description", "zoneUuid", "physicalInterface")
+                    .field("type", "l2_type", FieldType.STRING)
+                    .field("vlan", FieldType.INTEGER)
+                    .dates()
+                    .expand(Expansion.one("zone", "Zone", "zoneUuid", "uuid"))
+                    .expand(Expansion.inlineValues("attachedClusterUuids", "L2NetworkClusterRef", "uuid", "l2NetworkUuid",
+                            "clusterUuid", "createDate"));
+            if (type.equals(VLAN)) {
+                b.fixed("l2_type", VLAN);
+            }
+            registry.register(b.build());
+        }
+        queries.register("QueryL2Network", INVENTORY, "l2-networks");
+        queries.register("QueryL2VlanNetwork", VLAN, "l2-networks/vlan");
+        catalogue.register(ApiDefinition.of("CreateL2NoVlanNetwork", "Create an L2 network on a physical interface, without VLAN",
+                call -> inventory(create(call.string("zoneUuid"), call.string("name"), call.string("physicalInterface"), null,
+                        call.optString("description").orElse(null))),
+                createParams(null)));
+        catalogue.register(ApiDefinition.of("CreateL2VlanNetwork", "Create an L2 network on a VLAN of a physical interface",
+                call -> inventory(create(call.string("zoneUuid"), call.string("name"), call.string("physicalInterface"),
+                        call.integer("vlan"), call.optString("description").orElse(null))),
+                createParams(ApiParam.required("vlan", ParamType.INTEGER, "the VLAN id").withRange(1, 4094))));
+        catalogue.register(ApiDefinition.of("AttachL2NetworkToCluster", "Attach an L2 network to a cluster of its zone",
+                call -> {
+                    attach(call.string("l2NetworkUuid"), call.string("clusterUuid"));
+                    return inventory(call.string("l2NetworkUuid"));
+                },
+                ApiParam.required("l2NetworkUuid", ParamType.UUID, "the L2 network"),
+                ApiParam.required("clusterUuid", ParamType.UUID, "the cluster")));
+        catalogue.register(ApiDefinition.of("DetachL2NetworkFromCluster", "Detach an L2 network from a cluster",
+                call -> {
+                    detach(call.string("l2NetworkUuid"), call.string("clusterUuid"));
+                    return inventory(call.string("l2NetworkUuid"));
+                },
+                ApiParam.required("l2NetworkUuid", ParamType.UUID, "the L2 network"),
+                ApiParam.required("clusterUuid", ParamType.UUID, "the cluster")));
+        catalogue.register(ApiDefinition.of("DeleteL2Network", "Delete an L2 network that has no L3 network",
+                call -> {
+                    delete(call.string("uuid"));
+                    return Replies.success();
+                },
+                ApiParam.required("uuid", ParamType.UUID, "the L2 network")));
+    }
+
+    private static ApiParam[] createParams(ApiParam vlan) {
+        List<ApiParam> params = new ArrayList<>(List.of(
+                ApiParam.required("zoneUuid", ParamType.UUID, "the zone"),
+                ApiParam.required("name", ParamType.STRING, "the network's name").withRange(1, 255),
+                ApiParam.required("physicalInterface", ParamType.STRING, "the hosts' interface, e.g. eth0").withRange(1, 64)));
+        if (vlan != null) {
+            params.add(vlan);
+        }
+        params.add(ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048));
+        return params.toArray(ApiParam[]::new);
+    }
+
+    private Replies.InventoryReply inventory(String uuid) {
+        return Replies.inventory(queries.inventory(INVENTORY, uuid));
+    }
+}

@@ -1,0 +1,11 @@
+package io.vrouter.server.cluster;
+
+import io.vrouter.server.testing.TestDatabase;
+
+/** The cluster API on the embedded H2 database. */
+class ClusterApiOnH2Test extends ClusterApiContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.H2;
+    }
+}

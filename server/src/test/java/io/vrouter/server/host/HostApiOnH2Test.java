@@ -1,0 +1,11 @@
+package io.vrouter.server.host;
+
+import io.vrouter.server.testing.TestDatabase;
+
+/** The host API on the embedded H2 database. */
+class HostApiOnH2Test extends HostApiContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.H2;
+    }
+}

@@ -1,0 +1,11 @@
+package io.vrouter.server.host;
+
+import io.vrouter.server.testing.TestDatabase;
+
+/** The host API on a real PostgreSQL cluster (skipped with a reason where PostgreSQL is not installed). */
+class HostApiOnPostgresTest extends HostApiContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.POSTGRES;
+    }
+}

@@ -1,0 +1,114 @@
+package io.vrouter.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds the infrastructure tests stand on (zone, cluster, host, L2, L3, IP range) through the API, with names
+ * unique within the test JVM so tests sharing one node never collide.
+ */
+public final class Infra {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final ApiClient api;
+
+    public Infra(ApiClient api) {
+        this.api = api;
+    }
+
+    /** Asserts an error reply: HTTP status, error code and the exact details. */
+    public static void assertError(ApiClient.Reply reply, int status, String code, String details) {
+        org.assertj.core.api.Assertions.assertThat(reply.status()).as("status of %s", reply.body()).isEqualTo(status);
+        org.assertj.core.api.Assertions.assertThat(reply.errorCode()).isEqualTo(code);
+        org.assertj.core.api.Assertions.assertThat(reply.errorDetails()).isEqualTo(details);
+    }
+
+    public static String unique(String prefix) {
+        return prefix + "-" + COUNTER.incrementAndGet();
+    }
+
+    /** A management IP no other test uses: 10.x.y.z from the counter. */
+    public static String uniqueIp() {
+        int n = COUNTER.incrementAndGet();
+        return "10." + ((n >> 16) & 0xFF) + "." + ((n >> 8) & 0xFF) + "." + (n & 0xFF);
+    }
+
+    public static Map<String, String> cond(String name, String op, String value) {
+        return Map.of("name", name, "op", op, "value", value);
+    }
+
+    public static Map<String, Object> params(Object... keysAndValues) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    public JsonNode query(String api, Map<?, ?>... conditions) {
+        return this.api.ok(api, Map.of("conditions", List.of(conditions))).get("inventories");
+    }
+
+    public long count(String api, Map<?, ?>... conditions) {
+        return this.api.ok(api, Map.of("conditions", List.of(conditions), "count", true)).get("total").asLong();
+    }
+
+    public JsonNode create(String api, Object... keysAndValues) {
+        return this.api.ok(api, params(keysAndValues)).get("inventory");
+    }
+
+    public String zone() {
+        return create("CreateZone", "name", unique("zone")).get("uuid").asText();
+    }
+
+    public String cluster(String zoneUuid) {
+        return cluster(zoneUuid, "Simulator");
+    }
+
+    public String cluster(String zoneUuid, String hypervisorType) {
+        return create("CreateCluster", "zoneUuid", zoneUuid, "name", unique("cluster"), "hypervisorType", hypervisorType)
+                .get("uuid").asText();
+    }
+
+    public String host(String clusterUuid) {
+        return create("AddSimulatorHost", "clusterUuid", clusterUuid, "name", unique("host"), "managementIp", uniqueIp())
+                .get("uuid").asText();
+    }
+
+    public String l2(String zoneUuid) {
+        return create("CreateL2NoVlanNetwork", "zoneUuid", zoneUuid, "name", unique("l2"), "physicalInterface", "eth0")
+                .get("uuid").asText();
+    }
+
+    public String vlan(String zoneUuid, int vlan) {
+        return create("CreateL2VlanNetwork", "zoneUuid", zoneUuid, "name", unique("vlan"), "physicalInterface", "eth0", "vlan", vlan)
+                .get("uuid").asText();
+    }
+
+    public void attach(String l2Uuid, String clusterUuid) {
+        api.ok("AttachL2NetworkToCluster", Map.of("l2NetworkUuid", l2Uuid, "clusterUuid", clusterUuid));
+    }
+
+    public String l3(String l2Uuid) {
+        return create("CreateL3Network", "l2NetworkUuid", l2Uuid, "name", unique("l3")).get("uuid").asText();
+    }
+
+    /** A new zone, L2 and L3 in one go; returns the L3's uuid. */
+    public String l3() {
+        return l3(l2(zone()));
+    }
+
+    public String range(String l3Uuid, String startIp, String endIp, String netmask, String gateway) {
+        return create("AddIpRange", "l3NetworkUuid", l3Uuid, "name", unique("range"), "startIp", startIp, "endIp", endIp,
+                "netmask", netmask, "gateway", gateway).get("uuid").asText();
+    }
+
+    public String rangeByCidr(String l3Uuid, String cidr) {
+        return create("AddIpRangeByNetworkCidr", "l3NetworkUuid", l3Uuid, "name", unique("range"), "networkCidr", cidr)
+                .get("uuid").asText();
+    }
+}
