@@ -1,0 +1,210 @@
+package io.vrouter.server.vm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vrouter.server.testing.ApiClient;
+import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.server.testing.Fixtures;
+import io.vrouter.server.testing.TestDatabase;
+import io.vrouter.server.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** VMs through the API on the Simulator: creation, nics, volumes, lifecycle, rollback, concurrency, queries. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class VmApiContract {
+    private TestNode node;
+    private ApiClient admin;
+    private Fixtures fixtures;
+    private Fixtures.Zone zone;
+    private String guestL3;
+    private String offering;
+    private String image;
+
+    abstract TestDatabase database();
+
+    @BeforeAll
+    void start() {
+        node = TestNode.start(database());
+    }
+
+    @AfterAll
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        admin = node.admin();
+        fixtures = new Fixtures(admin);
+        zone = fixtures.zone();
+        guestL3 = fixtures.l3(zone, "guest", "10.20.0.0/24", false);
+        offering = fixtures.offering();
+        image = fixtures.image(false);
+    }
+
+    private JsonNode query(String api, String name, String op, String value) {
+        return admin.ok(api, Map.of("conditions", List.of(Map.of("name", name, "op", op, "value", value)))).get("inventories");
+    }
+
+    @Test
+    void createdVmRunsWithANicPerL3AndARootVolume() {
+        String second = fixtures.l3(zone, "second", "10.21.0.0/24", false);
+        JsonNode vm = fixtures.vm("web", offering, image, List.of(guestL3, second));
+        assertThat(vm.get("state").asText()).isEqualTo("Running");
+        assertThat(vm.get("type").asText()).isEqualTo("UserVm");
+        assertThat(vm.get("hostUuid").asText()).isEqualTo(zone.hostUuid());
+        assertThat(vm.get("defaultL3NetworkUuid").asText()).isEqualTo(guestL3);
+        JsonNode nics = vm.get("vmNics");
+        assertThat(nics).hasSize(2);
+        assertThat(nics.get(0).get("l3NetworkUuid").asText()).isEqualTo(guestL3);
+        assertThat(nics.get(0).get("deviceId").asInt()).isZero();
+        assertThat(nics.get(0).get("ip").asText()).startsWith("10.20.0.").isNotEqualTo("10.20.0.1");
+        assertThat(nics.get(0).get("gateway").asText()).isEqualTo("10.20.0.1");
+        assertThat(nics.get(0).get("netmask").asText()).isEqualTo("255.255.255.0");
+        assertThat(nics.get(0).get("mac").asText()).matches("fa(:[0-9a-f]{2}){5}");
+        assertThat(nics.get(1).get("ip").asText()).startsWith("10.21.0.");
+        assertThat(vm.get("allVolumes")).hasSize(1);
+        assertThat(vm.get("allVolumes").get(0).get("type").asText()).isEqualTo("Root");
+        assertThat(vm.get("rootVolumeUuid").asText()).isEqualTo(vm.get("allVolumes").get(0).get("uuid").asText());
+        assertThat(node.node().simulator().vm(vm.get("uuid").asText())).get()
+                .extracting(SimVm -> SimVm.state()).isEqualTo("Running");
+    }
+
+    @Test
+    void lifecycleStopsStartsRebootsAndDestroysReleasingAddresses() {
+        JsonNode vm = fixtures.vm("life", offering, image, List.of(guestL3));
+        String uuid = vm.get("uuid").asText();
+        String ip = vm.get("vmNics").get(0).get("ip").asText();
+        assertThat(admin.ok("StopVmInstance", Map.of("uuid", uuid)).get("inventory").get("state").asText()).isEqualTo("Stopped");
+        Reply stopAgain = admin.call("StopVmInstance", Map.of("uuid", uuid));
+        assertThat(stopAgain.status()).isEqualTo(409);
+        assertThat(stopAgain.errorDetails()).contains("is Stopped; StopVmInstance needs it Running");
+        assertThat(admin.call("RebootVmInstance", Map.of("uuid", uuid)).status()).isEqualTo(409);
+        assertThat(admin.ok("StartVmInstance", Map.of("uuid", uuid)).get("inventory").get("state").asText()).isEqualTo("Running");
+        assertThat(admin.ok("RebootVmInstance", Map.of("uuid", uuid)).get("inventory").get("state").asText()).isEqualTo("Running");
+        admin.ok("DestroyVmInstance", Map.of("uuid", uuid));
+        assertThat(query("QueryVmInstance", "uuid", "=", uuid)).isEmpty();
+        assertThat(query("QueryVmNic", "ip", "=", ip)).isEmpty();
+        assertThat(node.node().simulator().vm(uuid)).isEmpty();
+        assertThat(admin.call("StartVmInstance", Map.of("uuid", uuid)).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aHypervisorFailureRollsBackEverything() {
+        node.node().simulator().failNext("start", "doomed");
+        long nicsBefore = admin.ok("QueryVmNic", Map.of("count", true)).get("total").asLong();
+        Reply r = admin.call("CreateVmInstance", Map.of("name", "doomed", "instanceOfferingUuid", offering,
+                "imageUuid", image, "l3NetworkUuids", List.of(guestL3)));
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.errorCode()).isEqualTo("SYS.1006");
+        assertThat(r.errorDetails()).contains("simulated failure: start of VM doomed");
+        assertThat(query("QueryVmInstance", "name", "=", "doomed")).isEmpty();
+        assertThat(admin.ok("QueryVmNic", Map.of("count", true)).get("total").asLong()).isEqualTo(nicsBefore);
+        assertThat(query("QueryVolume", "name", "=", "ROOT-for-doomed")).isEmpty();
+    }
+
+    @Test
+    void userVmsRefuseSystemImagesAndNetworksAndBadInput() {
+        String systemL3 = fixtures.l3(zone, "mgmt", "10.22.0.0/24", true);
+        String systemImage = fixtures.image(true);
+        Reply l3 = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
+                "l3NetworkUuids", List.of(systemL3)));
+        assertThat(l3.status()).isEqualTo(400);
+        assertThat(l3.errorDetails()).isEqualTo("L3 network " + systemL3 + " is a system network; user VMs cannot use it");
+        Reply img = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", systemImage,
+                "l3NetworkUuids", List.of(guestL3)));
+        assertThat(img.errorDetails()).contains("is a system image");
+        Reply twice = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
+                "l3NetworkUuids", List.of(guestL3, guestL3)));
+        assertThat(twice.errorDetails()).contains("is listed twice");
+        Reply defaultL3 = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
+                "l3NetworkUuids", List.of(guestL3), "defaultL3NetworkUuid", systemL3));
+        assertThat(defaultL3.errorDetails()).contains("is not one of l3NetworkUuids");
+        Reply missing = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", "0123456789abcdef0123456789abcdef",
+                "imageUuid", image, "l3NetworkUuids", List.of(guestL3)));
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(query("QueryVmInstance", "name", "=", "x")).isEmpty();
+    }
+
+    @Test
+    void createStoppedLeavesTheVmCreatedAndStartRunsIt() {
+        JsonNode vm = admin.ok("CreateVmInstance", Map.of("name", "later", "instanceOfferingUuid", offering, "imageUuid", image,
+                "l3NetworkUuids", List.of(guestL3), "strategy", "CreateStopped")).get("inventory");
+        assertThat(vm.get("state").asText()).isEqualTo("Created");
+        assertThat(node.node().simulator().vm(vm.get("uuid").asText())).isEmpty();
+        assertThat(admin.ok("StartVmInstance", Map.of("uuid", vm.get("uuid").asText())).get("inventory").get("state").asText())
+                .isEqualTo("Running");
+    }
+
+    @Test
+    void nestedQueriesReachNicsVolumesAndRelatedResources() {
+        JsonNode vm = fixtures.vm("nested", offering, image, List.of(guestL3));
+        String ip = vm.get("vmNics").get(0).get("ip").asText();
+        String mac = vm.get("vmNics").get(0).get("mac").asText();
+        assertThat(query("QueryVmInstance", "vmNics.ip", "=", ip)).extracting(n -> n.get("uuid").asText())
+                .containsExactly(vm.get("uuid").asText());
+        assertThat(query("QueryVmInstance", "vmNics.mac", "=", mac)).hasSize(1);
+        assertThat(query("QueryVmInstance", "vmNics.l3NetworkUuid", "=", guestL3)).extracting(n -> n.get("name").asText()).contains("nested");
+        assertThat(query("QueryVmInstance", "allVolumes.uuid", "=", vm.get("rootVolumeUuid").asText())).hasSize(1);
+        assertThat(query("QueryVmInstance", "image.uuid", "=", image)).hasSize(1);
+        assertThat(query("QueryVmInstance", "zone.uuid", "=", zone.zoneUuid())).hasSize(1);
+        assertThat(query("QueryVmNic", "vmInstance.name", "=", "nested")).hasSize(1);
+        assertThat(query("QueryVolume", "vmInstance.name", "=", "nested")).hasSize(1);
+        Reply rest = admin.get("/v1/vm-instances?q=vmNics.ip=" + ip + "&limit=10&sort=-createDate");
+        assertThat(rest.inventories()).hasSize(1);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void concurrentCreationsNeverShareAnAddressAndExhaustionIsAClearError() throws Exception {
+        String small = fixtures.l3(zone, "small", "10.23.0.0/27", false);  // 29 usable addresses after the gateway
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        List<Future<JsonNode>> futures = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int n = i;
+            futures.add(pool.submit(() -> {
+                Reply r = node.admin().call("CreateVmInstance", Map.of("name", "burst-" + n, "instanceOfferingUuid", offering,
+                        "imageUuid", image, "l3NetworkUuids", List.of(small)));
+                if (!r.ok()) {
+                    errors.add(r.errorDetails());
+                    return null;
+                }
+                return r.inventory();
+            }));
+        }
+        Set<String> ips = new HashSet<>();
+        Set<String> macs = new HashSet<>();
+        int created = 0;
+        for (Future<JsonNode> f : futures) {
+            JsonNode vm = f.get();
+            if (vm != null) {
+                created++;
+                assertThat(ips.add(vm.get("vmNics").get(0).get("ip").asText())).isTrue();
+                assertThat(macs.add(vm.get("vmNics").get(0).get("mac").asText())).isTrue();
+            }
+        }
+        pool.shutdown();
+        assertThat(created).isEqualTo(29);
+        assertThat(errors).hasSize(11).allSatisfy(e -> assertThat(e).contains("has no free IP"));
+    }
+}

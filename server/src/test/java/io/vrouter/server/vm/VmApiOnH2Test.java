@@ -1,0 +1,11 @@
+package io.vrouter.server.vm;
+
+import io.vrouter.server.testing.TestDatabase;
+
+/** VM APIs on the embedded H2 database. */
+class VmApiOnH2Test extends VmApiContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.H2;
+    }
+}

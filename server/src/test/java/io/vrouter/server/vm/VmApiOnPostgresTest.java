@@ -1,0 +1,11 @@
+package io.vrouter.server.vm;
+
+import io.vrouter.server.testing.TestDatabase;
+
+/** VM APIs on real PostgreSQL. */
+class VmApiOnPostgresTest extends VmApiContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.POSTGRES;
+    }
+}
