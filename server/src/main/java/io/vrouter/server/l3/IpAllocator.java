@@ -107,8 +107,10 @@ public final class IpAllocator {
 
     private AllocatedIp allocateRequired(String l3NetworkUuid, List<Range> ranges, String requiredIp, String usedFor) {
         Ipv4 ip = Ipv4.tryParse(requiredIp).orElseThrow(() -> ApiException.invalidArgument("'" + requiredIp + "' is not an IPv4 address"));
-        Range range = ranges.stream().filter(r -> r.contains(ip.value())).findFirst().orElseThrow(() ->
-                ApiException.invalidArgument(requiredIp + " is not inside any IP range of L3 network " + l3NetworkUuid));
+        // the gateway lies outside every range but can be taken on purpose: a virtual router is the guests' gateway
+        Range range = ranges.stream().filter(r -> r.contains(ip.value()) || r.gateway().equals(requiredIp)).findFirst()
+                .orElseThrow(() -> ApiException.invalidArgument(requiredIp + " is neither inside an IP range nor the gateway of L3 network "
+                        + l3NetworkUuid));
         return tryInsert(l3NetworkUuid, range, ip.value(), usedFor).orElseThrow(() ->
                 ApiException.conflict(requiredIp + " is already in use on L3 network " + l3NetworkUuid));
     }

@@ -85,6 +85,17 @@ public final class SimulatorRouterAgents implements SimulatorHypervisor.Applianc
         mount(vrUuid);
     }
 
+    /** The agent restarts as another version, reporting this md5. */
+    public void restartAgentAs(String vrUuid, String md5) {
+        md5Override.put(vrUuid, md5);
+        mount(vrUuid);
+    }
+
+    /** The md5 the router's running agent reports. */
+    public String agentMd5(String vrUuid) {
+        return md5Override.get(vrUuid);
+    }
+
     public int agentCount() {
         return dataplanes.size();
     }
