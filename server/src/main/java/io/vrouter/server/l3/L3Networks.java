@@ -232,6 +232,8 @@ public final class L3Networks {
                 .dates()
                 .expand(Expansion.inlineValues("dns", "L3NetworkDns", "uuid", "l3NetworkUuid", "dns", "position"))
                 .expand(Expansion.inlineMany("ipRanges", IpRanges.INVENTORY, "uuid", "l3NetworkUuid", "createDate"))
+                // registered by the network service framework; resolved by name when queried
+                .expand(Expansion.inlineMany("networkServices", "NetworkServiceL3NetworkRef", "uuid", "l3NetworkUuid", "networkServiceType"))
                 .expand(Expansion.one("zone", "Zone", "zoneUuid", "uuid"))
                 .expand(Expansion.one("l2Network", "L2Network", "l2NetworkUuid", "uuid"))
                 .build());
