@@ -32,7 +32,7 @@ import java.util.List;
  *
  * <p>The rules of a range (checked by {@link #check}, all before anything is written): the netmask is contiguous
  * and leaves room for hosts; start, end and gateway lie in one subnet of it; the range holds neither the network
- * nor the broadcast address nor the gateway; and with the L3's other ranges it shares netmask and gateway and
+ * nor the broadcast address nor the gateway, and the gateway is neither of those two either; and with the L3's other ranges it shares netmask and gateway and
  * overlaps none. A range whose addresses are in use is not deleted (the refusal lists them).
  */
 public final class IpRanges {
@@ -104,9 +104,12 @@ public final class IpRanges {
     static Ipv4Cidr check(Ipv4 start, Ipv4 end, Ipv4 netmask, Ipv4 gateway, List<Span> existing) {
         int prefix = Ipv4Cidr.prefixOf(netmask).orElseThrow(() -> ApiException.invalidArgument(
                 "netmask " + netmask + " is not a valid netmask: its one bits must be contiguous, e.g. 255.255.255.0"));
-        if (prefix < 1 || prefix > 30) {
+        if (prefix > 30) {
             throw ApiException.invalidArgument("netmask " + netmask + " (/" + prefix
                     + ") leaves no room for a gateway and hosts; use /30 or a shorter prefix");
+        }
+        if (prefix == 0) {
+            throw ApiException.invalidArgument("netmask " + netmask + " (/0) covers every address; use a prefix of 1 to 30");
         }
         if (start.compareTo(end) > 0) {
             throw ApiException.invalidArgument("startIp " + start + " is after endIp " + end);
@@ -125,6 +128,10 @@ public final class IpRanges {
         if (end.equals(subnet.broadcast())) {
             throw ApiException.invalidArgument("the range " + start + "-" + end + " contains the broadcast address "
                     + subnet.broadcast() + " of " + subnet);
+        }
+        if (gateway.equals(subnet.network()) || gateway.equals(subnet.broadcast())) {
+            throw ApiException.invalidArgument("gateway " + gateway + " is the " + (gateway.equals(subnet.network()) ? "network" : "broadcast")
+                    + " address of " + subnet + ", not a host");
         }
         if (gateway.compareTo(start) >= 0 && gateway.compareTo(end) <= 0) {
             throw ApiException.invalidArgument("the range " + start + "-" + end + " contains the gateway " + gateway);

@@ -169,6 +169,23 @@ abstract class HostApiContract {
     }
 
     @Test
+    void aHostRunningVmsIsNotDeleted() {
+        String zone = infra.zone();
+        String cluster = infra.cluster(zone);
+        String host = infra.host(cluster);
+        String vm = Infra.insertVm(node.node().database().dsl(), "web-1", zone, cluster, host, null);
+        assertError(admin.call("DeleteHost", Map.of("uuid", host)), 409, "SYS.1008",
+                "cannot delete host " + host + ": it still has 1 VM(s): web-1 (" + vm + "); delete or detach them first");
+        assertError(admin.call("DeleteCluster", Map.of("uuid", cluster)), 409, "SYS.1008",
+                "cannot delete cluster " + cluster + ": it still has 1 host(s): "
+                        + infra.query("QueryHost", cond("uuid", "=", host)).get(0).get("name").asText() + " (" + host
+                        + "); 1 VM(s): web-1 (" + vm + "); delete or detach them first");
+        assertThat(infra.count("QueryHost", cond("uuid", "=", host))).isEqualTo(1);
+        Infra.deleteVm(node.node().database().dsl(), vm);
+        admin.ok("DeleteHost", Map.of("uuid", host));
+    }
+
+    @Test
     void hostsSurviveARestart() {
         String host = infra.host(infra.cluster(infra.zone()));
         admin.ok("ChangeHostState", Map.of("uuid", host, "stateEvent", "maintain"));

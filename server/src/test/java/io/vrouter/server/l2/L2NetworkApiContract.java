@@ -149,6 +149,23 @@ abstract class L2NetworkApiContract {
     }
 
     @Test
+    void detachIsRefusedWhileVmsOfTheClusterHaveNicsOnIt() {
+        String zone = infra.zone();
+        String cluster = infra.cluster(zone);
+        String host = infra.host(cluster);
+        String l2 = infra.l2(zone);
+        infra.attach(l2, cluster);
+        String l3 = infra.l3(l2);
+        String vm = Infra.insertVm(node.node().database().dsl(), "app-1", zone, cluster, host, l3);
+        assertError(admin.call("DetachL2NetworkFromCluster", Map.of("l2NetworkUuid", l2, "clusterUuid", cluster)), 409, "SYS.1008",
+                "cannot detach L2 network " + nameOf("QueryL2Network", l2) + " (" + l2 + ") from cluster " + nameOf("QueryCluster", cluster)
+                        + " (" + cluster + "): 1 VM(s) of the cluster have nics on it: app-1 (" + vm + ")");
+        assertThat(node.node().l2Networks().clustersOf(l2)).containsExactly(cluster);
+        Infra.deleteVm(node.node().database().dsl(), vm);
+        admin.ok("DetachL2NetworkFromCluster", Map.of("l2NetworkUuid", l2, "clusterUuid", cluster));
+    }
+
+    @Test
     void anL2WithL3NetworksIsNotDeleted() {
         String zone = infra.zone();
         String cluster = infra.cluster(zone);

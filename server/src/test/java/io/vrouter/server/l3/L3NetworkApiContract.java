@@ -10,10 +10,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.testing.Infra.cond;
@@ -333,6 +339,51 @@ abstract class L3NetworkApiContract {
         assertThat(infra.count("QueryUserTag", cond("resourceUuid", "in", l3 + "," + rangeUuid))).isZero();
         assertThat(node.node().l3Networks().dnsOf(l3)).isEmpty();
         assertThat(node.node().l3Networks().find(l3)).isEmpty();
+    }
+
+    @Test
+    void anL3WithVmNicsIsNotDeleted() {
+        String zone = infra.zone();
+        String l3 = infra.l3(infra.l2(zone));
+        String vm = Infra.insertVm(node.node().database().dsl(), "nic-vm", zone, null, null, l3);
+        assertError(admin.call("DeleteL3Network", Map.of("uuid", l3)), 409, "SYS.1008",
+                "cannot delete L3 network " + l3 + ": it still has 1 VM(s) with nics on it: nic-vm (" + vm
+                        + "); delete or detach them first");
+        Infra.deleteVm(node.node().database().dsl(), vm);
+        admin.ok("DeleteL3Network", Map.of("uuid", l3));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void concurrentOverlappingRangesLetExactlyOneIn() throws Exception {
+        String l3 = infra.l3();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<ApiClient.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String start = "10.6.0." + (10 + i);
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return tryRange(l3, start, "10.6.0.100", MASK24, "10.6.0.1");
+                }));
+            }
+            go.countDown();
+            int ok = 0;
+            for (Future<ApiClient.Reply> f : replies) {
+                ApiClient.Reply r = f.get();
+                if (r.ok()) {
+                    ok++;
+                } else {
+                    assertThat(r.errorCode()).isEqualTo("SYS.1007");
+                    assertThat(r.errorDetails()).contains("-10.6.0.100 overlaps IP range bad (");
+                }
+            }
+            assertThat(ok).isEqualTo(1);
+            assertThat(node.node().ipRanges().rangesOf(l3)).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     // ---------------------------------------------------------------- GetFreeIp

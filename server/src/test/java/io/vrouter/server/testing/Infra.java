@@ -49,6 +49,30 @@ public final class Infra {
         return m;
     }
 
+    /**
+     * Writes a VM row (and a nic on {@code l3Uuid} when not null) straight into the database, for the delete checks
+     * of the infrastructure that must see VMs without going through the VM APIs. Returns the VM's uuid.
+     */
+    public static String insertVm(org.jooq.DSLContext dsl, String name, String zoneUuid, String clusterUuid, String hostUuid,
+                                  String l3Uuid) {
+        String vm = io.vrouter.server.db.Uuid.random();
+        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        dsl.execute("INSERT INTO vm_instance (uuid, name, zone_uuid, cluster_uuid, host_uuid, vm_type, state, cpu_num, cpu_speed,"
+                + " memory_size, create_date, last_op_date) VALUES (?, ?, ?, ?, ?, 'UserVm', 'Running', 1, 1000, 1073741824, ?, ?)",
+                vm, name, zoneUuid, clusterUuid, hostUuid, now, now);
+        if (l3Uuid != null) {
+            int n = COUNTER.incrementAndGet();
+            String mac = String.format("fa:16:3e:%02x:%02x:%02x", (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF);
+            dsl.execute("INSERT INTO vm_nic (uuid, vm_instance_uuid, l3_network_uuid, mac, device_id, create_date, last_op_date)"
+                    + " VALUES (?, ?, ?, ?, 0, ?, ?)", io.vrouter.server.db.Uuid.random(), vm, l3Uuid, mac, now, now);
+        }
+        return vm;
+    }
+
+    public static void deleteVm(org.jooq.DSLContext dsl, String vmUuid) {
+        dsl.execute("DELETE FROM vm_instance WHERE uuid = ?", vmUuid);
+    }
+
     public JsonNode query(String api, Map<?, ?>... conditions) {
         return this.api.ok(api, Map.of("conditions", List.of(conditions))).get("inventories");
     }

@@ -110,6 +110,16 @@ abstract class ZoneApiContract {
     }
 
     @Test
+    void aZoneWithVmsIsNotDeleted() {
+        String zone = infra.zone();
+        String vm = Infra.insertVm(node.node().database().dsl(), "db-1", zone, null, null, null);
+        assertError(admin.call("DeleteZone", Map.of("uuid", zone)), 409, "SYS.1008",
+                "cannot delete zone " + zone + ": it still has 1 VM(s): db-1 (" + vm + "); delete or detach them first");
+        Infra.deleteVm(node.node().database().dsl(), vm);
+        admin.ok("DeleteZone", Map.of("uuid", zone));
+    }
+
+    @Test
     void deletingAZoneRemovesItsTags() {
         String zone = infra.zone();
         admin.ok("CreateUserTag", Map.of("resourceType", "ZoneVO", "resourceUuid", zone, "tag", "owner::net"));

@@ -1,0 +1,11 @@
+package io.vrouter.server.l3;
+
+import io.vrouter.server.testing.TestDatabase;
+
+/** Concurrent IP allocation on the embedded H2 database. */
+class IpAllocatorConcurrencyOnH2Test extends IpAllocatorConcurrencyContract {
+    @Override
+    TestDatabase database() {
+        return TestDatabase.H2;
+    }
+}
