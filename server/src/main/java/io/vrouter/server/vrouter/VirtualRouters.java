@@ -48,6 +48,8 @@ public final class VirtualRouters implements VmLifecycleExtension {
     public static final String CONNECTING = "Connecting";
     public static final String CONNECTED = "Connected";
     public static final String DISCONNECTED = "Disconnected";
+    /** VM states in which another node is working on the router: wait for it to settle. */
+    private static final java.util.Set<String> TRANSITIONAL = java.util.Set.of("Created", "Starting", "Stopping", "Rebooting", "Destroying");
 
     private final RouterRepository repository;
     private final DesiredRouterState desired;
@@ -108,11 +110,16 @@ public final class VirtualRouters implements VmLifecycleExtension {
             Optional<String> existing = repository.routerOf(guestL3);
             if (existing.isPresent()) {
                 Optional<RouterRepository.Router> router = repository.find(existing.get());
-                if (router.isPresent()) {
+                boolean settling = router.isPresent() && (TRANSITIONAL.contains(router.get().state())
+                        || CONNECTING.equals(router.get().status()));
+                if (router.isPresent() && !settling) {
                     return ensureUsable(router.get());
                 }
-                // claimed by a creator on another node that has not written the VM yet, or a leftover of a crash
-                if (System.nanoTime() > deadline) {
+                if (router.isPresent() && System.nanoTime() > deadline) {
+                    return ensureUsable(router.get());
+                }
+                // another node is creating or starting it, or the claim is the leftover of a crash
+                if (router.isEmpty() && System.nanoTime() > deadline) {
                     repository.unclaim(guestL3, existing.get());
                     LOG.warn("dropped the stale claim of router {} on L3 {}", existing.get(), guestL3);
                 }

@@ -59,6 +59,14 @@ public final class RouterFixture {
         return fixtures.vm(name, userOffering, userImage, List.of(l3));
     }
 
+    /** Reads routers by uuid. */
+    public record Reader(ApiClient api) {
+        public JsonNode router(String uuid) {
+            return api.ok("QueryVirtualRouterVm", Map.of("conditions", List.of(Map.of("name", "uuid", "op", "=", "value", uuid))))
+                    .get("inventories").get(0);
+        }
+    }
+
     /** The routers serving an L3 (through their nics on it). */
     public JsonNode routersOn(String l3) {
         return api.ok("QueryVirtualRouterVm", Map.of("conditions",

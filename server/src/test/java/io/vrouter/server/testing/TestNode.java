@@ -40,6 +40,17 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /** A node on an existing database, e.g. a second management node sharing one PostgreSQL database. */
+    public static TestNode startOn(String jdbcUrl) {
+        try {
+            TestNode n = new TestNode(Files.createTempDirectory("vrouter-test-"), jdbcUrl, new MutableClock());
+            n.boot();
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void boot() {
         node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock);
         url = node.start();

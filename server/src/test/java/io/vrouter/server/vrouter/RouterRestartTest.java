@@ -1,0 +1,76 @@
+package io.vrouter.server.vrouter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vrouter.server.ManagementNode;
+import io.vrouter.server.NodeOptions;
+import io.vrouter.server.testing.ApiClient;
+import io.vrouter.server.testing.PostgresServer;
+import io.vrouter.server.testing.RouterFixture;
+import io.vrouter.server.testing.TestDatabase;
+import io.vrouter.server.testing.TestNode;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Routers across management node restarts, and two management nodes sharing one PostgreSQL database. */
+class RouterRestartTest {
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aRestartedNodeReconnectsAndResyncsEveryRunningRouter() {
+        try (TestNode node = TestNode.start(TestDatabase.H2)) {
+            RouterFixture f = new RouterFixture(node.admin(), 60);
+            f.userVm("a", f.guestL3);
+            f.userVm("b", f.guestL3);
+            String vr = f.routersOn(f.guestL3).get(0).get("uuid").asText();
+            node.restart();
+            // the Simulator's hosts kept the router running, but its agent came back empty: the node must resync it
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                JsonNode router = new RouterFixture.Reader(node.admin()).router(vr);
+                assertThat(router.get("status").asText()).isEqualTo("Connected");
+                assertThat(RouterStateChecker.assertInSync(node, vr).dhcp()).hasSize(2);
+            });
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void twoNodesOnOneDatabaseMakeOneRouterPerGuestL3() throws Exception {
+        PostgresServer pg = PostgresServer.shared().orElse(null);
+        Assumptions.assumeTrue(pg != null, () -> "PostgreSQL tests skipped: " + PostgresServer.unavailableReason());
+        String url = pg.newDatabase();
+        try (TestNode first = TestNode.startOn(url); TestNode second = TestNode.startOn(url)) {
+            RouterFixture f = new RouterFixture(first.admin(), 61);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<String>> acquired = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                TestNode node = i % 2 == 0 ? first : second;
+                Callable<String> acquire = () -> node.node().virtualRouters().routers().acquire(f.guestL3).uuid();
+                acquired.add(pool.submit(acquire));
+            }
+            Set<String> routers = new HashSet<>();
+            for (Future<String> a : acquired) {
+                routers.add(a.get());
+            }
+            pool.shutdown();
+            assertThat(routers).hasSize(1);
+            assertThat(f.routersOn(f.guestL3)).hasSize(1);
+        }
+    }
+}
