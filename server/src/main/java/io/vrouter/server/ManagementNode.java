@@ -142,6 +142,7 @@ public final class ManagementNode implements AutoCloseable {
                     networkServices, offerings, images, agentPackage);
             virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
             virtualRouters.registerApis(catalogue, registry, queries);
+            l3Networks.onDnsChanged(virtualRouters.routers()::guestDnsChanged);
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);

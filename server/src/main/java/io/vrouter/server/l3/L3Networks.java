@@ -161,6 +161,17 @@ public final class L3Networks {
         }
     }
 
+    private final java.util.List<java.util.function.Consumer<String>> dnsListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told the L3's uuid after its DNS servers changed, e.g. so its router's upstreams follow. */
+    public void onDnsChanged(java.util.function.Consumer<String> listener) {
+        dnsListeners.add(listener);
+    }
+
+    private void dnsChanged(String l3Uuid) {
+        dnsListeners.forEach(l -> l.accept(l3Uuid));
+    }
+
     void addDns(String l3Uuid, String dns) {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
@@ -174,6 +185,7 @@ public final class L3Networks {
                     .execute();
             tx.update(L3).set(LAST_OP_DATE, now()).where(UUID.eq(l3Uuid)).execute();
         });
+        dnsChanged(l3Uuid);
     }
 
     void removeDns(String l3Uuid, String dns) {
@@ -187,6 +199,7 @@ public final class L3Networks {
             }
             tx.update(L3).set(LAST_OP_DATE, now()).where(UUID.eq(l3Uuid)).execute();
         });
+        dnsChanged(l3Uuid);
     }
 
     void delete(String uuid) {

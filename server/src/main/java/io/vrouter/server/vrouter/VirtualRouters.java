@@ -243,6 +243,23 @@ public final class VirtualRouters implements VmLifecycleExtension {
         }
     }
 
+    /**
+     * The guest L3's DNS servers changed: its router's upstreams, and the DHCP entries that hand the L3's DNS
+     * servers out directly, are pushed again (a full resync: rare, and it keeps one way of pushing).
+     */
+    public void guestDnsChanged(String l3Uuid) {
+        repository.routerOf(l3Uuid).flatMap(repository::find)
+                .filter(r -> r.running() && CONNECTED.equals(r.status()))
+                .ifPresent(r -> {
+                    try {
+                        reconnectInBackground(r.uuid()).join();
+                    } catch (RuntimeException e) {
+                        // the change is stored; the router is Disconnected now and the ping tracker brings it back
+                        LOG.warn("router {} did not take the new DNS servers of L3 {}: {}", r.uuid(), l3Uuid, e.getMessage());
+                    }
+                });
+    }
+
     /** Queues a Reconnect without waiting; a pending one for the same router absorbs it. */
     public java.util.concurrent.CompletableFuture<Void> reconnectInBackground(String vrUuid) {
         return queues.submit(Task.ofRunnable(VmInstances.signature(vrUuid), "reconnect-vr", () -> {

@@ -315,6 +315,36 @@ class VirtualRouterTest {
         assertThat(query("QueryVirtualRouterOffering", "publicL3Network.uuid", f.publicL3)).hasSize(1);
     }
 
+    @Test
+    void aFlatNetworkGetsDhcpAndDnsButNoSnatAndItsOwnGateway() {
+        String flat = f.guestL3("flat", "10.97." + OCTET.getAndIncrement() + ".0/24", List.of("DHCP", "DNS"));
+        String offering = Fixtures2.offering(admin, f, "flat", false, f.managementL3, flat);
+        admin.ok("CreateSystemTag", Map.of("resourceType", "InstanceOfferingVO", "resourceUuid", offering, "tag", "guestL3Network::" + flat));
+        admin.ok("CreateSystemTag", Map.of("resourceType", "InstanceOfferingVO", "resourceUuid", offering, "tag", "commandsParallelismDegree::7"));
+        JsonNode vm = f.userVm("flatvm", flat);
+        JsonNode vr = onlyRouter(flat);
+        assertThat(vr.get("vmNics")).extracting(n -> n.get("l3NetworkUuid").asText()).containsExactly(f.managementL3, flat);
+        String gateway = vm.get("vmNics").get(0).get("gateway").asText();
+        assertThat(vr.get("vmNics").get(1).get("ip").asText()).as("on a flat network the gateway is outside the router")
+                .isNotEqualTo(gateway);
+        DesiredRouterState.State state = RouterStateChecker.assertInSync(node, vr.get("uuid").asText());
+        assertThat(state.snats()).isEmpty();
+        assertThat(state.dhcp()).singleElement().satisfies(d -> assertThat(d.gateway()).isEqualTo(gateway));
+        JsonNode inherited = admin.ok("QuerySystemTag", Map.of("conditions", List.of(
+                Map.of("name", "resourceUuid", "op", "=", "value", vr.get("uuid").asText())))).get("inventories");
+        assertThat(inherited).extracting(t -> t.get("tag").asText()).containsExactly("commandsParallelismDegree::7");
+    }
+
+    @Test
+    void dnsChangesOfTheGuestL3ReachItsRouterInOrder() {
+        f.userVm("dns", f.guestL3);
+        String vr = onlyRouter(f.guestL3).get("uuid").asText();
+        admin.ok("RemoveDnsFromL3Network", Map.of("l3NetworkUuid", f.guestL3, "dns", "1.1.1.1"));
+        admin.ok("AddDnsToL3Network", Map.of("l3NetworkUuid", f.guestL3, "dns", "1.0.0.1"));
+        assertThat(RouterStateChecker.assertInSync(node, vr).dns()).extracting(DnsInfo::dnsAddress)
+                .containsExactly("8.8.8.8", "9.9.9.9", "1.0.0.1");
+    }
+
     private JsonNode query(String api, String field, String value) {
         return admin.ok(api, Map.of("conditions", List.of(Map.of("name", field, "op", "=", "value", value)))).get("inventories");
     }
@@ -322,9 +352,13 @@ class VirtualRouterTest {
     /** More offerings in the fixture's zone. */
     static final class Fixtures2 {
         static String offering(ApiClient admin, RouterFixture f, String name, boolean isDefault) {
+            return offering(admin, f, name, isDefault, f.managementL3, f.publicL3);
+        }
+
+        static String offering(ApiClient admin, RouterFixture f, String name, boolean isDefault, String management, String publicL3) {
             return io.vrouter.server.testing.Fixtures.uuid(admin.ok("CreateVirtualRouterOffering", Map.of("name", name, "cpuNum", 1,
-                    "cpuSpeed", 1000, "memorySize", 1L << 30, "isDefault", isDefault, "managementNetworkUuid", f.managementL3,
-                    "publicNetworkUuid", f.publicL3, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage)));
+                    "cpuSpeed", 1000, "memorySize", 1L << 30, "isDefault", isDefault, "managementNetworkUuid", management,
+                    "publicNetworkUuid", publicL3, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage)));
         }
     }
 }
