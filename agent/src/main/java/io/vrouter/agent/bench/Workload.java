@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The benchmark's state, generated: guests in 10.1.0.0/16, VIPs in 203.0.0.0/16 (all inside the lab namespace).
- * Port forwarding rules are spread over 100 VIPs with 100 rules each; every fourth rule shifts ports (one map
- * element per port), every tenth has an allowedCidr.
+ * Port forwarding rules are spread over 100 VIPs with 100 rules each; every tenth covers a range of 5 ports,
+ * every fourth shifts ports, every tenth has an allowedCidr (its own chain).
  */
 final class Workload {
 
@@ -52,10 +52,11 @@ final class Workload {
 
     static PortForwardingRuleTO pf(int i) {
         String vip = Ipv4.format(PF_VIP_BASE + i / 100);
-        int port = 1000 + (i % 100) * 2;
-        boolean shift = i % 4 == 0;
-        return new PortForwardingRuleTO("pf-" + i, port, port + 1, shift ? port + 20000 : port,
-                shift ? port + 20001 : port + 1, i % 2 == 0 ? "TCP" : "UDP", vip, RouterLab.PUBLIC_MAC,
+        int port = 1000 + (i % 100) * 5;
+        int width = i % 10 == 1 ? 4 : 0;
+        int shift = i % 4 == 0 ? 20000 : 0;
+        return new PortForwardingRuleTO("pf-" + i, port, port + width, port + shift, port + shift + width,
+                i % 2 == 0 ? "TCP" : "UDP", vip, RouterLab.PUBLIC_MAC,
                 guestIp(i % 5000), RouterLab.GUEST_MAC, i % 10 == 0 ? "198.51.100.0/24" : null, false);
     }
 

@@ -10,16 +10,22 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The text of dnsmasq's files. One host is one line in its own file of {@code dhcp-hosts/} (static lease) and one
- * in {@code hosts/} (its name for DNS), both named after its MAC, so adding a host writes two small files that
- * dnsmasq picks up by inotify; nothing else is re-read. Options are per option set (a tag named after their
- * hash), which in practice is one file per guest network.
+ * The text of dnsmasq's files. A host added by an incremental command is one line in its own file of
+ * {@code dhcp-hosts/} (static lease) and one in {@code hosts/} (its name for DNS), both named after its MAC,
+ * picked up by inotify without a reload. Hosts of a full sync go to {@link #SHARDS} shard files per kind instead
+ * (a file per host costs ~0.1 ms of file system each, too much for thousands), spread by MAC so removing one
+ * re-writes one small shard. Options are per option set (a tag named after their hash), in practice one file
+ * per guest network.
  */
 public final class DnsmasqRenderer {
 
     static final String HOSTS_DIR = "dhcp-hosts";
     static final String OPTS_DIR = "dhcp-opts";
     static final String NAMES_DIR = "hosts";
+    /** Hosts written by full syncs, in {@link #SHARDS} files per directory; re-read on SIGHUP. */
+    static final String SYNC_HOSTS_DIR = "dhcp-hosts-sync";
+    static final String SYNC_NAMES_DIR = "hosts-sync";
+    static final int SHARDS = 64;
     static final String SERVERS_FILE = "servers";
     static final String CONF_FILE = "dnsmasq.conf";
     static final String LEASE_FILE = "leases";
@@ -45,6 +51,8 @@ public final class DnsmasqRenderer {
         s.append("dhcp-hostsdir=").append(dir.resolve(HOSTS_DIR)).append('\n');
         s.append("dhcp-optsdir=").append(dir.resolve(OPTS_DIR)).append('\n');
         s.append("hostsdir=").append(dir.resolve(NAMES_DIR)).append('\n');
+        s.append("dhcp-hostsfile=").append(dir.resolve(SYNC_HOSTS_DIR)).append('\n');
+        s.append("addn-hosts=").append(dir.resolve(SYNC_NAMES_DIR)).append('\n');
         s.append("servers-file=").append(dir.resolve(SERVERS_FILE)).append('\n');
         // the files live in the agent's data dir, which only root may write; dnsmasq stays root to read it
         s.append("user=root\n");
@@ -59,6 +67,11 @@ public final class DnsmasqRenderer {
     /** The file name of a host's entries: its MAC with dashes (colons are awkward in file names). */
     static String hostFileName(DhcpInfo entry) {
         return entry.mac().replace(':', '-');
+    }
+
+    /** The shard a full-sync host lives in. */
+    static String shardOf(String mac) {
+        return String.format("%02d", Math.floorMod(mac.hashCode(), SHARDS));
     }
 
     /** {@code mac,set:tag,ip,hostname,infinite}: a static lease that also selects the options of its network. */

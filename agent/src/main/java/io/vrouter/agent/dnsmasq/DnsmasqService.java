@@ -47,13 +47,16 @@ public final class DnsmasqService implements AutoCloseable {
             });
     private final java.util.concurrent.atomic.AtomicBoolean reloadPending =
             new java.util.concurrent.atomic.AtomicBoolean();
+    /** shard -> (MAC -> entry) of the hosts the last full sync put in shard files. */
+    private final Map<String, Map<String, DhcpInfo>> shards = new HashMap<>();
 
     public DnsmasqService(Path dir, CommandRunner runner) {
         this.dir = dir;
         this.runner = runner;
         this.renderer = new DnsmasqRenderer(dir);
         try {
-            for (String sub : List.of(DnsmasqRenderer.HOSTS_DIR, DnsmasqRenderer.OPTS_DIR, DnsmasqRenderer.NAMES_DIR)) {
+            for (String sub : List.of(DnsmasqRenderer.HOSTS_DIR, DnsmasqRenderer.OPTS_DIR, DnsmasqRenderer.NAMES_DIR,
+                    DnsmasqRenderer.SYNC_HOSTS_DIR, DnsmasqRenderer.SYNC_NAMES_DIR)) {
                 Files.createDirectories(dir.resolve(sub));
             }
         } catch (IOException e) {
@@ -84,17 +87,11 @@ public final class DnsmasqService implements AutoCloseable {
         boolean confChanged = write(dir.resolve(DnsmasqRenderer.CONF_FILE), renderer.mainConf(served));
         boolean reload = write(dir.resolve(DnsmasqRenderer.SERVERS_FILE), renderer.serversFile(state.dns()));
 
-        Map<String, String> hosts = new HashMap<>();
-        Map<String, String> names = new HashMap<>();
+        reload |= syncHosts(state);
         Map<String, String> opts = new HashMap<>();
         for (DhcpInfo entry : state.dhcp().values()) {
-            String file = DnsmasqRenderer.hostFileName(entry);
-            hosts.put(file, renderer.hostLine(entry));
-            names.put(file, renderer.nameLine(entry));
             opts.putIfAbsent(renderer.optionTag(entry), renderer.optionsFile(entry));
         }
-        reload |= syncDir(dir.resolve(DnsmasqRenderer.HOSTS_DIR), hosts);
-        syncDir(dir.resolve(DnsmasqRenderer.NAMES_DIR), names); // hostsdir notices changes and deletions itself
         reload |= syncDir(dir.resolve(DnsmasqRenderer.OPTS_DIR), opts);
 
         if (served.isEmpty()) {
@@ -117,8 +114,16 @@ public final class DnsmasqService implements AutoCloseable {
         Path opts = dir.resolve(DnsmasqRenderer.OPTS_DIR);
         for (DhcpInfo old : delta.dhcp().removed()) {
             String file = DnsmasqRenderer.hostFileName(old);
-            deleteIndexed(hosts, file);
-            deleteIndexed(names, file);
+            if (indexOf(hosts).containsKey(file)) {
+                deleteIndexed(hosts, file);
+                deleteIndexed(names, file);
+            } else {
+                String shard = DnsmasqRenderer.shardOf(old.mac());
+                Map<String, DhcpInfo> members = shards.get(shard);
+                if (members != null && members.remove(old.mac()) != null) {
+                    writeShard(shard, members);
+                }
+            }
             reload = true;
         }
         for (DhcpInfo entry : delta.dhcp().added()) {
@@ -206,6 +211,59 @@ public final class DnsmasqService implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * Hosts in per-host files that are still exactly right stay there (so the same state twice moves nothing);
+     * every other host goes to its shard. True if dnsmasq must re-read (shards are not watched).
+     */
+    private boolean syncHosts(DesiredState state) {
+        Path hosts = dir.resolve(DnsmasqRenderer.HOSTS_DIR);
+        Path names = dir.resolve(DnsmasqRenderer.NAMES_DIR);
+        boolean reload = false;
+        java.util.Set<String> keptInFiles = new java.util.HashSet<>();
+        for (String file : new ArrayList<>(indexOf(hosts).keySet())) {
+            DhcpInfo entry = state.dhcp().get(file.replace('-', ':'));
+            if (entry != null && renderer.hostLine(entry).equals(indexOf(hosts).get(file))
+                    && renderer.nameLine(entry).equals(indexOf(names).get(file))) {
+                keptInFiles.add(entry.mac());
+            } else {
+                deleteIndexed(hosts, file);
+                deleteIndexed(names, file);
+                reload = true;
+            }
+        }
+        for (String file : new ArrayList<>(indexOf(names).keySet())) {
+            if (!indexOf(hosts).containsKey(file)) {
+                deleteIndexed(names, file);
+            }
+        }
+        shards.clear();
+        for (int i = 0; i < DnsmasqRenderer.SHARDS; i++) {
+            shards.put(String.format("%02d", i), new java.util.LinkedHashMap<>());
+        }
+        for (DhcpInfo entry : state.dhcp().values()) {
+            if (!keptInFiles.contains(entry.mac())) {
+                shards.get(DnsmasqRenderer.shardOf(entry.mac())).put(entry.mac(), entry);
+            }
+        }
+        for (Map.Entry<String, Map<String, DhcpInfo>> shard : shards.entrySet()) {
+            reload |= writeShard(shard.getKey(), shard.getValue());
+        }
+        return reload;
+    }
+
+    /** Writes one shard's two files if their content changed; true if it did. */
+    private boolean writeShard(String shard, Map<String, DhcpInfo> members) {
+        StringBuilder hostLines = new StringBuilder();
+        StringBuilder nameLines = new StringBuilder();
+        for (DhcpInfo entry : members.values()) {
+            hostLines.append(renderer.hostLine(entry));
+            nameLines.append(renderer.nameLine(entry));
+        }
+        boolean changed = writeIndexed(dir.resolve(DnsmasqRenderer.SYNC_HOSTS_DIR), shard, hostLines.toString());
+        changed |= writeIndexed(dir.resolve(DnsmasqRenderer.SYNC_NAMES_DIR), shard, nameLines.toString());
+        return changed;
     }
 
     /** Makes {@code directory} hold exactly {@code wanted}; true if an existing file changed or went away. */
