@@ -90,7 +90,7 @@ public final class DnsmasqService implements AutoCloseable {
         reload |= syncHosts(state);
         Map<String, String> opts = new HashMap<>();
         for (DhcpInfo entry : state.dhcp().values()) {
-            opts.putIfAbsent(renderer.optionTag(entry), renderer.optionsFile(entry));
+            opts.computeIfAbsent(renderer.optionTag(entry), tag -> renderer.optionsFile(entry));
         }
         reload |= syncDir(dir.resolve(DnsmasqRenderer.OPTS_DIR), opts);
 

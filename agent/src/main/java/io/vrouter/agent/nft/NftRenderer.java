@@ -41,6 +41,8 @@ public final class NftRenderer {
     public record Options(boolean flowtable, int agentPort, String managementIfname) {
     }
 
+    private static final java.util.regex.Pattern SAFE_UUID = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,64}");
+
     private final Options options;
 
     public NftRenderer(Options options) {
@@ -272,10 +274,13 @@ public final class NftRenderer {
     }
 
     /**
-     * The chain of a rule with an allowedCidr: named after a hash of the rule's uuid (uuids may hold characters
-     * nft names cannot), so the same rule always gets the same chain.
+     * The chain of a rule with an allowedCidr: named after the rule's uuid, or a hash of it when the uuid holds
+     * characters nft names cannot, so the same rule always gets the same chain.
      */
     static String aclChain(PortForwardingRuleTO rule) {
+        if (SAFE_UUID.matcher(rule.uuid()).matches()) {
+            return PF_ACL_CHAIN_PREFIX + rule.uuid(); // ZStack's uuids: 32 hex digits, nothing to hash
+        }
         try {
             byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(rule.uuid().getBytes(java.nio.charset.StandardCharsets.UTF_8));
