@@ -43,8 +43,13 @@ public record StateDelta(
 
     /** True when nothing changes and no full sync is asked for: the command is a no-op. */
     public boolean isNoop() {
-        return !fullSync && nics.isEmpty() && dhcp.isEmpty() && !dnsChanged() && snats.isEmpty() && vips.isEmpty()
-                && eips.isEmpty() && portForwardings.isEmpty();
+        return !fullSync && !changesState();
+    }
+
+    /** True when some entry is added or removed (a full sync of the same state changes nothing). */
+    public boolean changesState() {
+        return !(nics.isEmpty() && dhcp.isEmpty() && !dnsChanged() && snats.isEmpty() && vips.isEmpty()
+                && eips.isEmpty() && portForwardings.isEmpty());
     }
 
     /** The change that undoes this one. */

@@ -7,25 +7,37 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The text of dnsmasq's files. One host is one line in its own file of {@code dhcp-hosts/} (static lease) and one
- * in {@code hosts/} (its name for DNS), both named after its MAC, so adding a host writes two small files that
- * dnsmasq picks up by inotify; nothing else is re-read. Options are per option set (a tag named after their
- * hash), which in practice is one file per guest network.
+ * The text of dnsmasq's files. A host added by an incremental command is one line in its own file of
+ * {@code dhcp-hosts/} (static lease) and one in {@code hosts/} (its name for DNS), both named after its MAC,
+ * picked up by inotify without a reload. Hosts of a full sync go to {@link #SHARDS} shard files per kind instead
+ * (a file per host costs ~0.1 ms of file system each, too much for thousands), spread by MAC so removing one
+ * re-writes one small shard. Options are per option set (a tag named after their hash), in practice one file
+ * per guest network.
  */
 public final class DnsmasqRenderer {
 
     static final String HOSTS_DIR = "dhcp-hosts";
     static final String OPTS_DIR = "dhcp-opts";
     static final String NAMES_DIR = "hosts";
+    /** Hosts written by full syncs, in {@link #SHARDS} files per directory; re-read on SIGHUP. */
+    static final String SYNC_HOSTS_DIR = "dhcp-hosts-sync";
+    static final String SYNC_NAMES_DIR = "hosts-sync";
+    static final int SHARDS = 64;
     static final String SERVERS_FILE = "servers";
     static final String CONF_FILE = "dnsmasq.conf";
     static final String LEASE_FILE = "leases";
     static final String PID_FILE = "dnsmasq.pid";
 
+    private static final int MAX_MEMOISED_TAGS = 4096;
+
     private final Path dir;
+    /** option values -> tag; only used under the agent's lock, hence a plain map. */
+    private final Map<String, String> tags = new HashMap<>();
 
     public DnsmasqRenderer(Path dir) {
         this.dir = dir;
@@ -45,6 +57,8 @@ public final class DnsmasqRenderer {
         s.append("dhcp-hostsdir=").append(dir.resolve(HOSTS_DIR)).append('\n');
         s.append("dhcp-optsdir=").append(dir.resolve(OPTS_DIR)).append('\n');
         s.append("hostsdir=").append(dir.resolve(NAMES_DIR)).append('\n');
+        s.append("dhcp-hostsfile=").append(dir.resolve(SYNC_HOSTS_DIR)).append('\n');
+        s.append("addn-hosts=").append(dir.resolve(SYNC_NAMES_DIR)).append('\n');
         s.append("servers-file=").append(dir.resolve(SERVERS_FILE)).append('\n');
         // the files live in the agent's data dir, which only root may write; dnsmasq stays root to read it
         s.append("user=root\n");
@@ -59,6 +73,12 @@ public final class DnsmasqRenderer {
     /** The file name of a host's entries: its MAC with dashes (colons are awkward in file names). */
     static String hostFileName(DhcpInfo entry) {
         return entry.mac().replace(':', '-');
+    }
+
+    /** The shard a full-sync host lives in. */
+    static String shardOf(String mac) {
+        int shard = Math.floorMod(mac.hashCode(), SHARDS);
+        return shard < 10 ? "0" + shard : Integer.toString(shard);
     }
 
     /** {@code mac,set:tag,ip,hostname,infinite}: a static lease that also selects the options of its network. */
@@ -101,16 +121,27 @@ public final class DnsmasqRenderer {
         return s.toString();
     }
 
-    /** A tag named after a hash of the option values: entries of one network share it. */
+    /**
+     * A tag named after a hash of the option values: entries of one network share it. Memoised: thousands of
+     * entries share a handful of option sets, and hashing each one again dominated a 5,000-host sync.
+     */
     public String optionTag(DhcpInfo entry) {
         String key = entry.isDefaultL3Network() + "|" + entry.gateway() + "|" + entry.dns() + "|" + entry.netmask()
                 + "|" + entry.dnsDomain() + "|" + entry.mtu();
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "o" + HexFormat.of().formatHex(hash, 0, 5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
+        String tag = tags.get(key);
+        if (tag == null) {
+            try {
+                byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+                tag = "o" + HexFormat.of().formatHex(hash, 0, 5);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+            if (tags.size() >= MAX_MEMOISED_TAGS) {
+                tags.clear(); // option sets that come and go must not grow memory without bound
+            }
+            tags.put(key, tag);
         }
+        return tag;
     }
 
     /** The upstream resolvers, in order; re-read on SIGHUP. */

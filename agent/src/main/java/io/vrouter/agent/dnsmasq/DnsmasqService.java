@@ -36,13 +36,27 @@ public final class DnsmasqService implements AutoCloseable {
     private final DnsmasqRenderer renderer;
     private final DnsmasqSupervisor supervisor;
     private final CommandRunner runner;
+    /** What each watched directory holds (file name -> content), read once, then kept in step with our writes. */
+    private final Map<Path, Map<String, String>> index = new HashMap<>();
+    /** Reloads and lease releases happen here, after the reply: dnsmasq's re-read costs it, not the caller. */
+    private final java.util.concurrent.ScheduledExecutorService background =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "dnsmasq-background");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.util.concurrent.atomic.AtomicBoolean reloadPending =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    /** shard -> (MAC -> entry) of the hosts the last full sync put in shard files. */
+    private final Map<String, Map<String, DhcpInfo>> shards = new HashMap<>();
 
     public DnsmasqService(Path dir, CommandRunner runner) {
         this.dir = dir;
         this.runner = runner;
         this.renderer = new DnsmasqRenderer(dir);
         try {
-            for (String sub : List.of(DnsmasqRenderer.HOSTS_DIR, DnsmasqRenderer.OPTS_DIR, DnsmasqRenderer.NAMES_DIR)) {
+            for (String sub : List.of(DnsmasqRenderer.HOSTS_DIR, DnsmasqRenderer.OPTS_DIR, DnsmasqRenderer.NAMES_DIR,
+                    DnsmasqRenderer.SYNC_HOSTS_DIR, DnsmasqRenderer.SYNC_NAMES_DIR)) {
                 Files.createDirectories(dir.resolve(sub));
             }
         } catch (IOException e) {
@@ -73,17 +87,11 @@ public final class DnsmasqService implements AutoCloseable {
         boolean confChanged = write(dir.resolve(DnsmasqRenderer.CONF_FILE), renderer.mainConf(served));
         boolean reload = write(dir.resolve(DnsmasqRenderer.SERVERS_FILE), renderer.serversFile(state.dns()));
 
-        Map<String, String> hosts = new HashMap<>();
-        Map<String, String> names = new HashMap<>();
+        reload |= syncHosts(state);
         Map<String, String> opts = new HashMap<>();
         for (DhcpInfo entry : state.dhcp().values()) {
-            String file = DnsmasqRenderer.hostFileName(entry);
-            hosts.put(file, renderer.hostLine(entry));
-            names.put(file, renderer.nameLine(entry));
-            opts.putIfAbsent(renderer.optionTag(entry), renderer.optionsFile(entry));
+            opts.computeIfAbsent(renderer.optionTag(entry), tag -> renderer.optionsFile(entry));
         }
-        reload |= syncDir(dir.resolve(DnsmasqRenderer.HOSTS_DIR), hosts);
-        syncDir(dir.resolve(DnsmasqRenderer.NAMES_DIR), names); // hostsdir notices changes and deletions itself
         reload |= syncDir(dir.resolve(DnsmasqRenderer.OPTS_DIR), opts);
 
         if (served.isEmpty()) {
@@ -91,7 +99,7 @@ public final class DnsmasqService implements AutoCloseable {
         } else if (confChanged || !supervisor.isRunning()) {
             supervisor.restart();
         } else if (reload) {
-            supervisor.reload();
+            reloadSoon();
         }
         releaseLeases(delta.dhcp().removed(), state, ifnameOfMac);
     }
@@ -101,24 +109,35 @@ public final class DnsmasqService implements AutoCloseable {
     /** Applies the DHCP and DNS parts of {@code delta}. */
     public void update(StateDelta delta, DesiredState state, Function<String, String> ifnameOfMac) {
         boolean reload = false;
+        Path hosts = dir.resolve(DnsmasqRenderer.HOSTS_DIR);
+        Path names = dir.resolve(DnsmasqRenderer.NAMES_DIR);
+        Path opts = dir.resolve(DnsmasqRenderer.OPTS_DIR);
         for (DhcpInfo old : delta.dhcp().removed()) {
             String file = DnsmasqRenderer.hostFileName(old);
-            delete(dir.resolve(DnsmasqRenderer.HOSTS_DIR).resolve(file));
-            delete(dir.resolve(DnsmasqRenderer.NAMES_DIR).resolve(file));
+            if (indexOf(hosts).containsKey(file)) {
+                deleteIndexed(hosts, file);
+                deleteIndexed(names, file);
+            } else {
+                String shard = DnsmasqRenderer.shardOf(old.mac());
+                Map<String, DhcpInfo> members = shards.get(shard);
+                if (members != null && members.remove(old.mac()) != null) {
+                    writeShard(shard, members);
+                }
+            }
             reload = true;
         }
         for (DhcpInfo entry : delta.dhcp().added()) {
             String file = DnsmasqRenderer.hostFileName(entry);
             // options first: the host line refers to their tag
-            write(dir.resolve(DnsmasqRenderer.OPTS_DIR).resolve(renderer.optionTag(entry)), renderer.optionsFile(entry));
-            write(dir.resolve(DnsmasqRenderer.HOSTS_DIR).resolve(file), renderer.hostLine(entry));
-            write(dir.resolve(DnsmasqRenderer.NAMES_DIR).resolve(file), renderer.nameLine(entry));
+            writeIndexed(opts, renderer.optionTag(entry), renderer.optionsFile(entry));
+            writeIndexed(hosts, file, renderer.hostLine(entry));
+            writeIndexed(names, file, renderer.nameLine(entry));
         }
         if (delta.dnsChanged()) {
             reload |= write(dir.resolve(DnsmasqRenderer.SERVERS_FILE), renderer.serversFile(state.dns()));
         }
         if (reload) {
-            supervisor.reload();
+            reloadSoon();
         }
         releaseLeases(delta.dhcp().removed(), state, ifnameOfMac);
     }
@@ -133,7 +152,25 @@ public final class DnsmasqService implements AutoCloseable {
 
     @Override
     public void close() {
+        background.shutdownNow();
         supervisor.close();
+    }
+
+    /**
+     * SIGHUP within a few ms; removals arriving meanwhile share it (each reload makes dnsmasq re-read every
+     * host file, so a burst of removals must not become a burst of re-reads).
+     */
+    private void reloadSoon() {
+        if (reloadPending.compareAndSet(false, true)) {
+            background.schedule(() -> {
+                reloadPending.set(false);
+                try {
+                    supervisor.reload();
+                } catch (RuntimeException e) {
+                    LOG.warn("dnsmasq reload failed: {}", e.toString());
+                }
+            }, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     // ---------------------------------------------------------------- internals
@@ -151,7 +188,8 @@ public final class DnsmasqService implements AutoCloseable {
 
     /**
      * Releases the leases of removed hosts (dhcp_release sends DHCPRELEASE to dnsmasq on the nic), so the address
-     * can go to another MAC at once. A failure is logged, not fatal: the static entry is already gone.
+     * can go to another MAC at once. In the background, after the reply; a failure is logged, not fatal: the
+     * static entry is already gone.
      */
     private void releaseLeases(List<DhcpInfo> removed, DesiredState state, Function<String, String> ifnameOfMac) {
         if (removed.isEmpty() || !supervisor.isRunning()) {
@@ -165,40 +203,114 @@ public final class DnsmasqService implements AutoCloseable {
             if (state.nic(old.vrNicMac()) == null) {
                 continue;
             }
-            CommandResult result = runner.run(List.of("dhcp_release", ifnameOfMac.apply(old.vrNicMac()), old.ip(),
-                    old.mac()), null);
-            if (!result.succeeded()) {
-                LOG.warn("dhcp_release of {} {} failed: {}", old.ip(), old.mac(), result.stderr().strip());
+            List<String> argv = List.of("dhcp_release", ifnameOfMac.apply(old.vrNicMac()), old.ip(), old.mac());
+            background.execute(() -> {
+                CommandResult result = runner.run(argv, null);
+                if (!result.succeeded()) {
+                    LOG.warn("dhcp_release of {} {} failed: {}", old.ip(), old.mac(), result.stderr().strip());
+                }
+            });
+        }
+    }
+
+    /**
+     * Hosts in per-host files that are still exactly right stay there (so the same state twice moves nothing);
+     * every other host goes to its shard. True if dnsmasq must re-read (shards are not watched).
+     */
+    private boolean syncHosts(DesiredState state) {
+        Path hosts = dir.resolve(DnsmasqRenderer.HOSTS_DIR);
+        Path names = dir.resolve(DnsmasqRenderer.NAMES_DIR);
+        boolean reload = false;
+        java.util.Set<String> keptInFiles = new java.util.HashSet<>();
+        for (String file : new ArrayList<>(indexOf(hosts).keySet())) {
+            DhcpInfo entry = state.dhcp().get(file.replace('-', ':'));
+            if (entry != null && renderer.hostLine(entry).equals(indexOf(hosts).get(file))
+                    && renderer.nameLine(entry).equals(indexOf(names).get(file))) {
+                keptInFiles.add(entry.mac());
+            } else {
+                deleteIndexed(hosts, file);
+                deleteIndexed(names, file);
+                reload = true;
             }
         }
+        for (String file : new ArrayList<>(indexOf(names).keySet())) {
+            if (!indexOf(hosts).containsKey(file)) {
+                deleteIndexed(names, file);
+            }
+        }
+        shards.clear();
+        for (int i = 0; i < DnsmasqRenderer.SHARDS; i++) {
+            shards.put(String.format("%02d", i), new java.util.LinkedHashMap<>());
+        }
+        for (DhcpInfo entry : state.dhcp().values()) {
+            if (!keptInFiles.contains(entry.mac())) {
+                shards.get(DnsmasqRenderer.shardOf(entry.mac())).put(entry.mac(), entry);
+            }
+        }
+        for (Map.Entry<String, Map<String, DhcpInfo>> shard : shards.entrySet()) {
+            reload |= writeShard(shard.getKey(), shard.getValue());
+        }
+        return reload;
+    }
+
+    /** Writes one shard's two files if their content changed; true if it did. */
+    private boolean writeShard(String shard, Map<String, DhcpInfo> members) {
+        StringBuilder hostLines = new StringBuilder();
+        StringBuilder nameLines = new StringBuilder();
+        for (DhcpInfo entry : members.values()) {
+            hostLines.append(renderer.hostLine(entry));
+            nameLines.append(renderer.nameLine(entry));
+        }
+        boolean changed = writeIndexed(dir.resolve(DnsmasqRenderer.SYNC_HOSTS_DIR), shard, hostLines.toString());
+        changed |= writeIndexed(dir.resolve(DnsmasqRenderer.SYNC_NAMES_DIR), shard, nameLines.toString());
+        return changed;
     }
 
     /** Makes {@code directory} hold exactly {@code wanted}; true if an existing file changed or went away. */
     private boolean syncDir(Path directory, Map<String, String> wanted) {
+        Map<String, String> present = indexOf(directory);
         boolean changedOrRemoved = false;
-        Map<String, Boolean> existing = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (!wanted.containsKey(name)) {
-                    delete(file);
-                    changedOrRemoved = true;
-                } else {
-                    existing.put(name, true);
-                }
+        for (String name : new ArrayList<>(present.keySet())) {
+            if (!wanted.containsKey(name)) {
+                deleteIndexed(directory, name);
+                changedOrRemoved = true;
             }
-        } catch (IOException e) {
-            throw new DataplaneException("cannot list " + directory + ": " + e, e);
         }
         for (Map.Entry<String, String> e : wanted.entrySet()) {
-            Path file = directory.resolve(e.getKey());
-            if (existing.containsKey(e.getKey())) {
-                changedOrRemoved |= write(file, e.getValue());
-            } else {
-                writeNew(file, e.getValue());
-            }
+            boolean existed = present.containsKey(e.getKey());
+            changedOrRemoved |= writeIndexed(directory, e.getKey(), e.getValue()) && existed;
         }
         return changedOrRemoved;
+    }
+
+    /** The directory's files as last written; read from disk the first time (files a previous agent left). */
+    private Map<String, String> indexOf(Path directory) {
+        return index.computeIfAbsent(directory, d -> {
+            Map<String, String> files = new HashMap<>();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(d)) {
+                for (Path file : stream) {
+                    files.put(file.getFileName().toString(), Files.readString(file));
+                }
+            } catch (IOException e) {
+                throw new DataplaneException("cannot read " + d + ": " + e, e);
+            }
+            return files;
+        });
+    }
+
+    private boolean writeIndexed(Path directory, String name, String content) {
+        Map<String, String> present = indexOf(directory);
+        if (content.equals(present.get(name))) {
+            return false;
+        }
+        writeNew(directory.resolve(name), content);
+        present.put(name, content);
+        return true;
+    }
+
+    private void deleteIndexed(Path directory, String name) {
+        delete(directory.resolve(name));
+        indexOf(directory).remove(name);
     }
 
     /**

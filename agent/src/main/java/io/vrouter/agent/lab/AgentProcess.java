@@ -31,8 +31,9 @@ public final class AgentProcess implements AutoCloseable {
     public static AgentProcess start(String ns, String classpath, Path configFile, Path log, Duration timeout)
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", classpath, "io.vrouter.agent.AgentMain", "--config",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // what an appliance would run with: one core's worth of GC, a bounded heap
+                "-XX:+UseSerialGC", "-Xss512k", "-Xmx192m", "-cp", classpath, "io.vrouter.agent.AgentMain", "--config",
                 configFile.toString()));
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         AgentProcess agent = new AgentProcess(process, log);

@@ -18,7 +18,7 @@ import java.time.Duration;
  * </pre>
  * The management link is the only thing in the root namespace; it gets a random /30 out of 100.64.0.0/10 so
  * parallel runs do not clash. Guest network 10.1.0.0/24 (router .1), public network 203.0.113.0/24 (internet
- * .1, router .2). With {@code full=false} only the router namespace exists, its nics are dummies (benchmarks).
+ * .1, router .2). With {@code full=false} only the router namespace exists, its nics are veths to nowhere (benchmarks).
  */
 public final class RouterLab implements AutoCloseable {
 
@@ -60,8 +60,12 @@ public final class RouterLab implements AutoCloseable {
         lab.exec(vr, "ip", "addr", "add", managementIp + "/30", "dev", "mgmt");
         lab.exec(vr, "ip", "link", "set", "mgmt", "up");
         if (!full) {
-            lab.exec(vr, "ip", "link", "add", "pub", "address", PUBLIC_MAC, "type", "dummy");
-            lab.exec(vr, "ip", "link", "add", "gst", "address", GUEST_MAC, "type", "dummy");
+            // veth pairs with both ends in the router: not every kernel has the dummy driver
+            lab.veth(vr, "pub", vr, "pubx", PUBLIC_MAC);
+            lab.veth(vr, "gst", vr, "gstx", GUEST_MAC);
+            for (String end : new String[] {"pubx", "gstx"}) {
+                lab.exec(vr, "ip", "link", "set", end, "up");
+            }
             return;
         }
         String sw = lab.namespace("sw");

@@ -7,6 +7,7 @@ import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,29 +28,46 @@ public final class Conntrack {
         this.runner = runner;
     }
 
-    /** Flows into the EIP (original destination = VIP) and out of it (reply destination = VIP). */
-    public void forget(EipTO eip) {
-        delete(List.of("conntrack", "-D", "-d", eip.vipIp()));
-        delete(List.of("conntrack", "-D", "-q", eip.vipIp()));
+    /**
+     * Flows into the EIP (original destination = VIP) and out of it (reply destination = VIP). The deletions run
+     * in parallel; the caller joins them (a removal replies only when the flows are gone).
+     */
+    public List<CompletableFuture<Void>> forget(EipTO eip) {
+        return List.of(delete(List.of("conntrack", "-D", "-d", eip.vipIp())),
+                delete(List.of("conntrack", "-D", "-q", eip.vipIp())));
     }
 
-    public void forget(PortForwardingRuleTO rule) {
+    public List<CompletableFuture<Void>> forget(PortForwardingRuleTO rule) {
         String proto = rule.protocolType().toLowerCase(Locale.ROOT);
         int ports = rule.vipPortEnd() - rule.vipPortStart() + 1;
+        List<CompletableFuture<Void>> running = new ArrayList<>();
         if (ports <= PER_PORT_LIMIT) {
             for (int port = rule.vipPortStart(); port <= rule.vipPortEnd(); port++) {
-                delete(List.of("conntrack", "-D", "-p", proto, "-d", rule.vipIp(), "--dport", Integer.toString(port)));
+                running.add(delete(List.of("conntrack", "-D", "-p", proto, "-d", rule.vipIp(), "--dport",
+                        Integer.toString(port))));
             }
         } else {
-            delete(List.of("conntrack", "-D", "-p", proto, "-d", rule.vipIp(), "-r", rule.privateIp()));
+            // conntrack has no port ranges: all flows from this VIP to this private IP
+            running.add(delete(List.of("conntrack", "-D", "-p", proto, "-d", rule.vipIp(), "-r", rule.privateIp())));
         }
+        return running;
     }
 
-    private void delete(List<String> argv) {
-        CommandResult result = runner.run(new ArrayList<>(argv), null);
-        // conntrack exits 1 when nothing matched; that is the common, fine case
-        if (!result.succeeded() && !result.stderr().contains("0 flow entries")) {
-            LOG.warn("{} failed: {}", String.join(" ", argv), result.stderr().strip());
-        }
+    private CompletableFuture<Void> delete(List<String> argv) {
+        return CompletableFuture.runAsync(() -> {
+            CommandResult result = runner.run(argv, null);
+            // conntrack exits 1 when nothing matched; that is the common, fine case
+            if (!result.succeeded() && !result.stderr().contains("0 flow entries")) {
+                LOG.warn("{} failed: {}", String.join(" ", argv), result.stderr().strip());
+            }
+        }, WORKERS);
     }
+
+    /** Daemon threads, so a stuck deletion never keeps the agent from exiting. */
+    private static final java.util.concurrent.ExecutorService WORKERS =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "conntrack");
+                t.setDaemon(true);
+                return t;
+            });
 }

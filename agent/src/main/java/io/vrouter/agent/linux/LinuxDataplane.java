@@ -52,6 +52,8 @@ public final class LinuxDataplane implements Dataplane {
     private final Conntrack conntrack;
     private final Function<String, String> ifnameOfMac;
     private volatile boolean needsFullSync = true;
+    /** Set when even the non-nft parts must be reconciled (first sync, after a failure). */
+    private boolean needsEverything = true;
 
     public LinuxDataplane(Settings settings, CommandRunner runner) {
         this.settings = settings;
@@ -83,7 +85,15 @@ public final class LinuxDataplane implements Dataplane {
     @Override
     public void apply(StateDelta delta, DesiredState state) {
         // nic changes move interfaces in and out of sets and dnsmasq's interface list: rare, so resync all
+        if (!needsFullSync && !delta.changesState()) {
+            // a sync of exactly what is applied: the kernel and files are known to match already
+            LOG.debug("full sync of an unchanged state: nothing to do");
+            return;
+        }
         boolean full = delta.fullSync() || needsFullSync || !delta.nics().isEmpty();
+        if (needsFullSync) {
+            needsEverything = true;
+        }
         needsFullSync = true;
         if (full) {
             fullSync(delta, state);
@@ -95,20 +105,39 @@ public final class LinuxDataplane implements Dataplane {
 
     private void fullSync(StateDelta delta, DesiredState state) {
         long start = System.nanoTime();
+        // everything is reconciled after a failure, at the first sync and when nics change; otherwise a sync of
+        // one service re-does nftables whole (one transaction) but leaves the other services' files and addresses
+        boolean everything = needsEverything || !delta.nics().isEmpty();
         ip.requireInterfaces(state.nics().values());
-        List<NicInfo> gone = new ArrayList<>();
-        for (NicInfo nic : delta.nics().removed()) {
-            if (state.nic(nic.mac()) == null) {
-                gone.add(nic);
+        if (everything) {
+            List<NicInfo> gone = new ArrayList<>();
+            for (NicInfo nic : delta.nics().removed()) {
+                if (state.nic(nic.mac()) == null) {
+                    gone.add(nic);
+                }
             }
+            ip.unconfigure(gone);
+            ip.configure(new ArrayList<>(state.nics().values()));
         }
-        ip.unconfigure(gone);
-        ip.configure(new ArrayList<>(state.nics().values()));
-        ip.removeVips(delta.vips().removed());
-        ip.syncVips(state);
-        boolean ran = nft.applyFull(renderer.fullScript(state, ifnameOfMac));
-        dnsmasq.sync(state, delta, ifnameOfMac);
+        if (everything || !delta.vips().isEmpty()) {
+            ip.removeVips(delta.vips().removed());
+            ip.syncVips(state);
+        }
+        long t1 = System.nanoTime();
+        String script = renderer.fullScript(state, ifnameOfMac);
+        long t2 = System.nanoTime();
+        boolean ran = nft.applyFull(script);
+        long t3 = System.nanoTime();
+        if (everything || !delta.dhcp().isEmpty() || delta.dnsChanged()) {
+            dnsmasq.sync(state, delta, ifnameOfMac);
+        }
+        long t4 = System.nanoTime();
         forgetConnections(delta);
+        // full syncs are rare and the expensive thing: say where the time went
+        LOG.info("full sync in {} ms: addresses {} ms, nft render {} ms + apply {} ms ({} KiB{}), dnsmasq {} ms",
+                ms(System.nanoTime() - start), ms(t1 - start), ms(t2 - t1), ms(t3 - t2), script.length() / 1024,
+                ran ? "" : ", unchanged", ms(t4 - t3));
+        needsEverything = false;
         LOG.debug("full sync in {} ms (nft {})", (System.nanoTime() - start) / 1_000_000, ran ? "applied" : "unchanged");
     }
 
@@ -122,14 +151,20 @@ public final class LinuxDataplane implements Dataplane {
         forgetConnections(delta);
     }
 
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
     /** After the rules are gone, so no new flow can pick up the old mapping in between. */
     private void forgetConnections(StateDelta delta) {
+        List<java.util.concurrent.CompletableFuture<Void>> running = new ArrayList<>();
         for (EipTO eip : delta.eips().removed()) {
-            conntrack.forget(eip);
+            running.addAll(conntrack.forget(eip));
         }
         for (PortForwardingRuleTO rule : delta.portForwardings().removed()) {
-            conntrack.forget(rule);
+            running.addAll(conntrack.forget(rule));
         }
+        running.forEach(java.util.concurrent.CompletableFuture::join);
     }
 
     /** False while a failed apply left the kernel unknown; the next command then does a full sync. */

@@ -5,10 +5,9 @@ import static io.vrouter.agent.nft.NftLayout.EIP_INBOUND;
 import static io.vrouter.agent.nft.NftLayout.EIP_SNAT;
 import static io.vrouter.agent.nft.NftLayout.FAMILY;
 import static io.vrouter.agent.nft.NftLayout.GUEST_NETS;
-import static io.vrouter.agent.nft.NftLayout.PF_ALLOWED;
-import static io.vrouter.agent.nft.NftLayout.PF_KEEP;
-import static io.vrouter.agent.nft.NftLayout.PF_RESTRICTED;
-import static io.vrouter.agent.nft.NftLayout.PF_SHIFT;
+import static io.vrouter.agent.nft.NftLayout.PF_ACL;
+import static io.vrouter.agent.nft.NftLayout.PF_ACL_CHAIN_PREFIX;
+import static io.vrouter.agent.nft.NftLayout.PF_DNAT;
 import static io.vrouter.agent.nft.NftLayout.PUBLIC_IFS;
 import static io.vrouter.agent.nft.NftLayout.SNAT_NETS;
 import static io.vrouter.agent.nft.NftLayout.TABLE;
@@ -42,6 +41,8 @@ public final class NftRenderer {
     public record Options(boolean flowtable, int agentPort, String managementIfname) {
     }
 
+    private static final java.util.regex.Pattern SAFE_UUID = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,64}");
+
     private final Options options;
 
     public NftRenderer(Options options) {
@@ -53,8 +54,8 @@ public final class NftRenderer {
     /** The whole table; applying it replaces everything the agent had in the kernel, atomically. */
     public String fullScript(DesiredState state, Function<String, String> ifnameOfMac) {
         Map<String, List<NftElement>> elements = new LinkedHashMap<>();
-        for (String set : List.of(PUBLIC_IFS, GUEST_NETS, SNAT_NETS, EIP_DNAT, EIP_SNAT, EIP_INBOUND, PF_KEEP,
-                PF_SHIFT, PF_RESTRICTED, PF_ALLOWED)) {
+        for (String set : List.of(PUBLIC_IFS, GUEST_NETS, SNAT_NETS, EIP_DNAT, EIP_SNAT, EIP_INBOUND, PF_DNAT,
+                PF_ACL)) {
             elements.put(set, new ArrayList<>());
         }
         List<String> allIfnames = new ArrayList<>();
@@ -90,17 +91,25 @@ public final class NftRenderer {
         set(s, elements, EIP_DNAT, "ipv4_addr", "ipv4_addr", false);
         set(s, elements, EIP_SNAT, "ifname . ipv4_addr", "ipv4_addr", false);
         set(s, elements, EIP_INBOUND, "ipv4_addr", "ipv4_addr", false);
-        set(s, elements, PF_KEEP, "inet_proto . ipv4_addr . inet_service", "ipv4_addr", true);
-        set(s, elements, PF_SHIFT, "inet_proto . ipv4_addr . inet_service", "ipv4_addr . inet_service", false);
-        set(s, elements, PF_RESTRICTED, "inet_proto . ipv4_addr . inet_service", null, true);
-        set(s, elements, PF_ALLOWED, "inet_proto . ipv4_addr . inet_service . ipv4_addr", null, true);
+        set(s, elements, PF_DNAT, "inet_proto . ipv4_addr . inet_service", "ipv4_addr . inet_service", false);
+        // filled after the chains it jumps to exist (below)
+        List<NftElement> acl = elements.put(PF_ACL, new ArrayList<>());
+        set(s, elements, PF_ACL, "inet_proto . ipv4_addr . inet_service", "verdict", false);
         boolean flowtable = options.flowtable() && !allIfnames.isEmpty();
         if (flowtable) {
             s.append("  flowtable fastpath { hook ingress priority 0; devices = { ");
             s.append(String.join(", ", allIfnames.stream().map(NftRenderer::quote).toList())).append(" }; }\n");
         }
         chains(s, flowtable);
+        // after the base chains, in state order: the kernel lists chains in creation order, and incremental
+        // updates append theirs at the end, so a full sync of the same state lists the same ruleset
+        for (PortForwardingRuleTO rule : state.portForwardings().values()) {
+            if (rule.allowedCidr() != null) {
+                s.append("  chain ").append(aclChain(rule)).append(" {\n    ").append(aclRule(rule)).append("\n  }\n");
+            }
+        }
         s.append("}\n");
+        statements(s, "add", acl, false);
         return s.toString();
     }
 
@@ -108,15 +117,13 @@ public final class NftRenderer {
         // allowedCidr filtering happens before DNAT, while the destination is still the VIP
         s.append("  chain pf_filter {\n")
                 .append("    type filter hook prerouting priority -150; policy accept;\n")
-                .append("    meta l4proto . ip daddr . th dport . ip saddr @").append(PF_ALLOWED).append(" accept\n")
-                .append("    meta l4proto . ip daddr . th dport @").append(PF_RESTRICTED).append(" drop\n")
+                .append("    meta l4proto { tcp, udp } meta l4proto . ip daddr . th dport vmap @").append(PF_ACL)
+                .append('\n')
                 .append("  }\n");
         s.append("  chain nat_pre {\n")
                 .append("    type nat hook prerouting priority dstnat; policy accept;\n")
                 .append("    meta l4proto { tcp, udp } dnat ip to meta l4proto . ip daddr . th dport map @")
-                .append(PF_SHIFT).append('\n')
-                .append("    meta l4proto { tcp, udp } dnat ip to meta l4proto . ip daddr . th dport map @")
-                .append(PF_KEEP).append('\n')
+                .append(PF_DNAT).append('\n')
                 .append("    dnat ip to ip daddr map @").append(EIP_DNAT).append('\n')
                 .append("  }\n");
         s.append("  chain nat_post {\n")
@@ -185,6 +192,21 @@ public final class NftRenderer {
         collect(delta.portForwardings(), deletes, adds, NftRenderer::portForwardingElements);
         StringBuilder s = new StringBuilder();
         statements(s, "delete", deletes, true);
+        String table = FAMILY + " " + TABLE;
+        // a rule's allowedCidr chain goes after the elements that jump to it, and comes before the new ones
+        for (PortForwardingRuleTO rule : delta.portForwardings().removed()) {
+            if (rule.allowedCidr() != null) {
+                s.append("flush chain ").append(table).append(' ').append(aclChain(rule)).append('\n');
+                s.append("delete chain ").append(table).append(' ').append(aclChain(rule)).append('\n');
+            }
+        }
+        for (PortForwardingRuleTO rule : delta.portForwardings().added()) {
+            if (rule.allowedCidr() != null) {
+                s.append("add chain ").append(table).append(' ').append(aclChain(rule)).append('\n');
+                s.append("add rule ").append(table).append(' ').append(aclChain(rule)).append(' ')
+                        .append(aclRule(rule)).append('\n');
+            }
+        }
         statements(s, "add", adds, false);
         return s.toString();
     }
@@ -238,25 +260,39 @@ public final class NftRenderer {
     static List<NftElement> portForwardingElements(PortForwardingRuleTO rule) {
         String proto = rule.protocolType().toLowerCase(Locale.ROOT);
         int start = rule.vipPortStart();
-        int end = rule.vipPortEnd();
-        String ports = start == end ? Integer.toString(start) : start + "-" + end;
-        String key = proto + " . " + rule.vipIp() + " . " + ports;
-        List<NftElement> elements = new ArrayList<>();
         int offset = rule.privatePortStart() - start;
-        if (offset == 0) {
-            elements.add(new NftElement(PF_KEEP, key, rule.privateIp()));
-        } else {
-            // nft (1.0.6) has no shifted port ranges: one element per port keeps the lookup a single hash probe
-            for (int port = start; port <= end; port++) {
-                elements.add(new NftElement(PF_SHIFT, proto + " . " + rule.vipIp() + " . " + port,
-                        rule.privateIp() + " . " + (port + offset)));
+        List<NftElement> elements = new ArrayList<>(rule.vipPortEnd() - start + 1);
+        String acl = rule.allowedCidr() == null ? null : "goto " + aclChain(rule);
+        for (int port = start; port <= rule.vipPortEnd(); port++) {
+            String key = proto + " . " + rule.vipIp() + " . " + port;
+            elements.add(new NftElement(PF_DNAT, key, rule.privateIp() + " . " + (port + offset)));
+            if (acl != null) {
+                elements.add(new NftElement(PF_ACL, key, acl));
             }
         }
-        if (rule.allowedCidr() != null) {
-            elements.add(new NftElement(PF_RESTRICTED, key, null));
-            elements.add(new NftElement(PF_ALLOWED, key + " . " + rule.allowedCidr(), null));
-        }
         return elements;
+    }
+
+    /**
+     * The chain of a rule with an allowedCidr: named after the rule's uuid, or a hash of it when the uuid holds
+     * characters nft names cannot, so the same rule always gets the same chain.
+     */
+    static String aclChain(PortForwardingRuleTO rule) {
+        if (SAFE_UUID.matcher(rule.uuid()).matches()) {
+            return PF_ACL_CHAIN_PREFIX + rule.uuid(); // ZStack's uuids: 32 hex digits, nothing to hash
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(rule.uuid().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return PF_ACL_CHAIN_PREFIX + java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Reached by goto: a dropped packet stops here; any other falls back to the base chain's accept policy. */
+    private static String aclRule(PortForwardingRuleTO rule) {
+        return "ip saddr != " + rule.allowedCidr() + " drop";
     }
 
     private static void addAll(Map<String, List<NftElement>> elements, List<NftElement> list) {

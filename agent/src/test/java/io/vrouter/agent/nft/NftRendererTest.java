@@ -2,6 +2,7 @@ package io.vrouter.agent.nft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vrouter.agent.core.Changes;
 import io.vrouter.agent.core.DesiredState;
 import io.vrouter.agent.core.Samples;
 import io.vrouter.agent.core.StateDelta;
@@ -50,10 +51,12 @@ class NftRendererTest {
                 .contains("192.0.2.30 : 10.1.0.7")                        // EIP DNAT
                 .contains("\"eth1\" . 10.1.0.7 : 192.0.2.30")             // EIP SNAT
                 .contains("10.1.0.7 : 10.1.0.1")                          // snatInboundTraffic to the gateway
-                .contains("tcp . 192.0.2.20 . 8000-8010 : 10.1.0.5")      // same ports: one interval
-                .contains("udp . 192.0.2.20 . 5000 : 10.1.0.5 . 6000")    // shifted ports: one per port
+                .contains("tcp . 192.0.2.20 . 8000 : 10.1.0.5 . 8000")    // one element per VIP port
+                .contains("tcp . 192.0.2.20 . 8010 : 10.1.0.5 . 8010")
+                .contains("udp . 192.0.2.20 . 5000 : 10.1.0.5 . 6000")    // shifted ports
                 .contains("udp . 192.0.2.20 . 5001 : 10.1.0.5 . 6001")
-                .contains("udp . 192.0.2.20 . 5000-5001 . 198.51.100.0/24")
+                .contains("udp . 192.0.2.20 . 5001 : goto pfacl_")      // allowedCidr: jump to the rule's chain
+                .contains("ip saddr != 198.51.100.0/24 drop")
                 .contains("\"eth2\" . 10.1.0.0/24")                       // hairpin set: the guest network
                 .contains("iifname != \"eth0\" tcp dport 7272 drop");     // agent port on the management nic only
     }
@@ -70,7 +73,20 @@ class NftRendererTest {
         StateDelta add = StateDelta.builder().portForwardings(TestChanges.added(List.of(
                 Samples.pf("one", "TCP", 22, 22, 22, 22, null)))).build();
         assertThat(renderer.incrementalScript(add, state, IFNAMES))
-                .isEqualTo("add element ip vrouter pf_keep { tcp . 192.0.2.20 . 22 : 10.1.0.5 }\n");
+                .isEqualTo("add element ip vrouter pf_dnat { tcp . 192.0.2.20 . 22 : 10.1.0.5 . 22 }\n");
+        var restricted = Samples.pf("acl", "TCP", 23, 23, 23, 23, "198.51.100.0/24");
+        String chain = NftRenderer.aclChain(restricted);
+        StateDelta replace = StateDelta.builder().portForwardings(Changes.of(List.of(restricted),
+                List.of(restricted))).build();
+        assertThat(renderer.incrementalScript(replace, state, IFNAMES)).isEqualTo(
+                "delete element ip vrouter pf_dnat { tcp . 192.0.2.20 . 23 }\n"
+                        + "delete element ip vrouter pf_acl { tcp . 192.0.2.20 . 23 }\n"
+                        + "flush chain ip vrouter " + chain + "\n"
+                        + "delete chain ip vrouter " + chain + "\n"
+                        + "add chain ip vrouter " + chain + "\n"
+                        + "add rule ip vrouter " + chain + " ip saddr != 198.51.100.0/24 drop\n"
+                        + "add element ip vrouter pf_dnat { tcp . 192.0.2.20 . 23 : 10.1.0.5 . 23 }\n"
+                        + "add element ip vrouter pf_acl { tcp . 192.0.2.20 . 23 : goto " + chain + " }\n");
     }
 
     @Test

@@ -1,0 +1,288 @@
+package io.vrouter.agent.bench;
+
+import io.vrouter.agent.lab.AgentProcess;
+import io.vrouter.agent.lab.RouterLab;
+import io.vrouter.agent.process.CommandResult;
+import io.vrouter.agent.protocol.AgentClient;
+import io.vrouter.agent.protocol.EipTO;
+import io.vrouter.agent.protocol.PortForwardingRuleTO;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code ./vrouter bench agent-scale [--pf 10000] [--eip 1000] [--dhcp 5000] [--rounds 30] [--naive-budget-s 180]}:
+ * the real agent (this jar) in a namespace with dummy nics, driven over HTTP. Measures, in one run:
+ * incremental add/remove of one rule, EIP and DHCP host with 10 of each present, the full sync of the big state,
+ * the same again with the big state present, the agent's RSS, and the naive approach (one {@code nft add rule}
+ * process per rule) as the reference. Prints a Markdown report.
+ */
+public final class AgentBenchMain {
+
+    private final int pfCount;
+    private final int eipCount;
+    private final int dhcpCount;
+    private final int rounds;
+    private final int naiveBudgetSeconds;
+    private final StringBuilder report = new StringBuilder();
+
+    private AgentBenchMain(int pf, int eip, int dhcp, int rounds, int naiveBudgetSeconds) {
+        this.pfCount = pf;
+        this.eipCount = eip;
+        this.dhcpCount = dhcp;
+        this.rounds = rounds;
+        this.naiveBudgetSeconds = naiveBudgetSeconds;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : "agent-scale";
+        if (!name.equals("agent-scale")) {
+            System.err.println("unknown agent benchmark '" + name + "'; available: agent-scale");
+            System.exit(2);
+        }
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        int pf = option(rest, "--pf", 10_000);
+        int eip = option(rest, "--eip", 1_000);
+        int dhcp = option(rest, "--dhcp", 5_000);
+        int rounds = option(rest, "--rounds", 30);
+        int budget = option(rest, "--naive-budget-s", 180);
+        String reason = io.vrouter.agent.lab.Lab.unavailableReason("ip", "nft", "dnsmasq", "conntrack");
+        if (reason != null) {
+            System.err.println("agent-scale: " + reason);
+            System.exit(2);
+        }
+        new AgentBenchMain(pf, eip, dhcp, rounds, budget).run();
+    }
+
+    private static int option(List<String> args, String name, int fallback) {
+        int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? Integer.parseInt(args.get(i + 1)) : fallback;
+    }
+
+    private void run() throws IOException {
+        Path work = Files.createTempDirectory("vrouter-agent-bench");
+        line("# agent-scale, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        line("");
+        try (RouterLab router = RouterLab.create(work, false)) {
+            AgentProcess agent = router.startAgent(System.getProperty("java.class.path"), "info");
+            AgentClient client = router.client(Duration.ofSeconds(120));
+            client.configureNics(Workload.nics());
+            // VIP addresses are set up front: ZStack creates them before the EIPs and rules that use them
+            client.createVips(Workload.list(0, eipCount + 2, Workload::eipVip));
+            client.createVips(Workload.list(0, pfCount / 100 + 1, i -> new io.vrouter.agent.protocol.VipTO(
+                    io.vrouter.agent.net.Ipv4.format(Workload.PF_VIP_BASE + i), "255.255.0.0", "203.0.0.1",
+                    RouterLab.PUBLIC_MAC, "p" + i)));
+
+            line("Machine load when starting: " + loadAverage() + ". One `nft list tables` process in the router"
+                    + " namespace costs **" + fmt(processCost(router, "nft list tables >/dev/null")) + " ms**, one"
+                    + " `conntrack -L` **" + fmt(processCost(router, "conntrack -L >/dev/null 2>&1")) + " ms** here"
+                    + " (the floor of every incremental command that changes the kernel).");
+            line("");
+            line("| measurement | state present | median ms | p95 ms | max ms |");
+            line("|---|---|---|---|---|");
+            // small state: 10 of each
+            client.addDhcp(Workload.list(0, 10, Workload::dhcp), true);
+            client.syncEips(Workload.list(0, 10, Workload::eip));
+            client.syncPortForwarding(Workload.list(0, 10, Workload::pf));
+            incremental(client, "10");
+
+            // the big state, from nothing (DHCP first, as a reconnect does)
+            client.syncPortForwarding(List.of());
+            client.syncEips(List.of());
+            client.addDhcp(List.of(), true);
+            var dhcp = Workload.list(0, dhcpCount, Workload::dhcp);
+            var pfs = Workload.list(0, pfCount, Workload::pf);
+            var eips = Workload.list(0, eipCount, Workload::eip);
+            long t0 = System.nanoTime();
+            client.addDhcp(dhcp, true);
+            long t1 = System.nanoTime();
+            client.syncPortForwarding(pfs);
+            long t2 = System.nanoTime();
+            client.syncEips(eips);
+            long t3 = System.nanoTime();
+            row("full sync: adddhcp rebuild " + dhcpCount + " hosts", "empty", ms(t1 - t0));
+            row("full sync: syncportforwarding " + pfCount + " rules", dhcpCount + " hosts", ms(t2 - t1));
+            row("full sync: synceip " + eipCount + " EIPs", "all but EIPs", ms(t3 - t2));
+            row("**full sync, all three calls**", "empty", ms(t3 - t0));
+            long t4 = System.nanoTime();
+            client.addDhcp(dhcp, true);
+            client.syncPortForwarding(pfs);
+            client.syncEips(eips);
+            row("full sync again, same state (no kernel change)", "all", ms(System.nanoTime() - t4));
+            // one transaction with everything: the agent's own full sync path, as after a failure
+            var lastPf = new ArrayList<>(pfs);
+            lastPf.set(0, Workload.pf(pfCount + 7));
+            long t5 = System.nanoTime();
+            client.syncPortForwarding(lastPf);
+            row("full sync of " + pfCount + " rules with 1 changed", "all", ms(System.nanoTime() - t5));
+            client.syncPortForwarding(pfs);
+
+            incremental(client, pfCount + " PF / " + eipCount + " EIP / " + dhcpCount + " DHCP");
+            line("");
+            line("Agent RSS with that state: **" + agent.rssKib() / 1024 + " MiB** (JVM -Xmx192m, SerialGC)");
+            line("");
+            line("Where the full syncs spent their time (from the agent's log):");
+            line("");
+            for (String logLine : Files.readAllLines(agent.log())) {
+                if (logLine.contains("full sync in")) {
+                    line("    " + logLine);
+                }
+            }
+            line("");
+            line("Machine load at the end: " + loadAverage());
+            line("");
+            naive(router);
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.out.print(report);
+    }
+
+    /** Adds then removes one rule, one EIP, one DHCP host, {@code rounds} times each. */
+    private void incremental(AgentClient client, String present) {
+        // warm-up: the first calls pay for class loading and JIT
+        for (int i = 0; i < 5; i++) {
+            client.createPortForwarding(List.of(Workload.pf(pfCount + 1)));
+            client.revokePortForwarding(List.of(Workload.pf(pfCount + 1)));
+        }
+        double[] addPf = new double[rounds];
+        double[] delPf = new double[rounds];
+        double[] addEip = new double[rounds];
+        double[] delEip = new double[rounds];
+        double[] addDhcp = new double[rounds];
+        double[] delDhcp = new double[rounds];
+        PortForwardingRuleTO rule = Workload.pf(pfCount + 1);
+        EipTO eip = new EipTO(Workload.eipVip(eipCount + 1).ip(), RouterLab.GUEST_MAC, RouterLab.PUBLIC_MAC,
+                "10.1.250.250", false);
+        var host = Workload.dhcp(dhcpCount + 1);
+        for (int r = 0; r < rounds; r++) {
+            addPf[r] = timed(() -> client.createPortForwarding(List.of(rule)));
+            delPf[r] = timed(() -> client.revokePortForwarding(List.of(rule)));
+            addEip[r] = timed(() -> client.createEip(eip));
+            delEip[r] = timed(() -> client.removeEip(eip));
+            addDhcp[r] = timed(() -> client.addDhcp(List.of(host), false));
+            delDhcp[r] = timed(() -> client.removeDhcp(List.of(host)));
+        }
+        stats("add 1 port forwarding rule", present, addPf);
+        stats("remove 1 port forwarding rule", present, delPf);
+        stats("add 1 EIP", present, addEip);
+        stats("remove 1 EIP", present, delEip);
+        stats("add 1 DHCP host", present, addDhcp);
+        stats("remove 1 DHCP host", present, delDhcp);
+    }
+
+    /** One {@code nft add rule} process per rule, as per-rule iptables-style agents do; bounded in time. */
+    private void naive(RouterLab router) throws IOException {
+        int total = pfCount + 2 * eipCount;
+        StringBuilder script = new StringBuilder("set -e\n");
+        script.append("nft add table ip naive\n");
+        script.append("nft add chain ip naive pre '{ type nat hook prerouting priority dstnat; }'\n");
+        script.append("nft add chain ip naive post '{ type nat hook postrouting priority srcnat; }'\n");
+        int rules = 0;
+        for (int i = 0; i < pfCount; i++) {
+            if (++rules % 500 == 0) {
+                script.append("echo progress ").append(rules).append('\n');
+            }
+            PortForwardingRuleTO r = Workload.pf(i);
+            String proto = r.protocolType().toLowerCase(Locale.ROOT);
+            script.append("nft add rule ip naive pre ip daddr ").append(r.vipIp()).append(' ').append(proto)
+                    .append(" dport ").append(r.vipPortStart()).append('-').append(r.vipPortEnd())
+                    .append(" dnat to ").append(r.privateIp()).append('\n');
+        }
+        for (int i = 0; i < eipCount; i++) {
+            rules += 2;
+            if (rules % 500 < 2) {
+                script.append("echo progress ").append(rules).append('\n');
+            }
+            EipTO e = Workload.eip(i);
+            script.append("nft add rule ip naive pre ip daddr ").append(e.vipIp()).append(" dnat to ")
+                    .append(e.guestIp()).append('\n');
+            script.append("nft add rule ip naive post ip saddr ").append(e.guestIp()).append(" snat to ")
+                    .append(e.vipIp()).append('\n');
+        }
+        script.append("nft delete table ip naive\n");
+        Path file = Files.createTempFile("vrouter-naive", ".sh");
+        Files.writeString(file, script.toString());
+        long start = System.nanoTime();
+        CommandResult result = new io.vrouter.agent.process.CommandRunner(Duration.ofSeconds(naiveBudgetSeconds + 60))
+                .run(List.of("ip", "netns", "exec", router.routerNs(), "timeout", Integer.toString(naiveBudgetSeconds),
+                        "sh", file.toString()), null);
+        double elapsed = ms(System.nanoTime() - start);
+        router.lab().tryExec(router.routerNs(), "nft", "delete", "table", "ip", "naive");
+        Files.deleteIfExists(file);
+        if (result.succeeded()) {
+            line("Naive reference: " + total + " NAT rules (" + pfCount + " forwarding + 2 x " + eipCount
+                    + " EIP), one `nft add rule` process each: **" + fmt(elapsed) + " ms** (" + fmt(elapsed / total)
+                    + " ms per rule)");
+        } else {
+            int done = result.stdout().lines().filter(l -> l.startsWith("progress ")).mapToInt(
+                    l -> Integer.parseInt(l.substring(9).trim())).max().orElse(0);
+            line("Naive reference: stopped by the " + naiveBudgetSeconds + " s budget after " + done + " of " + total
+                    + " rules (" + fmt(done == 0 ? 0 : elapsed / done) + " ms per rule, growing with the chain); "
+                    + "extrapolated linearly to all rules: at least **" + fmt(done == 0 ? 0 : elapsed / done * total)
+                    + " ms** (exit " + result.exitCode() + ": " + result.stderr().strip() + ")");
+        }
+    }
+
+    /** Mean cost of one process running {@code command} inside the router namespace (20 runs, one shell). */
+    private static double processCost(RouterLab router, String command) {
+        long start = System.nanoTime();
+        router.lab().tryExec(router.routerNs(), "sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18"
+                + " 19 20; do " + command + "; done");
+        return ms(System.nanoTime() - start) / 20;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double timed(Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        return ms(System.nanoTime() - start);
+    }
+
+    private void stats(String what, String present, double[] samples) {
+        double[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        row(what, present, sorted[sorted.length / 2], sorted[(int) Math.ceil(sorted.length * 0.95) - 1],
+                sorted[sorted.length - 1]);
+    }
+
+    private void row(String what, String present, double... values) {
+        StringBuilder s = new StringBuilder("| ").append(what).append(" | ").append(present).append(" |");
+        for (double v : values) {
+            s.append(' ').append(fmt(v)).append(" |");
+        }
+        for (int i = values.length; i < 3; i++) {
+            s.append(" |");
+        }
+        line(s.toString());
+    }
+
+    private void line(String text) {
+        report.append(text).append('\n');
+        System.err.println(text);
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static String fmt(double ms) {
+        return String.format(Locale.ROOT, ms < 10 ? "%.2f" : "%.0f", ms);
+    }
+}

@@ -1,0 +1,48 @@
+package io.vrouter.agent.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class Ipv4Test {
+
+    @Test
+    void parsesAndFormats() {
+        assertThat(Ipv4.format(Ipv4.parse("10.1.0.255"))).isEqualTo("10.1.0.255");
+        assertThat(Ipv4.format(Ipv4.parse("255.255.255.255"))).isEqualTo("255.255.255.255");
+    }
+
+    @Test
+    void rejectsWhatIsNotADottedQuad() {
+        for (String bad : new String[] {"10.1.0.256", "10.1.0", "10.1.0.1.2", "010.1.0.1", "a.b.c.d", "10..0.1",
+                "10.1.0.1 ", "", "1234.1.1.1", "example.test"}) {
+            assertThatThrownBy(() -> Ipv4.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("'" + bad + "' is not an IPv4 address");
+        }
+    }
+
+    @Test
+    void netmasksMustBeContiguous() {
+        assertThat(Ipv4.prefixLength("255.255.255.0")).isEqualTo(24);
+        assertThat(Ipv4.prefixLength("0.0.0.0")).isZero();
+        assertThatThrownBy(() -> Ipv4.prefixLength("255.0.255.0")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'255.0.255.0' is not a contiguous netmask");
+    }
+
+    @Test
+    void cidrIsNormalisedToItsNetwork() {
+        assertThat(Cidr.parse("10.1.0.7/24")).hasToString("10.1.0.0/24");
+        assertThat(Cidr.of("10.1.2.3", "255.255.0.0")).hasToString("10.1.0.0/16");
+        assertThat(Cidr.parse("10.1.2.3")).hasToString("10.1.2.3/32");
+        assertThatThrownBy(() -> Cidr.parse("10.1.0.0/x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'10.1.0.0/x' is not a CIDR: the prefix length must be 0-32");
+    }
+
+    @Test
+    void macsAreNormalised() {
+        assertThat(Mac.normalize("02-AB-00-00-00-0F")).isEqualTo("02:ab:00:00:00:0f");
+        assertThatThrownBy(() -> Mac.normalize("02:ab:00:00:00")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'02:ab:00:00:00' is not a MAC address");
+    }
+}
