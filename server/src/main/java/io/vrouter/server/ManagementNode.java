@@ -26,6 +26,9 @@ import io.vrouter.server.task.TaskClock;
 import io.vrouter.server.task.TaskQueues;
 import io.vrouter.server.vm.VmApis;
 import io.vrouter.server.vm.VmInstances;
+import io.vrouter.server.eip.Eips;
+import io.vrouter.server.portforwarding.PortForwardingRules;
+import io.vrouter.server.vip.Vips;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -54,6 +57,9 @@ public final class ManagementNode implements AutoCloseable {
     private final Hypervisors hypervisors;
     private final SimulatorHypervisor simulator;
     private final VmInstances vms;
+    private final Vips vips;
+    private final Eips eips;
+    private final PortForwardingRules portForwarding;
     private int port;
 
     public ManagementNode(NodeOptions options, Clock clock) {
@@ -95,6 +101,17 @@ public final class ManagementNode implements AutoCloseable {
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
             this.vms = new VmInstances(database.dsl(), clock, ipAllocator, hypervisors, taskQueues, vmUuid -> Map.of());
             new VmApis(database.dsl(), vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
+
+            // ---- VIPs, EIPs, port forwarding (issue 6). Until the virtual router provider calls
+            // eips.setApplier / portForwarding.setApplier, they are records only. VM destroy detaches them.
+            this.vips = new Vips(database.dsl(), clock, ipAllocator, tags);
+            vips.registerApis(catalogue, registry, queries, resourceTypes);
+            this.eips = new Eips(database.dsl(), clock, vips, tags);
+            eips.registerApis(catalogue, registry, queries, resourceTypes);
+            this.portForwarding = new PortForwardingRules(database.dsl(), clock, vips, tags);
+            portForwarding.registerApis(catalogue, registry, queries, resourceTypes);
+            vms.addExtension(eips);
+            vms.addExtension(portForwarding);
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
@@ -149,6 +166,18 @@ public final class ManagementNode implements AutoCloseable {
 
     public VmInstances vms() {
         return vms;
+    }
+
+    public Vips vips() {
+        return vips;
+    }
+
+    public Eips eips() {
+        return eips;
+    }
+
+    public PortForwardingRules portForwarding() {
+        return portForwarding;
     }
 
     @Override
