@@ -19,7 +19,8 @@ package io.vrouter.server.eip;
  *   <li>{@link #eipDetached} runs <em>before</em> the database forgets the EIP (detach, delete, disable, VIP
  *       delete or disable). If it throws, the API call fails and the database still holds the EIP as it was.
  *       Only when a VM is destroyed is a failed revocation logged and the detach done anyway: the router's next
- *       sync removes what the database no longer holds.</li>
+ *       sync removes what the database no longer holds. (The VM is {@code Destroying} by then; its EIP is
+ *       revoked as if active, since it may have been Running a moment before: a revocation must be idempotent.)</li>
  * </ul>
  * Calls for one EIP are not serialised here; an implementation that turns each call into a coalesced "sync the
  * router of this guest L3 from the database" (run on the router's serial queue) is immune to reordering.

@@ -118,6 +118,15 @@ public final class Eips implements VipUser, VmLifecycleExtension {
         return dsl.fetchOptional(VIEW_SELECT + " where e.uuid = ? and" + ACTIVE, uuid).map(Eips::view);
     }
 
+    /**
+     * For VM destroy: the VM is Destroying by then, and may have been Running a moment before, so a rule of a
+     * Destroying VM counts as applied (revoking what a router does not hold is harmless).
+     */
+    private Optional<EipView> appliedViewOfDestroyingVm(String uuid) {
+        return dsl.fetchOptional(VIEW_SELECT + " where e.uuid = ? and" + ACTIVE.replace("vm.state = 'Running'",
+                "vm.state in ('Running', 'Destroying')"), uuid).map(Eips::view);
+    }
+
     // ---------------------------------------------------------------- for the virtual router provider
 
     /**
@@ -138,7 +147,7 @@ public final class Eips implements VipUser, VmLifecycleExtension {
         List<String> eips = dsl.fetch("select e.uuid from eip e join vm_nic n on n.uuid = e.vm_nic_uuid"
                 + " where n.vm_instance_uuid = ?", vmUuid).map(r -> r.get(0, String.class));
         for (String uuid : eips) {
-            activeView(uuid).ifPresent(view -> quietly("revoke EIP " + uuid + " of VM " + vmUuid, () -> applier.eipDetached(view)));
+            appliedViewOfDestroyingVm(uuid).ifPresent(view -> quietly("revoke EIP " + uuid + " of VM " + vmUuid, () -> applier.eipDetached(view)));
             dsl.update(EIP).setNull(NIC_UUID).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
         }
     }
@@ -271,7 +280,7 @@ public final class Eips implements VipUser, VmLifecycleExtension {
     /** Under the VIP lock: the nic passes the shared checks and has no EIP yet. */
     private static void checkNic(DSLContext tx, Vips.VipRow vip, String nicUuid) {
         Vips.GuestNic nic = Vips.guestNic(tx, nicUuid);
-        Vips.checkNic(vip, nic, "EIP");
+        Vips.checkNic(vip, nic, "an EIP");
         tx.select(UUID, NAME).from(EIP).where(NIC_UUID.eq(nicUuid)).limit(1).fetchOptional().ifPresent(r -> {
             throw nicHasEip(nicUuid, r.get(NAME) + " (" + r.get(UUID) + ")");
         });

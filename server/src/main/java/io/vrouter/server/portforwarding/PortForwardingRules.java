@@ -182,6 +182,15 @@ public final class PortForwardingRules implements VipUser, VmLifecycleExtension 
         return dsl.fetchOptional(VIEW_SELECT + " where p.uuid = ? and" + ACTIVE, uuid).map(PortForwardingRules::view);
     }
 
+    /**
+     * For VM destroy: the VM is Destroying by then, and may have been Running a moment before, so a rule of a
+     * Destroying VM counts as applied (revoking what a router does not hold is harmless).
+     */
+    private Optional<PortForwardingView> appliedViewOfDestroyingVm(String uuid) {
+        return dsl.fetchOptional(VIEW_SELECT + " where p.uuid = ? and" + ACTIVE.replace("vm.state = 'Running'",
+                "vm.state in ('Running', 'Destroying')"), uuid).map(PortForwardingRules::view);
+    }
+
     // ---------------------------------------------------------------- for the virtual router provider
 
     /**
@@ -201,7 +210,7 @@ public final class PortForwardingRules implements VipUser, VmLifecycleExtension 
         List<String> rules = dsl.fetch("select p.uuid from port_forwarding_rule p join vm_nic n on n.uuid = p.vm_nic_uuid"
                 + " where n.vm_instance_uuid = ?", vmUuid).map(r -> r.get(0, String.class));
         for (String uuid : rules) {
-            activeView(uuid).ifPresent(view -> quietly("revoke port forwarding rule " + uuid + " of VM " + vmUuid,
+            appliedViewOfDestroyingVm(uuid).ifPresent(view -> quietly("revoke port forwarding rule " + uuid + " of VM " + vmUuid,
                     () -> applier.ruleDetached(view)));
             dsl.update(PF).setNull(NIC_UUID).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
         }
@@ -232,7 +241,7 @@ public final class PortForwardingRules implements VipUser, VmLifecycleExtension 
             });
             checkNoOverlap(tx, vip, ports);
             if (nicUuid != null) {
-                Vips.checkNic(vip, Vips.guestNic(tx, nicUuid), "port forwarding rule");
+                Vips.checkNic(vip, Vips.guestNic(tx, nicUuid), "a port forwarding rule");
             }
             tx.insertInto(PF).columns(UUID, NAME, DESCRIPTION, VIP_UUID, NIC_UUID, VIP_START, VIP_END, PRIVATE_START,
                             PRIVATE_END, PROTOCOL, ALLOWED_CIDR, STATE, CREATE_DATE, LAST_OP_DATE)
@@ -275,7 +284,7 @@ public final class PortForwardingRules implements VipUser, VmLifecycleExtension 
             if (!ENABLED.equals(locked.state())) {
                 throw ApiException.invalidArgument(locked.describe() + " is " + locked.state() + "; enable it before attaching");
             }
-            Vips.checkNic(vip, Vips.guestNic(tx, nicUuid), "port forwarding rule");
+            Vips.checkNic(vip, Vips.guestNic(tx, nicUuid), "a port forwarding rule");
             tx.update(PF).set(NIC_UUID, nicUuid).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
         }));
         applyOrUndo(uuid, () -> dsl.update(PF).setNull(NIC_UUID).set(LAST_OP_DATE, clock.utcNow())

@@ -152,7 +152,7 @@ public final class Vips {
      * The checks of reference §4 between a VIP and the nic its EIP or rule would reach: a user VM's nic that is
      * alive, has an address, is not on the VIP's L3, and whose subnet does not contain the VIP.
      *
-     * @param what e.g. {@code EIP} or {@code port forwarding rule}, for the message
+     * @param what e.g. {@code an EIP} or {@code a port forwarding rule}, for the message
      */
     public static void checkNic(VipRow vip, GuestNic nic, String what) {
         String problem = nicProblem(vip, nic, what);
@@ -163,7 +163,7 @@ public final class Vips {
 
     static String nicProblem(VipRow vip, GuestNic nic, String what) {
         if (!"UserVm".equals(nic.vmType())) {
-            return nic.describe() + " belongs to an appliance VM (" + nic.vmType() + "); a " + what
+            return nic.describe() + " belongs to an appliance VM (" + nic.vmType() + "); " + what
                     + " can only reach a user VM";
         }
         if ("Destroying".equals(nic.vmState()) || "Destroyed".equals(nic.vmState())) {
@@ -174,7 +174,7 @@ public final class Vips {
         }
         if (nic.l3NetworkUuid().equals(vip.l3NetworkUuid())) {
             return nic.describe() + " is on L3 network " + vip.l3NetworkUuid() + ", the L3 of " + vip.describe()
-                    + "; a " + what + " needs a nic on another (guest) L3";
+                    + "; " + what + " needs a nic on another (guest) L3";
         }
         Optional<Ipv4Cidr> subnet = Ipv4Cidr.prefixOf(Ipv4.tryParse(nic.netmask()).orElseThrow())
                 .map(p -> Ipv4Cidr.of(Ipv4.tryParse(nic.ip()).orElseThrow(), Ipv4.tryParse(nic.netmask()).orElseThrow()));
@@ -195,7 +195,7 @@ public final class Vips {
                 + " order by vm.create_date, vm.uuid, n.device_id";
         for (Record r : dsl.fetch(sql, vip.l3NetworkUuid())) {
             GuestNic nic = nicRow(r);
-            if (nicProblem(vip, nic, "rule") == null) {
+            if (nicProblem(vip, nic, "a rule") == null) {
                 out.add(nic.uuid());
             }
         }

@@ -24,7 +24,7 @@ public final class NetworkFixture {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final TestNode node;
-    private final ApiClient admin;
+    private ApiClient admin;
     private String zoneUuid;
     private String l2Uuid;
     private String imageUuid;
@@ -33,6 +33,11 @@ public final class NetworkFixture {
     public NetworkFixture(TestNode node, ApiClient admin) {
         this.node = node;
         this.admin = admin;
+    }
+
+    /** After a restart (new port, new session). */
+    public void useAdmin(ApiClient client) {
+        this.admin = client;
     }
 
     private DSLContext dsl() {

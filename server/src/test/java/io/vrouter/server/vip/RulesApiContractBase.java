@@ -10,8 +10,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.vrouter.server.vip.NetworkFixture.params;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +53,7 @@ public abstract class RulesApiContractBase {
     @BeforeEach
     public void freshApplier() {
         admin = node.admin();
+        fx.useAdmin(admin);
         installApplier();
     }
 
@@ -54,6 +62,12 @@ public abstract class RulesApiContractBase {
         applier = new RecordingApplier(uuid -> rowExists("eip", uuid) || rowExists("port_forwarding_rule", uuid));
         node.node().eips().setApplier(applier);
         node.node().portForwarding().setApplier(applier);
+    }
+
+    /** Restarts the node on the same data and logs in again. */
+    protected void restart() {
+        node.restart();
+        freshApplier();
     }
 
     protected boolean rowExists(String table, String uuid) {
@@ -89,5 +103,35 @@ public abstract class RulesApiContractBase {
 
     protected String uuid(JsonNode inventory) {
         return inventory.get("uuid").asText();
+    }
+
+    /** One call of a race, by index. */
+    protected interface IndexedCall {
+        ApiClient.Reply call(int i);
+    }
+
+    /** Runs n calls at once (released together) and returns their replies. */
+    protected static List<ApiClient.Reply> race(int n, IndexedCall body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<ApiClient.Reply>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                Callable<ApiClient.Reply> task = () -> {
+                    go.await();
+                    return body.call(index);
+                };
+                futures.add(pool.submit(task));
+            }
+            go.countDown();
+            List<ApiClient.Reply> replies = new ArrayList<>();
+            for (Future<ApiClient.Reply> f : futures) {
+                replies.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return replies;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
