@@ -130,7 +130,7 @@ public final class Vips {
     public record GuestNic(String uuid, String vmInstanceUuid, String vmName, String vmType, String vmState,
                            String l3NetworkUuid, String ip, String netmask, String mac) {
         public String describe() {
-            return "VM nic " + uuid + " (" + ip + " of VM " + vmName + ")";
+            return "VM nic " + uuid + " (" + (ip == null ? "no address" : ip) + " of VM " + vmName + ")";
         }
     }
 
