@@ -86,3 +86,24 @@ SELECT p.uuid, p.name, p.description, p.vip_uuid, v.ip AS vip_ip, n.ip AS guest_
        p.private_port_start, p.private_port_end, p.vm_nic_uuid, p.protocol_type, p.state, p.allowed_cidr,
        p.create_date, p.last_op_date
 FROM port_forwarding_rule p JOIN vip v ON v.uuid = p.vip_uuid LEFT JOIN vm_nic n ON n.uuid = p.vm_nic_uuid;
+
+-- What a virtual router serves, for QueryVirtualRouterVm's nested fields eip, portForwarding and vip: the
+-- attached EIPs and rules whose nic is on a guest L3 the router serves, and the VIPs they stand on.
+CREATE VIEW virtual_router_eip_view AS
+SELECT g.virtual_router_uuid, e.uuid, e.name, e.description, e.vm_nic_uuid, e.vip_uuid, e.state, e.vip_ip, e.guest_ip,
+       e.create_date, e.last_op_date
+FROM eip_view e JOIN vm_nic n ON n.uuid = e.vm_nic_uuid JOIN virtual_router_guest_l3 g ON g.l3_network_uuid = n.l3_network_uuid;
+
+CREATE VIEW virtual_router_port_forwarding_view AS
+SELECT g.virtual_router_uuid, p.uuid, p.name, p.description, p.vip_uuid, p.vip_ip, p.guest_ip, p.vip_port_start,
+       p.vip_port_end, p.private_port_start, p.private_port_end, p.vm_nic_uuid, p.protocol_type, p.state, p.allowed_cidr,
+       p.create_date, p.last_op_date
+FROM port_forwarding_rule_view p JOIN vm_nic n ON n.uuid = p.vm_nic_uuid
+     JOIN virtual_router_guest_l3 g ON g.l3_network_uuid = n.l3_network_uuid;
+
+CREATE VIEW virtual_router_vip_view AS
+SELECT DISTINCT x.virtual_router_uuid, v.uuid, v.name, v.description, v.l3_network_uuid, v.ip, v.state, v.gateway,
+       v.netmask, v.service_provider, v.peer_l3_network_uuid, v.use_for, v.used_ip_uuid, v.create_date, v.last_op_date
+FROM vip_view v JOIN (SELECT virtual_router_uuid, vip_uuid FROM virtual_router_eip_view
+                      UNION SELECT virtual_router_uuid, vip_uuid FROM virtual_router_port_forwarding_view) x
+     ON x.vip_uuid = v.uuid;

@@ -42,6 +42,11 @@ import java.util.Optional;
 public final class Eips implements VipUser, VmLifecycleExtension {
     private static final Logger LOG = LoggerFactory.getLogger(Eips.class);
     public static final String RESOURCE_TYPE = "EipVO";
+    /**
+     * The attached EIPs whose nic is on a guest L3 a virtual router serves, with a {@code virtualRouterUuid}
+     * field: the target of {@code Expansion.many("eip", VIRTUAL_ROUTER_EIP, "uuid", "virtualRouterUuid")}.
+     */
+    public static final String VIRTUAL_ROUTER_EIP = "VirtualRouterEip";
     static final String ENABLED = "Enabled";
     static final String DISABLED = "Disabled";
 
@@ -386,6 +391,10 @@ public final class Eips implements VipUser, VmLifecycleExtension {
                 .expand(Expansion.one("vmNic", "VmNic", "vmNicUuid", "uuid"))
                 .build());
         queries.register("QueryEip", "Eip", "eips");
+        registry.register(Inventory.builder(VIRTUAL_ROUTER_EIP, "virtual_router_eip_view")
+                .strings("uuid", "virtualRouterUuid", "name", "description", "vmNicUuid", "vipUuid", "state", "vipIp", "guestIp")
+                .dates()
+                .build());
         ApiParam uuid = ApiParam.required("uuid", ParamType.UUID, "the EIP");
         catalogue.register(ApiDefinition.of("CreateEip", "Create an EIP on a VIP used by nothing else, optionally attached to a VM nic",
                 call -> inventory(create(call.string("name"), call.optString("description").orElse(null),

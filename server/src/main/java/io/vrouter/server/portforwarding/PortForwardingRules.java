@@ -43,6 +43,12 @@ import java.util.Optional;
 public final class PortForwardingRules implements VipUser, VmLifecycleExtension {
     private static final Logger LOG = LoggerFactory.getLogger(PortForwardingRules.class);
     public static final String RESOURCE_TYPE = "PortForwardingRuleVO";
+    /**
+     * The attached rules whose nic is on a guest L3 a virtual router serves, with a {@code virtualRouterUuid}
+     * field: the target of {@code Expansion.many("portForwarding", VIRTUAL_ROUTER_PORT_FORWARDING, "uuid",
+     * "virtualRouterUuid")} on the router's inventory.
+     */
+    public static final String VIRTUAL_ROUTER_PORT_FORWARDING = "VirtualRouterPortForwardingRule";
     static final String ENABLED = "Enabled";
     static final String DISABLED = "Disabled";
     static final int MAX_PORT = 65535;
@@ -438,6 +444,15 @@ public final class PortForwardingRules implements VipUser, VmLifecycleExtension 
                 .expand(Expansion.one("vmNic", "VmNic", "vmNicUuid", "uuid"))
                 .build());
         queries.register("QueryPortForwardingRule", "PortForwardingRule", "port-forwarding");
+        registry.register(Inventory.builder(VIRTUAL_ROUTER_PORT_FORWARDING, "virtual_router_port_forwarding_view")
+                .strings("uuid", "virtualRouterUuid", "name", "description", "vipUuid", "vipIp", "guestIp")
+                .field("vipPortStart", FieldType.INTEGER)
+                .field("vipPortEnd", FieldType.INTEGER)
+                .field("privatePortStart", FieldType.INTEGER)
+                .field("privatePortEnd", FieldType.INTEGER)
+                .strings("vmNicUuid", "protocolType", "state", "allowedCidr")
+                .dates()
+                .build());
         ApiParam uuid = ApiParam.required("uuid", ParamType.UUID, "the rule");
         catalogue.register(ApiDefinition.of("CreatePortForwardingRule",
                 "Forward a port range of a VIP to the same-sized range of a user VM nic",

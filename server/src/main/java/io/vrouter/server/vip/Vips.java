@@ -46,6 +46,12 @@ public final class Vips {
     public static final String RESOURCE_TYPE = "VipVO";
     public static final String ENABLED = "Enabled";
     public static final String DISABLED = "Disabled";
+    /**
+     * The VIPs a virtual router serves (those of the attached EIPs and rules on its guest L3s), with a
+     * {@code virtualRouterUuid} field: the target of {@code Expansion.many("vip", VIRTUAL_ROUTER_VIP, "uuid",
+     * "virtualRouterUuid")} on the router's inventory.
+     */
+    public static final String VIRTUAL_ROUTER_VIP = "VirtualRouterVip";
 
     private static final Table<?> VIP = DSL.table(DSL.unquotedName("vip"));
     private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
@@ -399,6 +405,11 @@ public final class Vips {
                 .expand(Expansion.many("portForwarding", "PortForwardingRule", "uuid", "vipUuid"))
                 .build());
         queries.register("QueryVip", "Vip", "vips");
+        registry.register(Inventory.builder(VIRTUAL_ROUTER_VIP, "virtual_router_vip_view")
+                .strings("uuid", "virtualRouterUuid", "name", "description", "l3NetworkUuid", "ip", "state", "gateway", "netmask",
+                        "serviceProvider", "peerL3NetworkUuid", "useFor", "usedIpUuid")
+                .dates()
+                .build());
         catalogue.register(ApiDefinition.of("CreateVip", "Take an address of an L3 network as a VIP for EIPs and port forwarding",
                 call -> inventory(create(call.string("name"), call.optString("description").orElse(null),
                         call.string("l3NetworkUuid"), call.optString("requiredIp").orElse(null),

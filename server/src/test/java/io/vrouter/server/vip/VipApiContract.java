@@ -1,10 +1,15 @@
 package io.vrouter.server.vip;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vrouter.api.QueryCondition;
 import io.vrouter.server.api.ApiException;
+import io.vrouter.server.db.Uuid;
+import io.vrouter.server.eip.Eips;
+import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.testing.ApiClient.Reply;
 import org.junit.jupiter.api.Test;
 
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -247,5 +252,34 @@ abstract class VipApiContract extends RulesApiContractBase {
 
         admin.ok("StopVmInstance", NetworkFixture.params("uuid", uuid(vm)));
         assertThat(node.node().vips().vipsInUseOnGuestL3(guest.uuid())).isEmpty();
+    }
+
+    @Test
+    void whatARouterServesIsQueryableByItsUuid() {
+        NetworkFixture.L3 pub = fx.l3(fx.nextPrefix(), 10, 200);
+        NetworkFixture.L3 guest = fx.l3(fx.nextPrefix(), 10, 20);
+        NetworkFixture.L3 elsewhere = fx.l3(fx.nextPrefix(), 10, 20);
+        JsonNode vm = fx.userVm(guest.uuid());
+        JsonNode far = fx.userVm(elsewhere.uuid());
+        String nic = nicOn(vm, guest.uuid());
+        JsonNode eipVip = fx.vip(pub.uuid());
+        JsonNode eip = inventory("CreateEip", "name", "e", "vipUuid", uuid(eipVip), "vmNicUuid", nic);
+        JsonNode pfVip = fx.vip(pub.uuid());
+        inventory("CreatePortForwardingRule", "name", "a", "vipUuid", uuid(pfVip), "vipPortStart", 80, "protocolType", "TCP", "vmNicUuid", nic);
+        inventory("CreatePortForwardingRule", "name", "b", "vipUuid", uuid(pfVip), "vipPortStart", 81, "protocolType", "TCP", "vmNicUuid", nic);
+        inventory("CreatePortForwardingRule", "name", "c", "vipUuid", uuid(pfVip), "vipPortStart", 82, "protocolType", "TCP");
+        inventory("CreateEip", "name", "far", "vipUuid", uuid(fx.vip(pub.uuid())), "vmNicUuid", nicOn(far, elsewhere.uuid()));
+        String router = Uuid.random();
+        node.node().database().dsl().execute("insert into virtual_router_guest_l3 (l3_network_uuid, virtual_router_uuid, create_date)"
+                + " values (?, ?, ?)", guest.uuid(), router, LocalDateTime.now());
+
+        QueryCondition byRouter = new QueryCondition("virtualRouterUuid", "=", router);
+        var engine = node.node().queryEngine();
+        assertThat(engine.find(Eips.VIRTUAL_ROUTER_EIP, byRouter)).extracting(m -> m.get("uuid"))
+                .containsExactly(uuid(eip));
+        assertThat(engine.find(PortForwardingRules.VIRTUAL_ROUTER_PORT_FORWARDING, byRouter))
+                .extracting(m -> m.get("name")).containsExactlyInAnyOrder("a", "b");
+        assertThat(engine.find(Vips.VIRTUAL_ROUTER_VIP, byRouter)).extracting(m -> m.get("uuid"))
+                .containsExactlyInAnyOrder(uuid(eipVip), uuid(pfVip));
     }
 }
