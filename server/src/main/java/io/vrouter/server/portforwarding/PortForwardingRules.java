@@ -264,12 +264,17 @@ public final class PortForwardingRules implements VipUser, VmLifecycleExtension 
         return uuid;
     }
 
-    /** Under the VIP lock: no rule of the same protocol on the VIP shares a port with the new VIP range. */
+    /**
+     * Under the VIP lock: no rule of the same protocol on the VIP shares a port with the new VIP range. The rules
+     * already there never overlap each other, so only the one starting last at or before the new range's end can
+     * reach into it: one index probe on uq_pf_vip_start, however many rules the VIP has.
+     */
     private static void checkNoOverlap(DSLContext tx, Vips.VipRow vip, Ports ports) {
         tx.select(UUID, NAME, VIP_START, VIP_END).from(PF)
-                .where(VIP_UUID.eq(vip.uuid())).and(PROTOCOL.eq(ports.protocol()))
-                .and(VIP_START.le(ports.vipEnd())).and(VIP_END.ge(ports.vipStart()))
-                .orderBy(VIP_START).limit(1).fetchOptional().ifPresent(r -> {
+                .where(VIP_UUID.eq(vip.uuid())).and(PROTOCOL.eq(ports.protocol())).and(VIP_START.le(ports.vipEnd()))
+                .orderBy(VIP_START.desc()).limit(1).fetchOptional()
+                .filter(r -> r.get(VIP_END) >= ports.vipStart())
+                .ifPresent(r -> {
                     throw ApiException.invalidArgument("VIP port range " + ports.vipRange() + " (" + ports.protocol()
                             + ") overlaps port forwarding rule " + r.get(NAME) + " (" + r.get(UUID) + ") using "
                             + r.get(VIP_START) + "-" + r.get(VIP_END) + " (" + ports.protocol() + ") on " + vip.describe());
