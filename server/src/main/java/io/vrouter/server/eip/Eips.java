@@ -1,6 +1,5 @@
 package io.vrouter.server.eip;
 
-import io.vrouter.api.QueryCondition;
 import io.vrouter.server.Clock;
 import io.vrouter.server.api.ApiCatalogue;
 import io.vrouter.server.api.ApiDefinition;
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.LocalDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -428,7 +426,7 @@ public final class Eips implements VipUser, VmLifecycleExtension {
                 ApiParam.required("stateEvent", ParamType.STRING, "enable or disable").withChoices("enable", "disable")));
         catalogue.register(ApiDefinition.of("GetEipAttachableVmNics",
                 "The user VM nics an EIP (or an EIP on a VIP) could be attached to: on another L3, without an EIP",
-                call -> nicInventories(queries, attachableNics(call.optString("eipUuid").orElse(null),
+                call -> Vips.nicInventories(queries, attachableNics(call.optString("eipUuid").orElse(null),
                         call.optString("vipUuid").orElse(null))),
                 ApiParam.optional("eipUuid", ParamType.UUID, "the EIP"),
                 ApiParam.optional("vipUuid", ParamType.UUID, "or the VIP of an EIP to be")));
@@ -436,16 +434,5 @@ public final class Eips implements VipUser, VmLifecycleExtension {
 
     private Object inventory(String uuid) {
         return Replies.inventory(queries.inventory("Eip", uuid));
-    }
-
-    /** {@code {"inventories": [VmNic...]}} in the given order. */
-    public static Object nicInventories(QueryApis queries, List<String> nicUuids) {
-        if (nicUuids.isEmpty()) {
-            return new Replies.InventoriesReply(List.of(), null);
-        }
-        List<Map<String, Object>> found = queries.find("VmNic", new QueryCondition("uuid", "in", String.join(",", nicUuids)));
-        List<Map<String, Object>> ordered = found.stream()
-                .sorted(java.util.Comparator.comparingInt(m -> nicUuids.indexOf((String) m.get("uuid")))).toList();
-        return new Replies.InventoriesReply(ordered, null);
     }
 }

@@ -8,7 +8,6 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
-import io.vrouter.server.eip.Eips;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.FieldType;
@@ -503,7 +502,7 @@ public final class PortForwardingRules implements VipUser, VmLifecycleExtension 
                 ApiParam.required("stateEvent", ParamType.STRING, "enable or disable").withChoices("enable", "disable")));
         catalogue.register(ApiDefinition.of("GetPortForwardingAttachableVmNics",
                 "The user VM nics a rule could be attached to: on another L3 than its VIP",
-                call -> Eips.nicInventories(queries, attachableNics(call.string("ruleUuid"))),
+                call -> Vips.nicInventories(queries, attachableNics(call.string("ruleUuid"))),
                 ApiParam.required("ruleUuid", ParamType.UUID, "the rule")));
     }
 

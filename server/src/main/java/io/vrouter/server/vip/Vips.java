@@ -1,6 +1,7 @@
 package io.vrouter.server.vip;
 
 import io.vrouter.api.ErrorCode;
+import io.vrouter.api.QueryCondition;
 import io.vrouter.server.Clock;
 import io.vrouter.server.api.ApiCatalogue;
 import io.vrouter.server.api.ApiDefinition;
@@ -29,6 +30,7 @@ import org.jooq.impl.DSL;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -224,6 +226,17 @@ public final class Vips {
             return new ApiException(api.code(), api.toError().description(), details, e);
         }
         return new ApiException(ErrorCode.OPERATION_FAILED, "operation failed", details, e);
+    }
+
+    /** {@code {"inventories": [VmNic...]}} in the given order. */
+    public static Object nicInventories(QueryApis queries, List<String> nicUuids) {
+        if (nicUuids.isEmpty()) {
+            return new Replies.InventoriesReply(List.of(), null);
+        }
+        List<Map<String, Object>> found = queries.find("VmNic", new QueryCondition("uuid", "in", String.join(",", nicUuids)));
+        List<Map<String, Object>> ordered = found.stream()
+                .sorted(java.util.Comparator.comparingInt(m -> nicUuids.indexOf((String) m.get("uuid")))).toList();
+        return new Replies.InventoriesReply(ordered, null);
     }
 
     // ---------------------------------------------------------------- create, delete, state
