@@ -36,6 +36,9 @@ import io.vrouter.server.networkservice.NetworkServices;
 import io.vrouter.server.vrouter.AgentPackage;
 import io.vrouter.server.vrouter.VirtualRouterPlugin;
 import io.vrouter.server.vrouter.simulator.SimulatorRouterAgents;
+import io.vrouter.server.eip.Eips;
+import io.vrouter.server.portforwarding.PortForwardingRules;
+import io.vrouter.server.vip.Vips;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -74,6 +77,9 @@ public final class ManagementNode implements AutoCloseable {
     private final NetworkServices networkServices;
     private final SimulatorRouterAgents simulatorAgents;
     private final VirtualRouterPlugin virtualRouters;
+    private final Vips vips;
+    private final Eips eips;
+    private final PortForwardingRules portForwarding;
     private int port;
 
     public ManagementNode(NodeOptions options, Clock clock) {
@@ -131,6 +137,17 @@ public final class ManagementNode implements AutoCloseable {
                     VirtualRouterPlugin.bootParams(database.dsl(), clock));
             new VmApis(database.dsl(), vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
 
+            // ---- VIPs, EIPs, port forwarding (issue 6). Until the virtual router provider calls
+            // eips.setApplier / portForwarding.setApplier, they are records only. VM destroy detaches them.
+            this.vips = new Vips(database.dsl(), clock, ipAllocator, tags);
+            vips.registerApis(catalogue, registry, queries, resourceTypes);
+            this.eips = new Eips(database.dsl(), clock, vips, tags);
+            eips.registerApis(catalogue, registry, queries, resourceTypes);
+            this.portForwarding = new PortForwardingRules(database.dsl(), clock, vips, tags);
+            portForwarding.registerApis(catalogue, registry, queries, resourceTypes);
+            vms.addExtension(eips);
+            vms.addExtension(portForwarding);
+
             // ---- network services and the virtual router provider
             this.networkServices = new NetworkServices(database.dsl(), clock);
             networkServices.registerApis(catalogue, registry, queries);
@@ -139,7 +156,7 @@ public final class ManagementNode implements AutoCloseable {
             this.simulatorAgents = new SimulatorRouterAgents(agentPackage);
             simulator.setApplianceRuntime(simulatorAgents);
             this.virtualRouters = new VirtualRouterPlugin(database.dsl(), clock, taskQueues, globalConfigs, tags, vms,
-                    networkServices, offerings, images, agentPackage);
+                    networkServices, offerings, images, agentPackage, vips, eips, portForwarding);
             virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
             virtualRouters.registerApis(catalogue, registry, queries);
             l3Networks.onDnsChanged(virtualRouters.routers()::guestDnsChanged);
@@ -235,6 +252,18 @@ public final class ManagementNode implements AutoCloseable {
 
     public L3Networks l3Networks() {
         return l3Networks;
+    }
+
+    public Vips vips() {
+        return vips;
+    }
+
+    public Eips eips() {
+        return eips;
+    }
+
+    public PortForwardingRules portForwarding() {
+        return portForwarding;
     }
 
     @Override

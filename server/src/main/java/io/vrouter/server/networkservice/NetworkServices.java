@@ -232,8 +232,18 @@ public final class NetworkServices implements VmLifecycleExtension {
         }
         servicesByProvider(vm).forEach((provider, nics) -> {
             provider.prepare(vm, List.copyOf(nics.keySet()));
-            nics.forEach((nic, types) -> types.forEach(type -> backend(provider, type).ifPresent(b -> b.apply(vm, nic))));
+            nics.forEach((nic, types) -> types.forEach(type -> backend(provider, type)
+                    .filter(NetworkServiceBackend::appliesBeforeBoot).ifPresent(b -> b.apply(vm, nic))));
         });
+    }
+
+    @Override
+    public void afterStart(VmSpec vm) {
+        if (vm.isAppliance()) {
+            return;
+        }
+        servicesByProvider(vm).forEach((provider, nics) -> nics.forEach((nic, types) -> types.forEach(type -> backend(provider, type)
+                .filter(b -> !b.appliesBeforeBoot()).ifPresent(b -> b.apply(vm, nic)))));
     }
 
     @Override

@@ -56,8 +56,20 @@ public final class DesiredRouterState {
         this.services = services;
     }
 
-    public void setRuleSource(RuleSource source) {
+    void setRuleSource(RuleSource source) {
         this.rules = source;
+    }
+
+    List<VipTO> vipsOf(RouterRepository.Router router) {
+        return rules.vips(view(router));
+    }
+
+    List<EipTO> eipsOf(RouterRepository.Router router) {
+        return rules.eips(view(router));
+    }
+
+    List<PortForwardingRuleTO> portForwardingsOf(RouterRepository.Router router) {
+        return rules.portForwardings(view(router));
     }
 
     State of(RouterRepository.Router router) {

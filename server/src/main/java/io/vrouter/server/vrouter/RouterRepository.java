@@ -148,6 +148,10 @@ final class RouterRepository {
                         r.value8(), r.value9(), r.value10(), r.value11()));
     }
 
+    String l3OfNic(String nicUuid) {
+        return dsl.select(L3).from(DSL.table(DSL.unquotedName("vm_nic"))).where(UUID.eq(nicUuid)).fetchOne(L3);
+    }
+
     /** An L3's DNS servers in the order the user gave them. */
     List<String> dnsOf(String l3Uuid) {
         return dsl.select(f("dns", String.class)).from(DSL.table(DSL.unquotedName("l3_network_dns")))

@@ -7,7 +7,10 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.config.GlobalConfigs;
+import io.vrouter.server.eip.Eips;
 import io.vrouter.server.image.Images;
+import io.vrouter.server.portforwarding.PortForwardingRules;
+import io.vrouter.server.vip.Vips;
 import io.vrouter.server.networkservice.NetworkServices;
 import io.vrouter.server.offering.InstanceOfferings;
 import io.vrouter.server.query.Expansion;
@@ -43,7 +46,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
 
     public VirtualRouterPlugin(DSLContext dsl, Clock clock, TaskQueues queues, GlobalConfigs configs, Tags tags,
                                VmInstances vms, NetworkServices services, InstanceOfferings instanceOfferings,
-                               Images images, AgentPackage agentPackage) {
+                               Images images, AgentPackage agentPackage, Vips vips, Eips eips, PortForwardingRules portForwardings) {
         this.repository = new RouterRepository(dsl, clock);
         this.desired = new DesiredRouterState(repository, services);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -52,6 +55,10 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         this.routers = new VirtualRouters(repository, desired, commands, offerings, vms, queues, configs, tags, agentPackage);
         this.provider = new VirtualRouterProvider(routers, repository, desired, services);
         this.pingTracker = new PingTracker(routers, configs);
+        RouterRules rules = new RouterRules(routers, repository, desired, services, offerings, queues, eips, portForwardings, vips);
+        desired.setRuleSource(rules);
+        eips.setApplier(rules.eipApplier());
+        portForwardings.setApplier(rules.portForwardingApplier());
         services.registerProvider(provider);
         vms.addExtension(routers);
     }
@@ -96,6 +103,9 @@ public final class VirtualRouterPlugin implements AutoCloseable {
                 .field("defaultRouteL3NetworkUuid", FieldType.STRING)
                 .strings("virtualRouterOfferingUuid", "status")
                 .expand(Expansion.one("virtualRouterOffering", "VirtualRouterOffering", "virtualRouterOfferingUuid", "uuid"))
+                .expand(Expansion.many("eip", Eips.VIRTUAL_ROUTER_EIP, "uuid", "virtualRouterUuid"))
+                .expand(Expansion.many("vip", Vips.VIRTUAL_ROUTER_VIP, "uuid", "virtualRouterUuid"))
+                .expand(Expansion.many("portForwarding", PortForwardingRules.VIRTUAL_ROUTER_PORT_FORWARDING, "uuid", "virtualRouterUuid"))
                 .build());
         queries.register("QueryVirtualRouterVm", "VirtualRouterVm", "vm-instances/appliances/virtual-routers");
         catalogue.register(ApiDefinition.of("ReconnectVirtualRouter",

@@ -149,24 +149,41 @@ public final class VirtualRouterProvider implements NetworkServiceProvider {
         }
 
         @Override
+        public boolean appliesBeforeBoot() {
+            return false;
+        }
+
+        @Override
         public void apply(VmSpec vm, NicSpec nic) {
-            sync(nic);
+            // VIPs before the rules that use them
+            routerOn(nic.l3NetworkUuid()).ifPresent(on -> {
+                syncVips(on);
+                syncRules(on);
+            });
         }
 
         @Override
         public void release(VmSpec vm, NicSpec nic, boolean destroyed) {
-            sync(nic);
+            // rules before the VIPs they used
+            routerOn(nic.l3NetworkUuid()).ifPresent(on -> {
+                syncRules(on);
+                syncVips(on);
+            });
         }
 
-        private void sync(NicSpec nic) {
-            routerOn(nic.l3NetworkUuid()).ifPresent(on -> {
-                DesiredRouterState.State state = desired.of(on.router());
-                if (type.equals(NetworkServiceType.EIP)) {
-                    routers.command(on.router(), "synceip", c -> c.syncEips(state.eips()));
-                } else {
-                    routers.command(on.router(), "syncportforwarding", c -> c.syncPortForwarding(state.portForwardings()));
-                }
-            });
+        private void syncVips(RouterOnL3 on) {
+            var vips = desired.vipsOf(on.router());
+            routers.command(on.router(), "syncvip", c -> c.syncVips(vips));
+        }
+
+        private void syncRules(RouterOnL3 on) {
+            if (type.equals(NetworkServiceType.EIP)) {
+                var eips = desired.eipsOf(on.router());
+                routers.command(on.router(), "synceip", c -> c.syncEips(eips));
+            } else {
+                var rules = desired.portForwardingsOf(on.router());
+                routers.command(on.router(), "syncportforwarding", c -> c.syncPortForwarding(rules));
+            }
         }
     }
 }

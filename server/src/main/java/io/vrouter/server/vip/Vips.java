@@ -1,0 +1,453 @@
+package io.vrouter.server.vip;
+
+import io.vrouter.api.ErrorCode;
+import io.vrouter.api.QueryCondition;
+import io.vrouter.server.Clock;
+import io.vrouter.server.api.ApiCatalogue;
+import io.vrouter.server.api.ApiDefinition;
+import io.vrouter.server.api.ApiException;
+import io.vrouter.server.api.ApiParam;
+import io.vrouter.server.api.ParamType;
+import io.vrouter.server.api.Replies;
+import io.vrouter.server.db.Uuid;
+import io.vrouter.server.l3.AllocatedIp;
+import io.vrouter.server.l3.IpAllocator;
+import io.vrouter.server.net.Ipv4;
+import io.vrouter.server.net.Ipv4Cidr;
+import io.vrouter.server.query.Expansion;
+import io.vrouter.server.query.FieldType;
+import io.vrouter.server.query.Inventory;
+import io.vrouter.server.query.QueryApis;
+import io.vrouter.server.query.QueryRegistry;
+import io.vrouter.server.tag.ResourceTypes;
+import io.vrouter.server.tag.Tags;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * VIPs: addresses of an L3's ranges (never handed to a VM, the allocator's key sees to that) that EIPs and port
+ * forwarding rules stand on.
+ *
+ * <p>Everything that changes what uses a VIP runs in a transaction that first locks the VIP's row
+ * ({@link #lockForUse}); the checks that follow (is it used by an EIP? does a range overlap?) therefore see every
+ * committed competitor and no competitor can slip in before the commit. That is the database's serialisation,
+ * so it holds across management nodes. The nic checks EIPs and rules share live here too.
+ */
+public final class Vips {
+    public static final String RESOURCE_TYPE = "VipVO";
+    public static final String ENABLED = "Enabled";
+    public static final String DISABLED = "Disabled";
+    /**
+     * The VIPs a virtual router serves (those of the attached EIPs and rules on its guest L3s), with a
+     * {@code virtualRouterUuid} field: the target of {@code Expansion.many("vip", VIRTUAL_ROUTER_VIP, "uuid",
+     * "virtualRouterUuid")} on the router's inventory.
+     */
+    public static final String VIRTUAL_ROUTER_VIP = "VirtualRouterVip";
+
+    private static final Table<?> VIP = DSL.table(DSL.unquotedName("vip"));
+    private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
+    private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
+    private static final Field<String> UUID = f("uuid", String.class);
+    private static final Field<String> NAME = f("name", String.class);
+    private static final Field<String> DESCRIPTION = f("description", String.class);
+    private static final Field<String> L3 = f("l3_network_uuid", String.class);
+    private static final Field<String> RANGE = f("ip_range_uuid", String.class);
+    private static final Field<String> USED_IP_UUID = f("used_ip_uuid", String.class);
+    private static final Field<String> IP = f("ip", String.class);
+    private static final Field<String> GATEWAY = f("gateway", String.class);
+    private static final Field<String> NETMASK = f("netmask", String.class);
+    private static final Field<String> STATE = f("state", String.class);
+    private static final Field<String> SERVICE_PROVIDER = f("service_provider", String.class);
+    private static final Field<String> PEER_L3 = f("peer_l3_network_uuid", String.class);
+    private static final Field<Boolean> SNAT = f("snat", Boolean.class);
+    private static final Field<Long> START = f("start_value", Long.class);
+    private static final Field<Long> END = f("end_value", Long.class);
+    private static final Field<Long> IP_VALUE = f("ip_value", Long.class);
+    private static final Field<LocalDateTime> CREATE_DATE = f("create_date", LocalDateTime.class);
+    private static final Field<LocalDateTime> LAST_OP_DATE = f("last_op_date", LocalDateTime.class);
+
+    private final DSLContext dsl;
+    private final Clock clock;
+    private final IpAllocator ipAllocator;
+    private final Tags tags;
+    private final List<VipUser> users = new CopyOnWriteArrayList<>();
+    private QueryApis queries;
+
+    public Vips(DSLContext dsl, Clock clock, IpAllocator ipAllocator, Tags tags) {
+        this.dsl = dsl;
+        this.clock = clock;
+        this.ipAllocator = ipAllocator;
+        this.tags = tags;
+    }
+
+    private static <T> Field<T> f(String column, Class<T> type) {
+        return DSL.field(DSL.unquotedName(column), type);
+    }
+
+    /** The EIP and port forwarding packages register themselves, so DeleteVip and ChangeVipState reach them. */
+    public void addUser(VipUser user) {
+        users.add(user);
+    }
+
+    // ---------------------------------------------------------------- rows other packages read
+
+    /** A VIP's row, as the checks of its users need it. */
+    public record VipRow(String uuid, String name, String l3NetworkUuid, String ip, String netmask, String gateway,
+                         String state, boolean snat, String usedIpUuid) {
+        public String describe() {
+            return "VIP " + name + " (" + ip + ", " + uuid + ")";
+        }
+    }
+
+    private static VipRow row(Record r) {
+        return new VipRow(r.get(UUID), r.get(NAME), r.get(L3), r.get(IP), r.get(NETMASK), r.get(GATEWAY), r.get(STATE),
+                Boolean.TRUE.equals(r.get(SNAT)), r.get(USED_IP_UUID));
+    }
+
+    public Optional<VipRow> find(String uuid) {
+        return dsl.select(UUID, NAME, L3, IP, NETMASK, GATEWAY, STATE, SNAT, USED_IP_UUID).from(VIP).where(UUID.eq(uuid))
+                .fetchOptional(Vips::row);
+    }
+
+    public VipRow get(String uuid) {
+        return find(uuid).orElseThrow(() -> ApiException.notFound("VIP", uuid));
+    }
+
+    /**
+     * Locks the VIP's row for the rest of the caller's transaction ({@code SELECT ... FOR UPDATE}) and returns it.
+     * Every transaction that adds, attaches or removes something on a VIP calls this first.
+     */
+    public static VipRow lockForUse(DSLContext tx, String vipUuid) {
+        return tx.select(UUID, NAME, L3, IP, NETMASK, GATEWAY, STATE, SNAT, USED_IP_UUID).from(VIP).where(UUID.eq(vipUuid))
+                .forUpdate().fetchOptional(Vips::row)
+                .orElseThrow(() -> ApiException.notFound("VIP", vipUuid));
+    }
+
+    /** A VM nic as EIP and port forwarding checks see it. */
+    public record GuestNic(String uuid, String vmInstanceUuid, String vmName, String vmType, String vmState,
+                           String l3NetworkUuid, String ip, String netmask, String mac) {
+        public String describe() {
+            return "VM nic " + uuid + " (" + (ip == null ? "no address" : ip) + " of VM " + vmName + ")";
+        }
+    }
+
+    private static final String NIC_SELECT = "select n.uuid, n.vm_instance_uuid, vm.name, vm.vm_type, vm.state,"
+            + " n.l3_network_uuid, n.ip, n.netmask, n.mac from vm_nic n join vm_instance vm on vm.uuid = n.vm_instance_uuid";
+
+    private static GuestNic nicRow(Record r) {
+        return new GuestNic(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class), r.get(3, String.class),
+                r.get(4, String.class), r.get(5, String.class), r.get(6, String.class), r.get(7, String.class),
+                r.get(8, String.class));
+    }
+
+    public static GuestNic guestNic(DSLContext ctx, String nicUuid) {
+        return ctx.fetchOptional(NIC_SELECT + " where n.uuid = ?", nicUuid).map(Vips::nicRow)
+                .orElseThrow(() -> ApiException.notFound("VM nic", nicUuid));
+    }
+
+    /**
+     * The checks of reference §4 between a VIP and the nic its EIP or rule would reach: a user VM's nic that is
+     * alive, has an address, is not on the VIP's L3, and whose subnet does not contain the VIP.
+     *
+     * @param what e.g. {@code an EIP} or {@code a port forwarding rule}, for the message
+     */
+    public static void checkNic(VipRow vip, GuestNic nic, String what) {
+        String problem = nicProblem(vip, nic, what);
+        if (problem != null) {
+            throw ApiException.invalidArgument(problem);
+        }
+    }
+
+    static String nicProblem(VipRow vip, GuestNic nic, String what) {
+        if (!"UserVm".equals(nic.vmType())) {
+            return nic.describe() + " belongs to an appliance VM (" + nic.vmType() + "); " + what
+                    + " can only reach a user VM";
+        }
+        if ("Destroying".equals(nic.vmState()) || "Destroyed".equals(nic.vmState())) {
+            return nic.describe() + " belongs to a VM that is " + nic.vmState();
+        }
+        if (nic.ip() == null || nic.netmask() == null) {
+            return nic.describe() + " has no IP address";
+        }
+        if (nic.l3NetworkUuid().equals(vip.l3NetworkUuid())) {
+            return nic.describe() + " is on L3 network " + vip.l3NetworkUuid() + ", the L3 of " + vip.describe()
+                    + "; " + what + " needs a nic on another (guest) L3";
+        }
+        Optional<Ipv4Cidr> subnet = Ipv4Cidr.prefixOf(Ipv4.tryParse(nic.netmask()).orElseThrow())
+                .map(p -> Ipv4Cidr.of(Ipv4.tryParse(nic.ip()).orElseThrow(), Ipv4.tryParse(nic.netmask()).orElseThrow()));
+        if (subnet.isPresent() && subnet.get().contains(Ipv4.tryParse(vip.ip()).orElseThrow())) {
+            return vip.describe() + " lies inside the guest subnet " + subnet.get() + " of " + nic.describe();
+        }
+        return null;
+    }
+
+    /**
+     * Nics a VIP's EIP or rule could reach: those of live user VMs passing {@link #checkNic}, and matching
+     * {@code extraCondition} (plain SQL on {@code n}, the nic; e.g. "has no EIP"), ordered by VM then device.
+     */
+    public List<String> attachableNics(VipRow vip, String extraCondition) {
+        List<String> out = new ArrayList<>();
+        String sql = NIC_SELECT + " where vm.vm_type = 'UserVm' and vm.state not in ('Destroying', 'Destroyed')"
+                + " and n.l3_network_uuid <> ?" + (extraCondition == null ? "" : " and " + extraCondition)
+                + " order by vm.create_date, vm.uuid, n.device_id";
+        for (Record r : dsl.fetch(sql, vip.l3NetworkUuid())) {
+            GuestNic nic = nicRow(r);
+            if (nicProblem(vip, nic, "a rule") == null) {
+                out.add(nic.uuid());
+            }
+        }
+        return out;
+    }
+
+    /** jOOQ wraps what a transaction's lambda throws; the API's own refusal is somewhere inside. */
+    public static ApiException apiExceptionIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+        }
+        return null;
+    }
+
+    /** An applier's failure as the API reports it: its own ApiException code, or SYS.1006, with our details. */
+    public static ApiException applyFailure(RuntimeException e, String details) {
+        if (e instanceof ApiException api) {
+            return new ApiException(api.code(), api.toError().description(), details, e);
+        }
+        return new ApiException(ErrorCode.OPERATION_FAILED, "operation failed", details, e);
+    }
+
+    /** {@code {"inventories": [VmNic...]}} in the given order. */
+    public static Object nicInventories(QueryApis queries, List<String> nicUuids) {
+        if (nicUuids.isEmpty()) {
+            return new Replies.InventoriesReply(List.of(), null);
+        }
+        List<Map<String, Object>> found = queries.find("VmNic", new QueryCondition("uuid", "in", String.join(",", nicUuids)));
+        List<Map<String, Object>> ordered = found.stream()
+                .sorted(java.util.Comparator.comparingInt(m -> nicUuids.indexOf((String) m.get("uuid")))).toList();
+        return new Replies.InventoriesReply(ordered, null);
+    }
+
+    // ---------------------------------------------------------------- create, delete, state
+
+    String create(String name, String description, String l3Uuid, String requiredIp, String ipRangeUuid) {
+        if (!dsl.fetchExists(DSL.table(DSL.unquotedName("l3_network")), UUID.eq(l3Uuid))) {
+            throw ApiException.notFound("L3 network", l3Uuid);
+        }
+        AllocatedIp ip;
+        if (ipRangeUuid != null) {
+            Record range = dsl.select(UUID, L3, START, END).from(IP_RANGE).where(UUID.eq(ipRangeUuid)).fetchOne();
+            if (range == null) {
+                throw ApiException.notFound("IP range", ipRangeUuid);
+            }
+            if (!range.get(L3).equals(l3Uuid)) {
+                throw ApiException.invalidArgument("IP range " + ipRangeUuid + " belongs to L3 network " + range.get(L3)
+                        + ", not to L3 network " + l3Uuid);
+            }
+            long start = range.get(START);
+            long end = range.get(END);
+            if (requiredIp != null) {
+                long wanted = Ipv4.tryParse(requiredIp).orElseThrow().value();
+                if (wanted < start || wanted > end) {
+                    throw ApiException.invalidArgument("requiredIp " + requiredIp + " is not inside IP range " + ipRangeUuid
+                            + " (" + new Ipv4(start) + "-" + new Ipv4(end) + ")");
+                }
+                ip = ipAllocator.allocate(l3Uuid, requiredIp, "Vip");
+            } else {
+                ip = allocateInRange(l3Uuid, ipRangeUuid, start, end);
+            }
+        } else {
+            ip = ipAllocator.allocate(l3Uuid, requiredIp, "Vip");
+        }
+        String uuid = Uuid.random();
+        LocalDateTime now = clock.utcNow();
+        try {
+            dsl.insertInto(VIP).columns(UUID, NAME, DESCRIPTION, L3, RANGE, USED_IP_UUID, IP, GATEWAY, NETMASK, STATE, SNAT,
+                            CREATE_DATE, LAST_OP_DATE)
+                    .values(uuid, name, description, l3Uuid, ip.ipRangeUuid(), ip.uuid(), ip.ip(), ip.gateway(), ip.netmask(),
+                            ENABLED, false, now, now)
+                    .execute();
+        } catch (RuntimeException e) {
+            ipAllocator.release(ip.uuid());
+            throw e;
+        }
+        return uuid;
+    }
+
+    /** A free address of one range: a few random probes, then the lowest free one; losers of a race draw again. */
+    private AllocatedIp allocateInRange(String l3Uuid, String rangeUuid, long start, long end) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 32; attempt++) {
+            long candidate;
+            if (attempt < 6) {
+                candidate = start + random.nextLong(end - start + 1);
+                if (dsl.fetchExists(USED_IP, L3.eq(l3Uuid).and(IP_VALUE.eq(candidate)))) {
+                    continue;
+                }
+            } else {
+                Optional<Long> lowest = lowestFree(l3Uuid, start, end);
+                if (lowest.isEmpty()) {
+                    break;
+                }
+                candidate = lowest.get();
+            }
+            try {
+                return ipAllocator.allocate(l3Uuid, new Ipv4(candidate).toString(), "Vip");
+            } catch (ApiException e) {
+                if (e.code() != ErrorCode.CONFLICT) {
+                    throw e;
+                }
+                // another allocation took it first: draw again
+            }
+        }
+        throw ApiException.operationFailed("IP range " + rangeUuid + " of L3 network " + l3Uuid + " has no free IP ("
+                + new Ipv4(start) + "-" + new Ipv4(end) + ")");
+    }
+
+    private Optional<Long> lowestFree(String l3Uuid, long start, long end) {
+        long expected = start;
+        for (Long used : dsl.select(IP_VALUE).from(USED_IP).where(L3.eq(l3Uuid)).and(IP_VALUE.between(start, end))
+                .orderBy(IP_VALUE).fetch(IP_VALUE)) {
+            if (used > expected) {
+                return Optional.of(expected);
+            }
+            expected = used + 1;
+        }
+        return expected <= end ? Optional.of(expected) : Optional.empty();
+    }
+
+    /**
+     * Deletes a VIP: first what uses it (each user revokes what is applied before removing its records), then the
+     * VIP, then its address. If a revocation fails, the VIP and whatever was not yet revoked stay.
+     */
+    public void delete(String uuid) {
+        VipRow vip = get(uuid);
+        for (VipUser user : users) {
+            user.deleteAllOnVip(uuid);
+        }
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            lockForUse(tx, uuid);
+            for (String table : List.of("eip", "port_forwarding_rule")) {
+                if (tx.fetchExists(DSL.table(DSL.unquotedName(table)), f("vip_uuid", String.class).eq(uuid))) {
+                    throw ApiException.conflict(vip.describe() + " got a new " + table.replace('_', ' ')
+                            + " while it was being deleted; delete again");
+                }
+            }
+            tx.deleteFrom(VIP).where(UUID.eq(uuid)).execute();
+        });
+        ipAllocator.release(vip.usedIpUuid());
+        tags.deleteAllOf(uuid);
+    }
+
+    void changeState(String uuid, String stateEvent) {
+        VipRow vip = get(uuid);
+        String target = "enable".equals(stateEvent) ? ENABLED : DISABLED;
+        if (target.equals(vip.state())) {
+            return;
+        }
+        if (DISABLED.equals(target)) {
+            users.forEach(u -> u.beforeVipDisabled(uuid));
+        }
+        dsl.update(VIP).set(STATE, target).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
+        if (ENABLED.equals(target)) {
+            users.forEach(u -> u.afterVipEnabled(uuid));
+        }
+    }
+
+    /**
+     * Marks a VIP as used (or no longer used) for SNAT by the virtual router provider, which then shows in useFor;
+     * refused while an EIP stands on it, since an EIP owns its VIP alone.
+     */
+    public void setSnat(String vipUuid, boolean snat) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            VipRow vip = lockForUse(tx, vipUuid);
+            if (snat && tx.fetchExists(DSL.table(DSL.unquotedName("eip")), f("vip_uuid", String.class).eq(vipUuid))) {
+                throw ApiException.invalidArgument(vip.describe() + " is used by an EIP; it cannot serve SNAT as well");
+            }
+            tx.update(VIP).set(SNAT, snat).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(vipUuid)).execute();
+        });
+    }
+
+    /** Records which provider serves the VIP (and through which peer L3), as the inventory shows. */
+    public void setServiceProvider(String vipUuid, String serviceProvider, String peerL3NetworkUuid) {
+        dsl.update(VIP).set(SERVICE_PROVIDER, serviceProvider).set(PEER_L3, peerL3NetworkUuid)
+                .set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(vipUuid)).execute();
+    }
+
+    // ---------------------------------------------------------------- for the virtual router provider
+
+    /**
+     * VIPs that an active EIP or port forwarding rule on this guest L3 stands on (active: attached, the rule and
+     * the VIP Enabled, the nic's VM Running): what the guest L3's router must hold on its public nic.
+     */
+    public List<VipView> vipsInUseOnGuestL3(String guestL3Uuid) {
+        String active = " join vm_nic n on n.uuid = x.vm_nic_uuid join vm_instance vm on vm.uuid = n.vm_instance_uuid"
+                + " where x.vip_uuid = v.uuid and x.state = 'Enabled' and vm.state = 'Running' and n.l3_network_uuid = ?";
+        String sql = "select v.uuid, v.name, v.ip, v.netmask, v.gateway, v.l3_network_uuid, v.state, v.use_for"
+                + " from vip_view v where v.state = 'Enabled' and (exists (select 1 from eip x" + active + ")"
+                + " or exists (select 1 from port_forwarding_rule x" + active + ")) order by v.ip, v.uuid";
+        return dsl.fetch(sql, guestL3Uuid, guestL3Uuid).map(r -> new VipView(r.get(0, String.class), r.get(1, String.class),
+                r.get(2, String.class), r.get(3, String.class), r.get(4, String.class), r.get(5, String.class),
+                r.get(6, String.class), r.get(7, String.class)));
+    }
+
+    // ---------------------------------------------------------------- API
+
+    public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries, ResourceTypes types) {
+        this.queries = queries;
+        types.register(RESOURCE_TYPE, "vip");
+        registry.register(Inventory.builder("Vip", "vip_view")
+                .strings("uuid", "name", "description", "l3NetworkUuid", "ip", "state", "gateway", "netmask",
+                        "serviceProvider", "peerL3NetworkUuid", "useFor", "usedIpUuid")
+                .dates()
+                .expand(Expansion.one("l3Network", "L3Network", "l3NetworkUuid", "uuid"))
+                .expand(Expansion.many("eip", "Eip", "uuid", "vipUuid"))
+                .expand(Expansion.many("portForwarding", "PortForwardingRule", "uuid", "vipUuid"))
+                .build());
+        queries.register("QueryVip", "Vip", "vips");
+        registry.register(Inventory.builder(VIRTUAL_ROUTER_VIP, "virtual_router_vip_view")
+                .strings("uuid", "virtualRouterUuid", "name", "description", "l3NetworkUuid", "ip", "state", "gateway", "netmask",
+                        "serviceProvider", "peerL3NetworkUuid", "useFor", "usedIpUuid")
+                .dates()
+                .build());
+        catalogue.register(ApiDefinition.of("CreateVip", "Take an address of an L3 network as a VIP for EIPs and port forwarding",
+                call -> inventory(create(call.string("name"), call.optString("description").orElse(null),
+                        call.string("l3NetworkUuid"), call.optString("requiredIp").orElse(null),
+                        call.optString("ipRangeUuid").orElse(null))),
+                ApiParam.required("name", ParamType.STRING, "VIP name").withRange(1, 255),
+                ApiParam.required("l3NetworkUuid", ParamType.UUID, "the (public) L3 network the address comes from"),
+                ApiParam.optional("requiredIp", ParamType.IPV4, "this address, which must be free"),
+                ApiParam.optional("ipRangeUuid", ParamType.UUID, "take the address from this IP range of the L3"),
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+        catalogue.register(ApiDefinition.of("DeleteVip", "Delete a VIP with the EIPs and port forwarding rules on it, and release its address",
+                call -> {
+                    delete(call.string("uuid"));
+                    return Replies.success();
+                },
+                ApiParam.required("uuid", ParamType.UUID, "the VIP")));
+        catalogue.register(ApiDefinition.of("ChangeVipState", "Enable or disable a VIP; a disabled VIP's EIPs and rules are not applied",
+                call -> {
+                    changeState(call.string("uuid"), call.string("stateEvent"));
+                    return inventory(call.string("uuid"));
+                },
+                ApiParam.required("uuid", ParamType.UUID, "the VIP"),
+                ApiParam.required("stateEvent", ParamType.STRING, "enable or disable").withChoices("enable", "disable")));
+    }
+
+    private Object inventory(String uuid) {
+        return Replies.inventory(queries.inventory("Vip", uuid));
+    }
+}

@@ -1,0 +1,137 @@
+package io.vrouter.server.vip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vrouter.server.testing.ApiClient;
+import io.vrouter.server.testing.TestDatabase;
+import io.vrouter.server.testing.TestNode;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.vrouter.server.vip.NetworkFixture.params;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the VIP, EIP and port forwarding API contracts share: one node per class on the given database, an admin
+ * session, the {@link NetworkFixture} and a {@link RecordingApplier} registered as the router provider.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class RulesApiContractBase {
+    protected TestNode node;
+    protected ApiClient admin;
+    protected NetworkFixture fx;
+    protected RecordingApplier applier;
+
+    protected abstract TestDatabase database();
+
+    @BeforeAll
+    public void startNode() {
+        node = TestNode.start(database());
+        admin = node.admin();
+        fx = new NetworkFixture(node, admin);
+    }
+
+    @AfterAll
+    public void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @BeforeEach
+    public void freshApplier() {
+        admin = node.admin();
+        fx.useAdmin(admin);
+        installApplier();
+    }
+
+    /** A new recording applier on the current node (again after a restart). */
+    protected void installApplier() {
+        applier = new RecordingApplier(uuid -> rowExists("eip", uuid) || rowExists("port_forwarding_rule", uuid));
+        node.node().eips().setApplier(applier);
+        node.node().portForwarding().setApplier(applier);
+    }
+
+    /** Restarts the node on the same data and logs in again. */
+    protected void restart() {
+        node.restart();
+        freshApplier();
+    }
+
+    protected boolean rowExists(String table, String uuid) {
+        return node.node().database().dsl().fetchExists(DSL.table(DSL.unquotedName(table)),
+                DSL.field(DSL.unquotedName("uuid"), String.class).eq(uuid));
+    }
+
+    protected int count(String table) {
+        return fx.count(table);
+    }
+
+    protected static void assertError(ApiClient.Reply r, int status, String code, String details) {
+        assertThat(r.errorDetails()).isEqualTo(details);
+        assertThat(r.errorCode()).isEqualTo(code);
+        assertThat(r.status()).isEqualTo(status);
+    }
+
+    protected static void assertInvalid(ApiClient.Reply r, String details) {
+        assertError(r, 400, "SYS.1007", details);
+    }
+
+    protected JsonNode inventory(String api, Object... keyValues) {
+        return admin.ok(api, params(keyValues)).get("inventory");
+    }
+
+    protected ApiClient.Reply call(String api, Object... keyValues) {
+        return admin.call(api, params(keyValues));
+    }
+
+    protected JsonNode query(String api, String name, String op, String value) {
+        return admin.ok(api, Map.of("conditions", List.of(Map.of("name", name, "op", op, "value", value)))).get("inventories");
+    }
+
+    protected String uuid(JsonNode inventory) {
+        return inventory.get("uuid").asText();
+    }
+
+    /** One call of a race, by index. */
+    protected interface IndexedCall {
+        ApiClient.Reply call(int i);
+    }
+
+    /** Runs n calls at once (released together) and returns their replies. */
+    protected static List<ApiClient.Reply> race(int n, IndexedCall body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<ApiClient.Reply>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                Callable<ApiClient.Reply> task = () -> {
+                    go.await();
+                    return body.call(index);
+                };
+                futures.add(pool.submit(task));
+            }
+            go.countDown();
+            List<ApiClient.Reply> replies = new ArrayList<>();
+            for (Future<ApiClient.Reply> f : futures) {
+                replies.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return replies;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
