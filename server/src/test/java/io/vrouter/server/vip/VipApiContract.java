@@ -56,7 +56,7 @@ abstract class VipApiContract extends RulesApiContractBase {
         assertError(call("CreateVip", "name", "v2", "l3NetworkUuid", pub.uuid(), "requiredIp", p + ".15"), 409, "SYS.1008",
                 p + ".15 is already in use on L3 network " + pub.uuid());
         assertInvalid(call("CreateVip", "name", "v3", "l3NetworkUuid", pub.uuid(), "requiredIp", p + ".30"),
-                p + ".30 is not inside any IP range of L3 network " + pub.uuid());
+                p + ".30 is neither inside an IP range nor the gateway of L3 network " + pub.uuid());
         assertInvalid(call("CreateVip", "name", "v4", "l3NetworkUuid", pub.uuid(), "requiredIp", "10.1.2"),
                 "parameter requiredIp: '10.1.2' is not an IPv4 address");
         assertThat(count("vip")).isEqualTo(before);

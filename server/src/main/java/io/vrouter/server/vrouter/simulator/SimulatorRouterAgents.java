@@ -34,7 +34,11 @@ public final class SimulatorRouterAgents implements SimulatorHypervisor.Applianc
 
     @Override
     public void started(VmSpec vm) {
-        secrets.put(vm.uuid(), vm.bootParams().getOrDefault("agentSecret", ""));
+        String secret = vm.bootParams().get("agentSecret");
+        if (secret == null || secret.isEmpty()) {
+            return; // an appliance that is not a virtual router: no agent of ours runs in it
+        }
+        secrets.put(vm.uuid(), secret);
         String md5 = nextBootMd5 != null ? nextBootMd5 : shipped.md5();
         nextBootMd5 = null;
         md5Override.put(vm.uuid(), md5);
