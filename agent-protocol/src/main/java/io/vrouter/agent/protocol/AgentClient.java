@@ -41,7 +41,15 @@ public final class AgentClient {
 
     /** A client with its own {@link HttpClient}; fine for one agent, wasteful for thousands. */
     public static AgentClient create(String baseUrl, String secret, Duration timeout) {
-        return new AgentClient(HttpClient.newBuilder().connectTimeout(timeout).build(), baseUrl, secret, timeout);
+        return new AgentClient(newHttpClient(timeout), baseUrl, secret, timeout);
+    }
+
+    /**
+     * An {@link HttpClient} suited to agents: HTTP/1.1 (the agent speaks nothing else; asking for HTTP/2 would
+     * add an upgrade attempt to every new connection) and the given connect timeout. Share it.
+     */
+    public static HttpClient newHttpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
 
     /** The same agent with another per-call timeout. */

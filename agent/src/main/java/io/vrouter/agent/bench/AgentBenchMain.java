@@ -31,6 +31,8 @@ public final class AgentBenchMain {
     private final int rounds;
     private final int naiveBudgetSeconds;
     private final StringBuilder report = new StringBuilder();
+    private String cpuNote = "";
+    private RouterLab router;
 
     private AgentBenchMain(int pf, int eip, int dhcp, int rounds, int naiveBudgetSeconds) {
         this.pfCount = pf;
@@ -71,6 +73,7 @@ public final class AgentBenchMain {
                 + System.getProperty("os.name") + " " + System.getProperty("os.version"));
         line("");
         try (RouterLab router = RouterLab.create(work, false)) {
+            this.router = router;
             AgentProcess agent = router.startAgent(System.getProperty("java.class.path"), "info");
             AgentClient client = router.client(Duration.ofSeconds(120));
             client.configureNics(Workload.nics());
@@ -100,6 +103,7 @@ public final class AgentBenchMain {
             var dhcp = Workload.list(0, dhcpCount, Workload::dhcp);
             var pfs = Workload.list(0, pfCount, Workload::pf);
             var eips = Workload.list(0, eipCount, Workload::eip);
+            long cpu0 = agent.cpuMillis();
             long t0 = System.nanoTime();
             client.addDhcp(dhcp, true);
             long t1 = System.nanoTime();
@@ -110,7 +114,10 @@ public final class AgentBenchMain {
             row("full sync: adddhcp rebuild " + dhcpCount + " hosts", "empty", ms(t1 - t0));
             row("full sync: syncportforwarding " + pfCount + " rules", dhcpCount + " hosts", ms(t2 - t1));
             row("full sync: synceip " + eipCount + " EIPs", "all but EIPs", ms(t3 - t2));
+            long cpu1 = agent.cpuMillis();
             row("**full sync, all three calls**", "empty", ms(t3 - t0));
+            cpuNote = "CPU used by the agent and its nft/ip children for the three full-sync calls: **"
+                    + (cpu1 - cpu0) + " ms** (wall " + fmt(ms(t3 - t0)) + " ms; the rest is waiting for a CPU)";
             long t4 = System.nanoTime();
             client.addDhcp(dhcp, true);
             client.syncPortForwarding(pfs);
@@ -124,8 +131,15 @@ public final class AgentBenchMain {
             row("full sync of " + pfCount + " rules with 1 changed", "all", ms(System.nanoTime() - t5));
             client.syncPortForwarding(pfs);
 
+            long cpu2 = agent.cpuMillis();
             incremental(client, pfCount + " PF / " + eipCount + " EIP / " + dhcpCount + " DHCP");
+            long cpu3 = agent.cpuMillis();
             line("");
+            line(cpuNote);
+            line("");
+            line("CPU per incremental command with the big state (agent + its nft/conntrack children, averaged over "
+                    + (6 * rounds + 10) + " commands): **" + fmt((double) (cpu3 - cpu2) / (6 * rounds + 10))
+                    + " ms**");
             line("Agent RSS with that state: **" + agent.rssKib() / 1024 + " MiB** (JVM -Xmx192m, SerialGC)");
             line("");
             line("Where the full syncs spent their time (from the agent's log):");
@@ -149,6 +163,7 @@ public final class AgentBenchMain {
 
     /** Adds then removes one rule, one EIP, one DHCP host, {@code rounds} times each. */
     private void incremental(AgentClient client, String present) {
+        nftElementCost(present);
         // warm-up: the first calls pay for class loading and JIT
         for (int i = 0; i < 5; i++) {
             client.createPortForwarding(List.of(Workload.pf(pfCount + 1)));
@@ -231,6 +246,17 @@ public final class AgentBenchMain {
                     + "extrapolated linearly to all rules: at least **" + fmt(done == 0 ? 0 : elapsed / done * total)
                     + " ms** (exit " + result.exitCode() + ": " + result.stderr().strip() + ")");
         }
+    }
+
+    /**
+     * The bare cost of one {@code nft} process adding and one deleting a map element in the agent's table as it
+     * is now: shows whether nft itself gets slower as the table grows (it reads what it needs of the table).
+     */
+    private void nftElementCost(String present) {
+        String element = "{ tcp . 198.18.0.1 . 9 : 10.1.0.9 . 9 }";
+        double cost = processCost(router, "nft add element ip vrouter pf_dnat '" + element
+                + "'; nft delete element ip vrouter pf_dnat '{ tcp . 198.18.0.1 . 9 }'") / 2;
+        row("bare `nft add/delete element` process (reference)", present, cost);
     }
 
     /** Mean cost of one process running {@code command} inside the router namespace (20 runs, one shell). */

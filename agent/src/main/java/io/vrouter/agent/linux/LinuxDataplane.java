@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class LinuxDataplane implements Dataplane {
 
     private static final Logger LOG = LoggerFactory.getLogger(LinuxDataplane.class);
+    /** Up to this many removed EIPs/rules, a command's reply waits for their conntrack entries to go. */
+    private static final int WAIT_FOR_CONNTRACK_UP_TO = 4;
 
     /**
      * @param listenAddress the agent's address; its interface is the management nic, the only one from which
@@ -51,6 +53,13 @@ public final class LinuxDataplane implements Dataplane {
     private final DnsmasqService dnsmasq;
     private final Conntrack conntrack;
     private final Function<String, String> ifnameOfMac;
+    /** Bulk conntrack cleanups, one at a time, off the request path. */
+    private final java.util.concurrent.ExecutorService conntrackBackground =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "conntrack-cleanup");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean needsFullSync = true;
     /** Set when even the non-nft parts must be reconciled (first sync, after a failure). */
     private boolean needsEverything = true;
@@ -155,8 +164,32 @@ public final class LinuxDataplane implements Dataplane {
         return nanos / 1_000_000;
     }
 
-    /** After the rules are gone, so no new flow can pick up the old mapping in between. */
+    /**
+     * After the rules are gone, so no new flow can pick up the old mapping in between. A command removing a few
+     * mappings waits for the deletions (its reply means the flows are gone); a sync removing many hands them to
+     * a background thread, since each deletion is a process and hundreds would hold the reply for seconds.
+     */
     private void forgetConnections(StateDelta delta) {
+        int mappings = delta.eips().removed().size() + delta.portForwardings().removed().size();
+        if (mappings == 0) {
+            return;
+        }
+        if (mappings > WAIT_FOR_CONNTRACK_UP_TO) {
+            List<EipTO> eips = delta.eips().removed();
+            List<PortForwardingRuleTO> rules = delta.portForwardings().removed();
+            conntrackBackground.execute(() -> {
+                long start = System.nanoTime();
+                try {
+                    eips.forEach(eip -> conntrack.forget(eip).forEach(java.util.concurrent.CompletableFuture::join));
+                    rules.forEach(rule -> conntrack.forget(rule).forEach(java.util.concurrent.CompletableFuture::join));
+                    LOG.info("forgot the connections of {} removed mappings in {} ms", mappings,
+                            ms(System.nanoTime() - start));
+                } catch (RuntimeException e) {
+                    LOG.warn("conntrack cleanup of {} mappings failed: {}", mappings, e.toString());
+                }
+            });
+            return;
+        }
         List<java.util.concurrent.CompletableFuture<Void>> running = new ArrayList<>();
         for (EipTO eip : delta.eips().removed()) {
             running.addAll(conntrack.forget(eip));
@@ -184,6 +217,7 @@ public final class LinuxDataplane implements Dataplane {
 
     @Override
     public void close() {
+        conntrackBackground.shutdownNow();
         dnsmasq.close();
         if (settings.cleanOnClose()) {
             nft.deleteTable();

@@ -106,6 +106,28 @@ class AgentHostTest {
     }
 
     @Test
+    @Timeout(120)
+    void aThousandAgentsShareOneServer() {
+        HttpClient shared = AgentClient.newHttpClient(Duration.ofSeconds(10));
+        List<CompletableFuture<?>> calls = new ArrayList<>();
+        List<RecordingDataplane> many = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            RecordingDataplane dataplane = new RecordingDataplane(16);
+            many.add(dataplane);
+            host.mount("sim-" + i, new Agent("sim-" + i, "secret-sim-" + i, dataplane, OLD_AGENT));
+        }
+        for (int i = 0; i < 1000; i++) {
+            AgentClient client = new AgentClient(shared, host.baseUrl("sim-" + i), "secret-sim-" + i,
+                    Duration.ofSeconds(60));
+            calls.add(client.callAsync("/configurenic", new io.vrouter.agent.protocol.NicsCmd(Samples.nics()),
+                    Object.class));
+        }
+        calls.forEach(CompletableFuture::join);
+        assertThat(host.size()).isEqualTo(1003);
+        assertThat(many).allSatisfy(dataplane -> assertThat(dataplane.appliedState().nics()).hasSize(2));
+    }
+
+    @Test
     @Timeout(30)
     void concurrentCommandsAreCounted() {
         RecordingDataplane dataplane = dataplanes.get(0);

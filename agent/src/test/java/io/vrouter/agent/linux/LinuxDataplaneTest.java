@@ -352,6 +352,17 @@ class LinuxDataplaneTest {
                 .stdout()).doesNotContain(GUEST2_IP);
     }
 
+    @Test
+    @Order(11)
+    void agentPortIsReachableOnlyFromTheManagementNic() {
+        String echo = ":" + 7272 + "/echo";
+        assertThat(client.echo().success()).as("from the management network").isTrue();
+        // a guest routes through the router: its packet to the management address arrives on the guest nic
+        assertThat(fetch(router.guestNs(), "http://" + router.managementIp() + echo)).isNull();
+        assertThat(fetch(router.guestNs(), "http://" + RouterLab.GUEST_GATEWAY + echo)).isNull();
+        assertThat(fetch(router.internetNs(), "http://" + RouterLab.PUBLIC_IP + echo)).isNull();
+    }
+
     private int conntrackEntries(String address) {
         CommandResult orig = lab.tryExec(router.routerNs(), "conntrack", "-L", "-d", address);
         CommandResult reply = lab.tryExec(router.routerNs(), "conntrack", "-L", "-q", address);
