@@ -55,6 +55,13 @@ final class BenchApi {
         }
     }
 
+    /** The same session against another address: a restarted node keeps its sessions in the database. */
+    BenchApi at(String newBaseUrl) {
+        BenchApi other = new BenchApi(newBaseUrl);
+        other.session = session;
+        return other;
+    }
+
     BenchApi logIn(String password) {
         Reply r = call("LogInByAccount", Map.of("accountName", "admin", "password", password));
         if (!r.ok()) {

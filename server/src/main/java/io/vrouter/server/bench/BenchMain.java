@@ -43,6 +43,8 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
+        // a thousand in-process Simulator agents log each init at INFO; in production that log is on the router
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.vrouter.agent")).setLevel(ch.qos.logback.classic.Level.WARN);
         Runtime rt = Runtime.getRuntime();
         out.printf("%s: %s on %d CPUs, max heap %d MiB, Java %s, %s%n", argv[0], Instant.now(), rt.availableProcessors(),
                 rt.maxMemory() >> 20, System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments());

@@ -64,6 +64,10 @@ final class BenchNode implements AutoCloseable {
         return node;
     }
 
+    String url() {
+        return url;
+    }
+
     /** A client logged in as admin. */
     BenchApi api() {
         return new BenchApi(url).logIn(ADMIN_PASSWORD);
