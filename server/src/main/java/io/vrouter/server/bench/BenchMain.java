@@ -15,6 +15,7 @@ public final class BenchMain {
               query       [--vms 100000] [--runs 200] [--page-runs 30] [--warmup 20] [--batch 2000] [--seed 1] [--db JDBC_URL]
               create-vms  [--vms 1000] [--threads 100] [--small-ips 5] [--small-vms 10] [--db JDBC_URL]
               routers     [--l3s 1000] [--vms 10] [--threads 32] [--wait-s 900] [--db JDBC_URL]
+              rules       [--eips 1000] [--rules 10000] [--rule-vips 10] [--threads 16] [--db JDBC_URL]
             --db names an EMPTY database (PostgreSQL); the default is an embedded H2 file database in a temp directory.""";
 
     private BenchMain() {
@@ -34,6 +35,7 @@ public final class BenchMain {
                 case "query" -> new QueryBench(args, out)::run;
                 case "create-vms" -> new CreateVmsBench(args, out)::run;
                 case "routers" -> new RoutersBench(args, out)::run;
+                case "rules" -> new RulesBench(args, out)::run;
                 default -> throw new IllegalArgumentException("unknown benchmark '" + argv[0] + "'");
             };
             args.checkAllUsed();

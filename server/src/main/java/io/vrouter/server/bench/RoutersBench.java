@@ -173,7 +173,7 @@ final class RoutersBench {
         return new Setup(zone, cluster, provider, userImage, userOffering, List.of(guests));
     }
 
-    private static String systemL3(BenchApi api, String zone, String cluster, String name, String nic, String cidr) {
+    static String systemL3(BenchApi api, String zone, String cluster, String name, String nic, String cidr) {
         String l2 = api.create("CreateL2NoVlanNetwork", "zoneUuid", zone, "name", name + "-l2", "physicalInterface", nic);
         api.ok("AttachL2NetworkToCluster", Map.of("l2NetworkUuid", l2, "clusterUuid", cluster));
         String l3 = api.create("CreateL3Network", "l2NetworkUuid", l2, "name", name, "system", true);
@@ -188,41 +188,10 @@ final class RoutersBench {
 
     /** Runs {@code count} tasks on the client threads; returns the failures' messages (the benchmark goes on). */
     private List<String> parallel(int count, IntConsumer task) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        AtomicInteger done = new AtomicInteger();
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    try {
-                        task.accept(index);
-                    } catch (RuntimeException e) {
-                        failures.add(e.getMessage());
-                    }
-                    int n = done.incrementAndGet();
-                    if (n % 1000 == 0) {
-                        out.printf("  %,d / %,d (%.0f s)%n", n, count, seconds(start));
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-        return new ArrayList<>(failures);
+        return Parallel.run(count, threads, out, task);
     }
 
-    private static String failureNote(List<String> failures) {
+    static String failureNote(List<String> failures) {
         if (failures.isEmpty()) {
             return "all succeeded";
         }
