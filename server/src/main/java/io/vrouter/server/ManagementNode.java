@@ -133,9 +133,9 @@ public final class ManagementNode implements AutoCloseable {
             images.registerApis(catalogue, registry, queries, resourceTypes);
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
-            this.vms = new VmInstances(database.dsl(), clock, ipAllocator, hypervisors, taskQueues,
+            this.vms = new VmInstances(database.dsl(), clock, hosts, l3Networks, ipAllocator, hypervisors, taskQueues,
                     VirtualRouterPlugin.bootParams(database.dsl(), clock));
-            new VmApis(database.dsl(), vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
+            new VmApis(l3Networks, vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
 
             // ---- VIPs, EIPs, port forwarding (issue 6). Until the virtual router provider calls
             // eips.setApplier / portForwarding.setApplier, they are records only. VM destroy detaches them.

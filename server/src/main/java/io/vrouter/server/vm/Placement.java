@@ -1,70 +1,33 @@
 package io.vrouter.server.vm;
 
 import io.vrouter.server.api.ApiException;
-import org.jooq.DSLContext;
-import org.jooq.Record;
-import org.jooq.impl.DSL;
+import io.vrouter.server.host.HostRecord;
+import io.vrouter.server.host.Hosts;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static io.vrouter.server.vm.VmTables.f;
-
 /**
- * Chooses the host of a new VM: an Enabled, Connected host of the zone (and of the cluster or the host asked for)
- * whose cluster has every L2 of the VM's L3s attached. Among those, a random one, so that concurrent creations
- * spread instead of piling onto the first host.
+ * Chooses the host of a new VM among the host package's candidates (Enabled, Connected, in a cluster with every L2
+ * of the VM's L3s attached): a random one, so concurrent creations spread instead of piling onto the first host.
+ * Capacity is recorded per host but not yet reserved (a Simulator host has no real limit to enforce).
  */
 final class Placement {
-    private final DSLContext dsl;
+    private final Hosts hosts;
 
-    Placement(DSLContext dsl) {
-        this.dsl = dsl;
+    Placement(Hosts hosts) {
+        this.hosts = hosts;
     }
 
-    /** Where a VM goes. */
-    record Host(String uuid, String clusterUuid, String zoneUuid, String hypervisorType) {
-    }
-
-    Host choose(String zoneUuid, String clusterUuid, String hostUuid, Set<String> l2Uuids) {
-        var host = DSL.table(DSL.unquotedName("host")).as("h");
-        var condition = f("h", "zone_uuid", String.class).eq(zoneUuid)
-                .and(f("h", "state", String.class).eq("Enabled"))
-                .and(f("h", "status", String.class).eq("Connected"));
-        if (clusterUuid != null) {
-            condition = condition.and(f("h", "cluster_uuid", String.class).eq(clusterUuid));
-        }
-        if (hostUuid != null) {
-            condition = condition.and(f("h", "uuid", String.class).eq(hostUuid));
-        }
-        for (String l2 : l2Uuids) {
-            condition = condition.andExists(DSL.selectOne().from(DSL.table(DSL.unquotedName("l2_network_cluster_ref")).as("r"))
-                    .where(f("r", "cluster_uuid", String.class).eq(f("h", "cluster_uuid", String.class)))
-                    .and(f("r", "l2_network_uuid", String.class).eq(l2)));
-        }
-        List<Record> candidates = new ArrayList<>(dsl.select(f("h", "uuid", String.class), f("h", "cluster_uuid", String.class),
-                        f("h", "zone_uuid", String.class), f("h", "hypervisor_type", String.class))
-                .from(host).where(condition).limit(64).fetch());
+    HostRecord choose(String zoneUuid, String clusterUuid, String hostUuid, Set<String> l2Uuids) {
+        List<HostRecord> candidates = hosts.candidates(zoneUuid, clusterUuid, l2Uuids).stream()
+                .filter(h -> hostUuid == null || h.uuid().equals(hostUuid)).toList();
         if (candidates.isEmpty()) {
             throw ApiException.operationFailed("no host to place the VM on: need an Enabled, Connected host in zone " + zoneUuid
                     + (clusterUuid != null ? ", cluster " + clusterUuid : "") + (hostUuid != null ? ", host " + hostUuid : "")
                     + " whose cluster has L2 network(s) " + l2Uuids + " attached");
         }
-        Record r = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
-        return new Host(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class), r.get(3, String.class));
-    }
-
-    /** The L3's zone, L2, system flag and state, or empty. */
-    record L3(String uuid, String zoneUuid, String l2Uuid, boolean system, String state) {
-    }
-
-    Optional<L3> l3(String uuid) {
-        return dsl.select(f("uuid", String.class), f("zone_uuid", String.class), f("l2_network_uuid", String.class),
-                        f("system_network", Boolean.class), f("state", String.class))
-                .from(DSL.table(DSL.unquotedName("l3_network"))).where(f("uuid", String.class).eq(uuid))
-                .fetchOptional(r -> new L3(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
+        return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
     }
 }

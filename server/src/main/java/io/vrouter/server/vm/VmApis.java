@@ -16,7 +16,8 @@ import io.vrouter.server.query.Inventory;
 import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
-import org.jooq.DSLContext;
+import io.vrouter.server.l3.L3NetworkRecord;
+import io.vrouter.server.l3.L3Networks;
 
 import java.util.HashSet;
 import java.util.List;
@@ -30,13 +31,13 @@ public final class VmApis {
     private final VmInstances vms;
     private final Images images;
     private final InstanceOfferings offerings;
-    private final Placement placement;
+    private final L3Networks l3Networks;
 
-    public VmApis(DSLContext dsl, VmInstances vms, Images images, InstanceOfferings offerings) {
+    public VmApis(L3Networks l3Networks, VmInstances vms, Images images, InstanceOfferings offerings) {
         this.vms = vms;
         this.images = images;
         this.offerings = offerings;
-        this.placement = new Placement(dsl);
+        this.l3Networks = l3Networks;
     }
 
     VmCreation validate(ApiCall call) {
@@ -61,7 +62,7 @@ public final class VmApis {
         }
         String zone = call.optString("zoneUuid").orElse(null);
         for (String uuid : l3s) {
-            Placement.L3 l3 = placement.l3(uuid).orElseThrow(() -> ApiException.notFound("L3 network", uuid));
+            L3NetworkRecord l3 = l3Networks.find(uuid).orElseThrow(() -> ApiException.notFound("L3 network", uuid));
             if (l3.system()) {
                 throw ApiException.invalidArgument("L3 network " + uuid + " is a system network; user VMs cannot use it");
             }

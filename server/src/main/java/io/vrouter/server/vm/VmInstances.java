@@ -4,7 +4,10 @@ import io.vrouter.api.ErrorCode;
 import io.vrouter.server.Clock;
 import io.vrouter.server.api.ApiException;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.host.HostRecord;
+import io.vrouter.server.host.Hosts;
 import io.vrouter.server.hypervisor.Hypervisors;
+import io.vrouter.server.l3.L3Networks;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.l3.AllocatedIp;
 import io.vrouter.server.l3.IpAllocator;
@@ -34,12 +37,13 @@ import java.util.function.Function;
  */
 public final class VmInstances {
     private static final Logger LOG = LoggerFactory.getLogger(VmInstances.class);
-    private static final FlowKey<Placement.Host> HOST = FlowKey.of("host");
+    private static final FlowKey<HostRecord> HOST = FlowKey.of("host");
     private static final FlowKey<List<AllocatedIp>> IPS = FlowKey.of("ips");
     private static final FlowKey<VmSpec> SPEC = FlowKey.of("spec");
 
     private final VmRepository repository;
     private final Placement placement;
+    private final L3Networks l3Networks;
     private final IpAllocator ipAllocator;
     private final Hypervisors hypervisors;
     private final TaskQueues queues;
@@ -49,10 +53,11 @@ public final class VmInstances {
     /**
      * @param bootParams what an appliance VM needs at (re)boot, by VM uuid; user VMs get an empty map
      */
-    public VmInstances(DSLContext dsl, Clock clock, IpAllocator ipAllocator, Hypervisors hypervisors, TaskQueues queues,
-                       Function<String, Map<String, String>> bootParams) {
+    public VmInstances(DSLContext dsl, Clock clock, Hosts hosts, L3Networks l3Networks, IpAllocator ipAllocator,
+                       Hypervisors hypervisors, TaskQueues queues, Function<String, Map<String, String>> bootParams) {
         this.repository = new VmRepository(dsl, clock);
-        this.placement = new Placement(dsl);
+        this.placement = new Placement(hosts);
+        this.l3Networks = l3Networks;
         this.ipAllocator = ipAllocator;
         this.hypervisors = hypervisors;
         this.queues = queues;
@@ -75,7 +80,7 @@ public final class VmInstances {
         String uuid = c.uuid() != null ? c.uuid() : Uuid.random();
         Set<String> l2s = new HashSet<>();
         for (String l3 : c.l3NetworkUuids()) {
-            l2s.add(placement.l3(l3).orElseThrow(() -> ApiException.notFound("L3 network", l3)).l2Uuid());
+            l2s.add(l3Networks.find(l3).orElseThrow(() -> ApiException.notFound("L3 network", l3)).l2NetworkUuid());
         }
         String rootVolumeUuid = Uuid.random();
         FlowChain chain = FlowChain.named("create-vm " + c.name())

@@ -43,7 +43,7 @@ final class VmRepository {
         return find(uuid).orElseThrow(() -> ApiException.notFound("VM instance", uuid));
     }
 
-    void insertVm(String uuid, VmCreation c, Placement.Host host, String rootVolumeUuid, VmState state) {
+    void insertVm(String uuid, VmCreation c, io.vrouter.server.host.HostRecord host, String rootVolumeUuid, VmState state) {
         var now = clock.utcNow();
         dsl.insertInto(VM).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, CLUSTER_UUID, HOST_UUID, LAST_HOST_UUID, IMAGE_UUID,
                         INSTANCE_OFFERING_UUID, ROOT_VOLUME_UUID, DEFAULT_L3, HYPERVISOR_TYPE, VM_TYPE, STATE, CPU_NUM,
