@@ -179,7 +179,7 @@ public final class ManagementNode implements AutoCloseable {
 
     /** Opens the API port; returns the URL clients use. */
     public String start() {
-        vms.reconcileHypervisors();
+        vms.recoverAfterRestart();
         port = apiServer.start(options.host(), options.port());
         virtualRouters.start();
         return url();

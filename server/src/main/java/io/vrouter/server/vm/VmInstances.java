@@ -210,6 +210,22 @@ public final class VmInstances {
         return repository.spec(repository.get(uuid), bootParams.apply(uuid));
     }
 
+    /**
+     * At node start: an operation the previous node was running when it died left its VM in a transitional state
+     * that nothing would ever end (and every later operation would refuse). Settle them: a start or stop that never
+     * finished counts as stopped (the next start brings the VM up for real), a reboot as running, an interrupted
+     * destroy as stopped so it can be destroyed again. Then every hypervisor backend is told what runs.
+     */
+    public void recoverAfterRestart() {
+        int settled = repository.settle(List.of(VmState.Starting, VmState.Stopping, VmState.Destroying), VmState.Stopped)
+                + repository.settle(List.of(VmState.Rebooting), VmState.Running)
+                + repository.settleAppliances(VmState.Created, VmState.Stopped);
+        if (settled > 0) {
+            LOG.warn("{} VM(s) were left mid-operation by the previous run of the management node; settled them", settled);
+        }
+        reconcileHypervisors();
+    }
+
     /** Tells every hypervisor backend which of its VMs the database says are running (at node start). */
     public void reconcileHypervisors() {
         for (var hypervisor : hypervisors.all()) {

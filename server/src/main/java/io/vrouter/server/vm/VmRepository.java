@@ -133,6 +133,18 @@ final class VmRepository {
                 nics, bootParams);
     }
 
+    /** Moves every VM in one of {@code from} to {@code to}; returns how many moved. */
+    int settle(List<VmState> from, VmState to) {
+        return dsl.update(VM).set(STATE, to.name()).set(LAST_OP_DATE, clock.utcNow())
+                .where(STATE.in(from.stream().map(Enum::name).toList())).execute();
+    }
+
+    /** The same for appliance VMs only: a user VM may legitimately stay Created (CreateStopped). */
+    int settleAppliances(VmState from, VmState to) {
+        return dsl.update(VM).set(STATE, to.name()).set(LAST_OP_DATE, clock.utcNow())
+                .where(STATE.eq(from.name())).and(VM_TYPE.eq("ApplianceVm")).execute();
+    }
+
     /** Uuids of the VMs in a state, on hosts of a hypervisor type. */
     List<String> inState(VmState state, String hypervisorType) {
         return dsl.select(UUID).from(VM).where(STATE.eq(state.name())).and(HYPERVISOR_TYPE.eq(hypervisorType)).fetch(UUID);

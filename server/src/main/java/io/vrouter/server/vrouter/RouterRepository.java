@@ -116,6 +116,17 @@ final class RouterRepository {
         dsl.deleteFrom(GUEST).where(ROUTER.eq(vrUuid)).execute();
     }
 
+    /**
+     * Claims whose router VM was never written: the creator died between the claim and the VM. Called at node start;
+     * another node's claim is that young only for the milliseconds before it writes the VM, hence the age bound.
+     */
+    int dropOrphanClaims(java.time.Duration olderThan) {
+        return dsl.deleteFrom(GUEST)
+                .where(ROUTER.notIn(DSL.select(UUID).from(DSL.table(DSL.unquotedName("vm_instance")))))
+                .and(f("create_date", java.time.LocalDateTime.class).lt(clock.utcNow().minus(olderThan)))
+                .execute();
+    }
+
     List<String> guestL3s(String vrUuid) {
         return dsl.select(L3).from(GUEST).where(ROUTER.eq(vrUuid)).orderBy(L3).fetch(L3);
     }

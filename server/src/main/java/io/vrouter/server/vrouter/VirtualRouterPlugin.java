@@ -88,6 +88,10 @@ public final class VirtualRouterPlugin implements AutoCloseable {
 
     /** Reconnects every running router (after a management node start) and starts pinging. */
     public void start() {
+        int orphans = repository.dropOrphanClaims(Duration.ofSeconds(10));
+        if (orphans > 0) {
+            LOG.warn("dropped {} claim(s) of routers whose creation the previous run never finished", orphans);
+        }
         var all = routers.runningRouters();
         if (!all.isEmpty()) {
             LOG.info("reconnecting {} running virtual routers", all.size());

@@ -50,6 +50,24 @@ class RouterRestartTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aRouterLeftStartingByADeadNodeIsStartedByTheNextVm() {
+        try (TestNode node = TestNode.start(TestDatabase.H2)) {
+            RouterFixture f = new RouterFixture(node.admin(), 62);
+            f.userVm("a", f.guestL3);
+            String vr = f.routersOn(f.guestL3).get(0).get("uuid").asText();
+            // what a node killed in the middle of starting the router leaves behind
+            node.node().database().dsl().execute("update vm_instance set state = 'Starting' where uuid = ?", vr);
+            node.restart();
+            new io.vrouter.server.testing.Fixtures(node.admin()).vm("b", f.userOffering, f.userImage, java.util.List.of(f.guestL3));
+            JsonNode router = new RouterFixture.Reader(node.admin()).router(vr);
+            assertThat(router.get("state").asText()).isEqualTo("Running");
+            assertThat(router.get("status").asText()).isEqualTo("Connected");
+            assertThat(RouterStateChecker.assertInSync(node, vr).dhcp()).hasSize(2);
+        }
+    }
+
+    @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void twoNodesOnOneDatabaseMakeOneRouterPerGuestL3() throws Exception {
         PostgresServer pg = PostgresServer.shared().orElse(null);
