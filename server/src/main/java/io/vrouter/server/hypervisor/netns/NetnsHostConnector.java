@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  */
 public final class NetnsHostConnector implements HostConnector {
     /** Tool -> Debian package. */
-    static final Map<String, String> TOOLS = new java.util.LinkedHashMap<>(Map.of());
+    static final Map<String, String> TOOLS = new java.util.LinkedHashMap<>();
 
     static {
         TOOLS.put("ip", "iproute2");
@@ -59,7 +59,7 @@ public final class NetnsHostConnector implements HostConnector {
     }
 
     /** Null when this machine can run Netns VMs, else everything that is missing. */
-    String problems() {
+    public String problems() {
         List<String> missing = new ArrayList<>();
         if (!root) {
             missing.add("root (network namespaces need it; running as " + System.getProperty("user.name") + ")");
@@ -95,7 +95,7 @@ public final class NetnsHostConnector implements HostConnector {
         return false;
     }
 
-    static boolean onPath(String tool) {
+    public static boolean onPath(String tool) {
         return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")), Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
                 .filter(dir -> !dir.isEmpty())
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
