@@ -1,6 +1,7 @@
 package io.vrouter.server.hypervisor.netns;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vrouter.agent.process.CommandRunner;
 import io.vrouter.server.demo.DemoApi;
 import io.vrouter.server.demo.GuestProbe;
 import io.vrouter.server.demo.Outside;
@@ -200,6 +201,38 @@ class NetnsEndToEndTest {
         }
     }
 
+    @Test
+    @Order(6)
+    void managementNodeRestart_reconcileRecreatesWhatIsMissingAndRemovesStrays() {
+        CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
+        String stray = hypervisor.namespaceOf("0123456789abcdef0123456789abcdef");
+        runner.check(List.of("ip", "netns", "add", stray), null);
+        // while the node is down the host loses the guest (its namespace and DHCP client)
+        String guestNs = hypervisor.namespaceOf(guestVm);
+        runner.run(List.of("ip", "netns", "pids", guestNs), null).stdout().lines().map(String::trim)
+                .filter(pid -> pid.matches("[1-9][0-9]+")).forEach(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly));
+        runner.check(List.of("ip", "netns", "del", guestNs), null);
+        String vr = router.get("uuid").asText();
+        long agentBefore = hypervisor.agentPid(vr);
+
+        System.setProperty(NetnsSettings.AGENT_JAR_PROPERTY, NetnsTesting.agentJar().toString());
+        try {
+            node.restart();
+        } finally {
+            System.clearProperty(NetnsSettings.AGENT_JAR_PROPERTY);
+        }
+        hypervisor = node.node().netns().hypervisor();
+        DemoApi api = new DemoApi(node.url()).logIn(TestNode.ADMIN_PASSWORD);
+
+        assertThat(Files.exists(Path.of("/run/netns", stray))).as("stray namespace removed").isFalse();
+        assertThat(hypervisor.agentPid(vr)).as("the router's agent kept running through the restart").isEqualTo(agentBefore);
+        GuestProbe guest = world.probe(guestVm);
+        assertThat(GuestProbe.await(LEASE, guest::address)).isNotNull();
+        assertThat(awaitValue(Duration.ofSeconds(60), () -> api.query("QueryVirtualRouterVm", "uuid", "=", vr).get(0).get("status").asText(),
+                "Connected")).isEqualTo("Connected");
+        assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.resolve(SeedWorld.OUTSIDE_NAME))).isEqualTo(SeedWorld.OUTSIDE_IP);
+    }
+
     private static String status(String vrUuid) {
         return world.api.query("QueryVirtualRouterVm", "uuid", "=", vrUuid).get(0).get("status").asText();
     }
@@ -220,9 +253,5 @@ class NetnsEndToEndTest {
             }
         }
         return last;
-    }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
     }
 }
