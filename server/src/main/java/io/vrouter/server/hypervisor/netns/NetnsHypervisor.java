@@ -355,10 +355,16 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
                 && !names().ownsLink(nic.physicalInterface())) {
             String vlan = names().vlan(nic.l2NetworkUuid());
             if (!host.linkExists(vlan)) {
-                host.check("ip", "link", "add", "link", nic.physicalInterface(), "name", vlan, "type", "vlan",
+                var r = host.run("ip", "link", "add", "link", nic.physicalInterface(), "name", vlan, "type", "vlan",
                         "id", Integer.toString(nic.vlan()));
-                disableIpv6(vlan);
-                host.check("ip", "link", "set", vlan, "master", bridge, "up");
+                if (r.succeeded()) {
+                    disableIpv6(vlan);
+                    host.check("ip", "link", "set", vlan, "master", bridge, "up");
+                } else {
+                    // e.g. a kernel without 8021q: the L2 still works on this host, as a bridge alone
+                    LOG.warn("cannot create VLAN {} on {} for L2 {} ({}); the L2 is a bridge alone on this host",
+                            nic.vlan(), nic.physicalInterface(), nic.l2NetworkUuid(), r.stderr().strip());
+                }
             }
         }
         return bridge;
