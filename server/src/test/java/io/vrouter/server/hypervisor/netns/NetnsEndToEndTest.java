@@ -196,6 +196,10 @@ class NetnsEndToEndTest {
                 assertThat(GuestProbe.await(LEASE, guest::address)).as("lease of " + vm.get("name").asText())
                         .isEqualTo(SeedWorld.ipOn(vm, l3));
             }
+            // guests on one L3 resolve each other through the router (default hostname: the IP with dashes)
+            String otherIp = SeedWorld.ipOn(vms.get(1), l3);
+            GuestProbe first = world.probe(vms.get(0).get("uuid").asText());
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> first.resolve(otherIp.replace('.', '-')))).isEqualTo(otherIp);
         } finally {
             pool.shutdownNow();
         }
