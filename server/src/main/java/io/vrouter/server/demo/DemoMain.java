@@ -116,7 +116,11 @@ public final class DemoMain {
             String source = GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT));
             say("TCP to " + SeedWorld.OUTSIDE_IP + ":" + Outside.PORT + " on the public side: the outside saw " + source
                     + " (the router's public address " + SeedWorld.ipOn(router, w.publicL3) + ": SNAT)");
-            say("EIP and port forwarding: not part of this build yet");
+            if (node.catalogue().find("CreateEip").isPresent() && node.catalogue().find("CreatePortForwardingRule").isPresent()) {
+                showEipAndPortForwarding(w, vm, router);
+            } else {
+                say("EIP and port forwarding: not part of this build");
+            }
 
             System.out.println();
             System.out.println("The management node keeps running. Use the CLI against it from another terminal:");
@@ -132,6 +136,34 @@ public final class DemoMain {
             System.exit(1); // the shutdown hook cleans up
         }
         stopped.await();
+    }
+
+    /** An EIP and a forwarded port to a listener in the guest, reached from the outside world. */
+    private void showEipAndPortForwarding(SeedWorld w, JsonNode vm, JsonNode router) {
+        step("AttachNetworkServiceToL3Network Eip, PortForwarding; a TCP listener in the guest on port " + Outside.PORT);
+        w.attach(w.guestL3, java.util.List.of("Eip", "PortForwarding"));
+        String nic = vm.get("vmNics").get(0).get("uuid").asText();
+        String guestIp = SeedWorld.ipOn(vm, w.guestL3);
+        GuestProbe.startPeerRecorder(w.hypervisor.namespaceOf(vm.get("uuid").asText()), guestIp, Outside.PORT);
+        GuestProbe outside = new GuestProbe(w.outside.namespace());
+
+        step("CreateVip on the public L3, CreateEip vipUuid=... vmNicUuid=<the guest's nic>");
+        JsonNode vip = w.api.create("CreateVip", "name", "demo-eip-vip", "l3NetworkUuid", w.publicL3);
+        String vipIp = vip.get("ip").asText();
+        w.api.create("CreateEip", "name", "demo-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
+        say("from the public side, TCP to the EIP " + vipIp + ":" + Outside.PORT + ": the guest saw "
+                + GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(vipIp, Outside.PORT)));
+        GuestProbe guest = w.probe(vm.get("uuid").asText());
+        say("from the guest, TCP to the public side: the outside now sees "
+                + GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT)) + " (the EIP)");
+
+        step("CreateVip, CreatePortForwardingRule vipPortStart=2222 privatePortStart=" + Outside.PORT + " protocolType=TCP");
+        JsonNode pfVip = w.api.create("CreateVip", "name", "demo-pf-vip", "l3NetworkUuid", w.publicL3);
+        String pfIp = pfVip.get("ip").asText();
+        w.api.create("CreatePortForwardingRule", "name", "demo-pf", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2222,
+                "privatePortStart", Outside.PORT, "protocolType", "TCP", "vmNicUuid", nic);
+        say("from the public side, TCP to " + pfIp + ":2222: the guest saw "
+                + GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(pfIp, 2222)));
     }
 
     private void step(String what) {

@@ -62,6 +62,29 @@ public final class GuestProbe {
         return out.startsWith("peer ") ? out.substring(5).trim() : null;
     }
 
+    /**
+     * Starts a {@link PeerRecorder} in {@code ns} on {@code ip:port} and waits until it listens; the caller stops the
+     * process (removing the namespace also does).
+     */
+    public static Process startPeerRecorder(String ns, String ip, int port) {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", ns, java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    PeerRecorder.class.getName(), ip, Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String listening = await(Duration.ofSeconds(20), () -> RUNNER.run(List.of("ip", "netns", "exec", ns, "ss", "-Hltn",
+                    "sport", "= :" + port), null).stdout().isBlank() ? null : "yes");
+            if (listening == null) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the peer recorder in " + ns + " did not listen on " + ip + ":" + port + " within 20 s");
+            }
+            return p;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start a peer recorder in " + ns + ": " + e, e);
+        }
+    }
+
     /** Polls until {@code probe} gives a non-null value; returns it, or null after {@code timeout}. */
     public static <T> T await(Duration timeout, Supplier<T> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();

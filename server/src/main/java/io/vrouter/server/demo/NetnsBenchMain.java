@@ -85,6 +85,17 @@ public final class NetnsBenchMain {
             GuestProbe.await(Duration.ofSeconds(60), guest::address);
             double snat = iperf(world.outside.namespace(), SeedWorld.OUTSIDE_IP, hypervisor.namespaceOf(vm.get("uuid").asText()), seconds);
 
+            double eip = -1;
+            if (node.catalogue().find("CreateEip").isPresent()) {
+                world.attach(world.guestL3, List.of("Eip"));
+                JsonNode vip = world.api.create("CreateVip", "name", "bench-vip", "l3NetworkUuid", world.publicL3);
+                world.api.create("CreateEip", "name", "bench-eip", "vipUuid", vip.get("uuid").asText(),
+                        "vmNicUuid", vm.get("vmNics").get(0).get("uuid").asText());
+                String guestIp = SeedWorld.ipOn(vm, world.guestL3);
+                eip = iperf(hypervisor.namespaceOf(vm.get("uuid").asText()), guestIp, world.outside.namespace(), seconds,
+                        vip.get("ip").asText());
+            }
+
             String a = hypervisor.names().extra("ba");
             String b = hypervisor.names().extra("bb");
             undo.add(() -> RUNNER.run(List.of("ip", "netns", "del", a), null));
@@ -102,6 +113,11 @@ public final class NetnsBenchMain {
             System.out.printf("iperf3 TCP guest -> public through SNAT: %.2f Gbit/s%n", snat / 1e9);
             System.out.printf("iperf3 TCP over a direct veth pair:      %.2f Gbit/s%n", direct / 1e9);
             System.out.printf("ratio SNAT / direct: %.2f%n", snat / direct);
+            if (eip > 0) {
+                System.out.printf("iperf3 TCP public -> guest through an EIP: %.2f Gbit/s, ratio EIP / direct: %.2f%n", eip / 1e9, eip / direct);
+            } else {
+                System.out.println("EIP: not part of this build");
+            }
         } finally {
             undo.forEach(Runnable::run);
             if (world != null) {
@@ -129,11 +145,17 @@ public final class NetnsBenchMain {
 
     /** Runs an iperf3 server in {@code serverNs} on {@code serverIp} and a client in {@code clientNs}; bits/s received. */
     private static double iperf(String serverNs, String serverIp, String clientNs, int seconds) throws IOException, InterruptedException {
+        return iperf(serverNs, serverIp, clientNs, seconds, serverIp);
+    }
+
+    /** As above, the client connecting to {@code target} (a VIP that leads to the server). */
+    private static double iperf(String serverNs, String serverIp, String clientNs, int seconds, String target)
+            throws IOException, InterruptedException {
         Process server = new ProcessBuilder("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-B", serverIp, "-p", "5299")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             Thread.sleep(500);
-            CommandResult r = RUNNER.check(List.of("ip", "netns", "exec", clientNs, "iperf3", "-c", serverIp, "-p", "5299",
+            CommandResult r = RUNNER.check(List.of("ip", "netns", "exec", clientNs, "iperf3", "-c", target, "-p", "5299",
                     "-t", Integer.toString(seconds), "-J"), null);
             return JSON.readTree(r.stdout()).path("end").path("sum_received").path("bits_per_second").asDouble();
         } finally {

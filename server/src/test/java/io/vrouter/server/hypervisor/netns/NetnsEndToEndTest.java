@@ -207,6 +207,46 @@ class NetnsEndToEndTest {
 
     @Test
     @Order(6)
+    void eipAndPortForwarding_reachTheGuestFromThePublicSide_detachOrAllowedCidrCutsIt() throws Exception {
+        Assumptions.assumeTrue(node.node().catalogue().find("CreateEip").isPresent()
+                        && node.node().catalogue().find("CreatePortForwardingRule").isPresent(),
+                "needs the VIP, EIP and port forwarding APIs");
+        world.attach(world.guestL3, List.of("Eip", "PortForwarding"));
+        JsonNode vm = world.api.query("QueryVmInstance", "uuid", "=", guestVm).get(0);
+        String nic = vm.get("vmNics").get(0).get("uuid").asText();
+        String guestIp = SeedWorld.ipOn(vm, world.guestL3);
+        GuestProbe guest = world.probe(guestVm);
+        GuestProbe outside = new GuestProbe(world.outside.namespace());
+        Process listener = GuestProbe.startPeerRecorder(hypervisor.namespaceOf(guestVm), guestIp, Outside.PORT);
+        try {
+            // EIP: the outside reaches the guest at the VIP and is seen with its own address; the guest goes out as the VIP
+            JsonNode vip = world.api.create("CreateVip", "name", "eip-vip", "l3NetworkUuid", world.publicL3);
+            String vipIp = vip.get("ip").asText();
+            JsonNode eip = world.api.create("CreateEip", "name", "eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(vipIp, Outside.PORT))).isEqualTo(SeedWorld.OUTSIDE_IP);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT))).isEqualTo(vipIp);
+            world.api.call("DetachEip", Map.of("uuid", eip.get("uuid").asText()));
+            assertThat(outside.sourceSeenBy(vipIp, Outside.PORT)).as("detached EIP").isNull();
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT)))
+                    .isEqualTo(SeedWorld.ipOn(router, world.publicL3));
+
+            // port forwarding: TCP vip:2222 -> guest:8080; a rule allowing only another CIDR drops the outside
+            JsonNode pfVip = world.api.create("CreateVip", "name", "pf-vip", "l3NetworkUuid", world.publicL3);
+            String pfIp = pfVip.get("ip").asText();
+            world.api.create("CreatePortForwardingRule", "name", "pf-open", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2222,
+                    "privatePortStart", Outside.PORT, "protocolType", "TCP", "vmNicUuid", nic);
+            world.api.create("CreatePortForwardingRule", "name", "pf-closed", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2223,
+                    "privatePortStart", Outside.PORT, "protocolType", "TCP", "vmNicUuid", nic, "allowedCidr", "10.99.0.0/16");
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(pfIp, 2222))).isEqualTo(SeedWorld.OUTSIDE_IP);
+            assertThat(outside.sourceSeenBy(pfIp, 2223)).as("allowedCidr excludes the outside").isNull();
+        } finally {
+            listener.destroy();
+            listener.waitFor();
+        }
+    }
+
+    @Test
+    @Order(7)
     void managementNodeRestart_reconcileRecreatesWhatIsMissingAndRemovesStrays() {
         CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
         String stray = hypervisor.namespaceOf("0123456789abcdef0123456789abcdef");
