@@ -81,21 +81,16 @@ public final class NetnsBenchMain {
             System.out.println("lease after CreateVmInstance, L3 with a router:        " + existingMs + " ms, median " + median(existingMs));
 
             JsonNode vm = world.userVm("iperf-guest", world.guestL3);
-            GuestProbe guest = world.probe(vm.get("uuid").asText());
-            GuestProbe.await(Duration.ofSeconds(60), guest::address);
-            double snat = iperf(world.outside.namespace(), SeedWorld.OUTSIDE_IP, hypervisor.namespaceOf(vm.get("uuid").asText()), seconds);
-
-            double eip = -1;
+            String guestNs = hypervisor.namespaceOf(vm.get("uuid").asText());
+            GuestProbe.await(Duration.ofSeconds(60), world.probe(vm.get("uuid").asText())::address);
+            String vipIp = null;
             if (node.catalogue().find("CreateEip").isPresent()) {
                 world.attach(world.guestL3, List.of("Eip"));
                 JsonNode vip = world.api.create("CreateVip", "name", "bench-vip", "l3NetworkUuid", world.publicL3);
                 world.api.create("CreateEip", "name", "bench-eip", "vipUuid", vip.get("uuid").asText(),
                         "vmNicUuid", vm.get("vmNics").get(0).get("uuid").asText());
-                String guestIp = SeedWorld.ipOn(vm, world.guestL3);
-                eip = iperf(hypervisor.namespaceOf(vm.get("uuid").asText()), guestIp, world.outside.namespace(), seconds,
-                        vip.get("ip").asText());
+                vipIp = vip.get("ip").asText();
             }
-
             String a = hypervisor.names().extra("ba");
             String b = hypervisor.names().extra("bb");
             undo.add(() -> RUNNER.run(List.of("ip", "netns", "del", a), null));
@@ -105,16 +100,29 @@ public final class NetnsBenchMain {
             check("ip", "link", "add", "eth0", "netns", a, "type", "veth", "peer", "name", "eth0", "netns", b);
             check("ip", "-n", a, "addr", "add", "198.18.0.1/30", "dev", "eth0");
             check("ip", "-n", b, "addr", "add", "198.18.0.2/30", "dev", "eth0");
-            check("ip", "-n", a, "link", "set", "eth0", "up");
-            check("ip", "-n", b, "link", "set", "eth0", "up");
-            check("ip", "-n", a, "link", "set", "lo", "up");
-            check("ip", "-n", b, "link", "set", "lo", "up");
-            double direct = iperf(b, "198.18.0.2", a, seconds);
-            System.out.printf("iperf3 TCP guest -> public through SNAT: %.2f Gbit/s%n", snat / 1e9);
-            System.out.printf("iperf3 TCP over a direct veth pair:      %.2f Gbit/s%n", direct / 1e9);
-            System.out.printf("ratio SNAT / direct: %.2f%n", snat / direct);
-            if (eip > 0) {
-                System.out.printf("iperf3 TCP public -> guest through an EIP: %.2f Gbit/s, ratio EIP / direct: %.2f%n", eip / 1e9, eip / direct);
+            for (String ns : List.of(a, b)) {
+                check("ip", "-n", ns, "link", "set", "eth0", "up");
+                check("ip", "-n", ns, "link", "set", "lo", "up");
+            }
+            // interleaved rounds, so a neighbour's load on a shared machine hits every path alike
+            List<Double> direct = new ArrayList<>();
+            List<Double> snat = new ArrayList<>();
+            List<Double> eip = new ArrayList<>();
+            String guestIp = SeedWorld.ipOn(vm, world.guestL3);
+            for (int round = 0; round < 3; round++) {
+                direct.add(iperf(b, "198.18.0.2", a, seconds));
+                snat.add(iperf(world.outside.namespace(), SeedWorld.OUTSIDE_IP, guestNs, seconds));
+                if (vipIp != null) {
+                    eip.add(iperf(guestNs, guestIp, world.outside.namespace(), seconds, vipIp));
+                }
+            }
+            double d = medianOf(direct);
+            System.out.printf("iperf3 TCP over a direct veth pair:        %s Gbit/s, median %.2f%n", gbits(direct), d / 1e9);
+            System.out.printf("iperf3 TCP guest -> public through SNAT:   %s Gbit/s, median %.2f, ratio %.2f%n", gbits(snat),
+                    medianOf(snat) / 1e9, medianOf(snat) / d);
+            if (vipIp != null) {
+                System.out.printf("iperf3 TCP public -> guest through an EIP: %s Gbit/s, median %.2f, ratio %.2f%n", gbits(eip),
+                        medianOf(eip) / 1e9, medianOf(eip) / d);
             } else {
                 System.out.println("EIP: not part of this build");
             }
@@ -166,6 +174,15 @@ public final class NetnsBenchMain {
 
     private static void check(String... argv) {
         RUNNER.check(List.of(argv), null);
+    }
+
+    private static double medianOf(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String gbits(List<Double> values) {
+        return values.stream().map(v -> String.format("%.2f", v / 1e9)).toList().toString();
     }
 
     private static long median(List<Long> values) {
