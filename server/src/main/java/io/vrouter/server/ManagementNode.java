@@ -24,6 +24,8 @@ import io.vrouter.server.l3.IpRanges;
 import io.vrouter.server.l3.L3Networks;
 
 import io.vrouter.server.hypervisor.Hypervisors;
+import io.vrouter.server.hypervisor.netns.NetnsPlugin;
+import io.vrouter.server.hypervisor.netns.NetnsSettings;
 import io.vrouter.server.hypervisor.simulator.SimulatorHypervisor;
 import io.vrouter.server.image.Images;
 import io.vrouter.server.l3.IpAllocator;
@@ -80,6 +82,7 @@ public final class ManagementNode implements AutoCloseable {
     private final Vips vips;
     private final Eips eips;
     private final PortForwardingRules portForwarding;
+    private final NetnsPlugin netns;
     private int port;
 
     public ManagementNode(NodeOptions options, Clock clock) {
@@ -152,7 +155,9 @@ public final class ManagementNode implements AutoCloseable {
             this.networkServices = new NetworkServices(database.dsl(), clock);
             networkServices.registerApis(catalogue, registry, queries);
             vms.addExtension(networkServices);
-            AgentPackage agentPackage = AgentPackage.inProcess(VERSION);
+            // netns backend: the agent jar is the shipped package when there is one (see NetnsPlugin.agentPackage)
+            NetnsSettings netnsSettings = NetnsSettings.fromEnvironment(options.dataDir());
+            AgentPackage agentPackage = NetnsPlugin.agentPackage(netnsSettings, VERSION);
             this.simulatorAgents = new SimulatorRouterAgents(agentPackage);
             simulator.setApplianceRuntime(simulatorAgents);
             this.virtualRouters = new VirtualRouterPlugin(database.dsl(), clock, taskQueues, globalConfigs, tags, vms,
@@ -160,6 +165,11 @@ public final class ManagementNode implements AutoCloseable {
             virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
             virtualRouters.registerApis(catalogue, registry, queries);
             l3Networks.onDnsChanged(virtualRouters.routers()::guestDnsChanged);
+
+            // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents
+            this.netns = new NetnsPlugin(netnsSettings, hypervisors, hosts, virtualRouters.routers());
+            netns.registerApis(catalogue, hosts, queries);
+            // ---- end of netns backend
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
@@ -226,6 +236,11 @@ public final class ManagementNode implements AutoCloseable {
         return virtualRouters;
     }
 
+    /** The netns backend (its hypervisor: names, cleanup). */
+    public NetnsPlugin netns() {
+        return netns;
+    }
+
     public NetworkServices networkServices() {
         return networkServices;
     }
@@ -281,6 +296,7 @@ public final class ManagementNode implements AutoCloseable {
         } finally {
             taskExecutor.shutdownNow();
             simulatorAgents.close();
+            netns.close();
             metrics.close();
             database.close();
         }

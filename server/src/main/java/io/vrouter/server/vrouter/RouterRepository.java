@@ -127,6 +127,17 @@ final class RouterRepository {
                 .execute();
     }
 
+    /** At node start no connect is running: a Connecting status is what a dead node left behind. */
+    int clearStaleConnecting() {
+        return dsl.update(APPLIANCE).set(STATUS, "Disconnected").where(STATUS.eq("Connecting")).execute();
+    }
+
+    void markConnecting(List<String> vrUuids) {
+        for (int from = 0; from < vrUuids.size(); from += 1000) {
+            dsl.update(APPLIANCE).set(STATUS, "Connecting").where(UUID.in(vrUuids.subList(from, Math.min(vrUuids.size(), from + 1000)))).execute();
+        }
+    }
+
     List<String> guestL3s(String vrUuid) {
         return dsl.select(L3).from(GUEST).where(ROUTER.eq(vrUuid)).orderBy(L3).fetch(L3);
     }

@@ -43,6 +43,8 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     private final DesiredRouterState desired;
     private final PingTracker pingTracker;
     private final RouterRepository repository;
+    private final java.util.concurrent.ExecutorService commandExecutor;
+    private final TaskQueues commandQueues;
 
     public VirtualRouterPlugin(DSLContext dsl, Clock clock, TaskQueues queues, GlobalConfigs configs, Tags tags,
                                VmInstances vms, NetworkServices services, InstanceOfferings instanceOfferings,
@@ -50,7 +52,12 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         this.repository = new RouterRepository(dsl, clock);
         this.desired = new DesiredRouterState(repository, services);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        RouterCommands commands = new RouterCommands(queues, configs, tags, http);
+        // agent commands get their own threads: a reconnect waits for its commands while holding a thread of the
+        // node's pool, so commands queued on that same pool could starve behind a thousand reconnects (seen at 1,000
+        // routers after a restart)
+        this.commandExecutor = TaskQueues.boundedExecutor("vr-cmd", 64, 1_000_000);
+        this.commandQueues = new TaskQueues(commandExecutor, io.vrouter.server.task.TaskClock.system());
+        RouterCommands commands = new RouterCommands(commandQueues, configs, tags, http);
         this.offerings = new VirtualRouterOfferings(dsl, instanceOfferings, images, services, tags);
         this.routers = new VirtualRouters(repository, desired, commands, offerings, vms, queues, configs, tags, agentPackage);
         this.provider = new VirtualRouterProvider(routers, repository, desired, services);
@@ -88,6 +95,9 @@ public final class VirtualRouterPlugin implements AutoCloseable {
 
     /** Reconnects every running router (after a management node start) and starts pinging. */
     public void start() {
+        repository.clearStaleConnecting();
+        // every running router is reconnected below; until it is, it says so (its agent may have lost its state)
+        repository.markConnecting(routers.runningRouters());
         int orphans = repository.dropOrphanClaims(Duration.ofSeconds(10));
         if (orphans > 0) {
             LOG.warn("dropped {} claim(s) of routers whose creation the previous run never finished", orphans);
@@ -124,5 +134,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     @Override
     public void close() {
         pingTracker.close();
+        commandQueues.beginShutdown();
+        commandExecutor.shutdownNow();
     }
 }

@@ -111,7 +111,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
             if (existing.isPresent()) {
                 Optional<RouterRepository.Router> router = repository.find(existing.get());
                 boolean settling = router.isPresent() && (TRANSITIONAL.contains(router.get().state())
-                        || CONNECTING.equals(router.get().status()));
+                        || router.get().running() && CONNECTING.equals(router.get().status()));
                 if (router.isPresent() && !settling) {
                     return ensureUsable(router.get());
                 }

@@ -1,0 +1,216 @@
+package io.vrouter.server.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vrouter.server.Clock;
+import io.vrouter.server.ManagementNode;
+import io.vrouter.server.NodeOptions;
+import io.vrouter.server.hypervisor.netns.NetnsHostConnector;
+import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+import io.vrouter.server.hypervisor.netns.NetnsSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./vrouter demo [--data-dir DIR] [--port 8080] [--clean]}: an embedded management node (H2 in the data dir,
+ * netns backend) walks the seed on this machine, as root: zone, cluster, host, L2s, management/public/guest L3s,
+ * the VR image and offering, the services, a user VM (the virtual router appears by itself); then shows, from inside
+ * the guest, its DHCP address, a name resolved through the router and SNAT to the public side, and keeps the node
+ * running for the CLI until Ctrl-C, which removes everything. {@code --clean} removes what a killed demo left.
+ * Every address it uses lives in namespaces it creates (the host only gets the management network's gateway on the
+ * management bridge, on a subnet it does not route yet).
+ */
+public final class DemoMain {
+    static final String ADMIN_PASSWORD = "demo-password";
+
+    private int step;
+
+    private DemoMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dataDir = Path.of("/var/tmp/vrouter-demo");
+        int port = NodeOptions.DEFAULT_PORT;
+        boolean clean = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--clean" -> clean = true;
+                case "--data-dir" -> dataDir = Path.of(args[++i]);
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "-h", "--help" -> {
+                    System.out.println("usage: vrouter demo [--data-dir DIR] [--port 8080] [--clean]");
+                    return;
+                }
+                default -> {
+                    System.err.println("vrouter demo: unknown option " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        if (clean) {
+            cleanUp(dataDir);
+            System.out.println("vrouter demo: removed everything the demo made (" + dataDir + ", its namespaces, bridges and processes)");
+            return;
+        }
+        String problems = new NetnsHostConnector().problems();
+        if (problems != null) {
+            System.err.println("vrouter demo: this machine cannot run the demo: " + problems);
+            System.exit(1);
+        }
+        if (Files.exists(dataDir)) {
+            System.out.println("vrouter demo: removing the previous demo in " + dataDir);
+            cleanUp(dataDir);
+        }
+        new DemoMain().run(dataDir, port);
+    }
+
+    private void run(Path dataDir, int port) throws InterruptedException {
+        ManagementNode node = new ManagementNode(new NodeOptions("127.0.0.1", port, dataDir, null, null, null, ADMIN_PASSWORD),
+                Clock.SYSTEM);
+        NetnsHypervisor hypervisor = node.netns().hypervisor();
+        CountDownLatch stopped = new CountDownLatch(1);
+        SeedWorld[] world = new SeedWorld[1];
+        Thread cleanup = new Thread(() -> {
+            System.out.println();
+            System.out.println("vrouter demo: stopping; removing the guest, the router, the bridges and namespaces");
+            quietly(() -> { if (world[0] != null) world[0].close(); });
+            quietly(node::close);
+            quietly(hypervisor::cleanAll);
+            quietly(() -> deleteTree(dataDir));
+            stopped.countDown();
+        }, "demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            String url = node.start();
+            say("management node at " + url + " (H2 in " + dataDir + ", netns backend, prefix " + hypervisor.names().prefix() + ")");
+            if (hypervisor.settings().agentJar() == null) {
+                throw new IllegalStateException("no agent jar: build it (mvn -pl agent package) or set " + NetnsSettings.AGENT_JAR_ENV);
+            }
+            DemoApi api = new DemoApi(url).logIn(ADMIN_PASSWORD);
+            world[0] = new SeedWorld(api, hypervisor, dataDir.resolve("outside"), this::step);
+            SeedWorld w = world[0];
+
+            step("CreateVmInstance name=demo-guest on the guest L3 (no router yet: the VirtualRouter provider creates one)");
+            long t0 = System.nanoTime();
+            JsonNode vm = w.userVm("demo-guest", w.guestL3);
+            String vmUuid = vm.get("uuid").asText();
+            say("VM " + vmUuid + " Running after " + ms(t0) + " ms, nic " + SeedWorld.ipOn(vm, w.guestL3));
+
+            step("QueryVirtualRouterVm vmNics.l3NetworkUuid=<guest L3>: the router that appeared");
+            JsonNode router = w.routersOn(w.guestL3).get(0);
+            System.out.println(indent(router.toPrettyString()));
+
+            step("inside the guest (ip netns exec " + hypervisor.namespaceOf(vmUuid) + " ...)");
+            GuestProbe guest = w.probe(vmUuid);
+            String address = GuestProbe.await(Duration.ofSeconds(60), guest::address);
+            say("DHCP address from the router:  " + address + " (gateway " + guest.defaultGateway() + ", lease after "
+                    + ms(t0) + " ms since CreateVmInstance)");
+            say("resolver (/etc/netns/.../resolv.conf): " + guest.resolvConf().trim().replace('\n', ' '));
+            String resolved = GuestProbe.await(Duration.ofSeconds(20), () -> guest.resolve(SeedWorld.OUTSIDE_NAME));
+            say("dig " + SeedWorld.OUTSIDE_NAME + " through the router: " + resolved);
+            String source = GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT));
+            say("TCP to " + SeedWorld.OUTSIDE_IP + ":" + Outside.PORT + " on the public side: the outside saw " + source
+                    + " (the router's public address " + SeedWorld.ipOn(router, w.publicL3) + ": SNAT)");
+            if (node.catalogue().find("CreateEip").isPresent() && node.catalogue().find("CreatePortForwardingRule").isPresent()) {
+                showEipAndPortForwarding(w, vm, router);
+            } else {
+                say("EIP and port forwarding: not part of this build");
+            }
+
+            System.out.println();
+            System.out.println("The management node keeps running. Use the CLI against it from another terminal:");
+            System.out.println("  export VROUTER_URL=" + url);
+            System.out.println("  ./vrouter cli LogInByAccount accountName=admin password=" + ADMIN_PASSWORD);
+            System.out.println("  ./vrouter cli QueryVirtualRouterVm");
+            System.out.println("  ./vrouter cli QueryVmInstance fields=name,state,vmNics.ip");
+            System.out.println("  ./vrouter cli ReconnectVirtualRouter vmInstanceUuid=" + router.get("uuid").asText());
+            System.out.println("  ip netns exec " + hypervisor.namespaceOf(vmUuid) + " dig " + SeedWorld.OUTSIDE_NAME);
+            System.out.println("Ctrl-C stops the demo and removes everything it made.");
+        } catch (RuntimeException e) {
+            System.err.println("vrouter demo failed: " + e.getMessage());
+            System.exit(1); // the shutdown hook cleans up
+        }
+        stopped.await();
+    }
+
+    /** An EIP and a forwarded port to a listener in the guest, reached from the outside world. */
+    private void showEipAndPortForwarding(SeedWorld w, JsonNode vm, JsonNode router) {
+        step("AttachNetworkServiceToL3Network Eip, PortForwarding; a TCP listener in the guest on port " + Outside.PORT);
+        w.attach(w.guestL3, java.util.List.of("Eip", "PortForwarding"));
+        String nic = vm.get("vmNics").get(0).get("uuid").asText();
+        String guestIp = SeedWorld.ipOn(vm, w.guestL3);
+        GuestProbe.startPeerRecorder(w.hypervisor.namespaceOf(vm.get("uuid").asText()), guestIp, Outside.PORT);
+        GuestProbe outside = new GuestProbe(w.outside.namespace());
+
+        step("CreateVip on the public L3, CreateEip vipUuid=... vmNicUuid=<the guest's nic>");
+        JsonNode vip = w.api.create("CreateVip", "name", "demo-eip-vip", "l3NetworkUuid", w.publicL3);
+        String vipIp = vip.get("ip").asText();
+        w.api.create("CreateEip", "name", "demo-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
+        say("from the public side, TCP to the EIP " + vipIp + ":" + Outside.PORT + ": the guest saw "
+                + GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(vipIp, Outside.PORT)));
+        GuestProbe guest = w.probe(vm.get("uuid").asText());
+        say("from the guest, TCP to the public side: the outside now sees "
+                + GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT)) + " (the EIP)");
+
+        step("CreateVip, CreatePortForwardingRule vipPortStart=2222 privatePortStart=" + Outside.PORT + " protocolType=TCP");
+        JsonNode pfVip = w.api.create("CreateVip", "name", "demo-pf-vip", "l3NetworkUuid", w.publicL3);
+        String pfIp = pfVip.get("ip").asText();
+        w.api.create("CreatePortForwardingRule", "name", "demo-pf", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2222,
+                "privatePortStart", Outside.PORT, "protocolType", "TCP", "vmNicUuid", nic);
+        say("from the public side, TCP to " + pfIp + ":2222: the guest saw "
+                + GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(pfIp, 2222)));
+    }
+
+    private void step(String what) {
+        System.out.printf("[%2d] %s%n", ++step, what);
+    }
+
+    private static void say(String what) {
+        System.out.println("     " + what);
+    }
+
+    private static String indent(String text) {
+        return text.lines().map(l -> "     " + l).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** What a killed demo left: its installation's namespaces, links and processes, then its data dir. */
+    static void cleanUp(Path dataDir) {
+        NetnsSettings settings = NetnsSettings.fromEnvironment(dataDir);
+        if (Files.isRegularFile(settings.workDir().resolve("prefix"))) {
+            NetnsHypervisor hypervisor = new NetnsHypervisor(settings);
+            hypervisor.cleanAll();
+            hypervisor.close();
+        }
+        deleteTree(dataDir);
+    }
+
+    private static void quietly(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            System.err.println("vrouter demo: cleanup step failed (carrying on): " + e.getMessage());
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove " + dir + ": " + e, e);
+        }
+    }
+}

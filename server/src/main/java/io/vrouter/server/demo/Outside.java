@@ -1,0 +1,127 @@
+package io.vrouter.server.demo;
+
+import io.vrouter.agent.process.CommandResult;
+import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The world outside a public L3, in a namespace of the installation ({@code <prefix>x<suffix>}) plugged into the
+ * L3's bridge: it holds the L3's gateway address, answers DNS for one name (a dnsmasq of its own, authoritative, no
+ * upstream) and runs a {@link PeerRecorder} on port {@value #PORT}. Nothing in it reaches beyond the namespace.
+ */
+public final class Outside implements AutoCloseable {
+    public static final int PORT = 8080;
+
+    private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
+    private final String ns;
+    private final String hostEnd;
+    private final String ip;
+    private final List<Process> processes = new ArrayList<>();
+
+    private Outside(String ns, String hostEnd, String ip) {
+        this.ns = ns;
+        this.hostEnd = hostEnd;
+        this.ip = ip;
+    }
+
+    /**
+     * @param address the outside's address with prefix length, e.g. {@code 203.0.113.1/24}
+     * @param dnsName the name its DNS server resolves to {@code address}
+     */
+    public static Outside create(NetnsHypervisor hypervisor, String suffix, String l2Uuid, String address, String dnsName,
+                                 Path workDir) {
+        String ns = hypervisor.names().extra(suffix);
+        String hostEnd = hypervisor.names().extra(suffix + "0");
+        Outside outside = new Outside(ns, hostEnd, address.substring(0, address.indexOf('/')));
+        try {
+            String bridge = hypervisor.ensureBridge(l2Uuid);
+            outside.check("ip", "netns", "add", ns);
+            outside.check("ip", "-n", ns, "link", "set", "lo", "up");
+            outside.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", ns);
+            outside.check("ip", "link", "set", hostEnd, "master", bridge, "up");
+            outside.check("ip", "-n", ns, "addr", "add", address, "dev", "eth0");
+            outside.check("ip", "-n", ns, "link", "set", "eth0", "up");
+            Files.createDirectories(workDir);
+            outside.spawn(workDir.resolve(ns + "-dns.log"), "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+                    "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=" + outside.ip, "--pid-file=",
+                    "--user=root", "--group=root", "--log-queries", "--log-facility=-",
+                    "--host-record=" + dnsName + "," + outside.ip);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            outside.spawn(workDir.resolve(ns + "-peer.log"), java, "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), PeerRecorder.class.getName(), outside.ip, Integer.toString(PORT));
+            outside.awaitListening(Duration.ofSeconds(20));
+            return outside;
+        } catch (RuntimeException | IOException e) {
+            outside.close();
+            throw new IllegalStateException("cannot build the outside world " + ns + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String namespace() {
+        return ns;
+    }
+
+    public String ip() {
+        return ip;
+    }
+
+    private void awaitListening(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            CommandResult r = runner.run(List.of("ip", "netns", "exec", ns, "ss", "-Hltn", "sport", "= :" + PORT), null);
+            if (r.succeeded() && !r.stdout().isBlank()) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("the peer recorder in " + ns + " did not listen within " + timeout.toSeconds() + " s");
+    }
+
+    private void spawn(Path log, String... argv) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(List.of(argv));
+        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start());
+    }
+
+    private void check(String... argv) {
+        runner.check(List.of(argv), null);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Stops its processes, removes its namespace and link; every step runs. */
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        runner.run(List.of("ip", "link", "del", hostEnd), null);
+        runner.run(List.of("ip", "netns", "del", ns), null);
+    }
+}

@@ -1,0 +1,185 @@
+package io.vrouter.server.hypervisor.netns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrouter.agent.process.CommandResult;
+import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.server.hypervisor.HypervisorException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The host's kernel through iproute2: links, namespaces and the processes inside them. */
+final class LinuxHost {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
+
+    /** Runs and throws naming the command and its stderr when it fails. */
+    CommandResult check(String... argv) {
+        try {
+            return runner.check(List.of(argv), null);
+        } catch (RuntimeException e) {
+            throw new HypervisorException(e.getMessage(), e);
+        }
+    }
+
+    CommandResult run(String... argv) {
+        return runner.run(List.of(argv), null);
+    }
+
+    CommandResult runWithInput(String stdin, String... argv) {
+        return runner.run(List.of(argv), stdin);
+    }
+
+    boolean linkExists(String ifname) {
+        return Files.exists(Path.of("/sys/class/net", ifname));
+    }
+
+    List<String> links() {
+        List<String> names = new ArrayList<>();
+        try (var dir = Files.list(Path.of("/sys/class/net"))) {
+            dir.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            throw new HypervisorException("cannot list /sys/class/net: " + e, e);
+        }
+        return names;
+    }
+
+    /** The ports enslaved to a bridge. */
+    List<String> bridgePorts(String bridge) {
+        List<String> names = new ArrayList<>();
+        Path dir = Path.of("/sys/class/net", bridge, "brif");
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (var ports = Files.list(dir)) {
+            ports.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            return names;
+        }
+        return names;
+    }
+
+    boolean namespaceExists(String ns) {
+        return Files.exists(Path.of("/run/netns", ns));
+    }
+
+    List<String> namespaces() {
+        List<String> names = new ArrayList<>();
+        Path dir = Path.of("/run/netns");
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (var entries = Files.list(dir)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            throw new HypervisorException("cannot list /run/netns: " + e, e);
+        }
+        return names;
+    }
+
+    /** The pids of processes in a namespace; never pid 1, never anything not a number. */
+    List<Long> pidsIn(String ns) {
+        List<Long> pids = new ArrayList<>();
+        if (!namespaceExists(ns)) {
+            return pids;
+        }
+        run("ip", "netns", "pids", ns).stdout().lines().map(String::trim)
+                .filter(pid -> pid.matches("[1-9][0-9]*") && !pid.equals("1"))
+                .forEach(pid -> pids.add(Long.parseLong(pid)));
+        return pids;
+    }
+
+    /** SIGTERM to every process in the namespace, SIGKILL to those alive after {@code grace}. */
+    void killAllIn(String ns, Duration grace) {
+        List<ProcessHandle> handles = new ArrayList<>();
+        for (long pid : pidsIn(ns)) {
+            ProcessHandle.of(pid).ifPresent(handles::add);
+        }
+        terminate(handles, grace);
+    }
+
+    static void terminate(List<ProcessHandle> handles, Duration grace) {
+        handles.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle h : handles) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) {
+                    h.onExit().get(left, TimeUnit.NANOSECONDS);
+                }
+            } catch (Exception timeoutOrInterrupt) {
+                // killed below
+            }
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
+        }
+    }
+
+    /** The command line of a live process, or null. */
+    static String cmdline(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The host's IPv4 routes of the main table as (destination, device), "default" excluded. */
+    List<String[]> routes() {
+        List<String[]> routes = new ArrayList<>();
+        try {
+            for (JsonNode r : JSON.readTree(check("ip", "-j", "-4", "route", "show").stdout())) {
+                String dst = r.path("dst").asText();
+                if (!dst.equals("default")) {
+                    routes.add(new String[] {dst.contains("/") ? dst : dst + "/32", r.path("dev").asText()});
+                }
+            }
+        } catch (IOException e) {
+            throw new HypervisorException("cannot read the host's routes: " + e, e);
+        }
+        return routes;
+    }
+
+    /** The IPv4 addresses of the host (root namespace). */
+    List<String> addresses() {
+        List<String> addresses = new ArrayList<>();
+        try {
+            for (JsonNode link : JSON.readTree(check("ip", "-j", "-4", "addr", "show").stdout())) {
+                for (JsonNode a : link.path("addr_info")) {
+                    addresses.add(a.path("local").asText());
+                }
+            }
+        } catch (IOException e) {
+            throw new HypervisorException("cannot read the host's addresses: " + e, e);
+        }
+        return addresses;
+    }
+
+    /** The IPv4 addresses (with prefix) of one interface inside a namespace. */
+    List<String> addressesIn(String ns, String ifname) {
+        List<String> addresses = new ArrayList<>();
+        CommandResult r = run("ip", "-n", ns, "-j", "-4", "addr", "show", "dev", ifname);
+        if (!r.succeeded()) {
+            return addresses;
+        }
+        try {
+            for (JsonNode link : JSON.readTree(r.stdout())) {
+                for (JsonNode a : link.path("addr_info")) {
+                    addresses.add(a.path("local").asText() + "/" + a.path("prefixlen").asInt());
+                }
+            }
+        } catch (IOException e) {
+            return addresses;
+        }
+        return addresses;
+    }
+}

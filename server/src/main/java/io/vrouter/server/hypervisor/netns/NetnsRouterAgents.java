@@ -1,0 +1,23 @@
+package io.vrouter.server.hypervisor.netns;
+
+import io.vrouter.server.hypervisor.VmSpec;
+import io.vrouter.server.vrouter.ApplianceAgents;
+
+/** The agents of Netns routers: real processes in the routers' namespaces, reached on their management nic. */
+public final class NetnsRouterAgents implements ApplianceAgents {
+    private final NetnsHypervisor hypervisor;
+
+    public NetnsRouterAgents(NetnsHypervisor hypervisor) {
+        this.hypervisor = hypervisor;
+    }
+
+    @Override
+    public String agentUrl(VmSpec router) {
+        return hypervisor.agentUrl(router);
+    }
+
+    @Override
+    public void deployAgent(VmSpec router) {
+        hypervisor.deployAgent(router);
+    }
+}

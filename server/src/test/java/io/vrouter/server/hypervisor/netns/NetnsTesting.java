@@ -1,0 +1,53 @@
+package io.vrouter.server.hypervisor.netns;
+
+import io.vrouter.agent.process.CommandRunner;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the netns tests need of the machine, and what they check after themselves. */
+final class NetnsTesting {
+    private NetnsTesting() {
+    }
+
+    /** The agent jar the build made (the server module's tests run in server/). */
+    static Path agentJar() {
+        for (Path candidate : List.of(Path.of("../agent/target/vrouter-agent.jar"), Path.of("agent/target/vrouter-agent.jar"))) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        return null;
+    }
+
+    /** Null when the end-to-end tests can run here, else why not. */
+    static String unavailableReason() {
+        String problems = new NetnsHostConnector().problems();
+        if (problems != null) {
+            return "needs a Netns-capable host: " + problems;
+        }
+        for (String tool : List.of("dig", "ss")) {
+            if (!NetnsHostConnector.onPath(tool)) {
+                return "needs '" + tool + "' (dnsutils / iproute2)";
+            }
+        }
+        if (agentJar() == null) {
+            return "needs the agent jar agent/target/vrouter-agent.jar (mvn -pl agent package)";
+        }
+        return null;
+    }
+
+    /** Namespaces and links of the host that start with {@code prefix}. */
+    static List<String> leftovers(String prefix) {
+        CommandRunner runner = new CommandRunner(Duration.ofSeconds(10));
+        List<String> found = new ArrayList<>();
+        runner.run(List.of("ip", "netns", "list"), null).stdout().lines()
+                .map(l -> l.split("\\s+")[0]).filter(n -> n.startsWith(prefix)).forEach(found::add);
+        runner.run(List.of("ip", "-o", "link", "show"), null).stdout().lines()
+                .map(l -> l.split(":\\s+")[1].split("@")[0]).filter(n -> n.startsWith(prefix)).forEach(found::add);
+        return found;
+    }
+}
