@@ -13,7 +13,7 @@ public final class BenchMain {
     static final String USAGE = """
             usage: ./vrouter bench NAME [--flag value ...]
               query       [--vms 100000] [--runs 200] [--page-runs 30] [--warmup 20] [--batch 2000] [--seed 1] [--db JDBC_URL]
-              create-vms  [--vms 1000] [--threads 100] [--small-ips 5] [--small-vms 10] [--db JDBC_URL]
+              create-vms  [--vms 1000] [--threads 100] [--small-ips 5] [--small-vms 10] [--warmup 20] [--db JDBC_URL]
               routers     [--l3s 1000] [--vms 10] [--threads 32] [--wait-s 900] [--db JDBC_URL]
               rules       [--eips 1000] [--rules 10000] [--rule-vips 10] [--threads 16] [--db JDBC_URL]
             --db names an EMPTY database (PostgreSQL); the default is an embedded H2 file database in a temp directory.""";

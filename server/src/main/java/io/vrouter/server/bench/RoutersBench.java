@@ -92,6 +92,7 @@ final class RoutersBench {
             out.printf("other VMs done in %.1f s, %d failed%n", restSeconds, failures.size());
 
             List<String> routers = routerUuids(api);
+            explainSyncReads(node.node(), routers.get(0));
             long connected = api.count("QueryVirtualRouterVm", "status", "=", "Connected");
             int inSyncBefore = countInSync(node.node(), routers);
             out.printf("before restart: %d routers, %d Connected, %d in sync with the database%n", routers.size(), connected, inSyncBefore);
@@ -254,6 +255,52 @@ final class RoutersBench {
             }
             sleep(100);
         }
+    }
+
+    // ---------------------------------------------------------------- what a full sync reads
+
+    /**
+     * Records the statements one router's desired state (what every connect and Reconnect computes) runs, on this
+     * thread only, and prints each distinct one with how often it ran and its {@code EXPLAIN ANALYZE}.
+     */
+    private void explainSyncReads(ManagementNode node, String vrUuid) {
+        Thread me = Thread.currentThread();
+        Map<String, org.jooq.Query> bySql = new java.util.LinkedHashMap<>();
+        Map<String, Integer> times = new java.util.LinkedHashMap<>();
+        org.jooq.ExecuteListener recorder = new org.jooq.ExecuteListener() {
+            @Override
+            public void executeStart(org.jooq.ExecuteContext ctx) {
+                if (Thread.currentThread() == me && ctx.query() != null) {
+                    bySql.putIfAbsent(ctx.sql(), ctx.query());
+                    times.merge(ctx.sql(), 1, Integer::sum);
+                }
+            }
+        };
+        org.jooq.DSLContext dsl = node.database().dsl();
+        org.jooq.ExecuteListenerProvider[] before = dsl.configuration().executeListenerProviders();
+        org.jooq.ExecuteListenerProvider[] with = java.util.Arrays.copyOf(before, before.length + 1);
+        with[before.length] = new org.jooq.impl.DefaultExecuteListenerProvider(recorder);
+        dsl.configuration().set(with);
+        try {
+            node.virtualRouters().desiredStateOf(vrUuid);
+        } finally {
+            dsl.configuration().set(before);
+        }
+        out.println("Statements of one router's full sync state (DesiredRouterState.of), with EXPLAIN ANALYZE:");
+        bySql.forEach((sql, query) -> {
+            String inlined = dsl.renderInlined(query);
+            out.println("  x" + times.get(sql) + "  " + QueryBench.abbreviateInLists(inlined));
+            for (org.jooq.Record r : dsl.fetch("EXPLAIN ANALYZE " + inlined)) {
+                for (Object v : r.intoArray()) {
+                    for (String line : String.valueOf(v).split("\n")) {
+                        if (line.contains("/*") || line.contains("scanCount") || line.trim().startsWith("FROM")
+                                || line.trim().startsWith("INNER JOIN") || line.trim().startsWith("WHERE") || line.contains("->")) {
+                            out.println("      " + line.trim());
+                        }
+                    }
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- consistency and memory
