@@ -3,13 +3,9 @@ package io.vrouter.server.l3;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.Infra;
-import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -27,32 +23,14 @@ import static io.vrouter.server.testing.Infra.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** L3 networks, IP ranges, DNS and GetFreeIp over HTTP, once per database (see the subclasses). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class L3NetworkApiContract {
+abstract class L3NetworkApiContract extends NodeContract {
     private static final String MISSING = "0123456789abcdef0123456789abcdef";
     private static final String MASK24 = "255.255.255.0";
 
-    private TestNode node;
-    private ApiClient admin;
     private Infra infra;
 
-    abstract TestDatabase database();
-
-    @BeforeAll
-    void startNode() {
-        node = TestNode.start(database());
-    }
-
-    @AfterAll
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
     @BeforeEach
-    void logIn() {
-        admin = node.admin();
+    void newFixtures() {
         infra = new Infra(admin);
     }
 

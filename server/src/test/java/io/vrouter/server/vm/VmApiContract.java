@@ -1,16 +1,11 @@
 package io.vrouter.server.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.ApiClient.Reply;
 import io.vrouter.server.testing.Fixtures;
-import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -27,33 +22,15 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** VMs through the API on the Simulator: creation, nics, volumes, lifecycle, rollback, concurrency, queries. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class VmApiContract {
-    private TestNode node;
-    private ApiClient admin;
+abstract class VmApiContract extends NodeContract {
     private Fixtures fixtures;
     private Fixtures.Zone zone;
     private String guestL3;
     private String offering;
     private String image;
 
-    abstract TestDatabase database();
-
-    @BeforeAll
-    void start() {
-        node = TestNode.start(database());
-    }
-
-    @AfterAll
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
     @BeforeEach
     void setUp() {
-        admin = node.admin();
         fixtures = new Fixtures(admin);
         zone = fixtures.zone();
         guestL3 = fixtures.l3(zone, "guest", "10.20.0.0/24", false);

@@ -4,17 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import io.vrouter.agent.protocol.VipTO;
-import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.ApiClient.Reply;
 import io.vrouter.server.testing.Fixtures;
 import io.vrouter.server.testing.RouterFixture;
+import io.vrouter.server.testing.NodeContract;
 import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
 import java.util.Map;
@@ -27,30 +23,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the router's applied state equals what the database implies (the one checker), and the rule is really there
  * or really gone.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RouterRulesTest {
+class RouterRulesTest extends NodeContract {
     private static final AtomicInteger OCTET = new AtomicInteger(70);
-    private TestNode node;
-    private ApiClient admin;
     private RouterFixture f;
     private String guest;
     private JsonNode vm;
     private String nic;
     private String vr;
 
-    @BeforeAll
-    void start() {
-        node = TestNode.start(TestDatabase.H2);
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
+    @Override
+    protected TestDatabase database() {
+        return TestDatabase.H2;
     }
 
     @BeforeEach
     void setUp() {
-        admin = node.admin();
         int octet = OCTET.getAndIncrement();
         f = new RouterFixture(admin, octet);
         guest = f.guestL3("rules", "10." + octet + ".10.0/24", List.of("DHCP", "DNS", "SNAT", "Eip", "PortForwarding"));

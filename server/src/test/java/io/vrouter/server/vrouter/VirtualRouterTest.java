@@ -6,13 +6,10 @@ import io.vrouter.agent.protocol.DnsInfo;
 import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.ApiClient.Reply;
 import io.vrouter.server.testing.RouterFixture;
+import io.vrouter.server.testing.NodeContract;
 import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -32,28 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HTTP: automatic creation, one router per guest L3, offering choice, connect and Reconnect, lifecycle, ping
  * tracking, command parallelism. After every change the router's applied state is checked against the database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class VirtualRouterTest {
+class VirtualRouterTest extends NodeContract {
     private static final AtomicInteger OCTET = new AtomicInteger(16);
-    private TestNode node;
-    private ApiClient admin;
     private RouterFixture f;
 
-    @BeforeAll
-    void start() {
-        node = TestNode.start(TestDatabase.H2);
-    }
-
-    @AfterAll
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
+    @Override
+    protected TestDatabase database() {
+        return TestDatabase.H2;
     }
 
     @BeforeEach
     void setUp() {
-        admin = node.admin();
         f = new RouterFixture(admin, OCTET.getAndIncrement());
     }
 
