@@ -17,8 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.vrouter.server.vip.NetworkFixture.params;
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.vrouter.server.testing.Infra.assertError;
+import static io.vrouter.server.testing.Infra.params;
 
 /**
  * What the VIP, EIP and port forwarding API contracts share beyond {@link NodeContract}: the {@link NetworkFixture}
@@ -61,12 +61,6 @@ public abstract class RulesApiContractBase extends NodeContract {
 
     protected int count(String table) {
         return fx.count(table);
-    }
-
-    protected static void assertError(ApiClient.Reply r, int status, String code, String details) {
-        assertThat(r.errorDetails()).isEqualTo(details);
-        assertThat(r.errorCode()).isEqualTo(code);
-        assertThat(r.status()).isEqualTo(status);
     }
 
     protected static void assertInvalid(ApiClient.Reply r, String details) {

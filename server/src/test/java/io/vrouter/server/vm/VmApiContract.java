@@ -2,7 +2,7 @@ package io.vrouter.server.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.ApiClient.Reply;
-import io.vrouter.server.testing.Fixtures;
+import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,19 +23,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** VMs through the API on the Simulator: creation, nics, volumes, lifecycle, rollback, concurrency, queries. */
 abstract class VmApiContract extends NodeContract {
-    private Fixtures fixtures;
-    private Fixtures.Zone zone;
+    private Infra infra;
+    private Infra.Zone zone;
     private String guestL3;
     private String offering;
     private String image;
 
     @BeforeEach
     void setUp() {
-        fixtures = new Fixtures(admin);
-        zone = fixtures.zone();
-        guestL3 = fixtures.l3(zone, "guest", "10.20.0.0/24", false);
-        offering = fixtures.offering();
-        image = fixtures.image(false);
+        infra = new Infra(admin);
+        zone = infra.simulatorZone();
+        guestL3 = infra.l3(zone, "guest", "10.20.0.0/24", false);
+        offering = infra.offering();
+        image = infra.image(false);
     }
 
     private JsonNode query(String api, String name, String op, String value) {
@@ -44,8 +44,8 @@ abstract class VmApiContract extends NodeContract {
 
     @Test
     void createdVmRunsWithANicPerL3AndARootVolume() {
-        String second = fixtures.l3(zone, "second", "10.21.0.0/24", false);
-        JsonNode vm = fixtures.vm("web", offering, image, List.of(guestL3, second));
+        String second = infra.l3(zone, "second", "10.21.0.0/24", false);
+        JsonNode vm = infra.vm("web", offering, image, List.of(guestL3, second));
         assertThat(vm.get("state").asText()).isEqualTo("Running");
         assertThat(vm.get("type").asText()).isEqualTo("UserVm");
         assertThat(vm.get("hostUuid").asText()).isEqualTo(zone.hostUuid());
@@ -68,7 +68,7 @@ abstract class VmApiContract extends NodeContract {
 
     @Test
     void lifecycleStopsStartsRebootsAndDestroysReleasingAddresses() {
-        JsonNode vm = fixtures.vm("life", offering, image, List.of(guestL3));
+        JsonNode vm = infra.vm("life", offering, image, List.of(guestL3));
         String uuid = vm.get("uuid").asText();
         String ip = vm.get("vmNics").get(0).get("ip").asText();
         assertThat(admin.ok("StopVmInstance", Map.of("uuid", uuid)).get("inventory").get("state").asText()).isEqualTo("Stopped");
@@ -101,8 +101,8 @@ abstract class VmApiContract extends NodeContract {
 
     @Test
     void userVmsRefuseSystemImagesAndNetworksAndBadInput() {
-        String systemL3 = fixtures.l3(zone, "mgmt", "10.22.0.0/24", true);
-        String systemImage = fixtures.image(true);
+        String systemL3 = infra.l3(zone, "mgmt", "10.22.0.0/24", true);
+        String systemImage = infra.image(true);
         Reply l3 = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
                 "l3NetworkUuids", List.of(systemL3)));
         assertThat(l3.status()).isEqualTo(400);
@@ -134,7 +134,7 @@ abstract class VmApiContract extends NodeContract {
 
     @Test
     void nestedQueriesReachNicsVolumesAndRelatedResources() {
-        JsonNode vm = fixtures.vm("nested", offering, image, List.of(guestL3));
+        JsonNode vm = infra.vm("nested", offering, image, List.of(guestL3));
         String ip = vm.get("vmNics").get(0).get("ip").asText();
         String mac = vm.get("vmNics").get(0).get("mac").asText();
         assertThat(query("QueryVmInstance", "vmNics.ip", "=", ip)).extracting(n -> n.get("uuid").asText())
@@ -153,7 +153,7 @@ abstract class VmApiContract extends NodeContract {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void concurrentCreationsNeverShareAnAddressAndExhaustionIsAClearError() throws Exception {
-        String small = fixtures.l3(zone, "small", "10.23.0.0/27", false);  // 29 usable addresses after the gateway
+        String small = infra.l3(zone, "small", "10.23.0.0/27", false);  // 29 usable addresses after the gateway
         ExecutorService pool = Executors.newFixedThreadPool(16);
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         List<Future<JsonNode>> futures = new ArrayList<>();

@@ -5,7 +5,7 @@ import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import io.vrouter.agent.protocol.VipTO;
 import io.vrouter.server.testing.ApiClient.Reply;
-import io.vrouter.server.testing.Fixtures;
+import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.RouterFixture;
 import io.vrouter.server.testing.NodeContract;
 import io.vrouter.server.testing.TestDatabase;
@@ -47,7 +47,7 @@ class RouterRulesTest extends NodeContract {
     }
 
     private String vip(String name) {
-        return Fixtures.uuid(admin.ok("CreateVip", Map.of("name", name, "l3NetworkUuid", f.publicL3)));
+        return Infra.uuid(admin.ok("CreateVip", Map.of("name", name, "l3NetworkUuid", f.publicL3)));
     }
 
     private DesiredRouterState.State inSync() {
@@ -59,7 +59,7 @@ class RouterRulesTest extends NodeContract {
         String vip = vip("eip-vip");
         String vipIp = admin.ok("QueryVip", Map.of("conditions", List.of(Map.of("name", "uuid", "op", "=", "value", vip))))
                 .get("inventories").get(0).get("ip").asText();
-        String eip = Fixtures.uuid(admin.ok("CreateEip", Map.of("name", "eip", "vipUuid", vip, "vmNicUuid", nic)));
+        String eip = Infra.uuid(admin.ok("CreateEip", Map.of("name", "eip", "vipUuid", vip, "vmNicUuid", nic)));
         assertThat(inSync().eips()).extracting(EipTO::vipIp, EipTO::guestIp)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(vipIp, vm.get("vmNics").get(0).get("ip").asText()));
         assertThat(inSync().vips()).extracting(VipTO::ip).containsExactly(vipIp);
@@ -85,9 +85,9 @@ class RouterRulesTest extends NodeContract {
     @Test
     void revokingOneOfTwoRulesLeavesTheOtherAndTheVip() {
         String vip = vip("pf-vip");
-        String web = Fixtures.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "web", "vipUuid", vip, "vipPortStart", 80,
+        String web = Infra.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "web", "vipUuid", vip, "vipPortStart", 80,
                 "protocolType", "TCP", "vmNicUuid", nic)));
-        Fixtures.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "range", "vipUuid", vip, "vipPortStart", 10000,
+        Infra.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "range", "vipUuid", vip, "vipPortStart", 10000,
                 "vipPortEnd", 10010, "privatePortStart", 20000, "privatePortEnd", 20010, "protocolType", "UDP", "vmNicUuid", nic,
                 "allowedCidr", "198.51.100.0/24")));
         assertThat(inSync().portForwardings()).extracting(PortForwardingRuleTO::vipPortStart).containsExactlyInAnyOrder(80, 10000);
@@ -126,8 +126,8 @@ class RouterRulesTest extends NodeContract {
 
     @Test
     void aVipMustBeOnTheRoutersPublicNetworkAndTheL3MustHaveTheService() {
-        String otherPublic = f.fixtures.l3(f.zone, "other", "172." + (OCTET.get() + 100) + ".9.0/24", true);
-        String wrongVip = Fixtures.uuid(admin.ok("CreateVip", Map.of("name", "wrong", "l3NetworkUuid", otherPublic)));
+        String otherPublic = f.infra.l3(f.zone, "other", "172." + (OCTET.get() + 100) + ".9.0/24", true);
+        String wrongVip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "wrong", "l3NetworkUuid", otherPublic)));
         Reply r = admin.call("CreateEip", Map.of("name", "e", "vipUuid", wrongVip, "vmNicUuid", nic));
         assertThat(r.errorCode()).isEqualTo("SYS.1007");
         assertThat(r.errorDetails()).contains("has its public network on " + f.publicL3);
@@ -143,7 +143,7 @@ class RouterRulesTest extends NodeContract {
     @Test
     void destroyingTheVmDetachesAndRevokesItsRules() {
         String vip = vip("gone");
-        String eip = Fixtures.uuid(admin.ok("CreateEip", Map.of("name", "e", "vipUuid", vip, "vmNicUuid", nic)));
+        String eip = Infra.uuid(admin.ok("CreateEip", Map.of("name", "e", "vipUuid", vip, "vmNicUuid", nic)));
         admin.ok("DestroyVmInstance", Map.of("uuid", vm.get("uuid").asText()));
         assertThat(inSync().eips()).isEmpty();
         JsonNode detached = admin.ok("QueryEip", Map.of("conditions", List.of(Map.of("name", "uuid", "op", "=", "value", eip))))

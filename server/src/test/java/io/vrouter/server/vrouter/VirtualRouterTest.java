@@ -121,12 +121,12 @@ class VirtualRouterTest extends NodeContract {
 
     @Test
     void theGuestL3TagChoosesTheOfferingElseTheZoneDefault() {
-        String tagged = Fixtures2.offering(admin, f, "tagged", false);
+        String tagged = f.vrOffering("tagged", false);
         String taggedL3 = f.guestL3("tagged", "10.98." + OCTET.getAndIncrement() + ".0/24", List.of("DHCP"));
         admin.ok("CreateSystemTag", Map.of("resourceType", "InstanceOfferingVO", "resourceUuid", tagged, "tag", "guestL3Network::" + taggedL3));
         f.userVm("t", taggedL3);
         assertThat(onlyRouter(taggedL3).get("instanceOfferingUuid").asText()).isEqualTo(tagged);
-        String newDefault = Fixtures2.offering(admin, f, "newdefault", true);
+        String newDefault = f.vrOffering("newdefault", true);
         JsonNode offerings = admin.ok("QueryVirtualRouterOffering", Map.of("conditions",
                 List.of(Map.of("name", "zoneUuid", "op", "=", "value", f.zone.zoneUuid())))).get("inventories");
         assertThat(offerings).filteredOn(o -> o.get("isDefault").asBoolean()).extracting(o -> o.get("uuid").asText())
@@ -267,7 +267,7 @@ class VirtualRouterTest extends NodeContract {
 
     @Test
     void offeringChecksFollowTheReference() {
-        String otherZone = new io.vrouter.server.testing.Fixtures(admin).zone().zoneUuid();
+        String otherZone = new io.vrouter.server.testing.Infra(admin).simulatorZone().zoneUuid();
         Reply zone = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
                 "managementNetworkUuid", f.managementL3, "zoneUuid", otherZone, "imageUuid", f.vrImage));
         assertThat(zone.errorCode()).isEqualTo("SYS.1007");
@@ -275,7 +275,7 @@ class VirtualRouterTest extends NodeContract {
         Reply snat = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
                 "managementNetworkUuid", f.managementL3, "publicNetworkUuid", f.guestL3, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage));
         assertThat(snat.errorDetails()).contains("has the SNAT service");
-        String overlapping = f.fixtures.l3(f.zone, "overlap", "172." + (OCTET.get() - 1) + ".1.128/25", true);
+        String overlapping = f.infra.l3(f.zone, "overlap", "172." + (OCTET.get() - 1) + ".1.128/25", true);
         Reply overlap = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
                 "managementNetworkUuid", f.managementL3, "publicNetworkUuid", overlapping, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage));
         assertThat(overlap.errorDetails()).contains("share addresses");
@@ -304,7 +304,7 @@ class VirtualRouterTest extends NodeContract {
     @Test
     void aFlatNetworkGetsDhcpAndDnsButNoSnatAndItsOwnGateway() {
         String flat = f.guestL3("flat", "10.97." + OCTET.getAndIncrement() + ".0/24", List.of("DHCP", "DNS"));
-        String offering = Fixtures2.offering(admin, f, "flat", false, f.managementL3, flat);
+        String offering = f.vrOffering("flat", false, f.managementL3, flat);
         admin.ok("CreateSystemTag", Map.of("resourceType", "InstanceOfferingVO", "resourceUuid", offering, "tag", "guestL3Network::" + flat));
         admin.ok("CreateSystemTag", Map.of("resourceType", "InstanceOfferingVO", "resourceUuid", offering, "tag", "commandsParallelismDegree::7"));
         JsonNode vm = f.userVm("flatvm", flat);
@@ -333,18 +333,5 @@ class VirtualRouterTest extends NodeContract {
 
     private JsonNode query(String api, String field, String value) {
         return admin.ok(api, Map.of("conditions", List.of(Map.of("name", field, "op", "=", "value", value)))).get("inventories");
-    }
-
-    /** More offerings in the fixture's zone. */
-    static final class Fixtures2 {
-        static String offering(ApiClient admin, RouterFixture f, String name, boolean isDefault) {
-            return offering(admin, f, name, isDefault, f.managementL3, f.publicL3);
-        }
-
-        static String offering(ApiClient admin, RouterFixture f, String name, boolean isDefault, String management, String publicL3) {
-            return io.vrouter.server.testing.Fixtures.uuid(admin.ok("CreateVirtualRouterOffering", Map.of("name", name, "cpuNum", 1,
-                    "cpuSpeed", 1000, "memorySize", 1L << 30, "isDefault", isDefault, "managementNetworkUuid", management,
-                    "publicNetworkUuid", publicL3, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage)));
-        }
     }
 }
