@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static io.vrouter.server.vm.VmTables.f;
+import static io.vrouter.server.db.Columns.field;
 
 /**
  * Chooses the host of a new VM: an Enabled, Connected host of the zone (and of the cluster or the host asked for)
@@ -31,22 +31,22 @@ final class Placement {
 
     Host choose(String zoneUuid, String clusterUuid, String hostUuid, Set<String> l2Uuids) {
         var host = DSL.table(DSL.unquotedName("host")).as("h");
-        var condition = f("h", "zone_uuid", String.class).eq(zoneUuid)
-                .and(f("h", "state", String.class).eq("Enabled"))
-                .and(f("h", "status", String.class).eq("Connected"));
+        var condition = field("h", "zone_uuid", String.class).eq(zoneUuid)
+                .and(field("h", "state", String.class).eq("Enabled"))
+                .and(field("h", "status", String.class).eq("Connected"));
         if (clusterUuid != null) {
-            condition = condition.and(f("h", "cluster_uuid", String.class).eq(clusterUuid));
+            condition = condition.and(field("h", "cluster_uuid", String.class).eq(clusterUuid));
         }
         if (hostUuid != null) {
-            condition = condition.and(f("h", "uuid", String.class).eq(hostUuid));
+            condition = condition.and(field("h", "uuid", String.class).eq(hostUuid));
         }
         for (String l2 : l2Uuids) {
             condition = condition.andExists(DSL.selectOne().from(DSL.table(DSL.unquotedName("l2_network_cluster_ref")).as("r"))
-                    .where(f("r", "cluster_uuid", String.class).eq(f("h", "cluster_uuid", String.class)))
-                    .and(f("r", "l2_network_uuid", String.class).eq(l2)));
+                    .where(field("r", "cluster_uuid", String.class).eq(field("h", "cluster_uuid", String.class)))
+                    .and(field("r", "l2_network_uuid", String.class).eq(l2)));
         }
-        List<Record> candidates = new ArrayList<>(dsl.select(f("h", "uuid", String.class), f("h", "cluster_uuid", String.class),
-                        f("h", "zone_uuid", String.class), f("h", "hypervisor_type", String.class))
+        List<Record> candidates = new ArrayList<>(dsl.select(field("h", "uuid", String.class), field("h", "cluster_uuid", String.class),
+                        field("h", "zone_uuid", String.class), field("h", "hypervisor_type", String.class))
                 .from(host).where(condition).limit(64).fetch());
         if (candidates.isEmpty()) {
             throw ApiException.operationFailed("no host to place the VM on: need an Enabled, Connected host in zone " + zoneUuid
@@ -62,9 +62,9 @@ final class Placement {
     }
 
     Optional<L3> l3(String uuid) {
-        return dsl.select(f("uuid", String.class), f("zone_uuid", String.class), f("l2_network_uuid", String.class),
-                        f("system_network", Boolean.class), f("state", String.class))
-                .from(DSL.table(DSL.unquotedName("l3_network"))).where(f("uuid", String.class).eq(uuid))
+        return dsl.select(field("uuid", String.class), field("zone_uuid", String.class), field("l2_network_uuid", String.class),
+                        field("system_network", Boolean.class), field("state", String.class))
+                .from(DSL.table(DSL.unquotedName("l3_network"))).where(field("uuid", String.class).eq(uuid))
                 .fetchOptional(r -> new L3(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
     }
 }
