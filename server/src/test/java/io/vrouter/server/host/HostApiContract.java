@@ -3,27 +3,18 @@ package io.vrouter.server.host;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.NodeContract;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 
+import static io.vrouter.server.testing.Infra.MISSING;
 import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.testing.Infra.cond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The host API over HTTP, and the hosts' read API for VM placement, once per database (see the subclasses). */
 abstract class HostApiContract extends NodeContract {
-    private static final String MISSING = "0123456789abcdef0123456789abcdef";
-
-    private Infra infra;
-
-    @BeforeEach
-    void newFixtures() {
-        infra = new Infra(admin);
-    }
-
     @Test
     void addSimulatorHostWithDefaultsAndQueryIt() {
         String zone = infra.zone();

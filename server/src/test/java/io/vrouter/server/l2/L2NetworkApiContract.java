@@ -3,26 +3,17 @@ package io.vrouter.server.l2;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.NodeContract;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static io.vrouter.server.testing.Infra.MISSING;
 import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.testing.Infra.cond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The L2 network API over HTTP, once per database (see the subclasses). */
 abstract class L2NetworkApiContract extends NodeContract {
-    private static final String MISSING = "0123456789abcdef0123456789abcdef";
-
-    private Infra infra;
-
-    @BeforeEach
-    void newFixtures() {
-        infra = new Infra(admin);
-    }
-
     private String nameOf(String api, String uuid) {
         return infra.query(api, cond("uuid", "=", uuid)).get(0).get("name").asText();
     }

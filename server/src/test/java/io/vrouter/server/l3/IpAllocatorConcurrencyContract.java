@@ -32,7 +32,6 @@ abstract class IpAllocatorConcurrencyContract extends NodeContract {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void eightThreadsExhaustASlash22WithoutADuplicate() throws Exception {
-        Infra infra = new Infra(node.admin());
         String l3 = infra.l3();
         infra.rangeByCidr(l3, "10.20.0.0/22");
         IpAllocator allocator = new IpAllocator(node.node().database().dsl(), node.clock());

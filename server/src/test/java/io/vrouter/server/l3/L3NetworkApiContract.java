@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.NodeContract;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.vrouter.server.testing.Infra.MISSING;
 import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.testing.Infra.cond;
 import static io.vrouter.server.testing.Infra.params;
@@ -24,15 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** L3 networks, IP ranges, DNS and GetFreeIp over HTTP, once per database (see the subclasses). */
 abstract class L3NetworkApiContract extends NodeContract {
-    private static final String MISSING = "0123456789abcdef0123456789abcdef";
     private static final String MASK24 = "255.255.255.0";
-
-    private Infra infra;
-
-    @BeforeEach
-    void newFixtures() {
-        infra = new Infra(admin);
-    }
 
     private IpAllocator allocator() {
         return new IpAllocator(node.node().database().dsl(), node.clock());

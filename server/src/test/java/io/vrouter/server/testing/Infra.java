@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unique within the test JVM so tests sharing one node never collide.
  */
 public final class Infra {
+    /** A well-formed uuid no resource has. */
+    public static final String MISSING = "0123456789abcdef0123456789abcdef";
+
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final ApiClient api;

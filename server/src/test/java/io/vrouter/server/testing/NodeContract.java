@@ -7,13 +7,15 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The base of the API contract tests: one management node per test class on the subclass's database, stopped
- * after the class, and a fresh admin session before each test. A contract is an abstract class extending this one;
- * its {@code ...OnH2Test} and {@code ...OnPostgresTest} subclasses only choose the database.
+ * after the class, and a fresh admin session and {@link Infra} before each test. A contract is an abstract class
+ * extending this one; its {@code ...OnH2Test} and {@code ...OnPostgresTest} subclasses only choose the database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class NodeContract {
     protected TestNode node;
     protected ApiClient admin;
+    /** The infrastructure fixture on {@link #admin}'s session, new for each test. */
+    protected Infra infra;
 
     protected abstract TestDatabase database();
 
@@ -32,5 +34,6 @@ public abstract class NodeContract {
     @BeforeEach
     protected void logIn() {
         admin = node.admin();
+        infra = new Infra(admin);
     }
 }

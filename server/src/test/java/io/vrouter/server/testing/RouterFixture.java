@@ -29,11 +29,11 @@ public final class RouterFixture {
         this.zone = infra.simulatorZone();
         this.managementL3 = infra.l3(zone, "mgmt", "172." + octet + ".1.0/24", true);
         this.publicL3 = infra.l3(zone, "public", "172." + octet + ".2.0/24", true);
+        this.providerUuid = api.ok("QueryNetworkServiceProvider", Map.of("conditions",
+                List.of(Map.of("name", "type", "op", "=", "value", "VirtualRouter")))).get("inventories").get(0).get("uuid").asText();
         this.guestL3 = guestL3("guest", "10." + octet + ".0.0/24", List.of("DHCP", "DNS", "SNAT"));
         this.vrImage = Infra.uuid(api.ok("AddImage", Map.of("name", "vr-image-" + octet, "url", "http://images.invalid/vr.qcow2",
                 "system", true)));
-        this.providerUuid = api.ok("QueryNetworkServiceProvider", Map.of("conditions",
-                List.of(Map.of("name", "type", "op", "=", "value", "VirtualRouter")))).get("inventories").get(0).get("uuid").asText();
         this.offering = vrOffering("vr-" + octet, true, managementL3, publicL3);
         this.userImage = infra.image(false);
         this.userOffering = infra.offering();
@@ -58,9 +58,7 @@ public final class RouterFixture {
             api.ok("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", dns));
         }
         if (!services.isEmpty()) {
-            String provider = api.ok("QueryNetworkServiceProvider", Map.of("conditions",
-                    List.of(Map.of("name", "type", "op", "=", "value", "VirtualRouter")))).get("inventories").get(0).get("uuid").asText();
-            api.ok("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices", Map.of(provider, services)));
+            api.ok("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices", Map.of(providerUuid, services)));
         }
         return l3;
     }

@@ -23,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** VMs through the API on the Simulator: creation, nics, volumes, lifecycle, rollback, concurrency, queries. */
 abstract class VmApiContract extends NodeContract {
-    private Infra infra;
     private Infra.Zone zone;
     private String guestL3;
     private String offering;
@@ -31,7 +30,6 @@ abstract class VmApiContract extends NodeContract {
 
     @BeforeEach
     void setUp() {
-        infra = new Infra(admin);
         zone = infra.simulatorZone();
         guestL3 = infra.l3(zone, "guest", "10.20.0.0/24", false);
         offering = infra.offering();

@@ -4,26 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.ApiClient.Reply;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.NodeContract;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static io.vrouter.server.testing.Infra.MISSING;
 import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.testing.Infra.cond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The zone API over HTTP, once per database (see the subclasses). */
 abstract class ZoneApiContract extends NodeContract {
-    private static final String MISSING = "0123456789abcdef0123456789abcdef";
-
-    private Infra infra;
-
-    @BeforeEach
-    void newFixtures() {
-        infra = new Infra(admin);
-    }
-
     @Test
     void createQueryUpdateAndDelete() {
         String name = Infra.unique("zone");
