@@ -245,8 +245,10 @@ abstract class L3NetworkApiContract extends NodeContract {
         String l2 = infra.l2(zone);
         String l3 = infra.l3(l2);
         String other = infra.l3(l2);
-        String start = "172.30." + (Math.abs(l3.hashCode()) % 250) + ".10";
-        addRange(l3, "nested", start, start.replace(".10", ".20"), MASK24, start.replace(".10", ".1"));
+        // the prefix is built once: replacing ".10" in the address also hit third octets 10 and 100-109
+        String prefix = "172.30." + (Math.abs(l3.hashCode()) % 250);
+        String start = prefix + ".10";
+        addRange(l3, "nested", start, prefix + ".20", MASK24, prefix + ".1");
         String zoneName = infra.query("QueryZone", cond("uuid", "=", zone)).get(0).get("name").asText();
         String l2Name = infra.query("QueryL2Network", cond("uuid", "=", l2)).get(0).get("name").asText();
         String l3Name = l3(l3).get("name").asText();
