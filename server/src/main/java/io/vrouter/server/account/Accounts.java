@@ -31,6 +31,12 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * Accounts and their sessions. The admin account exists from the first start; its password is the one the
  * operator gave, or a random one written to {@code <data-dir>/admin-password} (mode 0600): never a fixed default.
@@ -41,14 +47,10 @@ public final class Accounts implements SessionResolver {
 
     private static final Table<?> ACCOUNT = DSL.table(DSL.unquotedName("account"));
     private static final Table<?> SESSION = DSL.table(DSL.unquotedName("account_session"));
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
-    private static final Field<String> PASSWORD_HASH = DSL.field(DSL.unquotedName("password_hash"), String.class);
-    private static final Field<String> ACCOUNT_TYPE = DSL.field(DSL.unquotedName("account_type"), String.class);
-    private static final Field<String> ACCOUNT_UUID = DSL.field(DSL.unquotedName("account_uuid"), String.class);
-    private static final Field<LocalDateTime> EXPIRED_DATE = DSL.field(DSL.unquotedName("expired_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+    private static final Field<String> PASSWORD_HASH = field("password_hash", String.class);
+    private static final Field<String> ACCOUNT_TYPE = field("account_type", String.class);
+    private static final Field<String> ACCOUNT_UUID = field("account_uuid", String.class);
+    private static final Field<LocalDateTime> EXPIRED_DATE = field("expired_date", LocalDateTime.class);
 
     static final String SESSION_TIMEOUT_CATEGORY = "identity";
     static final String SESSION_TIMEOUT_NAME = "session.timeout";
@@ -73,13 +75,13 @@ public final class Accounts implements SessionResolver {
         Record admin = dsl.select(UUID).from(ACCOUNT).where(NAME.eq(ADMIN)).fetchOne();
         if (admin != null) {
             if (givenPassword != null) {
-                dsl.update(ACCOUNT).set(PASSWORD_HASH, PasswordHasher.hash(givenPassword)).set(LAST_OP_DATE, now())
+                dsl.update(ACCOUNT).set(PASSWORD_HASH, PasswordHasher.hash(givenPassword)).set(LAST_OP_DATE, clock.utcNow())
                         .where(NAME.eq(ADMIN)).execute();
             }
             return;
         }
         String password = givenPassword != null ? givenPassword : PasswordHasher.randomPassword();
-        LocalDateTime now = now();
+        LocalDateTime now = clock.utcNow();
         dsl.insertInto(ACCOUNT).columns(UUID, NAME, PASSWORD_HASH, ACCOUNT_TYPE, CREATE_DATE, LAST_OP_DATE)
                 .values(Uuid.random(), ADMIN, PasswordHasher.hash(password), "SystemAdmin", now, now)
                 .execute();
@@ -142,23 +144,19 @@ public final class Accounts implements SessionResolver {
         String sessionUuid = value.substring(6).trim();
         Record session = Uuid.isValid(sessionUuid)
                 ? dsl.select(ACCOUNT_UUID, EXPIRED_DATE, NAME).from(SESSION)
-                .join(ACCOUNT).on(DSL.field(DSL.unquotedName("account", "uuid"), String.class).eq(ACCOUNT_UUID))
-                .where(DSL.field(DSL.unquotedName("account_session", "uuid"), String.class).eq(sessionUuid))
+                .join(ACCOUNT).on(field("account", "uuid", String.class).eq(ACCOUNT_UUID))
+                .where(field("account_session", "uuid", String.class).eq(sessionUuid))
                 .fetchOne()
                 : null;
         if (session == null) {
             throw ApiException.notAuthenticated("session " + sessionUuid + " does not exist or was logged out; log in again");
         }
-        if (!session.get(EXPIRED_DATE).isAfter(now())) {
+        if (!session.get(EXPIRED_DATE).isAfter(clock.utcNow())) {
             dsl.deleteFrom(SESSION).where(UUID.eq(sessionUuid)).execute();
             throw ApiException.notAuthenticated("session " + sessionUuid + " expired at "
                     + session.get(EXPIRED_DATE).toInstant(ZoneOffset.UTC) + "; log in again");
         }
         return new CallerSession(sessionUuid, session.get(ACCOUNT_UUID), session.get(NAME));
-    }
-
-    private LocalDateTime now() {
-        return utc(clock.now());
     }
 
     private static LocalDateTime utc(Instant instant) {

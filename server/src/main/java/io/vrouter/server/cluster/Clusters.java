@@ -24,8 +24,14 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
+
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
 
 /**
  * Clusters of hosts of one hypervisor type in a zone. A cluster is deleted only when it has no host and no VM;
@@ -41,16 +47,11 @@ public final class Clusters {
     private static final Table<?> CLUSTER = DSL.table(DSL.unquotedName("cluster"));
     private static final Table<?> HOST = DSL.table(DSL.unquotedName("host"));
     private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
-    private static final Field<String> DESCRIPTION = DSL.field(DSL.unquotedName("description"), String.class);
-    private static final Field<String> ZONE_UUID = DSL.field(DSL.unquotedName("zone_uuid"), String.class);
-    private static final Field<String> CLUSTER_UUID = DSL.field(DSL.unquotedName("cluster_uuid"), String.class);
-    private static final Field<String> HYPERVISOR_TYPE = DSL.field(DSL.unquotedName("hypervisor_type"), String.class);
-    private static final Field<String> STATE = DSL.field(DSL.unquotedName("state"), String.class);
-    private static final Field<String> CLUSTER_TYPE = DSL.field(DSL.unquotedName("cluster_type"), String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
+    private static final Field<String> CLUSTER_UUID = field("cluster_uuid", String.class);
+    private static final Field<String> HYPERVISOR_TYPE = field("hypervisor_type", String.class);
+    private static final Field<String> STATE = field("state", String.class);
+    private static final Field<String> CLUSTER_TYPE = field("cluster_type", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -91,7 +92,7 @@ public final class Clusters {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             Zones.lockExisting(tx, zoneUuid);
-            LocalDateTime now = now();
+            LocalDateTime now = clock.utcNow();
             tx.insertInto(CLUSTER).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, HYPERVISOR_TYPE, STATE, CLUSTER_TYPE, CREATE_DATE, LAST_OP_DATE)
                     .values(uuid, name, description, zoneUuid, hypervisorType, "Enabled", "zstack", now, now)
                     .execute();
@@ -111,10 +112,6 @@ public final class Clusters {
             tx.deleteFrom(CLUSTER).where(UUID.eq(uuid)).execute();
         });
         tags.deleteAllOf(uuid);
-    }
-
-    private LocalDateTime now() {
-        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
     }
 
     // ---------------------------------------------------------------- API

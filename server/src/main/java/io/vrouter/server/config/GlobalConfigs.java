@@ -17,12 +17,17 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.field;
 
 /**
  * The global configurations: definitions registered by packages, values kept in the {@code global_config} table
@@ -30,13 +35,9 @@ import java.util.function.Consumer;
  */
 public final class GlobalConfigs {
     private static final Table<?> TABLE = DSL.table(DSL.unquotedName("global_config"));
-    private static final Field<String> CATEGORY = DSL.field(DSL.unquotedName("category"), String.class);
-    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
-    private static final Field<String> DESCRIPTION = DSL.field(DSL.unquotedName("description"), String.class);
-    private static final Field<String> DEFAULT_VALUE = DSL.field(DSL.unquotedName("default_value"), String.class);
-    private static final Field<String> VALUE = DSL.field(DSL.unquotedName("config_value"), String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+    private static final Field<String> CATEGORY = field("category", String.class);
+    private static final Field<String> DEFAULT_VALUE = field("default_value", String.class);
+    private static final Field<String> VALUE = field("config_value", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -54,7 +55,7 @@ public final class GlobalConfigs {
         if (definitions.putIfAbsent(definition.key(), definition) != null) {
             throw new IllegalStateException("global config " + definition.key() + " is defined twice");
         }
-        LocalDateTime now = now();
+        LocalDateTime now = clock.utcNow();
         String stored = dsl.select(VALUE).from(TABLE)
                 .where(CATEGORY.eq(definition.category()).and(NAME.eq(definition.name())))
                 .fetchOne(VALUE);
@@ -118,14 +119,10 @@ public final class GlobalConfigs {
             throw ApiException.invalidArgument("global config " + definition.key() + ": " + problem);
         }
         String normalized = value.trim();
-        dsl.update(TABLE).set(VALUE, normalized).set(LAST_OP_DATE, now())
+        dsl.update(TABLE).set(VALUE, normalized).set(LAST_OP_DATE, clock.utcNow())
                 .where(CATEGORY.eq(category).and(NAME.eq(name))).execute();
         values.put(definition.key(), normalized);
         listeners.getOrDefault(definition.key(), List.of()).forEach(l -> l.accept(normalized));
-    }
-
-    private LocalDateTime now() {
-        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
     }
 
     // ---------------------------------------------------------------- API

@@ -31,6 +31,13 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * Elastic IPs: a VIP mapped one-to-one onto a user VM's nic. The VIP is the EIP's alone (no port forwarding, no
  * SNAT on it) and a nic has at most one EIP; both are unique keys, and every write locks the VIP row first (see
@@ -50,14 +57,9 @@ public final class Eips implements VipUser, VmLifecycleExtension {
 
     private static final Table<?> EIP = DSL.table(DSL.unquotedName("eip"));
     private static final Table<?> PF = DSL.table(DSL.unquotedName("port_forwarding_rule"));
-    private static final Field<String> UUID = f("uuid", String.class);
-    private static final Field<String> NAME = f("name", String.class);
-    private static final Field<String> DESCRIPTION = f("description", String.class);
-    private static final Field<String> VIP_UUID = f("vip_uuid", String.class);
-    private static final Field<String> NIC_UUID = f("vm_nic_uuid", String.class);
-    private static final Field<String> STATE = f("state", String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = f("create_date", LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = f("last_op_date", LocalDateTime.class);
+    private static final Field<String> VIP_UUID = field("vip_uuid", String.class);
+    private static final Field<String> NIC_UUID = field("vm_nic_uuid", String.class);
+    private static final Field<String> STATE = field("state", String.class);
 
     private static final String VIEW_SELECT = "select e.uuid, e.name, e.state, v.uuid, v.ip, v.netmask, v.gateway,"
             + " v.l3_network_uuid, n.uuid, n.vm_instance_uuid, n.ip, n.mac, n.l3_network_uuid, vm.state"
@@ -78,10 +80,6 @@ public final class Eips implements VipUser, VmLifecycleExtension {
         this.vips = vips;
         this.tags = tags;
         vips.addUser(this);
-    }
-
-    private static <T> Field<T> f(String column, Class<T> type) {
-        return DSL.field(DSL.unquotedName(column), type);
     }
 
     /** The virtual router provider registers its applier here; null puts the no-op back. */

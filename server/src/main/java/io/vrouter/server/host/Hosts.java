@@ -27,13 +27,19 @@ import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
 
 /**
  * Hosts: where VMs run. Adding one goes through the {@link HostConnector} of its hypervisor type; the simulator's
@@ -55,22 +61,17 @@ public final class Hosts {
 
     private static final Table<?> HOST = DSL.table(DSL.unquotedName("host"));
     private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
-    private static final Field<String> DESCRIPTION = DSL.field(DSL.unquotedName("description"), String.class);
-    private static final Field<String> ZONE_UUID = DSL.field(DSL.unquotedName("zone_uuid"), String.class);
-    private static final Field<String> CLUSTER_UUID = DSL.field(DSL.unquotedName("cluster_uuid"), String.class);
-    private static final Field<String> HOST_UUID = DSL.field(DSL.unquotedName("host_uuid"), String.class);
-    private static final Field<String> MANAGEMENT_IP = DSL.field(DSL.unquotedName("management_ip"), String.class);
-    private static final Field<String> HYPERVISOR_TYPE = DSL.field(DSL.unquotedName("hypervisor_type"), String.class);
-    private static final Field<String> STATE = DSL.field(DSL.unquotedName("state"), String.class);
-    private static final Field<String> STATUS = DSL.field(DSL.unquotedName("status"), String.class);
-    private static final Field<Long> TOTAL_CPU = DSL.field(DSL.unquotedName("total_cpu_capacity"), Long.class);
-    private static final Field<Long> AVAILABLE_CPU = DSL.field(DSL.unquotedName("available_cpu_capacity"), Long.class);
-    private static final Field<Long> TOTAL_MEMORY = DSL.field(DSL.unquotedName("total_memory_capacity"), Long.class);
-    private static final Field<Long> AVAILABLE_MEMORY = DSL.field(DSL.unquotedName("available_memory_capacity"), Long.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
+    private static final Field<String> CLUSTER_UUID = field("cluster_uuid", String.class);
+    private static final Field<String> HOST_UUID = field("host_uuid", String.class);
+    private static final Field<String> MANAGEMENT_IP = field("management_ip", String.class);
+    private static final Field<String> HYPERVISOR_TYPE = field("hypervisor_type", String.class);
+    private static final Field<String> STATE = field("state", String.class);
+    private static final Field<String> STATUS = field("status", String.class);
+    private static final Field<Long> TOTAL_CPU = field("total_cpu_capacity", Long.class);
+    private static final Field<Long> AVAILABLE_CPU = field("available_cpu_capacity", Long.class);
+    private static final Field<Long> TOTAL_MEMORY = field("total_memory_capacity", Long.class);
+    private static final Field<Long> AVAILABLE_MEMORY = field("available_memory_capacity", Long.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -116,9 +117,9 @@ public final class Hosts {
         Set<String> l2s = Set.copyOf(requiredL2Uuids);
         Table<?> cluster = DSL.table(DSL.unquotedName("cluster"));
         Table<?> ref = DSL.table(DSL.unquotedName("l2_network_cluster_ref")).as("r");
-        Field<String> refCluster = DSL.field(DSL.unquotedName("r", "cluster_uuid"), String.class);
-        Field<String> refL2 = DSL.field(DSL.unquotedName("r", "l2_network_uuid"), String.class);
-        Field<String> hostCluster = DSL.field(DSL.unquotedName("host", "cluster_uuid"), String.class);
+        Field<String> refCluster = field("r", "cluster_uuid", String.class);
+        Field<String> refL2 = field("r", "l2_network_uuid", String.class);
+        Field<String> hostCluster = field("host", "cluster_uuid", String.class);
         Condition where = STATE.eq(ENABLED).and(STATUS.eq(CONNECTED))
                 .and(hostCluster.in(DSL.select(UUID).from(cluster).where(STATE.eq(ENABLED))));
         if (zoneUuid != null) {
@@ -175,7 +176,7 @@ public final class Hosts {
             dsl.transaction(cfg -> {
                 DSLContext tx = DSL.using(cfg);
                 ClusterRecord cluster = checkCanAdd(tx, host);
-                LocalDateTime now = now();
+                LocalDateTime now = clock.utcNow();
                 tx.insertInto(HOST).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, CLUSTER_UUID, MANAGEMENT_IP, HYPERVISOR_TYPE,
                                 STATE, STATUS, TOTAL_CPU, AVAILABLE_CPU, TOTAL_MEMORY, AVAILABLE_MEMORY, CREATE_DATE, LAST_OP_DATE)
                         .values(uuid, host.name(), host.description(), cluster.zoneUuid(), cluster.uuid(), host.managementIp(),
@@ -211,7 +212,7 @@ public final class Hosts {
 
     void changeState(String uuid, String stateEvent) {
         String state = STATE_BY_EVENT.get(stateEvent);
-        if (dsl.update(HOST).set(STATE, state).set(LAST_OP_DATE, now()).where(UUID.eq(uuid)).execute() == 0) {
+        if (dsl.update(HOST).set(STATE, state).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute() == 0) {
             throw ApiException.notFound(RESOURCE_TYPE, uuid);
         }
     }
@@ -225,7 +226,7 @@ public final class Hosts {
         }
         String status = connector.connect(new NewHost(row.get(NAME), row.get(DESCRIPTION), row.get(MANAGEMENT_IP),
                 row.get(CLUSTER_UUID), row.get(HYPERVISOR_TYPE), row.get(TOTAL_CPU), row.get(TOTAL_MEMORY)));
-        dsl.update(HOST).set(STATUS, status).set(LAST_OP_DATE, now()).where(UUID.eq(uuid)).execute();
+        dsl.update(HOST).set(STATUS, status).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
     }
 
     void delete(String uuid) {
@@ -238,10 +239,6 @@ public final class Hosts {
             tx.deleteFrom(HOST).where(UUID.eq(uuid)).execute();
         });
         tags.deleteAllOf(uuid);
-    }
-
-    private LocalDateTime now() {
-        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
     }
 
     // ---------------------------------------------------------------- API

@@ -24,6 +24,13 @@ import java.net.URISyntaxException;
 import java.time.LocalDateTime;
 import java.util.Optional;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * Images. ZStack downloads an image to a backup storage; here the URL is recorded and the image is Ready at once,
  * which is all the virtual router needs (a hypervisor backend may fetch it later).
@@ -32,19 +39,14 @@ public final class Images {
     public static final String ROOT_VOLUME_TEMPLATE = "RootVolumeTemplate";
 
     private static final Table<?> TABLE = DSL.table(DSL.unquotedName("image"));
-    private static final Field<String> UUID = f("uuid", String.class);
-    private static final Field<String> NAME = f("name", String.class);
-    private static final Field<String> DESCRIPTION = f("description", String.class);
-    private static final Field<String> URL = f("url", String.class);
-    private static final Field<String> FORMAT = f("format", String.class);
-    private static final Field<String> MEDIA_TYPE = f("media_type", String.class);
-    private static final Field<String> PLATFORM = f("platform", String.class);
-    private static final Field<Boolean> SYSTEM = f("system_image", Boolean.class);
-    private static final Field<String> STATE = f("state", String.class);
-    private static final Field<String> STATUS = f("status", String.class);
-    private static final Field<Long> SIZE = f("size", Long.class);
-    private static final Field<LocalDateTime> CREATE_DATE = f("create_date", LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = f("last_op_date", LocalDateTime.class);
+    private static final Field<String> URL = field("url", String.class);
+    private static final Field<String> FORMAT = field("format", String.class);
+    private static final Field<String> MEDIA_TYPE = field("media_type", String.class);
+    private static final Field<String> PLATFORM = field("platform", String.class);
+    private static final Field<Boolean> SYSTEM = field("system_image", Boolean.class);
+    private static final Field<String> STATE = field("state", String.class);
+    private static final Field<String> STATUS = field("status", String.class);
+    private static final Field<Long> SIZE = field("size", Long.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -58,10 +60,6 @@ public final class Images {
         this.dsl = dsl;
         this.clock = clock;
         this.tags = tags;
-    }
-
-    private static <T> Field<T> f(String column, Class<T> type) {
-        return DSL.field(DSL.unquotedName(column), type);
     }
 
     public Optional<ImageRecord> find(String uuid) {
@@ -94,7 +92,7 @@ public final class Images {
     void delete(String uuid) {
         get(uuid);
         boolean used = dsl.fetchExists(DSL.table(DSL.unquotedName("vm_instance")),
-                f("image_uuid", String.class).eq(uuid).and(f("state", String.class).ne("Destroyed")));
+                field("image_uuid", String.class).eq(uuid).and(field("state", String.class).ne("Destroyed")));
         if (used) {
             throw ApiException.conflict("image " + uuid + " is used by VMs; destroy them first");
         }

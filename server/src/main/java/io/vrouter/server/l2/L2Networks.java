@@ -27,11 +27,17 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
 
 /**
  * L2 networks: a physical interface of the hosts, with or without a VLAN, attached to the clusters whose hosts
@@ -52,19 +58,14 @@ public final class L2Networks {
     private static final Table<?> L3 = DSL.table(DSL.unquotedName("l3_network"));
     private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
     private static final Table<?> NIC = DSL.table(DSL.unquotedName("vm_nic"));
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
-    private static final Field<String> DESCRIPTION = DSL.field(DSL.unquotedName("description"), String.class);
-    private static final Field<String> ZONE_UUID = DSL.field(DSL.unquotedName("zone_uuid"), String.class);
-    private static final Field<String> PHYSICAL_INTERFACE = DSL.field(DSL.unquotedName("physical_interface"), String.class);
-    private static final Field<String> L2_TYPE = DSL.field(DSL.unquotedName("l2_type"), String.class);
-    private static final Field<Integer> VLAN_ID = DSL.field(DSL.unquotedName("vlan"), Integer.class);
-    private static final Field<String> L2_NETWORK_UUID = DSL.field(DSL.unquotedName("l2_network_uuid"), String.class);
-    private static final Field<String> L3_NETWORK_UUID = DSL.field(DSL.unquotedName("l3_network_uuid"), String.class);
-    private static final Field<String> VM_INSTANCE_UUID = DSL.field(DSL.unquotedName("vm_instance_uuid"), String.class);
-    private static final Field<String> CLUSTER_UUID = DSL.field(DSL.unquotedName("cluster_uuid"), String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
+    private static final Field<String> PHYSICAL_INTERFACE = field("physical_interface", String.class);
+    private static final Field<String> L2_TYPE = field("l2_type", String.class);
+    private static final Field<Integer> VLAN_ID = field("vlan", Integer.class);
+    private static final Field<String> L2_NETWORK_UUID = field("l2_network_uuid", String.class);
+    private static final Field<String> L3_NETWORK_UUID = field("l3_network_uuid", String.class);
+    private static final Field<String> VM_INSTANCE_UUID = field("vm_instance_uuid", String.class);
+    private static final Field<String> CLUSTER_UUID = field("cluster_uuid", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -113,7 +114,7 @@ public final class L2Networks {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             Zones.lockExisting(tx, zoneUuid);
-            LocalDateTime now = now();
+            LocalDateTime now = clock.utcNow();
             tx.insertInto(L2).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, PHYSICAL_INTERFACE, L2_TYPE, VLAN_ID, CREATE_DATE, LAST_OP_DATE)
                     .values(uuid, name, description, zoneUuid, physicalInterface, vlan == null ? NO_VLAN : VLAN, vlan, now, now)
                     .execute();
@@ -145,7 +146,7 @@ public final class L2Networks {
                         + other.get().value1() + " (" + other.get().value2() + ") on interface " + l2.physicalInterface()
                         + (l2.vlan() == null ? " without VLAN" : " VLAN " + l2.vlan()));
             }
-            tx.insertInto(REF).columns(L2_NETWORK_UUID, CLUSTER_UUID, CREATE_DATE).values(l2Uuid, clusterUuid, now()).execute();
+            tx.insertInto(REF).columns(L2_NETWORK_UUID, CLUSTER_UUID, CREATE_DATE).values(l2Uuid, clusterUuid, clock.utcNow()).execute();
         });
     }
 
@@ -185,10 +186,6 @@ public final class L2Networks {
             tx.deleteFrom(L2).where(UUID.eq(uuid)).execute();
         });
         tags.deleteAllOf(uuid);
-    }
-
-    private LocalDateTime now() {
-        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
     }
 
     // ---------------------------------------------------------------- API

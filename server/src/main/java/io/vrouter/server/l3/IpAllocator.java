@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * Hands out addresses of an L3 network's IP ranges, never one twice.
  *
@@ -34,17 +38,15 @@ public final class IpAllocator {
 
     private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
     private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> L3 = DSL.field(DSL.unquotedName("l3_network_uuid"), String.class);
-    private static final Field<String> RANGE = DSL.field(DSL.unquotedName("ip_range_uuid"), String.class);
-    private static final Field<String> IP = DSL.field(DSL.unquotedName("ip"), String.class);
-    private static final Field<Long> IP_VALUE = DSL.field(DSL.unquotedName("ip_value"), Long.class);
-    private static final Field<String> GATEWAY = DSL.field(DSL.unquotedName("gateway"), String.class);
-    private static final Field<String> NETMASK = DSL.field(DSL.unquotedName("netmask"), String.class);
-    private static final Field<String> USED_FOR = DSL.field(DSL.unquotedName("used_for"), String.class);
-    private static final Field<Long> START = DSL.field(DSL.unquotedName("start_value"), Long.class);
-    private static final Field<Long> END = DSL.field(DSL.unquotedName("end_value"), Long.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
+    private static final Field<String> L3 = field("l3_network_uuid", String.class);
+    private static final Field<String> RANGE = field("ip_range_uuid", String.class);
+    private static final Field<String> IP = field("ip", String.class);
+    private static final Field<Long> IP_VALUE = field("ip_value", Long.class);
+    private static final Field<String> GATEWAY = field("gateway", String.class);
+    private static final Field<String> NETMASK = field("netmask", String.class);
+    private static final Field<String> USED_FOR = field("used_for", String.class);
+    private static final Field<Long> START = field("start_value", Long.class);
+    private static final Field<Long> END = field("end_value", Long.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -175,8 +177,8 @@ public final class IpAllocator {
             Table<?> used = DSL.select(IP_VALUE.as("v"), DSL.lead(IP_VALUE).over(DSL.orderBy(IP_VALUE)).as("nxt"))
                     .from(USED_IP).where(L3.eq(l3NetworkUuid)).and(IP_VALUE.between(range.start(), range.end()))
                     .asTable("t");
-            Field<Long> v = DSL.field(DSL.unquotedName("t", "v"), Long.class);
-            Field<Long> nxt = DSL.field(DSL.unquotedName("t", "nxt"), Long.class);
+            Field<Long> v = field("t", "v", Long.class);
+            Field<Long> nxt = field("t", "nxt", Long.class);
             Record gap = dsl.select(DSL.min(v.plus(1L))).from(used)
                     .where(v.lt(range.end())).and(nxt.isNull().or(nxt.gt(v.plus(1L)))).fetchOne();
             Long value = gap == null ? null : gap.get(0, Long.class);

@@ -23,9 +23,15 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
 
 /**
  * IP ranges of L3 networks and the free addresses in them.
@@ -44,23 +50,18 @@ public final class IpRanges {
 
     private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
     private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
-    private static final Field<String> DESCRIPTION = DSL.field(DSL.unquotedName("description"), String.class);
-    private static final Field<String> L3_NETWORK_UUID = DSL.field(DSL.unquotedName("l3_network_uuid"), String.class);
-    private static final Field<String> IP_RANGE_UUID = DSL.field(DSL.unquotedName("ip_range_uuid"), String.class);
-    private static final Field<String> START_IP = DSL.field(DSL.unquotedName("start_ip"), String.class);
-    private static final Field<String> END_IP = DSL.field(DSL.unquotedName("end_ip"), String.class);
-    private static final Field<String> NETMASK = DSL.field(DSL.unquotedName("netmask"), String.class);
-    private static final Field<String> GATEWAY = DSL.field(DSL.unquotedName("gateway"), String.class);
-    private static final Field<String> NETWORK_CIDR = DSL.field(DSL.unquotedName("network_cidr"), String.class);
-    private static final Field<Long> START_VALUE = DSL.field(DSL.unquotedName("start_value"), Long.class);
-    private static final Field<Long> END_VALUE = DSL.field(DSL.unquotedName("end_value"), Long.class);
-    private static final Field<String> IP = DSL.field(DSL.unquotedName("ip"), String.class);
-    private static final Field<Long> IP_VALUE = DSL.field(DSL.unquotedName("ip_value"), Long.class);
-    private static final Field<String> USED_FOR = DSL.field(DSL.unquotedName("used_for"), String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+    private static final Field<String> L3_NETWORK_UUID = field("l3_network_uuid", String.class);
+    private static final Field<String> IP_RANGE_UUID = field("ip_range_uuid", String.class);
+    private static final Field<String> START_IP = field("start_ip", String.class);
+    private static final Field<String> END_IP = field("end_ip", String.class);
+    private static final Field<String> NETMASK = field("netmask", String.class);
+    private static final Field<String> GATEWAY = field("gateway", String.class);
+    private static final Field<String> NETWORK_CIDR = field("network_cidr", String.class);
+    private static final Field<Long> START_VALUE = field("start_value", Long.class);
+    private static final Field<Long> END_VALUE = field("end_value", Long.class);
+    private static final Field<String> IP = field("ip", String.class);
+    private static final Field<Long> IP_VALUE = field("ip_value", Long.class);
+    private static final Field<String> USED_FOR = field("used_for", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -158,7 +159,7 @@ public final class IpRanges {
             // the L3's row lock serialises range changes of one L3, so two overlapping adds cannot both pass
             L3Networks.lockExisting(tx, l3Uuid);
             Ipv4Cidr subnet = check(start, end, netmask, gateway, spans(tx, l3Uuid));
-            LocalDateTime now = now();
+            LocalDateTime now = clock.utcNow();
             tx.insertInto(IP_RANGE).columns(UUID, L3_NETWORK_UUID, NAME, DESCRIPTION, START_IP, END_IP, NETMASK, GATEWAY,
                             NETWORK_CIDR, START_VALUE, END_VALUE, CREATE_DATE, LAST_OP_DATE)
                     .values(uuid, l3Uuid, name, description, start.toString(), end.toString(), netmask.toString(),
@@ -244,10 +245,6 @@ public final class IpRanges {
             }
         }
         return free;
-    }
-
-    private LocalDateTime now() {
-        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
     }
 
     // ---------------------------------------------------------------- API

@@ -25,11 +25,17 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
 
 /**
  * L3 networks: an IPv4 subnet on an L2 network, with IP ranges ({@link IpRanges}) and DNS servers in the order
@@ -53,24 +59,19 @@ public final class L3Networks {
     private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
     private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
     private static final Table<?> NIC = DSL.table(DSL.unquotedName("vm_nic"));
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
-    private static final Field<String> DESCRIPTION = DSL.field(DSL.unquotedName("description"), String.class);
-    private static final Field<String> L3_TYPE = DSL.field(DSL.unquotedName("l3_type"), String.class);
-    private static final Field<String> ZONE_UUID = DSL.field(DSL.unquotedName("zone_uuid"), String.class);
-    private static final Field<String> L2_NETWORK_UUID = DSL.field(DSL.unquotedName("l2_network_uuid"), String.class);
-    private static final Field<String> L3_NETWORK_UUID = DSL.field(DSL.unquotedName("l3_network_uuid"), String.class);
-    private static final Field<String> VM_INSTANCE_UUID = DSL.field(DSL.unquotedName("vm_instance_uuid"), String.class);
-    private static final Field<String> STATE = DSL.field(DSL.unquotedName("state"), String.class);
-    private static final Field<Boolean> SYSTEM = DSL.field(DSL.unquotedName("system_network"), Boolean.class);
-    private static final Field<String> DNS_DOMAIN = DSL.field(DSL.unquotedName("dns_domain"), String.class);
-    private static final Field<String> DNS_ADDRESS = DSL.field(DSL.unquotedName("dns"), String.class);
-    private static final Field<Integer> POSITION = DSL.field(DSL.unquotedName("position"), Integer.class);
-    private static final Field<String> IP = DSL.field(DSL.unquotedName("ip"), String.class);
-    private static final Field<Long> IP_VALUE = DSL.field(DSL.unquotedName("ip_value"), Long.class);
-    private static final Field<String> USED_FOR = DSL.field(DSL.unquotedName("used_for"), String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+    private static final Field<String> L3_TYPE = field("l3_type", String.class);
+    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
+    private static final Field<String> L2_NETWORK_UUID = field("l2_network_uuid", String.class);
+    private static final Field<String> L3_NETWORK_UUID = field("l3_network_uuid", String.class);
+    private static final Field<String> VM_INSTANCE_UUID = field("vm_instance_uuid", String.class);
+    private static final Field<String> STATE = field("state", String.class);
+    private static final Field<Boolean> SYSTEM = field("system_network", Boolean.class);
+    private static final Field<String> DNS_DOMAIN = field("dns_domain", String.class);
+    private static final Field<String> DNS_ADDRESS = field("dns", String.class);
+    private static final Field<Integer> POSITION = field("position", Integer.class);
+    private static final Field<String> IP = field("ip", String.class);
+    private static final Field<Long> IP_VALUE = field("ip_value", Long.class);
+    private static final Field<String> USED_FOR = field("used_for", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -118,7 +119,7 @@ public final class L3Networks {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             L2NetworkRecord l2 = L2Networks.lockExisting(tx, l2Uuid);
-            LocalDateTime now = now();
+            LocalDateTime now = clock.utcNow();
             tx.insertInto(L3).columns(UUID, NAME, DESCRIPTION, L3_TYPE, ZONE_UUID, L2_NETWORK_UUID, STATE, SYSTEM, DNS_DOMAIN,
                             CREATE_DATE, LAST_OP_DATE)
                     .values(uuid, name, description, type, l2.zoneUuid(), l2Uuid, ENABLED, system, dnsDomain, now, now)
@@ -138,7 +139,7 @@ public final class L3Networks {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             lockExisting(tx, uuid);
-            var update = tx.update(L3).set(LAST_OP_DATE, now());
+            var update = tx.update(L3).set(LAST_OP_DATE, clock.utcNow());
             if (name != null) {
                 update = update.set(NAME, name);
             }
@@ -156,7 +157,7 @@ public final class L3Networks {
     }
 
     void changeState(String uuid, String stateEvent) {
-        if (dsl.update(L3).set(STATE, STATE_BY_EVENT.get(stateEvent)).set(LAST_OP_DATE, now()).where(UUID.eq(uuid)).execute() == 0) {
+        if (dsl.update(L3).set(STATE, STATE_BY_EVENT.get(stateEvent)).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute() == 0) {
             throw ApiException.notFound(RESOURCE_TYPE, uuid);
         }
     }
@@ -181,9 +182,9 @@ public final class L3Networks {
             }
             Integer last = tx.select(DSL.max(POSITION)).from(DNS).where(L3_NETWORK_UUID.eq(l3Uuid)).fetchOne(0, Integer.class);
             tx.insertInto(DNS).columns(L3_NETWORK_UUID, DNS_ADDRESS, POSITION, CREATE_DATE)
-                    .values(l3Uuid, dns, last == null ? 0 : last + 1, now())
+                    .values(l3Uuid, dns, last == null ? 0 : last + 1, clock.utcNow())
                     .execute();
-            tx.update(L3).set(LAST_OP_DATE, now()).where(UUID.eq(l3Uuid)).execute();
+            tx.update(L3).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(l3Uuid)).execute();
         });
         dnsChanged(l3Uuid);
     }
@@ -197,7 +198,7 @@ public final class L3Networks {
                         + "; its DNS servers are " + tx.select(DNS_ADDRESS).from(DNS).where(L3_NETWORK_UUID.eq(l3Uuid))
                         .orderBy(POSITION).fetch(DNS_ADDRESS));
             }
-            tx.update(L3).set(LAST_OP_DATE, now()).where(UUID.eq(l3Uuid)).execute();
+            tx.update(L3).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(l3Uuid)).execute();
         });
         dnsChanged(l3Uuid);
     }
@@ -220,10 +221,6 @@ public final class L3Networks {
         });
         tags.deleteAllOf(uuid);
         rangeUuids.forEach(tags::deleteAllOf);
-    }
-
-    private LocalDateTime now() {
-        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
     }
 
     // ---------------------------------------------------------------- API

@@ -32,6 +32,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * The framework: provider records (created at start for every plugin), the L3-to-service map and its APIs, and the
  * VM lifecycle hook that calls the right provider's backends for each nic of a user VM. Appliance VMs are the
@@ -41,16 +48,11 @@ public final class NetworkServices implements VmLifecycleExtension {
     private static final Table<?> PROVIDER = DSL.table(DSL.unquotedName("network_service_provider"));
     private static final Table<?> TYPE = DSL.table(DSL.unquotedName("network_service_type"));
     private static final Table<?> REF = DSL.table(DSL.unquotedName("network_service_l3_ref"));
-    private static final Field<String> UUID = f("uuid", String.class);
-    private static final Field<String> NAME = f("name", String.class);
-    private static final Field<String> DESCRIPTION = f("description", String.class);
-    private static final Field<String> PROVIDER_TYPE = f("provider_type", String.class);
-    private static final Field<String> PROVIDER_UUID = f("network_service_provider_uuid", String.class);
-    private static final Field<String> SERVICE_TYPE = f("service_type", String.class);
-    private static final Field<String> REF_SERVICE_TYPE = f("network_service_type", String.class);
-    private static final Field<String> L3 = f("l3_network_uuid", String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = f("create_date", LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = f("last_op_date", LocalDateTime.class);
+    private static final Field<String> PROVIDER_TYPE = field("provider_type", String.class);
+    private static final Field<String> PROVIDER_UUID = field("network_service_provider_uuid", String.class);
+    private static final Field<String> SERVICE_TYPE = field("service_type", String.class);
+    private static final Field<String> REF_SERVICE_TYPE = field("network_service_type", String.class);
+    private static final Field<String> L3 = field("l3_network_uuid", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -60,10 +62,6 @@ public final class NetworkServices implements VmLifecycleExtension {
     public NetworkServices(DSLContext dsl, Clock clock) {
         this.dsl = dsl;
         this.clock = clock;
-    }
-
-    private static <T> Field<T> f(String column, Class<T> type) {
-        return DSL.field(DSL.unquotedName(column), type);
     }
 
     /** Registers a provider plugin and makes sure its record exists with its service types. */
@@ -102,8 +100,8 @@ public final class NetworkServices implements VmLifecycleExtension {
     /** The services an L3 takes: service type -> provider type. */
     public Map<String, String> servicesOf(String l3Uuid) {
         Map<String, String> services = new LinkedHashMap<>();
-        dsl.select(REF_SERVICE_TYPE, PROVIDER_TYPE).from(REF).join(PROVIDER).on(DSL.field(DSL.unquotedName("network_service_provider", "uuid"), String.class)
-                        .eq(DSL.field(DSL.unquotedName("network_service_l3_ref", "network_service_provider_uuid"), String.class)))
+        dsl.select(REF_SERVICE_TYPE, PROVIDER_TYPE).from(REF).join(PROVIDER).on(field("network_service_provider", "uuid", String.class)
+                        .eq(field("network_service_l3_ref", "network_service_provider_uuid", String.class)))
                 .where(L3.eq(l3Uuid))
                 .forEach(r -> services.put(r.value1(), r.value2()));
         return services;

@@ -24,6 +24,13 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * Instance offerings. The table has a type column because a virtual router offering is an instance offering of
  * type {@code VirtualRouter} with extra columns in its own table; the shared part lives here.
@@ -35,18 +42,13 @@ public final class InstanceOfferings {
     public static final String RESOURCE_TYPE = "InstanceOfferingVO";
 
     private static final Table<?> TABLE = DSL.table(DSL.unquotedName("instance_offering"));
-    private static final Field<String> UUID = f("uuid", String.class);
-    private static final Field<String> NAME = f("name", String.class);
-    private static final Field<String> DESCRIPTION = f("description", String.class);
-    private static final Field<Integer> CPU_NUM = f("cpu_num", Integer.class);
-    private static final Field<Long> CPU_SPEED = f("cpu_speed", Long.class);
-    private static final Field<Long> MEMORY_SIZE = f("memory_size", Long.class);
-    private static final Field<String> ALLOCATOR_STRATEGY = f("allocator_strategy", String.class);
-    private static final Field<Integer> SORT_KEY = f("sort_key", Integer.class);
-    private static final Field<String> STATE = f("state", String.class);
-    private static final Field<String> TYPE = f("offering_type", String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = f("create_date", LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = f("last_op_date", LocalDateTime.class);
+    private static final Field<Integer> CPU_NUM = field("cpu_num", Integer.class);
+    private static final Field<Long> CPU_SPEED = field("cpu_speed", Long.class);
+    private static final Field<Long> MEMORY_SIZE = field("memory_size", Long.class);
+    private static final Field<String> ALLOCATOR_STRATEGY = field("allocator_strategy", String.class);
+    private static final Field<Integer> SORT_KEY = field("sort_key", Integer.class);
+    private static final Field<String> STATE = field("state", String.class);
+    private static final Field<String> TYPE = field("offering_type", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -66,10 +68,6 @@ public final class InstanceOfferings {
         this.dsl = dsl;
         this.clock = clock;
         this.tags = tags;
-    }
-
-    private static <T> Field<T> f(String column, Class<T> type) {
-        return DSL.field(DSL.unquotedName(column), type);
     }
 
     public Optional<OfferingRecord> find(String uuid) {
@@ -158,7 +156,7 @@ public final class InstanceOfferings {
                         throw ApiException.invalidArgument("instance offering " + offering.uuid() + " is of type " + offering.type()
                                 + "; delete it with its own API (e.g. DeleteVirtualRouterOffering)");
                     }
-                    if (dsl.fetchExists(DSL.table(DSL.unquotedName("vm_instance")), f("instance_offering_uuid", String.class).eq(offering.uuid()))) {
+                    if (dsl.fetchExists(DSL.table(DSL.unquotedName("vm_instance")), field("instance_offering_uuid", String.class).eq(offering.uuid()))) {
                         throw ApiException.conflict("instance offering " + offering.uuid() + " is used by VMs; destroy them first");
                     }
                     dsl.transaction(cfg -> delete(DSL.using(cfg), offering.uuid()));

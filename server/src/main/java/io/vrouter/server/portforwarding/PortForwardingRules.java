@@ -32,6 +32,13 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * Port forwarding rules: a port range of a VIP forwarded to the same-sized range of a user VM nic, per protocol.
  * Ranges of one protocol on one VIP never overlap (closed intervals): the check runs with the VIP row locked
@@ -54,20 +61,15 @@ public final class PortForwardingRules implements VipUser, VmLifecycleExtension 
 
     private static final Table<?> PF = DSL.table(DSL.unquotedName("port_forwarding_rule"));
     private static final Table<?> EIP = DSL.table(DSL.unquotedName("eip"));
-    private static final Field<String> UUID = f("uuid", String.class);
-    private static final Field<String> NAME = f("name", String.class);
-    private static final Field<String> DESCRIPTION = f("description", String.class);
-    private static final Field<String> VIP_UUID = f("vip_uuid", String.class);
-    private static final Field<String> NIC_UUID = f("vm_nic_uuid", String.class);
-    private static final Field<Integer> VIP_START = f("vip_port_start", Integer.class);
-    private static final Field<Integer> VIP_END = f("vip_port_end", Integer.class);
-    private static final Field<Integer> PRIVATE_START = f("private_port_start", Integer.class);
-    private static final Field<Integer> PRIVATE_END = f("private_port_end", Integer.class);
-    private static final Field<String> PROTOCOL = f("protocol_type", String.class);
-    private static final Field<String> ALLOWED_CIDR = f("allowed_cidr", String.class);
-    private static final Field<String> STATE = f("state", String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = f("create_date", LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = f("last_op_date", LocalDateTime.class);
+    private static final Field<String> VIP_UUID = field("vip_uuid", String.class);
+    private static final Field<String> NIC_UUID = field("vm_nic_uuid", String.class);
+    private static final Field<Integer> VIP_START = field("vip_port_start", Integer.class);
+    private static final Field<Integer> VIP_END = field("vip_port_end", Integer.class);
+    private static final Field<Integer> PRIVATE_START = field("private_port_start", Integer.class);
+    private static final Field<Integer> PRIVATE_END = field("private_port_end", Integer.class);
+    private static final Field<String> PROTOCOL = field("protocol_type", String.class);
+    private static final Field<String> ALLOWED_CIDR = field("allowed_cidr", String.class);
+    private static final Field<String> STATE = field("state", String.class);
 
     private static final String VIEW_SELECT = "select p.uuid, p.name, p.state, v.uuid, v.ip, v.netmask, v.gateway,"
             + " v.l3_network_uuid, n.uuid, n.vm_instance_uuid, n.ip, n.mac, n.l3_network_uuid, vm.state,"
@@ -89,10 +91,6 @@ public final class PortForwardingRules implements VipUser, VmLifecycleExtension 
         this.vips = vips;
         this.tags = tags;
         vips.addUser(this);
-    }
-
-    private static <T> Field<T> f(String column, Class<T> type) {
-        return DSL.field(DSL.unquotedName(column), type);
     }
 
     /** The virtual router provider registers its applier here; null puts the no-op back. */

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * ZStack's resource type names ({@code VmInstanceVO}, {@code InstanceOfferingVO}...) and the table each lives in,
  * so a tag can only be put on a resource that exists. Resource packages register their types.
@@ -37,6 +39,6 @@ public final class ResourceTypes {
         String table = Optional.ofNullable(tableByType.get(resourceType))
                 .orElseThrow(() -> new IllegalArgumentException("unknown resource type " + resourceType));
         return dsl.fetchExists(DSL.table(DSL.unquotedName(table)),
-                DSL.field(DSL.unquotedName("uuid"), String.class).eq(uuid));
+                field("uuid", String.class).eq(uuid));
     }
 }

@@ -26,6 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * System and user tags. A system tag must match a registered {@link SystemTagFormat} for its resource type, with
  * valid placeholder values; a user tag is free text. Both need an existing resource.
@@ -35,14 +40,11 @@ public final class Tags {
     public static final String USER = "User";
 
     private static final Table<?> TABLE = DSL.table(DSL.unquotedName("resource_tag"));
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> RESOURCE_UUID = DSL.field(DSL.unquotedName("resource_uuid"), String.class);
-    private static final Field<String> RESOURCE_TYPE = DSL.field(DSL.unquotedName("resource_type"), String.class);
-    private static final Field<String> TAG = DSL.field(DSL.unquotedName("tag"), String.class);
-    private static final Field<String> TAG_TYPE = DSL.field(DSL.unquotedName("tag_type"), String.class);
-    private static final Field<Boolean> INHERENT = DSL.field(DSL.unquotedName("inherent"), Boolean.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+    private static final Field<String> RESOURCE_UUID = field("resource_uuid", String.class);
+    private static final Field<String> RESOURCE_TYPE = field("resource_type", String.class);
+    private static final Field<String> TAG = field("tag", String.class);
+    private static final Field<String> TAG_TYPE = field("tag_type", String.class);
+    private static final Field<Boolean> INHERENT = field("inherent", Boolean.class);
 
     private final DSLContext dsl;
     private final Clock clock;

@@ -35,6 +35,13 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * VIPs: addresses of an L3's ranges (never handed to a VM, the allocator's key sees to that) that EIPs and port
  * forwarding rules stand on.
@@ -58,24 +65,19 @@ public final class Vips {
     private static final Table<?> VIP = DSL.table(DSL.unquotedName("vip"));
     private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
     private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
-    private static final Field<String> UUID = f("uuid", String.class);
-    private static final Field<String> NAME = f("name", String.class);
-    private static final Field<String> DESCRIPTION = f("description", String.class);
-    private static final Field<String> L3 = f("l3_network_uuid", String.class);
-    private static final Field<String> RANGE = f("ip_range_uuid", String.class);
-    private static final Field<String> USED_IP_UUID = f("used_ip_uuid", String.class);
-    private static final Field<String> IP = f("ip", String.class);
-    private static final Field<String> GATEWAY = f("gateway", String.class);
-    private static final Field<String> NETMASK = f("netmask", String.class);
-    private static final Field<String> STATE = f("state", String.class);
-    private static final Field<String> SERVICE_PROVIDER = f("service_provider", String.class);
-    private static final Field<String> PEER_L3 = f("peer_l3_network_uuid", String.class);
-    private static final Field<Boolean> SNAT = f("snat", Boolean.class);
-    private static final Field<Long> START = f("start_value", Long.class);
-    private static final Field<Long> END = f("end_value", Long.class);
-    private static final Field<Long> IP_VALUE = f("ip_value", Long.class);
-    private static final Field<LocalDateTime> CREATE_DATE = f("create_date", LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = f("last_op_date", LocalDateTime.class);
+    private static final Field<String> L3 = field("l3_network_uuid", String.class);
+    private static final Field<String> RANGE = field("ip_range_uuid", String.class);
+    private static final Field<String> USED_IP_UUID = field("used_ip_uuid", String.class);
+    private static final Field<String> IP = field("ip", String.class);
+    private static final Field<String> GATEWAY = field("gateway", String.class);
+    private static final Field<String> NETMASK = field("netmask", String.class);
+    private static final Field<String> STATE = field("state", String.class);
+    private static final Field<String> SERVICE_PROVIDER = field("service_provider", String.class);
+    private static final Field<String> PEER_L3 = field("peer_l3_network_uuid", String.class);
+    private static final Field<Boolean> SNAT = field("snat", Boolean.class);
+    private static final Field<Long> START = field("start_value", Long.class);
+    private static final Field<Long> END = field("end_value", Long.class);
+    private static final Field<Long> IP_VALUE = field("ip_value", Long.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -89,10 +91,6 @@ public final class Vips {
         this.clock = clock;
         this.ipAllocator = ipAllocator;
         this.tags = tags;
-    }
-
-    private static <T> Field<T> f(String column, Class<T> type) {
-        return DSL.field(DSL.unquotedName(column), type);
     }
 
     /** The EIP and port forwarding packages register themselves, so DeleteVip and ChangeVipState reach them. */
@@ -340,7 +338,7 @@ public final class Vips {
             DSLContext tx = DSL.using(cfg);
             lockForUse(tx, uuid);
             for (String table : List.of("eip", "port_forwarding_rule")) {
-                if (tx.fetchExists(DSL.table(DSL.unquotedName(table)), f("vip_uuid", String.class).eq(uuid))) {
+                if (tx.fetchExists(DSL.table(DSL.unquotedName(table)), field("vip_uuid", String.class).eq(uuid))) {
                     throw ApiException.conflict(vip.describe() + " got a new " + table.replace('_', ' ')
                             + " while it was being deleted; delete again");
                 }
@@ -374,7 +372,7 @@ public final class Vips {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             VipRow vip = lockForUse(tx, vipUuid);
-            if (snat && tx.fetchExists(DSL.table(DSL.unquotedName("eip")), f("vip_uuid", String.class).eq(vipUuid))) {
+            if (snat && tx.fetchExists(DSL.table(DSL.unquotedName("eip")), field("vip_uuid", String.class).eq(vipUuid))) {
                 throw ApiException.invalidArgument(vip.describe() + " is used by an EIP; it cannot serve SNAT as well");
             }
             tx.update(VIP).set(SNAT, snat).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(vipUuid)).execute();

@@ -13,6 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
 import static io.vrouter.server.vm.VmTables.*;
 
 /** Reads and writes the VM package's rows; every method is one statement or one transaction. */
@@ -118,15 +124,15 @@ final class VmRepository {
         var nic = NIC.as("n");
         var l3 = DSL.table(DSL.unquotedName("l3_network")).as("l3");
         var l2 = DSL.table(DSL.unquotedName("l2_network")).as("l2");
-        List<NicSpec> nics = dsl.select(f("n", "uuid", String.class), f("n", "l3_network_uuid", String.class),
-                        f("l3", "l2_network_uuid", String.class), f("l2", "physical_interface", String.class),
-                        f("l2", "vlan", Integer.class), f("n", "mac", String.class), f("n", "ip", String.class),
-                        f("n", "netmask", String.class), f("n", "gateway", String.class), f("n", "device_id", Integer.class))
+        List<NicSpec> nics = dsl.select(field("n", "uuid", String.class), field("n", "l3_network_uuid", String.class),
+                        field("l3", "l2_network_uuid", String.class), field("l2", "physical_interface", String.class),
+                        field("l2", "vlan", Integer.class), field("n", "mac", String.class), field("n", "ip", String.class),
+                        field("n", "netmask", String.class), field("n", "gateway", String.class), field("n", "device_id", Integer.class))
                 .from(nic)
-                .join(l3).on(f("l3", "uuid", String.class).eq(f("n", "l3_network_uuid", String.class)))
-                .join(l2).on(f("l2", "uuid", String.class).eq(f("l3", "l2_network_uuid", String.class)))
-                .where(f("n", "vm_instance_uuid", String.class).eq(vm.uuid()))
-                .orderBy(f("n", "device_id", Integer.class))
+                .join(l3).on(field("l3", "uuid", String.class).eq(field("n", "l3_network_uuid", String.class)))
+                .join(l2).on(field("l2", "uuid", String.class).eq(field("l3", "l2_network_uuid", String.class)))
+                .where(field("n", "vm_instance_uuid", String.class).eq(vm.uuid()))
+                .orderBy(field("n", "device_id", Integer.class))
                 .fetch(r -> new NicSpec(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
                         r.value8(), r.value9(), r.value10(), r.value2().equals(vm.defaultL3Uuid())));
         return new VmSpec(vm.uuid(), vm.name(), vm.type(), vm.hostUuid(), vm.hypervisorType(), vm.cpuNum(), vm.memorySize(),

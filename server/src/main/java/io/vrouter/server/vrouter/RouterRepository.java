@@ -11,14 +11,16 @@ import org.jooq.impl.DSL;
 import java.util.List;
 import java.util.Optional;
 
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /** The virtual router provider's rows: appliance records, which router serves which guest L3, and the reads sync needs. */
 final class RouterRepository {
     private static final Table<?> APPLIANCE = DSL.table(DSL.unquotedName("appliance_vm"));
     private static final Table<?> GUEST = DSL.table(DSL.unquotedName("virtual_router_guest_l3"));
-    private static final Field<String> UUID = f("uuid", String.class);
-    private static final Field<String> STATUS = f("status", String.class);
-    private static final Field<String> L3 = f("l3_network_uuid", String.class);
-    private static final Field<String> ROUTER = f("virtual_router_uuid", String.class);
+    private static final Field<String> STATUS = field("status", String.class);
+    private static final Field<String> L3 = field("l3_network_uuid", String.class);
+    private static final Field<String> ROUTER = field("virtual_router_uuid", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -26,14 +28,6 @@ final class RouterRepository {
     RouterRepository(DSLContext dsl, Clock clock) {
         this.dsl = dsl;
         this.clock = clock;
-    }
-
-    private static <T> Field<T> f(String column, Class<T> type) {
-        return DSL.field(DSL.unquotedName(column), type);
-    }
-
-    private static <T> Field<T> f(String table, String column, Class<T> type) {
-        return DSL.field(DSL.unquotedName(table, column), type);
     }
 
     /** A router as the provider sees it. */
@@ -50,22 +44,22 @@ final class RouterRepository {
     }
 
     void insertAppliance(String vrUuid, String managementL3, String publicL3, String offeringUuid, String secret) {
-        dsl.insertInto(APPLIANCE).columns(UUID, f("appliance_vm_type", String.class), f("management_network_uuid", String.class),
-                        f("public_network_uuid", String.class), f("default_route_l3_network_uuid", String.class),
-                        f("virtual_router_offering_uuid", String.class), STATUS, f("agent_secret", String.class))
+        dsl.insertInto(APPLIANCE).columns(UUID, field("appliance_vm_type", String.class), field("management_network_uuid", String.class),
+                        field("public_network_uuid", String.class), field("default_route_l3_network_uuid", String.class),
+                        field("virtual_router_offering_uuid", String.class), STATUS, field("agent_secret", String.class))
                 .values(vrUuid, "VirtualRouter", managementL3, publicL3, publicL3, offeringUuid, "Connecting", secret)
                 .execute();
     }
 
     Optional<Router> find(String vrUuid) {
-        return dsl.select(f("v", "uuid", String.class), f("v", "name", String.class), f("v", "state", String.class),
-                        f("a", "status", String.class), f("a", "agent_secret", String.class),
-                        f("a", "management_network_uuid", String.class), f("a", "public_network_uuid", String.class),
-                        f("a", "virtual_router_offering_uuid", String.class), f("v", "zone_uuid", String.class),
-                        f("v", "hypervisor_type", String.class))
+        return dsl.select(field("v", "uuid", String.class), field("v", "name", String.class), field("v", "state", String.class),
+                        field("a", "status", String.class), field("a", "agent_secret", String.class),
+                        field("a", "management_network_uuid", String.class), field("a", "public_network_uuid", String.class),
+                        field("a", "virtual_router_offering_uuid", String.class), field("v", "zone_uuid", String.class),
+                        field("v", "hypervisor_type", String.class))
                 .from(DSL.table(DSL.unquotedName("vm_instance")).as("v"))
-                .join(APPLIANCE.as("a")).on(f("a", "uuid", String.class).eq(f("v", "uuid", String.class)))
-                .where(f("v", "uuid", String.class).eq(vrUuid))
+                .join(APPLIANCE.as("a")).on(field("a", "uuid", String.class).eq(field("v", "uuid", String.class)))
+                .where(field("v", "uuid", String.class).eq(vrUuid))
                 .fetchOptional(r -> new Router(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
                         r.value7(), r.value8(), r.value9(), r.value10()));
     }
@@ -83,9 +77,9 @@ final class RouterRepository {
     }
 
     List<String> runningRouters() {
-        return dsl.select(f("v", "uuid", String.class)).from(DSL.table(DSL.unquotedName("vm_instance")).as("v"))
-                .join(APPLIANCE.as("a")).on(f("a", "uuid", String.class).eq(f("v", "uuid", String.class)))
-                .where(f("v", "state", String.class).eq("Running")).fetch(0, String.class);
+        return dsl.select(field("v", "uuid", String.class)).from(DSL.table(DSL.unquotedName("vm_instance")).as("v"))
+                .join(APPLIANCE.as("a")).on(field("a", "uuid", String.class).eq(field("v", "uuid", String.class)))
+                .where(field("v", "state", String.class).eq("Running")).fetch(0, String.class);
     }
 
     // ---------------------------------------------------------------- which router serves a guest L3
@@ -97,7 +91,7 @@ final class RouterRepository {
     /** Claims a guest L3 for a router about to be created; false when another creator holds it. */
     boolean claim(String guestL3, String vrUuid) {
         try {
-            dsl.insertInto(GUEST).columns(L3, ROUTER, f("create_date", java.time.LocalDateTime.class))
+            dsl.insertInto(GUEST).columns(L3, ROUTER, field("create_date", java.time.LocalDateTime.class))
                     .values(guestL3, vrUuid, clock.utcNow()).execute();
             return true;
         } catch (DataAccessException e) {
@@ -123,7 +117,7 @@ final class RouterRepository {
     int dropOrphanClaims(java.time.Duration olderThan) {
         return dsl.deleteFrom(GUEST)
                 .where(ROUTER.notIn(DSL.select(UUID).from(DSL.table(DSL.unquotedName("vm_instance")))))
-                .and(f("create_date", java.time.LocalDateTime.class).lt(clock.utcNow().minus(olderThan)))
+                .and(field("create_date", java.time.LocalDateTime.class).lt(clock.utcNow().minus(olderThan)))
                 .execute();
     }
 
@@ -145,27 +139,27 @@ final class RouterRepository {
     // ---------------------------------------------------------------- what sync needs
 
     List<Nic> nicsOf(String vmUuid) {
-        return nics(f("n", "vm_instance_uuid", String.class).eq(vmUuid));
+        return nics(field("n", "vm_instance_uuid", String.class).eq(vmUuid));
     }
 
     /** Nics of user VMs on an L3 whose VM is up or coming up: they should have DHCP entries. */
     List<Nic> liveUserNicsOn(String l3Uuid) {
-        return nics(f("n", "l3_network_uuid", String.class).eq(l3Uuid)
-                .and(f("v", "vm_type", String.class).eq("UserVm"))
-                .and(f("v", "state", String.class).in("Starting", "Running", "Rebooting")));
+        return nics(field("n", "l3_network_uuid", String.class).eq(l3Uuid)
+                .and(field("v", "vm_type", String.class).eq("UserVm"))
+                .and(field("v", "state", String.class).in("Starting", "Running", "Rebooting")));
     }
 
     private List<Nic> nics(Condition condition) {
-        return dsl.select(f("n", "uuid", String.class), f("n", "vm_instance_uuid", String.class), f("n", "l3_network_uuid", String.class),
-                        f("n", "ip", String.class), f("n", "mac", String.class), f("n", "netmask", String.class),
-                        f("n", "gateway", String.class), f("n", "device_id", Integer.class), f("l2", "l2_type", String.class),
-                        f("l2", "vlan", Integer.class), f("v", "default_l3_network_uuid", String.class))
+        return dsl.select(field("n", "uuid", String.class), field("n", "vm_instance_uuid", String.class), field("n", "l3_network_uuid", String.class),
+                        field("n", "ip", String.class), field("n", "mac", String.class), field("n", "netmask", String.class),
+                        field("n", "gateway", String.class), field("n", "device_id", Integer.class), field("l2", "l2_type", String.class),
+                        field("l2", "vlan", Integer.class), field("v", "default_l3_network_uuid", String.class))
                 .from(DSL.table(DSL.unquotedName("vm_nic")).as("n"))
-                .join(DSL.table(DSL.unquotedName("vm_instance")).as("v")).on(f("v", "uuid", String.class).eq(f("n", "vm_instance_uuid", String.class)))
-                .join(DSL.table(DSL.unquotedName("l3_network")).as("l3")).on(f("l3", "uuid", String.class).eq(f("n", "l3_network_uuid", String.class)))
-                .join(DSL.table(DSL.unquotedName("l2_network")).as("l2")).on(f("l2", "uuid", String.class).eq(f("l3", "l2_network_uuid", String.class)))
+                .join(DSL.table(DSL.unquotedName("vm_instance")).as("v")).on(field("v", "uuid", String.class).eq(field("n", "vm_instance_uuid", String.class)))
+                .join(DSL.table(DSL.unquotedName("l3_network")).as("l3")).on(field("l3", "uuid", String.class).eq(field("n", "l3_network_uuid", String.class)))
+                .join(DSL.table(DSL.unquotedName("l2_network")).as("l2")).on(field("l2", "uuid", String.class).eq(field("l3", "l2_network_uuid", String.class)))
                 .where(condition)
-                .orderBy(f("n", "vm_instance_uuid", String.class), f("n", "device_id", Integer.class))
+                .orderBy(field("n", "vm_instance_uuid", String.class), field("n", "device_id", Integer.class))
                 .fetch(r -> new Nic(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
                         r.value8(), r.value9(), r.value10(), r.value11()));
     }
@@ -176,23 +170,23 @@ final class RouterRepository {
 
     /** An L3's DNS servers in the order the user gave them. */
     List<String> dnsOf(String l3Uuid) {
-        return dsl.select(f("dns", String.class)).from(DSL.table(DSL.unquotedName("l3_network_dns")))
-                .where(L3.eq(l3Uuid)).orderBy(f("position", Integer.class)).fetch(0, String.class);
+        return dsl.select(field("dns", String.class)).from(DSL.table(DSL.unquotedName("l3_network_dns")))
+                .where(L3.eq(l3Uuid)).orderBy(field("position", Integer.class)).fetch(0, String.class);
     }
 
     String dnsDomainOf(String l3Uuid) {
-        return dsl.select(f("dns_domain", String.class)).from(DSL.table(DSL.unquotedName("l3_network")))
+        return dsl.select(field("dns_domain", String.class)).from(DSL.table(DSL.unquotedName("l3_network")))
                 .where(UUID.eq(l3Uuid)).fetchOne(0, String.class);
     }
 
     String zoneOf(String l3Uuid) {
-        return dsl.select(f("zone_uuid", String.class)).from(DSL.table(DSL.unquotedName("l3_network")))
+        return dsl.select(field("zone_uuid", String.class)).from(DSL.table(DSL.unquotedName("l3_network")))
                 .where(UUID.eq(l3Uuid)).fetchOne(0, String.class);
     }
 
     /** The gateway of an L3's first IP range, or null when it has none. */
     String gatewayOf(String l3Uuid) {
-        return dsl.select(f("gateway", String.class)).from(DSL.table(DSL.unquotedName("ip_range")))
-                .where(L3.eq(l3Uuid)).orderBy(f("start_value", Long.class)).limit(1).fetchOne(0, String.class);
+        return dsl.select(field("gateway", String.class)).from(DSL.table(DSL.unquotedName("ip_range")))
+                .where(L3.eq(l3Uuid)).orderBy(field("start_value", Long.class)).limit(1).fetchOne(0, String.class);
     }
 }

@@ -29,6 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+
 /**
  * Virtual router offerings: an instance offering plus the zone, management and public L3 and image of the
  * routers made from it; one of each zone's offerings is its default. Which offering a guest L3's router is made
@@ -39,17 +43,15 @@ public final class VirtualRouterOfferings {
 
     private static final Table<?> VR_OFFERING = DSL.table(DSL.unquotedName("virtual_router_offering"));
     private static final Table<?> VIEW = DSL.table(DSL.unquotedName("virtual_router_offering_view"));
-    private static final Field<String> UUID = f("uuid", String.class);
-    private static final Field<String> ZONE_UUID = f("zone_uuid", String.class);
-    private static final Field<String> MANAGEMENT = f("management_network_uuid", String.class);
-    private static final Field<String> PUBLIC = f("public_network_uuid", String.class);
-    private static final Field<String> IMAGE = f("image_uuid", String.class);
-    private static final Field<Boolean> IS_DEFAULT = f("is_default", Boolean.class);
-    private static final Field<String> STATE = f("state", String.class);
-    private static final Field<Integer> CPU_NUM = f("cpu_num", Integer.class);
-    private static final Field<Long> CPU_SPEED = f("cpu_speed", Long.class);
-    private static final Field<Long> MEMORY_SIZE = f("memory_size", Long.class);
-    private static final Field<java.time.LocalDateTime> CREATE_DATE = f("create_date", java.time.LocalDateTime.class);
+    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
+    private static final Field<String> MANAGEMENT = field("management_network_uuid", String.class);
+    private static final Field<String> PUBLIC = field("public_network_uuid", String.class);
+    private static final Field<String> IMAGE = field("image_uuid", String.class);
+    private static final Field<Boolean> IS_DEFAULT = field("is_default", Boolean.class);
+    private static final Field<String> STATE = field("state", String.class);
+    private static final Field<Integer> CPU_NUM = field("cpu_num", Integer.class);
+    private static final Field<Long> CPU_SPEED = field("cpu_speed", Long.class);
+    private static final Field<Long> MEMORY_SIZE = field("memory_size", Long.class);
 
     private final DSLContext dsl;
     private final InstanceOfferings offerings;
@@ -68,10 +70,6 @@ public final class VirtualRouterOfferings {
         this.images = images;
         this.networkServices = networkServices;
         this.tags = tags;
-    }
-
-    private static <T> Field<T> f(String column, Class<T> type) {
-        return DSL.field(DSL.unquotedName(column), type);
     }
 
     public Optional<VrOffering> find(String uuid) {
@@ -182,8 +180,8 @@ public final class VirtualRouterOfferings {
     }
 
     private List<Ipv4Cidr> cidrs(String l3Uuid) {
-        return dsl.select(f("network_cidr", String.class)).from(DSL.table(DSL.unquotedName("ip_range")))
-                .where(f("l3_network_uuid", String.class).eq(l3Uuid)).fetch(0, String.class).stream()
+        return dsl.select(field("network_cidr", String.class)).from(DSL.table(DSL.unquotedName("ip_range")))
+                .where(field("l3_network_uuid", String.class).eq(l3Uuid)).fetch(0, String.class).stream()
                 .map(Ipv4Cidr::tryParse).flatMap(Optional::stream).toList();
     }
 
@@ -199,7 +197,7 @@ public final class VirtualRouterOfferings {
 
     private void delete(String uuid) {
         VrOffering offering = find(uuid).orElseThrow(() -> ApiException.notFound("virtual router offering", uuid));
-        if (dsl.fetchExists(DSL.table(DSL.unquotedName("vm_instance")), f("instance_offering_uuid", String.class).eq(uuid))) {
+        if (dsl.fetchExists(DSL.table(DSL.unquotedName("vm_instance")), field("instance_offering_uuid", String.class).eq(uuid))) {
             throw ApiException.conflict("virtual router offering " + uuid + " is used by virtual routers; destroy them first");
         }
         dsl.transaction(cfg -> {
@@ -250,9 +248,9 @@ public final class VirtualRouterOfferings {
                     String uuid = call.string("uuid");
                     find(uuid).orElseThrow(() -> ApiException.notFound("virtual router offering", uuid));
                     call.optString("name").ifPresent(n -> dsl.update(DSL.table(DSL.unquotedName("instance_offering")))
-                            .set(f("name", String.class), n).where(UUID.eq(uuid)).execute());
+                            .set(field("name", String.class), n).where(UUID.eq(uuid)).execute());
                     call.optString("description").ifPresent(d -> dsl.update(DSL.table(DSL.unquotedName("instance_offering")))
-                            .set(f("description", String.class), d).where(UUID.eq(uuid)).execute());
+                            .set(field("description", String.class), d).where(UUID.eq(uuid)).execute());
                     if (call.optBool("isDefault").orElse(false)) {
                         makeDefault(uuid);
                     }

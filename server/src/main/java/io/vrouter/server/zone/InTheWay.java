@@ -5,10 +5,12 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Table;
-import org.jooq.impl.DSL;
 
 import java.util.ArrayList;
 import java.util.List;
+
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
 
 /**
  * What stands in the way of deleting a resource: its children, collected kind by kind, then one refusal that names
@@ -16,8 +18,6 @@ import java.util.List;
  */
 public final class InTheWay {
     private static final int SHOWN = 10;
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
 
     private final DSLContext tx;
     private final List<String> parts = new ArrayList<>();

@@ -20,7 +20,13 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
+
+import static io.vrouter.server.db.Columns.CREATE_DATE;
+import static io.vrouter.server.db.Columns.DESCRIPTION;
+import static io.vrouter.server.db.Columns.LAST_OP_DATE;
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
 
 /**
  * Zones: the top of the resource tree. A zone is deleted only when nothing stands in it any more (no cluster, no
@@ -34,14 +40,9 @@ public final class Zones {
     private static final Table<?> CLUSTER = DSL.table(DSL.unquotedName("cluster"));
     private static final Table<?> L2 = DSL.table(DSL.unquotedName("l2_network"));
     private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
-    private static final Field<String> UUID = DSL.field(DSL.unquotedName("uuid"), String.class);
-    private static final Field<String> NAME = DSL.field(DSL.unquotedName("name"), String.class);
-    private static final Field<String> DESCRIPTION = DSL.field(DSL.unquotedName("description"), String.class);
-    private static final Field<String> STATE = DSL.field(DSL.unquotedName("state"), String.class);
-    private static final Field<String> ZONE_TYPE = DSL.field(DSL.unquotedName("zone_type"), String.class);
-    private static final Field<String> ZONE_UUID = DSL.field(DSL.unquotedName("zone_uuid"), String.class);
-    private static final Field<LocalDateTime> CREATE_DATE = DSL.field(DSL.unquotedName("create_date"), LocalDateTime.class);
-    private static final Field<LocalDateTime> LAST_OP_DATE = DSL.field(DSL.unquotedName("last_op_date"), LocalDateTime.class);
+    private static final Field<String> STATE = field("state", String.class);
+    private static final Field<String> ZONE_TYPE = field("zone_type", String.class);
+    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -75,7 +76,7 @@ public final class Zones {
 
     String create(String name, String description) {
         String uuid = Uuid.random();
-        LocalDateTime now = now();
+        LocalDateTime now = clock.utcNow();
         dsl.insertInto(ZONE).columns(UUID, NAME, DESCRIPTION, STATE, ZONE_TYPE, CREATE_DATE, LAST_OP_DATE)
                 .values(uuid, name, description, "Enabled", "zstack", now, now)
                 .execute();
@@ -86,7 +87,7 @@ public final class Zones {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             lockExisting(tx, uuid);
-            var update = tx.update(ZONE).set(LAST_OP_DATE, now());
+            var update = tx.update(ZONE).set(LAST_OP_DATE, clock.utcNow());
             if (name != null) {
                 update = update.set(NAME, name);
             }
@@ -109,10 +110,6 @@ public final class Zones {
             tx.deleteFrom(ZONE).where(UUID.eq(uuid)).execute();
         });
         tags.deleteAllOf(uuid);
-    }
-
-    private LocalDateTime now() {
-        return LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
     }
 
     // ---------------------------------------------------------------- API

@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** The cluster API on the embedded H2 database. */
 class ClusterApiOnH2Test extends ClusterApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.H2;
     }
 }

@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** The cluster API on a real PostgreSQL cluster (skipped with a reason where PostgreSQL is not installed). */
 class ClusterApiOnPostgresTest extends ClusterApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.POSTGRES;
     }
 }

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.vip.NetworkFixture.ipOn;
 import static io.vrouter.server.vip.NetworkFixture.nicOn;
-import static io.vrouter.server.vip.NetworkFixture.params;
+import static io.vrouter.server.testing.Infra.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The EIP APIs over HTTP: every check of reference §4, the applier calls, queries, VM destroy, races. */

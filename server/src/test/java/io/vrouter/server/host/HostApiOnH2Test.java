@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** The host API on the embedded H2 database. */
 class HostApiOnH2Test extends HostApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.H2;
     }
 }

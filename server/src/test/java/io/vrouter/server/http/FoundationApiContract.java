@@ -3,13 +3,10 @@ package io.vrouter.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.server.testing.NodeContract;
 import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
@@ -24,29 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The foundation's API, driven over HTTP against a node in this JVM: sessions, the error classes, global
  * configurations, tags, REST queries, OpenAPI, metrics, restart. Runs once per database (see the subclasses).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class FoundationApiContract {
-    private TestNode node;
-    private ApiClient admin;
-
-    abstract TestDatabase database();
-
-    @BeforeAll
-    void startNode() {
-        node = TestNode.start(database());
-    }
-
-    @AfterAll
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
-    @BeforeEach
-    void logIn() {
-        admin = node.admin();
-    }
+abstract class FoundationApiContract extends NodeContract {
 
     private String accountUuid() {
         return admin.call("LogInByAccount", Map.of("accountName", "admin", "password", TestNode.ADMIN_PASSWORD))

@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** The foundation's API on the embedded H2 database. */
 class FoundationApiOnH2Test extends FoundationApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.H2;
     }
 }

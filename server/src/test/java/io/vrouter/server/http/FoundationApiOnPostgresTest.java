@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** The foundation's API on a real PostgreSQL cluster (skipped with a reason where PostgreSQL is not installed). */
 class FoundationApiOnPostgresTest extends FoundationApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.POSTGRES;
     }
 }

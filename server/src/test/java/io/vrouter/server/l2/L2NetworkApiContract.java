@@ -1,51 +1,19 @@
 package io.vrouter.server.l2;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.Infra;
-import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.Map;
 
+import static io.vrouter.server.testing.Infra.MISSING;
 import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.testing.Infra.cond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The L2 network API over HTTP, once per database (see the subclasses). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class L2NetworkApiContract {
-    private static final String MISSING = "0123456789abcdef0123456789abcdef";
-
-    private TestNode node;
-    private ApiClient admin;
-    private Infra infra;
-
-    abstract TestDatabase database();
-
-    @BeforeAll
-    void startNode() {
-        node = TestNode.start(database());
-    }
-
-    @AfterAll
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
-    @BeforeEach
-    void logIn() {
-        admin = node.admin();
-        infra = new Infra(admin);
-    }
-
+abstract class L2NetworkApiContract extends NodeContract {
     private String nameOf(String api, String uuid) {
         return infra.query(api, cond("uuid", "=", uuid)).get(0).get("name").asText();
     }

@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** The L2 network API on the embedded H2 database. */
 class L2NetworkApiOnH2Test extends L2NetworkApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.H2;
     }
 }

@@ -2,12 +2,8 @@ package io.vrouter.server.l3;
 
 import io.vrouter.server.api.ApiException;
 import io.vrouter.server.testing.Infra;
-import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -27,33 +23,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Many allocators racing on one L3 range: every address handed out once, all of the range handed out, and the
  * calls beyond it told plainly that the L3 is full. Once per database (see the subclasses).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class IpAllocatorConcurrencyContract {
+abstract class IpAllocatorConcurrencyContract extends NodeContract {
     private static final int THREADS = 8;
     private static final int PER_THREAD = 200;
     /** 10.20.0.0/22 less network, gateway and broadcast. */
     private static final int USABLE = 1024 - 3;
 
-    private TestNode node;
-
-    abstract TestDatabase database();
-
-    @BeforeAll
-    void startNode() {
-        node = TestNode.start(database());
-    }
-
-    @AfterAll
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void eightThreadsExhaustASlash22WithoutADuplicate() throws Exception {
-        Infra infra = new Infra(node.admin());
         String l3 = infra.l3();
         infra.rangeByCidr(l3, "10.20.0.0/22");
         IpAllocator allocator = new IpAllocator(node.node().database().dsl(), node.clock());

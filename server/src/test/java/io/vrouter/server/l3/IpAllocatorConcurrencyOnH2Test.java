@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** Concurrent IP allocation on the embedded H2 database. */
 class IpAllocatorConcurrencyOnH2Test extends IpAllocatorConcurrencyContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.H2;
     }
 }

@@ -3,13 +3,8 @@ package io.vrouter.server.l3;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.Infra;
-import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -21,40 +16,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.vrouter.server.testing.Infra.MISSING;
 import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.testing.Infra.cond;
 import static io.vrouter.server.testing.Infra.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** L3 networks, IP ranges, DNS and GetFreeIp over HTTP, once per database (see the subclasses). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class L3NetworkApiContract {
-    private static final String MISSING = "0123456789abcdef0123456789abcdef";
+abstract class L3NetworkApiContract extends NodeContract {
     private static final String MASK24 = "255.255.255.0";
-
-    private TestNode node;
-    private ApiClient admin;
-    private Infra infra;
-
-    abstract TestDatabase database();
-
-    @BeforeAll
-    void startNode() {
-        node = TestNode.start(database());
-    }
-
-    @AfterAll
-    void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
-    @BeforeEach
-    void logIn() {
-        admin = node.admin();
-        infra = new Infra(admin);
-    }
 
     private IpAllocator allocator() {
         return new IpAllocator(node.node().database().dsl(), node.clock());
@@ -275,8 +245,10 @@ abstract class L3NetworkApiContract {
         String l2 = infra.l2(zone);
         String l3 = infra.l3(l2);
         String other = infra.l3(l2);
-        String start = "172.30." + (Math.abs(l3.hashCode()) % 250) + ".10";
-        addRange(l3, "nested", start, start.replace(".10", ".20"), MASK24, start.replace(".10", ".1"));
+        // the prefix is built once: replacing ".10" in the address also hit third octets 10 and 100-109
+        String prefix = "172.30." + (Math.abs(l3.hashCode()) % 250);
+        String start = prefix + ".10";
+        addRange(l3, "nested", start, prefix + ".20", MASK24, prefix + ".1");
         String zoneName = infra.query("QueryZone", cond("uuid", "=", zone)).get(0).get("name").asText();
         String l2Name = infra.query("QueryL2Network", cond("uuid", "=", l2)).get(0).get("name").asText();
         String l3Name = l3(l3).get("name").asText();

@@ -2,6 +2,7 @@ package io.vrouter.server.portforwarding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.server.testing.Infra;
 import io.vrouter.server.vip.NetworkFixture;
 import io.vrouter.server.vip.RulesApiContractBase;
 import org.junit.jupiter.api.Test;
@@ -10,9 +11,10 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.vip.NetworkFixture.ipOn;
 import static io.vrouter.server.vip.NetworkFixture.nicOn;
-import static io.vrouter.server.vip.NetworkFixture.params;
+import static io.vrouter.server.testing.Infra.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The port forwarding APIs over HTTP: defaults, ranges, overlaps, nic checks, applier calls, queries, races. */
@@ -33,7 +35,7 @@ abstract class PortForwardingApiContract extends RulesApiContractBase {
     }
 
     private Reply create(JsonNode vip, Object... more) {
-        List<Object> kv = new ArrayList<>(List.of("name", NetworkFixture.unique("rule"), "vipUuid", uuid(vip)));
+        List<Object> kv = new ArrayList<>(List.of("name", Infra.unique("rule"), "vipUuid", uuid(vip)));
         kv.addAll(List.of(more));
         return call("CreatePortForwardingRule", kv.toArray());
     }

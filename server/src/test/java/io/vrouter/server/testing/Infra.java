@@ -2,19 +2,25 @@ package io.vrouter.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Builds the infrastructure tests stand on (zone, cluster, host, L2, L3, IP range) through the API, with names
+ * The one fixture for the infrastructure tests stand on, built through the API as a user would: zone, cluster, host,
+ * L2, L3 and IP range one at a time, or a whole Simulator zone and L3s on it; images, offerings and VMs. Names are
  * unique within the test JVM so tests sharing one node never collide.
  */
 public final class Infra {
+    /** A well-formed uuid no resource has. */
+    public static final String MISSING = "0123456789abcdef0123456789abcdef";
+
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final ApiClient api;
+    /** One no-VLAN L2 per physical interface per cluster, as on a real host: {@link #l3(Zone, String, String, boolean)}. */
+    private int interfaces;
 
     public Infra(ApiClient api) {
         this.api = api;
@@ -41,12 +47,20 @@ public final class Infra {
         return Map.of("name", name, "op", op, "value", value);
     }
 
+    /** Builds a parameter map in order; a null value leaves its key out. */
     public static Map<String, Object> params(Object... keysAndValues) {
-        Map<String, Object> m = new HashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
-            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            if (keysAndValues[i + 1] != null) {
+                m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            }
         }
         return m;
+    }
+
+    /** The uuid of the inventory in an API reply. */
+    public static String uuid(JsonNode reply) {
+        return reply.get("inventory").get("uuid").asText();
     }
 
     /**
@@ -134,5 +148,50 @@ public final class Infra {
     public String rangeByCidr(String l3Uuid, String cidr) {
         return create("AddIpRangeByNetworkCidr", "l3NetworkUuid", l3Uuid, "name", unique("range"), "networkCidr", cidr)
                 .get("uuid").asText();
+    }
+
+    // ---- a whole zone and what VMs need
+
+    /** A zone, a Simulator cluster and one host. */
+    public record Zone(String zoneUuid, String clusterUuid, String hostUuid) {
+    }
+
+    /** A new zone with a Simulator cluster and one host of the default capacity. */
+    public Zone simulatorZone() {
+        String zone = zone();
+        String cluster = cluster(zone);
+        return new Zone(zone, cluster, host(cluster));
+    }
+
+    /** A Simulator host with the given capacity (CPUs, bytes of memory). */
+    public String host(String clusterUuid, long cpuCapacity, long memoryCapacity) {
+        return create("AddSimulatorHost", "clusterUuid", clusterUuid, "name", unique("host"), "managementIp", uniqueIp(),
+                "cpuCapacity", cpuCapacity, "memoryCapacity", memoryCapacity).get("uuid").asText();
+    }
+
+    /** An L3 on a new no-VLAN L2 attached to the zone's cluster, with one range of {@code cidr} (gateway .1). */
+    public String l3(Zone zone, String name, String cidr, boolean system) {
+        String l2 = create("CreateL2NoVlanNetwork", "zoneUuid", zone.zoneUuid(), "name", unique("l2-" + name),
+                "physicalInterface", "eth" + interfaces++).get("uuid").asText();
+        attach(l2, zone.clusterUuid());
+        String l3 = create("CreateL3Network", "l2NetworkUuid", l2, "name", unique(name), "system", system).get("uuid").asText();
+        create("AddIpRangeByNetworkCidr", "l3NetworkUuid", l3, "name", unique("range-" + name), "networkCidr", cidr);
+        return l3;
+    }
+
+    public String image(boolean system) {
+        return create("AddImage", "name", unique("image"), "url", "http://images.invalid/vm.qcow2", "format", "qcow2",
+                "mediaType", "RootVolumeTemplate", "system", system).get("uuid").asText();
+    }
+
+    /** An instance offering of one CPU and 1 GiB. */
+    public String offering() {
+        return create("CreateInstanceOffering", "name", unique("small"), "cpuNum", 1, "cpuSpeed", 1000, "memorySize", 1L << 30)
+                .get("uuid").asText();
+    }
+
+    /** A VM through CreateVmInstance; returns its inventory. */
+    public JsonNode vm(String name, String offering, String image, List<String> l3s) {
+        return create("CreateVmInstance", "name", name, "instanceOfferingUuid", offering, "imageUuid", image, "l3NetworkUuids", l3s);
     }
 }

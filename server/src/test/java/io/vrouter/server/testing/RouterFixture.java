@@ -11,8 +11,8 @@ import java.util.Map;
  */
 public final class RouterFixture {
     public final ApiClient api;
-    public final Fixtures fixtures;
-    public final Fixtures.Zone zone;
+    public final Infra infra;
+    public final Infra.Zone zone;
     public final String managementL3;
     public final String publicL3;
     public final String guestL3;
@@ -25,38 +25,46 @@ public final class RouterFixture {
     /** @param octet a second octet unique per fixture in a node, so subnets never clash */
     public RouterFixture(ApiClient api, int octet) {
         this.api = api;
-        this.fixtures = new Fixtures(api);
-        this.zone = fixtures.zone();
-        this.managementL3 = fixtures.l3(zone, "mgmt", "172." + octet + ".1.0/24", true);
-        this.publicL3 = fixtures.l3(zone, "public", "172." + octet + ".2.0/24", true);
-        this.guestL3 = guestL3("guest", "10." + octet + ".0.0/24", List.of("DHCP", "DNS", "SNAT"));
-        this.vrImage = Fixtures.uuid(api.ok("AddImage", Map.of("name", "vr-image-" + octet, "url", "http://images.invalid/vr.qcow2",
-                "system", true)));
+        this.infra = new Infra(api);
+        this.zone = infra.simulatorZone();
+        this.managementL3 = infra.l3(zone, "mgmt", "172." + octet + ".1.0/24", true);
+        this.publicL3 = infra.l3(zone, "public", "172." + octet + ".2.0/24", true);
         this.providerUuid = api.ok("QueryNetworkServiceProvider", Map.of("conditions",
                 List.of(Map.of("name", "type", "op", "=", "value", "VirtualRouter")))).get("inventories").get(0).get("uuid").asText();
-        this.offering = Fixtures.uuid(api.ok("CreateVirtualRouterOffering", Map.of("name", "vr-" + octet, "cpuNum", 1,
-                "cpuSpeed", 1000, "memorySize", 1L << 30, "isDefault", true, "managementNetworkUuid", managementL3,
+        this.guestL3 = guestL3("guest", "10." + octet + ".0.0/24", List.of("DHCP", "DNS", "SNAT"));
+        this.vrImage = Infra.uuid(api.ok("AddImage", Map.of("name", "vr-image-" + octet, "url", "http://images.invalid/vr.qcow2",
+                "system", true)));
+        this.offering = vrOffering("vr-" + octet, true, managementL3, publicL3);
+        this.userImage = infra.image(false);
+        this.userOffering = infra.offering();
+    }
+
+    /** A virtual router offering of one CPU and 1 GiB in the fixture's zone, with its router image. */
+    public String vrOffering(String name, boolean isDefault, String managementL3, String publicL3) {
+        return Infra.uuid(api.ok("CreateVirtualRouterOffering", Map.of("name", name, "cpuNum", 1, "cpuSpeed", 1000,
+                "memorySize", 1L << 30, "isDefault", isDefault, "managementNetworkUuid", managementL3,
                 "publicNetworkUuid", publicL3, "zoneUuid", zone.zoneUuid(), "imageUuid", vrImage)));
-        this.userImage = fixtures.image(false);
-        this.userOffering = fixtures.offering();
+    }
+
+    /** A virtual router offering on the fixture's management and public L3s. */
+    public String vrOffering(String name, boolean isDefault) {
+        return vrOffering(name, isDefault, managementL3, publicL3);
     }
 
     /** A guest L3 with three DNS servers and the given services from the virtual router. */
     public String guestL3(String name, String cidr, List<String> services) {
-        String l3 = fixtures.l3(zone, name, cidr, false);
+        String l3 = infra.l3(zone, name, cidr, false);
         for (String dns : List.of("8.8.8.8", "1.1.1.1", "9.9.9.9")) {
             api.ok("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", dns));
         }
         if (!services.isEmpty()) {
-            String provider = api.ok("QueryNetworkServiceProvider", Map.of("conditions",
-                    List.of(Map.of("name", "type", "op", "=", "value", "VirtualRouter")))).get("inventories").get(0).get("uuid").asText();
-            api.ok("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices", Map.of(provider, services)));
+            api.ok("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices", Map.of(providerUuid, services)));
         }
         return l3;
     }
 
     public JsonNode userVm(String name, String l3) {
-        return fixtures.vm(name, userOffering, userImage, List.of(l3));
+        return infra.vm(name, userOffering, userImage, List.of(l3));
     }
 
     /** Reads routers by uuid. */

@@ -4,27 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.db.Uuid;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.testing.ApiClient;
+import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.TestNode;
 import io.vrouter.server.vm.VmCreation;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.vrouter.server.testing.Infra.params;
+import static io.vrouter.server.testing.Infra.unique;
+
 /**
- * The zone, cluster, host, L2, L3s and IP ranges the VIP/EIP/port forwarding tests stand on, written as rows
- * (their APIs live on another branch); images, offerings and VMs go through the APIs that exist. Once the
- * infrastructure APIs are merged, {@link #zone} and {@link #l3} can call them instead; nothing else changes.
+ * What the VIP/EIP/port forwarding tests stand on, built on {@link Infra}: one zone with a Simulator cluster, a host and
+ * an L2 attached to the cluster, created once; L3s with one IP range each in their own /24; images, offerings, VMs
+ * and VIPs through the APIs, and appliance VMs through the VM service.
  */
 public final class NetworkFixture {
-    private static final AtomicInteger SEQUENCE = new AtomicInteger();
-
     private final TestNode node;
     private ApiClient admin;
+    private Infra infra;
     private String zoneUuid;
     private String l2Uuid;
     private String imageUuid;
@@ -32,27 +34,17 @@ public final class NetworkFixture {
 
     public NetworkFixture(TestNode node, ApiClient admin) {
         this.node = node;
-        this.admin = admin;
+        useAdmin(admin);
     }
 
     /** After a restart (new port, new session). */
     public void useAdmin(ApiClient client) {
         this.admin = client;
+        this.infra = new Infra(client);
     }
 
     private DSLContext dsl() {
         return node.node().database().dsl();
-    }
-
-    /** Builds a parameter map in order; values may be null (left out). */
-    public static Map<String, Object> params(Object... keyValues) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            if (keyValues[i + 1] != null) {
-                out.put((String) keyValues[i], keyValues[i + 1]);
-            }
-        }
-        return out;
     }
 
     private final AtomicInteger prefixes = new AtomicInteger();
@@ -63,35 +55,21 @@ public final class NetworkFixture {
         return "10." + (n / 250) + "." + (n % 250);
     }
 
-    public static String unique(String prefix) {
-        return prefix + "-" + SEQUENCE.incrementAndGet();
-    }
-
-    /** One zone with a cluster, a connected Simulator host and an L2 attached to the cluster; created once. */
+    /**
+     * One zone with a cluster, a connected Simulator host (room for many VMs) and an L2 attached to the cluster;
+     * created once.
+     */
     public synchronized String zone() {
         if (zoneUuid != null) {
             return zoneUuid;
         }
-        LocalDateTime now = LocalDateTime.now();
-        String zone = Uuid.random();
-        String cluster = Uuid.random();
-        String host = Uuid.random();
-        String l2 = Uuid.random();
-        dsl().execute("insert into zone (uuid, name, state, zone_type, create_date, last_op_date) values (?, ?, 'Enabled', 'zstack', ?, ?)",
-                zone, unique("zone"), now, now);
-        dsl().execute("insert into cluster (uuid, name, zone_uuid, hypervisor_type, state, cluster_type, create_date, last_op_date)"
-                + " values (?, ?, ?, 'Simulator', 'Enabled', 'zstack', ?, ?)", cluster, unique("cluster"), zone, now, now);
-        dsl().execute("insert into host (uuid, name, zone_uuid, cluster_uuid, management_ip, hypervisor_type, state, status,"
-                        + " total_cpu_capacity, available_cpu_capacity, total_memory_capacity, available_memory_capacity, create_date, last_op_date)"
-                        + " values (?, ?, ?, ?, ?, 'Simulator', 'Enabled', 'Connected', 1000, 1000, ?, ?, ?, ?)",
-                host, unique("host"), zone, cluster, "10.255.0.1",
-                1L << 45, 1L << 45, now, now);
-        dsl().execute("insert into l2_network (uuid, name, zone_uuid, physical_interface, l2_type, create_date, last_op_date)"
-                + " values (?, ?, ?, 'eth0', 'L2NoVlanNetwork', ?, ?)", l2, unique("l2"), zone, now, now);
-        dsl().execute("insert into l2_network_cluster_ref (l2_network_uuid, cluster_uuid, create_date) values (?, ?, ?)", l2, cluster, now);
-        imageUuid = admin.ok("AddImage", params("name", unique("image"), "url", "http://images/test.qcow2")).get("inventory").get("uuid").asText();
-        offeringUuid = admin.ok("CreateInstanceOffering", params("name", unique("offering"), "cpuNum", 1, "cpuSpeed", 1000,
-                "memorySize", 1L << 30)).get("inventory").get("uuid").asText();
+        String zone = infra.zone();
+        String cluster = infra.cluster(zone);
+        infra.host(cluster, 1000, 1L << 45);
+        String l2 = infra.l2(zone);
+        infra.attach(l2, cluster);
+        imageUuid = infra.create("AddImage", "name", unique("image"), "url", "http://images/test.qcow2").get("uuid").asText();
+        offeringUuid = infra.offering();
         zoneUuid = zone;
         l2Uuid = l2;
         return zone;
@@ -106,25 +84,17 @@ public final class NetworkFixture {
      * {@code prefix.1}; e.g. {@code l3("10.20.0", 10, 20)}.
      */
     public L3 l3(String prefix, int first, int last) {
-        return l3(prefix, first, last, "255.255.255.0", prefix + ".0/24");
-    }
-
-    public L3 l3(String prefix, int first, int last, String netmask, String cidr) {
         zone();
-        LocalDateTime now = LocalDateTime.now();
-        String l3 = Uuid.random();
-        String range = Uuid.random();
-        dsl().execute("insert into l3_network (uuid, name, l3_type, zone_uuid, l2_network_uuid, state, system_network, create_date, last_op_date)"
-                + " values (?, ?, 'L3BasicNetwork', ?, ?, 'Enabled', false, ?, ?)", l3, unique("l3"), zoneUuid, l2Uuid, now, now);
-        long base = ipValue(prefix + ".0");
-        dsl().execute("insert into ip_range (uuid, l3_network_uuid, name, start_ip, end_ip, netmask, gateway, network_cidr,"
-                        + " start_value, end_value, create_date, last_op_date) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                range, l3, unique("range"), prefix + "." + first, prefix + "." + last, netmask, prefix + ".1", cidr,
-                base + first, base + last, now, now);
-        return new L3(l3, range, prefix + ".1");
+        String l3 = infra.l3(l2Uuid);
+        String gateway = prefix + ".1";
+        String range = infra.range(l3, prefix + "." + first, prefix + "." + last, "255.255.255.0", gateway);
+        return new L3(l3, range, gateway);
     }
 
-    /** A second range on an existing L3. */
+    /**
+     * A second range on an existing L3 in another subnet ({@code prefix.0/24}), written as a row: the API keeps all
+     * ranges of an L3 in one subnet, and this is how the VIP tests get a range the address cannot come from by chance.
+     */
     public String addRange(L3 l3, String prefix, int first, int last) {
         LocalDateTime now = LocalDateTime.now();
         String range = Uuid.random();

@@ -2,13 +2,10 @@ package io.vrouter.server.vip;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.ApiClient;
-import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
+import io.vrouter.server.testing.NodeContract;
 import org.jooq.impl.DSL;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,39 +17,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.vrouter.server.vip.NetworkFixture.params;
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.vrouter.server.testing.Infra.assertError;
+import static io.vrouter.server.testing.Infra.params;
 
 /**
- * What the VIP, EIP and port forwarding API contracts share: one node per class on the given database, an admin
- * session, the {@link NetworkFixture} and a {@link RecordingApplier} registered as the router provider.
+ * What the VIP, EIP and port forwarding API contracts share beyond {@link NodeContract}: the {@link NetworkFixture}
+ * and a {@link RecordingApplier} registered as the router provider.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class RulesApiContractBase {
-    protected TestNode node;
-    protected ApiClient admin;
+public abstract class RulesApiContractBase extends NodeContract {
     protected NetworkFixture fx;
     protected RecordingApplier applier;
 
-    protected abstract TestDatabase database();
-
     @BeforeAll
-    public void startNode() {
-        node = TestNode.start(database());
-        admin = node.admin();
-        fx = new NetworkFixture(node, admin);
+    public void createFixture() {
+        fx = new NetworkFixture(node, node.admin());
     }
 
-    @AfterAll
-    public void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
+    /** Runs after {@link NodeContract#logIn()}: the fixture uses the new session and a new applier is installed. */
     @BeforeEach
     public void freshApplier() {
-        admin = node.admin();
         fx.useAdmin(admin);
         installApplier();
     }
@@ -67,6 +50,7 @@ public abstract class RulesApiContractBase {
     /** Restarts the node on the same data and logs in again. */
     protected void restart() {
         node.restart();
+        logIn();
         freshApplier();
     }
 
@@ -77,12 +61,6 @@ public abstract class RulesApiContractBase {
 
     protected int count(String table) {
         return fx.count(table);
-    }
-
-    protected static void assertError(ApiClient.Reply r, int status, String code, String details) {
-        assertThat(r.errorDetails()).isEqualTo(details);
-        assertThat(r.errorCode()).isEqualTo(code);
-        assertThat(r.status()).isEqualTo(status);
     }
 
     protected static void assertInvalid(ApiClient.Reply r, String details) {

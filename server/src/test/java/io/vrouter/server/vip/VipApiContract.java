@@ -7,12 +7,14 @@ import io.vrouter.server.db.Uuid;
 import io.vrouter.server.eip.Eips;
 import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.server.testing.Infra;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.vrouter.server.testing.Infra.assertError;
 import static io.vrouter.server.vip.NetworkFixture.nicOn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -250,7 +252,7 @@ abstract class VipApiContract extends RulesApiContractBase {
                 pub.gateway(), pub.uuid(), "Enabled", "Eip"));
         assertThat(node.node().vips().vipsInUseOnGuestL3(pub.uuid())).isEmpty();
 
-        admin.ok("StopVmInstance", NetworkFixture.params("uuid", uuid(vm)));
+        admin.ok("StopVmInstance", Infra.params("uuid", uuid(vm)));
         assertThat(node.node().vips().vipsInUseOnGuestL3(guest.uuid())).isEmpty();
     }
 

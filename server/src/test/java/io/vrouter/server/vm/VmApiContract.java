@@ -1,16 +1,11 @@
 package io.vrouter.server.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.ApiClient.Reply;
-import io.vrouter.server.testing.Fixtures;
-import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vrouter.server.testing.Infra;
+import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -27,38 +22,18 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** VMs through the API on the Simulator: creation, nics, volumes, lifecycle, rollback, concurrency, queries. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class VmApiContract {
-    private TestNode node;
-    private ApiClient admin;
-    private Fixtures fixtures;
-    private Fixtures.Zone zone;
+abstract class VmApiContract extends NodeContract {
+    private Infra.Zone zone;
     private String guestL3;
     private String offering;
     private String image;
 
-    abstract TestDatabase database();
-
-    @BeforeAll
-    void start() {
-        node = TestNode.start(database());
-    }
-
-    @AfterAll
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
     @BeforeEach
     void setUp() {
-        admin = node.admin();
-        fixtures = new Fixtures(admin);
-        zone = fixtures.zone();
-        guestL3 = fixtures.l3(zone, "guest", "10.20.0.0/24", false);
-        offering = fixtures.offering();
-        image = fixtures.image(false);
+        zone = infra.simulatorZone();
+        guestL3 = infra.l3(zone, "guest", "10.20.0.0/24", false);
+        offering = infra.offering();
+        image = infra.image(false);
     }
 
     private JsonNode query(String api, String name, String op, String value) {
@@ -67,8 +42,8 @@ abstract class VmApiContract {
 
     @Test
     void createdVmRunsWithANicPerL3AndARootVolume() {
-        String second = fixtures.l3(zone, "second", "10.21.0.0/24", false);
-        JsonNode vm = fixtures.vm("web", offering, image, List.of(guestL3, second));
+        String second = infra.l3(zone, "second", "10.21.0.0/24", false);
+        JsonNode vm = infra.vm("web", offering, image, List.of(guestL3, second));
         assertThat(vm.get("state").asText()).isEqualTo("Running");
         assertThat(vm.get("type").asText()).isEqualTo("UserVm");
         assertThat(vm.get("hostUuid").asText()).isEqualTo(zone.hostUuid());
@@ -91,7 +66,7 @@ abstract class VmApiContract {
 
     @Test
     void lifecycleStopsStartsRebootsAndDestroysReleasingAddresses() {
-        JsonNode vm = fixtures.vm("life", offering, image, List.of(guestL3));
+        JsonNode vm = infra.vm("life", offering, image, List.of(guestL3));
         String uuid = vm.get("uuid").asText();
         String ip = vm.get("vmNics").get(0).get("ip").asText();
         assertThat(admin.ok("StopVmInstance", Map.of("uuid", uuid)).get("inventory").get("state").asText()).isEqualTo("Stopped");
@@ -124,8 +99,8 @@ abstract class VmApiContract {
 
     @Test
     void userVmsRefuseSystemImagesAndNetworksAndBadInput() {
-        String systemL3 = fixtures.l3(zone, "mgmt", "10.22.0.0/24", true);
-        String systemImage = fixtures.image(true);
+        String systemL3 = infra.l3(zone, "mgmt", "10.22.0.0/24", true);
+        String systemImage = infra.image(true);
         Reply l3 = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
                 "l3NetworkUuids", List.of(systemL3)));
         assertThat(l3.status()).isEqualTo(400);
@@ -157,7 +132,7 @@ abstract class VmApiContract {
 
     @Test
     void nestedQueriesReachNicsVolumesAndRelatedResources() {
-        JsonNode vm = fixtures.vm("nested", offering, image, List.of(guestL3));
+        JsonNode vm = infra.vm("nested", offering, image, List.of(guestL3));
         String ip = vm.get("vmNics").get(0).get("ip").asText();
         String mac = vm.get("vmNics").get(0).get("mac").asText();
         assertThat(query("QueryVmInstance", "vmNics.ip", "=", ip)).extracting(n -> n.get("uuid").asText())
@@ -176,7 +151,7 @@ abstract class VmApiContract {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void concurrentCreationsNeverShareAnAddressAndExhaustionIsAClearError() throws Exception {
-        String small = fixtures.l3(zone, "small", "10.23.0.0/27", false);  // 29 usable addresses after the gateway
+        String small = infra.l3(zone, "small", "10.23.0.0/27", false);  // 29 usable addresses after the gateway
         ExecutorService pool = Executors.newFixedThreadPool(16);
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         List<Future<JsonNode>> futures = new ArrayList<>();

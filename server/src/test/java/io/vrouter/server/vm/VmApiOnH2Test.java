@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** VM APIs on the embedded H2 database. */
 class VmApiOnH2Test extends VmApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.H2;
     }
 }

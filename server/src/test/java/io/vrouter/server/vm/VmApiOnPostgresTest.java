@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** VM APIs on real PostgreSQL. */
 class VmApiOnPostgresTest extends VmApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.POSTGRES;
     }
 }

@@ -59,7 +59,7 @@ class RouterRestartTest {
             // what a node killed in the middle of starting the router leaves behind
             node.node().database().dsl().execute("update vm_instance set state = 'Starting' where uuid = ?", vr);
             node.restart();
-            new io.vrouter.server.testing.Fixtures(node.admin()).vm("b", f.userOffering, f.userImage, java.util.List.of(f.guestL3));
+            new io.vrouter.server.testing.Infra(node.admin()).vm("b", f.userOffering, f.userImage, java.util.List.of(f.guestL3));
             JsonNode router = new RouterFixture.Reader(node.admin()).router(vr);
             assertThat(router.get("state").asText()).isEqualTo("Running");
             assertThat(router.get("status").asText()).isEqualTo("Connected");

@@ -4,17 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import io.vrouter.agent.protocol.VipTO;
-import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.ApiClient.Reply;
-import io.vrouter.server.testing.Fixtures;
+import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.RouterFixture;
+import io.vrouter.server.testing.NodeContract;
 import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
 import java.util.Map;
@@ -27,30 +23,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the router's applied state equals what the database implies (the one checker), and the rule is really there
  * or really gone.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RouterRulesTest {
+class RouterRulesTest extends NodeContract {
     private static final AtomicInteger OCTET = new AtomicInteger(70);
-    private TestNode node;
-    private ApiClient admin;
     private RouterFixture f;
     private String guest;
     private JsonNode vm;
     private String nic;
     private String vr;
 
-    @BeforeAll
-    void start() {
-        node = TestNode.start(TestDatabase.H2);
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
+    @Override
+    protected TestDatabase database() {
+        return TestDatabase.H2;
     }
 
     @BeforeEach
     void setUp() {
-        admin = node.admin();
         int octet = OCTET.getAndIncrement();
         f = new RouterFixture(admin, octet);
         guest = f.guestL3("rules", "10." + octet + ".10.0/24", List.of("DHCP", "DNS", "SNAT", "Eip", "PortForwarding"));
@@ -60,7 +47,7 @@ class RouterRulesTest {
     }
 
     private String vip(String name) {
-        return Fixtures.uuid(admin.ok("CreateVip", Map.of("name", name, "l3NetworkUuid", f.publicL3)));
+        return Infra.uuid(admin.ok("CreateVip", Map.of("name", name, "l3NetworkUuid", f.publicL3)));
     }
 
     private DesiredRouterState.State inSync() {
@@ -72,7 +59,7 @@ class RouterRulesTest {
         String vip = vip("eip-vip");
         String vipIp = admin.ok("QueryVip", Map.of("conditions", List.of(Map.of("name", "uuid", "op", "=", "value", vip))))
                 .get("inventories").get(0).get("ip").asText();
-        String eip = Fixtures.uuid(admin.ok("CreateEip", Map.of("name", "eip", "vipUuid", vip, "vmNicUuid", nic)));
+        String eip = Infra.uuid(admin.ok("CreateEip", Map.of("name", "eip", "vipUuid", vip, "vmNicUuid", nic)));
         assertThat(inSync().eips()).extracting(EipTO::vipIp, EipTO::guestIp)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(vipIp, vm.get("vmNics").get(0).get("ip").asText()));
         assertThat(inSync().vips()).extracting(VipTO::ip).containsExactly(vipIp);
@@ -98,9 +85,9 @@ class RouterRulesTest {
     @Test
     void revokingOneOfTwoRulesLeavesTheOtherAndTheVip() {
         String vip = vip("pf-vip");
-        String web = Fixtures.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "web", "vipUuid", vip, "vipPortStart", 80,
+        String web = Infra.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "web", "vipUuid", vip, "vipPortStart", 80,
                 "protocolType", "TCP", "vmNicUuid", nic)));
-        Fixtures.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "range", "vipUuid", vip, "vipPortStart", 10000,
+        Infra.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "range", "vipUuid", vip, "vipPortStart", 10000,
                 "vipPortEnd", 10010, "privatePortStart", 20000, "privatePortEnd", 20010, "protocolType", "UDP", "vmNicUuid", nic,
                 "allowedCidr", "198.51.100.0/24")));
         assertThat(inSync().portForwardings()).extracting(PortForwardingRuleTO::vipPortStart).containsExactlyInAnyOrder(80, 10000);
@@ -139,8 +126,8 @@ class RouterRulesTest {
 
     @Test
     void aVipMustBeOnTheRoutersPublicNetworkAndTheL3MustHaveTheService() {
-        String otherPublic = f.fixtures.l3(f.zone, "other", "172." + (OCTET.get() + 100) + ".9.0/24", true);
-        String wrongVip = Fixtures.uuid(admin.ok("CreateVip", Map.of("name", "wrong", "l3NetworkUuid", otherPublic)));
+        String otherPublic = f.infra.l3(f.zone, "other", "172." + (OCTET.get() + 100) + ".9.0/24", true);
+        String wrongVip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "wrong", "l3NetworkUuid", otherPublic)));
         Reply r = admin.call("CreateEip", Map.of("name", "e", "vipUuid", wrongVip, "vmNicUuid", nic));
         assertThat(r.errorCode()).isEqualTo("SYS.1007");
         assertThat(r.errorDetails()).contains("has its public network on " + f.publicL3);
@@ -156,7 +143,7 @@ class RouterRulesTest {
     @Test
     void destroyingTheVmDetachesAndRevokesItsRules() {
         String vip = vip("gone");
-        String eip = Fixtures.uuid(admin.ok("CreateEip", Map.of("name", "e", "vipUuid", vip, "vmNicUuid", nic)));
+        String eip = Infra.uuid(admin.ok("CreateEip", Map.of("name", "e", "vipUuid", vip, "vmNicUuid", nic)));
         admin.ok("DestroyVmInstance", Map.of("uuid", vm.get("uuid").asText()));
         assertThat(inSync().eips()).isEmpty();
         JsonNode detached = admin.ok("QueryEip", Map.of("conditions", List.of(Map.of("name", "uuid", "op", "=", "value", eip))))

@@ -2,7 +2,7 @@ package io.vrouter.server.vrouter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.testing.ApiClient;
-import io.vrouter.server.testing.Fixtures;
+import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.RouterFixture;
 import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
@@ -73,7 +73,7 @@ class RuleLifecycleMatrixTest {
         JsonNode vm = f.userVm("target", guest);
         String vmUuid = vm.get("uuid").asText();
         String nic = vm.get("vmNics").get(0).get("uuid").asText();
-        String vip = Fixtures.uuid(admin.ok("CreateVip", Map.of("name", "v", "l3NetworkUuid", f.publicL3)));
+        String vip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "v", "l3NetworkUuid", f.publicL3)));
 
         // the VM state first, for attach and create (a destroyed VM's nic cannot take a rule; detach/delete start attached)
         String rule = null;
@@ -139,11 +139,11 @@ class RuleLifecycleMatrixTest {
             params.put("vmNicUuid", nic);
         }
         if (kind.equals("Eip")) {
-            return Fixtures.uuid(admin.ok("CreateEip", params));
+            return Infra.uuid(admin.ok("CreateEip", params));
         }
         params.put("vipPortStart", 8080);
         params.put("protocolType", "TCP");
-        return Fixtures.uuid(admin.ok("CreatePortForwardingRule", params));
+        return Infra.uuid(admin.ok("CreatePortForwardingRule", params));
     }
 
     private static void attach(ApiClient admin, String kind, String rule, String nic) {

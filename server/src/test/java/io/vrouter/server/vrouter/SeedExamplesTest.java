@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.cli.CliEnvironment;
 import io.vrouter.cli.CliMain;
 import io.vrouter.server.testing.ApiClient;
-import io.vrouter.server.testing.Fixtures;
+import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
 import org.junit.jupiter.api.Test;
@@ -41,13 +41,13 @@ class SeedExamplesTest {
     void theSeedsCommandsRunVerbatim() throws Exception {
         try (TestNode node = TestNode.start(TestDatabase.H2)) {
             ApiClient admin = node.admin();
-            Fixtures f = new Fixtures(admin);
-            Fixtures.Zone zone = f.zone();
+            Infra f = new Infra(admin);
+            Infra.Zone zone = f.simulatorZone();
             String management = f.l3(zone, "systemL3Network", "192.168.0.0/24", true);
             String publicL3 = f.l3(zone, "public", "172.20.0.0/24", true);
             String guest = f.l3(zone, "guest", "10.1.1.0/24", false);
             admin.ok("UpdateL3Network", Map.of("uuid", management, "name", "systemL3Network"));
-            String image = Fixtures.uuid(admin.ok("AddImage", Map.of("name", "newVirtualRouterImage",
+            String image = Infra.uuid(admin.ok("AddImage", Map.of("name", "newVirtualRouterImage",
                     "url", "http://download.zstack.org/templates/zstack-virtualrouter-0.6.qcow2", "system", true)));
             String provider = admin.ok("QueryNetworkServiceProvider", Map.of()).get("inventories").get(0).get("uuid").asText();
             admin.ok("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", guest, "networkServices", Map.of(provider, List.of("DHCP", "DNS", "SNAT"))));

@@ -6,13 +6,10 @@ import io.vrouter.agent.protocol.DnsInfo;
 import io.vrouter.server.testing.ApiClient;
 import io.vrouter.server.testing.ApiClient.Reply;
 import io.vrouter.server.testing.RouterFixture;
+import io.vrouter.server.testing.NodeContract;
 import io.vrouter.server.testing.TestDatabase;
-import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -32,28 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HTTP: automatic creation, one router per guest L3, offering choice, connect and Reconnect, lifecycle, ping
  * tracking, command parallelism. After every change the router's applied state is checked against the database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class VirtualRouterTest {
+class VirtualRouterTest extends NodeContract {
     private static final AtomicInteger OCTET = new AtomicInteger(16);
-    private TestNode node;
-    private ApiClient admin;
     private RouterFixture f;
 
-    @BeforeAll
-    void start() {
-        node = TestNode.start(TestDatabase.H2);
-    }
-
-    @AfterAll
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
+    @Override
+    protected TestDatabase database() {
+        return TestDatabase.H2;
     }
 
     @BeforeEach
     void setUp() {
-        admin = node.admin();
         f = new RouterFixture(admin, OCTET.getAndIncrement());
     }
 
@@ -135,12 +121,12 @@ class VirtualRouterTest {
 
     @Test
     void theGuestL3TagChoosesTheOfferingElseTheZoneDefault() {
-        String tagged = Fixtures2.offering(admin, f, "tagged", false);
+        String tagged = f.vrOffering("tagged", false);
         String taggedL3 = f.guestL3("tagged", "10.98." + OCTET.getAndIncrement() + ".0/24", List.of("DHCP"));
         admin.ok("CreateSystemTag", Map.of("resourceType", "InstanceOfferingVO", "resourceUuid", tagged, "tag", "guestL3Network::" + taggedL3));
         f.userVm("t", taggedL3);
         assertThat(onlyRouter(taggedL3).get("instanceOfferingUuid").asText()).isEqualTo(tagged);
-        String newDefault = Fixtures2.offering(admin, f, "newdefault", true);
+        String newDefault = f.vrOffering("newdefault", true);
         JsonNode offerings = admin.ok("QueryVirtualRouterOffering", Map.of("conditions",
                 List.of(Map.of("name", "zoneUuid", "op", "=", "value", f.zone.zoneUuid())))).get("inventories");
         assertThat(offerings).filteredOn(o -> o.get("isDefault").asBoolean()).extracting(o -> o.get("uuid").asText())
@@ -281,7 +267,7 @@ class VirtualRouterTest {
 
     @Test
     void offeringChecksFollowTheReference() {
-        String otherZone = new io.vrouter.server.testing.Fixtures(admin).zone().zoneUuid();
+        String otherZone = new io.vrouter.server.testing.Infra(admin).simulatorZone().zoneUuid();
         Reply zone = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
                 "managementNetworkUuid", f.managementL3, "zoneUuid", otherZone, "imageUuid", f.vrImage));
         assertThat(zone.errorCode()).isEqualTo("SYS.1007");
@@ -289,7 +275,7 @@ class VirtualRouterTest {
         Reply snat = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
                 "managementNetworkUuid", f.managementL3, "publicNetworkUuid", f.guestL3, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage));
         assertThat(snat.errorDetails()).contains("has the SNAT service");
-        String overlapping = f.fixtures.l3(f.zone, "overlap", "172." + (OCTET.get() - 1) + ".1.128/25", true);
+        String overlapping = f.infra.l3(f.zone, "overlap", "172." + (OCTET.get() - 1) + ".1.128/25", true);
         Reply overlap = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
                 "managementNetworkUuid", f.managementL3, "publicNetworkUuid", overlapping, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage));
         assertThat(overlap.errorDetails()).contains("share addresses");
@@ -318,7 +304,7 @@ class VirtualRouterTest {
     @Test
     void aFlatNetworkGetsDhcpAndDnsButNoSnatAndItsOwnGateway() {
         String flat = f.guestL3("flat", "10.97." + OCTET.getAndIncrement() + ".0/24", List.of("DHCP", "DNS"));
-        String offering = Fixtures2.offering(admin, f, "flat", false, f.managementL3, flat);
+        String offering = f.vrOffering("flat", false, f.managementL3, flat);
         admin.ok("CreateSystemTag", Map.of("resourceType", "InstanceOfferingVO", "resourceUuid", offering, "tag", "guestL3Network::" + flat));
         admin.ok("CreateSystemTag", Map.of("resourceType", "InstanceOfferingVO", "resourceUuid", offering, "tag", "commandsParallelismDegree::7"));
         JsonNode vm = f.userVm("flatvm", flat);
@@ -347,18 +333,5 @@ class VirtualRouterTest {
 
     private JsonNode query(String api, String field, String value) {
         return admin.ok(api, Map.of("conditions", List.of(Map.of("name", field, "op", "=", "value", value)))).get("inventories");
-    }
-
-    /** More offerings in the fixture's zone. */
-    static final class Fixtures2 {
-        static String offering(ApiClient admin, RouterFixture f, String name, boolean isDefault) {
-            return offering(admin, f, name, isDefault, f.managementL3, f.publicL3);
-        }
-
-        static String offering(ApiClient admin, RouterFixture f, String name, boolean isDefault, String management, String publicL3) {
-            return io.vrouter.server.testing.Fixtures.uuid(admin.ok("CreateVirtualRouterOffering", Map.of("name", name, "cpuNum", 1,
-                    "cpuSpeed", 1000, "memorySize", 1L << 30, "isDefault", isDefault, "managementNetworkUuid", management,
-                    "publicNetworkUuid", publicL3, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage)));
-        }
     }
 }

@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** The zone API on the embedded H2 database. */
 class ZoneApiOnH2Test extends ZoneApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.H2;
     }
 }

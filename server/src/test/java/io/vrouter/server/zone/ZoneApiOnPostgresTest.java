@@ -5,7 +5,7 @@ import io.vrouter.server.testing.TestDatabase;
 /** The zone API on a real PostgreSQL cluster (skipped with a reason where PostgreSQL is not installed). */
 class ZoneApiOnPostgresTest extends ZoneApiContract {
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.POSTGRES;
     }
 }
