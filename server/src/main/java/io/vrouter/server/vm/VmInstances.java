@@ -229,11 +229,9 @@ public final class VmInstances {
     /** Tells every hypervisor backend which of its VMs the database says are running (at node start). */
     public void reconcileHypervisors() {
         for (var hypervisor : hypervisors.all()) {
-            List<VmSpec> running = new ArrayList<>();
-            for (String uuid : repository.inState(VmState.Running, hypervisor.type())) {
-                running.add(repository.spec(repository.get(uuid), bootParams.apply(uuid)));
-            }
-            hypervisor.reconcile(running);
+            // only appliances have boot parameters: user VMs skip that lookup
+            hypervisor.reconcile(repository.specsInState(VmState.Running, hypervisor.type(),
+                    vm -> VmSpec.APPLIANCE_VM.equals(vm.type()) ? bootParams.apply(vm.uuid()) : Map.of()));
         }
     }
 

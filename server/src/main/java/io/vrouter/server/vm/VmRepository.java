@@ -121,22 +121,53 @@ final class VmRepository {
 
     /** The VM as hypervisors and extensions see it, with each nic's L2. */
     VmSpec spec(VmRow vm, Map<String, String> bootParams) {
+        return toSpec(vm, nicsOf(List.of(vm)).getOrDefault(vm.uuid(), List.of()), bootParams);
+    }
+
+    private static VmSpec toSpec(VmRow vm, List<NicSpec> nics, Map<String, String> bootParams) {
+        return new VmSpec(vm.uuid(), vm.name(), vm.type(), vm.hostUuid(), vm.hypervisorType(), vm.cpuNum(), vm.memorySize(),
+                nics, bootParams);
+    }
+
+    /** The nics of many VMs with their L2s, one query per thousand VMs, by VM uuid in device order. */
+    private Map<String, List<NicSpec>> nicsOf(List<VmRow> vms) {
+        Map<String, VmRow> byUuid = new java.util.HashMap<>();
+        vms.forEach(v -> byUuid.put(v.uuid(), v));
+        List<String> uuids = new java.util.ArrayList<>(byUuid.keySet());
+        Map<String, List<NicSpec>> out = new java.util.HashMap<>();
         var nic = NIC.as("n");
         var l3 = DSL.table(DSL.unquotedName("l3_network")).as("l3");
         var l2 = DSL.table(DSL.unquotedName("l2_network")).as("l2");
-        List<NicSpec> nics = dsl.select(field("n", "uuid", String.class), field("n", "l3_network_uuid", String.class),
-                        field("l3", "l2_network_uuid", String.class), field("l2", "physical_interface", String.class),
-                        field("l2", "vlan", Integer.class), field("n", "mac", String.class), field("n", "ip", String.class),
-                        field("n", "netmask", String.class), field("n", "gateway", String.class), field("n", "device_id", Integer.class))
-                .from(nic)
-                .join(l3).on(field("l3", "uuid", String.class).eq(field("n", "l3_network_uuid", String.class)))
-                .join(l2).on(field("l2", "uuid", String.class).eq(field("l3", "l2_network_uuid", String.class)))
-                .where(field("n", "vm_instance_uuid", String.class).eq(vm.uuid()))
-                .orderBy(field("n", "device_id", Integer.class))
-                .fetch(r -> new NicSpec(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
-                        r.value8(), r.value9(), r.value10(), r.value2().equals(vm.defaultL3Uuid())));
-        return new VmSpec(vm.uuid(), vm.name(), vm.type(), vm.hostUuid(), vm.hypervisorType(), vm.cpuNum(), vm.memorySize(),
-                nics, bootParams);
+        for (int from = 0; from < uuids.size(); from += 1000) {
+            List<String> chunk = uuids.subList(from, Math.min(uuids.size(), from + 1000));
+            dsl.select(field("n", "uuid", String.class), field("n", "l3_network_uuid", String.class),
+                            field("l3", "l2_network_uuid", String.class), field("l2", "physical_interface", String.class),
+                            field("l2", "vlan", Integer.class), field("n", "mac", String.class), field("n", "ip", String.class),
+                            field("n", "netmask", String.class), field("n", "gateway", String.class), field("n", "device_id", Integer.class),
+                            field("n", "vm_instance_uuid", String.class))
+                    .from(nic)
+                    .join(l3).on(field("l3", "uuid", String.class).eq(field("n", "l3_network_uuid", String.class)))
+                    .join(l2).on(field("l2", "uuid", String.class).eq(field("l3", "l2_network_uuid", String.class)))
+                    .where(field("n", "vm_instance_uuid", String.class).in(chunk))
+                    .orderBy(field("n", "vm_instance_uuid", String.class), field("n", "device_id", Integer.class))
+                    .forEach(r -> {
+                        VmRow vm = byUuid.get(r.value11());
+                        out.computeIfAbsent(vm.uuid(), k -> new java.util.ArrayList<>()).add(new NicSpec(r.value1(), r.value2(),
+                                r.value3(), r.value4(), r.value5(), r.value6(), r.value7(), r.value8(), r.value9(), r.value10(),
+                                r.value2().equals(vm.defaultL3Uuid())));
+                    });
+        }
+        return out;
+    }
+
+    /** Every VM in a state on a hypervisor type, as specs: a few queries however many VMs (node start adopts thousands). */
+    List<VmSpec> specsInState(VmState state, String hypervisorType, java.util.function.Function<VmRow, Map<String, String>> bootParams) {
+        List<VmRow> vms = dsl.select(UUID, NAME, VM_TYPE, STATE, HOST_UUID, HYPERVISOR_TYPE, CPU_NUM, MEMORY_SIZE, DEFAULT_L3, ZONE_UUID)
+                .from(VM).where(STATE.eq(state.name())).and(HYPERVISOR_TYPE.eq(hypervisorType))
+                .fetch(r -> new VmRow(r.get(UUID), r.get(NAME), r.get(VM_TYPE), r.get(STATE), r.get(HOST_UUID),
+                        r.get(HYPERVISOR_TYPE), r.get(CPU_NUM), r.get(MEMORY_SIZE), r.get(DEFAULT_L3), r.get(ZONE_UUID)));
+        Map<String, List<NicSpec>> nics = nicsOf(vms);
+        return vms.stream().map(vm -> toSpec(vm, nics.getOrDefault(vm.uuid(), List.of()), bootParams.apply(vm))).toList();
     }
 
     /** Moves every VM in one of {@code from} to {@code to}; returns how many moved. */
@@ -151,8 +182,4 @@ final class VmRepository {
                 .where(STATE.eq(from.name())).and(VM_TYPE.eq("ApplianceVm")).execute();
     }
 
-    /** Uuids of the VMs in a state, on hosts of a hypervisor type. */
-    List<String> inState(VmState state, String hypervisorType) {
-        return dsl.select(UUID).from(VM).where(STATE.eq(state.name())).and(HYPERVISOR_TYPE.eq(hypervisorType)).fetch(UUID);
-    }
 }

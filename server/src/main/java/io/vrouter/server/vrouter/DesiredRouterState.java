@@ -90,8 +90,11 @@ public final class DesiredRouterState {
             }
             if (VirtualRouterProvider.TYPE.equals(l3Services.get(NetworkServiceType.DHCP))) {
                 boolean dnsOnRouter = VirtualRouterProvider.TYPE.equals(l3Services.get(NetworkServiceType.DNS));
+                // what every entry of this L3 shares is read once, not once per nic
+                String dnsDomain = repository.dnsDomainOf(guest);
+                List<String> guestDns = dnsOnRouter ? List.of(guestNic.get().ip()) : repository.dnsOf(guest);
                 for (RouterRepository.Nic userNic : repository.liveUserNicsOn(guest)) {
-                    dhcp.add(dhcpEntry(userNic, guestNic.get(), dnsOnRouter));
+                    dhcp.add(dhcpEntry(userNic, guestNic.get(), guestDns, dnsDomain));
                 }
             }
             if (VirtualRouterProvider.TYPE.equals(l3Services.get(NetworkServiceType.SNAT))) {
@@ -139,8 +142,13 @@ public final class DesiredRouterState {
      */
     DhcpInfo dhcpEntry(RouterRepository.Nic userNic, RouterRepository.Nic routerGuestNic, boolean dnsOnRouter) {
         List<String> dns = dnsOnRouter ? List.of(routerGuestNic.ip()) : repository.dnsOf(userNic.l3Uuid());
+        return dhcpEntry(userNic, routerGuestNic, dns, repository.dnsDomainOf(userNic.l3Uuid()));
+    }
+
+    private static DhcpInfo dhcpEntry(RouterRepository.Nic userNic, RouterRepository.Nic routerGuestNic, List<String> dns,
+                                      String dnsDomain) {
         return new DhcpInfo(userNic.ip(), userNic.mac(), userNic.netmask(), userNic.gateway(), dns,
-                userNic.ip().replace('.', '-'), routerGuestNic.mac(), repository.dnsDomainOf(userNic.l3Uuid()),
+                userNic.ip().replace('.', '-'), routerGuestNic.mac(), dnsDomain,
                 userNic.l3Uuid().equals(userNic.vmDefaultL3()), null);
     }
 
