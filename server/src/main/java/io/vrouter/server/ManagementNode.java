@@ -164,7 +164,8 @@ public final class ManagementNode implements AutoCloseable {
                     networkServices, offerings, images, agentPackage, vips, eips, portForwarding);
             virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
             virtualRouters.registerApis(catalogue, registry, queries);
-            l3Networks.onDnsChanged(virtualRouters.routers()::guestDnsChanged);
+            l3Networks.onDnsChanged(virtualRouters.routers()::guestL3Changed);
+            networkServices.onServicesChanged(virtualRouters.routers()::guestL3Changed);
 
             // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents
             this.netns = new NetnsPlugin(netnsSettings, hypervisors, hosts, virtualRouters.routers());

@@ -57,7 +57,7 @@ public final class NetworkServices implements VmLifecycleExtension {
     private final DSLContext dsl;
     private final Clock clock;
     private final Map<String, NetworkServiceProvider> providersByType = new ConcurrentHashMap<>();
-    private final Map<String, String> providerUuidByType = new ConcurrentHashMap<>();
+    private final java.util.List<java.util.function.Consumer<String>> l3Listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public NetworkServices(DSLContext dsl, Clock clock) {
         this.dsl = dsl;
@@ -89,12 +89,6 @@ public final class NetworkServices implements VmLifecycleExtension {
                 dsl.insertInto(TYPE).columns(PROVIDER_UUID, SERVICE_TYPE).values(uuid, backend.serviceType()).execute();
             }
         }
-        providerUuidByType.put(provider.type(), uuid);
-    }
-
-    public String providerUuid(String providerType) {
-        return Optional.ofNullable(providerUuidByType.get(providerType))
-                .orElseThrow(() -> new IllegalStateException("no provider of type " + providerType));
     }
 
     /** The services an L3 takes: service type -> provider type. */
@@ -107,9 +101,9 @@ public final class NetworkServices implements VmLifecycleExtension {
         return services;
     }
 
-    /** True when the L3 takes this service type from this provider type. */
-    public boolean hasService(String l3Uuid, String providerType, String serviceType) {
-        return providerType.equals(servicesOf(l3Uuid).get(serviceType));
+    /** Told an L3's uuid after services were attached to or detached from it. */
+    public void onServicesChanged(java.util.function.Consumer<String> listener) {
+        l3Listeners.add(listener);
     }
 
     // ---------------------------------------------------------------- attach and detach
@@ -299,11 +293,13 @@ public final class NetworkServices implements VmLifecycleExtension {
         catalogue.register(ApiDefinition.of("AttachNetworkServiceToL3Network", "Give an L3 network services of providers",
                 call -> {
                     attach(call.string("l3NetworkUuid"), call.map("networkServices"));
+                    l3Listeners.forEach(l -> l.accept(call.string("l3NetworkUuid")));
                     return l3Inventory(queries, call);
                 }, l3, services));
         catalogue.register(ApiDefinition.of("DetachNetworkServiceFromL3Network", "Take network services away from an L3 network",
                 call -> {
                     detach(call.string("l3NetworkUuid"), call.map("networkServices"));
+                    l3Listeners.forEach(l -> l.accept(call.string("l3NetworkUuid")));
                     return l3Inventory(queries, call);
                 }, l3, services));
     }

@@ -16,8 +16,8 @@ import java.util.Set;
 /**
  * The built-in provider: DHCP, DNS, SNAT, EIP and port forwarding from the guest L3's virtual router. Before its
  * backends run for a starting VM it makes sure each of the VM's guest L3s has a running, connected router.
- * Every backend sends only what changed for the one nic (a DHCP entry), or an idempotent set of its L3's own
- * configuration; the full picture is pushed by the router's connect.
+ * Per-VM backends send only what changed for the one nic (a DHCP entry, the rules that follow the VM); L3-wide
+ * state (DNS upstreams, SNAT) is pushed by the router's connect and resynced when the L3 changes.
  */
 public final class VirtualRouterProvider implements NetworkServiceProvider {
     public static final String TYPE = "VirtualRouter";
@@ -93,7 +93,10 @@ public final class VirtualRouterProvider implements NetworkServiceProvider {
         }
     }
 
-    /** The L3's DNS servers as the router's upstreams, in order; set again (idempotently) as VMs come up. */
+    /**
+     * The L3's DNS servers as the router's upstreams, in order. They serve the whole L3, not one VM: connect pushes
+     * them, and a change of the L3's DNS servers or services resyncs the router; a VM coming or going changes nothing.
+     */
     private final class Dns implements NetworkServiceBackend {
         @Override
         public String serviceType() {
@@ -102,17 +105,14 @@ public final class VirtualRouterProvider implements NetworkServiceProvider {
 
         @Override
         public void apply(VmSpec vm, NicSpec nic) {
-            routerOn(nic.l3NetworkUuid()).ifPresent(on ->
-                    routers.command(on.router(), "setdns", c -> c.setDns(desired.dnsFor(nic.l3NetworkUuid(), on.nic()))));
         }
 
         @Override
         public void release(VmSpec vm, NicSpec nic, boolean destroyed) {
-            // upstreams serve the whole L3, not one VM: they stay while the router serves the L3
         }
     }
 
-    /** Source NAT of the guest subnet; set (idempotently) as VMs come up, kept while the router serves the L3. */
+    /** Source NAT of the guest subnet: L3-wide like DNS, pushed by connect and on L3 changes, not per VM. */
     private final class Snat implements NetworkServiceBackend {
         @Override
         public String serviceType() {
@@ -121,14 +121,10 @@ public final class VirtualRouterProvider implements NetworkServiceProvider {
 
         @Override
         public void apply(VmSpec vm, NicSpec nic) {
-            routerOn(nic.l3NetworkUuid()).ifPresent(on -> DesiredRouterState.snatFor(on.router(),
-                            repository.nicsOf(on.router().uuid()), nic.l3NetworkUuid())
-                    .ifPresent(snat -> routers.command(on.router(), "setsnat", c -> c.setSnat(snat))));
         }
 
         @Override
         public void release(VmSpec vm, NicSpec nic, boolean destroyed) {
-            // SNAT serves the whole guest subnet, not one VM
         }
     }
 

@@ -80,11 +80,6 @@ public final class VirtualRouters implements VmLifecycleExtension {
         agentsByHypervisor.put(hypervisorType, agents);
     }
 
-    /** What the hypervisor needs to boot a router: the agent's secret. Empty for other VMs. */
-    public Map<String, String> bootParams(String vmUuid) {
-        return repository.find(vmUuid).map(r -> Map.of("agentSecret", r.secret())).orElse(Map.of());
-    }
-
     Optional<RouterRepository.Router> find(String vrUuid) {
         return repository.find(vrUuid);
     }
@@ -244,10 +239,10 @@ public final class VirtualRouters implements VmLifecycleExtension {
     }
 
     /**
-     * The guest L3's DNS servers changed: its router's upstreams, and the DHCP entries that hand the L3's DNS
-     * servers out directly, are pushed again (a full resync: rare, and it keeps one way of pushing).
+     * What a guest L3 asks of its router changed (its DNS servers, or the services attached to it): the router is
+     * resynced whole. Rare, and it keeps one way of pushing L3-wide state: connect.
      */
-    public void guestDnsChanged(String l3Uuid) {
+    public void guestL3Changed(String l3Uuid) {
         repository.routerOf(l3Uuid).flatMap(repository::find)
                 .filter(r -> r.running() && CONNECTED.equals(r.status()))
                 .ifPresent(r -> {
@@ -255,7 +250,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
                         reconnectInBackground(r.uuid()).join();
                     } catch (RuntimeException e) {
                         // the change is stored; the router is Disconnected now and the ping tracker brings it back
-                        LOG.warn("router {} did not take the new DNS servers of L3 {}: {}", r.uuid(), l3Uuid, e.getMessage());
+                        LOG.warn("router {} did not take the new settings of L3 {}: {}", r.uuid(), l3Uuid, e.getMessage());
                     }
                 });
     }

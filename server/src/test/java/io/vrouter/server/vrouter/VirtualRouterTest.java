@@ -322,6 +322,18 @@ class VirtualRouterTest extends NodeContract {
     }
 
     @Test
+    void servicesAttachedAfterTheRouterExistsReachIt() {
+        String l3 = f.guestL3("late", "10.96." + OCTET.getAndIncrement() + ".0/24", List.of("DHCP", "DNS"));
+        f.userVm("late", l3);
+        String vr = onlyRouter(l3).get("uuid").asText();
+        assertThat(RouterStateChecker.assertInSync(node, vr).snats()).isEmpty();
+        admin.ok("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices", Map.of(f.providerUuid, List.of("SNAT"))));
+        assertThat(RouterStateChecker.assertInSync(node, vr).snats()).hasSize(1);
+        admin.ok("DetachNetworkServiceFromL3Network", Map.of("l3NetworkUuid", l3, "networkServices", Map.of(f.providerUuid, List.of("SNAT"))));
+        assertThat(RouterStateChecker.assertInSync(node, vr).snats()).isEmpty();
+    }
+
+    @Test
     void dnsChangesOfTheGuestL3ReachItsRouterInOrder() {
         f.userVm("dns", f.guestL3);
         String vr = onlyRouter(f.guestL3).get("uuid").asText();

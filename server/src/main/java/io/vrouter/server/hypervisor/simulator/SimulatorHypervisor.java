@@ -7,7 +7,6 @@ import io.vrouter.server.hypervisor.VmSpec;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * An in-memory hypervisor. It remembers each VM's state and spec so tests can check what the management node
@@ -31,7 +30,6 @@ public final class SimulatorHypervisor implements Hypervisor {
     private final Map<String, SimulatedVm> vms = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private volatile ApplianceRuntime applianceRuntime;
-    private volatile Consumer<String> operationListener = op -> { };
 
     @Override
     public String type() {
@@ -42,11 +40,6 @@ public final class SimulatorHypervisor implements Hypervisor {
         this.applianceRuntime = runtime;
     }
 
-    /** Sees every operation as {@code "start:<vmUuid>"}; for tests counting calls. */
-    public void setOperationListener(Consumer<String> listener) {
-        this.operationListener = listener;
-    }
-
     /** The next {@code operation} ("start", "stop", "reboot", "destroy") on a VM with this name fails. */
     public void failNext(String operation, String vmName) {
         failures.put(operation + ":" + vmName, operation);
@@ -54,10 +47,6 @@ public final class SimulatorHypervisor implements Hypervisor {
 
     public Optional<SimulatedVm> vm(String uuid) {
         return Optional.ofNullable(vms.get(uuid));
-    }
-
-    public int vmCount() {
-        return vms.size();
     }
 
     @Override
@@ -108,7 +97,6 @@ public final class SimulatorHypervisor implements Hypervisor {
     }
 
     private void check(String operation, VmSpec vm) {
-        operationListener.accept(operation + ":" + vm.uuid());
         if (failures.remove(operation + ":" + vm.name()) != null) {
             throw new HypervisorException("simulated failure: " + operation + " of VM " + vm.name() + " (" + vm.uuid()
                     + ") on host " + vm.hostUuid());

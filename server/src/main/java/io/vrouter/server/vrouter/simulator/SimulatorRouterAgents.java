@@ -100,10 +100,6 @@ public final class SimulatorRouterAgents implements SimulatorHypervisor.Applianc
         return md5Override.get(vrUuid);
     }
 
-    public int agentCount() {
-        return dataplanes.size();
-    }
-
     @Override
     public void close() {
         host.close();
