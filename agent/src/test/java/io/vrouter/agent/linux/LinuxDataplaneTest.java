@@ -363,6 +363,22 @@ class LinuxDataplaneTest {
         assertThat(fetch(router.internetNs(), "http://" + RouterLab.PUBLIC_IP + echo)).isNull();
     }
 
+    @Test
+    @Order(12)
+    void initReappliesWhatWasChangedBehindTheAgentsBack() {
+        String rules = ruleset();
+        String pfUrl = "http://" + VIP_PF + ":9000/cgi-bin/ip";
+        assertThat(fetch(router.internetNs(), pfUrl)).isEqualTo(RouterLab.INTERNET_IP);
+
+        // syncs are applied as deltas while the agent knows the kernel matches; only /init re-checks that
+        lab.exec(router.routerNs(), "nft", "flush", "map", "ip", "vrouter", "pf_dnat");
+        assertThat(fetch(router.internetNs(), pfUrl)).as("map flushed by hand").isNull();
+
+        client.init(new InitCmd("vr-uuid-1", null, "info", List.of(), Map.of()));
+        assertThat(ruleset()).isEqualTo(rules);
+        assertThat(fetch(router.internetNs(), pfUrl)).isEqualTo(RouterLab.INTERNET_IP);
+    }
+
     private int conntrackEntries(String address) {
         CommandResult orig = lab.tryExec(router.routerNs(), "conntrack", "-L", "-d", address);
         CommandResult reply = lab.tryExec(router.routerNs(), "conntrack", "-L", "-q", address);
