@@ -194,6 +194,11 @@ public final class AgentBenchMain {
             client.createPortForwarding(List.of(Workload.pf(pfCount + 1)));
             client.revokePortForwarding(List.of(Workload.pf(pfCount + 1)));
         }
+        double[] ping = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            ping[r] = timed(() -> client.ping("bench"));
+        }
+        stats("/ping (HTTP round trip, nothing applied; reference)", present, ping);
         double[] addPf = new double[rounds];
         double[] delPf = new double[rounds];
         double[] addEip = new double[rounds];

@@ -217,6 +217,15 @@ class LinuxDataplaneTest {
     }
 
     @Test
+    @Order(1)
+    void kernelIsReachedInProcessNotThroughAProcessPerCommand() throws IOException {
+        // the process fallbacks work too, but cost 12+ ms per command: a silent fallback is a regression
+        String log = Files.readString(router.agent().log());
+        assertThat(log).contains("nftables through libnftables in the agent's process")
+                .contains("connection tracking through libnetfilter_conntrack in the agent's process");
+    }
+
+    @Test
     @Order(2)
     void guestResolvesNamesThroughTheRouter() {
         // through the resolv.conf the guest's DHCP client wrote: the router, which forwards to the "internet"
