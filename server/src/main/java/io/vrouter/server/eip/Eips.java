@@ -90,10 +90,10 @@ public final class Eips implements VmLifecycleExtension {
         return rules.activeOnGuestL3(guestL3Uuid);
     }
 
-    /** VM destroy detaches every EIP of the VM's nics ({@link VipRules#beforeDestroy}). */
+    /** VM destroy detaches every EIP of the VM's nics ({@link VipRules#detachAllOfVm}). */
     @Override
     public void beforeDestroy(VmSpec vm) {
-        rules.beforeDestroy(vm);
+        rules.detachAllOfVm(vm);
     }
 
     // ---------------------------------------------------------------- operations

@@ -162,10 +162,10 @@ public final class PortForwardingRules implements VmLifecycleExtension {
         return rules.activeOnGuestL3(guestL3Uuid);
     }
 
-    /** VM destroy detaches every rule of the VM's nics ({@link VipRules#beforeDestroy}). */
+    /** VM destroy detaches every rule of the VM's nics ({@link VipRules#detachAllOfVm}). */
     @Override
     public void beforeDestroy(VmSpec vm) {
-        rules.beforeDestroy(vm);
+        rules.detachAllOfVm(vm);
     }
 
     // ---------------------------------------------------------------- operations

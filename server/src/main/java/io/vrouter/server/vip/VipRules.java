@@ -160,10 +160,11 @@ public final class VipRules<V> implements VipUser {
     // ---------------------------------------------------------------- VM destroy
 
     /**
-     * Detaches every rule of a user VM's nics when the VM is destroyed. A failing revocation is logged, not thrown:
-     * the VM goes anyway, and the router's next sync drops what the database no longer holds.
+     * Detaches every rule of a user VM's nics: what VM destroy needs (the kind's service calls it from its VM
+     * lifecycle hook). A failing revocation is logged, not thrown: the VM goes anyway, and the router's next sync
+     * drops what the database no longer holds.
      */
-    public void beforeDestroy(VmSpec vm) {
+    public void detachAllOfVm(VmSpec vm) {
         if (vm.isAppliance()) {
             return;
         }
