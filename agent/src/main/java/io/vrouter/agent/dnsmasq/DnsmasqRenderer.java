@@ -1,15 +1,21 @@
 package io.vrouter.agent.dnsmasq;
 
+import io.vrouter.agent.core.DesiredState;
 import io.vrouter.agent.protocol.DhcpInfo;
 import io.vrouter.agent.protocol.DnsInfo;
+import io.vrouter.agent.protocol.NicInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The text of dnsmasq's files. A host added by an incremental command is one line in its own file of
@@ -44,8 +50,51 @@ public final class DnsmasqRenderer {
     }
 
     /**
+     * The nics dnsmasq serves DHCP and DNS on: the router's nic of each guest L3 network, and no other. That is
+     * every nic neither Public nor Management (in practice Private), and a Public or Management nic that a DHCP
+     * entry ({@code vrNicMac}) or a DNS upstream ({@code nicMac}) names as its guest network's nic: the one nic
+     * of a flat network whose guest L3 is also the router's public or management L3. A nic that is only public or
+     * only management is never served: no DHCP answers on the public side, no open resolver there. In nic order.
+     */
+    public static List<ServedNic> servedNics(DesiredState state, Function<String, String> ifnameOfMac) {
+        Set<String> guestNics = new HashSet<>();
+        boolean othersToCheck = false;
+        for (NicInfo nic : state.nics().values()) {
+            if (isGuestCategory(nic)) {
+                guestNics.add(nic.mac());
+            } else {
+                othersToCheck = true;
+            }
+        }
+        if (othersToCheck) {
+            for (DhcpInfo entry : state.dhcp().values()) {
+                guestNics.add(entry.vrNicMac());
+            }
+            for (DnsInfo dns : state.dns()) {
+                if (dns.nicMac() != null) {
+                    guestNics.add(dns.nicMac());
+                }
+            }
+        }
+        List<ServedNic> served = new ArrayList<>();
+        for (NicInfo nic : state.nics().values()) {
+            if (guestNics.contains(nic.mac())) {
+                served.add(new ServedNic(ifnameOfMac.apply(nic.mac()), nic.ip(), nic.netmask()));
+            }
+        }
+        return served;
+    }
+
+    /** Neither Public nor Management (in practice Private): a guest network's nic whatever the entries say. */
+    static boolean isGuestCategory(NicInfo nic) {
+        return !nic.isPublic() && !nic.isManagement();
+    }
+
+    /**
      * The main configuration. Reads none of the host's files: {@code no-hosts}, {@code no-resolv}, and dnsmasq is
-     * started with {@code --conf-file} so /etc/dnsmasq.conf is skipped. Serves only the guest nics.
+     * started with {@code --conf-file} so /etc/dnsmasq.conf is skipped. Listens on the {@code served} nics only
+     * ({@code interface=} lines, {@code bind-dynamic}): given none, dnsmasq would answer on every interface, so the
+     * caller never runs it with an empty list.
      */
     public String mainConf(List<ServedNic> served) {
         StringBuilder s = new StringBuilder();

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * DHCP and DNS of one agent: keeps dnsmasq's files equal to the desired state and tells dnsmasq when it must
  * look again. Adding a host writes its two files (inotify does the rest); removing one deletes them, sends
- * SIGHUP (dnsmasq's watched directories only ever add) and releases the lease; a nic change re-writes the main
- * configuration and restarts dnsmasq. A file whose content is already right is not written.
+ * SIGHUP (dnsmasq's watched directories only ever add) and releases the lease; a change of the served nics
+ * ({@link DnsmasqRenderer#servedNics}: a nic change, or the first host of a flat network on a management or public
+ * nic) re-writes the main configuration and restarts dnsmasq. A file whose content is already right is not written.
  */
 public final class DnsmasqService implements AutoCloseable {
 
@@ -49,6 +50,8 @@ public final class DnsmasqService implements AutoCloseable {
             });
     private final java.util.concurrent.atomic.AtomicBoolean reloadPending =
             new java.util.concurrent.atomic.AtomicBoolean();
+    /** The nics the main configuration serves, as last written; null until the first full sync. */
+    private List<ServedNic> served;
     /** shard -> (MAC -> entry) of the hosts the last full sync put in shard files. */
     private final Map<String, Map<String, DhcpInfo>> shards = new HashMap<>();
 
@@ -85,8 +88,9 @@ public final class DnsmasqService implements AutoCloseable {
 
     /** Makes every file match {@code state}; restarts or reloads dnsmasq only when something changed. */
     public void sync(DesiredState state, StateDelta delta, Function<String, String> ifnameOfMac) {
-        List<ServedNic> served = servedNics(state, ifnameOfMac);
-        boolean confChanged = write(dir.resolve(DnsmasqRenderer.CONF_FILE), renderer.mainConf(served));
+        List<ServedNic> nowServed = DnsmasqRenderer.servedNics(state, ifnameOfMac);
+        boolean confChanged = write(dir.resolve(DnsmasqRenderer.CONF_FILE), renderer.mainConf(nowServed));
+        served = nowServed;
         boolean reload = write(dir.resolve(DnsmasqRenderer.SERVERS_FILE), renderer.serversFile(state.dns()));
 
         reload |= syncHosts(state);
@@ -96,7 +100,7 @@ public final class DnsmasqService implements AutoCloseable {
         }
         reload |= syncDir(dir.resolve(DnsmasqRenderer.OPTS_DIR), opts);
 
-        if (served.isEmpty()) {
+        if (nowServed.isEmpty()) {
             supervisor.stop(); // never run without an interface list: dnsmasq would answer on every nic
         } else if (confChanged || !supervisor.isRunning()) {
             supervisor.restart();
@@ -138,10 +142,57 @@ public final class DnsmasqService implements AutoCloseable {
         if (delta.dnsChanged()) {
             reload |= write(dir.resolve(DnsmasqRenderer.SERVERS_FILE), renderer.serversFile(state.dns()));
         }
+        if (mayChangeServedNics(delta, state) && restartIfServedNicsChanged(state, ifnameOfMac)) {
+            reload = false; // a restart reads everything
+        }
         if (reload) {
             reloadSoon();
         }
         releaseLeases(delta.dhcp().removed(), state, ifnameOfMac);
+    }
+
+    /**
+     * Whether the served nics may differ after {@code delta}: only entries naming a nic that is not a guest nic
+     * by category (a flat network's management or public nic) decide whether it is served, so the common case
+     * costs no scan of every entry.
+     */
+    private boolean mayChangeServedNics(StateDelta delta, DesiredState state) {
+        if (served == null || delta.dnsChanged()) {
+            return true;
+        }
+        for (List<DhcpInfo> entries : List.of(delta.dhcp().added(), delta.dhcp().removed())) {
+            for (DhcpInfo entry : entries) {
+                NicInfo nic = state.nic(entry.vrNicMac());
+                if (nic == null || !DnsmasqRenderer.isGuestCategory(nic)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Re-writes the main configuration and restarts dnsmasq (or stops it, when nothing is left to serve) if the
+     * served nics changed, e.g. the first host of a flat network whose guest L3 is also the management L3; true if
+     * it did.
+     */
+    private boolean restartIfServedNicsChanged(DesiredState state, Function<String, String> ifnameOfMac) {
+        List<ServedNic> nowServed = DnsmasqRenderer.servedNics(state, ifnameOfMac);
+        if (nowServed.equals(served)) {
+            return false;
+        }
+        boolean confChanged = write(dir.resolve(DnsmasqRenderer.CONF_FILE), renderer.mainConf(nowServed));
+        LOG.info("dnsmasq serves {} now (was {})", nowServed, served);
+        served = nowServed;
+        if (nowServed.isEmpty()) {
+            supervisor.stop();
+            return true;
+        }
+        if (confChanged || !supervisor.isRunning()) {
+            supervisor.restart();
+            return true;
+        }
+        return false;
     }
 
     public Health health() {
@@ -176,17 +227,6 @@ public final class DnsmasqService implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- internals
-
-    /** Guest nics: neither public nor management. dnsmasq never listens on the public side. */
-    private static List<ServedNic> servedNics(DesiredState state, Function<String, String> ifnameOfMac) {
-        List<ServedNic> served = new ArrayList<>();
-        for (NicInfo nic : state.nics().values()) {
-            if (!nic.isPublic() && !nic.isManagement()) {
-                served.add(new ServedNic(ifnameOfMac.apply(nic.mac()), nic.ip(), nic.netmask()));
-            }
-        }
-        return served;
-    }
 
     /**
      * Releases the leases of removed hosts (dhcp_release sends DHCPRELEASE to dnsmasq on the nic), so the address

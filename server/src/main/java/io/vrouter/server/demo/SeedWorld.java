@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * The seed's setup on a Netns host, built through the API only: a zone, a Netns cluster and host, three L2s
  * (management, public, guest), a management L3 on a free /24 of 100.64.0.0/10 (the host takes its gateway), a public
- * L3 203.0.113.0/24 with an {@link Outside} at its gateway .1 that answers DNS for {@value #OUTSIDE_NAME}, a guest L3
+ * L3 203.0.113.0/24 with an {@link Outside} at its gateway .1 that answers DNS for {@value #OUTSIDE_NAME} (its range
+ * stops at .{@value #PUBLIC_RANGE_LAST}: the addresses above are the outside world's, no router, VM or VIP gets one), a guest L3
  * with that DNS server and the virtual router's DHCP, DNS and SNAT, the VR image and the default
  * {@code CreateVirtualRouterOffering}, a user image and instance offering. Shared by the demo, the end-to-end tests
  * and the netns benchmark.
@@ -25,6 +26,8 @@ public final class SeedWorld implements AutoCloseable {
     public static final String OUTSIDE_NAME = "www.outside.test";
     public static final String PUBLIC_CIDR = "203.0.113.0/24";
     public static final String OUTSIDE_IP = "203.0.113.1";
+    /** The last address of the public range; the rest of the subnet is left to hosts of the outside world. */
+    public static final int PUBLIC_RANGE_LAST = 199;
 
     public final DemoApi api;
     public final NetnsHypervisor hypervisor;
@@ -57,16 +60,17 @@ public final class SeedWorld implements AutoCloseable {
         progress.accept("AddNetnsHost managementIp=127.0.0.1 (this machine: root, iproute2, nftables, dnsmasq, busybox checked)");
         host = api.uuid("AddNetnsHost", "clusterUuid", cluster, "name", "demo-host", "managementIp", "127.0.0.1");
         progress.accept("CreateL2NoVlanNetwork x3 (management, public, guest) and AttachL2NetworkToCluster");
-        managementL2 = l2("mgmt0");
-        publicL2 = l2("pub0");
-        guestL2 = l2("guest0");
+        managementL2 = newL2("mgmt0");
+        publicL2 = newL2("pub0");
+        guestL2 = newL2("guest0");
         managementCidr = freeManagementSubnet();
         progress.accept("CreateL3Network management (system) " + managementCidr + "; the host takes its gateway on the bridge");
         managementL3 = l3(managementL2, "management-l3", true);
         range(managementL3, managementCidr);
         progress.accept("CreateL3Network public " + PUBLIC_CIDR + " (outside world at " + OUTSIDE_IP + ", DNS for " + OUTSIDE_NAME + ")");
         publicL3 = l3(publicL2, "public-l3", false);
-        range(publicL3, PUBLIC_CIDR);
+        api.call("AddIpRange", Map.of("l3NetworkUuid", publicL3, "name", "range-public", "startIp", "203.0.113.2",
+                "endIp", "203.0.113." + PUBLIC_RANGE_LAST, "netmask", "255.255.255.0", "gateway", OUTSIDE_IP));
         providerUuid = api.query("QueryNetworkServiceProvider", "type", "=", "VirtualRouter").get(0).get("uuid").asText();
         progress.accept("CreateL3Network guest 10.200.0.0/24 with DNS " + OUTSIDE_IP + " and DHCP, DNS, SNAT from the VirtualRouter provider");
         guestL3 = guestL3(guestL2, "guest-l3", "10.200.0.0/24", List.of("DHCP", "DNS", "SNAT"));
@@ -83,7 +87,8 @@ public final class SeedWorld implements AutoCloseable {
         outside = Outside.create(hypervisor, "out", publicL2, OUTSIDE_IP + "/24", OUTSIDE_NAME, workDir);
     }
 
-    private String l2(String physicalInterface) {
+    /** A new no-VLAN L2 network attached to the cluster. */
+    public String newL2(String physicalInterface) {
         String l2 = api.uuid("CreateL2NoVlanNetwork", "zoneUuid", zone, "name", "l2-" + physicalInterface,
                 "physicalInterface", physicalInterface);
         api.call("AttachL2NetworkToCluster", Map.of("l2NetworkUuid", l2, "clusterUuid", cluster));
@@ -100,15 +105,31 @@ public final class SeedWorld implements AutoCloseable {
 
     /** A new guest L3 (on a new L2 when {@code l2} is null) with the outside's DNS and the given VR services. */
     public String guestL3(String l2, String name, String cidr, List<String> services) {
-        String l3 = l3(l2 != null ? l2 : l2("guest" + (++guestNetworks)), name, false);
+        return guestL3(l2, name, cidr, OUTSIDE_IP, services);
+    }
+
+    /** As above, with {@code dns} as the L3's DNS server. */
+    public String guestL3(String l2, String name, String cidr, String dns, List<String> services) {
+        String l3 = l3(l2 != null ? l2 : newL2("guest" + (++guestNetworks)), name, false);
         range(l3, cidr);
-        api.call("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", OUTSIDE_IP));
+        api.call("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", dns));
         attach(l3, services);
         return l3;
     }
 
     public void attach(String l3, List<String> services) {
         api.call("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices", Map.of(providerUuid, services)));
+    }
+
+    /** Attaches those of {@code services} the L3 does not have yet (attaching one twice is refused). */
+    public void attachMissing(String l3, List<String> services) {
+        List<String> present = new ArrayList<>();
+        api.query("QueryL3Network", "uuid", "=", l3).get(0).path("networkServices")
+                .forEach(s -> present.add(s.get("networkServiceType").asText()));
+        List<String> missing = services.stream().filter(s -> !present.contains(s)).toList();
+        if (!missing.isEmpty()) {
+            attach(l3, missing);
+        }
     }
 
     /** Creates a user VM on {@code l3}; returns its inventory. */
@@ -137,7 +158,7 @@ public final class SeedWorld implements AutoCloseable {
     }
 
     /** A /24 of 100.64.0.0/10 that no route of this host touches. */
-    static String freeManagementSubnet() {
+    public static String freeManagementSubnet() {
         CommandRunner runner = new CommandRunner(Duration.ofSeconds(10));
         List<Ipv4Cidr> routes = new ArrayList<>();
         for (String line : runner.check(List.of("ip", "-4", "route", "show", "table", "all"), null).stdout().lines().toList()) {

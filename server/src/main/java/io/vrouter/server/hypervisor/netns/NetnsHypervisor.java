@@ -373,6 +373,12 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
     private void ensureVeth(String ns, NicSpec nic, String bridge) {
         String hostEnd = names().hostVeth(nic.uuid());
         String vmEnd = NetnsNames.guestIfname(nic.deviceId());
+        if (host.linkExists(hostEnd) && !host.run("ip", "-n", ns, "link", "show", "dev", vmEnd).succeeded()) {
+            // the pair of a namespace deleted behind our back: the kernel reaps a dead namespace's links later, in
+            // the background, so the host end can outlive it; without its VM end it is useless, make a new pair
+            LOG.info("veth {} has no end {} in {}: re-creating the pair", hostEnd, vmEnd, ns);
+            host.run("ip", "link", "del", hostEnd);
+        }
         if (!host.linkExists(hostEnd)) {
             host.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", vmEnd, "address", nic.mac(),
                     "netns", ns);

@@ -5,6 +5,7 @@ import io.vrouter.agent.process.CommandRunner;
 import io.vrouter.server.demo.DemoApi;
 import io.vrouter.server.demo.GuestProbe;
 import io.vrouter.server.demo.Outside;
+import io.vrouter.server.demo.PeerRecorder.Listener;
 import io.vrouter.server.demo.SeedWorld;
 import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
@@ -46,6 +47,13 @@ class NetnsEndToEndTest {
     private static NetnsHypervisor hypervisor;
     private static String guestVm;
     private static JsonNode router;
+    /** The L3 that is management and public of two routers, and guest of one of them (built by {@link #combined()}). */
+    private static Combined combined;
+    private static String mpRouter;
+    /** A second host of the outside world, on the public L3 at {@link #OTHER_CLIENT_IP}. */
+    private static Outside otherClient;
+    private static final String OTHER_CLIENT_IP = "203.0.113.250";
+    private static final List<Outside> extraOutsides = new ArrayList<>();
 
     @BeforeAll
     static void setUp() {
@@ -72,6 +80,7 @@ class NetnsEndToEndTest {
     static void tearDown() {
         List<RuntimeException> failures = new ArrayList<>();
         for (Runnable step : new Runnable[] {
+                () -> extraOutsides.forEach(Outside::close),
                 () -> { if (world != null) world.close(); },
                 () -> { if (node != null) node.close(); },
                 () -> { if (hypervisor != null) hypervisor.cleanAll(); }}) {
@@ -245,8 +254,248 @@ class NetnsEndToEndTest {
         }
     }
 
+    // ---------------------------------------------------------------- the other typologies of the seed
+
+    /** An L3 on a free /24 of 100.64.0.0/10 with its own outside world at .250 (DNS server and peer recorder). */
+    private record Combined(String l2, String l3, String gateway, String outsideIp) {
+    }
+
+    private static Combined combined() {
+        if (combined == null) {
+            String l2 = world.newL2("comb0");
+            String cidr = SeedWorld.freeManagementSubnet();
+            String base = cidr.substring(0, cidr.lastIndexOf('.') + 1);
+            String l3 = world.api.uuid("CreateL3Network", "l2NetworkUuid", l2, "name", "combined-l3", "system", false);
+            // .200 and up stay free for the outside world
+            world.api.call("AddIpRange", Map.of("l3NetworkUuid", l3, "name", "combined-range", "startIp", base + "10",
+                    "endIp", base + "199", "netmask", "255.255.255.0", "gateway", base + "1"));
+            String outsideIp = base + "250";
+            world.api.call("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", outsideIp));
+            extraOutsides.add(Outside.create(hypervisor, "cmb", l2, outsideIp + "/24", SeedWorld.OUTSIDE_NAME,
+                    node.dataDir().resolve("outside")));
+            combined = new Combined(l2, l3, base + "1", outsideIp);
+        }
+        return combined;
+    }
+
+    /** A virtual router offering whose management and public L3 are both {@code l3}, for the guest L3 {@code guestL3}. */
+    private static void offeringFor(String guestL3, String l3, String name) {
+        world.api.create("CreateVirtualRouterOffering", "name", name, "cpuNum", 1, "cpuSpeed", 1000, "memorySize", 128L << 20,
+                "isDefault", false, "zoneUuid", world.zone, "managementNetworkUuid", l3, "publicNetworkUuid", l3,
+                "imageUuid", world.vrImage, "systemTags", List.of("guestL3Network::" + guestL3));
+    }
+
     @Test
     @Order(7)
+    void publicAndManagementCombined_separateGuest_leaseDnsAndSnatThroughTheRouter() {
+        Combined c = combined();
+        String guestL3 = world.guestL3(null, "guest-mp", "10.202.0.0/24", c.outsideIp(), List.of("DHCP", "DNS", "SNAT"));
+        offeringFor(guestL3, c.l3(), "mp-offering");
+        JsonNode vm = world.userVm("mp-guest", guestL3);
+        JsonNode routers = world.routersOn(guestL3);
+        assertThat(routers).hasSize(1);
+        JsonNode r = routers.get(0);
+        mpRouter = r.get("uuid").asText();
+        assertThat(r.get("vmNics")).as("one nic for management and public, one for the guest").hasSize(2);
+        assertThat(r.get("status").asText()).isEqualTo("Connected");
+        String gateway = SeedWorld.ipOn(r, guestL3);
+        GuestProbe guest = world.probe(vm.get("uuid").asText());
+
+        assertThat(GuestProbe.await(LEASE, guest::address)).isEqualTo(SeedWorld.ipOn(vm, guestL3));
+        assertThat(guest.defaultGateway()).isEqualTo(gateway);
+        assertThat(guest.resolvConf()).contains("nameserver " + gateway);
+        // only the outside of the combined L3 answers with its own address: the router forwarded the query there
+        assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.resolve(SeedWorld.OUTSIDE_NAME))).isEqualTo(c.outsideIp());
+        assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(c.outsideIp(), Outside.PORT)))
+                .as("SNAT to the router's management-and-public address").isEqualTo(SeedWorld.ipOn(r, c.l3()));
+    }
+
+    @Test
+    @Order(8)
+    void allThreeCombined_flat_dhcpAndDnsFromTheRouter_noSnat() {
+        Combined c = combined();
+        world.attach(c.l3(), List.of("DHCP", "DNS"));
+        offeringFor(c.l3(), c.l3(), "flat-offering");
+        JsonNode vm = world.userVm("combined-guest", c.l3());
+        String vmIp = SeedWorld.ipOn(vm, c.l3());
+        JsonNode flatRouter = null;
+        for (JsonNode r : world.routersOn(c.l3())) {
+            if (!r.get("uuid").asText().equals(mpRouter)) {
+                flatRouter = r;
+            }
+        }
+        assertThat(flatRouter).as("a router of its own for the combined L3").isNotNull();
+        assertThat(flatRouter.get("vmNics")).as("one nic: management, public and guest").hasSize(1);
+        assertThat(flatRouter.get("status").asText()).isEqualTo("Connected");
+        String routerIp = SeedWorld.ipOn(flatRouter, c.l3());
+        GuestProbe guest = world.probe(vm.get("uuid").asText());
+
+        assertThat(GuestProbe.await(LEASE, guest::address)).as("lease; DHCP client log:\n" + hypervisor.dhcpLog(vm.get("uuid").asText(), 0))
+                .isEqualTo(vmIp);
+        // flat: DHCP hands out the L3's gateway (here the host's address on the bridge); the router is the DNS server
+        assertThat(guest.defaultGateway()).isEqualTo(c.gateway());
+        assertThat(guest.resolvConf()).contains("nameserver " + routerIp);
+        assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.resolve(SeedWorld.OUTSIDE_NAME))).isEqualTo(c.outsideIp());
+        assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(c.outsideIp(), Outside.PORT)))
+                .as("no SNAT on a flat network").isEqualTo(vmIp);
+    }
+
+    // ---------------------------------------------------------------- port forwarding, hairpin, detach
+
+    private static void assumeRuleApis() {
+        Assumptions.assumeTrue(node.node().catalogue().find("CreateEip").isPresent()
+                        && node.node().catalogue().find("CreatePortForwardingRule").isPresent(),
+                "needs the VIP, EIP and port forwarding APIs");
+        world.attachMissing(world.guestL3, List.of("Eip", "PortForwarding"));
+    }
+
+    private static JsonNode vmInventory(String uuid) {
+        return world.api.query("QueryVmInstance", "uuid", "=", uuid).get(0);
+    }
+
+    private static JsonNode vip(String name) {
+        return world.api.create("CreateVip", "name", name, "l3NetworkUuid", world.publicL3);
+    }
+
+    private static JsonNode forward(String name, JsonNode vip, String protocol, int vipStart, int vipEnd, int privateStart,
+                                    String nic, String allowedCidr) {
+        List<Object> params = new ArrayList<>(List.of("name", name, "vipUuid", vip.get("uuid").asText(), "vipPortStart", vipStart,
+                "vipPortEnd", vipEnd, "privatePortStart", privateStart, "privatePortEnd", privateStart + vipEnd - vipStart,
+                "protocolType", protocol, "vmNicUuid", nic));
+        if (allowedCidr != null) {
+            params.addAll(List.of("allowedCidr", allowedCidr));
+        }
+        return world.api.create("CreatePortForwardingRule", params.toArray());
+    }
+
+    @Test
+    @Order(9)
+    void portForwarding_udpARangeAndAllowedCidr_reachTheGuestExactlyAsConfigured() throws Exception {
+        assumeRuleApis();
+        JsonNode vm = vmInventory(guestVm);
+        String nic = vm.get("vmNics").get(0).get("uuid").asText();
+        String guestIp = SeedWorld.ipOn(vm, world.guestL3);
+        GuestProbe outside = new GuestProbe(world.outside.namespace());
+        otherClient = Outside.create(hypervisor, "o2", world.publicL2, OTHER_CLIENT_IP + "/24", "other.outside.test",
+                node.dataDir().resolve("outside"));
+        extraOutsides.add(otherClient);
+        GuestProbe other = new GuestProbe(otherClient.namespace());
+        Process listener = GuestProbe.startPeerRecorder(hypervisor.namespaceOf(guestVm), guestIp,
+                Listener.udp(9053), Listener.tcp(8101), Listener.tcp(8107), Listener.tcp(8120));
+        try {
+            JsonNode vip = vip("pf-vip-2");
+            String vipIp = vip.get("ip").asText();
+
+            // UDP: VIP:5353 -> guest:9053, the guest's answer comes back through the router
+            forward("pf-udp", vip, "UDP", 5353, 5353, 9053, nic, null);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> outside.udpSourceSeenBy(vipIp, 5353))).isEqualTo(SeedWorld.OUTSIDE_IP);
+
+            // a range: VIP 3100-3109 -> guest 8100-8109, each port to its own
+            forward("pf-range", vip, "TCP", 3100, 3109, 8100, nic, null);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(vipIp, 3101))).isEqualTo(SeedWorld.OUTSIDE_IP);
+            assertThat(outside.sourceSeenBy(vipIp, 3107)).isEqualTo(SeedWorld.OUTSIDE_IP);
+            assertThat(outside.sourceSeenBy(vipIp, 3102)).as("3102 leads to 8102, where nothing listens").isNull();
+
+            // allowedCidr: the outside (203.0.113.1) is inside it, the other client (203.0.113.250) is not
+            forward("pf-cidr", vip, "TCP", 2120, 2120, 8120, nic, SeedWorld.OUTSIDE_IP + "/32");
+            forward("pf-any", vip, "TCP", 2121, 2121, 8120, nic, null);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(vipIp, 2120))).isEqualTo(SeedWorld.OUTSIDE_IP);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> other.sourceSeenBy(vipIp, 2121)))
+                    .as("the other client reaches the guest through a rule without allowedCidr").isEqualTo(OTHER_CLIENT_IP);
+            assertThat(other.sourceSeenBy(vipIp, 2120)).as("but not through the rule whose allowedCidr excludes it").isNull();
+        } finally {
+            listener.destroy();
+            listener.waitFor();
+        }
+    }
+
+    @Test
+    @Order(10)
+    void hairpin_aGuestReachesAnotherGuestsEipAndForwardedPortOnItsOwnNetwork() throws Exception {
+        assumeRuleApis();
+        JsonNode target = world.userVm("hairpin-target", world.guestL3);
+        String targetUuid = target.get("uuid").asText();
+        String targetIp = SeedWorld.ipOn(target, world.guestL3);
+        String targetNic = target.get("vmNics").get(0).get("uuid").asText();
+        assertThat(GuestProbe.await(LEASE, world.probe(targetUuid)::address)).isEqualTo(targetIp);
+        GuestProbe guest = world.probe(guestVm);
+        GuestProbe outside = new GuestProbe(world.outside.namespace());
+        String routerGuestIp = SeedWorld.ipOn(router, world.guestL3);
+        Process listener = GuestProbe.startPeerRecorder(hypervisor.namespaceOf(targetUuid), targetIp, Listener.tcp(Outside.PORT));
+        try {
+            JsonNode vip = vip("hairpin-eip-vip");
+            String vipIp = vip.get("ip").asText();
+            JsonNode eip = world.api.create("CreateEip", "name", "hairpin-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", targetNic);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(vipIp, Outside.PORT))).isEqualTo(SeedWorld.OUTSIDE_IP);
+            // in through the guest nic, DNATed back out of it: masqueraded to the router, so the reply returns the same way
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(vipIp, Outside.PORT)))
+                    .as("guest-1 -> the other guest's EIP").isEqualTo(routerGuestIp);
+
+            JsonNode pfVip = vip("hairpin-pf-vip");
+            String pfIp = pfVip.get("ip").asText();
+            forward("hairpin-pf", pfVip, "TCP", 2080, 2080, Outside.PORT, targetNic, null);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(pfIp, 2080)))
+                    .as("guest-1 -> the other guest's forwarded port").isEqualTo(routerGuestIp);
+            world.api.call("DetachEip", Map.of("uuid", eip.get("uuid").asText()));
+            assertThat(guest.sourceSeenBy(vipIp, Outside.PORT)).as("hairpin through a detached EIP").isNull();
+        } finally {
+            listener.destroy();
+            listener.waitFor();
+        }
+    }
+
+    /** Connects until the echo listener greets (a rule just attached may take a moment); the caller closes it. */
+    private static GuestProbe.Conversation greeted(GuestProbe client, String ip, int port, String expectedPeer) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            GuestProbe.Conversation c = client.converse(ip, port);
+            String greeting = c.receive(Duration.ofSeconds(3));
+            if (("peer " + expectedPeer).equals(greeting)) {
+                return c;
+            }
+            c.close();
+            assertThat(System.nanoTime()).as("greeted as " + expectedPeer + " by " + ip + ":" + port + " within 20 s (last: "
+                    + greeting + ")").isLessThan(deadline);
+        }
+    }
+
+    @Test
+    @Order(11)
+    void detach_anEstablishedFlowThroughAnEipOrAForwardedPortStopsAtOnce() throws Exception {
+        assumeRuleApis();
+        JsonNode vm = vmInventory(guestVm);
+        String nic = vm.get("vmNics").get(0).get("uuid").asText();
+        String guestIp = SeedWorld.ipOn(vm, world.guestL3);
+        GuestProbe outside = new GuestProbe(world.outside.namespace());
+        Process listener = GuestProbe.startPeerRecorder(hypervisor.namespaceOf(guestVm), guestIp, Listener.echo(8090));
+        try {
+            JsonNode vip = vip("detach-eip-vip");
+            String vipIp = vip.get("ip").asText();
+            JsonNode eip = world.api.create("CreateEip", "name", "detach-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
+            try (GuestProbe.Conversation flow = greeted(outside, vipIp, 8090, SeedWorld.OUTSIDE_IP)) {
+                assertThat(flow.exchange("through the EIP", Duration.ofSeconds(5))).isEqualTo("through the EIP");
+                world.api.call("DetachEip", Map.of("uuid", eip.get("uuid").asText()));
+                assertThat(flow.exchange("after DetachEip", Duration.ofSeconds(3))).as("the established flow once DetachEip replied").isNull();
+            }
+
+            JsonNode pfVip = vip("detach-pf-vip");
+            String pfIp = pfVip.get("ip").asText();
+            JsonNode rule = forward("detach-pf", pfVip, "TCP", 4090, 4090, 8090, nic, null);
+            try (GuestProbe.Conversation flow = greeted(outside, pfIp, 4090, SeedWorld.OUTSIDE_IP)) {
+                assertThat(flow.exchange("through the forwarded port", Duration.ofSeconds(5))).isEqualTo("through the forwarded port");
+                world.api.call("DetachPortForwardingRule", Map.of("uuid", rule.get("uuid").asText()));
+                assertThat(flow.exchange("after DetachPortForwardingRule", Duration.ofSeconds(3)))
+                        .as("the established flow once DetachPortForwardingRule replied").isNull();
+            }
+            assertThat(outside.sourceSeenBy(pfIp, 4090)).as("a new connection to the detached rule").isNull();
+        } finally {
+            listener.destroy();
+            listener.waitFor();
+        }
+    }
+
+    @Test
+    @Order(20)
     void managementNodeRestart_reconcileRecreatesWhatIsMissingAndRemovesStrays() {
         CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
         String stray = hypervisor.namespaceOf("0123456789abcdef0123456789abcdef");

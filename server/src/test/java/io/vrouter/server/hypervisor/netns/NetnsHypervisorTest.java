@@ -100,6 +100,29 @@ class NetnsHypervisorTest {
         assertThat(Path.of("/sys/class/net", vlan)).doesNotExist();
     }
 
+    @Test
+    void startAfterTheNamespaceVanished_whileItsVethOutlivedIt_makesANewPair() {
+        VmSpec vm = userVm("cccccccccccccccccccccccccccccccc",
+                nic("c1000000000000000000000000000000", L2, "eth0", null, "fa:16:3e:00:00:03", 0));
+        hypervisor.start(vm);
+        String ns = hypervisor.namespaceOf(vm.uuid());
+        String hostEnd = hypervisor.names().hostVeth("c1000000000000000000000000000000");
+        // what a deleted namespace whose links the kernel has not reaped yet looks like: the host end is still
+        // there, its VM end is not in the namespace of that name (here it is parked in another namespace)
+        String parking = hypervisor.names().extra("park");
+        runner.check(List.of("ip", "netns", "add", parking), null);
+        hypervisor.stop(vm);
+        runner.check(List.of("ip", "-n", ns, "link", "set", "eth0", "netns", parking), null);
+        runner.check(List.of("ip", "netns", "del", ns), null);
+        assertThat(Path.of("/sys/class/net", hostEnd)).exists();
+
+        hypervisor.start(vm);
+
+        assertThat(runner.check(List.of("ip", "-n", ns, "link", "show", "eth0"), null).stdout()).contains("fa:16:3e:00:00:03").contains("UP");
+        assertThat(Path.of("/sys/class/net", hypervisor.bridgeOf(L2), "brif", hostEnd)).exists();
+        assertThat(runner.run(List.of("ip", "-n", parking, "link", "show", "eth0"), null).succeeded()).as("the old pair is gone").isFalse();
+    }
+
     /** Whether this kernel creates VLAN interfaces (probed on the stand-in interface). */
     private boolean vlanSupported() {
         String probe = hypervisor.names().extra("vlp");

@@ -29,9 +29,9 @@ final class NetnsTesting {
         if (problems != null) {
             return "needs a Netns-capable host: " + problems;
         }
-        for (String tool : List.of("dig", "ss")) {
+        for (String tool : List.of("dig", "ss", "bash")) {
             if (!NetnsHostConnector.onPath(tool)) {
-                return "needs '" + tool + "' (dnsutils / iproute2)";
+                return "needs '" + tool + "' (dnsutils / iproute2 / bash)";
             }
         }
         if (agentJar() == null) {
