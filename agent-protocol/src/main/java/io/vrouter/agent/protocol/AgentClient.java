@@ -158,16 +158,23 @@ public final class AgentClient {
 
     // ---------------------------------------------------------------- generic calls
 
-    /** Sends {@code body} (null: an empty object) to {@code path} and waits for the reply. */
+    /**
+     * Sends {@code body} (null: an empty object) to {@code path} and waits for the reply. Blocking on the calling
+     * thread rather than joining {@link #callAsync}: the asynchronous pipeline's thread hand-offs cost a
+     * millisecond or more per call, which is most of a small command's round trip.
+     */
     public <R> R call(String path, Object body, Class<R> replyType) {
+        long start = System.nanoTime();
+        HttpRequest request = request(path, body, start);
+        HttpResponse<byte[]> response;
         try {
-            return callAsync(path, body, replyType).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof AgentException agentException) {
-                throw agentException;
-            }
-            throw e;
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw unanswered(path, start, e);
+        } catch (InterruptedException e) {
+            throw failure(path, start, 0, null, "interrupted while waiting for the reply", e);
         }
+        return decode(path, start, response, replyType);
     }
 
     /**
@@ -178,7 +185,23 @@ public final class AgentClient {
         long start = System.nanoTime();
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+            request = request(path, body, start);
+        } catch (AgentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw unanswered(path, start, error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error);
+                    }
+                    return decode(path, start, response, replyType);
+                });
+    }
+
+    private HttpRequest request(String path, Object body, long start) {
+        try {
+            return HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header(AgentPaths.AUTHORIZATION_HEADER, authorization)
@@ -186,21 +209,16 @@ public final class AgentClient {
                             body == null ? new byte[] {'{', '}'} : JSON.writeValueAsBytes(body)))
                     .build();
         } catch (IOException | IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(
-                    failure(path, start, 0, null, "cannot build the request: " + e.getMessage(), e));
+            throw failure(path, start, 0, null, "cannot build the request: " + e.getMessage(), e);
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .handle((response, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        String reason = cause instanceof HttpTimeoutException
-                                ? "no reply within " + timeout.toMillis() + " ms"
-                                : "unreachable: " + cause;
-                        throw failure(path, start, 0, null, reason, cause);
-                    }
-                    return decode(path, start, response, replyType);
-                });
+    }
+
+    /** No reply: a timeout or a connection that could not be made or broke. */
+    private AgentException unanswered(String path, long start, Throwable cause) {
+        String reason = cause instanceof HttpTimeoutException
+                ? "no reply within " + timeout.toMillis() + " ms"
+                : "unreachable: " + cause;
+        return failure(path, start, 0, null, reason, cause);
     }
 
     private <R> R decode(String path, long start, HttpResponse<byte[]> response, Class<R> replyType) {
