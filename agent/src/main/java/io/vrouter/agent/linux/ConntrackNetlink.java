@@ -87,6 +87,11 @@ final class ConntrackNetlink implements Conntrack {
     private final LibNetfilterConntrack lib;
     private final Pointer handle;
     private final Memory family = new Memory(4);
+    /** One callback for the agent's life: JNA allocates a native trampoline per callback object. */
+    private final DumpCallback collect = this::collect;
+    /** What the running dump looks for and what it found; only touched under this object's lock. */
+    private List<Mapping> dumpFor = List.of();
+    private final List<Pointer> matches = new ArrayList<>();
 
     private ConntrackNetlink(LibNetfilterConntrack lib, Pointer handle) {
         this.lib = lib;
@@ -113,13 +118,8 @@ final class ConntrackNetlink implements Conntrack {
         }
         // the library frees each entry when the callback returns, and a handle cannot be queried from inside its
         // own dump: matches are cloned during the dump and deleted after it
-        List<Pointer> matches = new ArrayList<>();
-        DumpCallback collect = (type, ct, data) -> {
-            if (matchesAny(ct, mappings)) {
-                matches.add(lib.nfct_clone(ct));
-            }
-            return NFCT_CB_CONTINUE;
-        };
+        matches.clear();
+        dumpFor = mappings;
         lib.nfct_callback_register(handle, NFCT_T_ALL, collect, null);
         try {
             if (lib.nfct_query(handle, NFCT_Q_DUMP, family) < 0) {
@@ -128,6 +128,7 @@ final class ConntrackNetlink implements Conntrack {
             }
         } finally {
             lib.nfct_callback_unregister(handle);
+            dumpFor = List.of();
         }
         int deleted = 0;
         for (Pointer ct : matches) {
@@ -139,6 +140,13 @@ final class ConntrackNetlink implements Conntrack {
         }
         LOG.debug("deleted {} of {} conntrack entries matching {} removed mappings", deleted, matches.size(),
                 mappings.size());
+    }
+
+    private int collect(int type, Pointer ct, Pointer data) {
+        if (matchesAny(ct, dumpFor)) {
+            matches.add(lib.nfct_clone(ct));
+        }
+        return NFCT_CB_CONTINUE;
     }
 
     private boolean matchesAny(Pointer ct, List<Mapping> mappings) {
