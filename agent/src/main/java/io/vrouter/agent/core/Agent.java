@@ -42,6 +42,7 @@ public final class Agent {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     /** One mapper per process: it is thread-safe and big. */
     private static final ObjectMapper JSON = AgentJson.newMapper();
+    private static final long SLOW_COMMAND_NANOS = 100_000_000;
 
     /** A command's body type and the planner that turns it into a change. */
     private record Route<C>(Class<C> type, BiFunction<DesiredState, C, StateDelta> planner) {
@@ -145,19 +146,34 @@ public final class Agent {
     }
 
     private AgentResponse run(String path, Route<?> route, byte[] body) {
+        long start = System.nanoTime();
         Object command = parse(route.type(), body);
+        long parsed = System.nanoTime();
         synchronized (lock) {
+            long locked = System.nanoTime();
             StateDelta delta = route.plan(state, command);
+            long planned = System.nanoTime();
             apply(path, delta);
+            long applied = System.nanoTime();
+            if (applied - start > SLOW_COMMAND_NANOS) {
+                // big syncs are where an operator looks first: say where the time went
+                LOG.info("agent {}: {} ({} KiB) took {} ms: parse {} ms, wait {} ms, plan {} ms, apply {} ms", name,
+                        path, body.length / 1024, ms(applied - start), ms(parsed - start), ms(locked - parsed),
+                        ms(planned - locked), ms(applied - planned));
+            }
         }
         return new AgentResponse(200, AgentReply.ok());
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private AgentResponse init(byte[] body) {
         InitCmd cmd = parse(InitCmd.class, body);
         String newUuid = Checks.required("uuid", cmd.uuid());
         synchronized (lock) {
-            apply(AgentPaths.INIT, StateDelta.fullSyncOnly());
+            dataplane.reapply(state);
             uuid = newUuid;
         }
         LOG.info("agent {}: initialised as {}", name, newUuid);

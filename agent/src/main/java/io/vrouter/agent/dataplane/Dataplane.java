@@ -11,10 +11,19 @@ import io.vrouter.agent.core.StateDelta;
 public interface Dataplane extends AutoCloseable {
 
     /**
-     * Applies {@code delta}; {@code state} already includes it. When {@code delta.fullSync()} the whole state is
-     * replaced at once, else only the delta is touched. On failure throws and leaves the previous state in place.
+     * Applies {@code delta}; {@code state} already includes it. When {@code delta.fullSync()} the command
+     * replaces whole sections of the state (an implementation that knows its applied state may still apply only
+     * the difference), else only the delta is touched. On failure throws and leaves the previous state in place.
      */
     void apply(StateDelta delta, DesiredState state);
+
+    /**
+     * Makes the system match {@code state} whole, whatever happened to it behind the dataplane's back (the
+     * management node's connect and Reconnect start with /init, which calls this).
+     */
+    default void reapply(DesiredState state) {
+        apply(StateDelta.fullSyncOnly(), state);
+    }
 
     /** A short name for logs and {@code /status}: "linux", "recording". */
     String name();

@@ -16,8 +16,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -266,7 +268,11 @@ public final class DnsmasqService implements AutoCloseable {
         if (removed.isEmpty() || !supervisor.isRunning()) {
             return;
         }
+        Set<String> leased = leasedMacsAndIps();
         for (DhcpInfo old : removed) {
+            if (!leased.contains(old.mac() + " " + old.ip())) {
+                continue; // no guest holds it: nothing to release (a rebuild may remove thousands of such hosts)
+            }
             DhcpInfo now = state.dhcp().get(old.mac());
             if (now != null && now.ip().equals(old.ip())) {
                 continue; // only its options changed; the lease stays valid
@@ -282,6 +288,28 @@ public final class DnsmasqService implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * "mac ip" of every lease dnsmasq has handed out, from its lease file (lines {@code expiry mac ip name
+     * client-id}); empty when it has none yet.
+     */
+    private Set<String> leasedMacsAndIps() {
+        Path file = dir.resolve(DnsmasqRenderer.LEASE_FILE);
+        Set<String> leased = new HashSet<>();
+        try {
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file)) {
+                    String[] fields = line.trim().split("\\s+");
+                    if (fields.length >= 3) {
+                        leased.add(fields[1].toLowerCase(java.util.Locale.ROOT) + " " + fields[2]);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read the lease file {}: {}", file, e.toString());
+        }
+        return leased;
     }
 
     /**

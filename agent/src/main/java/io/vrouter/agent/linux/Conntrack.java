@@ -1,73 +1,41 @@
 package io.vrouter.agent.linux;
 
-import io.vrouter.agent.process.CommandResult;
 import io.vrouter.agent.process.CommandRunner;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes the connection-tracking entries of a removed NAT mapping; without this, established flows keep their
+ * Deletes the connection-tracking entries of removed NAT mappings; without this, established flows keep their
  * NAT binding and go on after the rule is gone. Best effort: the rule itself is already removed, and an entry
  * that survives dies with its timeout.
+ *
+ * <p>What a mapping's flows are: for an EIP, every entry whose original destination is the VIP (flows into the
+ * EIP) or whose reply destination is the VIP (flows the guest started, leaving with the EIP's address); for a
+ * port forwarding rule, entries of its protocol whose original destination is the VIP and a port of its range.
  */
-public final class Conntrack {
+public interface Conntrack extends AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Conntrack.class);
-    /** Up to this many ports a range is cleaned port by port; beyond, by VIP and private IP (one process). */
-    private static final int PER_PORT_LIMIT = 8;
+    /** Deletes the entries of all these mappings and returns when they are gone. */
+    void forget(List<EipTO> eips, List<PortForwardingRuleTO> rules);
 
-    private final CommandRunner runner;
+    String describe();
 
-    public Conntrack(CommandRunner runner) {
-        this.runner = runner;
-    }
+    @Override
+    void close();
 
-    /**
-     * Flows into the EIP (original destination = VIP) and out of it (reply destination = VIP). The deletions run
-     * in parallel; the caller joins them (a removal replies only when the flows are gone).
-     */
-    public List<CompletableFuture<Void>> forget(EipTO eip) {
-        return List.of(delete(List.of("conntrack", "-D", "-d", eip.vipIp())),
-                delete(List.of("conntrack", "-D", "-q", eip.vipIp())));
-    }
-
-    public List<CompletableFuture<Void>> forget(PortForwardingRuleTO rule) {
-        String proto = rule.protocolType().toLowerCase(Locale.ROOT);
-        int ports = rule.vipPortEnd() - rule.vipPortStart() + 1;
-        List<CompletableFuture<Void>> running = new ArrayList<>();
-        if (ports <= PER_PORT_LIMIT) {
-            for (int port = rule.vipPortStart(); port <= rule.vipPortEnd(); port++) {
-                running.add(delete(List.of("conntrack", "-D", "-p", proto, "-d", rule.vipIp(), "--dport",
-                        Integer.toString(port))));
-            }
-        } else {
-            // conntrack has no port ranges: all flows from this VIP to this private IP
-            running.add(delete(List.of("conntrack", "-D", "-p", proto, "-d", rule.vipIp(), "-r", rule.privateIp())));
+    /** In the agent's process through libnetfilter_conntrack when it loads, else the conntrack command. */
+    static Conntrack open(CommandRunner runner) {
+        Logger log = LoggerFactory.getLogger(Conntrack.class);
+        try {
+            Conntrack netlink = ConntrackNetlink.open();
+            log.info("connection tracking through {}", netlink.describe());
+            return netlink;
+        } catch (LinkageError | RuntimeException e) {
+            log.warn("cannot use libnetfilter_conntrack ({}); running conntrack processes instead", e.toString());
+            return new ConntrackProcesses(runner);
         }
-        return running;
     }
-
-    private CompletableFuture<Void> delete(List<String> argv) {
-        return CompletableFuture.runAsync(() -> {
-            CommandResult result = runner.run(argv, null);
-            // conntrack exits 1 when nothing matched; that is the common, fine case
-            if (!result.succeeded() && !result.stderr().contains("0 flow entries")) {
-                LOG.warn("{} failed: {}", String.join(" ", argv), result.stderr().strip());
-            }
-        }, WORKERS);
-    }
-
-    /** Daemon threads, so a stuck deletion never keeps the agent from exiting. */
-    private static final java.util.concurrent.ExecutorService WORKERS =
-            java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "conntrack");
-                t.setDaemon(true);
-                return t;
-            });
 }

@@ -8,6 +8,7 @@ import io.vrouter.agent.dataplane.Dataplane;
 import io.vrouter.agent.dataplane.Health;
 import io.vrouter.agent.dnsmasq.DnsmasqService;
 import io.vrouter.agent.nft.Nft;
+import io.vrouter.agent.nft.NftChannel;
 import io.vrouter.agent.nft.NftRenderer;
 import io.vrouter.agent.process.CommandResult;
 import io.vrouter.agent.process.CommandRunner;
@@ -69,8 +70,8 @@ public final class LinuxDataplane implements Dataplane {
         this.interfaces = new Interfaces();
         this.ifnameOfMac = interfaces::ifnameOf;
         this.ip = new IpCommands(runner, interfaces);
-        this.nft = new Nft(runner);
-        this.conntrack = new Conntrack(runner);
+        this.nft = new Nft(NftChannel.open(runner));
+        this.conntrack = Conntrack.open(runner);
         ip.enableForwarding();
         boolean flowtable = nft.flowtableSupported("lo");
         if (!flowtable) {
@@ -91,25 +92,37 @@ public final class LinuxDataplane implements Dataplane {
         return "linux";
     }
 
+    /**
+     * The agent's table is rewritten whole only when the kernel's state is not known to match the last desired
+     * state (agent start, a failed command, {@link #reapply}) or when nics change (they move interfaces between
+     * sets). Otherwise a sync command is applied as its delta against the known state, in one transaction: a
+     * reconnect's syncs load each element once instead of re-loading the whole table once per service.
+     */
     @Override
     public void apply(StateDelta delta, DesiredState state) {
-        // nic changes move interfaces in and out of sets and dnsmasq's interface list: rare, so resync all
         if (!needsFullSync && !delta.changesState()) {
             // a sync of exactly what is applied: the kernel and files are known to match already
             LOG.debug("full sync of an unchanged state: nothing to do");
             return;
         }
-        boolean full = delta.fullSync() || needsFullSync || !delta.nics().isEmpty();
+        boolean rewriteTable = needsFullSync || !delta.nics().isEmpty();
         if (needsFullSync) {
             needsEverything = true;
         }
         needsFullSync = true;
-        if (full) {
+        if (rewriteTable) {
             fullSync(delta, state);
         } else {
             incremental(delta, state);
         }
         needsFullSync = false;
+    }
+
+    /** What /init asks for: make the kernel and files match the state, whatever happened to them meanwhile. */
+    @Override
+    public void reapply(DesiredState state) {
+        needsFullSync = true;
+        apply(StateDelta.fullSyncOnly(), state);
     }
 
     private void fullSync(StateDelta delta, DesiredState state) {
@@ -151,13 +164,27 @@ public final class LinuxDataplane implements Dataplane {
     }
 
     private void incremental(StateDelta delta, DesiredState state) {
+        long start = System.nanoTime();
         ip.removeVips(delta.vips().removed());
         ip.addVips(delta.vips().added());
-        nft.applyIncremental(renderer.incrementalScript(delta, state, ifnameOfMac));
+        String script = renderer.incrementalScript(delta, state, ifnameOfMac);
+        long t1 = System.nanoTime();
+        nft.applyIncremental(script);
+        long t2 = System.nanoTime();
         if (!delta.dhcp().isEmpty() || delta.dnsChanged()) {
-            dnsmasq.update(delta, state, ifnameOfMac);
+            if (delta.fullSync()) {
+                dnsmasq.sync(state, delta, ifnameOfMac); // a rebuild: whole shards and one reload, not a file per host
+            } else {
+                dnsmasq.update(delta, state, ifnameOfMac);
+            }
         }
+        long t3 = System.nanoTime();
         forgetConnections(delta);
+        if (delta.fullSync()) {
+            LOG.info("sync applied as its delta in {} ms: addresses + nft render {} ms, nft apply {} ms ({} KiB),"
+                    + " dnsmasq {} ms", ms(System.nanoTime() - start), ms(t1 - start), ms(t2 - t1),
+                    script.length() / 1024, ms(t3 - t2));
+        }
     }
 
     private static long ms(long nanos) {
@@ -167,37 +194,29 @@ public final class LinuxDataplane implements Dataplane {
     /**
      * After the rules are gone, so no new flow can pick up the old mapping in between. A command removing a few
      * mappings waits for the deletions (its reply means the flows are gone); a sync removing many hands them to
-     * a background thread, since each deletion is a process and hundreds would hold the reply for seconds.
+     * a background thread, so that walking a busy router's table never holds a sync's reply.
      */
     private void forgetConnections(StateDelta delta) {
-        int mappings = delta.eips().removed().size() + delta.portForwardings().removed().size();
+        List<EipTO> eips = delta.eips().removed();
+        List<PortForwardingRuleTO> rules = delta.portForwardings().removed();
+        int mappings = eips.size() + rules.size();
         if (mappings == 0) {
             return;
         }
-        if (mappings > WAIT_FOR_CONNTRACK_UP_TO) {
-            List<EipTO> eips = delta.eips().removed();
-            List<PortForwardingRuleTO> rules = delta.portForwardings().removed();
-            conntrackBackground.execute(() -> {
-                long start = System.nanoTime();
-                try {
-                    eips.forEach(eip -> conntrack.forget(eip).forEach(java.util.concurrent.CompletableFuture::join));
-                    rules.forEach(rule -> conntrack.forget(rule).forEach(java.util.concurrent.CompletableFuture::join));
-                    LOG.info("forgot the connections of {} removed mappings in {} ms", mappings,
-                            ms(System.nanoTime() - start));
-                } catch (RuntimeException e) {
-                    LOG.warn("conntrack cleanup of {} mappings failed: {}", mappings, e.toString());
-                }
-            });
+        if (mappings <= WAIT_FOR_CONNTRACK_UP_TO) {
+            conntrack.forget(eips, rules);
             return;
         }
-        List<java.util.concurrent.CompletableFuture<Void>> running = new ArrayList<>();
-        for (EipTO eip : delta.eips().removed()) {
-            running.addAll(conntrack.forget(eip));
-        }
-        for (PortForwardingRuleTO rule : delta.portForwardings().removed()) {
-            running.addAll(conntrack.forget(rule));
-        }
-        running.forEach(java.util.concurrent.CompletableFuture::join);
+        conntrackBackground.execute(() -> {
+            long start = System.nanoTime();
+            try {
+                conntrack.forget(eips, rules);
+                LOG.info("forgot the connections of {} removed mappings in {} ms", mappings,
+                        ms(System.nanoTime() - start));
+            } catch (RuntimeException e) {
+                LOG.warn("conntrack cleanup of {} mappings failed: {}", mappings, e.toString());
+            }
+        });
     }
 
     /** False while a failed apply left the kernel unknown; the next command then does a full sync. */
@@ -223,6 +242,8 @@ public final class LinuxDataplane implements Dataplane {
             nft.deleteTable();
             LOG.info("removed the agent's nftables table");
         }
+        nft.close();
+        conntrack.close();
     }
 
     private static String ifnameOfAddress(CommandRunner runner, String address) {

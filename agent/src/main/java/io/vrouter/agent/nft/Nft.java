@@ -1,20 +1,17 @@
 package io.vrouter.agent.nft;
 
-import io.vrouter.agent.process.CommandResult;
-import io.vrouter.agent.process.CommandRunner;
-import java.util.List;
-
 /**
- * Applies nft scripts with {@code nft -f -}: each call is one kernel transaction, so a script applies whole or
- * not at all. Remembers the last full script so that re-applying the same state leaves the kernel untouched.
+ * Applies the agent's nft scripts through one {@link NftChannel}: each call is one kernel transaction, so a
+ * script applies whole or not at all. Remembers the last full script so that re-applying the same state leaves
+ * the kernel untouched.
  */
-public final class Nft {
+public final class Nft implements AutoCloseable {
 
-    private final CommandRunner runner;
+    private final NftChannel channel;
     private String lastFullScript;
 
-    public Nft(CommandRunner runner) {
-        this.runner = runner;
+    public Nft(NftChannel channel) {
+        this.channel = channel;
     }
 
     /** Applies a full script unless it equals the last one applied. Returns true if nft ran. */
@@ -23,7 +20,7 @@ public final class Nft {
             return false;
         }
         lastFullScript = null;
-        runner.check(List.of("nft", "-f", "-"), script);
+        channel.apply(script);
         lastFullScript = script;
         return true;
     }
@@ -34,23 +31,33 @@ public final class Nft {
             return;
         }
         lastFullScript = null;
-        runner.check(List.of("nft", "-f", "-"), script);
+        channel.apply(script);
     }
 
     /** Removes the agent's table (for a clean stop); fine if it is absent. */
     public void deleteTable() {
         lastFullScript = null;
-        runner.run(List.of("nft", "delete", "table", NftLayout.FAMILY, NftLayout.TABLE), null);
+        String table = NftLayout.FAMILY + " " + NftLayout.TABLE;
+        // "add" first makes the delete succeed whether or not the table exists
+        channel.apply("add table " + table + "\ndelete table " + table + "\n");
     }
 
     /**
-     * Whether the kernel can offload established flows to a flowtable. Checked with {@code nft -c} on a dummy
-     * table, which the kernel validates without keeping anything.
+     * Whether the kernel can offload established flows to a flowtable. Checked as a dry run on a dummy table,
+     * which the kernel validates without keeping anything.
      */
     public boolean flowtableSupported(String anyIfname) {
         String probe = "table ip vrouter_probe {\n  flowtable f { hook ingress priority 0; devices = { \"" + anyIfname
                 + "\" }; }\n}\n";
-        CommandResult result = runner.run(List.of("nft", "-c", "-f", "-"), probe);
-        return result.succeeded();
+        return channel.accepts(probe);
+    }
+
+    public String channel() {
+        return channel.describe();
+    }
+
+    @Override
+    public void close() {
+        channel.close();
     }
 }

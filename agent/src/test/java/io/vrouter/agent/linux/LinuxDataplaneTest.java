@@ -217,6 +217,15 @@ class LinuxDataplaneTest {
     }
 
     @Test
+    @Order(1)
+    void kernelIsReachedInProcessNotThroughAProcessPerCommand() throws IOException {
+        // the process fallbacks work too, but cost 12+ ms per command: a silent fallback is a regression
+        String log = Files.readString(router.agent().log());
+        assertThat(log).contains("nftables through libnftables in the agent's process")
+                .contains("connection tracking through libnetfilter_conntrack in the agent's process");
+    }
+
+    @Test
     @Order(2)
     void guestResolvesNamesThroughTheRouter() {
         // through the resolv.conf the guest's DHCP client wrote: the router, which forwards to the "internet"
@@ -361,6 +370,22 @@ class LinuxDataplaneTest {
         assertThat(fetch(router.guestNs(), "http://" + router.managementIp() + echo)).isNull();
         assertThat(fetch(router.guestNs(), "http://" + RouterLab.GUEST_GATEWAY + echo)).isNull();
         assertThat(fetch(router.internetNs(), "http://" + RouterLab.PUBLIC_IP + echo)).isNull();
+    }
+
+    @Test
+    @Order(12)
+    void initReappliesWhatWasChangedBehindTheAgentsBack() {
+        String rules = ruleset();
+        String pfUrl = "http://" + VIP_PF + ":9000/cgi-bin/ip";
+        assertThat(fetch(router.internetNs(), pfUrl)).isEqualTo(RouterLab.INTERNET_IP);
+
+        // syncs are applied as deltas while the agent knows the kernel matches; only /init re-checks that
+        lab.exec(router.routerNs(), "nft", "flush", "map", "ip", "vrouter", "pf_dnat");
+        assertThat(fetch(router.internetNs(), pfUrl)).as("map flushed by hand").isNull();
+
+        client.init(new InitCmd("vr-uuid-1", null, "info", List.of(), Map.of()));
+        assertThat(ruleset()).isEqualTo(rules);
+        assertThat(fetch(router.internetNs(), pfUrl)).isEqualTo(RouterLab.INTERNET_IP);
     }
 
     private int conntrackEntries(String address) {

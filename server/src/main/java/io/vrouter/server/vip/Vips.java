@@ -208,24 +208,6 @@ public final class Vips {
         return out;
     }
 
-    /** jOOQ wraps what a transaction's lambda throws; the API's own refusal is somewhere inside. */
-    public static ApiException apiExceptionIn(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ApiException api) {
-                return api;
-            }
-        }
-        return null;
-    }
-
-    /** An applier's failure as the API reports it: its own ApiException code, or SYS.1006, with our details. */
-    public static ApiException applyFailure(RuntimeException e, String details) {
-        if (e instanceof ApiException api) {
-            return new ApiException(api.code(), api.toError().description(), details, e);
-        }
-        return new ApiException(ErrorCode.OPERATION_FAILED, "operation failed", details, e);
-    }
-
     /** {@code {"inventories": [VmNic...]}} in the given order. */
     public static Object nicInventories(QueryApis queries, List<String> nicUuids) {
         if (nicUuids.isEmpty()) {
