@@ -193,6 +193,22 @@ public final class DnsmasqRenderer {
         return tag;
     }
 
+    /**
+     * dnsmasq's lease file ({@code expiry mac ip hostname client-id} per line) without the leases of MACs not in
+     * {@code hosts}; other lines (a {@code duid} line) are kept.
+     */
+    public static String leasesOf(String leaseFile, Set<String> hosts) {
+        StringBuilder kept = new StringBuilder();
+        for (String line : leaseFile.split("\n")) {
+            String[] fields = line.trim().split("\\s+");
+            boolean lease = fields.length >= 3 && fields[0].matches("[0-9]+");
+            if (!line.isBlank() && (!lease || hosts.contains(fields[1].toLowerCase(java.util.Locale.ROOT)))) {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.toString();
+    }
+
     /** The upstream resolvers, in order; re-read on SIGHUP. */
     public String serversFile(List<DnsInfo> dns) {
         StringBuilder s = new StringBuilder();

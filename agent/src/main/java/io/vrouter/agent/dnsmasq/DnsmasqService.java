@@ -101,9 +101,9 @@ public final class DnsmasqService implements AutoCloseable {
         reload |= syncDir(dir.resolve(DnsmasqRenderer.OPTS_DIR), opts);
 
         if (nowServed.isEmpty()) {
-            supervisor.stop(); // never run without an interface list: dnsmasq would answer on every nic
+            stopWithLeasesOf(state); // never run without an interface list: dnsmasq would answer on every nic
         } else if (confChanged || !supervisor.isRunning()) {
-            supervisor.restart();
+            restartWithLeasesOf(state);
         } else if (reload) {
             reloadSoon();
         }
@@ -185,14 +185,45 @@ public final class DnsmasqService implements AutoCloseable {
         LOG.info("dnsmasq serves {} now (was {})", nowServed, served);
         served = nowServed;
         if (nowServed.isEmpty()) {
-            supervisor.stop();
+            stopWithLeasesOf(state);
             return true;
         }
         if (confChanged || !supervisor.isRunning()) {
-            supervisor.restart();
+            restartWithLeasesOf(state);
             return true;
         }
         return false;
+    }
+
+    /**
+     * Restarts dnsmasq, first dropping from its lease file the leases of hosts no longer in the state: a host removed
+     * while its nic was not served (or just before the restart) got no DHCPRELEASE, and a stale lease would keep
+     * its address from the next host that gets it.
+     */
+    private void restartWithLeasesOf(DesiredState state) {
+        supervisor.stop();
+        pruneLeases(state);
+        supervisor.ensureRunning();
+    }
+
+    private void stopWithLeasesOf(DesiredState state) {
+        supervisor.stop();
+        pruneLeases(state);
+    }
+
+    private void pruneLeases(DesiredState state) {
+        Path leases = dir.resolve(DnsmasqRenderer.LEASE_FILE);
+        try {
+            if (Files.exists(leases)) {
+                String before = Files.readString(leases);
+                String after = DnsmasqRenderer.leasesOf(before, state.dhcp().keySet());
+                if (!after.equals(before)) {
+                    Files.writeString(leases, after);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot prune the stale leases of {}: {}", leases, e.toString());
+        }
     }
 
     public Health health() {

@@ -109,6 +109,17 @@ class DnsmasqRendererTest {
     }
 
     @Test
+    void leasesOfHostsNoLongerServedAreDropped_otherLinesKept() {
+        String file = "duid 00:01:00:01:2c:aa:bb:cc\n"
+                + "0 02:00:00:00:03:05 10.1.0.5 web1 01:02:00:00:00:03:05\n"
+                + "0 02:00:00:00:03:06 10.1.0.6 web2 *\n";
+        assertThat(DnsmasqRenderer.leasesOf(file, java.util.Set.of("02:00:00:00:03:06")))
+                .isEqualTo("duid 00:01:00:01:2c:aa:bb:cc\n0 02:00:00:00:03:06 10.1.0.6 web2 *\n");
+        assertThat(DnsmasqRenderer.leasesOf(file, java.util.Set.of())).isEqualTo("duid 00:01:00:01:2c:aa:bb:cc\n");
+        assertThat(DnsmasqRenderer.leasesOf("", java.util.Set.of())).isEmpty();
+    }
+
+    @Test
     void mainConfigReadsNoHostFileAndServesOnlyGuestNics() {
         String conf = renderer.mainConf(List.of(new ServedNic("eth2", "10.1.0.1", "255.255.255.0")));
         assertThat(conf).contains("no-hosts\n", "no-resolv\n", "strict-order\n", "bind-dynamic\n",

@@ -9,6 +9,7 @@ import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
 import io.vrouter.server.hypervisor.netns.NetnsHostConnector;
 import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+import io.vrouter.server.hypervisor.netns.NetnsNames;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,14 +20,20 @@ import java.util.List;
 
 /**
  * The netns benchmark, as root: {@code java -cp vrouter-server.jar io.vrouter.server.demo.NetnsBenchMain
- * [--fresh N] [--existing M] [--iperf-seconds S]} (agent jar from {@code VROUTER_AGENT_JAR}).
+ * [--fresh N] [--existing M] [--iperf-seconds S] [--rounds R] [--baselines]} (agent jar from {@code VROUTER_AGENT_JAR}).
  * <ul>
  *   <li>time from CreateVmInstance to the guest holding its DHCP lease, on N fresh guest L3s (router creation
  *   included) and for M more guests on an L3 whose router exists;</li>
- *   <li>iperf3 TCP throughput guest -> public side through the router's SNAT, and over a direct veth pair between
- *   two namespaces in the same run; the ratio of the two.</li>
+ *   <li>iperf3 TCP throughput guest -> public side through the router's SNAT, public side -> guest through an EIP,
+ *   and over a direct veth pair between two namespaces in the same run; each as a ratio to the direct pair;</li>
+ *   <li>with {@code --baselines}, two references that say where the gap comes from: plain kernel NAT between
+ *   namespaces over direct veths, and the same through two bridges of the host as the backend plugs VMs.</li>
  * </ul>
- * Everything runs in namespaces of a throwaway installation, removed at the end.
+ * Throughput on a shared machine drifts by tens of percent within a minute, so each of the R rounds runs the paths
+ * in a palindrome (direct, SNAT, EIP, EIP, SNAT, direct, S seconds each): a path and the reference see the same
+ * average load, and the round's ratio is taken within the round. The result is the median of the rounds' ratios;
+ * one warm-up run per path comes first and is not counted. Everything runs in namespaces of a throwaway
+ * installation, removed at the end.
  */
 public final class NetnsBenchMain {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(120));
@@ -38,12 +45,16 @@ public final class NetnsBenchMain {
     public static void main(String[] args) throws Exception {
         int fresh = 3;
         int existing = 5;
-        int seconds = 10;
+        int seconds = 5;
+        int rounds = 5;
+        boolean baselines = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fresh" -> fresh = Integer.parseInt(args[++i]);
                 case "--existing" -> existing = Integer.parseInt(args[++i]);
                 case "--iperf-seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--baselines" -> baselines = true;
                 default -> {
                     if (!args[i].startsWith("netns")) { // the launcher passes the benchmark's name first
                         System.err.println("unknown option " + args[i]);
@@ -104,28 +115,46 @@ public final class NetnsBenchMain {
                 check("ip", "-n", ns, "link", "set", "eth0", "up");
                 check("ip", "-n", ns, "link", "set", "lo", "up");
             }
-            // interleaved rounds, so a neighbour's load on a shared machine hits every path alike
-            List<Double> direct = new ArrayList<>();
-            List<Double> snat = new ArrayList<>();
-            List<Double> eip = new ArrayList<>();
             String guestIp = SeedWorld.ipOn(vm, world.guestL3);
-            for (int round = 0; round < 3; round++) {
-                direct.add(iperf(b, "198.18.0.2", a, seconds));
-                snat.add(iperf(world.outside.namespace(), SeedWorld.OUTSIDE_IP, guestNs, seconds));
-                if (vipIp != null) {
-                    eip.add(iperf(guestNs, guestIp, world.outside.namespace(), seconds, vipIp));
-                }
-            }
-            double d = medianOf(direct);
-            System.out.printf("iperf3 TCP over a direct veth pair:        %s Gbit/s, median %.2f%n", gbits(direct), d / 1e9);
-            System.out.printf("iperf3 TCP guest -> public through SNAT:   %s Gbit/s, median %.2f, ratio %.2f%n", gbits(snat),
-                    medianOf(snat) / 1e9, medianOf(snat) / d);
+            List<Route> routes = new ArrayList<>();
+            routes.add(new Route("direct veth pair", b, "198.18.0.2", a, "198.18.0.2"));
+            routes.add(new Route("guest -> public through SNAT", world.outside.namespace(), SeedWorld.OUTSIDE_IP, guestNs, SeedWorld.OUTSIDE_IP));
             if (vipIp != null) {
-                System.out.printf("iperf3 TCP public -> guest through an EIP: %s Gbit/s, median %.2f, ratio %.2f%n", gbits(eip),
-                        medianOf(eip) / 1e9, medianOf(eip) / d);
+                routes.add(new Route("public -> guest through an EIP", guestNs, guestIp, world.outside.namespace(), vipIp));
             } else {
                 System.out.println("EIP: not part of this build");
             }
+            if (baselines) {
+                routes.add(plainNat(hypervisor.names(), "n", false, undo));
+                routes.add(plainNat(hypervisor.names(), "q", true, undo));
+            }
+            System.out.printf("forwarding: %d rounds of %s, %d s each, after one warm-up run per path; load average %s%n",
+                    rounds, routes.stream().map(p -> p.name).toList(), seconds, loadAverage());
+            for (Route p : routes) {
+                iperf(p, 1);
+            }
+            for (int round = 0; round < rounds; round++) {
+                // a palindrome: every path sees, on average, the same moment of the round as the reference
+                for (Route p : routes) {
+                    p.runs.add(iperf(p, seconds));
+                }
+                for (int i = routes.size() - 1; i >= 0; i--) {
+                    routes.get(i).runs.add(iperf(routes.get(i), seconds));
+                }
+            }
+            Route direct = routes.get(0);
+            for (Route p : routes) {
+                System.out.printf("iperf3 TCP %-38s %s Gbit/s, median %.2f%n", p.name + ":", gbits(p.runs), medianOf(p.runs) / 1e9);
+            }
+            for (Route p : routes.subList(1, routes.size())) {
+                List<Double> ratios = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    ratios.add(p.roundSum(round) / direct.roundSum(round));
+                }
+                System.out.printf("ratio %-48s %s, median %.2f (ratio of the medians %.2f)%n", p.name + " / direct:",
+                        ratios.stream().map(r -> String.format("%.2f", r)).toList(), medianOf(ratios), medianOf(p.runs) / medianOf(direct.runs));
+            }
+            System.out.println("load average at the end: " + loadAverage());
         } finally {
             undo.forEach(Runnable::run);
             if (world != null) {
@@ -151,24 +180,115 @@ public final class NetnsBenchMain {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
-    /** Runs an iperf3 server in {@code serverNs} on {@code serverIp} and a client in {@code clientNs}; bits/s received. */
-    private static double iperf(String serverNs, String serverIp, String clientNs, int seconds) throws IOException, InterruptedException {
-        return iperf(serverNs, serverIp, clientNs, seconds, serverIp);
+    /** One forwarding route: an iperf3 server in {@code serverNs} on {@code serverIp}, a client in {@code clientNs} to {@code target}. */
+    private static final class Route {
+        final String name;
+        final String serverNs;
+        final String serverIp;
+        final String clientNs;
+        final String target;
+        final List<Double> runs = new ArrayList<>();
+
+        Route(String name, String serverNs, String serverIp, String clientNs, String target) {
+            this.name = name;
+            this.serverNs = serverNs;
+            this.serverIp = serverIp;
+            this.clientNs = clientNs;
+            this.target = target;
+        }
+
+        /** The two runs of a round (it runs each path twice). */
+        double roundSum(int round) {
+            return runs.get(2 * round) + runs.get(2 * round + 1);
+        }
     }
 
-    /** As above, the client connecting to {@code target} (a VIP that leads to the server). */
-    private static double iperf(String serverNs, String serverIp, String clientNs, int seconds, String target)
-            throws IOException, InterruptedException {
-        Process server = new ProcessBuilder("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-B", serverIp, "-p", "5299")
+    /**
+     * A reference of the same run that locates the gap between the direct pair and the router: a namespace doing
+     * plain kernel NAT (ip_forward and one nftables masquerade rule, no other rule) between a client and a server
+     * namespace, over direct veths or, when {@code bridged}, with each link through a Linux bridge in the host
+     * namespace as the netns backend plugs its VMs (a veth per nic, IPv6 off on the host's side).
+     */
+    private static Route plainNat(NetnsNames names, String tag, boolean bridged, List<Runnable> undo) throws IOException {
+        String client = names.extra(tag + "c");
+        String nat = names.extra(tag + "r");
+        String server = names.extra(tag + "s");
+        for (String ns : List.of(client, nat, server)) {
+            undo.add(() -> RUNNER.run(List.of("ip", "netns", "del", ns), null));
+            check("ip", "netns", "add", ns);
+            check("ip", "-n", ns, "link", "set", "lo", "up");
+        }
+        if (bridged) {
+            String inner = names.extra(tag + "b1");
+            String outer = names.extra(tag + "b2");
+            for (String bridge : List.of(inner, outer)) {
+                undo.add(() -> RUNNER.run(List.of("ip", "link", "del", bridge), null));
+                check("ip", "link", "add", bridge, "type", "bridge");
+                disableIpv6(bridge);
+                check("ip", "link", "set", bridge, "up");
+            }
+            plug(names.extra(tag + "c0"), client, "eth0", inner, undo);
+            plug(names.extra(tag + "r0"), nat, "eth0", inner, undo);
+            plug(names.extra(tag + "r1"), nat, "eth1", outer, undo);
+            plug(names.extra(tag + "s0"), server, "eth0", outer, undo);
+        } else {
+            check("ip", "link", "add", "eth0", "netns", client, "type", "veth", "peer", "name", "eth0", "netns", nat);
+            check("ip", "link", "add", "eth1", "netns", nat, "type", "veth", "peer", "name", "eth0", "netns", server);
+        }
+        check("ip", "-n", client, "addr", "add", "198.18.1.2/24", "dev", "eth0");
+        check("ip", "-n", nat, "addr", "add", "198.18.1.1/24", "dev", "eth0");
+        check("ip", "-n", nat, "addr", "add", "198.18.2.1/24", "dev", "eth1");
+        check("ip", "-n", server, "addr", "add", "198.18.2.2/24", "dev", "eth0");
+        check("ip", "-n", client, "link", "set", "eth0", "up");
+        check("ip", "-n", nat, "link", "set", "eth0", "up");
+        check("ip", "-n", nat, "link", "set", "eth1", "up");
+        check("ip", "-n", server, "link", "set", "eth0", "up");
+        check("ip", "-n", client, "route", "add", "default", "via", "198.18.1.1");
+        check("ip", "netns", "exec", nat, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        RUNNER.check(List.of("ip", "netns", "exec", nat, "nft", "-f", "-"), "table ip bench {\n  chain post {\n"
+                + "    type nat hook postrouting priority srcnat; policy accept;\n    oifname \"eth1\" masquerade\n  }\n}\n");
+        return new Route(bridged ? "plain kernel NAT, through 2 bridges" : "plain kernel NAT, direct veths", server, "198.18.2.2",
+                client, "198.18.2.2");
+    }
+
+    /** A veth from the host's {@code hostEnd} (a port of {@code bridge}) to {@code ifname} in {@code ns}. */
+    private static void plug(String hostEnd, String ns, String ifname, String bridge, List<Runnable> undo) {
+        undo.add(() -> RUNNER.run(List.of("ip", "link", "del", hostEnd), null));
+        check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", ifname, "netns", ns);
+        disableIpv6(hostEnd);
+        check("ip", "link", "set", hostEnd, "master", bridge, "up");
+    }
+
+    private static void disableIpv6(String ifname) {
+        try {
+            Files.writeString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf", ifname, "disable_ipv6"), "1\n");
+        } catch (IOException | RuntimeException e) {
+            // no IPv6 on this host: nothing to disable
+        }
+    }
+
+    /** Runs iperf3 over {@code route} for {@code seconds}; bits/s received. */
+    private static double iperf(Route route, int seconds) throws IOException, InterruptedException {
+        Process server = new ProcessBuilder("ip", "netns", "exec", route.serverNs, "iperf3", "-s", "-1", "-B", route.serverIp, "-p", "5299")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            Thread.sleep(500);
-            CommandResult r = RUNNER.check(List.of("ip", "netns", "exec", clientNs, "iperf3", "-c", target, "-p", "5299",
+            Thread.sleep(300);
+            CommandResult r = RUNNER.check(List.of("ip", "netns", "exec", route.clientNs, "iperf3", "-c", route.target, "-p", "5299",
                     "-t", Integer.toString(seconds), "-J"), null);
             return JSON.readTree(r.stdout()).path("end").path("sum_received").path("bits_per_second").asDouble();
         } finally {
             server.destroy();
             server.waitFor();
+        }
+    }
+
+    /** The 1-, 5- and 15-minute load averages, from /proc/loadavg. */
+    private static String loadAverage() {
+        try {
+            String[] words = Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return words[0] + " " + words[1] + " " + words[2];
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 
