@@ -148,7 +148,7 @@ public final class LinuxDataplane implements Dataplane {
         long t1 = System.nanoTime();
         String script = renderer.fullScript(state, ifnameOfMac);
         long t2 = System.nanoTime();
-        boolean ran = nft.applyFull(script);
+        nft.applyFull(script);
         long t3 = System.nanoTime();
         if (everything || !delta.dhcp().isEmpty() || delta.dnsChanged()) {
             dnsmasq.sync(state, delta, ifnameOfMac);
@@ -156,11 +156,10 @@ public final class LinuxDataplane implements Dataplane {
         long t4 = System.nanoTime();
         forgetConnections(delta);
         // full syncs are rare and the expensive thing: say where the time went
-        LOG.info("full sync in {} ms: addresses {} ms, nft render {} ms + apply {} ms ({} KiB{}), dnsmasq {} ms",
+        LOG.info("full sync in {} ms: addresses {} ms, nft render {} ms + apply {} ms ({} KiB), dnsmasq {} ms",
                 ms(System.nanoTime() - start), ms(t1 - start), ms(t2 - t1), ms(t3 - t2), script.length() / 1024,
-                ran ? "" : ", unchanged", ms(t4 - t3));
+                ms(t4 - t3));
         needsEverything = false;
-        LOG.debug("full sync in {} ms (nft {})", (System.nanoTime() - start) / 1_000_000, ran ? "applied" : "unchanged");
     }
 
     private void incremental(StateDelta delta, DesiredState state) {

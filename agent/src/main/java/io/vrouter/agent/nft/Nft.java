@@ -2,41 +2,32 @@ package io.vrouter.agent.nft;
 
 /**
  * Applies the agent's nft scripts through one {@link NftChannel}: each call is one kernel transaction, so a
- * script applies whole or not at all. Remembers the last full script so that re-applying the same state leaves
- * the kernel untouched.
+ * script applies whole or not at all. Whether a script is needed at all is the dataplane's call (it skips syncs
+ * of the state already applied); a rewrite asked for is always applied, since it is how the agent repairs a
+ * table changed behind its back.
  */
 public final class Nft implements AutoCloseable {
 
     private final NftChannel channel;
-    private String lastFullScript;
 
     public Nft(NftChannel channel) {
         this.channel = channel;
     }
 
-    /** Applies a full script unless it equals the last one applied. Returns true if nft ran. */
-    public boolean applyFull(String script) {
-        if (script.equals(lastFullScript)) {
-            return false;
-        }
-        lastFullScript = null;
+    /** Replaces the agent's whole table. */
+    public void applyFull(String script) {
         channel.apply(script);
-        lastFullScript = script;
-        return true;
     }
 
-    /** Applies element changes; the remembered full script no longer describes the kernel after this. */
+    /** Applies element changes; nothing when there are none. */
     public void applyIncremental(String script) {
-        if (script.isEmpty()) {
-            return;
+        if (!script.isEmpty()) {
+            channel.apply(script);
         }
-        lastFullScript = null;
-        channel.apply(script);
     }
 
     /** Removes the agent's table (for a clean stop); fine if it is absent. */
     public void deleteTable() {
-        lastFullScript = null;
         String table = NftLayout.FAMILY + " " + NftLayout.TABLE;
         // "add" first makes the delete succeed whether or not the table exists
         channel.apply("add table " + table + "\ndelete table " + table + "\n");
