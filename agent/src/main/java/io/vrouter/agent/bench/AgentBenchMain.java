@@ -170,7 +170,7 @@ public final class AgentBenchMain {
             line("Where the full syncs spent their time (from the agent's log):");
             line("");
             for (String logLine : Files.readAllLines(agent.log())) {
-                if (logLine.contains("full sync in") || logLine.contains("as its delta") || logLine.contains(" took ")) {
+                if (logLine.contains("rewrite in") || logLine.contains("as its delta") || logLine.contains(" took ")) {
                     line("    " + logLine);
                 }
             }

@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The real dataplane, for an agent running inside the router's network namespace (or VM), as root.
  *
- * <p>A full sync re-applies nics and VIP addresses (idempotent), replaces the agent's nftables table in one
- * transaction, and makes dnsmasq's files match. An incremental change touches only its own map elements, VIP
- * addresses or host files. Any failure marks the dataplane for a full sync on the next command (kube-proxy's
- * rule: partial updates only on top of a state known to be right).
+ * <p>A rewrite re-applies nics and VIP addresses (idempotent), replaces the agent's nftables table in one
+ * transaction, and makes dnsmasq's files match. Any other command, sync commands included, touches only what its
+ * delta changes: map elements, VIP addresses, host files. Any failure marks the dataplane for a rewrite on the
+ * next command (kube-proxy's rule: partial updates only on top of a state known to be right).
  */
 public final class LinuxDataplane implements Dataplane {
 
@@ -41,7 +41,7 @@ public final class LinuxDataplane implements Dataplane {
      * @param listenAddress the agent's address; its interface is the management nic, the only one from which
      *                      the agent port is reachable
      * @param cleanOnClose  remove the nftables table on stop (default: leave it, so traffic keeps flowing while
-     *                      the agent restarts, and the next full sync replaces it)
+     *                      the agent restarts, and the next rewrite replaces it)
      */
     public record Settings(Path dataDir, String listenAddress, int agentPort, boolean cleanOnClose) {
     }
@@ -61,9 +61,8 @@ public final class LinuxDataplane implements Dataplane {
                 t.setDaemon(true);
                 return t;
             });
-    private volatile boolean needsFullSync = true;
-    /** Set when even the non-nft parts must be reconciled (first sync, after a failure). */
-    private boolean needsEverything = true;
+    /** The kernel and files are not known to match the desired state: the next command rewrites them. */
+    private volatile boolean needsRewrite = true;
 
     public LinuxDataplane(Settings settings, CommandRunner runner) {
         this.settings = settings;
@@ -100,66 +99,55 @@ public final class LinuxDataplane implements Dataplane {
      */
     @Override
     public void apply(StateDelta delta, DesiredState state) {
-        if (!needsFullSync && !delta.changesState()) {
+        if (!needsRewrite && !delta.changesState()) {
             // a sync of exactly what is applied: the kernel and files are known to match already
             LOG.debug("full sync of an unchanged state: nothing to do");
             return;
         }
-        boolean rewriteTable = needsFullSync || !delta.nics().isEmpty();
-        if (needsFullSync) {
-            needsEverything = true;
-        }
-        needsFullSync = true;
-        if (rewriteTable) {
-            fullSync(delta, state);
+        // nics move interfaces between sets and dnsmasq's interface list: rare, so they rewrite everything
+        boolean rewrite = needsRewrite || !delta.nics().isEmpty();
+        needsRewrite = true;
+        if (rewrite) {
+            rewrite(delta, state);
         } else {
             incremental(delta, state);
         }
-        needsFullSync = false;
+        needsRewrite = false;
     }
 
     /** What /init asks for: make the kernel and files match the state, whatever happened to them meanwhile. */
     @Override
     public void reapply(DesiredState state) {
-        needsFullSync = true;
+        needsRewrite = true;
         apply(StateDelta.fullSyncOnly(), state);
     }
 
-    private void fullSync(StateDelta delta, DesiredState state) {
+    /** Makes addresses, the whole table and dnsmasq's files match the state, whatever they were. */
+    private void rewrite(StateDelta delta, DesiredState state) {
         long start = System.nanoTime();
-        // everything is reconciled after a failure, at the first sync and when nics change; otherwise a sync of
-        // one service re-does nftables whole (one transaction) but leaves the other services' files and addresses
-        boolean everything = needsEverything || !delta.nics().isEmpty();
         ip.requireInterfaces(state.nics().values());
-        if (everything) {
-            List<NicInfo> gone = new ArrayList<>();
-            for (NicInfo nic : delta.nics().removed()) {
-                if (state.nic(nic.mac()) == null) {
-                    gone.add(nic);
-                }
+        List<NicInfo> gone = new ArrayList<>();
+        for (NicInfo nic : delta.nics().removed()) {
+            if (state.nic(nic.mac()) == null) {
+                gone.add(nic);
             }
-            ip.unconfigure(gone);
-            ip.configure(new ArrayList<>(state.nics().values()));
         }
-        if (everything || !delta.vips().isEmpty()) {
-            ip.removeVips(delta.vips().removed());
-            ip.syncVips(state);
-        }
+        ip.unconfigure(gone);
+        ip.configure(new ArrayList<>(state.nics().values()));
+        ip.removeVips(delta.vips().removed());
+        ip.syncVips(state);
         long t1 = System.nanoTime();
         String script = renderer.fullScript(state, ifnameOfMac);
         long t2 = System.nanoTime();
         nft.applyFull(script);
         long t3 = System.nanoTime();
-        if (everything || !delta.dhcp().isEmpty() || delta.dnsChanged()) {
-            dnsmasq.sync(state, delta, ifnameOfMac);
-        }
+        dnsmasq.sync(state, delta, ifnameOfMac);
         long t4 = System.nanoTime();
         forgetConnections(delta);
-        // full syncs are rare and the expensive thing: say where the time went
-        LOG.info("full sync in {} ms: addresses {} ms, nft render {} ms + apply {} ms ({} KiB), dnsmasq {} ms",
+        // rewrites are rare and the expensive thing: say where the time went
+        LOG.info("rewrite in {} ms: addresses {} ms, nft render {} ms + apply {} ms ({} KiB), dnsmasq {} ms",
                 ms(System.nanoTime() - start), ms(t1 - start), ms(t2 - t1), ms(t3 - t2), script.length() / 1024,
                 ms(t4 - t3));
-        needsEverything = false;
     }
 
     private void incremental(StateDelta delta, DesiredState state) {
@@ -221,7 +209,7 @@ public final class LinuxDataplane implements Dataplane {
     /** False while a failed apply left the kernel unknown; the next command then does a full sync. */
     @Override
     public boolean inSync() {
-        return !needsFullSync;
+        return !needsRewrite;
     }
 
     @Override
