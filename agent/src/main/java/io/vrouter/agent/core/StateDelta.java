@@ -10,10 +10,9 @@ import io.vrouter.agent.protocol.VipTO;
 import java.util.List;
 
 /**
- * Everything one command changes. {@code fullSync} asks the dataplane to replace all of its state with the
- * desired state in one transaction (sync commands, {@code adddhcp rebuild=true}, {@code /init}); otherwise it
- * must touch only what changed. The per-section changes are filled in both cases, so that a full sync can
- * still clean up after what it removes (conntrack entries, DHCP leases).
+ * Everything one command changes. {@code fullSync} marks a command that replaces whole sections (sync commands,
+ * {@code adddhcp rebuild=true}); the per-section changes are filled in either case, so a dataplane that knows
+ * what it applied can apply just them, and can clean up after what is removed (conntrack entries, DHCP leases).
  *
  * @param dnsBefore the upstream list before the command, or null when DNS is unchanged
  * @param dnsAfter  the upstream list after the command, or null when DNS is unchanged

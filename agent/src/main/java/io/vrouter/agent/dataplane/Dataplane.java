@@ -28,7 +28,7 @@ public interface Dataplane extends AutoCloseable {
     /** A short name for logs and {@code /status}: "linux", "recording". */
     String name();
 
-    /** False while a failed apply left the system in an unknown state; the next apply is then a full sync. */
+    /** False while a failed apply left the system in an unknown state; the next apply then rewrites everything. */
     default boolean inSync() {
         return true;
     }

@@ -193,16 +193,25 @@ public final class DnsmasqRenderer {
         return tag;
     }
 
-    /**
-     * dnsmasq's lease file ({@code expiry mac ip hostname client-id} per line) without the leases of MACs not in
-     * {@code hosts}; other lines (a {@code duid} line) are kept.
-     */
+    /** A lease dnsmasq handed out: one line {@code expiry mac ip hostname client-id} of its lease file. */
+    public record Lease(String mac, String ip) {
+
+        /** The lease on this line, or null for a line that is none (the {@code duid} line, a blank one). */
+        public static Lease parse(String line) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length < 3 || !fields[0].matches("[0-9]+")) {
+                return null;
+            }
+            return new Lease(fields[1].toLowerCase(java.util.Locale.ROOT), fields[2]);
+        }
+    }
+
+    /** dnsmasq's lease file without the leases of MACs not in {@code hosts}; other lines (a {@code duid}) are kept. */
     public static String leasesOf(String leaseFile, Set<String> hosts) {
         StringBuilder kept = new StringBuilder();
         for (String line : leaseFile.split("\n")) {
-            String[] fields = line.trim().split("\\s+");
-            boolean lease = fields.length >= 3 && fields[0].matches("[0-9]+");
-            if (!line.isBlank() && (!lease || hosts.contains(fields[1].toLowerCase(java.util.Locale.ROOT)))) {
+            Lease lease = Lease.parse(line);
+            if (!line.isBlank() && (lease == null || hosts.contains(lease.mac()))) {
                 kept.append(line).append('\n');
             }
         }

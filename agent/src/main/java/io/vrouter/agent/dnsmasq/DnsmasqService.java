@@ -268,9 +268,9 @@ public final class DnsmasqService implements AutoCloseable {
         if (removed.isEmpty() || !supervisor.isRunning()) {
             return;
         }
-        Set<String> leased = leasedMacsAndIps();
+        Set<DnsmasqRenderer.Lease> leased = leases();
         for (DhcpInfo old : removed) {
-            if (!leased.contains(old.mac() + " " + old.ip())) {
+            if (!leased.contains(new DnsmasqRenderer.Lease(old.mac(), old.ip()))) {
                 continue; // no guest holds it: nothing to release (a rebuild may remove thousands of such hosts)
             }
             DhcpInfo now = state.dhcp().get(old.mac());
@@ -290,26 +290,23 @@ public final class DnsmasqService implements AutoCloseable {
         }
     }
 
-    /**
-     * "mac ip" of every lease dnsmasq has handed out, from its lease file (lines {@code expiry mac ip name
-     * client-id}); empty when it has none yet.
-     */
-    private Set<String> leasedMacsAndIps() {
+    /** The leases dnsmasq has handed out, from its lease file; none when it has none yet. */
+    private Set<DnsmasqRenderer.Lease> leases() {
         Path file = dir.resolve(DnsmasqRenderer.LEASE_FILE);
-        Set<String> leased = new HashSet<>();
+        Set<DnsmasqRenderer.Lease> leases = new HashSet<>();
         try {
             if (Files.exists(file)) {
                 for (String line : Files.readAllLines(file)) {
-                    String[] fields = line.trim().split("\\s+");
-                    if (fields.length >= 3) {
-                        leased.add(fields[1].toLowerCase(java.util.Locale.ROOT) + " " + fields[2]);
+                    DnsmasqRenderer.Lease lease = DnsmasqRenderer.Lease.parse(line);
+                    if (lease != null) {
+                        leases.add(lease);
                     }
                 }
             }
         } catch (IOException e) {
             LOG.warn("cannot read the lease file {}: {}", file, e.toString());
         }
-        return leased;
+        return leases;
     }
 
     /**
