@@ -28,7 +28,10 @@ final class Checks {
     static <T> List<T> list(String where, List<T> value) {
         required(where, value);
         for (int i = 0; i < value.size(); i++) {
-            required(where + "[" + i + "]", value.get(i));
+            if (value.get(i) == null) {
+                // the path only when it is needed: a 10,000-rule sync would build 10,000 strings for nothing
+                throw new InvalidCommandException(where + "[" + i + "]: missing");
+            }
         }
         return value;
     }

@@ -9,6 +9,7 @@ import io.vrouter.agent.dataplane.Health;
 import io.vrouter.agent.dnsmasq.DnsmasqService;
 import io.vrouter.agent.nft.Nft;
 import io.vrouter.agent.nft.NftChannel;
+import io.vrouter.agent.nft.NftElementChanges;
 import io.vrouter.agent.nft.NftRenderer;
 import io.vrouter.agent.process.CommandResult;
 import io.vrouter.agent.process.CommandRunner;
@@ -69,7 +70,7 @@ public final class LinuxDataplane implements Dataplane {
         this.interfaces = new Interfaces();
         this.ifnameOfMac = interfaces::ifnameOf;
         this.ip = new IpCommands(runner, interfaces);
-        this.nft = new Nft(NftChannel.open(runner));
+        this.nft = Nft.open(NftChannel.open(runner));
         this.conntrack = Conntrack.open(runner);
         ip.enableForwarding();
         boolean flowtable = nft.flowtableSupported("lo");
@@ -154,9 +155,9 @@ public final class LinuxDataplane implements Dataplane {
         long start = System.nanoTime();
         ip.removeVips(delta.vips().removed());
         ip.addVips(delta.vips().added());
-        String script = renderer.incrementalScript(delta, state, ifnameOfMac);
+        NftElementChanges changes = renderer.elementChanges(delta, state, ifnameOfMac);
         long t1 = System.nanoTime();
-        nft.applyIncremental(script);
+        nft.applyElements(changes);
         long t2 = System.nanoTime();
         if (!delta.dhcp().isEmpty() || delta.dnsChanged()) {
             if (delta.fullSync()) {
@@ -168,9 +169,9 @@ public final class LinuxDataplane implements Dataplane {
         long t3 = System.nanoTime();
         forgetConnections(delta);
         if (delta.fullSync()) {
-            LOG.info("sync applied as its delta in {} ms: addresses + nft render {} ms, nft apply {} ms ({} KiB),"
-                    + " dnsmasq {} ms", ms(System.nanoTime() - start), ms(t1 - start), ms(t2 - t1),
-                    script.length() / 1024, ms(t3 - t2));
+            LOG.info("sync applied as its delta in {} ms: addresses + nft render {} ms, nft apply {} ms ({} element"
+                    + " changes), dnsmasq {} ms", ms(System.nanoTime() - start), ms(t1 - start), ms(t2 - t1),
+                    changes.size(), ms(t3 - t2));
         }
     }
 

@@ -1,5 +1,8 @@
 package io.vrouter.agent.nft;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Applies the agent's nft scripts through one {@link NftChannel}: each call is one kernel transaction, so a
  * script applies whole or not at all. Whether a script is needed at all is the dataplane's call (it skips syncs
@@ -9,9 +12,31 @@ package io.vrouter.agent.nft;
 public final class Nft implements AutoCloseable {
 
     private final NftChannel channel;
+    /** Element changes go here when the agent may open a netfilter socket (root); else through {@link #channel}. */
+    private final NftNetlink netlink;
 
-    public Nft(NftChannel channel) {
+    private Nft(NftChannel channel, NftNetlink netlink) {
         this.channel = channel;
+        this.netlink = netlink;
+    }
+
+    /** Scripts through {@code channel}; element changes over the agent's own netlink socket when it opens. */
+    public static Nft open(NftChannel channel) {
+        Logger log = LoggerFactory.getLogger(Nft.class);
+        try {
+            NftNetlink netlink = NftNetlink.open();
+            log.info("nftables element changes over the agent's own netlink socket");
+            return new Nft(channel, netlink);
+        } catch (LinkageError | RuntimeException e) {
+            log.warn("cannot open a netfilter netlink socket ({}); element changes go through {} instead",
+                    e.toString(), channel.describe());
+            return new Nft(channel, null);
+        }
+    }
+
+    /** Everything through {@code channel}, as nft scripts (tests of the script path). */
+    public static Nft scriptsOnly(NftChannel channel) {
+        return new Nft(channel, null);
     }
 
     /** Replaces the agent's whole table. */
@@ -19,10 +44,15 @@ public final class Nft implements AutoCloseable {
         channel.apply(script);
     }
 
-    /** Applies element changes; nothing when there are none. */
-    public void applyIncremental(String script) {
-        if (!script.isEmpty()) {
-            channel.apply(script);
+    /** Applies element changes as one transaction; nothing when there are none. */
+    public void applyElements(NftElementChanges changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        if (netlink != null) {
+            netlink.apply(changes);
+        } else {
+            channel.apply(changes.script());
         }
     }
 
@@ -44,11 +74,14 @@ public final class Nft implements AutoCloseable {
     }
 
     public String channel() {
-        return channel.describe();
+        return channel.describe() + (netlink == null ? "" : ", element changes over netlink");
     }
 
     @Override
     public void close() {
+        if (netlink != null) {
+            netlink.close();
+        }
         channel.close();
     }
 }

@@ -24,14 +24,13 @@ final class NftLayout {
     static final String EIP_INBOUND = "eip_inbound";
     /**
      * proto . vip . port -> private IP . private port: one element per VIP port. Ranges are expanded rather than
-     * stored as intervals because nft must read a whole interval set to change one element (O(n) per update),
-     * while a hash map costs the same at 10 and 50,000 elements.
+     * stored as intervals: a hash map costs the same at 10 and 50,000 elements, for a lookup and for an update.
      */
     static final String PF_DNAT = "pf_dnat";
-    /** proto . vip . port -> goto the rule's allowedCidr chain, for rules with an allowedCidr. */
+    /** proto . vip . port of rules with an allowedCidr: their packets must come from inside it. */
     static final String PF_ACL = "pf_acl";
-    /** Prefix of the per-rule chains that drop sources outside a rule's allowedCidr. */
-    static final String PF_ACL_CHAIN_PREFIX = "pfacl_";
+    /** proto . vip . port . allowed source subnet (interval): the sources a filtered port accepts. */
+    static final String PF_ALLOWED = "pf_allowed";
 
     private NftLayout() {
     }

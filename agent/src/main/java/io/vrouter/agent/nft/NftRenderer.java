@@ -6,7 +6,7 @@ import static io.vrouter.agent.nft.NftLayout.EIP_SNAT;
 import static io.vrouter.agent.nft.NftLayout.FAMILY;
 import static io.vrouter.agent.nft.NftLayout.GUEST_NETS;
 import static io.vrouter.agent.nft.NftLayout.PF_ACL;
-import static io.vrouter.agent.nft.NftLayout.PF_ACL_CHAIN_PREFIX;
+import static io.vrouter.agent.nft.NftLayout.PF_ALLOWED;
 import static io.vrouter.agent.nft.NftLayout.PF_DNAT;
 import static io.vrouter.agent.nft.NftLayout.PUBLIC_IFS;
 import static io.vrouter.agent.nft.NftLayout.SNAT_NETS;
@@ -16,6 +16,11 @@ import io.vrouter.agent.core.Changes;
 import io.vrouter.agent.core.DesiredState;
 import io.vrouter.agent.core.StateDelta;
 import io.vrouter.agent.net.Cidr;
+import io.vrouter.agent.nft.NftField.Addr;
+import io.vrouter.agent.nft.NftField.Ifname;
+import io.vrouter.agent.nft.NftField.Port;
+import io.vrouter.agent.nft.NftField.Prefix;
+import io.vrouter.agent.nft.NftField.Proto;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.NicInfo;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
@@ -23,7 +28,6 @@ import io.vrouter.agent.protocol.SNATInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -32,16 +36,14 @@ import java.util.function.Function;
  * in sets and maps (kube-proxy's nftables approach): a packet costs one lookup per map whatever the rule count,
  * and adding or removing a rule is adding or deleting map elements, never re-writing chains.
  *
- * <p>A full script deletes and re-creates the agent's table in one transaction; an incremental script only adds
- * and deletes elements. Both build their elements with the same methods, so they cannot disagree.
+ * <p>A full script deletes and re-creates the agent's table in one transaction; element changes only add and
+ * delete elements. Both build their elements with the same methods, so they cannot disagree.
  */
 public final class NftRenderer {
 
     /** Options that depend on the machine, not on the desired state. */
     public record Options(boolean flowtable, int agentPort, String managementIfname) {
     }
-
-    private static final java.util.regex.Pattern SAFE_UUID = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,64}");
 
     private final Options options;
 
@@ -55,18 +57,18 @@ public final class NftRenderer {
     public String fullScript(DesiredState state, Function<String, String> ifnameOfMac) {
         Map<String, List<NftElement>> elements = new LinkedHashMap<>();
         for (String set : List.of(PUBLIC_IFS, GUEST_NETS, SNAT_NETS, EIP_DNAT, EIP_SNAT, EIP_INBOUND, PF_DNAT,
-                PF_ACL)) {
+                PF_ACL, PF_ALLOWED)) {
             elements.put(set, new ArrayList<>());
         }
         List<String> allIfnames = new ArrayList<>();
         for (NicInfo nic : state.nics().values()) {
-            String ifname = ifnameOfMac.apply(nic.mac());
-            allIfnames.add(ifname);
+            Ifname ifname = ifname(nic.mac(), ifnameOfMac);
+            allIfnames.add(ifname.text());
             if (nic.isPublic()) {
-                elements.get(PUBLIC_IFS).add(new NftElement(PUBLIC_IFS, quote(ifname), null));
+                elements.get(PUBLIC_IFS).add(NftElement.of(PUBLIC_IFS, ifname));
             } else if (!nic.isManagement()) {
-                elements.get(GUEST_NETS).add(new NftElement(GUEST_NETS,
-                        quote(ifname) + " . " + Cidr.of(nic.ip(), nic.netmask()), null));
+                elements.get(GUEST_NETS).add(NftElement.of(GUEST_NETS, ifname,
+                        new Prefix(Cidr.of(nic.ip(), nic.netmask()))));
             }
         }
         for (SNATInfo snat : state.snats().values()) {
@@ -92,24 +94,15 @@ public final class NftRenderer {
         set(s, elements, EIP_SNAT, "ifname . ipv4_addr", "ipv4_addr", false);
         set(s, elements, EIP_INBOUND, "ipv4_addr", "ipv4_addr", false);
         set(s, elements, PF_DNAT, "inet_proto . ipv4_addr . inet_service", "ipv4_addr . inet_service", false);
-        // filled after the chains it jumps to exist (below)
-        List<NftElement> acl = elements.put(PF_ACL, new ArrayList<>());
-        set(s, elements, PF_ACL, "inet_proto . ipv4_addr . inet_service", "verdict", false);
+        set(s, elements, PF_ACL, "inet_proto . ipv4_addr . inet_service", null, false);
+        set(s, elements, PF_ALLOWED, "inet_proto . ipv4_addr . inet_service . ipv4_addr", null, true);
         boolean flowtable = options.flowtable() && !allIfnames.isEmpty();
         if (flowtable) {
             s.append("  flowtable fastpath { hook ingress priority 0; devices = { ");
-            s.append(String.join(", ", allIfnames.stream().map(NftRenderer::quote).toList())).append(" }; }\n");
+            s.append(String.join(", ", allIfnames)).append(" }; }\n");
         }
         chains(s, flowtable);
-        // after the base chains, in state order: the kernel lists chains in creation order, and incremental
-        // updates append theirs at the end, so a full sync of the same state lists the same ruleset
-        for (PortForwardingRuleTO rule : state.portForwardings().values()) {
-            if (rule.allowedCidr() != null) {
-                s.append("  chain ").append(aclChain(rule)).append(" {\n    ").append(aclRule(rule)).append("\n  }\n");
-            }
-        }
         s.append("}\n");
-        statements(s, "add", acl, false);
         return s.toString();
     }
 
@@ -117,8 +110,8 @@ public final class NftRenderer {
         // allowedCidr filtering happens before DNAT, while the destination is still the VIP
         s.append("  chain pf_filter {\n")
                 .append("    type filter hook prerouting priority -150; policy accept;\n")
-                .append("    meta l4proto { tcp, udp } meta l4proto . ip daddr . th dport vmap @").append(PF_ACL)
-                .append('\n')
+                .append("    meta l4proto { tcp, udp } meta l4proto . ip daddr . th dport @").append(PF_ACL)
+                .append(" meta l4proto . ip daddr . th dport . ip saddr != @").append(PF_ALLOWED).append(" drop\n")
                 .append("  }\n");
         s.append("  chain nat_pre {\n")
                 .append("    type nat hook prerouting priority dstnat; policy accept;\n")
@@ -137,7 +130,7 @@ public final class NftRenderer {
         s.append("  chain input {\n")
                 .append("    type filter hook input priority filter; policy accept;\n");
         if (options.managementIfname() != null) {
-            s.append("    iifname != ").append(quote(options.managementIfname())).append(" tcp dport ")
+            s.append("    iifname != ").append(new Ifname(options.managementIfname()).text()).append(" tcp dport ")
                     .append(options.agentPort()).append(" drop\n");
         }
         s.append("    iifname @").append(PUBLIC_IFS).append(" ct state established,related accept\n")
@@ -178,37 +171,19 @@ public final class NftRenderer {
         s.append("  }\n");
     }
 
-    // ---------------------------------------------------------------- incremental script
+    // ---------------------------------------------------------------- element changes
 
     /**
-     * Only the element changes of {@code delta} (SNAT, EIP, port forwarding), deletions first, in one
-     * transaction; empty when there is nothing for nftables to do. {@code state} is the state after the delta.
+     * Only the element changes of {@code delta} (SNAT, EIP, port forwarding); empty when there is nothing for
+     * nftables to do. {@code state} is the state after the delta.
      */
-    public String incrementalScript(StateDelta delta, DesiredState state, Function<String, String> ifnameOfMac) {
+    public NftElementChanges elementChanges(StateDelta delta, DesiredState state, Function<String, String> ifnameOfMac) {
         List<NftElement> deletes = new ArrayList<>();
         List<NftElement> adds = new ArrayList<>();
         collect(delta.snats(), deletes, adds, snat -> snatElements(snat, ifnameOfMac));
         collect(delta.eips(), deletes, adds, eip -> eipElements(eip, state, ifnameOfMac));
         collect(delta.portForwardings(), deletes, adds, NftRenderer::portForwardingElements);
-        StringBuilder s = new StringBuilder();
-        statements(s, "delete", deletes, true);
-        String table = FAMILY + " " + TABLE;
-        // a rule's allowedCidr chain goes after the elements that jump to it, and comes before the new ones
-        for (PortForwardingRuleTO rule : delta.portForwardings().removed()) {
-            if (rule.allowedCidr() != null) {
-                s.append("flush chain ").append(table).append(' ').append(aclChain(rule)).append('\n');
-                s.append("delete chain ").append(table).append(' ').append(aclChain(rule)).append('\n');
-            }
-        }
-        for (PortForwardingRuleTO rule : delta.portForwardings().added()) {
-            if (rule.allowedCidr() != null) {
-                s.append("add chain ").append(table).append(' ').append(aclChain(rule)).append('\n');
-                s.append("add rule ").append(table).append(' ').append(aclChain(rule)).append(' ')
-                        .append(aclRule(rule)).append('\n');
-            }
-        }
-        statements(s, "add", adds, false);
-        return s.toString();
+        return new NftElementChanges(deletes, adds);
     }
 
     private static <T> void collect(Changes<T> changes, List<NftElement> deletes, List<NftElement> adds,
@@ -221,87 +196,53 @@ public final class NftRenderer {
         }
     }
 
-    private static void statements(StringBuilder s, String verb, List<NftElement> elements, boolean keyOnly) {
-        Map<String, List<NftElement>> bySet = new LinkedHashMap<>();
-        for (NftElement e : elements) {
-            bySet.computeIfAbsent(e.set(), k -> new ArrayList<>()).add(e);
-        }
-        for (Map.Entry<String, List<NftElement>> e : bySet.entrySet()) {
-            s.append(verb).append(" element ").append(FAMILY).append(' ').append(TABLE).append(' ')
-                    .append(e.getKey()).append(" { ");
-            List<NftElement> list = e.getValue();
-            for (int i = 0; i < list.size(); i++) {
-                s.append(keyOnly ? list.get(i).key() : list.get(i).render()).append(i + 1 < list.size() ? ", " : "");
-            }
-            s.append(" }\n");
-        }
-    }
-
     // ---------------------------------------------------------------- elements of each service
 
     static List<NftElement> snatElements(SNATInfo snat, Function<String, String> ifnameOfMac) {
-        String key = quote(ifnameOfMac.apply(snat.publicNicMac())) + " . "
-                + Cidr.of(snat.privateNicIp(), snat.snatNetmask());
-        return List.of(new NftElement(SNAT_NETS, key, snat.publicIp()));
+        return List.of(NftElement.of(SNAT_NETS, ifname(snat.publicNicMac(), ifnameOfMac),
+                new Prefix(Cidr.of(snat.privateNicIp(), snat.snatNetmask()))).to(NftField.addr(snat.publicIp())));
     }
 
     static List<NftElement> eipElements(EipTO eip, DesiredState state, Function<String, String> ifnameOfMac) {
         List<NftElement> elements = new ArrayList<>(3);
-        elements.add(new NftElement(EIP_DNAT, eip.vipIp(), eip.guestIp()));
-        elements.add(new NftElement(EIP_SNAT, quote(ifnameOfMac.apply(eip.publicMac())) + " . " + eip.guestIp(),
-                eip.vipIp()));
+        Addr vip = NftField.addr(eip.vipIp());
+        Addr guest = NftField.addr(eip.guestIp());
+        elements.add(NftElement.of(EIP_DNAT, vip).to(guest));
+        elements.add(NftElement.of(EIP_SNAT, ifname(eip.publicMac(), ifnameOfMac), guest).to(vip));
         if (eip.snatInboundTraffic()) {
             NicInfo guestNic = state.nic(eip.privateMac());
-            elements.add(new NftElement(EIP_INBOUND, eip.guestIp(), guestNic.ip()));
+            elements.add(NftElement.of(EIP_INBOUND, guest).to(NftField.addr(guestNic.ip())));
         }
         return elements;
     }
 
+    /** One {@code pf_dnat} element per VIP port; a rule with an allowedCidr also marks each port as filtered. */
     static List<NftElement> portForwardingElements(PortForwardingRuleTO rule) {
-        String proto = rule.protocolType().toLowerCase(Locale.ROOT);
+        Proto proto = Proto.of(rule.protocolType());
+        Addr vip = NftField.addr(rule.vipIp());
+        Addr privateIp = NftField.addr(rule.privateIp());
+        Prefix allowed = rule.allowedCidr() == null ? null : new Prefix(Cidr.parse(rule.allowedCidr()));
         int start = rule.vipPortStart();
         int offset = rule.privatePortStart() - start;
-        List<NftElement> elements = new ArrayList<>(rule.vipPortEnd() - start + 1);
-        String acl = rule.allowedCidr() == null ? null : "goto " + aclChain(rule);
+        List<NftElement> elements = new ArrayList<>((rule.vipPortEnd() - start + 1) * (allowed == null ? 1 : 3));
         for (int port = start; port <= rule.vipPortEnd(); port++) {
-            String key = proto + " . " + rule.vipIp() + " . " + port;
-            elements.add(new NftElement(PF_DNAT, key, rule.privateIp() + " . " + (port + offset)));
-            if (acl != null) {
-                elements.add(new NftElement(PF_ACL, key, acl));
+            Port vipPort = new Port(port);
+            elements.add(NftElement.of(PF_DNAT, proto, vip, vipPort).to(privateIp, new Port(port + offset)));
+            if (allowed != null) {
+                elements.add(NftElement.of(PF_ACL, proto, vip, vipPort));
+                elements.add(NftElement.of(PF_ALLOWED, proto, vip, vipPort, allowed));
             }
         }
         return elements;
     }
 
-    /**
-     * The chain of a rule with an allowedCidr: named after the rule's uuid, or a hash of it when the uuid holds
-     * characters nft names cannot, so the same rule always gets the same chain.
-     */
-    static String aclChain(PortForwardingRuleTO rule) {
-        if (SAFE_UUID.matcher(rule.uuid()).matches()) {
-            return PF_ACL_CHAIN_PREFIX + rule.uuid(); // ZStack's uuids: 32 hex digits, nothing to hash
-        }
-        try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(rule.uuid().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return PF_ACL_CHAIN_PREFIX + java.util.HexFormat.of().formatHex(hash, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
-
-    /** Reached by goto: a dropped packet stops here; any other falls back to the base chain's accept policy. */
-    private static String aclRule(PortForwardingRuleTO rule) {
-        return "ip saddr != " + rule.allowedCidr() + " drop";
+    private static Ifname ifname(String mac, Function<String, String> ifnameOfMac) {
+        return new Ifname(ifnameOfMac.apply(mac));
     }
 
     private static void addAll(Map<String, List<NftElement>> elements, List<NftElement> list) {
         for (NftElement e : list) {
             elements.get(e.set()).add(e);
         }
-    }
-
-    static String quote(String ifname) {
-        return "\"" + ifname + "\"";
     }
 }

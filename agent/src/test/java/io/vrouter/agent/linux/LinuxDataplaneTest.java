@@ -222,6 +222,7 @@ class LinuxDataplaneTest {
         // the process fallbacks work too, but cost 12+ ms per command: a silent fallback is a regression
         String log = Files.readString(router.agent().log());
         assertThat(log).contains("nftables through libnftables in the agent's process")
+                .contains("nftables element changes over the agent's own netlink socket")
                 .contains("connection tracking through libnetfilter_conntrack in the agent's process");
     }
 
@@ -389,6 +390,28 @@ class LinuxDataplaneTest {
             assertThat(ruleset()).as("round " + round).isEqualTo(rules);
             assertThat(fetch(router.internetNs(), pfUrl)).as("round " + round).isEqualTo(RouterLab.INTERNET_IP);
         }
+    }
+
+    @Test
+    @Order(13)
+    void aRefusedElementChangeNamesTheElementAndChangesNothing() {
+        String rules = ruleset();
+        String pfUrl = "http://" + VIP_PF + ":9001/cgi-bin/ip";
+        // behind the agent's back: the kernel no longer holds the elements the agent will delete
+        lab.exec(router.routerNs(), "nft", "delete", "element", "ip", "vrouter", "pf_dnat",
+                "{ tcp . " + VIP_PF + " . 9000 }");
+
+        assertThatThrownBy(() -> client.revokePortForwarding(List.of(pf("pf-range", 9000, 9001, 9000, 9001, null))))
+                .isInstanceOf(AgentException.class)
+                .hasMessageContaining("delete element tcp . " + VIP_PF + " . 9000 in pf_dnat")
+                .hasMessageContaining("No such file or directory");
+        // the batch is one transaction: the other port of the rule was not deleted either
+        assertThat(fetch(router.internetNs(), pfUrl)).isEqualTo(RouterLab.INTERNET_IP);
+        assertThat(client.status().portForwardingRules()).extracting(PortForwardingRuleTO::uuid).contains("pf-range");
+
+        client.init(new InitCmd("vr-uuid-1", null, "info", List.of(), Map.of()));
+        assertThat(ruleset()).as("the table incremental changes built equals the one /init writes whole")
+                .isEqualTo(rules);
     }
 
     private int conntrackEntries(String address) {

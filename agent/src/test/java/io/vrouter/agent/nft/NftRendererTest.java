@@ -55,38 +55,35 @@ class NftRendererTest {
                 .contains("tcp . 192.0.2.20 . 8010 : 10.1.0.5 . 8010")
                 .contains("udp . 192.0.2.20 . 5000 : 10.1.0.5 . 6000")    // shifted ports
                 .contains("udp . 192.0.2.20 . 5001 : 10.1.0.5 . 6001")
-                .contains("udp . 192.0.2.20 . 5001 : goto pfacl_")      // allowedCidr: jump to the rule's chain
-                .contains("ip saddr != 198.51.100.0/24 drop")
+                .contains("udp . 192.0.2.20 . 5001 . 198.51.100.0/24")  // allowedCidr: allowed sources per port
+                .contains("th dport @pf_acl meta l4proto . ip daddr . th dport . ip saddr != @pf_allowed drop")
                 .contains("\"eth2\" . 10.1.0.0/24")                       // hairpin set: the guest network
                 .contains("iifname != \"eth0\" tcp dport 7272 drop");     // agent port on the management nic only
     }
 
     @Test
-    void incrementalScriptTouchesOnlyTheChangedElements() {
+    void elementChangesTouchOnlyTheChangedElements() {
         DesiredState state = state();
         EipTO eip = state.eips().get("192.0.2.30");
         StateDelta remove = StateDelta.builder().eips(TestChanges.removed(List.of(eip))).build();
-        assertThat(renderer.incrementalScript(remove, state, IFNAMES)).isEqualTo(
+        assertThat(renderer.elementChanges(remove, state, IFNAMES).script()).isEqualTo(
                 "delete element ip vrouter eip_dnat { 192.0.2.30 }\n"
                         + "delete element ip vrouter eip_snat { \"eth1\" . 10.1.0.7 }\n"
                         + "delete element ip vrouter eip_inbound { 10.1.0.7 }\n");
         StateDelta add = StateDelta.builder().portForwardings(TestChanges.added(List.of(
                 Samples.pf("one", "TCP", 22, 22, 22, 22, null)))).build();
-        assertThat(renderer.incrementalScript(add, state, IFNAMES))
+        assertThat(renderer.elementChanges(add, state, IFNAMES).script())
                 .isEqualTo("add element ip vrouter pf_dnat { tcp . 192.0.2.20 . 22 : 10.1.0.5 . 22 }\n");
-        var restricted = Samples.pf("acl", "TCP", 23, 23, 23, 23, "198.51.100.0/24");
-        String chain = NftRenderer.aclChain(restricted);
+        var restricted = Samples.pf("acl", "TCP", 23, 23, 23, 23, "198.51.100.7/24");
         StateDelta replace = StateDelta.builder().portForwardings(Changes.of(List.of(restricted),
                 List.of(restricted))).build();
-        assertThat(renderer.incrementalScript(replace, state, IFNAMES)).isEqualTo(
+        assertThat(renderer.elementChanges(replace, state, IFNAMES).script()).isEqualTo(
                 "delete element ip vrouter pf_dnat { tcp . 192.0.2.20 . 23 }\n"
                         + "delete element ip vrouter pf_acl { tcp . 192.0.2.20 . 23 }\n"
-                        + "flush chain ip vrouter " + chain + "\n"
-                        + "delete chain ip vrouter " + chain + "\n"
-                        + "add chain ip vrouter " + chain + "\n"
-                        + "add rule ip vrouter " + chain + " ip saddr != 198.51.100.0/24 drop\n"
+                        + "delete element ip vrouter pf_allowed { tcp . 192.0.2.20 . 23 . 198.51.100.0/24 }\n"
                         + "add element ip vrouter pf_dnat { tcp . 192.0.2.20 . 23 : 10.1.0.5 . 23 }\n"
-                        + "add element ip vrouter pf_acl { tcp . 192.0.2.20 . 23 : goto " + chain + " }\n");
+                        + "add element ip vrouter pf_acl { tcp . 192.0.2.20 . 23 }\n"
+                        + "add element ip vrouter pf_allowed { tcp . 192.0.2.20 . 23 . 198.51.100.0/24 }\n");
     }
 
     @Test
