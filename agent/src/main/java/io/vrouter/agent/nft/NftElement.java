@@ -33,7 +33,13 @@ record NftElement(String set, List<NftField> key, List<NftField> value) {
 
     /** Whether the key holds a range: the kernel then needs the range's end as well. */
     boolean isRange() {
-        return key.stream().anyMatch(NftField::isRange);
+        // indexed loops here and below: these run per element of 10,000-rule syncs, without iterators or streams
+        for (int i = 0; i < key.size(); i++) {
+            if (key.get(i).isRange()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int keyLength() {
@@ -62,14 +68,15 @@ record NftElement(String set, List<NftField> key, List<NftField> value) {
             return fields.get(0).length();
         }
         int length = 0;
-        for (NftField f : fields) {
-            length += align(f.length());
+        for (int i = 0; i < fields.size(); i++) {
+            length += align(fields.get(i).length());
         }
         return length;
     }
 
     private static void write(List<NftField> fields, ByteBuffer out, boolean rangeEnd) {
-        for (NftField f : fields) {
+        for (int i = 0; i < fields.size(); i++) {
+            NftField f = fields.get(i);
             int start = out.position();
             f.write(out, rangeEnd);
             if (fields.size() > 1) {

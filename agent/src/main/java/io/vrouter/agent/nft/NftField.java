@@ -132,8 +132,8 @@ sealed interface NftField {
         private static final int IFNAMSIZ = 16;
 
         public Ifname {
-            if (name.getBytes(StandardCharsets.US_ASCII).length >= IFNAMSIZ) {
-                throw new IllegalArgumentException("interface name '" + name + "' is longer than 15 bytes");
+            if (name.isEmpty() || name.length() >= IFNAMSIZ || !StandardCharsets.US_ASCII.newEncoder().canEncode(name)) {
+                throw new IllegalArgumentException("interface name '" + name + "' is not 1-15 ASCII characters");
             }
         }
 
@@ -149,9 +149,9 @@ sealed interface NftField {
 
         @Override
         public void write(ByteBuffer out, boolean rangeEnd) {
-            byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-            out.put(bytes);
-            out.put(new byte[IFNAMSIZ - bytes.length]);
+            for (int i = 0; i < IFNAMSIZ; i++) {
+                out.put(i < name.length() ? (byte) name.charAt(i) : 0);
+            }
         }
     }
 }

@@ -99,12 +99,11 @@ final class NftNetlink implements AutoCloseable {
         }
         NftNetlinkBatch batch = NftNetlinkBatch.encode(changes, nextSeq);
         nextSeq += batch.messages().size() + 2;
-        byte[] bytes = batch.bytes();
         drainStaleReplies();
         try {
             // the whole batch must travel in one datagram: the kernel takes a batch from a single message
-            ensureSendBuffer(bytes.length);
-            libc.sendto(fd, bytes, bytes.length, 0, kernel, SOCKADDR_NL_LENGTH);
+            ensureSendBuffer(batch.length());
+            libc.sendto(fd, batch.array(), batch.length(), 0, kernel, SOCKADDR_NL_LENGTH);
         } catch (LastErrorException e) {
             throw new DataplaneException("cannot send " + changes.size() + " element changes to nf_tables: "
                     + libc.strerror(e.getErrorCode()));

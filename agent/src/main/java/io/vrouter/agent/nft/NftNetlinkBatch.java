@@ -41,6 +41,8 @@ final class NftNetlinkBatch {
     /** The elements attribute's length is 16 bits; a message closes well before its elements reach that. */
     private static final int MAX_ELEMENTS_BYTES = 60_000;
     private static final int MESSAGE_OVERHEAD = 128;
+    /** An element's attributes take at least this much: its nest and a key of one 4-byte field. */
+    private static final int MIN_ELEMENT_BYTES = 16;
 
     /** One element message: which elements it carries, and where each starts within the message. */
     record Message(int seq, String verb, String set, List<NftElement> elements, int[] offsets) {
@@ -83,10 +85,17 @@ final class NftNetlinkBatch {
         return batch;
     }
 
+    /** The batch is the first {@link #length()} bytes of this array (not a copy: it can be large). */
+    byte[] array() {
+        return out.array();
+    }
+
+    int length() {
+        return out.position();
+    }
+
     byte[] bytes() {
-        byte[] bytes = new byte[out.position()];
-        System.arraycopy(out.array(), 0, bytes, 0, bytes.length);
-        return bytes;
+        return java.util.Arrays.copyOf(out.array(), out.position());
     }
 
     List<Message> messages() {
@@ -137,19 +146,16 @@ final class NftNetlinkBatch {
         string(NFTA_SET_ELEM_LIST_TABLE, NftLayout.TABLE);
         string(NFTA_SET_ELEM_LIST_SET, set);
         int nest = beginNest(NFTA_SET_ELEM_LIST_ELEMENTS);
-        List<NftElement> carried = new ArrayList<>();
-        List<Integer> offsets = new ArrayList<>();
+        int[] offsets = new int[Math.min(list.size() - from, MAX_ELEMENTS_BYTES / MIN_ELEMENT_BYTES + 1)];
         int i = from;
-        while (i < list.size() && (carried.isEmpty() || out.position() - nest < MAX_ELEMENTS_BYTES)) {
-            NftElement element = list.get(i++);
-            offsets.add(out.position() - start);
-            carried.add(element);
-            element(element, add);
+        while (i < list.size() && (i == from || out.position() - nest < MAX_ELEMENTS_BYTES)) {
+            offsets[i - from] = out.position() - start;
+            element(list.get(i++), add);
         }
         endNest(nest);
         finishMessage(start);
-        messages.add(new Message(messageSeq, add ? "add" : "delete", set, carried,
-                offsets.stream().mapToInt(Integer::intValue).toArray()));
+        messages.add(new Message(messageSeq, add ? "add" : "delete", set, list.subList(from, i),
+                java.util.Arrays.copyOf(offsets, i - from)));
         return i;
     }
 
