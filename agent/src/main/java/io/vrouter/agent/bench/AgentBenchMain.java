@@ -165,7 +165,7 @@ public final class AgentBenchMain {
             line("CPU per incremental command with the big state (agent + its nft/conntrack children, averaged over "
                     + (6 * rounds + 10) + " commands): **" + fmt((double) (cpu3 - cpu2) / (6 * rounds + 10))
                     + " ms**");
-            line("Agent RSS with that state: **" + agent.rssKib() / 1024 + " MiB** (JVM -Xmx192m, SerialGC, C1 only)");
+            line("Agent RSS with that state: **" + agent.rssKib() / 1024 + " MiB** (JVM " + String.join(" ", AgentProcess.JVM_OPTIONS) + ")");
             line("");
             line("Where the full syncs spent their time (from the agent's log):");
             line("");
