@@ -85,6 +85,7 @@ public final class LinuxDataplane implements Dataplane {
         this.renderer = new NftRenderer(new NftRenderer.Options(flowtable, settings.agentPort(), managementIfname));
         this.dnsmasq = new DnsmasqService(settings.dataDir().resolve("dnsmasq"), runner);
         dnsmasq.adoptPrevious();
+        JitWarmup.startInBackground();
     }
 
     @Override

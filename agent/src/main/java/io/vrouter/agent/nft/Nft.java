@@ -56,6 +56,11 @@ public final class Nft implements AutoCloseable {
         }
     }
 
+    /** The netlink batch {@link #applyElements} would send, encoded and dropped; its size in bytes. */
+    public static int encode(NftElementChanges changes) {
+        return NftNetlinkBatch.encode(changes, 1).length();
+    }
+
     /** Removes the agent's table (for a clean stop); fine if it is absent. */
     public void deleteTable() {
         String table = NftLayout.FAMILY + " " + NftLayout.TABLE;
