@@ -1,6 +1,7 @@
 package io.vrouter.server.hypervisor.netns;
 
 import io.vrouter.server.hypervisor.HypervisorException;
+import io.vrouter.server.hypervisor.NicSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,44 +61,26 @@ final class Fabric {
         return ns;
     }
 
-    /** The L2's bridge, created if missing, with the VLAN sub-interface when the L2 has one and its interface exists. */
-    synchronized String ensureBridge(String l2Uuid, String physicalInterface, Integer vlan) {
-        Map<String, String> links = host.linksIn(ns);
-        String bridge = names.bridge(l2Uuid);
-        if (!links.containsKey(bridge)) {
-            ensureNamespace();
-            host.check("ip", "-n", ns, "link", "add", bridge, "type", "bridge");
-            host.check("ip", "-n", ns, "link", "set", bridge, "up");
+    /** An L2 network as the fabric needs it: its uuid and, for a VLAN L2, its physical interface and VLAN id. */
+    record L2(String uuid, String physicalInterface, Integer vlan) {
+        static L2 of(NicSpec nic) {
+            return new L2(nic.l2NetworkUuid(), nic.physicalInterface(), nic.vlan());
         }
-        // a no-VLAN L2 never touches its physical interface: enslaving it would take the host's own address away
-        if (vlan != null && physicalInterface != null && host.linkExists(physicalInterface) && !names.ownsLink(physicalInterface)
-                && !links.containsKey(names.vlan(l2Uuid))) {
-            attachVlan(l2Uuid, physicalInterface, vlan, bridge);
-        }
-        return bridge;
-    }
 
-    private void attachVlan(String l2Uuid, String physicalInterface, int vlan, String bridge) {
-        String sub = names.vlan(l2Uuid);
-        if (!host.linkExists(sub)) { // else a move that a crash interrupted: finish it
-            var r = host.run("ip", "link", "add", "link", physicalInterface, "name", sub, "type", "vlan", "id", Integer.toString(vlan));
-            if (!r.succeeded()) {
-                // e.g. a kernel without 8021q: the L2 still works on this host, as a bridge alone
-                LOG.warn("cannot create VLAN {} on {} for L2 {} ({}); the L2 is a bridge alone on this host",
-                        vlan, physicalInterface, l2Uuid, r.stderr().strip());
-                return;
-            }
+        static L2 withoutVlan(String uuid) {
+            return new L2(uuid, null, null);
         }
-        host.check("ip", "link", "set", sub, "netns", ns);
-        host.check("ip", "-n", ns, "link", "set", sub, "master", bridge, "up");
     }
 
     /**
-     * A veth pair from port {@code port} of {@code bridge} to {@code ifname} in namespace {@code peerNs} (with
-     * {@code mac} when not null), both ends up.
+     * A veth pair from port {@code port} of the L2's bridge to {@code ifname} in namespace {@code peerNs} (with
+     * {@code mac} when not null), both ends up; the bridge is made first when missing. One step, so that a bridge
+     * another VM's destroy finds unused cannot go between its creation and its first port.
      */
-    synchronized void plug(String port, String bridge, String peerNs, String ifname, String mac) {
-        boolean exists = host.linksIn(ns).containsKey(port);
+    synchronized void plug(L2 l2, String port, String peerNs, String ifname, String mac) {
+        Map<String, String> links = host.linksIn(ns);
+        String bridge = ensureBridge(l2, links);
+        boolean exists = links.containsKey(port);
         if (exists && !host.run("ip", "-n", peerNs, "link", "show", "dev", ifname).succeeded()) {
             // the pair of a namespace deleted behind our back: the kernel reaps a dead namespace's links later, in
             // the background, so the bridge end can outlive it; without its other end it is useless, make a new pair
@@ -117,6 +100,41 @@ final class Fabric {
         host.check("ip", "-n", peerNs, "link", "set", ifname, "up");
     }
 
+    /**
+     * The L2's bridge, created if missing, with the VLAN sub-interface when the L2 has one and its interface exists
+     * ({@code links}: the fabric's links now).
+     */
+    private String ensureBridge(L2 l2, Map<String, String> links) {
+        String bridge = names.bridge(l2.uuid());
+        if (!links.containsKey(bridge)) {
+            ensureNamespace();
+            host.check("ip", "-n", ns, "link", "add", bridge, "type", "bridge");
+            host.check("ip", "-n", ns, "link", "set", bridge, "up");
+        }
+        // a no-VLAN L2 never touches its physical interface: enslaving it would take the host's own address away
+        if (l2.vlan() != null && l2.physicalInterface() != null && host.linkExists(l2.physicalInterface())
+                && !names.ownsLink(l2.physicalInterface()) && !links.containsKey(names.vlan(l2.uuid()))) {
+            attachVlan(l2, bridge);
+        }
+        return bridge;
+    }
+
+    private void attachVlan(L2 l2, String bridge) {
+        String sub = names.vlan(l2.uuid());
+        if (!host.linkExists(sub)) { // else a move that a crash interrupted: finish it
+            var r = host.run("ip", "link", "add", "link", l2.physicalInterface(), "name", sub, "type", "vlan",
+                    "id", Integer.toString(l2.vlan()));
+            if (!r.succeeded()) {
+                // e.g. a kernel without 8021q: the L2 still works on this host, as a bridge alone
+                LOG.warn("cannot create VLAN {} on {} for L2 {} ({}); the L2 is a bridge alone on this host",
+                        l2.vlan(), l2.physicalInterface(), l2.uuid(), r.stderr().strip());
+                return;
+            }
+        }
+        host.check("ip", "link", "set", sub, "netns", ns);
+        host.check("ip", "-n", ns, "link", "set", sub, "master", bridge, "up");
+    }
+
     /** Removes a port (its veth pair goes with it); nothing when it is not there. */
     synchronized void unplug(String port) {
         if (host.namespaceExists(ns)) {
@@ -127,7 +145,7 @@ final class Fabric {
     /** Gives the host {@code address} (with prefix length) on the L2, through the L2's management port. */
     synchronized void ensureManagementAddress(String l2Uuid, String address) {
         String port = names.managementPort(l2Uuid);
-        String bridge = ensureBridge(l2Uuid, null, null);
+        String bridge = ensureBridge(L2.withoutVlan(l2Uuid), host.linksIn(ns));
         if (!host.linkExists(port)) {
             host.check("ip", "link", "add", port, "type", "veth", "peer", "name", port, "netns", ns);
             disableIpv6OnHost(port);

@@ -153,8 +153,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
      * in namespace {@code ns}, both ends up. {@link #unplug} or removing {@code ns} takes it away.
      */
     public void plugIntoL2(String l2Uuid, String port, String ns, String ifname) {
-        Fabric f = fabric();
-        f.plug(port, f.ensureBridge(l2Uuid, null, null), ns, ifname, null);
+        fabric().plug(Fabric.L2.withoutVlan(l2Uuid), port, ns, ifname, null);
     }
 
     /** Removes a port {@link #plugIntoL2} made; nothing when it is not there. */
@@ -175,8 +174,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
             ensureNamespace(ns);
             Fabric f = fabric();
             for (NicSpec nic : vm.nics()) {
-                String bridge = f.ensureBridge(nic.l2NetworkUuid(), nic.physicalInterface(), nic.vlan());
-                f.plug(n.hostVeth(nic.uuid()), bridge, ns, NetnsNames.guestIfname(nic.deviceId()), nic.mac());
+                f.plug(Fabric.L2.of(nic), n.hostVeth(nic.uuid()), ns, NetnsNames.guestIfname(nic.deviceId()), nic.mac());
             }
             if (vm.isAppliance()) {
                 configureApplianceNics(ns, vm);
