@@ -45,8 +45,8 @@ import java.util.stream.Stream;
  * spec), as ZStack's appliance bootstrap does, and runs the agent jar in its namespace, listening on its management
  * nic (the nic of device 0: the management L3 comes first in a router's nics); the host takes the management L3's
  * gateway address on that L2 (through the fabric's management port) so the management node reaches the agent,
- * unless the host already routes that subnet. A supervisor restarts dead agents after {@link NetnsSettings#agentRestartDelay} and dead DHCP clients at
- * once, as a VM's init system would.
+ * unless the host already routes that subnet. A supervisor restarts dead agents after
+ * {@link NetnsSettings#agentRestartDelay} and dead DHCP clients at once, as a VM's init system would.
  *
  * <p>Every operation is idempotent and serialised per VM; bridge changes are serialised host-wide (by the fabric).
  */
