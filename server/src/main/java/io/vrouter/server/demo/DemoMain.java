@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * the VR image and offering, the services, a user VM (the virtual router appears by itself); then shows, from inside
  * the guest, its DHCP address, a name resolved through the router and SNAT to the public side, and keeps the node
  * running for the CLI until Ctrl-C, which removes everything. {@code --clean} removes what a killed demo left.
- * Every address it uses lives in namespaces it creates (the host only gets the management network's gateway on the
- * management bridge, on a subnet it does not route yet).
+ * Every address it uses lives in namespaces it creates (the host only gets the management network's gateway, on a
+ * veth plugged into the management bridge, on a subnet it does not route yet).
  */
 public final class DemoMain {
     static final String ADMIN_PASSWORD = "demo-password";

@@ -26,8 +26,10 @@ import java.util.List;
  *   included) and for M more guests on an L3 whose router exists;</li>
  *   <li>iperf3 TCP throughput guest -> public side through the router's SNAT, public side -> guest through an EIP,
  *   and over a direct veth pair between two namespaces in the same run; each as a ratio to the direct pair;</li>
- *   <li>with {@code --baselines}, two references that say where the gap comes from: plain kernel NAT between
- *   namespaces over direct veths, and the same through two bridges of the host as the backend plugs VMs.</li>
+ *   <li>with {@code --baselines}, three references that say where the gap comes from: plain kernel NAT between
+ *   namespaces over direct veths, the same through two L2 networks of the backend (bridges of its fabric namespace,
+ *   plugged as it plugs VMs), and the same through two bridges of the host namespace (the layout before the
+ *   fabric: on a host with {@code bridge-nf-call-iptables=1} their frames also cross the host's netfilter hooks).</li>
  * </ul>
  * Throughput on a shared machine drifts by tens of percent within a minute, so each of the R rounds runs the paths
  * in a palindrome (direct, SNAT, EIP, EIP, SNAT, direct, S seconds each): a path and the reference see the same
@@ -125,8 +127,9 @@ public final class NetnsBenchMain {
                 System.out.println("EIP: not part of this build");
             }
             if (baselines) {
-                routes.add(plainNat(hypervisor.names(), "n", false, undo));
-                routes.add(plainNat(hypervisor.names(), "q", true, undo));
+                routes.add(plainNat(hypervisor, "n", NatLinks.DIRECT_VETHS, undo));
+                routes.add(plainNat(hypervisor, "f", NatLinks.BACKEND_L2S, undo));
+                routes.add(plainNat(hypervisor, "q", NatLinks.HOST_BRIDGES, undo));
             }
             System.out.printf("forwarding: %d rounds of %s, %d s each, after one warm-up run per path; load average %s%n",
                     rounds, routes.stream().map(p -> p.name).toList(), seconds, loadAverage());
@@ -144,14 +147,14 @@ public final class NetnsBenchMain {
             }
             Route direct = routes.get(0);
             for (Route p : routes) {
-                System.out.printf("iperf3 TCP %-38s %s Gbit/s, median %.2f%n", p.name + ":", gbits(p.runs), medianOf(p.runs) / 1e9);
+                System.out.printf("iperf3 TCP %-44s %s Gbit/s, median %.2f%n", p.name + ":", gbits(p.runs), medianOf(p.runs) / 1e9);
             }
             for (Route p : routes.subList(1, routes.size())) {
                 List<Double> ratios = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
                     ratios.add(p.roundSum(round) / direct.roundSum(round));
                 }
-                System.out.printf("ratio %-48s %s, median %.2f (ratio of the medians %.2f)%n", p.name + " / direct:",
+                System.out.printf("ratio %-55s %s, median %.2f (ratio of the medians %.2f)%n", p.name + " / direct:",
                         ratios.stream().map(r -> String.format("%.2f", r)).toList(), medianOf(ratios), medianOf(p.runs) / medianOf(direct.runs));
             }
             System.out.println("load average at the end: " + loadAverage());
@@ -203,13 +206,28 @@ public final class NetnsBenchMain {
         }
     }
 
+    /** How the plain-NAT reference links its three namespaces. */
+    private enum NatLinks {
+        DIRECT_VETHS("plain kernel NAT, direct veths"),
+        /** Each link through an L2 network of the backend: a bridge of its fabric namespace, a veth per nic. */
+        BACKEND_L2S("plain kernel NAT, through 2 backend L2s"),
+        /** Each link through a bridge of the host namespace, as the backend plugged VMs before its fabric. */
+        HOST_BRIDGES("plain kernel NAT, through 2 host bridges");
+
+        final String label;
+
+        NatLinks(String label) {
+            this.label = label;
+        }
+    }
+
     /**
      * A reference of the same run that locates the gap between the direct pair and the router: a namespace doing
      * plain kernel NAT (ip_forward and one nftables masquerade rule, no other rule) between a client and a server
-     * namespace, over direct veths or, when {@code bridged}, with each link through a Linux bridge in the host
-     * namespace as the netns backend plugs its VMs (a veth per nic, IPv6 off on the host's side).
+     * namespace, linked as {@code links} says.
      */
-    private static Route plainNat(NetnsNames names, String tag, boolean bridged, List<Runnable> undo) throws IOException {
+    private static Route plainNat(NetnsHypervisor hypervisor, String tag, NatLinks links, List<Runnable> undo) throws IOException {
+        NetnsNames names = hypervisor.names();
         String client = names.extra(tag + "c");
         String nat = names.extra(tag + "r");
         String server = names.extra(tag + "s");
@@ -218,7 +236,17 @@ public final class NetnsBenchMain {
             check("ip", "netns", "add", ns);
             check("ip", "-n", ns, "link", "set", "lo", "up");
         }
-        if (bridged) {
+        if (links == NatLinks.BACKEND_L2S) {
+            // two made-up L2 uuids: bridges of the fabric that no L2 of the database owns, gone with cleanAll
+            String inner = "ba5e" + tag + "1".repeat(27);
+            String outer = "ba5e" + tag + "2".repeat(27);
+            for (String[] p : new String[][] {{"c0", client, "eth0", inner}, {"r0", nat, "eth0", inner},
+                    {"r1", nat, "eth1", outer}, {"s0", server, "eth0", outer}}) {
+                String port = names.extra(tag + p[0]);
+                undo.add(0, () -> hypervisor.unplug(port));
+                hypervisor.plugIntoL2(p[3], port, p[1], p[2]);
+            }
+        } else if (links == NatLinks.HOST_BRIDGES) {
             String inner = names.extra(tag + "b1");
             String outer = names.extra(tag + "b2");
             for (String bridge : List.of(inner, outer)) {
@@ -247,8 +275,7 @@ public final class NetnsBenchMain {
         check("ip", "netns", "exec", nat, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         RUNNER.check(List.of("ip", "netns", "exec", nat, "nft", "-f", "-"), "table ip bench {\n  chain post {\n"
                 + "    type nat hook postrouting priority srcnat; policy accept;\n    oifname \"eth1\" masquerade\n  }\n}\n");
-        return new Route(bridged ? "plain kernel NAT, through 2 bridges" : "plain kernel NAT, direct veths", server, "198.18.2.2",
-                client, "198.18.2.2");
+        return new Route(links.label, server, "198.18.2.2", client, "198.18.2.2");
     }
 
     /** A veth from the host's {@code hostEnd} (a port of {@code bridge}) to {@code ifname} in {@code ns}. */

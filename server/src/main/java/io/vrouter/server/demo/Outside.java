@@ -14,21 +14,23 @@ import java.util.List;
 
 /**
  * The world outside a public L3, in a namespace of the installation ({@code <prefix>x<suffix>}) plugged into the
- * L3's bridge: it holds the L3's gateway address, answers DNS for one name (a dnsmasq of its own, authoritative, no
+ * L3's L2 network (a port of its bridge in the backend's fabric): it holds the L3's gateway address, answers DNS for one name (a dnsmasq of its own, authoritative, no
  * upstream) and runs a {@link PeerRecorder} on port {@value #PORT}. Nothing in it reaches beyond the namespace.
  */
 public final class Outside implements AutoCloseable {
     public static final int PORT = 8080;
 
     private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
+    private final NetnsHypervisor hypervisor;
     private final String ns;
-    private final String hostEnd;
+    private final String port;
     private final String ip;
     private final List<Process> processes = new ArrayList<>();
 
-    private Outside(String ns, String hostEnd, String ip) {
+    private Outside(NetnsHypervisor hypervisor, String ns, String port, String ip) {
+        this.hypervisor = hypervisor;
         this.ns = ns;
-        this.hostEnd = hostEnd;
+        this.port = port;
         this.ip = ip;
     }
 
@@ -39,16 +41,13 @@ public final class Outside implements AutoCloseable {
     public static Outside create(NetnsHypervisor hypervisor, String suffix, String l2Uuid, String address, String dnsName,
                                  Path workDir) {
         String ns = hypervisor.names().extra(suffix);
-        String hostEnd = hypervisor.names().extra(suffix + "0");
-        Outside outside = new Outside(ns, hostEnd, address.substring(0, address.indexOf('/')));
+        String port = hypervisor.names().extra(suffix + "0");
+        Outside outside = new Outside(hypervisor, ns, port, address.substring(0, address.indexOf('/')));
         try {
-            String bridge = hypervisor.ensureBridge(l2Uuid);
             outside.check("ip", "netns", "add", ns);
             outside.check("ip", "-n", ns, "link", "set", "lo", "up");
-            outside.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", ns);
-            outside.check("ip", "link", "set", hostEnd, "master", bridge, "up");
+            hypervisor.plugIntoL2(l2Uuid, port, ns, "eth0");
             outside.check("ip", "-n", ns, "addr", "add", address, "dev", "eth0");
-            outside.check("ip", "-n", ns, "link", "set", "eth0", "up");
             Files.createDirectories(workDir);
             outside.spawn(workDir.resolve(ns + "-dns.log"), "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
                     "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=" + outside.ip, "--pid-file=",
@@ -121,7 +120,10 @@ public final class Outside implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        runner.run(List.of("ip", "link", "del", hostEnd), null);
-        runner.run(List.of("ip", "netns", "del", ns), null);
+        try {
+            hypervisor.unplug(port);
+        } finally {
+            runner.run(List.of("ip", "netns", "del", ns), null);
+        }
     }
 }

@@ -64,7 +64,7 @@ public final class SeedWorld implements AutoCloseable {
         publicL2 = newL2("pub0");
         guestL2 = newL2("guest0");
         managementCidr = freeManagementSubnet();
-        progress.accept("CreateL3Network management (system) " + managementCidr + "; the host takes its gateway on the bridge");
+        progress.accept("CreateL3Network management (system) " + managementCidr + "; the host takes its gateway through a port on its bridge");
         managementL3 = l3(managementL2, "management-l3", true);
         range(managementL3, managementCidr);
         progress.accept("CreateL3Network public " + PUBLIC_CIDR + " (outside world at " + OUTSIDE_IP + ", DNS for " + OUTSIDE_NAME + ")");

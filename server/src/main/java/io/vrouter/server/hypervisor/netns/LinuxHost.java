@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The host's kernel through iproute2: links, namespaces and the processes inside them. */
@@ -51,19 +53,20 @@ final class LinuxHost {
         return names;
     }
 
-    /** The ports enslaved to a bridge. */
-    List<String> bridgePorts(String bridge) {
-        List<String> names = new ArrayList<>();
-        Path dir = Path.of("/sys/class/net", bridge, "brif");
-        if (!Files.isDirectory(dir)) {
-            return names;
+    /** The links of a namespace, each with its bridge (or null); empty when the namespace does not exist. */
+    Map<String, String> linksIn(String ns) {
+        Map<String, String> masters = new HashMap<>();
+        if (!namespaceExists(ns)) {
+            return masters;
         }
-        try (var ports = Files.list(dir)) {
-            ports.forEach(p -> names.add(p.getFileName().toString()));
+        try {
+            for (JsonNode link : JSON.readTree(check("ip", "-n", ns, "-j", "link", "show").stdout())) {
+                masters.put(link.path("ifname").asText(), link.hasNonNull("master") ? link.get("master").asText() : null);
+            }
         } catch (IOException e) {
-            return names;
+            throw new HypervisorException("cannot read the links of namespace " + ns + ": " + e, e);
         }
-        return names;
+        return masters;
     }
 
     boolean namespaceExists(String ns) {

@@ -34,20 +34,21 @@ import java.util.stream.Stream;
 /**
  * VMs as network namespaces on this Linux host (type {@code Netns}).
  *
- * <p><b>Networks.</b> An L2 network is a bridge {@code <prefix>b<l2>}; a VLAN L2 whose physical interface exists
- * on the host also gets the VLAN sub-interface {@code <prefix>v<l2>} as a bridge port (a no-VLAN L2 never touches
- * the physical interface: enslaving it would take the host's own address away). A nic is a veth pair: the host end
- * {@code <prefix>n<nic>} on the bridge, the VM end {@code eth<deviceId>} in the namespace, with the nic's MAC.
+ * <p><b>Networks.</b> An L2 network is a bridge {@code <prefix>b<l2>} in the installation's {@link Fabric}
+ * namespace; a VLAN L2 whose physical interface exists on the host also gets the VLAN sub-interface
+ * {@code <prefix>v<l2>} as a bridge port (a no-VLAN L2 never touches the physical interface: enslaving it would take
+ * the host's own address away). A nic is a veth pair: the bridge end {@code <prefix>n<nic>} in the fabric, the VM
+ * end {@code eth<deviceId>} in the VM's namespace, with the nic's MAC.
  *
  * <p><b>VMs.</b> A user VM runs busybox udhcpc per nic with the project's script, which writes the resolver to
  * {@code /etc/netns/<namespace>/resolv.conf}. An appliance VM gets its nic addresses from the management node (its
  * spec), as ZStack's appliance bootstrap does, and runs the agent jar in its namespace, listening on its management
- * nic (the nic of device 0: the management L3 comes first in a router's nics); the management L3's bridge gets the
- * L3's gateway address on the host so the management node reaches the agent, unless the host already routes that
- * subnet. A supervisor restarts dead agents after {@link NetnsSettings#agentRestartDelay} and dead DHCP clients at
- * once, as a VM's init system would.
+ * nic (the nic of device 0: the management L3 comes first in a router's nics); the host takes the management L3's
+ * gateway address on that L2 (through the fabric's management port) so the management node reaches the agent,
+ * unless the host already routes that subnet. A supervisor restarts dead agents after
+ * {@link NetnsSettings#agentRestartDelay} and dead DHCP clients at once, as a VM's init system would.
  *
- * <p>Every operation is idempotent and serialised per VM; bridge changes are serialised host-wide.
+ * <p>Every operation is idempotent and serialised per VM; bridge changes are serialised host-wide (by the fabric).
  */
 public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
     public static final String TYPE = "Netns";
@@ -58,11 +59,11 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
     private final NetnsSettings settings;
     private final LinuxHost host = new LinuxHost();
     private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
-    private final Object bridgeLock = new Object();
     /** Running VMs whose processes the supervisor keeps alive. */
     private final Map<String, VmSpec> supervised = new ConcurrentHashMap<>();
     private final Map<String, Long> deadSince = new ConcurrentHashMap<>();
     private volatile NetnsNames names;
+    private volatile Fabric fabric;
     private ScheduledExecutorService supervisor;
 
     public NetnsHypervisor(NetnsSettings settings) {
@@ -100,7 +101,13 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("cannot read or write the netns name prefix " + file + ": " + e, e);
         }
         names = new NetnsNames(prefix);
+        fabric = new Fabric(host, names);
         return names;
+    }
+
+    private Fabric fabric() {
+        names();
+        return fabric;
     }
 
     /** Whether this installation may already have something on the host (a prefix was chosen before). */
@@ -135,11 +142,23 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
         return names().bridge(l2Uuid);
     }
 
-    /** Creates an L2 network's bridge ahead of any VM (to plug something of the operator's into it); returns it. */
-    public String ensureBridge(String l2Uuid) {
-        synchronized (bridgeLock) {
-            return ensureBridge(new NicSpec("-", null, l2Uuid, null, null, null, null, null, null, 0, false));
-        }
+    /** The namespace that holds this installation's bridges and their ports. */
+    public String fabricNamespace() {
+        return fabric().namespace();
+    }
+
+    /**
+     * Plugs something of the operator's into an L2 network (the demo's outside world): a veth pair from port
+     * {@code port} (a name of this installation, see {@link NetnsNames#extra}) of the L2's bridge to {@code ifname}
+     * in namespace {@code ns}, both ends up. {@link #unplug} or removing {@code ns} takes it away.
+     */
+    public void plugIntoL2(String l2Uuid, String port, String ns, String ifname) {
+        fabric().plug(Fabric.L2.withoutVlan(l2Uuid), port, ns, ifname, null);
+    }
+
+    /** Removes a port {@link #plugIntoL2} made; nothing when it is not there. */
+    public void unplug(String port) {
+        fabric().unplug(port);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -153,11 +172,9 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
                 checkManagementSubnet(vm); // before anything exists, so a refusal leaves nothing behind
             }
             ensureNamespace(ns);
-            synchronized (bridgeLock) {
-                for (NicSpec nic : vm.nics()) {
-                    String bridge = ensureBridge(nic);
-                    ensureVeth(ns, nic, bridge);
-                }
+            Fabric f = fabric();
+            for (NicSpec nic : vm.nics()) {
+                f.plug(Fabric.L2.of(nic), n.hostVeth(nic.uuid()), ns, NetnsNames.guestIfname(nic.deviceId()), nic.mac());
             }
             if (vm.isAppliance()) {
                 configureApplianceNics(ns, vm);
@@ -203,20 +220,20 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
         synchronized (lockOf(vm.uuid())) {
             supervised.remove(vm.uuid());
             removeNamespace(vm.uuid());
-            synchronized (bridgeLock) {
-                for (NicSpec nic : vm.nics()) {
-                    host.run("ip", "link", "del", names().hostVeth(nic.uuid()));
-                }
-                removeUnusedBridges();
+            Fabric f = fabric();
+            for (NicSpec nic : vm.nics()) {
+                f.unplug(names().hostVeth(nic.uuid()));
             }
+            f.removeUnusedBridges();
         }
         vmLocks.remove(vm.uuid());
     }
 
     /**
      * Makes the host match the database: namespaces of this installation that belong to no running VM are removed
-     * (a stopped VM's is recreated by its next start), running VMs get back whatever is missing (namespace, links,
-     * addresses, processes), bridges left without ports are removed.
+     * (a stopped VM's is recreated by its next start), the fabric gets its settings back and loses what the host
+     * namespace holds of an older layout, running VMs get back whatever is missing (namespace, links, addresses,
+     * processes), bridges left without ports are removed.
      */
     @Override
     public void reconcile(List<VmSpec> running) {
@@ -233,6 +250,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
                 removeNamespace(vmUuid);
             }
         }
+        fabric().reconcile();
         for (VmSpec vm : running) {
             try {
                 start(vm);
@@ -240,9 +258,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
                 LOG.warn("cannot restore VM {} ({}) on this host: {}", vm.name(), vm.uuid(), e.getMessage());
             }
         }
-        synchronized (bridgeLock) {
-            removeUnusedBridges();
-        }
+        fabric().removeUnusedBridges();
     }
 
     /** Installs the shipped agent jar in a router and restarts its agent (Reconnect's upgrade step). */
@@ -269,7 +285,8 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
 
     /**
      * Removes everything of this installation from the host whatever the database says: every namespace with its
-     * processes, every bridge, VLAN interface and veth, every /etc/netns directory. For tests and {@code demo --clean}.
+     * processes, the fabric with every bridge, VLAN interface and veth, every link of the installation left in the
+     * host namespace, every /etc/netns directory. For tests and {@code demo --clean}.
      */
     public void cleanAll() {
         supervised.clear();
@@ -292,11 +309,14 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
                 failures.add(e);
             }
         }
-        synchronized (bridgeLock) {
-            for (String link : host.links()) {
-                if (n.ownsLink(link)) {
-                    host.run("ip", "link", "del", link);
-                }
+        try {
+            fabric().remove();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        for (String link : host.links()) {
+            if (n.ownsLink(link)) {
+                host.run("ip", "link", "del", link);
             }
         }
         if (!failures.isEmpty()) {
@@ -343,80 +363,6 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
         deleteTree(vmDir(vmUuid));
     }
 
-    /** The nic's L2 bridge, created if missing, with the VLAN sub-interface when the L2 has one. */
-    private String ensureBridge(NicSpec nic) {
-        String bridge = names().bridge(nic.l2NetworkUuid());
-        if (!host.linkExists(bridge)) {
-            host.check("ip", "link", "add", bridge, "type", "bridge");
-            disableIpv6(bridge);
-            host.check("ip", "link", "set", bridge, "up");
-        }
-        if (nic.vlan() != null && nic.physicalInterface() != null && host.linkExists(nic.physicalInterface())
-                && !names().ownsLink(nic.physicalInterface())) {
-            String vlan = names().vlan(nic.l2NetworkUuid());
-            if (!host.linkExists(vlan)) {
-                var r = host.run("ip", "link", "add", "link", nic.physicalInterface(), "name", vlan, "type", "vlan",
-                        "id", Integer.toString(nic.vlan()));
-                if (r.succeeded()) {
-                    disableIpv6(vlan);
-                    host.check("ip", "link", "set", vlan, "master", bridge, "up");
-                } else {
-                    // e.g. a kernel without 8021q: the L2 still works on this host, as a bridge alone
-                    LOG.warn("cannot create VLAN {} on {} for L2 {} ({}); the L2 is a bridge alone on this host",
-                            nic.vlan(), nic.physicalInterface(), nic.l2NetworkUuid(), r.stderr().strip());
-                }
-            }
-        }
-        return bridge;
-    }
-
-    private void ensureVeth(String ns, NicSpec nic, String bridge) {
-        String hostEnd = names().hostVeth(nic.uuid());
-        String vmEnd = NetnsNames.guestIfname(nic.deviceId());
-        if (host.linkExists(hostEnd) && !host.run("ip", "-n", ns, "link", "show", "dev", vmEnd).succeeded()) {
-            // the pair of a namespace deleted behind our back: the kernel reaps a dead namespace's links later, in
-            // the background, so the host end can outlive it; without its VM end it is useless, make a new pair
-            LOG.info("veth {} has no end {} in {}: re-creating the pair", hostEnd, vmEnd, ns);
-            host.run("ip", "link", "del", hostEnd);
-        }
-        if (!host.linkExists(hostEnd)) {
-            host.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", vmEnd, "address", nic.mac(),
-                    "netns", ns);
-            disableIpv6(hostEnd);
-        }
-        host.check("ip", "link", "set", hostEnd, "master", bridge, "up");
-        host.check("ip", "-n", ns, "link", "set", vmEnd, "up");
-    }
-
-    /** Bridges of this installation with no port left (a VLAN sub-interface does not count) go, with it. */
-    private void removeUnusedBridges() {
-        NetnsNames n = names();
-        for (String link : host.links()) {
-            if (!n.ownsLink(link) || link.charAt(n.prefix().length()) != 'b') {
-                continue;
-            }
-            String vlan = n.prefix() + 'v' + link.substring(n.prefix().length() + 1);
-            List<String> ports = host.bridgePorts(link);
-            ports.remove(vlan);
-            if (ports.isEmpty()) {
-                if (host.linkExists(vlan)) {
-                    host.run("ip", "link", "del", vlan);
-                }
-                host.run("ip", "link", "del", link);
-                LOG.debug("removed unused bridge {}", link);
-            }
-        }
-    }
-
-    private static void disableIpv6(String ifname) {
-        // the bridges carry IPv4 only; no link-local chatter from the host
-        try {
-            Files.writeString(Path.of("/proc/sys/net/ipv6/conf", ifname, "disable_ipv6"), "1\n");
-        } catch (IOException | RuntimeException e) {
-            // IPv6 disabled on the host, or not there at all: nothing to do
-        }
-    }
-
     // ---------------------------------------------------------------- appliances
 
     /** The router's management nic: device 0 (the management L3 is always a router's first nic). */
@@ -429,7 +375,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
         return Ipv4Cidr.of(Ipv4.parse(nic.ip()), Ipv4.parse(nic.netmask()));
     }
 
-    /** The host must not already route the management subnet through anything but our bridge. */
+    /** The host must not already route the management subnet through anything but our management port. */
     private void checkManagementSubnet(VmSpec router) {
         NicSpec mgmt = managementNic(router);
         if (mgmt.gateway() == null) {
@@ -437,9 +383,9 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
                     + " has no gateway; the netns host takes the gateway address to reach the agent");
         }
         Ipv4Cidr subnet = subnetOf(mgmt);
-        String bridge = names().bridge(mgmt.l2NetworkUuid());
+        String ours = names().managementPort(mgmt.l2NetworkUuid());
         for (String[] route : host.routes()) {
-            if (route[1].equals(bridge)) {
+            if (route[1].equals(ours)) {
                 continue;
             }
             Ipv4Cidr dst = Ipv4Cidr.tryParse(route[0]).orElse(null);
@@ -454,9 +400,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
 
     private void ensureManagementAddress(VmSpec router) {
         NicSpec mgmt = managementNic(router);
-        String bridge = names().bridge(mgmt.l2NetworkUuid());
-        int prefix = subnetOf(mgmt).prefixLength();
-        host.check("ip", "addr", "replace", mgmt.gateway() + "/" + prefix, "dev", bridge);
+        fabric().ensureManagementAddress(mgmt.l2NetworkUuid(), mgmt.gateway() + "/" + subnetOf(mgmt).prefixLength());
     }
 
     /** ZStack's appliance bootstrap: each nic gets the address the management node allocated to it. */

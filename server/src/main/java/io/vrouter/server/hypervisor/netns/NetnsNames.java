@@ -35,9 +35,42 @@ public final class NetnsNames {
         return link('v', l2Uuid);
     }
 
-    /** The host end of a nic's veth pair. */
+    /** The bridge-side end of a nic's veth pair (in the fabric namespace). */
     public String hostVeth(String nicUuid) {
         return link('n', nicUuid);
+    }
+
+    /**
+     * The veth pair that gives the host an address on an L2 (the management L3's gateway): one name for both ends,
+     * the host's end in the host namespace and the bridge port in the fabric namespace.
+     */
+    public String managementPort(String l2Uuid) {
+        return link('m', l2Uuid);
+    }
+
+    /** The namespace of this installation's L2 networks: its bridges and every port on them. */
+    public String fabric() {
+        return prefix + "fabric";
+    }
+
+    /** Whether a link name is one of this installation's bridges. */
+    public boolean isBridge(String ifname) {
+        return ownsLink(ifname) && ifname.charAt(prefix.length()) == 'b';
+    }
+
+    /** The VLAN sub-interface that belongs to one of our bridges (same L2). */
+    public String vlanOfBridge(String bridge) {
+        return sibling(bridge, 'v');
+    }
+
+    /** The management port that belongs to one of our bridges (same L2). */
+    public String managementPortOfBridge(String bridge) {
+        return sibling(bridge, 'm');
+    }
+
+    /** The bridge of the L2 one of our management ports belongs to. */
+    public String bridgeOfManagementPort(String port) {
+        return sibling(port, 'b');
     }
 
     /**
@@ -73,12 +106,19 @@ public final class NetnsNames {
             return false;
         }
         char kind = ifname.charAt(prefix.length());
-        return kind == 'x' || (ifname.length() == MAX_LINK_NAME && "bvn".indexOf(kind) >= 0);
+        return kind == 'x' || (ifname.length() == MAX_LINK_NAME && "bvnm".indexOf(kind) >= 0);
     }
 
     /** The interface name of nic {@code deviceId} inside the VM. */
     public static String guestIfname(int deviceId) {
         return "eth" + deviceId;
+    }
+
+    private String sibling(String link, char kind) {
+        if (!ownsLink(link)) {
+            throw new IllegalArgumentException(link + " is not a link of prefix " + prefix);
+        }
+        return prefix + kind + link.substring(prefix.length() + 1);
     }
 
     private String link(char kind, String uuid) {

@@ -76,6 +76,16 @@ class NetnsCrashTest {
             for (String ns : vmNamespaces(prefix)) {
                 assertThat(known).as("namespace " + ns + " belongs to a VM of the database").contains(hypervisor.names().vmOfNamespace(ns));
             }
+        } catch (Throwable t) {
+            // the node's log lives in the test's temporary directory, gone after the test: what the node did is the
+            // only clue to a failure that depends on where the SIGKILL landed
+            Path log = dir.resolve("node.log");
+            if (Files.isRegularFile(log)) {
+                List<String> lines = Files.readAllLines(log);
+                System.out.println("NetnsCrashTest failed; the node's log, last 200 lines:");
+                lines.subList(Math.max(0, lines.size() - 200), lines.size()).forEach(System.out::println);
+            }
+            throw t;
         } finally {
             node.destroyForcibly().waitFor();
             if (world != null) {

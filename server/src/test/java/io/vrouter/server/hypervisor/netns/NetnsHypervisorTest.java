@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The backend on its own, as root: what a VM and an L2 become on the host, idempotence, VLAN sub-interfaces, and
- * the refusal of a management subnet the host already routes. VMs here are specs built by hand (no DHCP server, no
+ * The backend on its own, as root: what a VM and an L2 become on the host (bridges in the installation's fabric
+ * namespace, none in the host's), idempotence, VLAN sub-interfaces, the management port, reconcile of an older
+ * layout, and the refusal of a management subnet the host already routes. VMs here are specs built by hand (no DHCP server, no
  * agent), on names of a fresh prefix removed after each test.
  */
 @Timeout(120)
@@ -71,20 +72,23 @@ class NetnsHypervisorTest {
         hypervisor.start(vm); // starting a running VM changes nothing
         String ns = hypervisor.namespaceOf(vm.uuid());
 
-        assertThat(Path.of("/sys/class/net", hypervisor.bridgeOf(L2), "brif", hypervisor.names().hostVeth("a1000000000000000000000000000000")))
-                .exists();
+        assertThat(masterInFabric(hypervisor.names().hostVeth("a1000000000000000000000000000000"))).isEqualTo(hypervisor.bridgeOf(L2));
         assertThat(runner.check(List.of("ip", "-n", ns, "link", "show", "eth0"), null).stdout()).contains("fa:16:3e:00:00:01").contains("UP");
         assertThat(runner.check(List.of("ip", "-n", ns, "link", "show", "eth1"), null).stdout()).contains("fa:16:3e:00:00:02");
-        // a VLAN L2 on an existing interface: its sub-interface is a port of the bridge; a no-VLAN L2 leaves eth0 alone
+        // a VLAN L2 on an existing interface: its sub-interface is a port of the bridge, in the fabric; its parent
+        // stays on the host, enslaved to nothing; a no-VLAN L2 leaves eth0 alone
         String vlan = hypervisor.names().vlan(VLAN_L2);
         if (vlanSupported()) {
-            assertThat(runner.check(List.of("ip", "-d", "link", "show", vlan), null).stdout()).contains("vlan protocol 802.1Q id 100")
-                    .contains("master " + hypervisor.bridgeOf(VLAN_L2));
+            assertThat(runner.check(List.of("ip", "-n", fabric(), "-d", "link", "show", vlan), null).stdout())
+                    .contains("vlan protocol 802.1Q id 100").contains("master " + hypervisor.bridgeOf(VLAN_L2));
+            assertThat(Path.of("/sys/class/net", vlan)).as("not in the host namespace").doesNotExist();
         } else {
             System.out.println("this kernel cannot create VLAN interfaces: the VLAN L2 is a bridge alone");
-            assertThat(Path.of("/sys/class/net", hypervisor.bridgeOf(VLAN_L2))).exists();
+            assertThat(masterInFabric(hypervisor.bridgeOf(VLAN_L2))).isNull();
         }
-        assertThat(Path.of("/sys/class/net", hypervisor.bridgeOf(L2), "brif", "eth0")).doesNotExist();
+        assertThat(Path.of("/sys/class/net", physical)).exists();
+        assertThat(Path.of("/sys/class/net", physical, "master")).as("the parent is enslaved to nothing").doesNotExist();
+        assertThat(Path.of("/sys/class/net", "eth0", "master")).doesNotExist();
         assertThat(Path.of("/etc/netns", ns, "resolv.conf")).exists();
 
         hypervisor.stop(vm);
@@ -96,8 +100,7 @@ class NetnsHypervisorTest {
         hypervisor.destroy(vm);
         assertThat(Path.of("/run/netns", ns)).doesNotExist();
         assertThat(Path.of("/etc/netns", ns)).doesNotExist();
-        assertThat(Path.of("/sys/class/net", hypervisor.bridgeOf(L2))).as("a bridge without ports goes").doesNotExist();
-        assertThat(Path.of("/sys/class/net", vlan)).doesNotExist();
+        assertThat(fabricLinks()).as("a bridge without ports goes").doesNotContain(hypervisor.bridgeOf(L2), hypervisor.bridgeOf(VLAN_L2), vlan);
     }
 
     @Test
@@ -114,12 +117,12 @@ class NetnsHypervisorTest {
         hypervisor.stop(vm);
         runner.check(List.of("ip", "-n", ns, "link", "set", "eth0", "netns", parking), null);
         runner.check(List.of("ip", "netns", "del", ns), null);
-        assertThat(Path.of("/sys/class/net", hostEnd)).exists();
+        assertThat(fabricLinks()).contains(hostEnd);
 
         hypervisor.start(vm);
 
         assertThat(runner.check(List.of("ip", "-n", ns, "link", "show", "eth0"), null).stdout()).contains("fa:16:3e:00:00:03").contains("UP");
-        assertThat(Path.of("/sys/class/net", hypervisor.bridgeOf(L2), "brif", hostEnd)).exists();
+        assertThat(masterInFabric(hostEnd)).isEqualTo(hypervisor.bridgeOf(L2));
         assertThat(runner.run(List.of("ip", "-n", parking, "link", "show", "eth0"), null).succeeded()).as("the old pair is gone").isFalse();
     }
 
@@ -145,6 +148,120 @@ class NetnsHypervisorTest {
                         + " the host's route 198.51.100.0/24 (dev " + physical + "); giving the host an address there would break the"
                         + " host's own connectivity. Use a management L3 network on a subnet this host does not route");
         assertThat(Path.of("/run/netns", hypervisor.namespaceOf(router.uuid()))).doesNotExist();
-        assertThat(Path.of("/sys/class/net", hypervisor.bridgeOf(L2))).doesNotExist();
+        assertThat(fabricLinks()).doesNotContain(hypervisor.bridgeOf(L2));
+    }
+
+    @Test
+    void bridgesLiveInTheFabricNamespace_withoutBridgeNetfilter_andTheHostNamespaceHasNoneOfThem() {
+        String hostSetting = hostBridgeNetfilter();
+        VmSpec vm = userVm("dddddddddddddddddddddddddddddddd",
+                nic("d1000000000000000000000000000000", L2, "eth0", null, "fa:16:3e:00:00:04", 0));
+        hypervisor.start(vm);
+
+        String bridge = hypervisor.bridgeOf(L2);
+        assertThat(runner.check(List.of("ip", "-n", fabric(), "-d", "link", "show", bridge), null).stdout()).contains("bridge");
+        assertThat(masterInFabric(hypervisor.names().hostVeth("d1000000000000000000000000000000"))).isEqualTo(bridge);
+        assertThat(NetnsTesting.hostLinks(hypervisor.names().prefix())).as("links of this installation in the host namespace").isEmpty();
+        // frames the fabric bridges skip the netfilter hooks (when br_netfilter is there at all); the host's own
+        // setting is what it was
+        String inFabric = runner.check(List.of("ip", "netns", "exec", fabric(), "busybox", "sh", "-c",
+                "cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo absent"), null).stdout().trim();
+        assertThat(inFabric).isIn("0", "absent");
+        assertThat(hostBridgeNetfilter()).isEqualTo(hostSetting);
+        // a guest talks through the fabric: two VMs on one L2 reach each other
+        VmSpec peer = userVm("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+                nic("e1000000000000000000000000000000", L2, "eth0", null, "fa:16:3e:00:00:05", 0));
+        hypervisor.start(peer);
+        String a = hypervisor.namespaceOf(vm.uuid());
+        String b = hypervisor.namespaceOf(peer.uuid());
+        hypervisor.stop(vm); // no DHCP server here: addresses by hand
+        hypervisor.stop(peer);
+        runner.check(List.of("ip", "-n", a, "addr", "add", "10.9.0.10/24", "dev", "eth0"), null);
+        runner.check(List.of("ip", "-n", a, "link", "set", "eth0", "up"), null);
+        runner.check(List.of("ip", "-n", b, "addr", "add", "10.9.0.11/24", "dev", "eth0"), null);
+        runner.check(List.of("ip", "-n", b, "link", "set", "eth0", "up"), null);
+        assertThat(runner.run(List.of("ip", "netns", "exec", a, "busybox", "ping", "-c", "1", "-W", "5", "10.9.0.11"), null).succeeded())
+                .as("ping across the fabric bridge").isTrue();
+    }
+
+    @Test
+    void theHostReachesAnL2ThroughItsManagementPort_andItsOwnRouteDoesNotRefuseTheNextStart() {
+        VmSpec router = new VmSpec("ffffffffffffffffffffffffffffffff", "vr", VmSpec.APPLIANCE_VM, "host", NetnsHypervisor.TYPE, 1,
+                1L << 27, List.of(new NicSpec("f1000000000000000000000000000000", "mgmt", L2, "eth0", null, "fa:16:3e:00:01:02",
+                "100.127.254.20", "255.255.255.0", "100.127.254.1", 0, false)), Map.of("agentSecret", "0123456789abcdef0123"));
+        // this test has no agent jar: the start gets as far as the agent, the network is made before it
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThatThrownBy(() -> hypervisor.start(router)).isInstanceOf(HypervisorException.class).hasMessageContaining("no agent jar");
+        }
+
+        String port = hypervisor.names().managementPort(L2);
+        assertThat(runner.check(List.of("ip", "-4", "addr", "show", "dev", port), null).stdout()).contains("100.127.254.1/24");
+        assertThat(masterInFabric(port)).isEqualTo(hypervisor.bridgeOf(L2));
+        assertThat(runner.run(List.of("busybox", "ping", "-c", "1", "-W", "5", "100.127.254.20"), null).succeeded())
+                .as("the host reaches the router's management nic").isTrue();
+
+        hypervisor.destroy(router);
+        assertThat(Path.of("/sys/class/net", port)).as("the management port goes with its bridge").doesNotExist();
+        assertThat(fabricLinks()).doesNotContain(hypervisor.bridgeOf(L2), port);
+    }
+
+    @Test
+    void reconcile_removesTheOlderLayoutFromTheHostNamespace_replugsRunningVms_andRestoresTheFabricSettings() {
+        VmSpec vm = userVm("abababababababababababababababab",
+                nic("ab100000000000000000000000000000", L2, "eth0", null, "fa:16:3e:00:00:06", 0));
+        hypervisor.start(vm);
+        // what an installation from before the fabric left in the host namespace: its bridge with a VM's veth
+        String oldBridge = hypervisor.bridgeOf(L2);
+        String oldVeth = hypervisor.names().hostVeth("ab200000000000000000000000000000");
+        runner.check(List.of("ip", "link", "add", oldBridge, "type", "bridge"), null);
+        runner.check(List.of("ip", "link", "add", oldVeth, "type", "veth", "peer", "name", hypervisor.names().extra("old")), null);
+        runner.check(List.of("ip", "link", "set", oldVeth, "master", oldBridge), null);
+        boolean brNetfilter = fabricHasBridgeNetfilter();
+        if (brNetfilter) { // as loading br_netfilter after the fabric was made would leave it
+            runner.check(List.of("ip", "netns", "exec", fabric(), "busybox", "sh", "-c",
+                    "echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables"), null);
+        }
+
+        hypervisor.reconcile(List.of(vm));
+
+        assertThat(NetnsTesting.hostLinks(hypervisor.names().prefix())).isEmpty();
+        assertThat(masterInFabric(hypervisor.names().hostVeth("ab100000000000000000000000000000"))).isEqualTo(hypervisor.bridgeOf(L2));
+        if (brNetfilter) {
+            assertThat(runner.check(List.of("ip", "netns", "exec", fabric(), "cat", "/proc/sys/net/bridge/bridge-nf-call-iptables"), null)
+                    .stdout().trim()).isEqualTo("0");
+        }
+    }
+
+    private String fabric() {
+        return hypervisor.fabricNamespace();
+    }
+
+    /** The links of the fabric namespace (none when it does not exist). */
+    private List<String> fabricLinks() {
+        if (!Path.of("/run/netns", fabric()).toFile().exists()) {
+            return List.of();
+        }
+        return runner.check(List.of("ip", "-n", fabric(), "-o", "link", "show"), null).stdout().lines()
+                .map(l -> l.split(":\\s+")[1].split("@")[0]).toList();
+    }
+
+    /** The bridge a link of the fabric is a port of, or null. */
+    private String masterInFabric(String link) {
+        String line = runner.check(List.of("ip", "-n", fabric(), "-o", "link", "show", "dev", link), null).stdout();
+        int at = line.indexOf(" master ");
+        return at < 0 ? null : line.substring(at + 8).split("\\s+")[0];
+    }
+
+    private boolean fabricHasBridgeNetfilter() {
+        return runner.run(List.of("ip", "netns", "exec", fabric(), "test", "-e", "/proc/sys/net/bridge/bridge-nf-call-iptables"), null)
+                .succeeded();
+    }
+
+    private static String hostBridgeNetfilter() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables")).trim();
+        } catch (java.io.IOException e) {
+            return "absent";
+        }
     }
 }

@@ -21,6 +21,20 @@ class NetnsNamesTest {
     }
 
     @Test
+    void theFabricAndTheLinksOfOneL2() {
+        assertThat(names.fabric()).isEqualTo("vnab12fabric");
+        assertThat(names.vmOfNamespace(names.fabric())).isNull();
+        assertThat(names.ownsExtraNamespace(names.fabric())).isFalse();
+        assertThat(names.managementPort(UUID)).isEqualTo("vnab12m0a1b2c3d");
+        assertThat(names.ownsLink("vnab12m0a1b2c3d")).isTrue();
+        assertThat(names.isBridge(names.bridge(UUID))).isTrue();
+        assertThat(names.isBridge(names.vlan(UUID))).isFalse();
+        assertThat(names.vlanOfBridge(names.bridge(UUID))).isEqualTo(names.vlan(UUID));
+        assertThat(names.managementPortOfBridge(names.bridge(UUID))).isEqualTo(names.managementPort(UUID));
+        assertThat(names.bridgeOfManagementPort(names.managementPort(UUID))).isEqualTo(names.bridge(UUID));
+    }
+
+    @Test
     void namespacesCarryTheWholeVmUuid() {
         assertThat(names.namespace(UUID)).isEqualTo("vnab12-" + UUID);
         assertThat(names.vmOfNamespace("vnab12-" + UUID)).isEqualTo(UUID);

@@ -40,6 +40,14 @@ final class NetnsTesting {
         return null;
     }
 
+    /** Links of the host namespace that start with {@code prefix} and are not the test's own extras ({@code x}). */
+    static List<String> hostLinks(String prefix) {
+        CommandRunner runner = new CommandRunner(Duration.ofSeconds(10));
+        return runner.run(List.of("ip", "-o", "link", "show"), null).stdout().lines()
+                .map(l -> l.split(":\\s+")[1].split("@")[0])
+                .filter(n -> n.startsWith(prefix) && !n.startsWith(prefix + "x")).toList();
+    }
+
     /** Namespaces and links of the host that start with {@code prefix}. */
     static List<String> leftovers(String prefix) {
         CommandRunner runner = new CommandRunner(Duration.ofSeconds(10));
