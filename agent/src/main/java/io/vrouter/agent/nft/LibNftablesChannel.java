@@ -32,11 +32,6 @@ final class LibNftablesChannel implements NftChannel {
         int nft_run_cmd_from_buffer(Pointer ctx, String buffer);
     }
 
-    /** glibc: hands freed heap back to the kernel. */
-    interface LibC extends Library {
-        int malloc_trim(long pad);
-    }
-
     private static final int NFT_CTX_DEFAULT = 0;
     /**
      * After a script this big, the context (and the cache nft built while evaluating it: every element of a full
@@ -58,7 +53,7 @@ final class LibNftablesChannel implements NftChannel {
     }
 
     static LibNftablesChannel open() {
-        return new LibNftablesChannel(Native.load(LIBRARY, LibNftables.class), Native.load("c", LibC.class));
+        return new LibNftablesChannel(Native.load(LIBRARY, LibNftables.class), LibC.load());
     }
 
     private static Pointer newContext(LibNftables lib) {

@@ -34,11 +34,6 @@ public final class Nft implements AutoCloseable {
         }
     }
 
-    /** Everything through {@code channel}, as nft scripts (tests of the script path). */
-    public static Nft scriptsOnly(NftChannel channel) {
-        return new Nft(channel, null);
-    }
-
     /** Replaces the agent's whole table. */
     public void applyFull(String script) {
         channel.apply(script);

@@ -1,8 +1,6 @@
 package io.vrouter.agent.nft;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.ptr.IntByReference;
 import io.vrouter.agent.dataplane.DataplaneException;
 import java.nio.ByteBuffer;
@@ -18,24 +16,6 @@ import java.util.List;
  * language ({@link NftChannel}), which also declares the sets these elements belong to.
  */
 final class NftNetlink implements AutoCloseable {
-
-    /** glibc's socket calls; errno comes back as {@link LastErrorException}. */
-    interface LibC extends Library {
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        int bind(int fd, byte[] address, int length) throws LastErrorException;
-
-        int setsockopt(int fd, int level, int name, IntByReference value, int length) throws LastErrorException;
-
-        long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
-                throws LastErrorException;
-
-        long recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
-
-        int close(int fd);
-
-        String strerror(int errno);
-    }
 
     // linux/socket.h, linux/netlink.h, asm-generic/socket.h, asm-generic/errno.h
     private static final int AF_NETLINK = 16;
@@ -72,7 +52,7 @@ final class NftNetlink implements AutoCloseable {
 
     /** Opens the socket; throws when the kernel or the process's rights do not allow it (the caller falls back). */
     static NftNetlink open() {
-        LibC libc = Native.load("c", LibC.class);
+        LibC libc = LibC.load();
         int fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
         try {
             libc.bind(fd, sockaddrNl(), SOCKADDR_NL_LENGTH);
