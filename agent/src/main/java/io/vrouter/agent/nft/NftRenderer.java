@@ -110,7 +110,8 @@ public final class NftRenderer {
         // allowedCidr filtering happens before DNAT, while the destination is still the VIP
         s.append("  chain pf_filter {\n")
                 .append("    type filter hook prerouting priority -150; policy accept;\n")
-                .append("    meta l4proto { tcp, udp } meta l4proto . ip daddr . th dport @").append(PF_ACL)
+                // only a connection's first packet is looked up: the rest belong to a flow already let in
+                .append("    ct state new meta l4proto { tcp, udp } meta l4proto . ip daddr . th dport @").append(PF_ACL)
                 .append(" meta l4proto . ip daddr . th dport . ip saddr != @").append(PF_ALLOWED).append(" drop\n")
                 .append("  }\n");
         s.append("  chain nat_pre {\n")
@@ -143,7 +144,8 @@ public final class NftRenderer {
         if (flowtable) {
             s.append("    ip protocol { tcp, udp } ct state established flow add @fastpath\n");
         }
-        s.append("    iifname @").append(PUBLIC_IFS).append(" ct state established,related accept\n")
+        // every forwarded packet passes here: established traffic, both ways, leaves at the first rule
+        s.append("    ct state established,related accept\n")
                 .append("    iifname @").append(PUBLIC_IFS).append(" ct status dnat accept\n")
                 .append("    iifname @").append(PUBLIC_IFS).append(" drop\n")
                 .append("  }\n");
