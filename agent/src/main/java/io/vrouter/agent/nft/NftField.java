@@ -3,7 +3,6 @@ package io.vrouter.agent.nft;
 import io.vrouter.agent.net.Cidr;
 import io.vrouter.agent.net.Ipv4;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One field of a set element's key or value, in the two forms the agent writes it: nft's text (scripts) and the
@@ -132,7 +131,7 @@ sealed interface NftField {
         private static final int IFNAMSIZ = 16;
 
         public Ifname {
-            if (name.isEmpty() || name.length() >= IFNAMSIZ || !StandardCharsets.US_ASCII.newEncoder().canEncode(name)) {
+            if (name.isEmpty() || name.length() >= IFNAMSIZ || !printableAscii(name)) {
                 throw new IllegalArgumentException("interface name '" + name + "' is not 1-15 ASCII characters");
             }
         }
@@ -152,6 +151,17 @@ sealed interface NftField {
             for (int i = 0; i < IFNAMSIZ; i++) {
                 out.put(i < name.length() ? (byte) name.charAt(i) : 0);
             }
+        }
+
+        /** One of these per element of a sync: a loop over at most 15 characters, no encoder or stream. */
+        private static boolean printableAscii(String name) {
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c <= ' ' || c >= 0x7f) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

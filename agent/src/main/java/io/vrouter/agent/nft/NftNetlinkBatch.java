@@ -94,9 +94,6 @@ final class NftNetlinkBatch {
         return out.position();
     }
 
-    byte[] bytes() {
-        return java.util.Arrays.copyOf(out.array(), out.position());
-    }
 
     List<Message> messages() {
         return messages;

@@ -221,11 +221,11 @@ class NetnsEndToEndTest {
                         && node.node().catalogue().find("CreatePortForwardingRule").isPresent(),
                 "needs the VIP, EIP and port forwarding APIs");
         world.attach(world.guestL3, List.of("Eip", "PortForwarding"));
-        JsonNode vm = world.api.query("QueryVmInstance", "uuid", "=", guestVm).get(0);
-        String nic = vm.get("vmNics").get(0).get("uuid").asText();
-        String guestIp = SeedWorld.ipOn(vm, world.guestL3);
+        GuestNic guestNic = GuestNic.of(vmInventory(guestVm));
+        String nic = guestNic.nicUuid();
+        String guestIp = guestNic.ip();
         GuestProbe guest = world.probe(guestVm);
-        GuestProbe outside = new GuestProbe(world.outside.namespace());
+        GuestProbe outside = outside();
         Process listener = GuestProbe.startPeerRecorder(hypervisor.namespaceOf(guestVm), guestIp, Outside.PORT);
         try {
             // EIP: the outside reaches the guest at the VIP and is seen with its own address; the guest goes out as the VIP
@@ -353,6 +353,18 @@ class NetnsEndToEndTest {
         return world.api.query("QueryVmInstance", "uuid", "=", uuid).get(0);
     }
 
+    /** A VM's first nic and its address on the guest L3, as the rule APIs and the probes need them. */
+    private record GuestNic(String nicUuid, String ip) {
+        static GuestNic of(JsonNode vm) {
+            return new GuestNic(vm.get("vmNics").get(0).get("uuid").asText(), SeedWorld.ipOn(vm, world.guestL3));
+        }
+    }
+
+    /** Probes run in the outside namespace on the public L2. */
+    private static GuestProbe outside() {
+        return new GuestProbe(world.outside.namespace());
+    }
+
     private static JsonNode vip(String name) {
         return world.api.create("CreateVip", "name", name, "l3NetworkUuid", world.publicL3);
     }
@@ -372,10 +384,10 @@ class NetnsEndToEndTest {
     @Order(9)
     void portForwarding_udpARangeAndAllowedCidr_reachTheGuestExactlyAsConfigured() throws Exception {
         assumeRuleApis();
-        JsonNode vm = vmInventory(guestVm);
-        String nic = vm.get("vmNics").get(0).get("uuid").asText();
-        String guestIp = SeedWorld.ipOn(vm, world.guestL3);
-        GuestProbe outside = new GuestProbe(world.outside.namespace());
+        GuestNic guestNic = GuestNic.of(vmInventory(guestVm));
+        String nic = guestNic.nicUuid();
+        String guestIp = guestNic.ip();
+        GuestProbe outside = outside();
         otherClient = Outside.create(hypervisor, "o2", world.publicL2, OTHER_CLIENT_IP + "/24", "other.outside.test",
                 node.dataDir().resolve("outside"));
         extraOutsides.add(otherClient);
@@ -415,11 +427,12 @@ class NetnsEndToEndTest {
         assumeRuleApis();
         JsonNode target = world.userVm("hairpin-target", world.guestL3);
         String targetUuid = target.get("uuid").asText();
-        String targetIp = SeedWorld.ipOn(target, world.guestL3);
-        String targetNic = target.get("vmNics").get(0).get("uuid").asText();
+        GuestNic targetGuestNic = GuestNic.of(target);
+        String targetIp = targetGuestNic.ip();
+        String targetNic = targetGuestNic.nicUuid();
         assertThat(GuestProbe.await(LEASE, world.probe(targetUuid)::address)).isEqualTo(targetIp);
         GuestProbe guest = world.probe(guestVm);
-        GuestProbe outside = new GuestProbe(world.outside.namespace());
+        GuestProbe outside = outside();
         String routerGuestIp = SeedWorld.ipOn(router, world.guestL3);
         Process listener = GuestProbe.startPeerRecorder(hypervisor.namespaceOf(targetUuid), targetIp, Listener.tcp(Outside.PORT));
         try {
@@ -463,10 +476,10 @@ class NetnsEndToEndTest {
     @Order(11)
     void detach_anEstablishedFlowThroughAnEipOrAForwardedPortStopsAtOnce() throws Exception {
         assumeRuleApis();
-        JsonNode vm = vmInventory(guestVm);
-        String nic = vm.get("vmNics").get(0).get("uuid").asText();
-        String guestIp = SeedWorld.ipOn(vm, world.guestL3);
-        GuestProbe outside = new GuestProbe(world.outside.namespace());
+        GuestNic guestNic = GuestNic.of(vmInventory(guestVm));
+        String nic = guestNic.nicUuid();
+        String guestIp = guestNic.ip();
+        GuestProbe outside = outside();
         Process listener = GuestProbe.startPeerRecorder(hypervisor.namespaceOf(guestVm), guestIp, Listener.echo(8090));
         try {
             JsonNode vip = vip("detach-eip-vip");
