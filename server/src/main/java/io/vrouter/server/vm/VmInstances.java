@@ -235,6 +235,10 @@ public final class VmInstances {
         }
     }
 
+    public boolean exists(String uuid) {
+        return repository.find(uuid).isPresent();
+    }
+
     public String state(String uuid) {
         return repository.get(uuid).state();
     }

@@ -106,6 +106,11 @@ final class RouterRepository {
         dsl.deleteFrom(GUEST).where(L3.eq(guestL3)).and(ROUTER.eq(vrUuid)).execute();
     }
 
+    boolean claimOlderThan(String guestL3, String vrUuid, java.time.Duration age) {
+        return dsl.fetchExists(GUEST, L3.eq(guestL3).and(ROUTER.eq(vrUuid))
+                .and(field("create_date", java.time.LocalDateTime.class).lt(clock.utcNow().minus(age))));
+    }
+
     void unclaimAll(String vrUuid) {
         dsl.deleteFrom(GUEST).where(ROUTER.eq(vrUuid)).execute();
     }

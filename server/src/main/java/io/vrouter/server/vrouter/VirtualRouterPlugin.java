@@ -98,7 +98,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         repository.clearStaleConnecting();
         // every running router is reconnected below; until it is, it says so (its agent may have lost its state)
         repository.markConnecting(routers.runningRouters());
-        int orphans = repository.dropOrphanClaims(Duration.ofSeconds(10));
+        int orphans = repository.dropOrphanClaims(VirtualRouters.ORPHAN_CLAIM_AGE);
         if (orphans > 0) {
             LOG.warn("dropped {} claim(s) of routers whose creation the previous run never finished", orphans);
         }

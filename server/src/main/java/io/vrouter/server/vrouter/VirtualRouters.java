@@ -49,6 +49,11 @@ public final class VirtualRouters implements VmLifecycleExtension {
     public static final String CONNECTED = "Connected";
     public static final String DISCONNECTED = "Disconnected";
     /** VM states in which another node is working on the router: wait for it to settle. */
+    /**
+     * A creator writes its router's rows within milliseconds of claiming the L3; a claim older than this with no
+     * router behind it is the leftover of a node that died in between.
+     */
+    static final Duration ORPHAN_CLAIM_AGE = Duration.ofSeconds(10);
     private static final java.util.Set<String> TRANSITIONAL = java.util.Set.of("Created", "Starting", "Stopping", "Rebooting", "Destroying");
 
     private final RouterRepository repository;
@@ -113,10 +118,10 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 if (router.isPresent() && System.nanoTime() > deadline) {
                     return ensureUsable(router.get());
                 }
-                // another node is creating or starting it, or the claim is the leftover of a crash
-                if (router.isEmpty() && System.nanoTime() > deadline) {
-                    repository.unclaim(guestL3, existing.get());
-                    LOG.warn("dropped the stale claim of router {} on L3 {}", existing.get(), guestL3);
+                // no router behind the claim: another node is writing it (a matter of milliseconds), or a node died
+                // between the claim and the router's rows
+                if (router.isEmpty() && repository.claimOlderThan(guestL3, existing.get(), ORPHAN_CLAIM_AGE)) {
+                    abandonCreation(guestL3, existing.get());
                 }
                 Thread.sleep(100);
                 continue;
@@ -131,6 +136,20 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 }
             }
         }
+    }
+
+    /** Drops a claim whose creator died, with the VM it may have written before its appliance row. */
+    private void abandonCreation(String guestL3, String vrUuid) {
+        LOG.warn("router {} of L3 {} was claimed {} s ago or more and never written: its creator died; dropping it",
+                vrUuid, guestL3, ORPHAN_CLAIM_AGE.toSeconds());
+        if (vms.exists(vrUuid)) {
+            try {
+                vms.destroy(vrUuid);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot destroy the half-created router VM {}: {} (destroy it by hand)", vrUuid, e.getMessage());
+            }
+        }
+        repository.unclaim(guestL3, vrUuid);
     }
 
     private RouterRepository.Router ensureUsable(RouterRepository.Router router) {

@@ -67,17 +67,22 @@ public final class RouterFixture {
         return infra.vm(name, userOffering, userImage, List.of(l3));
     }
 
-    /** Reads routers by uuid. */
+    /** Reads routers through any session (a restarted node has a new address). */
     public record Reader(ApiClient api) {
         public JsonNode router(String uuid) {
             return api.ok("QueryVirtualRouterVm", Map.of("conditions", List.of(Map.of("name", "uuid", "op", "=", "value", uuid))))
                     .get("inventories").get(0);
         }
+
+        /** The routers serving an L3 (through their nics on it). */
+        public JsonNode routersOn(String l3) {
+            return api.ok("QueryVirtualRouterVm", Map.of("conditions",
+                    List.of(Map.of("name", "vmNics.l3NetworkUuid", "op", "=", "value", l3)))).get("inventories");
+        }
     }
 
     /** The routers serving an L3 (through their nics on it). */
     public JsonNode routersOn(String l3) {
-        return api.ok("QueryVirtualRouterVm", Map.of("conditions",
-                List.of(Map.of("name", "vmNics.l3NetworkUuid", "op", "=", "value", l3)))).get("inventories");
+        return new Reader(api).routersOn(l3);
     }
 }

@@ -68,6 +68,55 @@ class RouterRestartTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aClaimWhoseCreatorDiedBeforeWritingTheRouter_isDroppedOnceStale_andTheNextVmGetsARouter() {
+        try (TestNode node = TestNode.start(TestDatabase.H2)) {
+            RouterFixture f = new RouterFixture(node.admin(), 63);
+            String ghost = io.vrouter.server.db.Uuid.random();
+            // a node that claimed the L3 and died before writing the router's VM; restarted at once, so the claim
+            // is too young for the start-up sweep
+            node.node().database().dsl().execute("insert into virtual_router_guest_l3 (l3_network_uuid, virtual_router_uuid, create_date)"
+                    + " values (?, ?, ?)", f.guestL3, ghost, java.time.LocalDateTime.ofInstant(node.clock().now(), java.time.ZoneOffset.UTC));
+            node.restart();
+            node.clock().advance(VirtualRouters.ORPHAN_CLAIM_AGE.plusSeconds(1));
+
+            ApiClient api = node.admin(); // the restarted node listens on another port
+            new io.vrouter.server.testing.Infra(api).vm("a", f.userOffering, f.userImage, List.of(f.guestL3));
+
+            List<JsonNode> routers = new ArrayList<>();
+            new RouterFixture.Reader(api).routersOn(f.guestL3).forEach(routers::add);
+            assertThat(routers).hasSize(1);
+            assertThat(routers.get(0).get("uuid").asText()).isNotEqualTo(ghost);
+            assertThat(routers.get(0).get("status").asText()).isEqualTo("Connected");
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aRouterVmWrittenWithoutItsApplianceRow_isDestroyed_soItsReplacementGetsTheGateway() {
+        try (TestNode node = TestNode.start(TestDatabase.H2)) {
+            RouterFixture f = new RouterFixture(node.admin(), 64);
+            f.userVm("a", f.guestL3);
+            String half = f.routersOn(f.guestL3).get(0).get("uuid").asText();
+            // what a node killed between writing the router's VM (with the gateway address) and its appliance row leaves
+            var dsl = node.node().database().dsl();
+            dsl.execute("delete from appliance_vm where uuid = ?", half);
+            dsl.execute("update vm_instance set state = 'Created' where uuid = ?", half);
+            node.restart();
+            node.clock().advance(VirtualRouters.ORPHAN_CLAIM_AGE.plusSeconds(1));
+
+            ApiClient api = node.admin();
+            new io.vrouter.server.testing.Infra(api).vm("b", f.userOffering, f.userImage, List.of(f.guestL3));
+
+            JsonNode router = new RouterFixture.Reader(api).routersOn(f.guestL3).get(0);
+            assertThat(router.get("uuid").asText()).isNotEqualTo(half);
+            assertThat(router.get("status").asText()).isEqualTo("Connected");
+            assertThat(api.ok("QueryVmInstance", Map.of("conditions", List.of(Map.of("name", "uuid", "op", "=", "value", half))))
+                    .get("inventories")).as("the half-written router VM").isEmpty();
+        }
+    }
+
+    @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void twoNodesOnOneDatabaseMakeOneRouterPerGuestL3() throws Exception {
         PostgresServer pg = PostgresServer.shared().orElse(null);
