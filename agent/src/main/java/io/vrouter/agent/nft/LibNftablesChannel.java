@@ -1,5 +1,7 @@
 package io.vrouter.agent.nft;
 
+import io.vrouter.agent.libc.LibC;
+
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;

@@ -1,5 +1,7 @@
 package io.vrouter.agent.nft;
 
+import io.vrouter.agent.libc.LibC;
+
 import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
 import io.vrouter.agent.dataplane.DataplaneException;

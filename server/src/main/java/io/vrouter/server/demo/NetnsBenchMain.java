@@ -25,11 +25,12 @@ import java.util.List;
  *   <li>time from CreateVmInstance to the guest holding its DHCP lease, on N fresh guest L3s (router creation
  *   included) and for M more guests on an L3 whose router exists;</li>
  *   <li>iperf3 TCP throughput guest -> public side through the router's SNAT, public side -> guest through an EIP,
- *   and over a direct veth pair between two namespaces in the same run; each as a ratio to the direct pair;</li>
- *   <li>with {@code --baselines}, three references that say where the gap comes from: plain kernel NAT between
- *   namespaces over direct veths, the same through two L2 networks of the backend (bridges of its fabric namespace,
- *   plugged as it plugs VMs), and the same through two bridges of the host namespace (the layout before the
- *   fabric: on a host with {@code bridge-nf-call-iptables=1} their frames also cross the host's netfilter hooks).</li>
+ *   and over a direct veth pair between two namespaces in the same run, given the link settings the backend gives its
+ *   own links (BIG TCP where the kernel has it, {@link NetnsHypervisor#bigTcpBytes()}); each as a ratio to that pair
+ *   and, when the backend's links differ from the kernel's, to a pair as the kernel makes it;</li>
+ *   <li>with {@code --baselines}, two references that say where the gap comes from: plain kernel NAT between
+ *   namespaces over direct veths, and the same through two L2 networks of the backend (bridges of its fabric
+ *   namespace, plugged as it plugs VMs).</li>
  * </ul>
  * Throughput on a shared machine drifts by tens of percent within a minute, so each of the R rounds runs the paths
  * in a palindrome (direct, SNAT, EIP, EIP, SNAT, direct, S seconds each): a path and the reference see the same
@@ -104,32 +105,26 @@ public final class NetnsBenchMain {
                         "vmNicUuid", vm.get("vmNics").get(0).get("uuid").asText());
                 vipIp = vip.get("ip").asText();
             }
-            String a = hypervisor.names().extra("ba");
-            String b = hypervisor.names().extra("bb");
-            undo.add(() -> RUNNER.run(List.of("ip", "netns", "del", a), null));
-            undo.add(() -> RUNNER.run(List.of("ip", "netns", "del", b), null));
-            check("ip", "netns", "add", a);
-            check("ip", "netns", "add", b);
-            check("ip", "link", "add", "eth0", "netns", a, "type", "veth", "peer", "name", "eth0", "netns", b);
-            check("ip", "-n", a, "addr", "add", "198.18.0.1/30", "dev", "eth0");
-            check("ip", "-n", b, "addr", "add", "198.18.0.2/30", "dev", "eth0");
-            for (String ns : List.of(a, b)) {
-                check("ip", "-n", ns, "link", "set", "eth0", "up");
-                check("ip", "-n", ns, "link", "set", "lo", "up");
-            }
             String guestIp = SeedWorld.ipOn(vm, world.guestL3);
             List<Route> routes = new ArrayList<>();
-            routes.add(new Route("direct veth pair", b, "198.18.0.2", a, "198.18.0.2"));
+            // the reference: a direct pair with the link settings the backend gives its own links (like for like)
+            routes.add(directPair(hypervisor, "b", true, undo));
+            int bigTcp = hypervisor.bigTcpBytes();
+            System.out.println("the backend's links: " + (bigTcp > 0 ? "BIG TCP, IPv4 GSO/GRO packets up to " + bigTcp + " bytes"
+                    : "the kernel's 64 KiB packets"));
             routes.add(new Route("guest -> public through SNAT", world.outside.namespace(), SeedWorld.OUTSIDE_IP, guestNs, SeedWorld.OUTSIDE_IP));
             if (vipIp != null) {
                 routes.add(new Route("public -> guest through an EIP", guestNs, guestIp, world.outside.namespace(), vipIp));
             } else {
                 System.out.println("EIP: not part of this build");
             }
+            if (bigTcp > 0) {
+                // what the reference is: a veth pair as the kernel makes it
+                routes.add(directPair(hypervisor, "k", false, undo));
+            }
             if (baselines) {
                 routes.add(plainNat(hypervisor, "n", NatLinks.DIRECT_VETHS, undo));
                 routes.add(plainNat(hypervisor, "f", NatLinks.BACKEND_L2S, undo));
-                routes.add(plainNat(hypervisor, "q", NatLinks.HOST_BRIDGES, undo));
             }
             System.out.printf("forwarding: %d rounds of %s, %d s each, after one warm-up run per path; load average %s%n",
                     rounds, routes.stream().map(p -> p.name).toList(), seconds, loadAverage());
@@ -145,17 +140,23 @@ public final class NetnsBenchMain {
                     routes.get(i).runs.add(iperf(routes.get(i), seconds));
                 }
             }
-            Route direct = routes.get(0);
             for (Route p : routes) {
-                System.out.printf("iperf3 TCP %-44s %s Gbit/s, median %.2f%n", p.name + ":", gbits(p.runs), medianOf(p.runs) / 1e9);
+                System.out.printf("iperf3 TCP %-52s %s Gbit/s, median %.2f%n", p.name + ":", gbits(p.runs), medianOf(p.runs) / 1e9);
             }
-            for (Route p : routes.subList(1, routes.size())) {
-                List<Double> ratios = new ArrayList<>();
-                for (int round = 0; round < rounds; round++) {
-                    ratios.add(p.roundSum(round) / direct.roundSum(round));
+            for (Route reference : routes.stream().filter(r -> r.name.startsWith("direct")).toList()) {
+                System.out.println("ratios to the " + reference.name + ":");
+                for (Route p : routes) {
+                    if (p == reference) {
+                        continue;
+                    }
+                    List<Double> ratios = new ArrayList<>();
+                    for (int round = 0; round < rounds; round++) {
+                        ratios.add(p.roundSum(round) / reference.roundSum(round));
+                    }
+                    System.out.printf("  %-52s %s, median %.2f (ratio of the medians %.2f)%n", p.name + ":",
+                            ratios.stream().map(r -> String.format("%.2f", r)).toList(), medianOf(ratios),
+                            medianOf(p.runs) / medianOf(reference.runs));
                 }
-                System.out.printf("ratio %-55s %s, median %.2f (ratio of the medians %.2f)%n", p.name + " / direct:",
-                        ratios.stream().map(r -> String.format("%.2f", r)).toList(), medianOf(ratios), medianOf(p.runs) / medianOf(direct.runs));
             }
             System.out.println("load average at the end: " + loadAverage());
         } finally {
@@ -206,13 +207,35 @@ public final class NetnsBenchMain {
         }
     }
 
+    /**
+     * A veth pair between two namespaces of their own, with the link settings the backend gives its links
+     * ({@code backendSettings}) or as the kernel makes it.
+     */
+    private static Route directPair(NetnsHypervisor hypervisor, String tag, boolean backendSettings, List<Runnable> undo) {
+        String a = hypervisor.names().extra(tag + "a");
+        String b = hypervisor.names().extra(tag + "b");
+        undo.add(() -> RUNNER.run(List.of("ip", "netns", "del", a), null));
+        undo.add(() -> RUNNER.run(List.of("ip", "netns", "del", b), null));
+        check("ip", "netns", "add", a);
+        check("ip", "netns", "add", b);
+        check("ip", "link", "add", "eth0", "netns", a, "type", "veth", "peer", "name", "eth0", "netns", b);
+        check("ip", "-n", a, "addr", "add", "198.18.0.1/30", "dev", "eth0");
+        check("ip", "-n", b, "addr", "add", "198.18.0.2/30", "dev", "eth0");
+        for (String ns : List.of(a, b)) {
+            check("ip", "-n", ns, "link", "set", "eth0", "up");
+            check("ip", "-n", ns, "link", "set", "lo", "up");
+            if (backendSettings) {
+                hypervisor.applyLinkSettings(ns, List.of("eth0"));
+            }
+        }
+        return new Route(backendSettings ? "direct veth pair" : "direct veth pair, kernel's 64 KiB packets", b, "198.18.0.2", a, "198.18.0.2");
+    }
+
     /** How the plain-NAT reference links its three namespaces. */
     private enum NatLinks {
         DIRECT_VETHS("plain kernel NAT, direct veths"),
         /** Each link through an L2 network of the backend: a bridge of its fabric namespace, a veth per nic. */
-        BACKEND_L2S("plain kernel NAT, through 2 backend L2s"),
-        /** Each link through a bridge of the host namespace, as the backend plugged VMs before its fabric. */
-        HOST_BRIDGES("plain kernel NAT, through 2 host bridges");
+        BACKEND_L2S("plain kernel NAT, through 2 backend L2s");
 
         final String label;
 
@@ -246,22 +269,12 @@ public final class NetnsBenchMain {
                 undo.add(0, () -> hypervisor.unplug(port));
                 hypervisor.plugIntoL2(p[3], port, p[1], p[2]);
             }
-        } else if (links == NatLinks.HOST_BRIDGES) {
-            String inner = names.extra(tag + "b1");
-            String outer = names.extra(tag + "b2");
-            for (String bridge : List.of(inner, outer)) {
-                undo.add(() -> RUNNER.run(List.of("ip", "link", "del", bridge), null));
-                check("ip", "link", "add", bridge, "type", "bridge");
-                disableIpv6(bridge);
-                check("ip", "link", "set", bridge, "up");
-            }
-            plug(names.extra(tag + "c0"), client, "eth0", inner, undo);
-            plug(names.extra(tag + "r0"), nat, "eth0", inner, undo);
-            plug(names.extra(tag + "r1"), nat, "eth1", outer, undo);
-            plug(names.extra(tag + "s0"), server, "eth0", outer, undo);
         } else {
             check("ip", "link", "add", "eth0", "netns", client, "type", "veth", "peer", "name", "eth0", "netns", nat);
             check("ip", "link", "add", "eth1", "netns", nat, "type", "veth", "peer", "name", "eth0", "netns", server);
+            hypervisor.applyLinkSettings(client, List.of("eth0"));
+            hypervisor.applyLinkSettings(nat, List.of("eth0", "eth1"));
+            hypervisor.applyLinkSettings(server, List.of("eth0"));
         }
         check("ip", "-n", client, "addr", "add", "198.18.1.2/24", "dev", "eth0");
         check("ip", "-n", nat, "addr", "add", "198.18.1.1/24", "dev", "eth0");
@@ -276,22 +289,6 @@ public final class NetnsBenchMain {
         RUNNER.check(List.of("ip", "netns", "exec", nat, "nft", "-f", "-"), "table ip bench {\n  chain post {\n"
                 + "    type nat hook postrouting priority srcnat; policy accept;\n    oifname \"eth1\" masquerade\n  }\n}\n");
         return new Route(links.label, server, "198.18.2.2", client, "198.18.2.2");
-    }
-
-    /** A veth from the host's {@code hostEnd} (a port of {@code bridge}) to {@code ifname} in {@code ns}. */
-    private static void plug(String hostEnd, String ns, String ifname, String bridge, List<Runnable> undo) {
-        undo.add(() -> RUNNER.run(List.of("ip", "link", "del", hostEnd), null));
-        check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", ifname, "netns", ns);
-        disableIpv6(hostEnd);
-        check("ip", "link", "set", hostEnd, "master", bridge, "up");
-    }
-
-    private static void disableIpv6(String ifname) {
-        try {
-            Files.writeString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf", ifname, "disable_ipv6"), "1\n");
-        } catch (IOException | RuntimeException e) {
-            // no IPv6 on this host: nothing to disable
-        }
     }
 
     /** Runs iperf3 over {@code route} for {@code seconds}; bits/s received. */

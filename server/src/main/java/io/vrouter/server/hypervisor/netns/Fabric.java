@@ -49,11 +49,13 @@ final class Fabric {
 
     private final LinuxHost host;
     private final NetnsNames names;
+    private final BigTcp bigTcp;
     private final String ns;
 
-    Fabric(LinuxHost host, NetnsNames names) {
+    Fabric(LinuxHost host, NetnsNames names, BigTcp bigTcp) {
         this.host = host;
         this.names = names;
+        this.bigTcp = bigTcp;
         this.ns = names.fabric();
     }
 
@@ -98,6 +100,9 @@ final class Fabric {
         }
         host.check("ip", "-n", ns, "link", "set", port, "master", bridge, "up");
         host.check("ip", "-n", peerNs, "link", "set", ifname, "up");
+        // the VM's end decides how large the packets its TCP stack sends are; the bridge end, what it may carry back
+        bigTcp.apply(peerNs, List.of(ifname));
+        bigTcp.apply(ns, List.of(port));
     }
 
     /**

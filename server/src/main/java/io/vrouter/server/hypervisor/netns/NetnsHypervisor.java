@@ -58,6 +58,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
 
     private final NetnsSettings settings;
     private final LinuxHost host = new LinuxHost();
+    private final BigTcp bigTcp = BigTcp.fromEnvironment();
     private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
     /** Running VMs whose processes the supervisor keeps alive. */
     private final Map<String, VmSpec> supervised = new ConcurrentHashMap<>();
@@ -101,7 +102,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("cannot read or write the netns name prefix " + file + ": " + e, e);
         }
         names = new NetnsNames(prefix);
-        fabric = new Fabric(host, names);
+        fabric = new Fabric(host, names, bigTcp);
         return names;
     }
 
@@ -154,6 +155,19 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
      */
     public void plugIntoL2(String l2Uuid, String port, String ns, String ifname) {
         fabric().plug(Fabric.L2.withoutVlan(l2Uuid), port, ns, ifname, null);
+    }
+
+    /**
+     * The IPv4 GSO/GRO packet size the backend gives the links it makes (BIG TCP), or 0 when they keep the kernel's
+     * 64 KiB (an older kernel, or turned off with {@value BigTcp#SIZE_PROPERTY}=0).
+     */
+    public int bigTcpBytes() {
+        return bigTcp.size();
+    }
+
+    /** Gives links made outside the backend its link settings: for baselines measured like for like. */
+    public void applyLinkSettings(String ns, List<String> ifnames) {
+        bigTcp.apply(ns, ifnames);
     }
 
     /** Removes a port {@link #plugIntoL2} made; nothing when it is not there. */

@@ -104,6 +104,19 @@ class NetnsHypervisorTest {
     }
 
     @Test
+    void bothEndsOfAVmsVeth_carryBigTcpPackets() {
+        VmSpec vm = userVm("b1e00000000000000000000000000000",
+                nic("be100000000000000000000000000000", L2, "eth0", null, "fa:16:3e:00:00:0b", 0));
+        hypervisor.start(vm);
+        BigTcp reader = BigTcp.of(BigTcp.DEFAULT_SIZE);
+        Assumptions.assumeTrue(hypervisor.bigTcpBytes() > 0, () -> "no IPv4 BIG TCP on kernel " + System.getProperty("os.version")
+                + " (Linux 6.3): links keep 64 KiB packets; " + reader.gsoIpv4MaxSize(hypervisor.namespaceOf(vm.uuid()), "eth0"));
+        assertThat(reader.gsoIpv4MaxSize(hypervisor.namespaceOf(vm.uuid()), "eth0")).as("the VM's end").isEqualTo(BigTcp.DEFAULT_SIZE);
+        assertThat(reader.gsoIpv4MaxSize(fabric(), hypervisor.names().hostVeth("be100000000000000000000000000000")))
+                .as("the bridge's end").isEqualTo(BigTcp.DEFAULT_SIZE);
+    }
+
+    @Test
     void startAfterTheNamespaceVanished_whileItsVethOutlivedIt_makesANewPair() {
         VmSpec vm = userVm("cccccccccccccccccccccccccccccccc",
                 nic("c1000000000000000000000000000000", L2, "eth0", null, "fa:16:3e:00:00:03", 0));

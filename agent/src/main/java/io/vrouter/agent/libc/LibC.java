@@ -1,12 +1,15 @@
-package io.vrouter.agent.nft;
+package io.vrouter.agent.libc;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.ptr.IntByReference;
 
-/** The glibc calls the nftables channels make (through JNA); errno comes back as {@link LastErrorException}. */
-interface LibC extends Library {
+/**
+ * The glibc calls the project makes through JNA (netlink sockets of the nftables channels and of the netns backend,
+ * entering a network namespace); errno comes back as {@link LastErrorException}.
+ */
+public interface LibC extends Library {
 
     static LibC load() {
         return Native.load("c", LibC.class);
@@ -14,6 +17,11 @@ interface LibC extends Library {
 
     /** Hands freed heap back to the kernel. */
     int malloc_trim(long pad);
+
+    int open(String path, int flags) throws LastErrorException;
+
+    /** Moves the calling thread into the namespace {@code fd} refers to. */
+    int setns(int fd, int nstype) throws LastErrorException;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
