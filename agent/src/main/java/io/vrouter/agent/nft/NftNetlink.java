@@ -1,10 +1,9 @@
 package io.vrouter.agent.nft;
 
-import io.vrouter.agent.libc.LibC;
-
 import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
 import io.vrouter.agent.dataplane.DataplaneException;
+import io.vrouter.agent.libc.LibC;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
