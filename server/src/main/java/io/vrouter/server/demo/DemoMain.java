@@ -116,11 +116,7 @@ public final class DemoMain {
             String source = GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT));
             say("TCP to " + SeedWorld.OUTSIDE_IP + ":" + Outside.PORT + " on the public side: the outside saw " + source
                     + " (the router's public address " + SeedWorld.ipOn(router, w.publicL3) + ": SNAT)");
-            if (node.catalogue().find("CreateEip").isPresent() && node.catalogue().find("CreatePortForwardingRule").isPresent()) {
-                showEipAndPortForwarding(w, vm, router);
-            } else {
-                say("EIP and port forwarding: not part of this build");
-            }
+            showEipAndPortForwarding(w, vm, router);
 
             System.out.println();
             System.out.println("The management node keeps running. Use the CLI against it from another terminal:");

@@ -97,14 +97,11 @@ public final class NetnsBenchMain {
             JsonNode vm = world.userVm("iperf-guest", world.guestL3);
             String guestNs = hypervisor.namespaceOf(vm.get("uuid").asText());
             GuestProbe.await(Duration.ofSeconds(60), world.probe(vm.get("uuid").asText())::address);
-            String vipIp = null;
-            if (node.catalogue().find("CreateEip").isPresent()) {
-                world.attach(world.guestL3, List.of("Eip"));
-                JsonNode vip = world.api.create("CreateVip", "name", "bench-vip", "l3NetworkUuid", world.publicL3);
-                world.api.create("CreateEip", "name", "bench-eip", "vipUuid", vip.get("uuid").asText(),
-                        "vmNicUuid", vm.get("vmNics").get(0).get("uuid").asText());
-                vipIp = vip.get("ip").asText();
-            }
+            world.attach(world.guestL3, List.of("Eip"));
+            JsonNode vip = world.api.create("CreateVip", "name", "bench-vip", "l3NetworkUuid", world.publicL3);
+            world.api.create("CreateEip", "name", "bench-eip", "vipUuid", vip.get("uuid").asText(),
+                    "vmNicUuid", vm.get("vmNics").get(0).get("uuid").asText());
+            String vipIp = vip.get("ip").asText();
             String guestIp = SeedWorld.ipOn(vm, world.guestL3);
             List<Route> routes = new ArrayList<>();
             // the reference: a direct pair with the link settings the backend gives its own links (like for like)
@@ -113,11 +110,7 @@ public final class NetnsBenchMain {
             System.out.println("the backend's links: " + (bigTcp > 0 ? "BIG TCP, IPv4 GSO/GRO packets up to " + bigTcp + " bytes"
                     : "the kernel's 64 KiB packets"));
             routes.add(new Route("guest -> public through SNAT", world.outside.namespace(), SeedWorld.OUTSIDE_IP, guestNs, SeedWorld.OUTSIDE_IP));
-            if (vipIp != null) {
-                routes.add(new Route("public -> guest through an EIP", guestNs, guestIp, world.outside.namespace(), vipIp));
-            } else {
-                System.out.println("EIP: not part of this build");
-            }
+            routes.add(new Route("public -> guest through an EIP", guestNs, guestIp, world.outside.namespace(), vipIp));
             if (bigTcp > 0) {
                 // what the reference is: a veth pair as the kernel makes it
                 routes.add(directPair(hypervisor, "k", false, undo));

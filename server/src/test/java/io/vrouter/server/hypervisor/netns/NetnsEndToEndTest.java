@@ -217,9 +217,6 @@ class NetnsEndToEndTest {
     @Test
     @Order(6)
     void eipAndPortForwarding_reachTheGuestFromThePublicSide_detachOrAllowedCidrCutsIt() throws Exception {
-        Assumptions.assumeTrue(node.node().catalogue().find("CreateEip").isPresent()
-                        && node.node().catalogue().find("CreatePortForwardingRule").isPresent(),
-                "needs the VIP, EIP and port forwarding APIs");
         world.attach(world.guestL3, List.of("Eip", "PortForwarding"));
         GuestNic guestNic = GuestNic.of(vmInventory(guestVm));
         String nic = guestNic.nicUuid();
@@ -342,10 +339,7 @@ class NetnsEndToEndTest {
 
     // ---------------------------------------------------------------- port forwarding, hairpin, detach
 
-    private static void assumeRuleApis() {
-        Assumptions.assumeTrue(node.node().catalogue().find("CreateEip").isPresent()
-                        && node.node().catalogue().find("CreatePortForwardingRule").isPresent(),
-                "needs the VIP, EIP and port forwarding APIs");
+    private static void attachRuleServices() {
         world.attachMissing(world.guestL3, List.of("Eip", "PortForwarding"));
     }
 
@@ -383,7 +377,7 @@ class NetnsEndToEndTest {
     @Test
     @Order(9)
     void portForwarding_udpARangeAndAllowedCidr_reachTheGuestExactlyAsConfigured() throws Exception {
-        assumeRuleApis();
+        attachRuleServices();
         GuestNic guestNic = GuestNic.of(vmInventory(guestVm));
         String nic = guestNic.nicUuid();
         String guestIp = guestNic.ip();
@@ -424,7 +418,7 @@ class NetnsEndToEndTest {
     @Test
     @Order(10)
     void hairpin_aGuestReachesAnotherGuestsEipAndForwardedPortOnItsOwnNetwork() throws Exception {
-        assumeRuleApis();
+        attachRuleServices();
         JsonNode target = world.userVm("hairpin-target", world.guestL3);
         String targetUuid = target.get("uuid").asText();
         GuestNic targetGuestNic = GuestNic.of(target);
@@ -475,7 +469,7 @@ class NetnsEndToEndTest {
     @Test
     @Order(11)
     void detach_anEstablishedFlowThroughAnEipOrAForwardedPortStopsAtOnce() throws Exception {
-        assumeRuleApis();
+        attachRuleServices();
         GuestNic guestNic = GuestNic.of(vmInventory(guestVm));
         String nic = guestNic.nicUuid();
         String guestIp = guestNic.ip();
