@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
 import io.vrouter.agent.dataplane.DataplaneException;
 import io.vrouter.agent.libc.LibC;
+import io.vrouter.agent.libc.Netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +19,7 @@ import java.util.List;
  */
 final class NftNetlink implements AutoCloseable {
 
-    // linux/socket.h, linux/netlink.h, asm-generic/socket.h, asm-generic/errno.h
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_CLOEXEC = 0x80000;
+    // linux/netlink.h, asm-generic/socket.h, asm-generic/errno.h
     private static final int NETLINK_NETFILTER = 12;
     private static final int SOL_SOCKET = 1;
     private static final int SO_SNDBUFFORCE = 32;
@@ -31,16 +29,14 @@ final class NftNetlink implements AutoCloseable {
     private static final int NETLINK_EXT_ACK = 11;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int EAGAIN = 11;
-    private static final short NLMSG_ERROR = 2;
     private static final short NLM_F_CAPPED = 0x100;
     private static final short NLM_F_ACK_TLVS = 0x200;
     private static final short NLMSGERR_ATTR_MSG = 1;
     private static final short NLMSGERR_ATTR_OFFS = 2;
-    private static final int SOCKADDR_NL_LENGTH = 12;
     private static final int RECEIVE_BUFFER = 1 << 20;
 
     private final LibC libc;
-    private final byte[] kernel = sockaddrNl();
+    private final byte[] kernel = Netlink.kernelAddress();
     private final byte[] replies = new byte[64 * 1024];
     private int fd;
     private int sendBuffer;
@@ -54,9 +50,9 @@ final class NftNetlink implements AutoCloseable {
     /** Opens the socket; throws when the kernel or the process's rights do not allow it (the caller falls back). */
     static NftNetlink open() {
         LibC libc = LibC.load();
-        int fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+        int fd = Netlink.open(libc, NETLINK_NETFILTER);
         try {
-            libc.bind(fd, sockaddrNl(), SOCKADDR_NL_LENGTH);
+            libc.bind(fd, Netlink.kernelAddress(), Netlink.ADDRESS_LENGTH);
             // errors name the refused attribute and do not echo the whole (up to 60 KiB) message back
             setInt(libc, fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
             setInt(libc, fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
@@ -84,7 +80,7 @@ final class NftNetlink implements AutoCloseable {
         try {
             // the whole batch must travel in one datagram: the kernel takes a batch from a single message
             ensureSendBuffer(batch.length());
-            libc.sendto(fd, batch.array(), batch.length(), 0, kernel, SOCKADDR_NL_LENGTH);
+            libc.sendto(fd, batch.array(), batch.length(), 0, kernel, Netlink.ADDRESS_LENGTH);
         } catch (LastErrorException e) {
             throw new DataplaneException("cannot send " + changes.size() + " element changes to nf_tables: "
                     + libc.strerror(e.getErrorCode()));
@@ -118,7 +114,7 @@ final class NftNetlink implements AutoCloseable {
                 }
                 short type = in.getShort(start + 4);
                 short flags = in.getShort(start + 6);
-                if (type == NLMSG_ERROR) {
+                if (type == Netlink.NLMSG_ERROR) {
                     acknowledged++;
                     int error = -in.getInt(start + 16);
                     if (error != 0) {
@@ -195,12 +191,6 @@ final class NftNetlink implements AutoCloseable {
 
     private static void setInt(LibC libc, int fd, int level, int name, int value) {
         libc.setsockopt(fd, level, name, new IntByReference(value), 4);
-    }
-
-    /** struct sockaddr_nl with pid 0 and no groups: the kernel as the peer, or "pick my port id" for bind. */
-    private static byte[] sockaddrNl() {
-        return ByteBuffer.allocate(SOCKADDR_NL_LENGTH).order(ByteOrder.nativeOrder()).putShort((short) AF_NETLINK)
-                .array();
     }
 
     @Override

@@ -3,7 +3,9 @@ package io.vrouter.server.vrouter;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
+import io.vrouter.server.db.Uuid;
 import io.vrouter.server.testing.ApiClient;
+import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.PostgresServer;
 import io.vrouter.server.testing.RouterFixture;
 import io.vrouter.server.testing.TestDatabase;
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -58,9 +62,8 @@ class RouterRestartTest {
             String vr = f.routersOn(f.guestL3).get(0).get("uuid").asText();
             // what a node killed in the middle of starting the router leaves behind
             node.node().database().dsl().execute("update vm_instance set state = 'Starting' where uuid = ?", vr);
-            node.restart();
-            new io.vrouter.server.testing.Infra(node.admin()).vm("b", f.userOffering, f.userImage, java.util.List.of(f.guestL3));
-            JsonNode router = new RouterFixture.Reader(node.admin()).router(vr);
+            ApiClient api = restartAndCreateVm(node, f, "b");
+            JsonNode router = new RouterFixture.Reader(api).router(vr);
             assertThat(router.get("state").asText()).isEqualTo("Running");
             assertThat(router.get("status").asText()).isEqualTo("Connected");
             assertThat(RouterStateChecker.assertInSync(node, vr).dhcp()).hasSize(2);
@@ -72,16 +75,12 @@ class RouterRestartTest {
     void aClaimWhoseCreatorDiedBeforeWritingTheRouter_isDroppedOnceStale_andTheNextVmGetsARouter() {
         try (TestNode node = TestNode.start(TestDatabase.H2)) {
             RouterFixture f = new RouterFixture(node.admin(), 63);
-            String ghost = io.vrouter.server.db.Uuid.random();
+            String ghost = Uuid.random();
             // a node that claimed the L3 and died before writing the router's VM; restarted at once, so the claim
             // is too young for the start-up sweep
             node.node().database().dsl().execute("insert into virtual_router_guest_l3 (l3_network_uuid, virtual_router_uuid, create_date)"
-                    + " values (?, ?, ?)", f.guestL3, ghost, java.time.LocalDateTime.ofInstant(node.clock().now(), java.time.ZoneOffset.UTC));
-            node.restart();
-            node.clock().advance(VirtualRouters.ORPHAN_CLAIM_AGE.plusSeconds(1));
-
-            ApiClient api = node.admin(); // the restarted node listens on another port
-            new io.vrouter.server.testing.Infra(api).vm("a", f.userOffering, f.userImage, List.of(f.guestL3));
+                    + " values (?, ?, ?)", f.guestL3, ghost, LocalDateTime.ofInstant(node.clock().now(), ZoneOffset.UTC));
+            ApiClient api = restartAndCreateVm(node, f, "a");
 
             List<JsonNode> routers = new ArrayList<>();
             new RouterFixture.Reader(api).routersOn(f.guestL3).forEach(routers::add);
@@ -102,11 +101,7 @@ class RouterRestartTest {
             var dsl = node.node().database().dsl();
             dsl.execute("delete from appliance_vm where uuid = ?", half);
             dsl.execute("update vm_instance set state = 'Created' where uuid = ?", half);
-            node.restart();
-            node.clock().advance(VirtualRouters.ORPHAN_CLAIM_AGE.plusSeconds(1));
-
-            ApiClient api = node.admin();
-            new io.vrouter.server.testing.Infra(api).vm("b", f.userOffering, f.userImage, List.of(f.guestL3));
+            ApiClient api = restartAndCreateVm(node, f, "b");
 
             JsonNode router = new RouterFixture.Reader(api).routersOn(f.guestL3).get(0);
             assertThat(router.get("uuid").asText()).isNotEqualTo(half);
@@ -139,5 +134,17 @@ class RouterRestartTest {
             assertThat(routers).hasSize(1);
             assertThat(f.routersOn(f.guestL3)).hasSize(1);
         }
+    }
+
+    /**
+     * What follows a crash: a new node on the same data (it listens on another port), claims older than the orphan
+     * bound by the time the next guest comes, and that guest created on the fixture's guest L3.
+     */
+    private static ApiClient restartAndCreateVm(TestNode node, RouterFixture f, String name) {
+        node.restart();
+        node.clock().advance(VirtualRouters.ORPHAN_CLAIM_AGE.plusSeconds(1));
+        ApiClient api = node.admin();
+        new Infra(api).vm(name, f.userOffering, f.userImage, List.of(f.guestL3));
+        return api;
     }
 }

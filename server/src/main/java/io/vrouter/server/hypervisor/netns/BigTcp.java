@@ -2,6 +2,7 @@ package io.vrouter.server.hypervisor.netns;
 
 import com.sun.jna.LastErrorException;
 import io.vrouter.agent.libc.LibC;
+import io.vrouter.agent.libc.Netlink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +34,10 @@ final class BigTcp {
     static final String SIZE_PROPERTY = "vrouter.netns.bigTcpBytes";
     private static final int LEGACY_MAX = 65_536;
 
-    // linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/sched.h, fcntl.h
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_CLOEXEC = 0x80000;
+    // linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/sched.h, fcntl.h (the rest: Netlink)
     private static final int NETLINK_ROUTE = 0;
     private static final short RTM_NEWLINK = 16;
     private static final short RTM_GETLINK = 18;
-    private static final short NLMSG_ERROR = 2;
     private static final short NLM_F_REQUEST = 1;
     private static final short NLM_F_ACK = 4;
     private static final short IFLA_IFNAME = 3;
@@ -48,7 +45,6 @@ final class BigTcp {
     private static final short IFLA_GRO_IPV4_MAX_SIZE = 64;
     private static final int CLONE_NEWNET = 0x40000000;
     private static final int O_RDONLY_CLOEXEC = 0x80000;
-    private static final int SOCKADDR_NL_LENGTH = 12;
 
     private final int size;
     private volatile String unavailable;
@@ -165,7 +161,7 @@ final class BigTcp {
         }
         int fd;
         try {
-            fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            fd = Netlink.open(c, NETLINK_ROUTE);
         } catch (LastErrorException e) {
             throw new IllegalStateException("cannot open an rtnetlink socket in " + ns + ": " + c.strerror(e.getErrorCode()), e);
         }
@@ -180,8 +176,7 @@ final class BigTcp {
 
     /** Sends one request to the kernel and returns its one reply. */
     private static ByteBuffer converse(LibC c, int fd, byte[] request) {
-        byte[] kernel = ByteBuffer.allocate(SOCKADDR_NL_LENGTH).order(ByteOrder.nativeOrder()).putShort((short) AF_NETLINK).array();
-        c.sendto(fd, request, request.length, 0, kernel, SOCKADDR_NL_LENGTH);
+        c.sendto(fd, request, request.length, 0, Netlink.kernelAddress(), Netlink.ADDRESS_LENGTH);
         byte[] reply = new byte[16 * 1024];
         long n = c.recv(fd, reply, reply.length, 0);
         return ByteBuffer.wrap(reply, 0, (int) n).slice().order(ByteOrder.nativeOrder());
@@ -215,7 +210,7 @@ final class BigTcp {
 
     /** The errno (negative) of the kernel's acknowledgement of request {@code seq}, 0 for success. */
     static int ackError(ByteBuffer reply, int seq) {
-        if (reply.limit() < 20 || reply.getShort(4) != NLMSG_ERROR || reply.getInt(8) != seq) {
+        if (reply.limit() < 20 || reply.getShort(4) != Netlink.NLMSG_ERROR || reply.getInt(8) != seq) {
             throw new IllegalStateException("unexpected rtnetlink reply (" + reply.limit() + " bytes)");
         }
         return reply.getInt(16);
@@ -223,7 +218,7 @@ final class BigTcp {
 
     /** A u32 attribute of the link an RTM_NEWLINK reply describes, or -1 when absent; an error reply throws. */
     static int linkAttribute(ByteBuffer reply, short attribute) {
-        if (reply.limit() >= 20 && reply.getShort(4) == NLMSG_ERROR) {
+        if (reply.limit() >= 20 && reply.getShort(4) == Netlink.NLMSG_ERROR) {
             throw new IllegalStateException("rtnetlink refused the request: errno " + -reply.getInt(16));
         }
         int end = Math.min(reply.limit(), reply.getInt(0));
