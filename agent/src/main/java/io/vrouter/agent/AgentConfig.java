@@ -1,7 +1,7 @@
 package io.vrouter.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vrouter.agent.net.Ipv4;
+import io.vrouter.platform.net.Ipv4;
 import io.vrouter.agent.protocol.AgentJson;
 import io.vrouter.agent.protocol.AgentPaths;
 import java.io.IOException;

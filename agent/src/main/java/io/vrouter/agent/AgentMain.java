@@ -8,7 +8,7 @@ import io.vrouter.agent.dataplane.Dataplane;
 import io.vrouter.agent.dataplane.RecordingDataplane;
 import io.vrouter.agent.http.AgentServer;
 import io.vrouter.agent.linux.LinuxDataplane;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

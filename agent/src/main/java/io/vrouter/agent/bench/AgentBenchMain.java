@@ -2,7 +2,7 @@ package io.vrouter.agent.bench;
 
 import io.vrouter.agent.lab.AgentProcess;
 import io.vrouter.agent.lab.RouterLab;
-import io.vrouter.agent.process.CommandResult;
+import io.vrouter.platform.process.CommandResult;
 import io.vrouter.agent.protocol.AgentClient;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
@@ -80,7 +80,7 @@ public final class AgentBenchMain {
             // VIP addresses are set up front: ZStack creates them before the EIPs and rules that use them
             client.createVips(Workload.list(0, eipCount + 2, Workload::eipVip));
             client.createVips(Workload.list(0, pfCount / 100 + 1, i -> new io.vrouter.agent.protocol.VipTO(
-                    io.vrouter.agent.net.Ipv4.format(Workload.PF_VIP_BASE + i), "255.255.0.0", "203.0.0.1",
+                    io.vrouter.platform.net.Ipv4.ofBits(Workload.PF_VIP_BASE + i).toString(), "255.255.0.0", "203.0.0.1",
                     RouterLab.PUBLIC_MAC, "p" + i)));
 
             line("Machine load when starting: " + loadAverage() + ". One `nft list tables` process in the router"
@@ -258,7 +258,7 @@ public final class AgentBenchMain {
         Path file = Files.createTempFile("vrouter-naive", ".sh");
         Files.writeString(file, script.toString());
         long start = System.nanoTime();
-        CommandResult result = new io.vrouter.agent.process.CommandRunner(Duration.ofSeconds(naiveBudgetSeconds + 60))
+        CommandResult result = new io.vrouter.platform.process.CommandRunner(Duration.ofSeconds(naiveBudgetSeconds + 60))
                 .run(List.of("ip", "netns", "exec", router.routerNs(), "timeout", Integer.toString(naiveBudgetSeconds),
                         "sh", file.toString()), null);
         double elapsed = ms(System.nanoTime() - start);

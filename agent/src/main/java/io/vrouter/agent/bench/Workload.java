@@ -1,7 +1,7 @@
 package io.vrouter.agent.bench;
 
 import io.vrouter.agent.lab.RouterLab;
-import io.vrouter.agent.net.Ipv4;
+import io.vrouter.platform.net.Ipv4;
 import io.vrouter.agent.protocol.DhcpInfo;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.NicInfo;
@@ -17,9 +17,9 @@ import java.util.List;
  */
 final class Workload {
 
-    static final int EIP_VIP_BASE = Ipv4.parse("203.0.16.0");
-    static final int PF_VIP_BASE = Ipv4.parse("203.0.8.0");
-    static final int GUEST_BASE = Ipv4.parse("10.1.0.10");
+    static final int EIP_VIP_BASE = Ipv4.parse("203.0.16.0").bits();
+    static final int PF_VIP_BASE = Ipv4.parse("203.0.8.0").bits();
+    static final int GUEST_BASE = Ipv4.parse("10.1.0.10").bits();
 
     private Workload() {
     }
@@ -32,7 +32,7 @@ final class Workload {
     }
 
     static String guestIp(int i) {
-        return Ipv4.format(GUEST_BASE + i);
+        return Ipv4.ofBits(GUEST_BASE + i).toString();
     }
 
     static DhcpInfo dhcp(int i) {
@@ -43,15 +43,15 @@ final class Workload {
     }
 
     static VipTO eipVip(int i) {
-        return new VipTO(Ipv4.format(EIP_VIP_BASE + i), "255.255.0.0", "203.0.0.1", RouterLab.PUBLIC_MAC, "v" + i);
+        return new VipTO(Ipv4.ofBits(EIP_VIP_BASE + i).toString(), "255.255.0.0", "203.0.0.1", RouterLab.PUBLIC_MAC, "v" + i);
     }
 
     static EipTO eip(int i) {
-        return new EipTO(Ipv4.format(EIP_VIP_BASE + i), RouterLab.GUEST_MAC, RouterLab.PUBLIC_MAC, guestIp(i), false);
+        return new EipTO(Ipv4.ofBits(EIP_VIP_BASE + i).toString(), RouterLab.GUEST_MAC, RouterLab.PUBLIC_MAC, guestIp(i), false);
     }
 
     static PortForwardingRuleTO pf(int i) {
-        String vip = Ipv4.format(PF_VIP_BASE + i / 100);
+        String vip = Ipv4.ofBits(PF_VIP_BASE + i / 100).toString();
         int port = 1000 + (i % 100) * 5;
         int width = i % 10 == 1 ? 4 : 0;
         int shift = i % 4 == 0 ? 20000 : 0;

@@ -24,6 +24,7 @@ import io.vrouter.agent.protocol.StatusReply;
 import io.vrouter.agent.protocol.SyncEipCmd;
 import io.vrouter.agent.protocol.SyncSnatCmd;
 import io.vrouter.agent.protocol.VipsCmd;
+import io.vrouter.platform.process.CommandFailedException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,7 @@ public final class Agent {
             return response;
         } catch (InvalidCommandException e) {
             return new AgentResponse(400, AgentReply.failure(path + ": " + e.getMessage()));
-        } catch (DataplaneException e) {
+        } catch (DataplaneException | CommandFailedException e) {
             long ms = (System.nanoTime() - start) / 1_000_000;
             LOG.warn("agent {}: {} failed after {} ms: {}", name, path, ms, e.getMessage());
             return new AgentResponse(500, AgentReply.failure("agent " + name + ": " + path + " failed after " + ms
@@ -192,7 +193,9 @@ public final class Agent {
             dataplane.apply(delta, state);
         } catch (RuntimeException e) {
             state.apply(delta.inverse());
-            throw e instanceof DataplaneException ? e : new DataplaneException(e.toString(), e);
+            throw e instanceof DataplaneException ? e
+                    : e instanceof CommandFailedException ? new DataplaneException(e.getMessage(), e)
+                    : new DataplaneException(e.toString(), e);
         }
         LOG.debug("agent {}: {} applied {} in {} us", name, path, delta, (System.nanoTime() - start) / 1000);
     }

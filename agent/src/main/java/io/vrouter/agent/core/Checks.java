@@ -1,8 +1,8 @@
 package io.vrouter.agent.core;
 
-import io.vrouter.agent.net.Cidr;
-import io.vrouter.agent.net.Ipv4;
-import io.vrouter.agent.net.Mac;
+import io.vrouter.platform.net.Ipv4Cidr;
+import io.vrouter.platform.net.Ipv4;
+import io.vrouter.platform.net.Mac;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -51,7 +51,7 @@ final class Checks {
 
     static String netmask(String where, String value) {
         try {
-            Ipv4.prefixLength(required(where, value));
+            Ipv4Cidr.prefixLength(required(where, value));
             return value;
         } catch (IllegalArgumentException e) {
             throw new InvalidCommandException(where + ": " + e.getMessage());
@@ -60,7 +60,7 @@ final class Checks {
 
     static String cidr(String where, String value) {
         try {
-            return Cidr.parse(value).toString();
+            return Ipv4Cidr.parseNormalising(value).toString();
         } catch (IllegalArgumentException e) {
             throw new InvalidCommandException(where + ": " + e.getMessage());
         }

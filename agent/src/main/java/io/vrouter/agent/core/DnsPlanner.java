@@ -2,7 +2,7 @@ package io.vrouter.agent.core;
 
 import io.vrouter.agent.protocol.DnsCmd;
 import io.vrouter.agent.protocol.DnsInfo;
-import io.vrouter.agent.net.Mac;
+import io.vrouter.platform.net.Mac;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

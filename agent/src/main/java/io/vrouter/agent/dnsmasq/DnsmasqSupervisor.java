@@ -1,7 +1,7 @@
 package io.vrouter.agent.dnsmasq;
 
 import io.vrouter.agent.dataplane.Health;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.vrouter.agent.lab;
 
-import io.vrouter.agent.process.CommandResult;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandResult;
+import io.vrouter.platform.process.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -49,8 +49,8 @@ public final class RouterLab implements AutoCloseable {
         this.secret = java.util.HexFormat.of().formatHex(bytes);
         int subnet = random.nextInt(1 << 20);
         int base = (100 << 24) | (64 << 16) | (subnet << 2);
-        String hostIp = io.vrouter.agent.net.Ipv4.format(base + 1);
-        this.managementIp = io.vrouter.agent.net.Ipv4.format(base + 2);
+        String hostIp = io.vrouter.platform.net.Ipv4.ofBits(base + 1).toString();
+        this.managementIp = io.vrouter.platform.net.Ipv4.ofBits(base + 2).toString();
 
         vr = lab.namespace("vr");
         String rootIf = lab.name("m0");

@@ -1,6 +1,6 @@
 package io.vrouter.agent.linux;
 
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import io.vrouter.agent.net.Ipv4;
+import io.vrouter.platform.net.Ipv4;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import java.nio.ByteOrder;
@@ -71,12 +71,12 @@ final class ConntrackNetlink implements Conntrack {
     private record Mapping(int vip, int proto, int portStart, int portEnd) {
 
         static Mapping of(EipTO eip) {
-            return new Mapping(wire(Ipv4.parse(eip.vipIp())), 0, 0, 0);
+            return new Mapping(wire(Ipv4.parse(eip.vipIp()).bits()), 0, 0, 0);
         }
 
         static Mapping of(PortForwardingRuleTO rule) {
             int proto = rule.protocolType().toUpperCase(Locale.ROOT).equals("UDP") ? IPPROTO_UDP : IPPROTO_TCP;
-            return new Mapping(wire(Ipv4.parse(rule.vipIp())), proto, rule.vipPortStart(), rule.vipPortEnd());
+            return new Mapping(wire(Ipv4.parse(rule.vipIp()).bits()), proto, rule.vipPortStart(), rule.vipPortEnd());
         }
 
         boolean isEip() {

@@ -1,7 +1,7 @@
 package io.vrouter.agent.linux;
 
-import io.vrouter.agent.process.CommandResult;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandResult;
+import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import java.util.ArrayList;

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.agent.core.DesiredState;
 import io.vrouter.agent.dataplane.DataplaneException;
-import io.vrouter.agent.net.Ipv4;
-import io.vrouter.agent.process.CommandResult;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.net.Ipv4;
+import io.vrouter.platform.net.Ipv4Cidr;
+import io.vrouter.platform.process.CommandResult;
+import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.agent.protocol.NicInfo;
 import io.vrouter.agent.protocol.VipTO;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class IpCommands {
         StringBuilder batch = new StringBuilder();
         for (NicInfo nic : nics) {
             String dev = interfaces.ifnameOf(nic.mac());
-            batch.append("addr replace ").append(nic.ip()).append('/').append(Ipv4.prefixLength(nic.netmask()))
+            batch.append("addr replace ").append(nic.ip()).append('/').append(Ipv4Cidr.prefixLength(nic.netmask()))
                     .append(" dev ").append(dev).append('\n');
             batch.append("link set dev ").append(dev);
             if (nic.mtu() != null) {
@@ -70,7 +71,7 @@ public final class IpCommands {
         StringBuilder batch = new StringBuilder();
         for (NicInfo nic : nics) {
             if (interfaces.exists(nic.mac())) {
-                batch.append("addr del ").append(nic.ip()).append('/').append(Ipv4.prefixLength(nic.netmask()))
+                batch.append("addr del ").append(nic.ip()).append('/').append(Ipv4Cidr.prefixLength(nic.netmask()))
                         .append(" dev ").append(interfaces.ifnameOf(nic.mac())).append('\n');
             }
         }

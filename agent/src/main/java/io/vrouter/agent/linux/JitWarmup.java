@@ -8,7 +8,7 @@ import io.vrouter.agent.core.DesiredState;
 import io.vrouter.agent.core.StateDelta;
 import io.vrouter.agent.dataplane.Dataplane;
 import io.vrouter.agent.dnsmasq.DnsmasqRenderer;
-import io.vrouter.agent.net.Ipv4;
+import io.vrouter.platform.net.Ipv4;
 import io.vrouter.agent.nft.Nft;
 import io.vrouter.agent.nft.NftRenderer;
 import io.vrouter.agent.protocol.AddDhcpCmd;
@@ -123,7 +123,7 @@ final class JitWarmup implements Dataplane {
     }
 
     private static String guestIp(int i) {
-        return Ipv4.format(Ipv4.parse("10.0.0.10") + i);
+        return Ipv4.parse("10.0.0.10").plus(i).toString();
     }
 
     private static DhcpInfo host(int i) {
@@ -140,6 +140,6 @@ final class JitWarmup implements Dataplane {
     }
 
     private static EipTO eip(int i) {
-        return new EipTO(Ipv4.format(Ipv4.parse("192.0.2.100") + i), GUEST_MAC, PUBLIC_MAC, guestIp(i), false);
+        return new EipTO(Ipv4.parse("192.0.2.100").plus(i).toString(), GUEST_MAC, PUBLIC_MAC, guestIp(i), false);
     }
 }

@@ -4,7 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.vrouter.agent.dataplane.DataplaneException;
-import io.vrouter.agent.libc.LibC;
+import io.vrouter.platform.libc.LibC;
 
 /**
  * nft scripts run by libnftables inside the agent's process: the same parser and the same netlink transaction

@@ -1,7 +1,7 @@
 package io.vrouter.agent.nft;
 
 import io.vrouter.agent.dataplane.DataplaneException;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

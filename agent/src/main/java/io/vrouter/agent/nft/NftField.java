@@ -1,7 +1,7 @@
 package io.vrouter.agent.nft;
 
-import io.vrouter.agent.net.Cidr;
-import io.vrouter.agent.net.Ipv4;
+import io.vrouter.platform.net.Ipv4Cidr;
+import io.vrouter.platform.net.Ipv4;
 import java.nio.ByteBuffer;
 
 /**
@@ -32,14 +32,14 @@ sealed interface NftField {
     }
 
     static Addr addr(String dottedQuad) {
-        return new Addr(Ipv4.parse(dottedQuad));
+        return new Addr(Ipv4.parse(dottedQuad).bits());
     }
 
     /** An IPv4 address ({@code ipv4_addr}), in network byte order. */
     record Addr(int address) implements NftField {
         @Override
         public String text() {
-            return Ipv4.format(address);
+            return Ipv4.ofBits(address).toString();
         }
 
         @Override
@@ -54,7 +54,7 @@ sealed interface NftField {
     }
 
     /** A subnet in an interval set: the range of its addresses. */
-    record Prefix(Cidr cidr) implements NftField {
+    record Prefix(Ipv4Cidr cidr) implements NftField {
         @Override
         public String text() {
             return cidr.toString();
@@ -67,8 +67,7 @@ sealed interface NftField {
 
         @Override
         public void write(ByteBuffer out, boolean rangeEnd) {
-            int last = cidr.network() | ~Ipv4.maskOf(cidr.prefixLength());
-            bigEndian(out, rangeEnd ? last : cidr.network(), 4);
+            bigEndian(out, (rangeEnd ? cidr.broadcast() : cidr.network()).bits(), 4);
         }
 
         @Override

@@ -1,6 +1,6 @@
 package io.vrouter.agent.nft;
 
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandRunner;
 import java.util.List;
 
 /** One {@code nft -f -} process per script: the fallback when libnftables cannot be loaded into the agent. */

@@ -15,7 +15,7 @@ import static io.vrouter.agent.nft.NftLayout.TABLE;
 import io.vrouter.agent.core.Changes;
 import io.vrouter.agent.core.DesiredState;
 import io.vrouter.agent.core.StateDelta;
-import io.vrouter.agent.net.Cidr;
+import io.vrouter.platform.net.Ipv4Cidr;
 import io.vrouter.agent.nft.NftField.Addr;
 import io.vrouter.agent.nft.NftField.Ifname;
 import io.vrouter.agent.nft.NftField.Port;
@@ -68,7 +68,7 @@ public final class NftRenderer {
                 elements.get(PUBLIC_IFS).add(NftElement.of(PUBLIC_IFS, ifname));
             } else if (!nic.isManagement()) {
                 elements.get(GUEST_NETS).add(NftElement.of(GUEST_NETS, ifname,
-                        new Prefix(Cidr.of(nic.ip(), nic.netmask()))));
+                        new Prefix(Ipv4Cidr.of(nic.ip(), nic.netmask()))));
             }
         }
         for (SNATInfo snat : state.snats().values()) {
@@ -202,7 +202,7 @@ public final class NftRenderer {
 
     static List<NftElement> snatElements(SNATInfo snat, Function<String, String> ifnameOfMac) {
         return List.of(NftElement.of(SNAT_NETS, ifname(snat.publicNicMac(), ifnameOfMac),
-                new Prefix(Cidr.of(snat.privateNicIp(), snat.snatNetmask()))).to(NftField.addr(snat.publicIp())));
+                new Prefix(Ipv4Cidr.of(snat.privateNicIp(), snat.snatNetmask()))).to(NftField.addr(snat.publicIp())));
     }
 
     static List<NftElement> eipElements(EipTO eip, DesiredState state, Function<String, String> ifnameOfMac) {
@@ -223,7 +223,7 @@ public final class NftRenderer {
         Proto proto = Proto.of(rule.protocolType());
         Addr vip = NftField.addr(rule.vipIp());
         Addr privateIp = NftField.addr(rule.privateIp());
-        Prefix allowed = rule.allowedCidr() == null ? null : new Prefix(Cidr.parse(rule.allowedCidr()));
+        Prefix allowed = rule.allowedCidr() == null ? null : new Prefix(Ipv4Cidr.parseNormalising(rule.allowedCidr()));
         int start = rule.vipPortStart();
         int offset = rule.privatePortStart() - start;
         List<NftElement> elements = new ArrayList<>((rule.vipPortEnd() - start + 1) * (allowed == null ? 1 : 3));

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.vrouter.agent.lab.Lab;
 import io.vrouter.agent.lab.RouterLab;
-import io.vrouter.agent.process.CommandResult;
+import io.vrouter.platform.process.CommandResult;
 import io.vrouter.agent.protocol.AgentClient;
 import io.vrouter.agent.protocol.AgentException;
 import io.vrouter.agent.protocol.DhcpInfo;

@@ -2,7 +2,7 @@ package io.vrouter.agent.nft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vrouter.agent.net.Cidr;
+import io.vrouter.platform.net.Ipv4Cidr;
 import io.vrouter.agent.nft.NftField.Addr;
 import io.vrouter.agent.nft.NftField.Port;
 import io.vrouter.agent.nft.NftField.Prefix;
@@ -20,7 +20,7 @@ class NftNetlinkBatchTest {
     private static final NftElement FORWARD = NftElement.of(NftLayout.PF_DNAT, Proto.TCP, NftField.addr("1.2.3.4"),
             new Port(80)).to(NftField.addr("10.0.0.5"), new Port(8080));
     private static final NftElement ALLOWED = NftElement.of(NftLayout.PF_ALLOWED, Proto.TCP,
-            NftField.addr("1.2.3.4"), new Port(80), new Prefix(Cidr.parse("198.51.100.0/24")));
+            NftField.addr("1.2.3.4"), new Port(80), new Prefix(Ipv4Cidr.parse("198.51.100.0/24")));
 
     @Test
     void concatenatedKeysAndValuesUseOneAlignedRegisterPerField() {

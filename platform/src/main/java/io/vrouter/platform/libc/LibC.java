@@ -1,4 +1,4 @@
-package io.vrouter.agent.libc;
+package io.vrouter.platform.libc;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;

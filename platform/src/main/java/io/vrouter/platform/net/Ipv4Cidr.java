@@ -1,10 +1,11 @@
-package io.vrouter.server.net;
+package io.vrouter.platform.net;
 
 import java.util.Optional;
 
 /**
  * An IPv4 network: a network address and a prefix length. {@link #parse} refuses host bits set
- * ({@code 10.0.0.5/24}) because a user who typed that most likely meant something else.
+ * ({@code 10.0.0.5/24}) because a user who typed that most likely meant something else; the agent, which takes what
+ * the management node already checked, normalises instead ({@link #parseNormalising}).
  */
 public record Ipv4Cidr(Ipv4 network, int prefixLength) {
 
@@ -42,10 +43,47 @@ public record Ipv4Cidr(Ipv4 network, int prefixLength) {
                 "'" + text + "' is not an IPv4 CIDR such as 192.168.0.0/24 (network address, no host bits)"));
     }
 
+    /**
+     * Parses {@code a.b.c.d/n} normalised to its network ({@code 10.0.0.7/24} is {@code 10.0.0.0/24}), or a bare
+     * address as a /32.
+     */
+    public static Ipv4Cidr parseNormalising(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("missing");
+        }
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            return new Ipv4Cidr(Ipv4.parse(text), 32);
+        }
+        String prefix = text.substring(slash + 1);
+        if (prefix.isEmpty() || prefix.length() > 2 || !prefix.chars().allMatch(Character::isDigit)
+                || Integer.parseInt(prefix) > 32) {
+            throw new IllegalArgumentException("'" + text + "' is not a CIDR: the prefix length must be 0-32");
+        }
+        try {
+            return covering(Ipv4.parse(text.substring(0, slash)), Integer.parseInt(prefix));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a CIDR: " + e.getMessage());
+        }
+    }
+
     /** The network containing {@code address} under {@code netmask}; the netmask must be contiguous. */
     public static Ipv4Cidr of(Ipv4 address, Ipv4 netmask) {
         int prefix = prefixOf(netmask).orElseThrow(() -> new IllegalArgumentException(netmask + " is not a valid netmask"));
-        return new Ipv4Cidr(new Ipv4(address.value() & mask(prefix)), prefix);
+        return covering(address, prefix);
+    }
+
+    /** The network containing {@code address} under {@code netmask}, both as dotted quads. */
+    public static Ipv4Cidr of(String address, String netmask) {
+        return covering(Ipv4.parse(address), prefixLength(netmask));
+    }
+
+    /** The network of {@code prefixLength} bits that contains {@code address}. */
+    public static Ipv4Cidr covering(Ipv4 address, int prefixLength) {
+        if (prefixLength < 0 || prefixLength > 32) {
+            throw new IllegalArgumentException("prefix length " + prefixLength + " is outside 0-32");
+        }
+        return new Ipv4Cidr(new Ipv4(address.value() & mask(prefixLength)), prefixLength);
     }
 
     /** The prefix length of a contiguous netmask such as 255.255.255.0, or empty. */
@@ -53,6 +91,14 @@ public record Ipv4Cidr(Ipv4 network, int prefixLength) {
         long m = netmask.value();
         int prefix = Long.bitCount(m);
         return mask(prefix) == m ? Optional.of(prefix) : Optional.empty();
+    }
+
+    /** The prefix length of a netmask such as {@code 255.255.255.0}; throws naming the text when it is not one. */
+    public static int prefixLength(String netmask) {
+        Ipv4 mask = Ipv4.tryParse(netmask)
+                .orElseThrow(() -> new IllegalArgumentException("'" + netmask + "' is not a netmask"));
+        return prefixOf(mask)
+                .orElseThrow(() -> new IllegalArgumentException("'" + netmask + "' is not a contiguous netmask"));
     }
 
     static long mask(int prefix) {

@@ -1,4 +1,4 @@
-package io.vrouter.agent.net;
+package io.vrouter.platform.net;
 
 import java.util.Locale;
 

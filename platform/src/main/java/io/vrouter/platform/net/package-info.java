@@ -1,2 +1,2 @@
-/** IPv4 addresses, subnets and MAC addresses: parsing that rejects what the kernel would, and formatting. */
-package io.vrouter.agent.net;
+/** IPv4 addresses, networks and MAC addresses as values: parsing that rejects anything but the canonical forms (what the kernel would), and arithmetic. One type for the management node and the agent. */
+package io.vrouter.platform.net;

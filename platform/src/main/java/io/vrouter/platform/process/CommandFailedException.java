@@ -1,9 +1,10 @@
-package io.vrouter.agent.process;
+package io.vrouter.platform.process;
 
-import io.vrouter.agent.dataplane.DataplaneException;
-
-/** A system command exited non-zero, timed out or could not start; the message holds its command line and stderr. */
-public class CommandFailedException extends DataplaneException {
+/**
+ * A system command exited non-zero, timed out or could not start; the message holds its command line and stderr.
+ * The agent reports it as a failed dataplane change (nothing changed), the management node as a failed host action.
+ */
+public class CommandFailedException extends RuntimeException {
 
     private final CommandResult result;
 

@@ -1,4 +1,4 @@
-package io.vrouter.agent.process;
+package io.vrouter.platform.process;
 
 /** How a finished command ended. */
 public record CommandResult(int exitCode, String stdout, String stderr, long elapsedMillis) {

@@ -1,4 +1,4 @@
-package io.vrouter.agent.process;
+package io.vrouter.platform.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.api.QueryCondition;
 import io.vrouter.api.QueryOp;
 import io.vrouter.server.db.Uuid;
-import io.vrouter.server.net.Ipv4;
-import io.vrouter.server.net.Ipv4Cidr;
+import io.vrouter.platform.net.Ipv4;
+import io.vrouter.platform.net.Ipv4Cidr;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package io.vrouter.server.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.api.QueryCondition;
-import io.vrouter.server.net.Ipv4;
+import io.vrouter.platform.net.Ipv4;
 import io.vrouter.server.query.QueryEngine;
 import io.vrouter.server.query.QueryRequest;
 import org.jooq.DSLContext;

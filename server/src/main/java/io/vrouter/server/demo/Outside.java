@@ -1,7 +1,7 @@
 package io.vrouter.server.demo;
 
-import io.vrouter.agent.process.CommandResult;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandResult;
+import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
 
 import java.io.File;

@@ -1,9 +1,9 @@
 package io.vrouter.server.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.net.Ipv4Cidr;
+import io.vrouter.platform.net.Ipv4Cidr;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -3,7 +3,7 @@ package io.vrouter.server.l3;
 import io.vrouter.server.Clock;
 import io.vrouter.server.api.ApiException;
 import io.vrouter.server.db.Uuid;
-import io.vrouter.server.net.Ipv4;
+import io.vrouter.platform.net.Ipv4;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;

@@ -9,7 +9,7 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.image.Images;
-import io.vrouter.server.net.Ipv4Cidr;
+import io.vrouter.platform.net.Ipv4Cidr;
 import io.vrouter.server.networkservice.NetworkServiceType;
 import io.vrouter.server.networkservice.NetworkServices;
 import io.vrouter.server.offering.InstanceOfferings;

@@ -1,8 +1,8 @@
 package io.vrouter.server.l3;
 
 import io.vrouter.server.api.ApiException;
-import io.vrouter.server.net.Ipv4;
-import io.vrouter.server.net.Ipv4Cidr;
+import io.vrouter.platform.net.Ipv4;
+import io.vrouter.platform.net.Ipv4Cidr;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

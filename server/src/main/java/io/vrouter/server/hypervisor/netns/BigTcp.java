@@ -1,8 +1,8 @@
 package io.vrouter.server.hypervisor.netns;
 
 import com.sun.jna.LastErrorException;
-import io.vrouter.agent.libc.LibC;
-import io.vrouter.agent.libc.Netlink;
+import io.vrouter.platform.libc.LibC;
+import io.vrouter.platform.libc.Netlink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,8 +2,8 @@ package io.vrouter.server.hypervisor.netns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vrouter.agent.process.CommandResult;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandResult;
+import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.hypervisor.HypervisorException;
 
 import java.io.IOException;

@@ -5,8 +5,8 @@ import io.vrouter.server.hypervisor.Hypervisor;
 import io.vrouter.server.hypervisor.HypervisorException;
 import io.vrouter.server.hypervisor.NicSpec;
 import io.vrouter.server.hypervisor.VmSpec;
-import io.vrouter.server.net.Ipv4;
-import io.vrouter.server.net.Ipv4Cidr;
+import io.vrouter.platform.net.Ipv4;
+import io.vrouter.platform.net.Ipv4Cidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

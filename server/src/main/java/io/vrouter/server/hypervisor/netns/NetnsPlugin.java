@@ -67,7 +67,7 @@ public final class NetnsPlugin implements AutoCloseable {
 
     /** A Netns host is the management node's own machine: its address must be one of this machine's. */
     private void checkLocal(String ip) {
-        if (!io.vrouter.server.net.Ipv4.isValid(ip)) {
+        if (!io.vrouter.platform.net.Ipv4.isValid(ip)) {
             throw ApiException.invalidArgument("managementIp '" + ip + "' is not an IPv4 address");
         }
         if (ip.startsWith("127.")) {

@@ -1,7 +1,7 @@
 package io.vrouter.server.hypervisor.netns;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.demo.DemoApi;
 import io.vrouter.server.demo.GuestProbe;
 import io.vrouter.server.demo.Outside;

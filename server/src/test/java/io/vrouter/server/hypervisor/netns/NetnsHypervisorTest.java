@@ -1,6 +1,6 @@
 package io.vrouter.server.hypervisor.netns;
 
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.hypervisor.HypervisorException;
 import io.vrouter.server.hypervisor.NicSpec;
 import io.vrouter.server.hypervisor.VmSpec;

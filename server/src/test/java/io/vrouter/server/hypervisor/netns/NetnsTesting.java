@@ -1,6 +1,6 @@
 package io.vrouter.server.hypervisor.netns;
 
-import io.vrouter.agent.process.CommandRunner;
+import io.vrouter.platform.process.CommandRunner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
