@@ -3,7 +3,7 @@ package io.vrouter.cli;
 import io.vrouter.cli.command.CommandRunner;
 import io.vrouter.cli.command.Help;
 import io.vrouter.cli.command.PasswordPrompt;
-import io.vrouter.cli.remote.ApiClient;
+import io.vrouter.client.ApiClient;
 import io.vrouter.cli.remote.SessionStore;
 import io.vrouter.cli.schema.SchemaCache;
 import io.vrouter.cli.shell.ScriptRunner;

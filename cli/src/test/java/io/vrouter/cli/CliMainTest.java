@@ -1,5 +1,6 @@
 package io.vrouter.cli;
 
+import io.vrouter.client.FakeServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,10 @@
-package io.vrouter.cli.remote;
+package io.vrouter.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vrouter.cli.FakeServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,7 +28,8 @@ class ApiClientTest {
     void callPostsJsonWithTheSessionHeader() throws Exception {
         try (FakeServer server = new FakeServer()) {
             ApiClient client = ApiClient.forUrl(server.url() + "/");
-            ApiReply reply = client.call("QueryZone", new ObjectMapper().readTree("{\"conditions\":[]}"), Optional.of("s1"));
+            client.useSession("s1");
+            ApiReply reply = client.call("QueryZone", new ObjectMapper().readTree("{\"conditions\":[]}"));
             assertThat(reply.status()).isEqualTo(200);
             assertThat(reply.failed()).isFalse();
             assertThat(reply.json().get("total").asInt()).isZero();
@@ -42,7 +41,7 @@ class ApiClientTest {
     @Test
     void errorEnvelopeFailsEvenWithStatus200() throws Exception {
         try (FakeServer server = new FakeServer().reply("X", 200, "{\"error\":{\"code\":\"SYS.1006\"}}")) {
-            ApiReply reply = ApiClient.forUrl(server.url()).call("X", new ObjectMapper().createObjectNode(), Optional.empty());
+            ApiReply reply = ApiClient.forUrl(server.url()).call("X", new ObjectMapper().createObjectNode());
             assertThat(reply.failed()).isTrue();
             assertThat(reply.unauthorized()).isFalse();
             assertThat(server.requests().get(0).authorization()).isNull();
@@ -61,8 +60,7 @@ class ApiClientTest {
     void interruptedCallIsCancelled() throws Exception {
         try (FakeServer server = new FakeServer()) {
             Thread.currentThread().interrupt();
-            assertThatThrownBy(() -> ApiClient.forUrl(server.url()).call("Slow", new ObjectMapper().createObjectNode(),
-                    Optional.empty())).isInstanceOf(CallCancelledException.class)
+            assertThatThrownBy(() -> ApiClient.forUrl(server.url()).call("Slow", new ObjectMapper().createObjectNode())).isInstanceOf(CallCancelledException.class)
                     .hasMessage("Slow cancelled; the server may still complete it");
         } finally {
             Thread.interrupted();

@@ -1,4 +1,4 @@
-package io.vrouter.cli;
+package io.vrouter.client;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vrouter.cli.remote.ApiClient;
-import io.vrouter.cli.remote.ApiReply;
-import io.vrouter.cli.remote.CallCancelledException;
-import io.vrouter.cli.remote.ServerUnreachableException;
+import io.vrouter.client.ApiClient;
+import io.vrouter.client.ApiReply;
+import io.vrouter.client.CallCancelledException;
+import io.vrouter.client.ServerUnreachableException;
 import io.vrouter.cli.remote.SessionStore;
 import io.vrouter.cli.schema.ApiSchema;
 import io.vrouter.cli.schema.SchemaCache;
@@ -166,7 +166,8 @@ public final class CommandRunner {
         if (api.equals(LOGOUT) && !body.has("sessionUuid") && session.isPresent()) {
             body.put("sessionUuid", session.get());
         }
-        ApiReply reply = client.call(api, body, session);
+        client.useSession(session.orElse(null));
+        ApiReply reply = client.call(api, body);
         print(reply);
         if (reply.failed()) {
             if (reply.unauthorized() && !api.equals(LOGIN)) {

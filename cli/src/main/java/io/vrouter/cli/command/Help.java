@@ -28,7 +28,7 @@ public final class Help {
                      FIELD=null, FIELD!=null; nested fields such as vmNics.ip; reserved keys count=true limit=N
                      start=N replyWithCount=true sortBy=FIELD sortDirection=asc|desc fields=a,b.
             Exit:    0 success, 1 API error (the error JSON is printed), 2 usage error or server unreachable.
-            """.formatted(io.vrouter.cli.remote.ApiClient.DEFAULT_URL);
+            """.formatted(io.vrouter.client.ApiClient.DEFAULT_URL);
 
     private final PrintWriter out;
 

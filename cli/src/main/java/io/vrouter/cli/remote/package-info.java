@@ -1,2 +1,2 @@
-/** Talking to the management node: the HTTP client for {@code POST /v1/api/{ApiName}} and the stored session. */
+/** What the CLI keeps between runs: the session it logged in with. */
 package io.vrouter.cli.remote;

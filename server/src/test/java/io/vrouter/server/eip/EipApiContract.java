@@ -1,7 +1,8 @@
 package io.vrouter.server.eip;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.vip.NetworkFixture;
 import io.vrouter.server.vip.RulesApiContractBase;
 import org.junit.jupiter.api.Test;
@@ -153,7 +154,7 @@ abstract class EipApiContract extends RulesApiContractBase {
         World w = world();
         String applianceNic = fx.applianceNic(w.guest().uuid());
         JsonNode vip = fx.vip(w.pub().uuid());
-        Reply r = call("CreateEip", "name", "x", "vipUuid", uuid(vip), "vmNicUuid", applianceNic);
+        ApiReply r = call("CreateEip", "name", "x", "vipUuid", uuid(vip), "vmNicUuid", applianceNic);
         assertThat(r.errorCode()).isEqualTo("SYS.1007");
         assertThat(r.errorDetails()).startsWith("VM nic " + applianceNic + " (")
                 .endsWith(" belongs to an appliance VM (ApplianceVm); an EIP can only reach a user VM");
@@ -296,7 +297,7 @@ abstract class EipApiContract extends RulesApiContractBase {
         JsonNode byNic = query("QueryEip", "vmNic.ip", "=", ipOn(w.vm(), w.guest().uuid()));
         assertThat(byNic).hasSize(1);
         assertThat(byNic.get(0).get("uuid").asText()).isEqualTo(uuid(eip));
-        Reply rest = admin.get("/v1/eips?q=vip.ip=" + vip.get("ip").asText());
+        ApiReply rest = admin.get("/v1/eips?q=vip.ip=" + vip.get("ip").asText());
         assertThat(rest.status()).isEqualTo(200);
         assertThat(rest.inventories().get(0).get("uuid").asText()).isEqualTo(uuid(eip));
         assertThat(admin.get("/v1/eips/" + uuid(eip)).inventories().get(0).get("name").asText()).isEqualTo("q");
@@ -350,8 +351,8 @@ abstract class EipApiContract extends RulesApiContractBase {
         World w = world();
         for (int round = 0; round < 5; round++) {
             JsonNode vip = fx.vip(w.pub().uuid());
-            List<Reply> replies = race(10, i -> call("CreateEip", "name", "race-" + i, "vipUuid", uuid(vip)));
-            assertThat(replies.stream().filter(Reply::ok).count()).isEqualTo(1);
+            List<ApiReply> replies = race(10, i -> call("CreateEip", "name", "race-" + i, "vipUuid", uuid(vip)));
+            assertThat(replies.stream().filter(ApiReply::ok).count()).isEqualTo(1);
             replies.stream().filter(r -> !r.ok()).forEach(r -> {
                 assertThat(r.errorCode()).isEqualTo("SYS.1007");
                 assertThat(r.errorDetails()).startsWith(describe(vip) + " is already used by EIP race-");
@@ -368,8 +369,8 @@ abstract class EipApiContract extends RulesApiContractBase {
         for (int i = 0; i < 8; i++) {
             vips.add(fx.vip(w.pub().uuid()));
         }
-        List<Reply> replies = race(8, i -> call("CreateEip", "name", "nic-race-" + i, "vipUuid", uuid(vips.get(i)), "vmNicUuid", w.nic()));
-        assertThat(replies.stream().filter(Reply::ok).count()).isEqualTo(1);
+        List<ApiReply> replies = race(8, i -> call("CreateEip", "name", "nic-race-" + i, "vipUuid", uuid(vips.get(i)), "vmNicUuid", w.nic()));
+        assertThat(replies.stream().filter(ApiReply::ok).count()).isEqualTo(1);
         replies.stream().filter(r -> !r.ok()).forEach(r -> {
             assertThat(r.errorCode()).isEqualTo("SYS.1007");
             assertThat(r.errorDetails()).startsWith("VM nic " + w.nic() + " already has EIP ");

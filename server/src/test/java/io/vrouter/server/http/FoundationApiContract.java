@@ -1,8 +1,9 @@
 package io.vrouter.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient;
-import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.client.ApiClient;
+import io.vrouter.client.ApiReply;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.NodeContract;
 import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
@@ -38,7 +39,7 @@ abstract class FoundationApiContract extends NodeContract {
     @Test
     void loginReturnsASessionThatAuthorisesLaterCalls() {
         ApiClient c = node.client();
-        Reply login = c.call("LogInByAccount", Map.of("accountName", "admin", "password", TestNode.ADMIN_PASSWORD));
+        ApiReply login = c.call("LogInByAccount", Map.of("accountName", "admin", "password", TestNode.ADMIN_PASSWORD));
         assertThat(login.status()).isEqualTo(200);
         assertThat(login.inventory().get("uuid").asText()).matches("[0-9a-f]{32}");
         c.useSession(login.inventory().get("uuid").asText());
@@ -47,22 +48,22 @@ abstract class FoundationApiContract extends NodeContract {
 
     @Test
     void wrongPasswordIsRefusedWithoutSayingWhichPartWasWrong() {
-        Reply r = node.client().call("LogInByAccount", Map.of("accountName", "admin", "password", "nope"));
+        ApiReply r = node.client().call("LogInByAccount", Map.of("accountName", "admin", "password", "nope"));
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.errorCode()).isEqualTo("ID.1001");
         assertThat(r.errorDetails()).isEqualTo("wrong account name or password");
-        Reply unknown = node.client().call("LogInByAccount", Map.of("accountName", "nobody", "password", "nope"));
+        ApiReply unknown = node.client().call("LogInByAccount", Map.of("accountName", "nobody", "password", "nope"));
         assertThat(unknown.errorDetails()).isEqualTo("wrong account name or password");
     }
 
     @Test
     void callsWithoutOrWithABadSessionAreRefused() {
-        Reply none = node.client().call("QueryGlobalConfig", Map.of());
+        ApiReply none = node.client().call("QueryGlobalConfig", Map.of());
         assertThat(none.status()).isEqualTo(401);
         assertThat(none.errorDetails()).contains("no session");
         ApiClient bogus = node.client();
         bogus.useSession("0123456789abcdef0123456789abcdef");
-        Reply r = bogus.call("QueryGlobalConfig", Map.of());
+        ApiReply r = bogus.call("QueryGlobalConfig", Map.of());
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.errorDetails()).contains("does not exist");
     }
@@ -74,7 +75,7 @@ abstract class FoundationApiContract extends NodeContract {
                         Map.of("name", "name", "op", "=", "value", "session.timeout"))))
                 .get("inventories").get(0).get("value").asLong();
         node.clock().advance(Duration.ofSeconds(timeout + 1));
-        Reply r = c.call("QueryGlobalConfig", Map.of());
+        ApiReply r = c.call("QueryGlobalConfig", Map.of());
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.errorDetails()).contains("expired");
     }
@@ -90,7 +91,7 @@ abstract class FoundationApiContract extends NodeContract {
 
     @Test
     void unknownApiNamesTheCloseOnes() {
-        Reply r = admin.call("QueryGlobalConfg", Map.of());
+        ApiReply r = admin.call("QueryGlobalConfg", Map.of());
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.errorCode()).isEqualTo("SYS.1007");
         assertThat(r.errorDetails()).contains("no API named 'QueryGlobalConfg'").contains("QueryGlobalConfig");
@@ -98,28 +99,28 @@ abstract class FoundationApiContract extends NodeContract {
 
     @Test
     void missingUnknownAndMistypedParametersAreNamed() {
-        Reply missing = admin.call("UpdateGlobalConfig", Map.of("category", "identity", "name", "session.timeout"));
+        ApiReply missing = admin.call("UpdateGlobalConfig", Map.of("category", "identity", "name", "session.timeout"));
         assertThat(missing.errorCode()).isEqualTo("SYS.1007");
         assertThat(missing.errorDetails()).isEqualTo("missing required parameter value of UpdateGlobalConfig");
 
-        Reply unknown = admin.call("UpdateGlobalConfig", Map.of("category", "identity", "name", "session.timeout", "valu", "5"));
+        ApiReply unknown = admin.call("UpdateGlobalConfig", Map.of("category", "identity", "name", "session.timeout", "valu", "5"));
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.errorDetails()).contains("has no parameter valu").contains("did you mean value?");
 
-        Reply wrongType = admin.call("QueryGlobalConfig", Map.of("limit", "ten"));
+        ApiReply wrongType = admin.call("QueryGlobalConfig", Map.of("limit", "ten"));
         assertThat(wrongType.errorDetails()).isEqualTo("parameter limit: expected a whole number, got \"ten\"");
 
-        Reply outOfRange = admin.call("QueryGlobalConfig", Map.of("limit", -1));
+        ApiReply outOfRange = admin.call("QueryGlobalConfig", Map.of("limit", -1));
         assertThat(outOfRange.errorDetails()).isEqualTo("parameter limit: -1 is out of range 0..1000000");
 
-        Reply badChoice = admin.call("QueryGlobalConfig", Map.of("sortDirection", "up"));
+        ApiReply badChoice = admin.call("QueryGlobalConfig", Map.of("sortDirection", "up"));
         assertThat(badChoice.errorDetails()).isEqualTo("parameter sortDirection: 'up' is not one of [asc, desc]");
     }
 
     @Test
     void badUuidIsRefusedAndNothingIsWritten() {
         long before = tagCount();
-        Reply r = admin.call("CreateUserTag", Map.of("resourceType", "AccountVO", "resourceUuid", "not-a-uuid", "tag", "x"));
+        ApiReply r = admin.call("CreateUserTag", Map.of("resourceType", "AccountVO", "resourceUuid", "not-a-uuid", "tag", "x"));
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.errorDetails()).isEqualTo("parameter resourceUuid: 'not-a-uuid' is not a uuid (32 lower-case hex digits)");
         assertThat(tagCount()).isEqualTo(before);
@@ -127,21 +128,21 @@ abstract class FoundationApiContract extends NodeContract {
 
     @Test
     void malformedJsonAndNonObjectBodiesAreInvalidArguments() {
-        Reply bad = admin.post("/v1/api/QueryGlobalConfig", "{bad");
+        ApiReply bad = admin.post("/v1/api/QueryGlobalConfig", "{bad");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.errorCode()).isEqualTo("SYS.1007");
         assertThat(bad.errorDetails()).startsWith("the request body is not valid JSON");
-        Reply array = admin.post("/v1/api/QueryGlobalConfig", "[1,2]");
+        ApiReply array = admin.post("/v1/api/QueryGlobalConfig", "[1,2]");
         assertThat(array.status()).isEqualTo(400);
         assertThat(array.errorDetails()).contains("must be a JSON object");
     }
 
     @Test
     void unknownRoutesAnswerWithTheErrorEnvelope() {
-        Reply r = admin.get("/v2/nothing");
+        ApiReply r = admin.get("/v2/nothing");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.body().path("error").path("details").asText()).contains("no route GET /v2/nothing");
-        Reply collection = admin.get("/v1/no-such-things");
+        ApiReply collection = admin.get("/v1/no-such-things");
         assertThat(collection.status()).isEqualTo(404);
         assertThat(collection.errorDetails()).contains("no resource collection /v1/no-such-things");
     }
@@ -159,12 +160,12 @@ abstract class FoundationApiContract extends NodeContract {
 
     @Test
     void updateGlobalConfigValidatesAndPersists() {
-        Reply bad = admin.call("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "command.parallelismDegree", "value", "0"));
+        ApiReply bad = admin.call("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "command.parallelismDegree", "value", "0"));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.errorDetails()).isEqualTo("global config virtualRouter/command.parallelismDegree: 0 is out of range 1..2147483647");
-        Reply notBool = admin.call("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "agent.deployOnStart", "value", "yes"));
+        ApiReply notBool = admin.call("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "agent.deployOnStart", "value", "yes"));
         assertThat(notBool.errorDetails()).isEqualTo("global config virtualRouter/agent.deployOnStart: 'yes' is not one of [true, false]");
-        Reply unknown = admin.call("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "nothing", "value", "1"));
+        ApiReply unknown = admin.call("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "nothing", "value", "1"));
         assertThat(unknown.errorDetails()).startsWith("there is no global config virtualRouter/nothing");
 
         JsonNode updated = admin.ok("UpdateGlobalConfig", Map.of("category", "applianceVm", "name", "connect.timeout", "value", "120"));
@@ -195,21 +196,21 @@ abstract class FoundationApiContract extends NodeContract {
         assertThat(admin.ok("QuerySystemTag", Map.of("conditions", List.of(Map.of("name", "uuid", "op", "=", "value", tag.get("uuid").asText()))))
                 .get("inventories")).isEmpty();
 
-        Reply duplicate = admin.call("CreateUserTag", Map.of("resourceType", "AccountVO", "resourceUuid", account, "tag", "team::network"));
+        ApiReply duplicate = admin.call("CreateUserTag", Map.of("resourceType", "AccountVO", "resourceUuid", account, "tag", "team::network"));
         assertThat(duplicate.status()).isEqualTo(409);
 
         admin.ok("DeleteTag", Map.of("uuid", tag.get("uuid").asText()));
-        Reply again = admin.call("DeleteTag", Map.of("uuid", tag.get("uuid").asText()));
+        ApiReply again = admin.call("DeleteTag", Map.of("uuid", tag.get("uuid").asText()));
         assertThat(again.status()).isEqualTo(404);
     }
 
     @Test
     void tagsNeedAKnownTypeAndAnExistingResource() {
         long before = tagCount();
-        Reply type = admin.call("CreateUserTag", Map.of("resourceType", "NoSuchVO", "resourceUuid", "0123456789abcdef0123456789abcdef", "tag", "x"));
+        ApiReply type = admin.call("CreateUserTag", Map.of("resourceType", "NoSuchVO", "resourceUuid", "0123456789abcdef0123456789abcdef", "tag", "x"));
         assertThat(type.status()).isEqualTo(400);
         assertThat(type.errorDetails()).startsWith("resourceType 'NoSuchVO' is not one of [");
-        Reply missing = admin.call("CreateUserTag", Map.of("resourceType", "AccountVO", "resourceUuid", "0123456789abcdef0123456789abcdef", "tag", "x"));
+        ApiReply missing = admin.call("CreateUserTag", Map.of("resourceType", "AccountVO", "resourceUuid", "0123456789abcdef0123456789abcdef", "tag", "x"));
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.errorDetails()).isEqualTo("no AccountVO with uuid 0123456789abcdef0123456789abcdef");
         assertThat(tagCount()).isEqualTo(before);
@@ -219,10 +220,10 @@ abstract class FoundationApiContract extends NodeContract {
     void systemTagsMustMatchARegisteredFormatForTheResourceType() {
         String account = accountUuid();
         long before = tagCount();
-        Reply noFormat = admin.call("CreateSystemTag", Map.of("resourceType", "AccountVO", "resourceUuid", account, "tag", "whatever::1"));
+        ApiReply noFormat = admin.call("CreateSystemTag", Map.of("resourceType", "AccountVO", "resourceUuid", account, "tag", "whatever::1"));
         assertThat(noFormat.status()).isEqualTo(400);
         assertThat(noFormat.errorDetails()).startsWith("'whatever::1' matches no system tag format");
-        Reply wrongType = admin.call("CreateSystemTag", Map.of("resourceType", "AccountVO", "resourceUuid", account, "tag", "commandsParallelismDegree::10"));
+        ApiReply wrongType = admin.call("CreateSystemTag", Map.of("resourceType", "AccountVO", "resourceUuid", account, "tag", "commandsParallelismDegree::10"));
         assertThat(wrongType.errorDetails()).contains("can be put on").contains("not on AccountVO");
         assertThat(tagCount()).isEqualTo(before);
     }
@@ -231,18 +232,18 @@ abstract class FoundationApiContract extends NodeContract {
 
     @Test
     void restQueriesUseZstackConditionsSortingAndPaging() {
-        Reply r = admin.get("/v1/global-configurations?q=category=virtualRouter&sort=-name");
+        ApiReply r = admin.get("/v1/global-configurations?q=category=virtualRouter&sort=-name");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.inventories()).extracting(n -> n.get("name").asText())
                 .containsExactly("ping.interval", "command.parallelismDegree", "agent.deployOnStart");
-        Reply like = admin.get("/v1/global-configurations?q=name~=deployOn&replyWithCount=true&limit=1");
+        ApiReply like = admin.get("/v1/global-configurations?q=name~=deployOn&replyWithCount=true&limit=1");
         assertThat(like.body().get("total").asLong()).isEqualTo(2);
         assertThat(like.inventories()).hasSize(1);
-        Reply in = admin.get("/v1/global-configurations?q=category?=identity,applianceVm&count=true");
+        ApiReply in = admin.get("/v1/global-configurations?q=category?=identity,applianceVm&count=true");
         assertThat(in.body().get("total").asLong()).isEqualTo(3);
-        Reply fields = admin.get("/v1/global-configurations?q=category=identity&fields=name,value");
+        ApiReply fields = admin.get("/v1/global-configurations?q=category=identity&fields=name,value");
         assertThat(fields.inventories().get(0).fieldNames()).toIterable().containsExactly("name", "value");
-        Reply badField = admin.get("/v1/global-configurations?q=nosuch=1");
+        ApiReply badField = admin.get("/v1/global-configurations?q=nosuch=1");
         assertThat(badField.status()).isEqualTo(400);
         assertThat(badField.errorDetails()).contains("unknown field 'nosuch'");
     }
@@ -252,7 +253,7 @@ abstract class FoundationApiContract extends NodeContract {
         String account = accountUuid();
         String uuid = admin.ok("CreateUserTag", Map.of("resourceType", "AccountVO", "resourceUuid", account, "tag", "rest-get"))
                 .get("inventory").get("uuid").asText();
-        Reply one = admin.get("/v1/user-tags/" + uuid);
+        ApiReply one = admin.get("/v1/user-tags/" + uuid);
         assertThat(one.status()).isEqualTo(200);
         assertThat(one.inventories()).hasSize(1);
         assertThat(admin.get("/v1/user-tags/0123456789abcdef0123456789abcdef").status()).isEqualTo(404);
@@ -299,7 +300,7 @@ abstract class FoundationApiContract extends NodeContract {
             assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
             String password = Files.readString(file).trim();
             assertThat(password).hasSizeGreaterThanOrEqualTo(20).isNotEqualTo("password");
-            assertThat(new ApiClient(url).call("LogInByAccount", Map.of("accountName", "admin", "password", password)).status()).isEqualTo(200);
+            assertThat(ApiClient.forUrl(url).call("LogInByAccount", Map.of("accountName", "admin", "password", password)).status()).isEqualTo(200);
         }
     }
 }

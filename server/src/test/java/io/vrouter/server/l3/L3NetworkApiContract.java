@@ -1,7 +1,8 @@
 package io.vrouter.server.l3;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient;
+import io.vrouter.client.ApiClient;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ abstract class L3NetworkApiContract extends NodeContract {
                 "gateway", gateway);
     }
 
-    private ApiClient.Reply tryRange(String l3, String start, String end, String netmask, String gateway) {
+    private ApiReply tryRange(String l3, String start, String end, String netmask, String gateway) {
         return admin.call("AddIpRange", params("l3NetworkUuid", l3, "name", "bad", "startIp", start, "endIp", end,
                 "netmask", netmask, "gateway", gateway));
     }
@@ -263,10 +264,10 @@ abstract class L3NetworkApiContract extends NodeContract {
         assertThat(infra.query("QueryL3Network", cond("l2Network.zone.name", "=", zoneName))).hasSize(2);
         assertThat(infra.query("QueryIpRange", cond("l3Network.name", "=", l3Name))).extracting(n -> n.get("name").asText())
                 .containsExactly("nested");
-        ApiClient.Reply rest = admin.get("/v1/l3-networks/ip-ranges?q=l3NetworkUuid=" + l3);
+        ApiReply rest = admin.get("/v1/l3-networks/ip-ranges?q=l3NetworkUuid=" + l3);
         assertThat(rest.status()).isEqualTo(200);
         assertThat(rest.inventories()).extracting(n -> n.get("startIp").asText()).containsExactly(start);
-        ApiClient.Reply restL3 = admin.get("/v1/l3-networks?q=ipRanges.startIp=" + start + "&q=zone.name=" + zoneName);
+        ApiReply restL3 = admin.get("/v1/l3-networks?q=ipRanges.startIp=" + start + "&q=zone.name=" + zoneName);
         assertThat(restL3.inventories()).extracting(n -> n.get("uuid").asText()).containsExactly(l3);
     }
 
@@ -332,7 +333,7 @@ abstract class L3NetworkApiContract extends NodeContract {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             CountDownLatch go = new CountDownLatch(1);
-            List<Future<ApiClient.Reply>> replies = new ArrayList<>();
+            List<Future<ApiReply>> replies = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 String start = "10.6.0." + (10 + i);
                 replies.add(pool.submit(() -> {
@@ -342,8 +343,8 @@ abstract class L3NetworkApiContract extends NodeContract {
             }
             go.countDown();
             int ok = 0;
-            for (Future<ApiClient.Reply> f : replies) {
-                ApiClient.Reply r = f.get();
+            for (Future<ApiReply> f : replies) {
+                ApiReply r = f.get();
                 if (r.ok()) {
                     ok++;
                 } else {

@@ -1,7 +1,8 @@
 package io.vrouter.server.portforwarding;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.vip.NetworkFixture;
 import io.vrouter.server.vip.RulesApiContractBase;
@@ -34,14 +35,14 @@ abstract class PortForwardingApiContract extends RulesApiContractBase {
         return "VIP " + vip.get("name").asText() + " (" + vip.get("ip").asText() + ", " + uuid(vip) + ")";
     }
 
-    private Reply create(JsonNode vip, Object... more) {
+    private ApiReply create(JsonNode vip, Object... more) {
         List<Object> kv = new ArrayList<>(List.of("name", Infra.unique("rule"), "vipUuid", uuid(vip)));
         kv.addAll(List.of(more));
         return call("CreatePortForwardingRule", kv.toArray());
     }
 
     private JsonNode created(JsonNode vip, Object... more) {
-        Reply r = create(vip, more);
+        ApiReply r = create(vip, more);
         assertThat(r.ok()).as("%s", r.body()).isTrue();
         return r.inventory();
     }
@@ -194,7 +195,7 @@ abstract class PortForwardingApiContract extends RulesApiContractBase {
                         + "; a port forwarding rule needs a nic on another (guest) L3");
 
         String applianceNic = fx.applianceNic(w.guest().uuid());
-        Reply appliance = create(w.vip(), "vipPortStart", 22, "protocolType", "TCP", "vmNicUuid", applianceNic);
+        ApiReply appliance = create(w.vip(), "vipPortStart", 22, "protocolType", "TCP", "vmNicUuid", applianceNic);
         assertThat(appliance.errorCode()).isEqualTo("SYS.1007");
         assertThat(appliance.errorDetails()).startsWith("VM nic " + applianceNic)
                 .endsWith("belongs to an appliance VM (ApplianceVm); a port forwarding rule can only reach a user VM");
@@ -345,7 +346,7 @@ abstract class PortForwardingApiContract extends RulesApiContractBase {
         JsonNode byVip = query("QueryPortForwardingRule", "vip.ip", "=", w.vip().get("ip").asText());
         assertThat(byVip).hasSize(1);
         assertThat(byVip.get(0).get("uuid").asText()).isEqualTo(uuid(rule));
-        Reply rest = admin.get("/v1/port-forwarding?q=vmNic.ip=" + ipOn(w.vm(), w.guest().uuid()) + "&q=protocolType=TCP");
+        ApiReply rest = admin.get("/v1/port-forwarding?q=vmNic.ip=" + ipOn(w.vm(), w.guest().uuid()) + "&q=protocolType=TCP");
         assertThat(rest.status()).isEqualTo(200);
         assertThat(rest.inventories()).hasSize(1);
         assertThat(admin.get("/v1/port-forwarding/" + uuid(rule)).inventories().get(0).get("vipPortStart").asInt()).isEqualTo(3306);
@@ -386,9 +387,9 @@ abstract class PortForwardingApiContract extends RulesApiContractBase {
     @Timeout(180)
     void fiftyIdenticalCreatesAtOnceLeaveExactlyOne() throws Exception {
         World w = world();
-        List<Reply> replies = race(50, i -> create(w.vip(), "vipPortStart", 8080, "vipPortEnd", 8090, "protocolType", "TCP",
+        List<ApiReply> replies = race(50, i -> create(w.vip(), "vipPortStart", 8080, "vipPortEnd", 8090, "protocolType", "TCP",
                 "vmNicUuid", w.nic()));
-        assertThat(replies.stream().filter(Reply::ok).count()).isEqualTo(1);
+        assertThat(replies.stream().filter(ApiReply::ok).count()).isEqualTo(1);
         replies.stream().filter(r -> !r.ok()).forEach(r -> {
             assertThat(r.errorCode()).isEqualTo("SYS.1007");
             assertThat(r.errorDetails()).startsWith("VIP port range 8080-8090 (TCP) overlaps ");
@@ -403,7 +404,7 @@ abstract class PortForwardingApiContract extends RulesApiContractBase {
         World w = world();
         for (int round = 0; round < 10; round++) {
             int base = 1000 + round * 100;
-            List<Reply> replies = race(4, i -> switch (i) {
+            List<ApiReply> replies = race(4, i -> switch (i) {
                 case 0 -> create(w.vip(), "vipPortStart", base, "vipPortEnd", base + 10, "protocolType", "TCP");
                 case 1 -> create(w.vip(), "vipPortStart", base + 10, "vipPortEnd", base + 20, "protocolType", "TCP");
                 case 2 -> create(w.vip(), "vipPortStart", base, "vipPortEnd", base + 10, "protocolType", "UDP");
@@ -422,7 +423,7 @@ abstract class PortForwardingApiContract extends RulesApiContractBase {
         World w = world();
         for (int round = 0; round < 5; round++) {
             JsonNode vip = fx.vip(w.pub().uuid());
-            List<Reply> replies = race(2, i -> i == 0
+            List<ApiReply> replies = race(2, i -> i == 0
                     ? call("CreateEip", "name", "race", "vipUuid", uuid(vip))
                     : create(vip, "vipPortStart", 22, "protocolType", "TCP"));
             assertThat(replies.get(0).ok() ^ replies.get(1).ok()).as("round %d: %s", round, replies).isTrue();

@@ -1,5 +1,6 @@
 package io.vrouter.server.testing;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.LinkedHashMap;
@@ -27,7 +28,7 @@ public final class Infra {
     }
 
     /** Asserts an error reply: HTTP status, error code and the exact details. */
-    public static void assertError(ApiClient.Reply reply, int status, String code, String details) {
+    public static void assertError(ApiReply reply, int status, String code, String details) {
         org.assertj.core.api.Assertions.assertThat(reply.status()).as("status of %s", reply.body()).isEqualTo(status);
         org.assertj.core.api.Assertions.assertThat(reply.errorCode()).isEqualTo(code);
         org.assertj.core.api.Assertions.assertThat(reply.errorDetails()).isEqualTo(details);

@@ -1,5 +1,6 @@
 package io.vrouter.server.testing;
 
+import io.vrouter.client.ApiClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

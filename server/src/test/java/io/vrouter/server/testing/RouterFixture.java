@@ -1,5 +1,6 @@
 package io.vrouter.server.testing;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;

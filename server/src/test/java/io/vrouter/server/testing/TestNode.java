@@ -1,5 +1,6 @@
 package io.vrouter.server.testing;
 
+import io.vrouter.client.ApiClient;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
 
@@ -63,7 +64,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     public ApiClient client() {
-        return new ApiClient(url);
+        return ApiClient.forUrl(url);
     }
 
     public ApiClient admin() {

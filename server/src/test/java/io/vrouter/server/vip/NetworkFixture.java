@@ -3,7 +3,7 @@ package io.vrouter.server.vip;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.db.Uuid;
 import io.vrouter.server.hypervisor.VmSpec;
-import io.vrouter.server.testing.ApiClient;
+import io.vrouter.client.ApiClient;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.TestNode;
 import io.vrouter.server.vm.VmCreation;

@@ -1,7 +1,8 @@
 package io.vrouter.server.vip;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient;
+import io.vrouter.client.ApiClient;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.NodeContract;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +64,7 @@ public abstract class RulesApiContractBase extends NodeContract {
         return fx.count(table);
     }
 
-    protected static void assertInvalid(ApiClient.Reply r, String details) {
+    protected static void assertInvalid(ApiReply r, String details) {
         assertError(r, 400, "SYS.1007", details);
     }
 
@@ -71,7 +72,7 @@ public abstract class RulesApiContractBase extends NodeContract {
         return admin.ok(api, params(keyValues)).get("inventory");
     }
 
-    protected ApiClient.Reply call(String api, Object... keyValues) {
+    protected ApiReply call(String api, Object... keyValues) {
         return admin.call(api, params(keyValues));
     }
 
@@ -85,26 +86,26 @@ public abstract class RulesApiContractBase extends NodeContract {
 
     /** One call of a race, by index. */
     protected interface IndexedCall {
-        ApiClient.Reply call(int i);
+        ApiReply call(int i);
     }
 
     /** Runs n calls at once (released together) and returns their replies. */
-    protected static List<ApiClient.Reply> race(int n, IndexedCall body) throws Exception {
+    protected static List<ApiReply> race(int n, IndexedCall body) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             CountDownLatch go = new CountDownLatch(1);
-            List<Future<ApiClient.Reply>> futures = new ArrayList<>();
+            List<Future<ApiReply>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int index = i;
-                Callable<ApiClient.Reply> task = () -> {
+                Callable<ApiReply> task = () -> {
                     go.await();
                     return body.call(index);
                 };
                 futures.add(pool.submit(task));
             }
             go.countDown();
-            List<ApiClient.Reply> replies = new ArrayList<>();
-            for (Future<ApiClient.Reply> f : futures) {
+            List<ApiReply> replies = new ArrayList<>();
+            for (Future<ApiReply> f : futures) {
                 replies.add(f.get(60, TimeUnit.SECONDS));
             }
             return replies;

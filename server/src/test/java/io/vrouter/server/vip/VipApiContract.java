@@ -1,12 +1,13 @@
 package io.vrouter.server.vip;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.api.QueryCondition;
 import io.vrouter.server.api.ApiException;
 import io.vrouter.server.db.Uuid;
 import io.vrouter.server.eip.Eips;
 import io.vrouter.server.portforwarding.PortForwardingRules;
-import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.Infra;
 import org.junit.jupiter.api.Test;
 
@@ -101,7 +102,7 @@ abstract class VipApiContract extends RulesApiContractBase {
         inventory("CreateVip", "name", "v", "l3NetworkUuid", small.uuid(), "requiredIp", p + ".10");
         JsonNode vm = fx.userVm(small.uuid());
         assertThat(NetworkFixture.ipOn(vm, small.uuid())).isEqualTo(p + ".11");
-        Reply full = call("CreateVmInstance", "name", "vm-no-room", "instanceOfferingUuid", vm.get("instanceOfferingUuid").asText(),
+        ApiReply full = call("CreateVmInstance", "name", "vm-no-room", "instanceOfferingUuid", vm.get("instanceOfferingUuid").asText(),
                 "imageUuid", vm.get("imageUuid").asText(), "l3NetworkUuids", List.of(small.uuid()));
         assertThat(full.errorCode()).isEqualTo("SYS.1006");
         assertThat(full.errorDetails()).contains("has no free IP");
@@ -220,7 +221,7 @@ abstract class VipApiContract extends RulesApiContractBase {
         JsonNode vip = fx.vip(pub.uuid());
         JsonNode other = fx.vip(pub.uuid());
         inventory("CreateEip", "name", "nested-eip-" + uuid(vip), "vipUuid", uuid(vip));
-        Reply rest = admin.get("/v1/vips?q=ip=" + vip.get("ip").asText() + "&q=l3NetworkUuid=" + pub.uuid());
+        ApiReply rest = admin.get("/v1/vips?q=ip=" + vip.get("ip").asText() + "&q=l3NetworkUuid=" + pub.uuid());
         assertThat(rest.status()).isEqualTo(200);
         assertThat(rest.inventories()).hasSize(1);
         assertThat(rest.inventories().get(0).get("uuid").asText()).isEqualTo(uuid(vip));

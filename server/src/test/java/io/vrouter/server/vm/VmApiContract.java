@@ -1,7 +1,8 @@
 package io.vrouter.server.vm;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +71,7 @@ abstract class VmApiContract extends NodeContract {
         String uuid = vm.get("uuid").asText();
         String ip = vm.get("vmNics").get(0).get("ip").asText();
         assertThat(admin.ok("StopVmInstance", Map.of("uuid", uuid)).get("inventory").get("state").asText()).isEqualTo("Stopped");
-        Reply stopAgain = admin.call("StopVmInstance", Map.of("uuid", uuid));
+        ApiReply stopAgain = admin.call("StopVmInstance", Map.of("uuid", uuid));
         assertThat(stopAgain.status()).isEqualTo(409);
         assertThat(stopAgain.errorDetails()).contains("is Stopped; StopVmInstance needs it Running");
         assertThat(admin.call("RebootVmInstance", Map.of("uuid", uuid)).status()).isEqualTo(409);
@@ -87,7 +88,7 @@ abstract class VmApiContract extends NodeContract {
     void aHypervisorFailureRollsBackEverything() {
         node.node().simulator().failNext("start", "doomed");
         long nicsBefore = admin.ok("QueryVmNic", Map.of("count", true)).get("total").asLong();
-        Reply r = admin.call("CreateVmInstance", Map.of("name", "doomed", "instanceOfferingUuid", offering,
+        ApiReply r = admin.call("CreateVmInstance", Map.of("name", "doomed", "instanceOfferingUuid", offering,
                 "imageUuid", image, "l3NetworkUuids", List.of(guestL3)));
         assertThat(r.status()).isEqualTo(500);
         assertThat(r.errorCode()).isEqualTo("SYS.1006");
@@ -101,20 +102,20 @@ abstract class VmApiContract extends NodeContract {
     void userVmsRefuseSystemImagesAndNetworksAndBadInput() {
         String systemL3 = infra.l3(zone, "mgmt", "10.22.0.0/24", true);
         String systemImage = infra.image(true);
-        Reply l3 = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
+        ApiReply l3 = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
                 "l3NetworkUuids", List.of(systemL3)));
         assertThat(l3.status()).isEqualTo(400);
         assertThat(l3.errorDetails()).isEqualTo("L3 network " + systemL3 + " is a system network; user VMs cannot use it");
-        Reply img = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", systemImage,
+        ApiReply img = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", systemImage,
                 "l3NetworkUuids", List.of(guestL3)));
         assertThat(img.errorDetails()).contains("is a system image");
-        Reply twice = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
+        ApiReply twice = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
                 "l3NetworkUuids", List.of(guestL3, guestL3)));
         assertThat(twice.errorDetails()).contains("is listed twice");
-        Reply defaultL3 = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
+        ApiReply defaultL3 = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", offering, "imageUuid", image,
                 "l3NetworkUuids", List.of(guestL3), "defaultL3NetworkUuid", systemL3));
         assertThat(defaultL3.errorDetails()).contains("is not one of l3NetworkUuids");
-        Reply missing = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", "0123456789abcdef0123456789abcdef",
+        ApiReply missing = admin.call("CreateVmInstance", Map.of("name", "x", "instanceOfferingUuid", "0123456789abcdef0123456789abcdef",
                 "imageUuid", image, "l3NetworkUuids", List.of(guestL3)));
         assertThat(missing.status()).isEqualTo(404);
         assertThat(query("QueryVmInstance", "name", "=", "x")).isEmpty();
@@ -146,7 +147,7 @@ abstract class VmApiContract extends NodeContract {
         assertThat(query("QueryVmInstance", "zone.uuid", "=", zone.zoneUuid())).hasSize(1);
         assertThat(query("QueryVmNic", "vmInstance.name", "=", "nested")).hasSize(1);
         assertThat(query("QueryVolume", "vmInstance.name", "=", "nested")).hasSize(1);
-        Reply rest = admin.get("/v1/vm-instances?q=vmNics.ip=" + ip + "&limit=10&sort=-createDate");
+        ApiReply rest = admin.get("/v1/vm-instances?q=vmNics.ip=" + ip + "&limit=10&sort=-createDate");
         assertThat(rest.inventories()).hasSize(1);
     }
 
@@ -160,7 +161,7 @@ abstract class VmApiContract extends NodeContract {
         for (int i = 0; i < 40; i++) {
             int n = i;
             futures.add(pool.submit(() -> {
-                Reply r = node.admin().call("CreateVmInstance", Map.of("name", "burst-" + n, "instanceOfferingUuid", offering,
+                ApiReply r = node.admin().call("CreateVmInstance", Map.of("name", "burst-" + n, "instanceOfferingUuid", offering,
                         "imageUuid", image, "l3NetworkUuids", List.of(small)));
                 if (!r.ok()) {
                     errors.add(r.errorDetails());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
 import io.vrouter.server.db.Uuid;
-import io.vrouter.server.testing.ApiClient;
+import io.vrouter.client.ApiClient;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.PostgresServer;
 import io.vrouter.server.testing.RouterFixture;

@@ -1,10 +1,11 @@
 package io.vrouter.server.vrouter;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import io.vrouter.agent.protocol.VipTO;
-import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.RouterFixture;
 import io.vrouter.server.testing.NodeContract;
@@ -128,14 +129,14 @@ class RouterRulesTest extends NodeContract {
     void aVipMustBeOnTheRoutersPublicNetworkAndTheL3MustHaveTheService() {
         String otherPublic = f.infra.l3(f.zone, "other", "172." + (OCTET.get() + 100) + ".9.0/24", true);
         String wrongVip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "wrong", "l3NetworkUuid", otherPublic)));
-        Reply r = admin.call("CreateEip", Map.of("name", "e", "vipUuid", wrongVip, "vmNicUuid", nic));
+        ApiReply r = admin.call("CreateEip", Map.of("name", "e", "vipUuid", wrongVip, "vmNicUuid", nic));
         assertThat(r.errorCode()).isEqualTo("SYS.1007");
         assertThat(r.errorDetails()).contains("has its public network on " + f.publicL3);
         assertThat(admin.ok("QueryEip", Map.of("conditions", List.of(Map.of("name", "vipUuid", "op", "=", "value", wrongVip))))
                 .get("inventories")).isEmpty();
 
         JsonNode plain = f.userVm("plain", f.guestL3);
-        Reply noService = admin.call("CreateEip", Map.of("name", "e", "vipUuid", vip("v"),
+        ApiReply noService = admin.call("CreateEip", Map.of("name", "e", "vipUuid", vip("v"),
                 "vmNicUuid", plain.get("vmNics").get(0).get("uuid").asText()));
         assertThat(noService.errorDetails()).contains("has no Eip service from the virtual router");
     }

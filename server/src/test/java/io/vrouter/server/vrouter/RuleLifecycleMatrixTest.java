@@ -1,7 +1,7 @@
 package io.vrouter.server.vrouter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient;
+import io.vrouter.client.ApiClient;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.RouterFixture;
 import io.vrouter.server.testing.TestDatabase;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.cli.CliEnvironment;
 import io.vrouter.cli.CliMain;
-import io.vrouter.server.testing.ApiClient;
+import io.vrouter.client.ApiClient;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;

@@ -3,8 +3,9 @@ package io.vrouter.server.vrouter;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.agent.dataplane.RecordingDataplane;
 import io.vrouter.agent.protocol.DnsInfo;
-import io.vrouter.server.testing.ApiClient;
-import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.client.ApiClient;
+import io.vrouter.client.ApiReply;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.RouterFixture;
 import io.vrouter.server.testing.NodeContract;
 import io.vrouter.server.testing.TestDatabase;
@@ -105,13 +106,13 @@ class VirtualRouterTest extends NodeContract {
     void aHundredConcurrentVmsOnAFreshL3MakeExactlyOneRouter() throws Exception {
         String fresh = f.guestL3("fresh", "10.99." + OCTET.getAndIncrement() + ".0/24", List.of("DHCP", "DNS", "SNAT"));
         ExecutorService pool = Executors.newFixedThreadPool(50);
-        List<Future<Reply>> replies = new ArrayList<>();
+        List<Future<ApiReply>> replies = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             int n = i;
             replies.add(pool.submit(() -> node.admin().call("CreateVmInstance", Map.of("name", "c" + n,
                     "instanceOfferingUuid", f.userOffering, "imageUuid", f.userImage, "l3NetworkUuids", List.of(fresh)))));
         }
-        for (Future<Reply> r : replies) {
+        for (Future<ApiReply> r : replies) {
             assertThat(r.get().status()).as(r.get().body().toString()).isEqualTo(200);
         }
         pool.shutdown();
@@ -138,7 +139,7 @@ class VirtualRouterTest extends NodeContract {
     @Test
     void noOfferingInTheZoneIsVr1002AndNothingIsLeftBehind() {
         admin.ok("DeleteVirtualRouterOffering", Map.of("uuid", f.offering));
-        Reply r = admin.call("CreateVmInstance", Map.of("name", "orphan", "instanceOfferingUuid", f.userOffering,
+        ApiReply r = admin.call("CreateVmInstance", Map.of("name", "orphan", "instanceOfferingUuid", f.userOffering,
                 "imageUuid", f.userImage, "l3NetworkUuids", List.of(f.guestL3)));
         assertThat(r.errorCode()).isEqualTo("VR.1002");
         assertThat(r.errorDetails()).contains("has no enabled virtual router offering");
@@ -182,7 +183,7 @@ class VirtualRouterTest extends NodeContract {
         JsonNode stopped = onlyRouter(f.guestL3);
         assertThat(stopped.get("state").asText()).isEqualTo("Stopped");
         assertThat(stopped.get("status").asText()).isEqualTo("Disconnected");
-        Reply reconnect = admin.call("ReconnectVirtualRouter", Map.of("vmInstanceUuid", vr));
+        ApiReply reconnect = admin.call("ReconnectVirtualRouter", Map.of("vmInstanceUuid", vr));
         assertThat(reconnect.errorCode()).isEqualTo("VR.1000");
 
         admin.ok("StartVmInstance", Map.of("uuid", vr));
@@ -250,13 +251,13 @@ class VirtualRouterTest extends NodeContract {
         dp.setCommandLatency(Duration.ofMillis(150));
         dp.resetMaxInFlight();
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<Reply>> replies = new ArrayList<>();
+        List<Future<ApiReply>> replies = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             int n = i;
             replies.add(pool.submit(() -> node.admin().call("CreateVmInstance", Map.of("name", "par" + n,
                     "instanceOfferingUuid", f.userOffering, "imageUuid", f.userImage, "l3NetworkUuids", List.of(f.guestL3)))));
         }
-        for (Future<Reply> r : replies) {
+        for (Future<ApiReply> r : replies) {
             assertThat(r.get().status()).isEqualTo(200);
         }
         pool.shutdown();
@@ -268,15 +269,15 @@ class VirtualRouterTest extends NodeContract {
     @Test
     void offeringChecksFollowTheReference() {
         String otherZone = new io.vrouter.server.testing.Infra(admin).simulatorZone().zoneUuid();
-        Reply zone = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
+        ApiReply zone = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
                 "managementNetworkUuid", f.managementL3, "zoneUuid", otherZone, "imageUuid", f.vrImage));
         assertThat(zone.errorCode()).isEqualTo("SYS.1007");
         assertThat(zone.errorDetails()).contains("not in the offering's zone");
-        Reply snat = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
+        ApiReply snat = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
                 "managementNetworkUuid", f.managementL3, "publicNetworkUuid", f.guestL3, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage));
         assertThat(snat.errorDetails()).contains("has the SNAT service");
         String overlapping = f.infra.l3(f.zone, "overlap", "172." + (OCTET.get() - 1) + ".1.128/25", true);
-        Reply overlap = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
+        ApiReply overlap = admin.call("CreateVirtualRouterOffering", Map.of("name", "x", "cpuNum", 1, "cpuSpeed", 1, "memorySize", 1L << 30,
                 "managementNetworkUuid", f.managementL3, "publicNetworkUuid", overlapping, "zoneUuid", f.zone.zoneUuid(), "imageUuid", f.vrImage));
         assertThat(overlap.errorDetails()).contains("share addresses");
         long offerings = admin.ok("QueryVirtualRouterOffering", Map.of("count", true)).get("total").asLong();

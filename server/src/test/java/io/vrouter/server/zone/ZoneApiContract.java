@@ -1,7 +1,8 @@
 package io.vrouter.server.zone;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.testing.ApiClient.Reply;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.NodeContract;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ abstract class ZoneApiContract extends NodeContract {
         String uuid = zone.get("uuid").asText();
 
         assertThat(infra.query("QueryZone", cond("name", "=", name))).extracting(n -> n.get("uuid").asText()).containsExactly(uuid);
-        Reply rest = admin.get("/v1/zones/" + uuid);
+        ApiReply rest = admin.get("/v1/zones/" + uuid);
         assertThat(rest.status()).isEqualTo(200);
         assertThat(rest.inventories().get(0).get("name").asText()).isEqualTo(name);
 

@@ -1,6 +1,7 @@
 package io.vrouter.server.hypervisor.netns;
 
-import io.vrouter.server.testing.ApiClient;
+import io.vrouter.client.ApiClient;
+import io.vrouter.client.ApiReply;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
@@ -44,7 +45,7 @@ class NetnsHostApiTest {
     void netnsHostOnThisMachine_connectedWhenItCanRunVms_elseRefusedNamingWhatIsMissing() {
         String cluster = infra.cluster(infra.zone(), "Netns");
         String problems = new NetnsHostConnector().problems();
-        ApiClient.Reply reply = api.call("AddNetnsHost", Map.of("name", "h", "clusterUuid", cluster, "managementIp", "127.0.0.1"));
+        ApiReply reply = api.call("AddNetnsHost", Map.of("name", "h", "clusterUuid", cluster, "managementIp", "127.0.0.1"));
         if (problems == null) {
             assertThat(reply.status()).isEqualTo(200);
             assertThat(reply.inventory().get("hypervisorType").asText()).isEqualTo("Netns");
@@ -57,7 +58,7 @@ class NetnsHostApiTest {
     @Test
     void simulatorClusterRefusesANetnsHost() {
         String cluster = infra.cluster(infra.zone(), "Simulator");
-        ApiClient.Reply reply = api.call("AddNetnsHost", Map.of("name", "h", "clusterUuid", cluster, "managementIp", "127.0.0.2"));
+        ApiReply reply = api.call("AddNetnsHost", Map.of("name", "h", "clusterUuid", cluster, "managementIp", "127.0.0.2"));
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.errorDetails()).contains("is a Simulator cluster; a Netns host cannot join it");
     }
