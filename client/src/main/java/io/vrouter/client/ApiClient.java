@@ -130,13 +130,25 @@ public final class ApiClient {
 
     /** Calls a creating API with alternating names and values; returns the new resource's uuid. */
     public String create(String api, Object... namesAndValues) {
-        return ok(api, params(namesAndValues)).path("inventory").path("uuid").asText();
+        return inventory(api, namesAndValues).path("uuid").asText();
+    }
+
+    /** Calls an API with alternating names and values, insisting on success; returns the reply's inventory. */
+    public JsonNode inventory(String api, Object... namesAndValues) {
+        return ok(api, params(namesAndValues)).path("inventory");
     }
 
     /** The inventories matching AND-ed {@code name op value} conditions (given as triples), up to {@code limit}. */
     public List<JsonNode> query(String api, int limit, String... conditionTriples) {
         List<JsonNode> out = new ArrayList<>();
         ok(api, Map.of("conditions", conditions(conditionTriples), "limit", limit)).path("inventories").forEach(out::add);
+        return out;
+    }
+
+    /** Every inventory matching AND-ed {@code name op value} conditions (given as triples). */
+    public List<JsonNode> query(String api, String... conditionTriples) {
+        List<JsonNode> out = new ArrayList<>();
+        ok(api, Map.of("conditions", conditions(conditionTriples))).path("inventories").forEach(out::add);
         return out;
     }
 

@@ -1,33 +1,86 @@
-package io.vrouter.server;
+package io.vrouter.node;
+
+import io.vrouter.agent.http.InProcessAgentHost;
+import io.vrouter.server.Clock;
+import io.vrouter.server.ManagementNode;
+import io.vrouter.server.NodeOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./vrouter server [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--db JDBC_URL] [--db-user U]
- * [--db-password P] [--admin-password P]}. Prints one line with the URL when ready; stops cleanly on SIGTERM.
+ * {@code ./vrouter server}: the management node, with the Simulator's router agents running in this JVM (the agent
+ * module's {@link InProcessAgentHost}). Prints one line with the URL when ready; stops cleanly on SIGTERM.
  */
-public final class ServerMain {
-    private ServerMain() {
-    }
+@Command(name = "vrouter server", mixinStandardHelpOptions = true, version = ManagementNode.VERSION,
+        description = "Runs the management node.", sortOptions = false)
+public final class ServerMain implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "address the API listens on (default: ${DEFAULT-VALUE})")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "" + NodeOptions.DEFAULT_PORT, description = "API port, 0 for any free one (default: ${DEFAULT-VALUE})")
+    private int port;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "embedded database and generated admin password (default: ~/.vrouter)")
+    private Path dataDir = Path.of(System.getProperty("user.home"), ".vrouter");
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "a PostgreSQL JDBC URL (default: the embedded H2 database in the data dir)")
+    private String db;
+
+    @Option(names = "--db-user", paramLabel = "USER")
+    private String dbUser;
+
+    @Option(names = "--db-password", paramLabel = "PASSWORD")
+    private String dbPassword;
+
+    @Option(names = "--admin-password", paramLabel = "PASSWORD", defaultValue = "${env:VROUTER_ADMIN_PASSWORD}",
+            description = "the admin account's password (default: $VROUTER_ADMIN_PASSWORD; first start without one: generated)")
+    private String adminPassword;
 
     public static void main(String[] args) {
-        NodeOptions options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("vrouter server: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
+        int code = new CommandLine(new ServerMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
         }
+    }
+
+    /** The options {@code args} give; a bad one throws {@link ParameterException} with the reason. */
+    static NodeOptions parse(String... args) {
+        ServerMain main = new ServerMain();
+        new CommandLine(main).parseArgs(args);
+        return main.options();
+    }
+
+    private NodeOptions options() {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port " + port + " is outside 0-65535");
+        }
+        if (adminPassword != null && adminPassword.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "the admin password must not be empty");
+        }
+        return new NodeOptions(host, port, dataDir, db, dbUser, dbPassword, adminPassword);
+    }
+
+    @Override
+    public Integer call() {
+        NodeOptions options = options();
         ManagementNode node;
         try {
-            node = new ManagementNode(options, Clock.SYSTEM);
+            node = new ManagementNode(options, Clock.SYSTEM, new InProcessAgentHost());
         } catch (RuntimeException e) {
             System.err.println("vrouter server: cannot start: " + e.getMessage());
-            System.exit(1);
-            return;
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -43,51 +96,6 @@ public final class ServerMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static final String USAGE = "usage: vrouter server [--host ADDR] [--port 8080] [--data-dir DIR] [--db JDBC_URL]"
-            + " [--db-user USER] [--db-password PASSWORD] [--admin-password PASSWORD]";
-
-    static NodeOptions parse(String[] args) {
-        String host = "127.0.0.1";
-        int port = NodeOptions.DEFAULT_PORT;
-        Path dataDir = Path.of(System.getProperty("user.home"), ".vrouter");
-        String db = null;
-        String dbUser = null;
-        String dbPassword = null;
-        String adminPassword = System.getenv("VROUTER_ADMIN_PASSWORD");
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (flag.equals("-h") || flag.equals("--help")) {
-                throw new IllegalArgumentException("help");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            switch (flag) {
-                case "--host" -> host = value;
-                case "--port" -> {
-                    try {
-                        port = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--port " + value + " is not a number");
-                    }
-                    if (port < 0 || port > 65535) {
-                        throw new IllegalArgumentException("--port " + value + " is outside 0-65535");
-                    }
-                }
-                case "--data-dir" -> dataDir = Path.of(value);
-                case "--db" -> db = value;
-                case "--db-user" -> dbUser = value;
-                case "--db-password" -> dbPassword = value;
-                case "--admin-password" -> adminPassword = value;
-                default -> throw new IllegalArgumentException("unknown option " + flag);
-            }
-        }
-        if (adminPassword != null && adminPassword.isEmpty()) {
-            throw new IllegalArgumentException("the admin password must not be empty");
-        }
-        return new NodeOptions(host, port, dataDir, db, dbUser, dbPassword, adminPassword);
+        return 0;
     }
 }

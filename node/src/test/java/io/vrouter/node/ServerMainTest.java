@@ -1,7 +1,11 @@
-package io.vrouter.server;
+package io.vrouter.node;
 
+import io.vrouter.server.NodeOptions;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ServerMainTest {
     @Test
     void parsesEveryOption() {
-        NodeOptions o = ServerMain.parse(new String[]{"--port", "9090", "--data-dir", "/tmp/x", "--db", "jdbc:postgresql://h/db",
-                "--host", "0.0.0.0", "--admin-password", "pw"});
+        NodeOptions o = ServerMain.parse("--port", "9090", "--data-dir", "/tmp/x", "--db", "jdbc:postgresql://h/db",
+                "--host", "0.0.0.0", "--admin-password", "pw");
         assertThat(o.port()).isEqualTo(9090);
         assertThat(o.dataDir()).isEqualTo(Path.of("/tmp/x"));
         assertThat(o.dbUrl()).isEqualTo("jdbc:postgresql://h/db");
@@ -20,10 +24,38 @@ class ServerMainTest {
     }
 
     @Test
+    void defaultsToLoopbackOn8080() {
+        NodeOptions o = ServerMain.parse();
+        assertThat(o.host()).isEqualTo("127.0.0.1");
+        assertThat(o.port()).isEqualTo(NodeOptions.DEFAULT_PORT);
+    }
+
+    @Test
     void refusesBadOptionsWithAReason() {
-        assertThatThrownBy(() -> ServerMain.parse(new String[]{"--port", "http"})).hasMessage("--port http is not a number");
-        assertThatThrownBy(() -> ServerMain.parse(new String[]{"--port", "70000"})).hasMessage("--port 70000 is outside 0-65535");
-        assertThatThrownBy(() -> ServerMain.parse(new String[]{"--bogus", "1"})).hasMessage("unknown option --bogus");
-        assertThatThrownBy(() -> ServerMain.parse(new String[]{"--db"})).hasMessage("--db needs a value");
+        assertThatThrownBy(() -> ServerMain.parse("--port", "http")).hasMessageContaining("'http' is not an int");
+        assertThatThrownBy(() -> ServerMain.parse("--port", "70000")).hasMessage("--port 70000 is outside 0-65535");
+        assertThatThrownBy(() -> ServerMain.parse("--bogus", "1")).hasMessageContaining("Unknown option: '--bogus'");
+        assertThatThrownBy(() -> ServerMain.parse("--db")).hasMessageContaining("Missing required parameter for option '--db'");
+        assertThatThrownBy(() -> ServerMain.parse("--admin-password", "")).hasMessage("the admin password must not be empty");
+    }
+
+    @Test
+    void helpPrintsUsageOnStdoutAndExitsZero() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new ServerMain()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("--help");
+        assertThat(code).isZero();
+        assertThat(out.toString()).startsWith("Usage: vrouter server").contains("--data-dir=DIR", "--admin-password");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void aBadFlagExitsTwoWithTheReasonOnStderr() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new ServerMain()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("--port", "70000");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("--port 70000 is outside 0-65535").contains("Usage: vrouter server");
+        assertThat(out.toString()).isEmpty();
     }
 }

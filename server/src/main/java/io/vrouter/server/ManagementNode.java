@@ -3,6 +3,7 @@ package io.vrouter.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vrouter.agent.protocol.InProcessAgents;
 import io.vrouter.server.account.Accounts;
 import io.vrouter.server.api.ApiCatalogue;
 import io.vrouter.server.api.ApiDispatcher;
@@ -85,7 +86,11 @@ public final class ManagementNode implements AutoCloseable {
     private final NetnsPlugin netns;
     private int port;
 
-    public ManagementNode(NodeOptions options, Clock clock) {
+    /**
+     * @param inProcessAgents runs the agents of Simulator routers in this JVM (the agent module's
+     *                        {@code InProcessAgentHost}); the node closes it
+     */
+    public ManagementNode(NodeOptions options, Clock clock, InProcessAgents inProcessAgents) {
         this.options = options;
         createDataDir(options.dataDir());
         String url = options.dbUrl() != null ? options.dbUrl() : Database.h2FileUrl(options.dataDir());
@@ -158,7 +163,7 @@ public final class ManagementNode implements AutoCloseable {
             // netns backend: the agent jar is the shipped package when there is one (see NetnsPlugin.agentPackage)
             NetnsSettings netnsSettings = NetnsSettings.fromEnvironment(options.dataDir());
             AgentPackage agentPackage = NetnsPlugin.agentPackage(netnsSettings, VERSION);
-            this.simulatorAgents = new SimulatorRouterAgents(agentPackage);
+            this.simulatorAgents = new SimulatorRouterAgents(agentPackage, inProcessAgents);
             simulator.setApplianceRuntime(simulatorAgents);
             this.virtualRouters = new VirtualRouterPlugin(database.dsl(), clock, taskQueues, globalConfigs, tags, vms,
                     networkServices, offerings, images, agentPackage, vips, eips, portForwarding);
@@ -175,6 +180,7 @@ public final class ManagementNode implements AutoCloseable {
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
         } catch (RuntimeException e) {
+            inProcessAgents.close();
             database.close();
             throw e;
         }

@@ -294,7 +294,7 @@ abstract class FoundationApiContract extends NodeContract {
         java.nio.file.Path dir = Files.createTempDirectory("vrouter-pw-");
         try (var n = new io.vrouter.server.ManagementNode(new io.vrouter.server.NodeOptions("127.0.0.1", 0, dir,
                 database() == TestDatabase.H2 ? null : io.vrouter.server.testing.PostgresServer.shared().orElseThrow().newDatabase(),
-                null, null, null), io.vrouter.server.Clock.SYSTEM)) {
+                null, null, null), io.vrouter.server.Clock.SYSTEM, new io.vrouter.agent.http.InProcessAgentHost())) {
             String url = n.start();
             java.nio.file.Path file = dir.resolve("admin-password");
             assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));

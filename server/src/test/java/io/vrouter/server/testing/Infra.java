@@ -1,6 +1,7 @@
 package io.vrouter.server.testing;
 
 import io.vrouter.client.ApiClient;
+import io.vrouter.client.ApiReply;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.LinkedHashMap;

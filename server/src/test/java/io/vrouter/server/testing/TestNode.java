@@ -1,5 +1,6 @@
 package io.vrouter.server.testing;
 
+import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.client.ApiClient;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
@@ -22,6 +23,7 @@ public final class TestNode implements AutoCloseable {
     private final String dbUrl;
     private final MutableClock clock;
     private ManagementNode node;
+    private InProcessAgentHost agents;
     private String url;
 
     private TestNode(Path dataDir, String dbUrl, MutableClock clock) {
@@ -53,7 +55,8 @@ public final class TestNode implements AutoCloseable {
     }
 
     private void boot() {
-        node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock);
+        agents = new InProcessAgentHost();
+        node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock, agents);
         url = node.start();
     }
 
@@ -81,6 +84,11 @@ public final class TestNode implements AutoCloseable {
 
     public ManagementNode node() {
         return node;
+    }
+
+    /** The agents of the node's Simulator routers: what each applied ({@code dataplane(router uuid)}). */
+    public InProcessAgentHost agents() {
+        return agents;
     }
 
     public Path dataDir() {

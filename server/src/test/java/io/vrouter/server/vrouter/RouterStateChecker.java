@@ -15,7 +15,7 @@ public final class RouterStateChecker {
 
     public static DesiredRouterState.State assertInSync(TestNode node, String vrUuid) {
         DesiredRouterState.State want = node.node().virtualRouters().desiredStateOf(vrUuid);
-        DesiredState have = node.node().simulatorAgents().dataplane(vrUuid)
+        DesiredState have = node.agents().dataplane(vrUuid)
                 .orElseThrow(() -> new AssertionError("router " + vrUuid + " has no agent dataplane")).appliedState();
         assertThat(have.nics().values()).as("nics of " + vrUuid).containsExactlyInAnyOrderElementsOf(want.nics());
         assertThat(have.dns()).as("DNS upstreams of " + vrUuid + ", in order").containsExactlyElementsOf(want.dns());

@@ -51,7 +51,7 @@ class VirtualRouterTest extends NodeContract {
     }
 
     private RecordingDataplane dataplane(String vrUuid) {
-        return node.node().simulatorAgents().dataplane(vrUuid).orElseThrow();
+        return node.agents().dataplane(vrUuid).orElseThrow();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.vrouter.agent.bench;
+package io.vrouter.tools.agentbench;
 
 import io.vrouter.agent.lab.AgentProcess;
 import io.vrouter.agent.lab.RouterLab;
@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * {@code ./vrouter bench agent-scale [--pf 10000] [--eip 1000] [--dhcp 5000] [--rounds 30] [--naive-budget-s 180]}:
- * the real agent (this jar) in a namespace with dummy nics, driven over HTTP. Measures, in one run:
+ * the real agent (its jar, {@code VROUTER_AGENT_JAR}) in a namespace with dummy nics, driven over HTTP. Measures, in one run:
  * incremental add/remove of one rule, EIP and DHCP host with 10 of each present, the full sync of the big state,
  * the same again with the big state present, the agent's RSS, and the naive approach (one {@code nft add rule}
  * process per rule) as the reference. Prints a Markdown report.
@@ -74,7 +74,10 @@ public final class AgentBenchMain {
         line("");
         try (RouterLab router = RouterLab.create(work, false)) {
             this.router = router;
-            AgentProcess agent = router.startAgent(System.getProperty("java.class.path"), "info");
+            // the agent runs from its own jar when the launcher names it, as in a router; else from this classpath
+            String agentJar = System.getenv("VROUTER_AGENT_JAR");
+            AgentProcess agent = router.startAgent(agentJar != null && !agentJar.isEmpty() ? agentJar
+                    : System.getProperty("java.class.path"), "info");
             AgentClient client = router.client(Duration.ofSeconds(120));
             client.configureNics(Workload.nics());
             // VIP addresses are set up front: ZStack creates them before the EIPs and rules that use them

@@ -1,4 +1,4 @@
-package io.vrouter.agent.bench;
+package io.vrouter.tools.agentbench;
 
 import io.vrouter.agent.lab.RouterLab;
 import io.vrouter.platform.net.Ipv4;

@@ -1,4 +1,4 @@
-package io.vrouter.server.bench;
+package io.vrouter.tools.bench;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

@@ -1,6 +1,8 @@
-package io.vrouter.server.bench;
+package io.vrouter.tools.bench;
 
+import io.vrouter.client.ApiClient;
 import io.vrouter.server.Clock;
+import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
 
@@ -21,6 +23,7 @@ final class BenchNode implements AutoCloseable {
     private final Path dataDir;
     private final String dbUrl;
     private ManagementNode node;
+    private InProcessAgentHost agents;
     private String url;
 
     private BenchNode(Path dataDir, String dbUrl) {
@@ -47,7 +50,8 @@ final class BenchNode implements AutoCloseable {
 
     /** Creates and starts a node on the data directory; the next {@link #api()} talks to it. */
     void boot() {
-        node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), Clock.SYSTEM);
+        agents = new InProcessAgentHost();
+        node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), Clock.SYSTEM, agents);
         url = node.start();
     }
 
@@ -64,13 +68,18 @@ final class BenchNode implements AutoCloseable {
         return node;
     }
 
+    /** The agents of the node's Simulator routers: what each applied. */
+    InProcessAgentHost agents() {
+        return agents;
+    }
+
     String url() {
         return url;
     }
 
     /** A client logged in as admin. */
-    BenchApi api() {
-        return new BenchApi(url).logIn(ADMIN_PASSWORD);
+    ApiClient api() {
+        return ApiClient.forUrl(url).logIn(ADMIN_PASSWORD);
     }
 
     String database() {

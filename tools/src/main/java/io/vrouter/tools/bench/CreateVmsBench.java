@@ -1,5 +1,7 @@
-package io.vrouter.server.bench;
+package io.vrouter.tools.bench;
 
+import io.vrouter.client.ApiReply;
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.PrintStream;
@@ -59,7 +61,7 @@ final class CreateVmsBench {
                 vms, threads, smallVms, smallIps);
         try (BenchNode node = BenchNode.start(dbUrl)) {
             out.println("database: " + node.database());
-            BenchApi api = node.api();
+            ApiClient api = node.api();
             String zone = api.create("CreateZone", "name", "bench-zone");
             String cluster = api.create("CreateCluster", "zoneUuid", zone, "name", "bench-cluster", "hypervisorType", "Simulator");
             api.create("AddSimulatorHost", "clusterUuid", cluster, "name", "bench-host", "managementIp", "127.0.0.2");
@@ -92,7 +94,7 @@ final class CreateVmsBench {
     }
 
     /** An L3 on a new no-VLAN L2 attached to the cluster; with a range by CIDR when given. */
-    private static String l3(BenchApi api, Setup setup, String name, String nic, Map<String, Object> cidrRange) {
+    private static String l3(ApiClient api, Setup setup, String name, String nic, Map<String, Object> cidrRange) {
         String zone = api.query("QueryCluster", 1, "uuid", "=", setup.cluster()).get(0).path("zoneUuid").asText();
         String l2 = api.create("CreateL2NoVlanNetwork", "zoneUuid", zone, "name", name + "-l2", "physicalInterface", nic);
         api.ok("AttachL2NetworkToCluster", Map.of("l2NetworkUuid", l2, "clusterUuid", setup.cluster()));
@@ -107,7 +109,7 @@ final class CreateVmsBench {
     }
 
     /** {@code count} CreateVmInstance calls released at once onto the client threads; outcomes in end order. */
-    private List<Outcome> createAll(BenchApi api, Setup setup, String l3, String namePrefix, int count) {
+    private List<Outcome> createAll(ApiClient api, Setup setup, String l3, String namePrefix, int count) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, count));
         CountDownLatch go = new CountDownLatch(1);
         try {
@@ -117,7 +119,7 @@ final class CreateVmsBench {
                 futures.add(pool.submit(() -> {
                     go.await();
                     long t = System.nanoTime();
-                    BenchApi.Reply r = api.call("CreateVmInstance", Map.of("name", namePrefix + index,
+                    ApiReply r = api.call("CreateVmInstance", Map.of("name", namePrefix + index,
                             "instanceOfferingUuid", setup.offering(), "imageUuid", setup.image(), "l3NetworkUuids", List.of(l3)));
                     long ended = System.nanoTime();
                     if (r.ok()) {
@@ -145,7 +147,7 @@ final class CreateVmsBench {
         }
     }
 
-    private void reportConcurrent(BenchApi api, String l3, List<Outcome> outcomes, double seconds) {
+    private void reportConcurrent(ApiClient api, String l3, List<Outcome> outcomes, double seconds) {
         List<Outcome> ok = outcomes.stream().filter(Outcome::ok).toList();
         Set<String> ips = new HashSet<>();
         Set<String> macs = new HashSet<>();

@@ -1,5 +1,7 @@
-package io.vrouter.server.bench;
+package io.vrouter.tools.bench;
 
+import io.vrouter.client.ApiReply;
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.api.QueryCondition;
 import io.vrouter.platform.net.Ipv4;
@@ -75,7 +77,7 @@ final class QueryBench {
         out.printf("query benchmark: %,d VMs, %d runs per query (%d for pages), %d warm-up runs%n", vms, runs, pageRuns, warmup);
         try (BenchNode node = BenchNode.start(dbUrl)) {
             out.println("database: " + node.database());
-            BenchApi api = node.api();
+            ApiClient api = node.api();
             Infra infra = infrastructure(api);
             DSLContext dsl = node.node().database().dsl();
             long t0 = System.nanoTime();
@@ -112,7 +114,7 @@ final class QueryBench {
 
     // ---------------------------------------------------------------- setup
 
-    private Infra infrastructure(BenchApi api) {
+    private Infra infrastructure(ApiClient api) {
         String zone = api.create("CreateZone", "name", "bench-zone");
         String cluster = api.create("CreateCluster", "zoneUuid", zone, "name", "bench-cluster", "hypervisorType", "Simulator");
         String host = api.create("AddSimulatorHost", "clusterUuid", cluster, "name", "bench-host", "managementIp", "127.0.0.2");
@@ -220,7 +222,7 @@ final class QueryBench {
         List<Scenario> list = new ArrayList<>();
         list.add(new Scenario("QueryVmInstance vmNics.ip=<ip>", 20.0, runs, random -> {
             String ip = ipOf(infra, random.nextInt(vms));
-            return new Call("QueryVmInstance", Map.of("conditions", BenchApi.conditions("vmNics.ip", "=", ip)), null,
+            return new Call("QueryVmInstance", Map.of("conditions", ApiClient.conditions("vmNics.ip", "=", ip)), null,
                     request(List.of(new QueryCondition("vmNics.ip", "=", ip)), 1000, 0, false, null, false),
                     body -> expectOneVmWithIp(body, ip));
         }));
@@ -242,7 +244,7 @@ final class QueryBench {
                         request(List.of(), 1000, 0, false, "createDate", true), body -> expectFullPage(body, 1000))));
         list.add(new Scenario("QueryVmInstance count=true name=<name>", 50.0, runs, random -> {
             String name = String.format(NAME_FORMAT, random.nextInt(vms));
-            return new Call("QueryVmInstance", Map.of("conditions", BenchApi.conditions("name", "=", name), "count", true), null,
+            return new Call("QueryVmInstance", Map.of("conditions", ApiClient.conditions("name", "=", name), "count", true), null,
                     request(List.of(new QueryCondition("name", "=", name)), 1000, 0, true, null, false),
                     body -> expectTotal(body, 1));
         }));
@@ -250,7 +252,7 @@ final class QueryBench {
         String prefix = "bench-vm-01%";
         long prefixMatches = java.util.stream.IntStream.range(0, vms).filter(i -> String.format(NAME_FORMAT, i).startsWith("bench-vm-01")).count();
         list.add(new Scenario("QueryVmInstance count=true name like '" + prefix + "'", 50.0, runs, random ->
-                new Call("QueryVmInstance", Map.of("conditions", BenchApi.conditions("name", "like", prefix), "count", true), null,
+                new Call("QueryVmInstance", Map.of("conditions", ApiClient.conditions("name", "like", prefix), "count", true), null,
                         request(List.of(new QueryCondition("name", "like", prefix)), 1000, 0, true, null, false),
                         body -> expectTotal(body, prefixMatches))));
         return list;
@@ -309,20 +311,20 @@ final class QueryBench {
     }
 
     /** Warm-up runs, then timed runs: the time from sending the request to having the whole body. */
-    private Stats time(BenchApi api, Scenario s) {
+    private Stats time(ApiClient api, Scenario s) {
         return Stats.ofNanos(run(api, s, warmup + s.runs(), new Random(seed)).subList(warmup, warmup + s.runs()));
     }
 
     /** {@code n} checked calls of a scenario; their times. */
-    private static List<Long> run(BenchApi api, Scenario s, int n, Random random) {
+    private static List<Long> run(ApiClient api, Scenario s, int n, Random random) {
         List<Long> samples = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Call call = s.call().apply(random);
             long start = System.nanoTime();
-            BenchApi.Reply reply = call.api() != null ? api.call(call.api(), call.params()) : api.get(call.restPath());
+            ApiReply reply = call.api() != null ? api.call(call.api(), call.params()) : api.get(call.restPath());
             long elapsed = System.nanoTime() - start;
             if (!reply.ok()) {
-                throw new IllegalStateException(s.name() + " failed with HTTP " + reply.status() + ": " + reply.text());
+                throw new IllegalStateException(s.name() + " failed with HTTP " + reply.status() + ": " + reply.raw());
             }
             call.check().accept(reply.body());
             samples.add(elapsed);

@@ -1,7 +1,9 @@
-package io.vrouter.server.bench;
+package io.vrouter.tools.bench;
 
+import io.vrouter.client.ApiClient;
 import io.vrouter.agent.core.DesiredState;
 import io.vrouter.agent.dataplane.RecordingDataplane;
+import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.vrouter.DesiredRouterState;
 
@@ -65,7 +67,7 @@ final class RoutersBench {
         ResultTable table = new ResultTable("phase", "count", "seconds", "per second", "notes");
         try (BenchNode node = BenchNode.start(dbUrl)) {
             out.println("database: " + node.database());
-            BenchApi api = node.api();
+            ApiClient api = node.api();
 
             long t = System.nanoTime();
             Setup setup = setup(api);
@@ -94,7 +96,7 @@ final class RoutersBench {
             List<String> routers = routerUuids(api);
             explainSyncReads(node.node(), routers.get(0));
             long connected = api.count("QueryVirtualRouterVm", "status", "=", "Connected");
-            int inSyncBefore = countInSync(node.node(), routers);
+            int inSyncBefore = countInSync(node, routers);
             out.printf("before restart: %d routers, %d Connected, %d in sync with the database%n", routers.size(), connected, inSyncBefore);
             long heapBefore = usedHeapAfterGc();
 
@@ -107,8 +109,8 @@ final class RoutersBench {
             node.boot();
             double bootSeconds = seconds(t);
             // the session survives the restart (it is in the database): no login inside the timed part
-            Reconnect reconnect = awaitResync(node.node(), api.at(node.url()), routers, t);
-            int inSyncAfter = countInSync(node.node(), routers);
+            Reconnect reconnect = awaitResync(node.agents(), api.at(node.url()), routers, t);
+            int inSyncAfter = countInSync(node, routers);
             long heapAfter = usedHeapAfterGc();
             long committed = Runtime.getRuntime().totalMemory();
 
@@ -138,7 +140,7 @@ final class RoutersBench {
 
     // ---------------------------------------------------------------- setup through the API
 
-    private Setup setup(BenchApi api) {
+    private Setup setup(ApiClient api) {
         String zone = api.create("CreateZone", "name", "bench-zone");
         String cluster = api.create("CreateCluster", "zoneUuid", zone, "name", "bench-cluster", "hypervisorType", "Simulator");
         api.create("AddSimulatorHost", "clusterUuid", cluster, "name", "bench-host", "managementIp", "127.0.0.2");
@@ -174,7 +176,7 @@ final class RoutersBench {
         return new Setup(zone, cluster, provider, userImage, userOffering, List.of(guests));
     }
 
-    static String systemL3(BenchApi api, String zone, String cluster, String name, String nic, String cidr) {
+    static String systemL3(ApiClient api, String zone, String cluster, String name, String nic, String cidr) {
         String l2 = api.create("CreateL2NoVlanNetwork", "zoneUuid", zone, "name", name + "-l2", "physicalInterface", nic);
         api.ok("AttachL2NetworkToCluster", Map.of("l2NetworkUuid", l2, "clusterUuid", cluster));
         String l3 = api.create("CreateL3Network", "l2NetworkUuid", l2, "name", name, "system", true);
@@ -182,7 +184,7 @@ final class RoutersBench {
         return l3;
     }
 
-    private static void createVm(BenchApi api, Setup setup, int l3Index, int vmIndex) {
+    private static void createVm(ApiClient api, Setup setup, int l3Index, int vmIndex) {
         api.ok("CreateVmInstance", Map.of("name", "bench-vm-" + l3Index + "-" + vmIndex, "instanceOfferingUuid", setup.userOffering(),
                 "imageUuid", setup.userImage(), "l3NetworkUuids", List.of(setup.guests().get(l3Index))));
     }
@@ -202,7 +204,7 @@ final class RoutersBench {
 
     // ---------------------------------------------------------------- restart
 
-    private List<String> routerUuids(BenchApi api) {
+    private List<String> routerUuids(ApiClient api) {
         List<String> uuids = new ArrayList<>();
         api.ok("QueryVirtualRouterVm", Map.of("limit", l3s + 100, "fields", List.of("uuid"))).path("inventories")
                 .forEach(r -> uuids.add(r.path("uuid").asText()));
@@ -219,7 +221,7 @@ final class RoutersBench {
      * the whole sync). Reading in this order is what makes a Connected status left over from before the restart not
      * count.
      */
-    private Reconnect awaitResync(ManagementNode node, BenchApi api, List<String> routers, long startNanos) {
+    private Reconnect awaitResync(InProcessAgentHost agents, ApiClient api, List<String> routers, long startNanos) {
         Set<String> done = new HashSet<>();
         double first = -1;
         long deadline = startNanos + TimeUnit.SECONDS.toNanos(waitSeconds);
@@ -228,7 +230,7 @@ final class RoutersBench {
         while (true) {
             Set<String> applied = new HashSet<>();
             for (String r : routers) {
-                if (!done.contains(r) && node.simulatorAgents().dataplane(r).map(RecordingDataplane::applyCount).orElse(0) > 0) {
+                if (!done.contains(r) && agents.dataplane(r).map(RecordingDataplane::applyCount).orElse(0) > 0) {
                     applied.add(r);
                 }
             }
@@ -305,7 +307,7 @@ final class RoutersBench {
 
     // ---------------------------------------------------------------- consistency and memory
 
-    private int countInSync(ManagementNode node, List<String> routers) {
+    private int countInSync(BenchNode node, List<String> routers) {
         int n = 0;
         String firstMismatch = null;
         for (String r : routers) {
@@ -323,9 +325,9 @@ final class RoutersBench {
     }
 
     /** What differs between a router agent's applied state and what the database implies, or empty. */
-    static Optional<String> mismatch(ManagementNode node, String vrUuid) {
-        DesiredRouterState.State want = node.virtualRouters().desiredStateOf(vrUuid);
-        Optional<RecordingDataplane> dataplane = node.simulatorAgents().dataplane(vrUuid);
+    static Optional<String> mismatch(BenchNode node, String vrUuid) {
+        DesiredRouterState.State want = node.node().virtualRouters().desiredStateOf(vrUuid);
+        Optional<RecordingDataplane> dataplane = node.agents().dataplane(vrUuid);
         if (dataplane.isEmpty()) {
             return Optional.of(vrUuid + " has no agent");
         }

@@ -1,7 +1,9 @@
-package io.vrouter.server.bench;
+package io.vrouter.tools.bench;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.agent.core.DesiredState;
+import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.server.ManagementNode;
 
 import java.io.PrintStream;
@@ -43,7 +45,7 @@ final class RulesBench {
                 eips, rules, vipsForRules, threads);
         ResultTable table = new ResultTable("phase", "count", "seconds", "per second", "notes");
         try (BenchNode node = BenchNode.start(dbUrl)) {
-            BenchApi api = node.api();
+            ApiClient api = node.api();
             String zone = api.create("CreateZone", "name", "rules-zone");
             String cluster = api.create("CreateCluster", "zoneUuid", zone, "name", "rules-cluster", "hypervisorType", "Simulator");
             api.create("AddSimulatorHost", "clusterUuid", cluster, "name", "rules-host", "managementIp", "127.0.0.3");
@@ -100,7 +102,7 @@ final class RulesBench {
                 table.row("ReconnectVirtualRouter #" + run + " (API call, end to end)", 1, reconnect, "-",
                         reply.path("status").asText() + (reconnect < 2 ? ", goal < 2 s met" : ", goal < 2 s MISSED"));
             }
-            DesiredState applied = appliedState(node.node(), router);
+            DesiredState applied = appliedState(node.agents(), router);
             out.println();
             table.print(out);
             out.printf("%nrouter %s holds %,d EIPs, %,d port-forwarding rules, %,d VIPs, %,d DHCP entries; in sync with the database: %s%n",
@@ -109,8 +111,8 @@ final class RulesBench {
         }
     }
 
-    private static DesiredState appliedState(ManagementNode node, String router) {
-        return node.simulatorAgents().dataplane(router).orElseThrow().appliedState();
+    private static DesiredState appliedState(InProcessAgentHost agents, String router) {
+        return agents.dataplane(router).orElseThrow().appliedState();
     }
 
     private static boolean inSync(ManagementNode node, String router, DesiredState applied) {

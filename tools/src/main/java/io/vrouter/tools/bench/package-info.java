@@ -3,4 +3,4 @@
  * temporary data directory, drives it through the real HTTP API and prints a result table; docs/benchmarks.md
  * records the numbers.
  */
-package io.vrouter.server.bench;
+package io.vrouter.tools.bench;

@@ -1,7 +1,9 @@
-package io.vrouter.server.demo;
+package io.vrouter.tools.demo;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.Clock;
+import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
 import io.vrouter.server.hypervisor.netns.NetnsHostConnector;
@@ -71,7 +73,7 @@ public final class DemoMain {
 
     private void run(Path dataDir, int port) throws InterruptedException {
         ManagementNode node = new ManagementNode(new NodeOptions("127.0.0.1", port, dataDir, null, null, null, ADMIN_PASSWORD),
-                Clock.SYSTEM);
+                Clock.SYSTEM, new InProcessAgentHost());
         NetnsHypervisor hypervisor = node.netns().hypervisor();
         CountDownLatch stopped = new CountDownLatch(1);
         SeedWorld[] world = new SeedWorld[1];
@@ -91,7 +93,7 @@ public final class DemoMain {
             if (hypervisor.settings().agentJar() == null) {
                 throw new IllegalStateException("no agent jar: build it (mvn -pl agent package) or set " + NetnsSettings.AGENT_JAR_ENV);
             }
-            DemoApi api = new DemoApi(url).logIn(ADMIN_PASSWORD);
+            ApiClient api = ApiClient.forUrl(url).logIn(ADMIN_PASSWORD);
             world[0] = new SeedWorld(api, hypervisor, dataDir.resolve("outside"), this::step);
             SeedWorld w = world[0];
 
@@ -144,9 +146,9 @@ public final class DemoMain {
         GuestProbe outside = new GuestProbe(w.outside.namespace());
 
         step("CreateVip on the public L3, CreateEip vipUuid=... vmNicUuid=<the guest's nic>");
-        JsonNode vip = w.api.create("CreateVip", "name", "demo-eip-vip", "l3NetworkUuid", w.publicL3);
+        JsonNode vip = w.api.inventory("CreateVip", "name", "demo-eip-vip", "l3NetworkUuid", w.publicL3);
         String vipIp = vip.get("ip").asText();
-        w.api.create("CreateEip", "name", "demo-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
+        w.api.inventory("CreateEip", "name", "demo-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
         say("from the public side, TCP to the EIP " + vipIp + ":" + Outside.PORT + ": the guest saw "
                 + GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(vipIp, Outside.PORT)));
         GuestProbe guest = w.probe(vm.get("uuid").asText());
@@ -154,9 +156,9 @@ public final class DemoMain {
                 + GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT)) + " (the EIP)");
 
         step("CreateVip, CreatePortForwardingRule vipPortStart=2222 privatePortStart=" + Outside.PORT + " protocolType=TCP");
-        JsonNode pfVip = w.api.create("CreateVip", "name", "demo-pf-vip", "l3NetworkUuid", w.publicL3);
+        JsonNode pfVip = w.api.inventory("CreateVip", "name", "demo-pf-vip", "l3NetworkUuid", w.publicL3);
         String pfIp = pfVip.get("ip").asText();
-        w.api.create("CreatePortForwardingRule", "name", "demo-pf", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2222,
+        w.api.inventory("CreatePortForwardingRule", "name", "demo-pf", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2222,
                 "privatePortStart", Outside.PORT, "protocolType", "TCP", "vmNicUuid", nic);
         say("from the public side, TCP to " + pfIp + ":2222: the guest saw "
                 + GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(pfIp, 2222)));

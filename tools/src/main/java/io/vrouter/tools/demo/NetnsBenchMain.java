@@ -1,10 +1,12 @@
-package io.vrouter.server.demo;
+package io.vrouter.tools.demo;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.platform.process.CommandResult;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.Clock;
+import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
 import io.vrouter.server.hypervisor.netns.NetnsHostConnector;
@@ -19,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The netns benchmark, as root: {@code java -cp vrouter-server.jar io.vrouter.server.demo.NetnsBenchMain
+ * The netns benchmark, as root: {@code java -cp vrouter-server.jar io.vrouter.tools.demo.NetnsBenchMain
  * [--fresh N] [--existing M] [--iperf-seconds S] [--rounds R] [--baselines]} (agent jar from {@code VROUTER_AGENT_JAR}).
  * <ul>
  *   <li>time from CreateVmInstance to the guest holding its DHCP lease, on N fresh guest L3s (router creation
@@ -72,12 +74,13 @@ public final class NetnsBenchMain {
             System.exit(1);
         }
         Path dataDir = Files.createTempDirectory("vrouter-netns-bench-");
-        ManagementNode node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, null, null, null, "bench-password"), Clock.SYSTEM);
+        ManagementNode node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, null, null, null, "bench-password"), Clock.SYSTEM,
+                new InProcessAgentHost());
         NetnsHypervisor hypervisor = node.netns().hypervisor();
         SeedWorld world = null;
         List<Runnable> undo = new ArrayList<>();
         try {
-            DemoApi api = new DemoApi(node.start()).logIn("bench-password");
+            ApiClient api = ApiClient.forUrl(node.start()).logIn("bench-password");
             world = new SeedWorld(api, hypervisor, dataDir.resolve("outside"), step -> { });
 
             List<Long> freshMs = new ArrayList<>();
@@ -98,8 +101,8 @@ public final class NetnsBenchMain {
             String guestNs = hypervisor.namespaceOf(vm.get("uuid").asText());
             GuestProbe.await(Duration.ofSeconds(60), world.probe(vm.get("uuid").asText())::address);
             world.attach(world.guestL3, List.of("Eip"));
-            JsonNode vip = world.api.create("CreateVip", "name", "bench-vip", "l3NetworkUuid", world.publicL3);
-            world.api.create("CreateEip", "name", "bench-eip", "vipUuid", vip.get("uuid").asText(),
+            JsonNode vip = world.api.inventory("CreateVip", "name", "bench-vip", "l3NetworkUuid", world.publicL3);
+            world.api.inventory("CreateEip", "name", "bench-eip", "vipUuid", vip.get("uuid").asText(),
                     "vmNicUuid", vm.get("vmNics").get(0).get("uuid").asText());
             String vipIp = vip.get("ip").asText();
             String guestIp = SeedWorld.ipOn(vm, world.guestL3);

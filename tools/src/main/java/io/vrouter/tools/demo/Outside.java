@@ -1,4 +1,4 @@
-package io.vrouter.server.demo;
+package io.vrouter.tools.demo;
 
 import io.vrouter.platform.process.CommandResult;
 import io.vrouter.platform.process.CommandRunner;

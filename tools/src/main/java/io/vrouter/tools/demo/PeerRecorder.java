@@ -1,4 +1,4 @@
-package io.vrouter.server.demo;
+package io.vrouter.tools.demo;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * A listener that tells each client the address it sees it from ({@code "peer <ip>"}) and prints the same line, so a
  * test or the demo proves which source address NAT gave a client. Runs inside a namespace as
- * {@code java -cp ... io.vrouter.server.demo.PeerRecorder <address> <port>[/tcp|/udp|/echo] ...}, one listener per
+ * {@code java -cp ... io.vrouter.tools.demo.PeerRecorder <address> <port>[/tcp|/udp|/echo] ...}, one listener per
  * port:
  * <ul>
  *   <li>{@code tcp} (the default): writes the line and closes;</li>

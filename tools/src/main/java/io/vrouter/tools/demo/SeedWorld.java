@@ -1,5 +1,6 @@
-package io.vrouter.server.demo;
+package io.vrouter.tools.demo;
 
+import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
@@ -29,7 +30,7 @@ public final class SeedWorld implements AutoCloseable {
     /** The last address of the public range; the rest of the subnet is left to hosts of the outside world. */
     public static final int PUBLIC_RANGE_LAST = 199;
 
-    public final DemoApi api;
+    public final ApiClient api;
     public final NetnsHypervisor hypervisor;
     public final String zone;
     public final String cluster;
@@ -50,15 +51,15 @@ public final class SeedWorld implements AutoCloseable {
     private int guestNetworks;
 
     /** Builds it, telling {@code progress} each step. */
-    public SeedWorld(DemoApi api, NetnsHypervisor hypervisor, Path workDir, Consumer<String> progress) {
+    public SeedWorld(ApiClient api, NetnsHypervisor hypervisor, Path workDir, Consumer<String> progress) {
         this.api = api;
         this.hypervisor = hypervisor;
         progress.accept("CreateZone name=demo-zone");
-        zone = api.uuid("CreateZone", "name", "demo-zone", "description", "the netns demo");
+        zone = api.create("CreateZone", "name", "demo-zone", "description", "the netns demo");
         progress.accept("CreateCluster hypervisorType=Netns");
-        cluster = api.uuid("CreateCluster", "zoneUuid", zone, "name", "demo-cluster", "hypervisorType", "Netns");
+        cluster = api.create("CreateCluster", "zoneUuid", zone, "name", "demo-cluster", "hypervisorType", "Netns");
         progress.accept("AddNetnsHost managementIp=127.0.0.1 (this machine: root, iproute2, nftables, dnsmasq, busybox checked)");
-        host = api.uuid("AddNetnsHost", "clusterUuid", cluster, "name", "demo-host", "managementIp", "127.0.0.1");
+        host = api.create("AddNetnsHost", "clusterUuid", cluster, "name", "demo-host", "managementIp", "127.0.0.1");
         progress.accept("CreateL2NoVlanNetwork x3 (management, public, guest) and AttachL2NetworkToCluster");
         managementL2 = newL2("mgmt0");
         publicL2 = newL2("pub0");
@@ -69,38 +70,38 @@ public final class SeedWorld implements AutoCloseable {
         range(managementL3, managementCidr);
         progress.accept("CreateL3Network public " + PUBLIC_CIDR + " (outside world at " + OUTSIDE_IP + ", DNS for " + OUTSIDE_NAME + ")");
         publicL3 = l3(publicL2, "public-l3", false);
-        api.call("AddIpRange", Map.of("l3NetworkUuid", publicL3, "name", "range-public", "startIp", "203.0.113.2",
+        api.ok("AddIpRange", Map.of("l3NetworkUuid", publicL3, "name", "range-public", "startIp", "203.0.113.2",
                 "endIp", "203.0.113." + PUBLIC_RANGE_LAST, "netmask", "255.255.255.0", "gateway", OUTSIDE_IP));
         providerUuid = api.query("QueryNetworkServiceProvider", "type", "=", "VirtualRouter").get(0).get("uuid").asText();
         progress.accept("CreateL3Network guest 10.200.0.0/24 with DNS " + OUTSIDE_IP + " and DHCP, DNS, SNAT from the VirtualRouter provider");
         guestL3 = guestL3(guestL2, "guest-l3", "10.200.0.0/24", List.of("DHCP", "DNS", "SNAT"));
         progress.accept("AddImage (the virtual router image) and CreateVirtualRouterOffering (default of the zone)");
-        vrImage = api.uuid("AddImage", "name", "virtual-router-image", "url", "http://images.invalid/vrouter.qcow2", "format", "qcow2",
+        vrImage = api.create("AddImage", "name", "virtual-router-image", "url", "http://images.invalid/vrouter.qcow2", "format", "qcow2",
                 "mediaType", "RootVolumeTemplate", "system", true);
-        vrOffering = api.uuid("CreateVirtualRouterOffering", "name", "demo-vr-offering", "cpuNum", 1, "cpuSpeed", 1000,
+        vrOffering = api.create("CreateVirtualRouterOffering", "name", "demo-vr-offering", "cpuNum", 1, "cpuSpeed", 1000,
                 "memorySize", 128L << 20, "isDefault", true, "zoneUuid", zone, "managementNetworkUuid", managementL3,
                 "publicNetworkUuid", publicL3, "imageUuid", vrImage);
-        userImage = api.uuid("AddImage", "name", "guest-image", "url", "http://images.invalid/guest.qcow2", "format", "qcow2",
+        userImage = api.create("AddImage", "name", "guest-image", "url", "http://images.invalid/guest.qcow2", "format", "qcow2",
                 "mediaType", "RootVolumeTemplate");
-        userOffering = api.uuid("CreateInstanceOffering", "name", "tiny", "cpuNum", 1, "cpuSpeed", 1000, "memorySize", 64L << 20);
+        userOffering = api.create("CreateInstanceOffering", "name", "tiny", "cpuNum", 1, "cpuSpeed", 1000, "memorySize", 64L << 20);
         progress.accept("outside world: a namespace on the public bridge with " + OUTSIDE_IP + ", a DNS server and a TCP peer recorder");
         outside = Outside.create(hypervisor, "out", publicL2, OUTSIDE_IP + "/24", OUTSIDE_NAME, workDir);
     }
 
     /** A new no-VLAN L2 network attached to the cluster. */
     public String newL2(String physicalInterface) {
-        String l2 = api.uuid("CreateL2NoVlanNetwork", "zoneUuid", zone, "name", "l2-" + physicalInterface,
+        String l2 = api.create("CreateL2NoVlanNetwork", "zoneUuid", zone, "name", "l2-" + physicalInterface,
                 "physicalInterface", physicalInterface);
-        api.call("AttachL2NetworkToCluster", Map.of("l2NetworkUuid", l2, "clusterUuid", cluster));
+        api.ok("AttachL2NetworkToCluster", Map.of("l2NetworkUuid", l2, "clusterUuid", cluster));
         return l2;
     }
 
     private String l3(String l2, String name, boolean system) {
-        return api.uuid("CreateL3Network", "l2NetworkUuid", l2, "name", name, "system", system);
+        return api.create("CreateL3Network", "l2NetworkUuid", l2, "name", name, "system", system);
     }
 
     private void range(String l3, String cidr) {
-        api.call("AddIpRangeByNetworkCidr", Map.of("l3NetworkUuid", l3, "name", "range-" + l3.substring(0, 6), "networkCidr", cidr));
+        api.ok("AddIpRangeByNetworkCidr", Map.of("l3NetworkUuid", l3, "name", "range-" + l3.substring(0, 6), "networkCidr", cidr));
     }
 
     /** A new guest L3 (on a new L2 when {@code l2} is null) with the outside's DNS and the given VR services. */
@@ -112,13 +113,13 @@ public final class SeedWorld implements AutoCloseable {
     public String guestL3(String l2, String name, String cidr, String dns, List<String> services) {
         String l3 = l3(l2 != null ? l2 : newL2("guest" + (++guestNetworks)), name, false);
         range(l3, cidr);
-        api.call("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", dns));
+        api.ok("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", dns));
         attach(l3, services);
         return l3;
     }
 
     public void attach(String l3, List<String> services) {
-        api.call("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices", Map.of(providerUuid, services)));
+        api.ok("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices", Map.of(providerUuid, services)));
     }
 
     /** Attaches those of {@code services} the L3 does not have yet (attaching one twice is refused). */
@@ -134,12 +135,12 @@ public final class SeedWorld implements AutoCloseable {
 
     /** Creates a user VM on {@code l3}; returns its inventory. */
     public JsonNode userVm(String name, String l3) {
-        return api.create("CreateVmInstance", "name", name, "instanceOfferingUuid", userOffering, "imageUuid", userImage,
+        return api.inventory("CreateVmInstance", "name", name, "instanceOfferingUuid", userOffering, "imageUuid", userImage,
                 "l3NetworkUuids", List.of(l3));
     }
 
     /** The virtual routers with a nic on {@code l3}. */
-    public JsonNode routersOn(String l3) {
+    public List<JsonNode> routersOn(String l3) {
         return api.query("QueryVirtualRouterVm", "vmNics.l3NetworkUuid", "=", l3);
     }
 

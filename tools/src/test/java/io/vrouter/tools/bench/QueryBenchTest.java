@@ -1,4 +1,4 @@
-package io.vrouter.server.bench;
+package io.vrouter.tools.bench;
 
 import org.junit.jupiter.api.Test;
 

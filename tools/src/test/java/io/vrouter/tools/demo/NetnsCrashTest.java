@@ -1,9 +1,10 @@
-package io.vrouter.server.hypervisor.netns;
+package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.demo.DemoApi;
-import io.vrouter.server.demo.GuestProbe;
-import io.vrouter.server.demo.SeedWorld;
+import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+import io.vrouter.server.hypervisor.netns.NetnsSettings;
+import io.vrouter.server.hypervisor.netns.NetnsTesting;
+import io.vrouter.client.ApiClient;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,7 +46,7 @@ class NetnsCrashTest {
         Process node = startNode(dataDir, port, dir.resolve("node.log"));
         SeedWorld world = null;
         try {
-            DemoApi api = new DemoApi("http://127.0.0.1:" + port).logIn(PASSWORD);
+            ApiClient api = ApiClient.forUrl("http://127.0.0.1:" + port).logIn(PASSWORD);
             world = new SeedWorld(api, hypervisor, dir.resolve("outside"), step -> { });
             String prefix = hypervisor.names().prefix();
             SeedWorld w = world;
@@ -64,10 +65,10 @@ class NetnsCrashTest {
             assertThat(first).failsWithin(Duration.ofSeconds(10));
 
             node = startNode(dataDir, port, dir.resolve("node.log"));
-            api = new DemoApi("http://127.0.0.1:" + port).logIn(PASSWORD);
-            JsonNode vm = api.create("CreateVmInstance", "name", "second", "instanceOfferingUuid", w.userOffering,
+            api = ApiClient.forUrl("http://127.0.0.1:" + port).logIn(PASSWORD);
+            JsonNode vm = api.inventory("CreateVmInstance", "name", "second", "instanceOfferingUuid", w.userOffering,
                     "imageUuid", w.userImage, "l3NetworkUuids", List.of(w.guestL3));
-            JsonNode routers = api.query("QueryVirtualRouterVm", "vmNics.l3NetworkUuid", "=", w.guestL3);
+            List<JsonNode> routers = api.query("QueryVirtualRouterVm", "vmNics.l3NetworkUuid", "=", w.guestL3);
             assertThat(routers).hasSize(1);
             assertThat(routers.get(0).get("status").asText()).isEqualTo("Connected");
             GuestProbe guest = w.probe(vm.get("uuid").asText());
@@ -75,7 +76,7 @@ class NetnsCrashTest {
             assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.resolve(SeedWorld.OUTSIDE_NAME))).isEqualTo(SeedWorld.OUTSIDE_IP);
 
             Set<String> known = new HashSet<>();
-            api.call("QueryVmInstance", Map.of("conditions", List.of())).get("inventories").forEach(v -> known.add(v.get("uuid").asText()));
+            api.ok("QueryVmInstance", Map.of("conditions", List.of())).get("inventories").forEach(v -> known.add(v.get("uuid").asText()));
             api.query("QueryVirtualRouterVm").forEach(v -> known.add(v.get("uuid").asText()));
             for (String ns : vmNamespaces(prefix)) {
                 assertThat(known).as("namespace " + ns + " belongs to a VM of the database").contains(hypervisor.names().vmOfNamespace(ns));
@@ -112,7 +113,7 @@ class NetnsCrashTest {
 
     private static Process startNode(Path dataDir, int port, Path log) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "io.vrouter.server.ServerMain", "--port", Integer.toString(port),
+                System.getProperty("java.class.path"), "io.vrouter.node.ServerMain", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString(), "--admin-password", PASSWORD)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put(NetnsSettings.AGENT_JAR_ENV, NetnsTesting.agentJar().toString());
@@ -120,7 +121,7 @@ class NetnsCrashTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                new DemoApi("http://127.0.0.1:" + port).logIn(PASSWORD);
+                ApiClient.forUrl("http://127.0.0.1:" + port).logIn(PASSWORD);
                 return p;
             } catch (RuntimeException e) {
                 if (!p.isAlive()) {

@@ -1,13 +1,13 @@
-package io.vrouter.server.hypervisor.netns;
+package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+import io.vrouter.server.hypervisor.netns.NetnsSettings;
+import io.vrouter.server.hypervisor.netns.NetnsTesting;
 import io.vrouter.platform.process.CommandRunner;
-import io.vrouter.server.demo.DemoApi;
-import io.vrouter.server.demo.GuestProbe;
-import io.vrouter.server.demo.Outside;
-import io.vrouter.server.demo.PeerRecorder.Listener;
-import io.vrouter.server.demo.SeedWorld;
+import io.vrouter.client.ApiClient;
 import io.vrouter.server.testing.TestDatabase;
+import io.vrouter.tools.demo.PeerRecorder.Listener;
 import io.vrouter.server.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -67,8 +67,8 @@ class NetnsEndToEndTest {
         try {
             node = TestNode.start(TestDatabase.H2);
             hypervisor = node.node().netns().hypervisor();
-            DemoApi api = new DemoApi(node.url()).logIn(TestNode.ADMIN_PASSWORD);
-            api.call("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "ping.interval", "value", "1"));
+            ApiClient api = ApiClient.forUrl(node.url()).logIn(TestNode.ADMIN_PASSWORD);
+            api.ok("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "ping.interval", "value", "1"));
             world = new SeedWorld(api, hypervisor, node.dataDir().resolve("outside"), step -> { });
         } finally {
             System.clearProperty(NetnsSettings.AGENT_JAR_PROPERTY);
@@ -105,7 +105,7 @@ class NetnsEndToEndTest {
     void privateTypology_guestGetsItsLeaseFromTheRouterResolvesThroughItAndIsSnatted() {
         JsonNode vm = world.userVm("guest-1", world.guestL3);
         guestVm = vm.get("uuid").asText();
-        JsonNode routers = world.routersOn(world.guestL3);
+        List<JsonNode> routers = world.routersOn(world.guestL3);
         assertThat(routers).hasSize(1);
         router = routers.get(0);
         assertThat(router.get("status").asText()).isEqualTo("Connected");
@@ -128,11 +128,11 @@ class NetnsEndToEndTest {
     void routerStop_guestLosesService_routerStart_serviceBack() {
         String vr = router.get("uuid").asText();
         GuestProbe guest = world.probe(guestVm);
-        world.api.call("StopVmInstance", Map.of("uuid", vr));
+        world.api.ok("StopVmInstance", Map.of("uuid", vr));
         assertThat(guest.resolve(SeedWorld.OUTSIDE_NAME)).isNull();
         assertThat(guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT)).isNull();
 
-        world.api.call("StartVmInstance", Map.of("uuid", vr));
+        world.api.ok("StartVmInstance", Map.of("uuid", vr));
         assertThat(status(vr)).isEqualTo("Connected");
         assertThat(GuestProbe.await(Duration.ofSeconds(30), () -> guest.resolve(SeedWorld.OUTSIDE_NAME))).isEqualTo(SeedWorld.OUTSIDE_IP);
         assertThat(GuestProbe.await(Duration.ofSeconds(30), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT)))
@@ -160,11 +160,11 @@ class NetnsEndToEndTest {
     @Order(4)
     void flatTypology_publicIsGuest_dhcpAndDnsFromTheRouter_noSnat() {
         // the router forwards to the L3's own DNS servers
-        world.api.call("AddDnsToL3Network", Map.of("l3NetworkUuid", world.publicL3, "dns", SeedWorld.OUTSIDE_IP));
+        world.api.ok("AddDnsToL3Network", Map.of("l3NetworkUuid", world.publicL3, "dns", SeedWorld.OUTSIDE_IP));
         world.attach(world.publicL3, List.of("DHCP", "DNS"));
         JsonNode vm = world.userVm("flat-guest", world.publicL3);
         String vmIp = SeedWorld.ipOn(vm, world.publicL3);
-        JsonNode routers = world.routersOn(world.publicL3);
+        List<JsonNode> routers = world.routersOn(world.publicL3);
         JsonNode flatRouter = null;
         for (JsonNode r : routers) {
             if (!r.get("uuid").asText().equals(router.get("uuid").asText())) {
@@ -226,22 +226,22 @@ class NetnsEndToEndTest {
         Process listener = GuestProbe.startPeerRecorder(hypervisor.namespaceOf(guestVm), guestIp, Outside.PORT);
         try {
             // EIP: the outside reaches the guest at the VIP and is seen with its own address; the guest goes out as the VIP
-            JsonNode vip = world.api.create("CreateVip", "name", "eip-vip", "l3NetworkUuid", world.publicL3);
+            JsonNode vip = world.api.inventory("CreateVip", "name", "eip-vip", "l3NetworkUuid", world.publicL3);
             String vipIp = vip.get("ip").asText();
-            JsonNode eip = world.api.create("CreateEip", "name", "eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
+            JsonNode eip = world.api.inventory("CreateEip", "name", "eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
             assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(vipIp, Outside.PORT))).isEqualTo(SeedWorld.OUTSIDE_IP);
             assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT))).isEqualTo(vipIp);
-            world.api.call("DetachEip", Map.of("uuid", eip.get("uuid").asText()));
+            world.api.ok("DetachEip", Map.of("uuid", eip.get("uuid").asText()));
             assertThat(outside.sourceSeenBy(vipIp, Outside.PORT)).as("detached EIP").isNull();
             assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT)))
                     .isEqualTo(SeedWorld.ipOn(router, world.publicL3));
 
             // port forwarding: TCP vip:2222 -> guest:8080; a rule allowing only another CIDR drops the outside
-            JsonNode pfVip = world.api.create("CreateVip", "name", "pf-vip", "l3NetworkUuid", world.publicL3);
+            JsonNode pfVip = world.api.inventory("CreateVip", "name", "pf-vip", "l3NetworkUuid", world.publicL3);
             String pfIp = pfVip.get("ip").asText();
-            world.api.create("CreatePortForwardingRule", "name", "pf-open", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2222,
+            world.api.inventory("CreatePortForwardingRule", "name", "pf-open", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2222,
                     "privatePortStart", Outside.PORT, "protocolType", "TCP", "vmNicUuid", nic);
-            world.api.create("CreatePortForwardingRule", "name", "pf-closed", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2223,
+            world.api.inventory("CreatePortForwardingRule", "name", "pf-closed", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2223,
                     "privatePortStart", Outside.PORT, "protocolType", "TCP", "vmNicUuid", nic, "allowedCidr", "10.99.0.0/16");
             assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(pfIp, 2222))).isEqualTo(SeedWorld.OUTSIDE_IP);
             assertThat(outside.sourceSeenBy(pfIp, 2223)).as("allowedCidr excludes the outside").isNull();
@@ -262,12 +262,12 @@ class NetnsEndToEndTest {
             String l2 = world.newL2("comb0");
             String cidr = SeedWorld.freeManagementSubnet();
             String base = cidr.substring(0, cidr.lastIndexOf('.') + 1);
-            String l3 = world.api.uuid("CreateL3Network", "l2NetworkUuid", l2, "name", "combined-l3", "system", false);
+            String l3 = world.api.create("CreateL3Network", "l2NetworkUuid", l2, "name", "combined-l3", "system", false);
             // .200 and up stay free for the outside world
-            world.api.call("AddIpRange", Map.of("l3NetworkUuid", l3, "name", "combined-range", "startIp", base + "10",
+            world.api.ok("AddIpRange", Map.of("l3NetworkUuid", l3, "name", "combined-range", "startIp", base + "10",
                     "endIp", base + "199", "netmask", "255.255.255.0", "gateway", base + "1"));
             String outsideIp = base + "250";
-            world.api.call("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", outsideIp));
+            world.api.ok("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", outsideIp));
             extraOutsides.add(Outside.create(hypervisor, "cmb", l2, outsideIp + "/24", SeedWorld.OUTSIDE_NAME,
                     node.dataDir().resolve("outside")));
             combined = new Combined(l2, l3, base + "1", outsideIp);
@@ -277,7 +277,7 @@ class NetnsEndToEndTest {
 
     /** A virtual router offering whose management and public L3 are both {@code l3}, for the guest L3 {@code guestL3}. */
     private static void offeringFor(String guestL3, String l3, String name) {
-        world.api.create("CreateVirtualRouterOffering", "name", name, "cpuNum", 1, "cpuSpeed", 1000, "memorySize", 128L << 20,
+        world.api.inventory("CreateVirtualRouterOffering", "name", name, "cpuNum", 1, "cpuSpeed", 1000, "memorySize", 128L << 20,
                 "isDefault", false, "zoneUuid", world.zone, "managementNetworkUuid", l3, "publicNetworkUuid", l3,
                 "imageUuid", world.vrImage, "systemTags", List.of("guestL3Network::" + guestL3));
     }
@@ -289,7 +289,7 @@ class NetnsEndToEndTest {
         String guestL3 = world.guestL3(null, "guest-mp", "10.202.0.0/24", c.outsideIp(), List.of("DHCP", "DNS", "SNAT"));
         offeringFor(guestL3, c.l3(), "mp-offering");
         JsonNode vm = world.userVm("mp-guest", guestL3);
-        JsonNode routers = world.routersOn(guestL3);
+        List<JsonNode> routers = world.routersOn(guestL3);
         assertThat(routers).hasSize(1);
         JsonNode r = routers.get(0);
         mpRouter = r.get("uuid").asText();
@@ -360,7 +360,7 @@ class NetnsEndToEndTest {
     }
 
     private static JsonNode vip(String name) {
-        return world.api.create("CreateVip", "name", name, "l3NetworkUuid", world.publicL3);
+        return world.api.inventory("CreateVip", "name", name, "l3NetworkUuid", world.publicL3);
     }
 
     private static JsonNode forward(String name, JsonNode vip, String protocol, int vipStart, int vipEnd, int privateStart,
@@ -371,7 +371,7 @@ class NetnsEndToEndTest {
         if (allowedCidr != null) {
             params.addAll(List.of("allowedCidr", allowedCidr));
         }
-        return world.api.create("CreatePortForwardingRule", params.toArray());
+        return world.api.inventory("CreatePortForwardingRule", params.toArray());
     }
 
     @Test
@@ -432,7 +432,7 @@ class NetnsEndToEndTest {
         try {
             JsonNode vip = vip("hairpin-eip-vip");
             String vipIp = vip.get("ip").asText();
-            JsonNode eip = world.api.create("CreateEip", "name", "hairpin-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", targetNic);
+            JsonNode eip = world.api.inventory("CreateEip", "name", "hairpin-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", targetNic);
             assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(vipIp, Outside.PORT))).isEqualTo(SeedWorld.OUTSIDE_IP);
             // in through the guest nic, DNATed back out of it: masqueraded to the router, so the reply returns the same way
             assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(vipIp, Outside.PORT)))
@@ -443,7 +443,7 @@ class NetnsEndToEndTest {
             forward("hairpin-pf", pfVip, "TCP", 2080, 2080, Outside.PORT, targetNic, null);
             assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(pfIp, 2080)))
                     .as("guest-1 -> the other guest's forwarded port").isEqualTo(routerGuestIp);
-            world.api.call("DetachEip", Map.of("uuid", eip.get("uuid").asText()));
+            world.api.ok("DetachEip", Map.of("uuid", eip.get("uuid").asText()));
             assertThat(guest.sourceSeenBy(vipIp, Outside.PORT)).as("hairpin through a detached EIP").isNull();
         } finally {
             listener.destroy();
@@ -478,10 +478,10 @@ class NetnsEndToEndTest {
         try {
             JsonNode vip = vip("detach-eip-vip");
             String vipIp = vip.get("ip").asText();
-            JsonNode eip = world.api.create("CreateEip", "name", "detach-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
+            JsonNode eip = world.api.inventory("CreateEip", "name", "detach-eip", "vipUuid", vip.get("uuid").asText(), "vmNicUuid", nic);
             try (GuestProbe.Conversation flow = greeted(outside, vipIp, 8090, SeedWorld.OUTSIDE_IP)) {
                 assertThat(flow.exchange("through the EIP", Duration.ofSeconds(5))).isEqualTo("through the EIP");
-                world.api.call("DetachEip", Map.of("uuid", eip.get("uuid").asText()));
+                world.api.ok("DetachEip", Map.of("uuid", eip.get("uuid").asText()));
                 assertThat(flow.exchange("after DetachEip", Duration.ofSeconds(3))).as("the established flow once DetachEip replied").isNull();
             }
 
@@ -490,7 +490,7 @@ class NetnsEndToEndTest {
             JsonNode rule = forward("detach-pf", pfVip, "TCP", 4090, 4090, 8090, nic, null);
             try (GuestProbe.Conversation flow = greeted(outside, pfIp, 4090, SeedWorld.OUTSIDE_IP)) {
                 assertThat(flow.exchange("through the forwarded port", Duration.ofSeconds(5))).isEqualTo("through the forwarded port");
-                world.api.call("DetachPortForwardingRule", Map.of("uuid", rule.get("uuid").asText()));
+                world.api.ok("DetachPortForwardingRule", Map.of("uuid", rule.get("uuid").asText()));
                 assertThat(flow.exchange("after DetachPortForwardingRule", Duration.ofSeconds(3)))
                         .as("the established flow once DetachPortForwardingRule replied").isNull();
             }
@@ -522,7 +522,7 @@ class NetnsEndToEndTest {
             System.clearProperty(NetnsSettings.AGENT_JAR_PROPERTY);
         }
         hypervisor = node.node().netns().hypervisor();
-        DemoApi api = new DemoApi(node.url()).logIn(TestNode.ADMIN_PASSWORD);
+        ApiClient api = ApiClient.forUrl(node.url()).logIn(TestNode.ADMIN_PASSWORD);
 
         assertThat(Files.exists(Path.of("/run/netns", stray))).as("stray namespace removed").isFalse();
         assertThat(hypervisor.agentPid(vr)).as("the router's agent kept running through the restart").isEqualTo(agentBefore);

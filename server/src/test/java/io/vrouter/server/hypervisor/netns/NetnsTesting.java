@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What the netns tests need of the machine, and what they check after themselves. */
-final class NetnsTesting {
+public final class NetnsTesting {
     private NetnsTesting() {
     }
 
-    /** The agent jar the build made (the server module's tests run in server/). */
-    static Path agentJar() {
+    /** The agent jar the build made (a module's tests run in its directory). */
+    public static Path agentJar() {
         for (Path candidate : List.of(Path.of("../agent/target/vrouter-agent.jar"), Path.of("agent/target/vrouter-agent.jar"))) {
             if (Files.isRegularFile(candidate)) {
                 return candidate.toAbsolutePath().normalize();
@@ -24,7 +24,7 @@ final class NetnsTesting {
     }
 
     /** Null when the end-to-end tests can run here, else why not. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         String problems = new NetnsHostConnector().problems();
         if (problems != null) {
             return "needs a Netns-capable host: " + problems;
@@ -41,7 +41,7 @@ final class NetnsTesting {
     }
 
     /** Links of the host namespace that start with {@code prefix} and are not the test's own extras ({@code x}). */
-    static List<String> hostLinks(String prefix) {
+    public static List<String> hostLinks(String prefix) {
         CommandRunner runner = new CommandRunner(Duration.ofSeconds(10));
         return runner.run(List.of("ip", "-o", "link", "show"), null).stdout().lines()
                 .map(l -> l.split(":\\s+")[1].split("@")[0])
@@ -49,7 +49,7 @@ final class NetnsTesting {
     }
 
     /** Namespaces and links of the host that start with {@code prefix}. */
-    static List<String> leftovers(String prefix) {
+    public static List<String> leftovers(String prefix) {
         CommandRunner runner = new CommandRunner(Duration.ofSeconds(10));
         List<String> found = new ArrayList<>();
         runner.run(List.of("ip", "netns", "list"), null).stdout().lines()
