@@ -12,30 +12,39 @@ import io.vrouter.platform.process.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar vrouter-agent.jar --config FILE}: runs one agent until SIGTERM. On stop it closes the HTTP
  * server, then the dataplane (dnsmasq stops; the nftables table stays unless {@code cleanOnStop}).
  */
-public final class AgentMain {
+@Command(name = "vrouter agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "Runs the virtual router agent until SIGTERM.")
+public final class AgentMain implements Callable<Integer> {
 
-    private AgentMain() {
+    @Option(names = "--config", paramLabel = "FILE", required = true, description = "the agent's configuration (JSON)")
+    private Path configFile;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new AgentMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length != 2 || !args[0].equals("--config")) {
-            System.err.println("usage: vrouter-agent --config FILE");
-            System.exit(2);
-        }
+    @Override
+    public Integer call() throws Exception {
         AgentConfig config;
         try {
-            config = AgentConfig.load(Path.of(args[1]));
+            config = AgentConfig.load(configFile);
         } catch (IllegalArgumentException e) {
             System.err.println("vrouter agent: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         configureLogging(config.logLevel());
         Files.createDirectories(config.dataDirPath());
@@ -59,6 +68,15 @@ public final class AgentMain {
                 + server.port() + " (dataplane " + dataplane.name() + ", data dir " + config.dataDir() + ")");
         System.out.flush();
         stopped.await();
+        return 0;
+    }
+
+    /** The version the running code reports, as the management node sees it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vrouter agent " + AgentIdentity.ofRunningCode().version()};
+        }
     }
 
     private static void configureLogging(String level) {

@@ -1,5 +1,6 @@
 package io.vrouter.agent.core;
 
+import io.vrouter.agent.state.DesiredState;
 import io.vrouter.platform.net.Ipv4Cidr;
 import io.vrouter.platform.net.Ipv4;
 import io.vrouter.platform.net.Mac;

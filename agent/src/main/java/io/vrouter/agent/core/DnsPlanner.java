@@ -1,5 +1,7 @@
 package io.vrouter.agent.core;
 
+import io.vrouter.agent.state.StateDelta;
+import io.vrouter.agent.state.DesiredState;
 import io.vrouter.agent.protocol.DnsCmd;
 import io.vrouter.agent.protocol.DnsInfo;
 import io.vrouter.platform.net.Mac;

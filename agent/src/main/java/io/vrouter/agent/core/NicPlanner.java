@@ -1,5 +1,8 @@
 package io.vrouter.agent.core;
 
+import io.vrouter.agent.state.Changes;
+import io.vrouter.agent.state.StateDelta;
+import io.vrouter.agent.state.DesiredState;
 import io.vrouter.agent.protocol.NicInfo;
 import io.vrouter.agent.protocol.NicsCmd;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.vrouter.agent.core;
 
+import io.vrouter.agent.state.Changes;
+import io.vrouter.agent.state.StateDelta;
+import io.vrouter.agent.state.DesiredState;
 import io.vrouter.agent.protocol.VipTO;
 import io.vrouter.agent.protocol.VipsCmd;
 import java.util.ArrayList;

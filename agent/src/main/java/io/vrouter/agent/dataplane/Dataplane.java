@@ -1,7 +1,7 @@
 package io.vrouter.agent.dataplane;
 
-import io.vrouter.agent.core.DesiredState;
-import io.vrouter.agent.core.StateDelta;
+import io.vrouter.agent.state.DesiredState;
+import io.vrouter.agent.state.StateDelta;
 
 /**
  * Makes the system provide the desired state. Calls to {@link #apply} come one at a time per agent (the agent

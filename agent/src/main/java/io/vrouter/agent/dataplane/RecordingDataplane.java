@@ -1,7 +1,7 @@
 package io.vrouter.agent.dataplane;
 
-import io.vrouter.agent.core.DesiredState;
-import io.vrouter.agent.core.StateDelta;
+import io.vrouter.agent.state.DesiredState;
+import io.vrouter.agent.state.StateDelta;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.vrouter.agent.dnsmasq;
 
-import io.vrouter.agent.core.DesiredState;
+import io.vrouter.agent.state.DesiredState;
 import io.vrouter.agent.protocol.DhcpInfo;
 import io.vrouter.agent.protocol.DnsInfo;
 import io.vrouter.agent.protocol.NicInfo;

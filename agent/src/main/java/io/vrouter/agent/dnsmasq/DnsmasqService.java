@@ -1,7 +1,7 @@
 package io.vrouter.agent.dnsmasq;
 
-import io.vrouter.agent.core.DesiredState;
-import io.vrouter.agent.core.StateDelta;
+import io.vrouter.agent.state.DesiredState;
+import io.vrouter.agent.state.StateDelta;
 import io.vrouter.agent.dataplane.DataplaneException;
 import io.vrouter.agent.dataplane.Health;
 import io.vrouter.platform.process.CommandResult;

@@ -2,7 +2,7 @@ package io.vrouter.agent.linux;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vrouter.agent.core.DesiredState;
+import io.vrouter.agent.state.DesiredState;
 import io.vrouter.agent.dataplane.DataplaneException;
 import io.vrouter.platform.net.Ipv4;
 import io.vrouter.platform.net.Ipv4Cidr;

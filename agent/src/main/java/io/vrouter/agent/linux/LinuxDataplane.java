@@ -2,8 +2,8 @@ package io.vrouter.agent.linux;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vrouter.agent.core.DesiredState;
-import io.vrouter.agent.core.StateDelta;
+import io.vrouter.agent.state.DesiredState;
+import io.vrouter.agent.state.StateDelta;
 import io.vrouter.agent.dataplane.Dataplane;
 import io.vrouter.agent.dataplane.Health;
 import io.vrouter.agent.dnsmasq.DnsmasqService;

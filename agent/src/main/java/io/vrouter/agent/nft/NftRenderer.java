@@ -12,9 +12,9 @@ import static io.vrouter.agent.nft.NftLayout.PUBLIC_IFS;
 import static io.vrouter.agent.nft.NftLayout.SNAT_NETS;
 import static io.vrouter.agent.nft.NftLayout.TABLE;
 
-import io.vrouter.agent.core.Changes;
-import io.vrouter.agent.core.DesiredState;
-import io.vrouter.agent.core.StateDelta;
+import io.vrouter.agent.state.Changes;
+import io.vrouter.agent.state.DesiredState;
+import io.vrouter.agent.state.StateDelta;
 import io.vrouter.platform.net.Ipv4Cidr;
 import io.vrouter.agent.nft.NftField.Addr;
 import io.vrouter.agent.nft.NftField.Ifname;

@@ -1,4 +1,4 @@
-package io.vrouter.agent.core;
+package io.vrouter.agent.state;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,7 +56,7 @@ public final class Changes<T> {
     }
 
     /** Puts {@code entries} over {@code current}: unchanged entries are skipped, so re-sending is a no-op. */
-    static <T> Changes<T> put(Map<String, T> current, List<T> entries, Function<T, String> key) {
+    public static <T> Changes<T> put(Map<String, T> current, List<T> entries, Function<T, String> key) {
         Map<String, T> wanted = new LinkedHashMap<>();
         for (T entry : entries) {
             wanted.put(key.apply(entry), entry);
@@ -77,7 +77,7 @@ public final class Changes<T> {
     }
 
     /** Removes the entries with these keys; keys that are absent are ignored (removal is idempotent). */
-    static <T> Changes<T> remove(Map<String, T> current, List<String> keys) {
+    public static <T> Changes<T> remove(Map<String, T> current, List<String> keys) {
         Map<String, T> removed = new LinkedHashMap<>();
         for (String k : keys) {
             T old = current.get(k);
@@ -89,7 +89,7 @@ public final class Changes<T> {
     }
 
     /** Turns {@code current} into exactly {@code entries}. */
-    static <T> Changes<T> replace(Map<String, T> current, List<T> entries, Function<T, String> key) {
+    public static <T> Changes<T> replace(Map<String, T> current, List<T> entries, Function<T, String> key) {
         Map<String, T> wanted = new LinkedHashMap<>();
         for (T entry : entries) {
             wanted.put(key.apply(entry), entry);

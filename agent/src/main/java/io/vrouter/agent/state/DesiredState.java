@@ -1,4 +1,4 @@
-package io.vrouter.agent.core;
+package io.vrouter.agent.state;
 
 import io.vrouter.agent.protocol.DhcpInfo;
 import io.vrouter.agent.protocol.DnsInfo;
@@ -31,27 +31,27 @@ public final class DesiredState {
 
     // ---------------------------------------------------------------- keys
 
-    static String key(NicInfo nic) {
+    public static String key(NicInfo nic) {
         return nic.mac();
     }
 
-    static String key(DhcpInfo entry) {
+    public static String key(DhcpInfo entry) {
         return entry.mac();
     }
 
-    static String key(SNATInfo snat) {
+    public static String key(SNATInfo snat) {
         return snat.privateNicMac();
     }
 
-    static String key(VipTO vip) {
+    public static String key(VipTO vip) {
         return vip.ip();
     }
 
-    static String key(EipTO eip) {
+    public static String key(EipTO eip) {
         return eip.vipIp();
     }
 
-    static String key(PortForwardingRuleTO rule) {
+    public static String key(PortForwardingRuleTO rule) {
         return rule.uuid();
     }
 

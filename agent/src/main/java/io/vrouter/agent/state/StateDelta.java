@@ -1,4 +1,4 @@
-package io.vrouter.agent.core;
+package io.vrouter.agent.state;
 
 import io.vrouter.agent.protocol.DhcpInfo;
 import io.vrouter.agent.protocol.DnsInfo;
@@ -52,7 +52,7 @@ public record StateDelta(
     }
 
     /** The change that undoes this one. */
-    StateDelta inverse() {
+    public StateDelta inverse() {
         return new StateDelta(fullSync, nics.inverse(), dhcp.inverse(), dnsAfter, dnsBefore, snats.inverse(),
                 vips.inverse(), eips.inverse(), portForwardings.inverse());
     }

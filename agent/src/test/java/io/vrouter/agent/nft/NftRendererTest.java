@@ -2,10 +2,10 @@ package io.vrouter.agent.nft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vrouter.agent.core.Changes;
-import io.vrouter.agent.core.DesiredState;
+import io.vrouter.agent.state.Changes;
+import io.vrouter.agent.state.DesiredState;
 import io.vrouter.agent.core.Samples;
-import io.vrouter.agent.core.StateDelta;
+import io.vrouter.agent.state.StateDelta;
 import io.vrouter.agent.lab.Lab;
 import io.vrouter.platform.process.CommandResult;
 import io.vrouter.platform.process.CommandRunner;

@@ -1,6 +1,6 @@
 package io.vrouter.agent.nft;
 
-import io.vrouter.agent.core.Changes;
+import io.vrouter.agent.state.Changes;
 import java.util.List;
 
 /** Builds {@link Changes} for rendering tests without going through a command. */

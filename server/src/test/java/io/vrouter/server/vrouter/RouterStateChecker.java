@@ -1,6 +1,6 @@
 package io.vrouter.server.vrouter;
 
-import io.vrouter.agent.core.DesiredState;
+import io.vrouter.agent.state.DesiredState;
 import io.vrouter.server.testing.TestNode;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,65 +1,142 @@
 package io.vrouter.tools.bench;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
-import java.util.Arrays;
 
 /**
  * {@code ./vrouter bench NAME [--flag value ...]}: runs one benchmark of the management node and prints its
- * result table. Sizes default to the issues' sizes; smaller ones make a quick run.
+ * result table. Sizes default to the issues' sizes; smaller ones make a quick run. A size may be written with
+ * separators ({@code 100_000}, {@code 1,000}).
  */
-public final class BenchMain {
-    static final String USAGE = """
-            usage: ./vrouter bench NAME [--flag value ...]
-              query       [--vms 100000] [--runs 200] [--page-runs 30] [--warmup 20] [--batch 2000] [--seed 1] [--db JDBC_URL]
-              create-vms  [--vms 1000] [--threads 100] [--small-ips 5] [--small-vms 10] [--warmup 20] [--db JDBC_URL]
-              routers     [--l3s 1000] [--vms 10] [--threads 32] [--wait-s 900] [--db JDBC_URL]
-              rules       [--eips 1000] [--rules 10000] [--rule-vips 10] [--threads 16] [--db JDBC_URL]
-            --db names an EMPTY database (PostgreSQL); the default is an embedded H2 file database in a temp directory.""";
+@Command(name = "vrouter bench", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "NAME",
+        description = "Runs one benchmark of the management node (see docs/benchmarks.md).",
+        footer = "--db names an EMPTY database (PostgreSQL); the default is an embedded H2 file database in a temp directory.")
+public final class BenchMain implements Runnable {
+    private static final String DB = "an EMPTY PostgreSQL database (default: embedded H2 in a temp directory)";
 
-    private BenchMain() {
+    @Spec
+    private CommandSpec spec;
+
+    private final PrintStream out;
+
+    BenchMain(PrintStream out) {
+        this.out = out;
     }
 
-    public static void main(String[] argv) {
-        if (argv.length == 0 || argv[0].equals("-h") || argv[0].equals("--help")) {
-            System.out.println(USAGE);
-            return;
+    public static void main(String[] args) {
+        int code = commandLine(System.out).execute(args);
+        // the node's non-daemon threads are closed; exit explicitly so a stray HTTP client thread cannot hold the JVM
+        System.exit(code);
+    }
+
+    static CommandLine commandLine(PrintStream out) {
+        return new CommandLine(new BenchMain(out));
+    }
+
+    /** Without a benchmark name: the usage, as a mistake. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "name a benchmark: query, create-vms, routers or rules");
+    }
+
+    @Command(name = "query", description = "QueryVmInstance and the REST query over many VMs")
+    int query(@Option(names = "--vms", defaultValue = "100000", converter = Size.class) int vms,
+              @Option(names = "--runs", defaultValue = "200", converter = Size.class) int runs,
+              @Option(names = "--page-runs", defaultValue = "30", converter = Size.class) int pageRuns,
+              @Option(names = "--warmup", defaultValue = "20", converter = Size.class) int warmup,
+              @Option(names = "--batch", defaultValue = "2000", converter = Size.class) int batch,
+              @Option(names = "--seed", defaultValue = "1") long seed,
+              @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
+        atLeast("--vms", vms, 1_000);
+        atLeast("--runs", runs, 1);
+        atLeast("--page-runs", pageRuns, 1);
+        atLeast("--warmup", warmup, 0);
+        atLeast("--batch", batch, 1);
+        return timed("query", new QueryBench(vms, runs, pageRuns, warmup, batch, seed, db, out)::run);
+    }
+
+    @Command(name = "create-vms", description = "concurrent CreateVmInstance through the API")
+    int createVms(@Option(names = "--vms", defaultValue = "1000", converter = Size.class) int vms,
+                  @Option(names = "--threads", defaultValue = "100", converter = Size.class) int threads,
+                  @Option(names = "--small-ips", defaultValue = "5", converter = Size.class) int smallIps,
+                  @Option(names = "--small-vms", defaultValue = "10", converter = Size.class) int smallVms,
+                  @Option(names = "--warmup", defaultValue = "20", converter = Size.class) int warmup,
+                  @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
+        atLeast("--vms", vms, 1);
+        atLeast("--threads", threads, 1);
+        atLeast("--small-ips", smallIps, 1);
+        atLeast("--small-vms", smallVms, 1);
+        atLeast("--warmup", warmup, 0);
+        return timed("create-vms", new CreateVmsBench(vms, threads, smallIps, smallVms, warmup, db, out)::run);
+    }
+
+    @Command(name = "routers", description = "many virtual routers: creation, node restart, reconnect")
+    int routers(@Option(names = "--l3s", defaultValue = "1000", converter = Size.class) int l3s,
+                @Option(names = "--vms", defaultValue = "10", converter = Size.class) int vms,
+                @Option(names = "--threads", defaultValue = "32", converter = Size.class) int threads,
+                @Option(names = "--wait-s", defaultValue = "900", converter = Size.class) int waitSeconds,
+                @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
+        atLeast("--l3s", l3s, 1);
+        atLeast("--vms", vms, 1);
+        atLeast("--threads", threads, 1);
+        atLeast("--wait-s", waitSeconds, 1);
+        return timed("routers", new RoutersBench(l3s, vms, threads, waitSeconds, db, out)::run);
+    }
+
+    @Command(name = "rules", description = "EIP and port-forwarding rule changes on one router")
+    int rules(@Option(names = "--eips", defaultValue = "1000", converter = Size.class) int eips,
+              @Option(names = "--rules", defaultValue = "10000", converter = Size.class) int rules,
+              @Option(names = "--rule-vips", defaultValue = "10", converter = Size.class) int ruleVips,
+              @Option(names = "--threads", defaultValue = "16", converter = Size.class) int threads,
+              @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
+        atLeast("--eips", eips, 1);
+        atLeast("--rules", rules, 1);
+        atLeast("--rule-vips", ruleVips, 1);
+        atLeast("--threads", threads, 1);
+        return timed("rules", new RulesBench(eips, rules, ruleVips, threads, db, out)::run);
+    }
+
+    private void atLeast(String flag, int value, int min) {
+        if (value < min) {
+            throw new ParameterException(spec.commandLine(), flag + " must be at least " + min + ", got " + value);
         }
-        PrintStream out = System.out;
-        BenchArgs args;
-        Runnable bench;
-        try {
-            args = new BenchArgs(Arrays.copyOfRange(argv, 1, argv.length));
-            bench = switch (argv[0]) {
-                case "query" -> new QueryBench(args, out)::run;
-                case "create-vms" -> new CreateVmsBench(args, out)::run;
-                case "routers" -> new RoutersBench(args, out)::run;
-                case "rules" -> new RulesBench(args, out)::run;
-                default -> throw new IllegalArgumentException("unknown benchmark '" + argv[0] + "'");
-            };
-            args.checkAllUsed();
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+    }
+
+    private int timed(String name, Runnable bench) {
         // a thousand in-process Simulator agents log each init at INFO; in production that log is on the router
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.vrouter.agent")).setLevel(ch.qos.logback.classic.Level.WARN);
         Runtime rt = Runtime.getRuntime();
-        out.printf("%s: %s on %d CPUs, max heap %d MiB, Java %s, %s%n", argv[0], Instant.now(), rt.availableProcessors(),
+        out.printf("%s: %s on %d CPUs, max heap %d MiB, Java %s, %s%n", name, Instant.now(), rt.availableProcessors(),
                 rt.maxMemory() >> 20, System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments());
         long t0 = System.nanoTime();
         try {
             bench.run();
         } catch (RuntimeException e) {
-            System.err.println("bench " + argv[0] + " failed: " + e);
+            System.err.println("bench " + name + " failed: " + e);
             e.printStackTrace();
-            System.exit(1);
+            return 1;
         }
-        out.printf("%nbench %s finished in %.1f s%n", argv[0], (System.nanoTime() - t0) / 1e9);
-        // the node's non-daemon threads are closed; exit explicitly so a stray HTTP client thread cannot hold the JVM
-        System.exit(0);
+        out.printf("%nbench %s finished in %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** A whole number, maybe written with separators as sizes are ({@code 100_000}, {@code 1,000}). */
+    static final class Size implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return Integer.parseInt(value.replace("_", "").replace(",", ""));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+            }
+        }
     }
 }

@@ -32,17 +32,14 @@ final class CreateVmsBench {
     private final String dbUrl;
     private final PrintStream out;
 
-    CreateVmsBench(BenchArgs args, PrintStream out) {
-        this.vms = args.positive("vms", 1_000, 1);
-        this.threads = args.positive("threads", 100, 1);
-        this.smallIps = args.positive("small-ips", 5, 1);
-        this.smallVms = args.positive("small-vms", 10, 1);
-        this.warmup = args.positive("warmup", 20, 0);
-        this.dbUrl = args.string("db", null);
+    CreateVmsBench(int vms, int threads, int smallIps, int smallVms, int warmup, String dbUrl, PrintStream out) {
+        this.vms = vms;
+        this.threads = threads;
+        this.smallIps = smallIps;
+        this.smallVms = smallVms;
+        this.warmup = warmup;
+        this.dbUrl = dbUrl;
         this.out = out;
-        if (smallIps > 200) {
-            throw new IllegalArgumentException("--small-ips must be at most 200 (one /24)");
-        }
     }
 
     /** One finished call: when it ended, how long it took, and what it got. */

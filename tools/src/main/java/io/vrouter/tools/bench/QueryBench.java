@@ -48,14 +48,14 @@ final class QueryBench {
     private final String dbUrl;
     private final PrintStream out;
 
-    QueryBench(BenchArgs args, PrintStream out) {
-        this.vms = args.positive("vms", 100_000, 1_000);
-        this.runs = args.positive("runs", 200, 1);
-        this.pageRuns = args.positive("page-runs", 30, 1);
-        this.warmup = args.positive("warmup", 20, 0);
-        this.batch = args.positive("batch", 2_000, 1);
-        this.seed = args.intValue("seed", 1);
-        this.dbUrl = args.string("db", null);
+    QueryBench(int vms, int runs, int pageRuns, int warmup, int batch, long seed, String dbUrl, PrintStream out) {
+        this.vms = vms;
+        this.runs = runs;
+        this.pageRuns = pageRuns;
+        this.warmup = warmup;
+        this.batch = batch;
+        this.seed = seed;
+        this.dbUrl = dbUrl;
         this.out = out;
     }
 

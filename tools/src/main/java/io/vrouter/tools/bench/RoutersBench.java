@@ -1,7 +1,7 @@
 package io.vrouter.tools.bench;
 
 import io.vrouter.client.ApiClient;
-import io.vrouter.agent.core.DesiredState;
+import io.vrouter.agent.state.DesiredState;
 import io.vrouter.agent.dataplane.RecordingDataplane;
 import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.server.ManagementNode;
@@ -43,19 +43,13 @@ final class RoutersBench {
     private final String dbUrl;
     private final PrintStream out;
 
-    RoutersBench(BenchArgs args, PrintStream out) {
-        this.l3s = args.positive("l3s", 1_000, 1);
-        this.vmsPerL3 = args.positive("vms", 10, 1);
-        this.threads = args.positive("threads", 32, 1);
-        this.waitSeconds = args.positive("wait-s", 900, 1);
-        this.dbUrl = args.string("db", null);
+    RoutersBench(int l3s, int vmsPerL3, int threads, int waitSeconds, String dbUrl, PrintStream out) {
+        this.l3s = l3s;
+        this.vmsPerL3 = vmsPerL3;
+        this.threads = threads;
+        this.waitSeconds = waitSeconds;
+        this.dbUrl = dbUrl;
         this.out = out;
-        if (l3s > 4094) {
-            throw new IllegalArgumentException("--l3s must be at most 4094 (one VLAN each)");
-        }
-        if (vmsPerL3 > 250) {
-            throw new IllegalArgumentException("--vms must be at most 250 (one /24 per guest L3)");
-        }
     }
 
     private record Setup(String zone, String cluster, String provider, String userImage, String userOffering, List<String> guests) {

@@ -9,12 +9,17 @@ import io.vrouter.server.NodeOptions;
 import io.vrouter.server.hypervisor.netns.NetnsHostConnector;
 import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
 import io.vrouter.server.hypervisor.netns.NetnsSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -27,48 +32,47 @@ import java.util.stream.Stream;
  * Every address it uses lives in namespaces it creates (the host only gets the management network's gateway, on a
  * veth plugged into the management bridge, on a subnet it does not route yet).
  */
-public final class DemoMain {
+@Command(name = "vrouter demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "As root: the seed on this host through the API, with real packets; Ctrl-C removes it.")
+public final class DemoMain implements Callable<Integer> {
     static final String ADMIN_PASSWORD = "demo-password";
 
     private int step;
 
-    private DemoMain() {
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "the demo's node data (default: ${DEFAULT-VALUE})")
+    private Path dataDir = Path.of("/var/tmp/vrouter-demo");
+
+    @Option(names = "--port", description = "the node's API port (default: ${DEFAULT-VALUE})")
+    private int port = NodeOptions.DEFAULT_PORT;
+
+    @Option(names = "--clean", description = "only remove what a killed demo left")
+    private boolean clean;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new DemoMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
-    public static void main(String[] args) throws Exception {
-        Path dataDir = Path.of("/var/tmp/vrouter-demo");
-        int port = NodeOptions.DEFAULT_PORT;
-        boolean clean = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--clean" -> clean = true;
-                case "--data-dir" -> dataDir = Path.of(args[++i]);
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "-h", "--help" -> {
-                    System.out.println("usage: vrouter demo [--data-dir DIR] [--port 8080] [--clean]");
-                    return;
-                }
-                default -> {
-                    System.err.println("vrouter demo: unknown option " + args[i]);
-                    System.exit(2);
-                }
-            }
-        }
+    @Override
+    public Integer call() throws InterruptedException {
         if (clean) {
             cleanUp(dataDir);
             System.out.println("vrouter demo: removed everything the demo made (" + dataDir + ", its namespaces, bridges and processes)");
-            return;
+            return 0;
         }
         String problems = new NetnsHostConnector().problems();
         if (problems != null) {
             System.err.println("vrouter demo: this machine cannot run the demo: " + problems);
-            System.exit(1);
+            return 1;
         }
         if (Files.exists(dataDir)) {
             System.out.println("vrouter demo: removing the previous demo in " + dataDir);
             cleanUp(dataDir);
         }
-        new DemoMain().run(dataDir, port);
+        run(dataDir, port);
+        return 0;
     }
 
     private void run(Path dataDir, int port) throws InterruptedException {
@@ -123,10 +127,7 @@ public final class DemoMain {
             System.out.println();
             System.out.println("The management node keeps running. Use the CLI against it from another terminal:");
             System.out.println("  export VROUTER_URL=" + url);
-            System.out.println("  ./vrouter cli LogInByAccount accountName=admin password=" + ADMIN_PASSWORD);
-            System.out.println("  ./vrouter cli QueryVirtualRouterVm");
-            System.out.println("  ./vrouter cli QueryVmInstance fields=name,state,vmNics.ip");
-            System.out.println("  ./vrouter cli ReconnectVirtualRouter vmInstanceUuid=" + router.get("uuid").asText());
+            cliHints(ADMIN_PASSWORD, router.get("uuid").asText()).forEach(words -> System.out.println("  ./vrouter cli " + String.join(" ", words)));
             System.out.println("  ip netns exec " + hypervisor.namespaceOf(vmUuid) + " dig " + SeedWorld.OUTSIDE_NAME);
             System.out.println("Ctrl-C stops the demo and removes everything it made.");
         } catch (RuntimeException e) {
@@ -134,6 +135,15 @@ public final class DemoMain {
             System.exit(1); // the shutdown hook cleans up
         }
         stopped.await();
+    }
+
+    /** The CLI commands the demo suggests at its end, as words; each must work against the demo's node (tested). */
+    static List<List<String>> cliHints(String adminPassword, String routerUuid) {
+        return List.of(
+                List.of("LogInByAccount", "accountName=admin", "password=" + adminPassword),
+                List.of("QueryVirtualRouterVm"),
+                List.of("QueryVmInstance", "fields=name,state,vmNics.ip"),
+                List.of("ReconnectVirtualRouter", "vmInstanceUuid=" + routerUuid));
     }
 
     /** An EIP and a forwarded port to a listener in the guest, reached from the outside world. */

@@ -1,0 +1,38 @@
+package io.vrouter.agent;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AgentMainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return new CommandLine(new AgentMain()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    }
+
+    @Test
+    void helpPrintsUsageOnStdoutAndExitsZero() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: vrouter agent").contains("--config=FILE");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void withoutAConfigItExitsTwoSayingWhatIsMissing() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Missing required option: '--config=FILE'").contains("Usage: vrouter agent");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anUnknownFlagExitsTwo() {
+        assertThat(run("--config", "/x", "--verbose")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Unknown option: '--verbose'");
+    }
+}
