@@ -11,12 +11,17 @@ import io.vrouter.cli.shell.Shell;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.impl.DumbTerminal;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,13 +40,22 @@ public final class CliMain {
     }
 
     /** The whole CLI, with its process surroundings passed in; returns the exit status. */
-    public static int run(String[] args, CliEnvironment env) {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+    public static int run(String[] argv, CliEnvironment env) {
+        Arguments arguments = new Arguments();
+        try {
+            // after the API name every word is the API's, "--help" included (zstack-cli's help for that API)
+            new CommandLine(arguments).setStopAtPositional(true).parseArgs(argv);
+        } catch (CommandLine.ParameterException e) {
+            env.err().println("error: " + e.getMessage() + " (the CLI takes an API and its key=value words; --help for more)");
+            return CommandRunner.USAGE;
+        }
+        if (arguments.help) {
             // usage must work without a server
             env.out().print(Help.USAGE);
             env.out().flush();
             return CommandRunner.OK;
         }
+        String[] args = arguments.words.toArray(String[]::new);
         String url = env.env().getOrDefault("VROUTER_URL", ApiClient.DEFAULT_URL);
         ApiClient client;
         try {
@@ -74,6 +88,16 @@ public final class CliMain {
             env.err().println("error: cannot open the terminal: " + e.getMessage());
             return CommandRunner.USAGE;
         }
+    }
+
+    /** The command line: the only flag is help; everything else is zstack-cli words ({@code QueryZone name=z1}). */
+    @Command(name = "vrouter cli")
+    static final class Arguments {
+        @Option(names = {"-h", "--help"}, usageHelp = true)
+        boolean help;
+
+        @Parameters(paramLabel = "WORD")
+        List<String> words = new ArrayList<>();
     }
 
     /** One-shot mode asks for a missing login password only when a person sits at a terminal. */

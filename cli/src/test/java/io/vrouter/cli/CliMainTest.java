@@ -222,6 +222,12 @@ class CliMainTest {
     }
 
     @Test
+    void anUnknownFlagBeforeTheApiIsAUsageError() {
+        assertThat(cliAt("http://127.0.0.1:1", "", "--verbose", "QueryZone")).isEqualTo(2);
+        assertThat(err()).startsWith("error: Unknown option: '--verbose'");
+    }
+
+    @Test
     void helpNeedsNoServer() {
         assertThat(cliAt("http://127.0.0.1:1", "", "--help")).isZero();
         assertThat(out()).startsWith("usage: vrouter cli [API [key=value ...]]");

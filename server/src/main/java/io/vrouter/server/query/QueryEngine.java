@@ -62,7 +62,8 @@ public final class QueryEngine {
                 return new QueryResult(List.of(), total);
             }
         }
-        List<String> shown = shownFields(inventory, request.fields());
+        Shown shownFields = shownFields(inventory, request.fields());
+        List<String> shown = shownFields.names();
         Set<String> needed = new LinkedHashSet<>(shown);
         needed.removeIf(name -> inventory.expansion(name).isPresent());
         needed.add(inventory.primaryKey());
@@ -79,7 +80,7 @@ public final class QueryEngine {
         for (String name : shown) {
             inventory.expansion(name).ifPresent(e -> embed(e, rows));
         }
-        List<Map<String, Object>> inventories = rows.stream().map(row -> project(row, shown)).toList();
+        List<Map<String, Object>> inventories = rows.stream().map(row -> project(row, shownFields)).toList();
         return new QueryResult(inventories, total);
     }
 
@@ -181,18 +182,51 @@ public final class QueryEngine {
 
     // ---------------------------------------------------------------- selecting and shaping
 
-    private List<String> shownFields(Inventory inventory, List<String> requested) {
+    /**
+     * What a query shows: top-level fields in display order, and for an inline collection named with some of its
+     * fields ({@code fields=name,vmNics.ip}), only those fields of each element.
+     */
+    private record Shown(List<String> names, Map<String, List<String>> nested) {
+    }
+
+    private Shown shownFields(Inventory inventory, List<String> requested) {
         List<String> all = new ArrayList<>(inventory.fields().keySet());
         inventory.expansions().values().stream().filter(Expansion::inline).map(Expansion::name).forEach(all::add);
         if (requested == null || requested.isEmpty()) {
-            return all;
+            return new Shown(all, Map.of());
         }
+        Set<String> top = new LinkedHashSet<>();
+        Map<String, Set<String>> nested = new LinkedHashMap<>();
         for (String name : requested) {
-            if (!all.contains(name)) {
-                throw new QueryException("fields: '" + name + "' is not a field of " + inventory.name() + "; fields are " + all);
+            int dot = name.indexOf('.');
+            if (dot < 0) {
+                if (!all.contains(name)) {
+                    throw new QueryException("fields: '" + name + "' is not a field of " + inventory.name() + "; fields are " + all);
+                }
+                top.add(name);
+                continue;
             }
+            String head = name.substring(0, dot);
+            String tail = name.substring(dot + 1);
+            Expansion expansion = inventory.expansion(head).filter(e -> e.inline() && e.valueField() == null)
+                    .orElseThrow(() -> new QueryException("fields: '" + name + "': '" + head + "' is not a collection of "
+                            + inventory.name() + " whose fields can be chosen; fields are " + all));
+            Inventory target = registry.get(expansion.target());
+            if (target.field(tail).isEmpty()) {
+                throw new QueryException("fields: '" + name + "': '" + tail + "' is not a field of " + target.name()
+                        + "; fields are " + target.fields().keySet());
+            }
+            top.add(head);
+            nested.computeIfAbsent(head, k -> new LinkedHashSet<>()).add(tail);
         }
-        return all.stream().filter(requested::contains).toList();
+        Map<String, List<String>> partial = new LinkedHashMap<>();
+        nested.forEach((head, tails) -> {
+            if (!requested.contains(head)) { // vmNics with vmNics.ip: the whole collection
+                Inventory target = registry.get(inventory.expansion(head).orElseThrow().target());
+                partial.put(head, target.fields().keySet().stream().filter(tails::contains).toList());
+            }
+        });
+        return new Shown(all.stream().filter(top::contains).toList(), partial);
     }
 
     private List<SortField<?>> sort(Inventory inventory, QueryRequest request) {
@@ -239,12 +273,27 @@ public final class QueryEngine {
         }
     }
 
-    private static Map<String, Object> project(Map<String, Object> row, List<String> shown) {
+    private static Map<String, Object> project(Map<String, Object> row, Shown shown) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (String name : shown) {
+        for (String name : shown.names()) {
+            List<String> some = shown.nested().get(name);
+            out.put(name, some == null ? row.get(name) : ((List<?>) row.get(name)).stream()
+                    .map(element -> project(castMap(element), some)).toList());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> project(Map<String, Object> row, List<String> names) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String name : names) {
             out.put(name, row.get(name));
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object element) {
+        return (Map<String, Object>) element;
     }
 
     private static List<Map<String, Object>> toMaps(List<Record> records, List<QueryField> selected) {

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 
 /**
  * {@code ./vrouter bench agent-scale [--pf 10000] [--eip 1000] [--dhcp 5000] [--rounds 30] [--naive-budget-s 180]}:
@@ -42,29 +44,49 @@ public final class AgentBenchMain {
         this.naiveBudgetSeconds = naiveBudgetSeconds;
     }
 
-    public static void main(String[] args) throws Exception {
-        String name = args.length > 0 ? args[0] : "agent-scale";
-        if (!name.equals("agent-scale")) {
-            System.err.println("unknown agent benchmark '" + name + "'; available: agent-scale");
-            System.exit(2);
-        }
-        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
-        int pf = option(rest, "--pf", 10_000);
-        int eip = option(rest, "--eip", 1_000);
-        int dhcp = option(rest, "--dhcp", 5_000);
-        int rounds = option(rest, "--rounds", 30);
-        int budget = option(rest, "--naive-budget-s", 180);
-        String reason = io.vrouter.agent.lab.Lab.unavailableReason("ip", "nft", "dnsmasq", "conntrack");
-        if (reason != null) {
-            System.err.println("agent-scale: " + reason);
-            System.exit(2);
-        }
-        new AgentBenchMain(pf, eip, dhcp, rounds, budget).run();
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Command()).execute(args));
     }
 
-    private static int option(List<String> args, String name, int fallback) {
-        int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? Integer.parseInt(args.get(i + 1)) : fallback;
+    /** The command line: {@code agent-scale} and its sizes. */
+    @CommandLine.Command(name = "vrouter bench", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "As root: the real agent in a namespace, driven over HTTP (docs/benchmarks.md).")
+    static final class Command implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "NAME", description = "the benchmark: agent-scale")
+        private String name;
+
+        @CommandLine.Option(names = "--pf", description = "port-forwarding rules (default: ${DEFAULT-VALUE})")
+        private int pf = 10_000;
+
+        @CommandLine.Option(names = "--eip", description = "EIPs (default: ${DEFAULT-VALUE})")
+        private int eip = 1_000;
+
+        @CommandLine.Option(names = "--dhcp", description = "DHCP hosts (default: ${DEFAULT-VALUE})")
+        private int dhcp = 5_000;
+
+        @CommandLine.Option(names = "--rounds", description = "incremental changes measured (default: ${DEFAULT-VALUE})")
+        private int rounds = 30;
+
+        @CommandLine.Option(names = "--naive-budget-s", description = "seconds for the one-process-per-rule reference (default: ${DEFAULT-VALUE})")
+        private int naiveBudgetSeconds = 180;
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!name.equals("agent-scale")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown agent benchmark '" + name + "'; available: agent-scale");
+            }
+            String reason = io.vrouter.agent.lab.Lab.unavailableReason("ip", "nft", "dnsmasq", "conntrack");
+            if (reason != null) {
+                System.err.println("agent-scale: " + reason);
+                return 2;
+            }
+            new AgentBenchMain(pf, eip, dhcp, rounds, naiveBudgetSeconds).run();
+            return 0;
+        }
     }
 
     private void run() throws IOException {

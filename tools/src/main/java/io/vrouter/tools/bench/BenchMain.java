@@ -16,7 +16,7 @@ import java.time.Instant;
  * result table. Sizes default to the issues' sizes; smaller ones make a quick run. A size may be written with
  * separators ({@code 100_000}, {@code 1,000}).
  */
-@Command(name = "vrouter bench", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "NAME",
+@Command(name = "vrouter bench", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, synopsisSubcommandLabel = "NAME",
         description = "Runs one benchmark of the management node (see docs/benchmarks.md).",
         footer = "--db names an EMPTY database (PostgreSQL); the default is an embedded H2 file database in a temp directory.")
 public final class BenchMain implements Runnable {

@@ -19,9 +19,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The netns benchmark, as root: {@code java -cp vrouter-server.jar io.vrouter.tools.demo.NetnsBenchMain
+ * The netns benchmark, as root: {@code java -cp vrouter-tools.jar io.vrouter.tools.demo.NetnsBenchMain
  * [--fresh N] [--existing M] [--iperf-seconds S] [--rounds R] [--baselines]} (agent jar from {@code VROUTER_AGENT_JAR}).
  * <ul>
  *   <li>time from CreateVmInstance to the guest holding its DHCP lease, on N fresh guest L3s (router creation
@@ -40,38 +44,37 @@ import java.util.List;
  * one warm-up run per path comes first and is not counted. Everything runs in namespaces of a throwaway
  * installation, removed at the end.
  */
-public final class NetnsBenchMain {
+@Command(name = "vrouter bench netns", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "As root: DHCP lease times and forwarding throughput of the netns backend.")
+public final class NetnsBenchMain implements Callable<Integer> {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(120));
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private NetnsBenchMain() {
+    @Option(names = "--fresh", paramLabel = "N", description = "guest L3s whose router is created with the guest (default: ${DEFAULT-VALUE})")
+    private int fresh = 3;
+
+    @Option(names = "--existing", paramLabel = "M", description = "guests on an L3 whose router exists (default: ${DEFAULT-VALUE})")
+    private int existing = 5;
+
+    @Option(names = "--iperf-seconds", paramLabel = "S", description = "seconds per iperf3 run (default: ${DEFAULT-VALUE})")
+    private int seconds = 5;
+
+    @Option(names = "--rounds", paramLabel = "R", description = "palindromic rounds of the forwarding paths (default: ${DEFAULT-VALUE})")
+    private int rounds = 5;
+
+    @Option(names = "--baselines", description = "also plain kernel NAT, direct and through the backend's bridges")
+    private boolean baselines;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new NetnsBenchMain()).execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
-        int fresh = 3;
-        int existing = 5;
-        int seconds = 5;
-        int rounds = 5;
-        boolean baselines = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--fresh" -> fresh = Integer.parseInt(args[++i]);
-                case "--existing" -> existing = Integer.parseInt(args[++i]);
-                case "--iperf-seconds" -> seconds = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--baselines" -> baselines = true;
-                default -> {
-                    if (!args[i].startsWith("netns")) { // the launcher passes the benchmark's name first
-                        System.err.println("unknown option " + args[i]);
-                        System.exit(2);
-                    }
-                }
-            }
-        }
+    @Override
+    public Integer call() throws Exception {
         String problems = new NetnsHostConnector().problems();
         if (problems != null || !NetnsHostConnector.onPath("iperf3")) {
             System.err.println("netns benchmark: cannot run here: " + (problems != null ? problems : "missing iperf3"));
-            System.exit(1);
+            return 1;
         }
         Path dataDir = Files.createTempDirectory("vrouter-netns-bench-");
         ManagementNode node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, null, null, null, "bench-password"), Clock.SYSTEM,
@@ -164,6 +167,7 @@ public final class NetnsBenchMain {
             hypervisor.cleanAll();
             DemoMain.deleteTree(dataDir);
         }
+        return 0;
     }
 
     private static long timeToLease(SeedWorld world, String l3, String name) {

@@ -37,7 +37,7 @@ class BenchMainTest {
     @Test
     void aMisspeltFlagIsAnErrorWithExitTwo() {
         assertThat(run("query", "--vm", "10")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("Unknown option: '--vm'");
+        assertThat(err.toString()).startsWith("Unknown options: '--vm', '10'").contains("Possible solutions: --vms");
     }
 
     @Test
