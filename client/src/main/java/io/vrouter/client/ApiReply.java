@@ -11,12 +11,11 @@ import com.fasterxml.jackson.databind.node.NullNode;
  */
 public final class ApiReply {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Marks "parsed, and not JSON" apart from "not parsed yet". */
-    private static final JsonNode NOT_JSON = NullNode.getInstance().deepCopy();
 
     private final int status;
     private final String raw;
     private JsonNode parsed;
+    private boolean notJson;
 
     public ApiReply(int status, String raw) {
         this.status = status;
@@ -39,7 +38,7 @@ public final class ApiReply {
      */
     public JsonNode body() {
         JsonNode tree = tree();
-        if (tree == NOT_JSON) {
+        if (tree == null) {
             throw new IllegalStateException("the node replied with HTTP " + status + " and a body that is not JSON: " + raw);
         }
         return tree;
@@ -48,15 +47,16 @@ public final class ApiReply {
     /** The body when it is a JSON object (the envelope every API replies with), else null. */
     public JsonNode json() {
         JsonNode tree = tree();
-        return tree.isObject() ? tree : null;
+        return tree != null && tree.isObject() ? tree : null;
     }
 
+    /** The parsed body, or null when it is not JSON; parsed once. */
     private synchronized JsonNode tree() {
-        if (parsed == null) {
+        if (parsed == null && !notJson) {
             try {
                 parsed = raw.isEmpty() ? NullNode.getInstance() : MAPPER.readTree(raw);
             } catch (JsonProcessingException e) {
-                parsed = NOT_JSON;
+                notJson = true;
             }
         }
         return parsed;
