@@ -1,7 +1,7 @@
 package io.vrouter.server.hypervisor.netns;
 
 import io.vrouter.server.hypervisor.HypervisorException;
-import io.vrouter.server.hypervisor.NicSpec;
+import io.vrouter.platform.net.Ipv4Cidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The installation's L2 networks: Linux bridges that live, with every port on them, in one network namespace of
@@ -28,7 +29,9 @@ import java.util.Map;
  * reaches an L2 (the management L3's gateway address) through a veth pair {@code <p>m<l2>} whose host end holds the
  * address and whose other end, of the same name, is a port of the bridge.
  *
- * <p>Every change is serialised on this object, the one fabric of this installation in this process.
+ * <p>A fabric acts on the host it is given ({@link NetnsHost}); every change is serialised on this object, the one
+ * fabric of this installation on that host in this process. Its operations are idempotent ("plug this port into
+ * this L2", "give the host this address on this L2") so that a caller can repeat them after a failure.
  */
 final class Fabric {
     private static final Logger LOG = LoggerFactory.getLogger(Fabric.class);
@@ -47,14 +50,15 @@ final class Fabric {
             done
             """;
 
-    private final LinuxHost host;
+    private final LinuxHost kernel;
     private final NetnsNames names;
     private final BigTcp bigTcp;
     private final String ns;
 
-    Fabric(LinuxHost host, NetnsNames names, BigTcp bigTcp) {
-        this.host = host;
-        this.names = names;
+    /** The fabric of {@code host}; its links get {@code bigTcp}'s packet size. */
+    Fabric(NetnsHost host, BigTcp bigTcp) {
+        this.kernel = host.kernel();
+        this.names = host.names();
         this.bigTcp = bigTcp;
         this.ns = names.fabric();
     }
@@ -65,10 +69,6 @@ final class Fabric {
 
     /** An L2 network as the fabric needs it: its uuid and, for a VLAN L2, its physical interface and VLAN id. */
     record L2(String uuid, String physicalInterface, Integer vlan) {
-        static L2 of(NicSpec nic) {
-            return new L2(nic.l2NetworkUuid(), nic.physicalInterface(), nic.vlan());
-        }
-
         static L2 withoutVlan(String uuid) {
             return new L2(uuid, null, null);
         }
@@ -80,14 +80,14 @@ final class Fabric {
      * another VM's destroy finds unused cannot go between its creation and its first port.
      */
     synchronized void plug(L2 l2, String port, String peerNs, String ifname, String mac) {
-        Map<String, String> links = host.linksIn(ns);
+        Map<String, String> links = kernel.linksIn(ns);
         String bridge = ensureBridge(l2, links);
         boolean exists = links.containsKey(port);
-        if (exists && !host.run("ip", "-n", peerNs, "link", "show", "dev", ifname).succeeded()) {
+        if (exists && !kernel.run("ip", "-n", peerNs, "link", "show", "dev", ifname).succeeded()) {
             // the pair of a namespace deleted behind our back: the kernel reaps a dead namespace's links later, in
             // the background, so the bridge end can outlive it; without its other end it is useless, make a new pair
             LOG.info("veth {} has no end {} in {}: re-creating the pair", port, ifname, peerNs);
-            host.run("ip", "-n", ns, "link", "del", port);
+            kernel.run("ip", "-n", ns, "link", "del", port);
             exists = false;
         }
         if (!exists) {
@@ -96,10 +96,10 @@ final class Fabric {
                 argv.addAll(List.of("address", mac));
             }
             argv.addAll(List.of("netns", peerNs));
-            host.check(argv.toArray(String[]::new));
+            kernel.check(argv.toArray(String[]::new));
         }
-        host.check("ip", "-n", ns, "link", "set", port, "master", bridge, "up");
-        host.check("ip", "-n", peerNs, "link", "set", ifname, "up");
+        kernel.check("ip", "-n", ns, "link", "set", port, "master", bridge, "up");
+        kernel.check("ip", "-n", peerNs, "link", "set", ifname, "up");
         // the VM's end decides how large the packets its TCP stack sends are; the bridge end, what it may carry back
         bigTcp.apply(peerNs, List.of(ifname));
         bigTcp.apply(ns, List.of(port));
@@ -113,11 +113,11 @@ final class Fabric {
         String bridge = names.bridge(l2.uuid());
         if (!links.containsKey(bridge)) {
             ensureNamespace();
-            host.check("ip", "-n", ns, "link", "add", bridge, "type", "bridge");
-            host.check("ip", "-n", ns, "link", "set", bridge, "up");
+            kernel.check("ip", "-n", ns, "link", "add", bridge, "type", "bridge");
+            kernel.check("ip", "-n", ns, "link", "set", bridge, "up");
         }
         // a no-VLAN L2 never touches its physical interface: enslaving it would take the host's own address away
-        if (l2.vlan() != null && l2.physicalInterface() != null && host.linkExists(l2.physicalInterface())
+        if (l2.vlan() != null && l2.physicalInterface() != null && kernel.linkExists(l2.physicalInterface())
                 && !names.ownsLink(l2.physicalInterface()) && !links.containsKey(names.vlan(l2.uuid()))) {
             attachVlan(l2, bridge);
         }
@@ -126,8 +126,8 @@ final class Fabric {
 
     private void attachVlan(L2 l2, String bridge) {
         String sub = names.vlan(l2.uuid());
-        if (!host.linkExists(sub)) { // else a move that a crash interrupted: finish it
-            var r = host.run("ip", "link", "add", "link", l2.physicalInterface(), "name", sub, "type", "vlan",
+        if (!kernel.linkExists(sub)) { // else a move that a crash interrupted: finish it
+            var r = kernel.run("ip", "link", "add", "link", l2.physicalInterface(), "name", sub, "type", "vlan",
                     "id", Integer.toString(l2.vlan()));
             if (!r.succeeded()) {
                 // e.g. a kernel without 8021q: the L2 still works on this host, as a bridge alone
@@ -136,33 +136,51 @@ final class Fabric {
                 return;
             }
         }
-        host.check("ip", "link", "set", sub, "netns", ns);
-        host.check("ip", "-n", ns, "link", "set", sub, "master", bridge, "up");
+        kernel.check("ip", "link", "set", sub, "netns", ns);
+        kernel.check("ip", "-n", ns, "link", "set", sub, "master", bridge, "up");
     }
 
     /** Removes a port (its veth pair goes with it); nothing when it is not there. */
     synchronized void unplug(String port) {
-        if (host.namespaceExists(ns)) {
-            host.run("ip", "-n", ns, "link", "del", port);
+        if (kernel.namespaceExists(ns)) {
+            kernel.run("ip", "-n", ns, "link", "del", port);
         }
     }
 
     /** Gives the host {@code address} (with prefix length) on the L2, through the L2's management port. */
     synchronized void ensureManagementAddress(String l2Uuid, String address) {
         String port = names.managementPort(l2Uuid);
-        String bridge = ensureBridge(L2.withoutVlan(l2Uuid), host.linksIn(ns));
-        if (!host.linkExists(port)) {
-            host.check("ip", "link", "add", port, "type", "veth", "peer", "name", port, "netns", ns);
+        String bridge = ensureBridge(L2.withoutVlan(l2Uuid), kernel.linksIn(ns));
+        if (!kernel.linkExists(port)) {
+            kernel.check("ip", "link", "add", port, "type", "veth", "peer", "name", port, "netns", ns);
             disableIpv6OnHost(port);
         }
-        host.check("ip", "-n", ns, "link", "set", port, "master", bridge, "up");
-        host.check("ip", "addr", "replace", address, "dev", port);
-        host.check("ip", "link", "set", port, "up");
+        kernel.check("ip", "-n", ns, "link", "set", port, "master", bridge, "up");
+        kernel.check("ip", "addr", "replace", address, "dev", port);
+        kernel.check("ip", "link", "set", port, "up");
+    }
+
+    /**
+     * A route of the host's, other than through the L2's management port, that overlaps {@code subnet}: giving the
+     * host an address on that subnet (the management L3's gateway) would take traffic away from that route.
+     */
+    Optional<LinuxHost.Route> routeOverlapping(String l2Uuid, Ipv4Cidr subnet) {
+        String ours = names.managementPort(l2Uuid);
+        for (LinuxHost.Route route : kernel.routes()) {
+            if (route.device().equals(ours)) {
+                continue;
+            }
+            Ipv4Cidr dst = Ipv4Cidr.tryParse(route.destination()).orElse(null);
+            if (dst != null && dst.overlaps(subnet)) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Bridges with no port left (their VLAN sub-interface and management port do not count) go, with those. */
     synchronized void removeUnusedBridges() {
-        Map<String, String> links = host.linksIn(ns);
+        Map<String, String> links = kernel.linksIn(ns);
         for (String bridge : links.keySet()) {
             if (!names.isBridge(bridge)) {
                 continue;
@@ -174,7 +192,7 @@ final class Fabric {
             if (!used) {
                 for (String link : List.of(managementPort, vlan, bridge)) {
                     if (links.containsKey(link)) {
-                        host.run("ip", "-n", ns, "link", "del", link);
+                        kernel.run("ip", "-n", ns, "link", "del", link);
                     }
                 }
                 LOG.debug("removed unused bridge {}", bridge);
@@ -189,11 +207,11 @@ final class Fabric {
      * management ports whose bridge is gone. Running VMs are plugged again by their start.
      */
     synchronized void reconcile() {
-        if (host.namespaceExists(ns)) {
+        if (kernel.namespaceExists(ns)) {
             applySettings();
         }
-        Map<String, String> links = host.linksIn(ns);
-        for (String link : host.links()) {
+        Map<String, String> links = kernel.linksIn(ns);
+        for (String link : kernel.links()) {
             if (!names.ownsLink(link)) {
                 continue;
             }
@@ -202,34 +220,24 @@ final class Fabric {
             boolean orphanPort = kind == 'm' && !links.containsKey(names.bridgeOfManagementPort(link));
             if (oldLayout || orphanPort) {
                 LOG.info("removing {} from the host namespace: the installation's L2s live in {}", link, ns);
-                host.run("ip", "link", "del", link);
+                kernel.run("ip", "link", "del", link);
             }
         }
     }
 
     /** Removes the fabric with everything in it (the veth pairs of its ports go with it). */
     synchronized void remove() {
-        if (host.namespaceExists(ns)) {
-            var r = host.run("ip", "netns", "del", ns);
-            if (!r.succeeded() && host.namespaceExists(ns)) {
-                throw new HypervisorException("cannot remove namespace " + ns + ": " + r.stderr().strip());
-            }
-        }
+        kernel.deleteNamespace(ns);
     }
 
     private void ensureNamespace() {
-        if (host.namespaceExists(ns)) {
-            return;
+        if (kernel.addNamespace(ns)) {
+            applySettings();
         }
-        var r = host.run("ip", "netns", "add", ns);
-        if (!r.succeeded() && !host.namespaceExists(ns)) {
-            throw new HypervisorException("cannot create namespace " + ns + ": " + r.stderr().strip());
-        }
-        applySettings();
     }
 
     private void applySettings() {
-        var r = host.run("ip", "netns", "exec", ns, "busybox", "sh", "-c", SETTINGS);
+        var r = kernel.run("ip", "netns", "exec", ns, "busybox", "sh", "-c", SETTINGS);
         if (!r.succeeded()) {
             throw new HypervisorException("cannot turn off bridge netfilter and IPv6 in namespace " + ns + ": " + r.stderr().strip());
         }

@@ -12,12 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-/** The host's kernel through iproute2: links, namespaces and the processes inside them. */
+/**
+ * How the backend acts on a host's kernel: iproute2 commands, {@code /sys}, {@code /proc} and {@code /run/netns} of the
+ * machine this process runs on (a host agent runs on the host it acts on). The one class here that runs commands.
+ */
 final class LinuxHost {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
@@ -87,6 +92,43 @@ final class LinuxHost {
         return names;
     }
 
+    /** Creates namespace {@code ns} unless it exists; true when it did not exist before this call. */
+    boolean addNamespace(String ns) {
+        if (namespaceExists(ns)) {
+            return false;
+        }
+        var r = run("ip", "netns", "add", ns);
+        if (!r.succeeded() && !namespaceExists(ns)) {
+            throw new HypervisorException("cannot create namespace " + ns + ": " + r.stderr().strip());
+        }
+        return true;
+    }
+
+    /** Deletes namespace {@code ns} (its links go with it); nothing when it does not exist. */
+    void deleteNamespace(String ns) {
+        if (!namespaceExists(ns)) {
+            return;
+        }
+        var r = run("ip", "netns", "del", ns);
+        if (!r.succeeded() && namespaceExists(ns)) {
+            throw new HypervisorException("cannot remove namespace " + ns + ": " + r.stderr().strip());
+        }
+    }
+
+    /** Deletes a directory and everything in it; nothing when it does not exist. */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new HypervisorException("cannot remove " + dir + ": " + e, e);
+        }
+    }
+
     /** The pids of processes in a namespace; never pid 1, never anything not a number. */
     List<Long> pidsIn(String ns) {
         List<Long> pids = new ArrayList<>();
@@ -136,14 +178,18 @@ final class LinuxHost {
         }
     }
 
-    /** The host's IPv4 routes of the main table as (destination, device), "default" excluded. */
-    List<String[]> routes() {
-        List<String[]> routes = new ArrayList<>();
+    /** A route of the host's main table: its destination (a CIDR) and its device. */
+    record Route(String destination, String device) {
+    }
+
+    /** The host's IPv4 routes of the main table, "default" excluded. */
+    List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
         try {
             for (JsonNode r : JSON.readTree(check("ip", "-j", "-4", "route", "show").stdout())) {
                 String dst = r.path("dst").asText();
                 if (!dst.equals("default")) {
-                    routes.add(new String[] {dst.contains("/") ? dst : dst + "/32", r.path("dev").asText()});
+                    routes.add(new Route(dst.contains("/") ? dst : dst + "/32", r.path("dev").asText()));
                 }
             }
         } catch (IOException e) {
