@@ -84,6 +84,11 @@ public final class L2Networks {
         return find(dsl, l2Uuid, false);
     }
 
+    /** The L2 read through the caller's context (for packages that hold no {@code L2Networks}). */
+    public static Optional<L2NetworkRecord> find(DSLContext ctx, String l2Uuid) {
+        return find(ctx, l2Uuid, false);
+    }
+
     /** The uuids of the clusters the L2 is attached to, in attachment order. */
     public List<String> clustersOf(String l2Uuid) {
         return dsl.select(CLUSTER_UUID).from(REF).where(L2_NETWORK_UUID.eq(l2Uuid)).orderBy(CREATE_DATE, CLUSTER_UUID)

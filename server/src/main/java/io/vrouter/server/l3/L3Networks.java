@@ -93,7 +93,12 @@ public final class L3Networks {
 
     /** The L3's DNS servers in resolver order. */
     public List<String> dnsOf(String l3Uuid) {
-        return dsl.select(DNS_ADDRESS).from(DNS).where(L3_NETWORK_UUID.eq(l3Uuid)).orderBy(POSITION).fetch(DNS_ADDRESS);
+        return dnsOf(dsl, l3Uuid);
+    }
+
+    /** The L3's DNS servers read through the caller's context (for packages that hold no {@code L3Networks}). */
+    public static List<String> dnsOf(DSLContext ctx, String l3Uuid) {
+        return ctx.select(DNS_ADDRESS).from(DNS).where(L3_NETWORK_UUID.eq(l3Uuid)).orderBy(POSITION).fetch(DNS_ADDRESS);
     }
 
     /** The L3 read through the caller's context (for packages that hold no {@code L3Networks}). */

@@ -27,7 +27,6 @@ import io.vrouter.server.tag.Tags;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.util.ArrayList;
@@ -37,6 +36,8 @@ import java.util.Optional;
 import static io.vrouter.server.db.Columns.CREATE_DATE;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.vrouter.VirtualRouterTables.VR_OFFERING;
+import static io.vrouter.server.vrouter.VirtualRouterTables.VR_OFFERING_VIEW;
 
 /**
  * Virtual router offerings: an instance offering plus the zone, management and public L3 and image of the
@@ -46,8 +47,6 @@ import static io.vrouter.server.db.Columns.field;
 public final class VirtualRouterOfferings {
     public static final String TYPE = "VirtualRouter";
 
-    private static final Table<?> VR_OFFERING = DSL.table(DSL.unquotedName("virtual_router_offering"));
-    private static final Table<?> VIEW = DSL.table(DSL.unquotedName("virtual_router_offering_view"));
     private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
     private static final Field<String> MANAGEMENT = field("management_network_uuid", String.class);
     private static final Field<String> PUBLIC = field("public_network_uuid", String.class);
@@ -78,7 +77,7 @@ public final class VirtualRouterOfferings {
     }
 
     public Optional<VrOffering> find(String uuid) {
-        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VIEW).where(UUID.eq(uuid))
+        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VR_OFFERING_VIEW).where(UUID.eq(uuid))
                 .fetchOptional(this::toOffering);
     }
 
@@ -114,7 +113,7 @@ public final class VirtualRouterOfferings {
         if (among != null) {
             condition = condition.and(UUID.in(among));
         }
-        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VIEW).where(condition)
+        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VR_OFFERING_VIEW).where(condition)
                 .orderBy(CREATE_DATE, UUID).fetch(this::toOffering);
     }
 
@@ -211,7 +210,7 @@ public final class VirtualRouterOfferings {
             offerings.delete(tx, uuid);
             if (offering.isDefault()) {
                 // the zone keeps exactly one default while it has offerings: the oldest remaining takes the flag
-                tx.select(UUID).from(VIEW).where(ZONE_UUID.eq(offering.zoneUuid())).orderBy(CREATE_DATE, UUID).limit(1)
+                tx.select(UUID).from(VR_OFFERING_VIEW).where(ZONE_UUID.eq(offering.zoneUuid())).orderBy(CREATE_DATE, UUID).limit(1)
                         .fetchOptional(UUID)
                         .ifPresent(next -> tx.update(VR_OFFERING).set(IS_DEFAULT, true).where(UUID.eq(next)).execute());
             }
