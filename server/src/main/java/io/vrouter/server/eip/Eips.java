@@ -31,6 +31,7 @@ import java.util.Map;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.eip.EipTables.EIP;
 
 /**
  * Elastic IPs: a VIP mapped one-to-one onto a user VM's nic. The VIP is the EIP's alone (no port forwarding, no
@@ -47,7 +48,6 @@ public final class Eips implements VmLifecycleExtension {
      */
     public static final String VIRTUAL_ROUTER_EIP = "VirtualRouterEip";
 
-    private static final Table<?> EIP = DSL.table(DSL.unquotedName("eip"));
     private static final Table<?> PF = DSL.table(DSL.unquotedName("port_forwarding_rule"));
     private static final Field<String> VIP_UUID = field("vip_uuid", String.class);
     private static final Field<String> NIC_UUID = field("vm_nic_uuid", String.class);
