@@ -101,7 +101,7 @@ public final class Clusters {
             Zones.lockExisting(tx, zoneUuid);
             LocalDateTime now = clock.utcNow();
             tx.insertInto(CLUSTER).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, HYPERVISOR_TYPE, STATE, CLUSTER_TYPE, CREATE_DATE, LAST_OP_DATE)
-                    .values(uuid, name, description, zoneUuid, hypervisorType, "Enabled", "zstack", now, now)
+                    .values(uuid, name, description, zoneUuid, hypervisorType, ClusterState.Enabled.name(), "zstack", now, now)
                     .execute();
         });
         return uuid;

@@ -61,11 +61,11 @@ import static io.vrouter.server.host.HostTables.AVAILABLE_MEMORY;
  */
 public final class Hosts {
     public static final String RESOURCE_TYPE = "HostVO";
-    public static final String ENABLED = "Enabled";
-    public static final String DISABLED = "Disabled";
-    public static final String MAINTENANCE = "Maintenance";
-    public static final String CONNECTED = "Connected";
-    public static final String DISCONNECTED = "Disconnected";
+    public static final String ENABLED = HostState.Enabled.name();
+    public static final String DISABLED = HostState.Disabled.name();
+    public static final String MAINTENANCE = HostState.Maintenance.name();
+    public static final String CONNECTED = HostStatus.Connected.name();
+    public static final String DISCONNECTED = HostStatus.Disconnected.name();
     public static final long DEFAULT_CPU_CAPACITY = 32;
     public static final long DEFAULT_MEMORY_CAPACITY = 64L << 30;
     static final String INVENTORY = "Host";

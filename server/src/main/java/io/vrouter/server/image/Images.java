@@ -91,7 +91,7 @@ public final class Images {
         String uuid = Uuid.random();
         LocalDateTime now = clock.utcNow();
         dsl.insertInto(IMAGE).columns(UUID, NAME, DESCRIPTION, URL, FORMAT, MEDIA_TYPE, PLATFORM, SYSTEM, STATE, STATUS, SIZE, CREATE_DATE, LAST_OP_DATE)
-                .values(uuid, name, description, url, format, mediaType, platform, system, "Enabled", "Ready", 0L, now, now)
+                .values(uuid, name, description, url, format, mediaType, platform, system, ImageState.Enabled.name(), ImageStatus.Ready.name(), 0L, now, now)
                 .execute();
         return uuid;
     }

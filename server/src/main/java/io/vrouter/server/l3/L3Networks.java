@@ -49,8 +49,8 @@ import static io.vrouter.server.l3.L3Tables.USED_IP;
 public final class L3Networks {
     public static final String RESOURCE_TYPE = "L3NetworkVO";
     public static final String BASIC = "L3BasicNetwork";
-    public static final String ENABLED = "Enabled";
-    public static final String DISABLED = "Disabled";
+    public static final String ENABLED = L3NetworkState.Enabled.name();
+    public static final String DISABLED = L3NetworkState.Disabled.name();
     static final String INVENTORY = "L3Network";
 
     private static final Pattern DOMAIN = Pattern.compile(

@@ -39,8 +39,8 @@ import static io.vrouter.server.offering.OfferingTables.INSTANCE_OFFERING;
  */
 public final class InstanceOfferings {
     public static final String USER_VM = "UserVm";
-    public static final String ENABLED = "Enabled";
-    public static final String DISABLED = "Disabled";
+    public static final String ENABLED = OfferingState.Enabled.name();
+    public static final String DISABLED = OfferingState.Disabled.name();
     public static final String RESOURCE_TYPE = "InstanceOfferingVO";
 
     private static final Field<Integer> CPU_NUM = field("cpu_num", Integer.class);

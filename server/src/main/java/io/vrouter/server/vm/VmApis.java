@@ -17,6 +17,7 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.l3.L3NetworkRecord;
+import io.vrouter.server.l3.L3NetworkState;
 import io.vrouter.server.l3.L3Networks;
 
 import java.util.HashSet;
@@ -65,7 +66,7 @@ public final class VmApis {
             if (l3.system()) {
                 throw ApiException.invalidArgument("L3 network " + uuid + " is a system network; user VMs cannot use it");
             }
-            if (!"Enabled".equals(l3.state())) {
+            if (!L3NetworkState.Enabled.name().equals(l3.state())) {
                 throw ApiException.invalidArgument("L3 network " + uuid + " is " + l3.state());
             }
             if (zone != null && !zone.equals(l3.zoneUuid())) {

@@ -45,7 +45,7 @@ final class RouterRepository {
     record Router(String uuid, String name, String state, String status, String secret, String managementL3,
                   String publicL3, String offeringUuid, String zoneUuid, String hypervisorType) {
         boolean running() {
-            return "Running".equals(state);
+            return VmState.Running.name().equals(state);
         }
     }
 
@@ -58,7 +58,7 @@ final class RouterRepository {
         dsl.insertInto(APPLIANCE).columns(UUID, field("appliance_vm_type", String.class), field("management_network_uuid", String.class),
                         field("public_network_uuid", String.class), field("default_route_l3_network_uuid", String.class),
                         field("virtual_router_offering_uuid", String.class), STATUS, field("agent_secret", String.class))
-                .values(vrUuid, "VirtualRouter", managementL3, publicL3, publicL3, offeringUuid, "Connecting", secret)
+                .values(vrUuid, "VirtualRouter", managementL3, publicL3, publicL3, offeringUuid, RouterStatus.Connecting.name(), secret)
                 .execute();
     }
 
@@ -134,12 +134,12 @@ final class RouterRepository {
 
     /** At node start no connect is running: a Connecting status is what a dead node left behind. */
     int clearStaleConnecting() {
-        return dsl.update(APPLIANCE).set(STATUS, "Disconnected").where(STATUS.eq("Connecting")).execute();
+        return dsl.update(APPLIANCE).set(STATUS, RouterStatus.Disconnected.name()).where(STATUS.eq(RouterStatus.Connecting.name())).execute();
     }
 
     void markConnecting(List<String> vrUuids) {
         for (int from = 0; from < vrUuids.size(); from += 1000) {
-            dsl.update(APPLIANCE).set(STATUS, "Connecting").where(UUID.in(vrUuids.subList(from, Math.min(vrUuids.size(), from + 1000)))).execute();
+            dsl.update(APPLIANCE).set(STATUS, RouterStatus.Connecting.name()).where(UUID.in(vrUuids.subList(from, Math.min(vrUuids.size(), from + 1000)))).execute();
         }
     }
 

@@ -45,9 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class VirtualRouters implements VmLifecycleExtension {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualRouters.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    public static final String CONNECTING = "Connecting";
-    public static final String CONNECTED = "Connected";
-    public static final String DISCONNECTED = "Disconnected";
+    public static final String CONNECTING = RouterStatus.Connecting.name();
+    public static final String CONNECTED = RouterStatus.Connected.name();
+    public static final String DISCONNECTED = RouterStatus.Disconnected.name();
     /** VM states in which another node is working on the router: wait for it to settle. */
     /**
      * A creator writes its router's rows within milliseconds of claiming the L3; a claim older than this with no

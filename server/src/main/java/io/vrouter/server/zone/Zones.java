@@ -84,7 +84,7 @@ public final class Zones {
         String uuid = Uuid.random();
         LocalDateTime now = clock.utcNow();
         dsl.insertInto(ZONE).columns(UUID, NAME, DESCRIPTION, STATE, ZONE_TYPE, CREATE_DATE, LAST_OP_DATE)
-                .values(uuid, name, description, "Enabled", "zstack", now, now)
+                .values(uuid, name, description, ZoneState.Enabled.name(), "zstack", now, now)
                 .execute();
         return uuid;
     }
