@@ -45,7 +45,6 @@ import io.vrouter.server.vip.Vips;
 
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.nio.file.Path;
 
@@ -111,7 +110,7 @@ public final class ManagementNode implements AutoCloseable {
             accounts.ensureAdmin(options.adminPassword(), options.dataDir().resolve("admin-password"));
 
             ResourceTypes resourceTypes = new ResourceTypes(database.dsl());
-            resourceTypes.register("AccountVO", "account");
+            accounts.registerResourceType(resourceTypes);
             this.tags = new Tags(database.dsl(), clock, resourceTypes);
             tags.registerApis(catalogue, registry, queries);
             VirtualRouterSettings.register(globalConfigs, tags);
@@ -121,13 +120,17 @@ public final class ManagementNode implements AutoCloseable {
             zones.registerApis(catalogue, registry, queries);
             this.clusters = new Clusters(database.dsl(), clock, tags, resourceTypes);
             clusters.registerApis(catalogue, registry, queries);
-            this.hosts = new Hosts(database.dsl(), clock, tags, resourceTypes);
-            hosts.registerApis(catalogue, registry, queries);
+            clusters.registerDeletionGuards(zones);
             this.l2Networks = new L2Networks(database.dsl(), clock, tags, resourceTypes);
             l2Networks.registerApis(catalogue, registry, queries);
+            l2Networks.registerDeletionGuards(zones);
+            this.hosts = new Hosts(database.dsl(), clock, tags, resourceTypes, clusters, l2Networks);
+            hosts.registerApis(catalogue, registry, queries);
+            hosts.registerDeletionGuards(clusters);
             this.ipRanges = new IpRanges(database.dsl(), clock, tags, resourceTypes);
             this.l3Networks = new L3Networks(database.dsl(), clock, tags, resourceTypes, ipRanges);
             l3Networks.registerApis(catalogue, registry, queries); // registers the IP ranges' APIs too
+            l3Networks.registerDeletionGuards(l2Networks);
             // ---- end of infrastructure
 
             // ---- resources: images, offerings, VMs on the hypervisor backends
@@ -141,8 +144,9 @@ public final class ManagementNode implements AutoCloseable {
             images.registerApis(catalogue, registry, queries, resourceTypes);
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
-            this.vms = new VmInstances(database.dsl(), clock, hosts, l3Networks, ipAllocator, hypervisors, taskQueues,
+            this.vms = new VmInstances(database.dsl(), clock, hosts, l2Networks, l3Networks, ipAllocator, hypervisors, taskQueues,
                     VirtualRouterPlugin.bootParams(database.dsl(), clock));
+            vms.registerDeletionGuards(zones, clusters, hosts, l2Networks, l3Networks, images, offerings);
             new VmApis(l3Networks, vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
 
             // ---- VIPs, EIPs, port forwarding (issue 6). Until the virtual router provider calls

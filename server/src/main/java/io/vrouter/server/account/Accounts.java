@@ -12,11 +12,10 @@ import io.vrouter.server.api.SessionResolver;
 import io.vrouter.server.config.GlobalConfigDefinition;
 import io.vrouter.server.config.GlobalConfigs;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.tag.ResourceTypes;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +35,8 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.account.AccountTables.ACCOUNT;
+import static io.vrouter.server.account.AccountTables.SESSION;
 
 /**
  * Accounts and their sessions. The admin account exists from the first start; its password is the one the
@@ -45,8 +46,6 @@ public final class Accounts implements SessionResolver {
     public static final String ADMIN = "admin";
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
-    private static final Table<?> ACCOUNT = DSL.table(DSL.unquotedName("account"));
-    private static final Table<?> SESSION = DSL.table(DSL.unquotedName("account_session"));
     private static final Field<String> PASSWORD_HASH = field("password_hash", String.class);
     private static final Field<String> ACCOUNT_TYPE = field("account_type", String.class);
     private static final Field<String> ACCOUNT_UUID = field("account_uuid", String.class);
@@ -161,6 +160,11 @@ public final class Accounts implements SessionResolver {
 
     private static LocalDateTime utc(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** Lets tags name accounts (resource type {@code AccountVO}). */
+    public void registerResourceType(ResourceTypes resourceTypes) {
+        resourceTypes.register("AccountVO", "account");
     }
 
     public void registerApis(ApiCatalogue catalogue) {

@@ -8,6 +8,8 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.deletion.DeletionGuard;
+import io.vrouter.server.deletion.DeletionGuards;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
@@ -15,12 +17,9 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
-import io.vrouter.server.zone.InTheWay;
 import io.vrouter.server.zone.Zones;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
@@ -32,6 +31,11 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.cluster.ClusterTables.CLUSTER;
+import static io.vrouter.server.cluster.ClusterTables.ZONE_UUID;
+import static io.vrouter.server.cluster.ClusterTables.HYPERVISOR_TYPE;
+import static io.vrouter.server.cluster.ClusterTables.STATE;
+import static io.vrouter.server.cluster.ClusterTables.CLUSTER_TYPE;
 
 /**
  * Clusters of hosts of one hypervisor type in a zone. A cluster is deleted only when it has no host and no VM;
@@ -44,18 +48,11 @@ public final class Clusters {
     public static final String NETNS = "Netns";
     static final String INVENTORY = "Cluster";
 
-    private static final Table<?> CLUSTER = DSL.table(DSL.unquotedName("cluster"));
-    private static final Table<?> HOST = DSL.table(DSL.unquotedName("host"));
-    private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
-    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
-    private static final Field<String> CLUSTER_UUID = field("cluster_uuid", String.class);
-    private static final Field<String> HYPERVISOR_TYPE = field("hypervisor_type", String.class);
-    private static final Field<String> STATE = field("state", String.class);
-    private static final Field<String> CLUSTER_TYPE = field("cluster_type", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
     private final Tags tags;
+    private final DeletionGuards deletionGuards = new DeletionGuards();
     private QueryApis queries;
 
     public Clusters(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes) {
@@ -85,6 +82,16 @@ public final class Clusters {
         return row.map(r -> new ClusterRecord(r.get(UUID), r.get(NAME), r.get(ZONE_UUID), r.get(HYPERVISOR_TYPE), r.get(STATE)));
     }
 
+    /** A child package's check that a cluster may be deleted (what of its own still stands in the cluster). */
+    public void registerDeletionGuard(DeletionGuard guard) {
+        deletionGuards.register(guard);
+    }
+
+    /** Refuses deleting a zone that still has clusters. */
+    public void registerDeletionGuards(Zones zones) {
+        zones.registerDeletionGuard((tx, zoneUuid, inTheWay) -> inTheWay.named("cluster(s)", CLUSTER, ZONE_UUID.eq(zoneUuid)));
+    }
+
     // ---------------------------------------------------------------- operations
 
     String create(String zoneUuid, String name, String hypervisorType, String description) {
@@ -94,7 +101,7 @@ public final class Clusters {
             Zones.lockExisting(tx, zoneUuid);
             LocalDateTime now = clock.utcNow();
             tx.insertInto(CLUSTER).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, HYPERVISOR_TYPE, STATE, CLUSTER_TYPE, CREATE_DATE, LAST_OP_DATE)
-                    .values(uuid, name, description, zoneUuid, hypervisorType, "Enabled", "zstack", now, now)
+                    .values(uuid, name, description, zoneUuid, hypervisorType, ClusterState.Enabled.name(), "zstack", now, now)
                     .execute();
         });
         return uuid;
@@ -104,10 +111,7 @@ public final class Clusters {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             lockExisting(tx, uuid);
-            new InTheWay(tx)
-                    .named("host(s)", HOST, CLUSTER_UUID.eq(uuid))
-                    .named("VM(s)", VM, CLUSTER_UUID.eq(uuid))
-                    .refuseDeleting("cluster " + uuid);
+            deletionGuards.collect(tx, uuid).refuseDeleting("cluster " + uuid);
             // its L2 attachments (l2_network_cluster_ref) go by ON DELETE CASCADE
             tx.deleteFrom(CLUSTER).where(UUID.eq(uuid)).execute();
         });

@@ -13,8 +13,6 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Table;
-import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
 import java.util.List;
@@ -28,13 +26,13 @@ import static io.vrouter.server.db.Columns.DESCRIPTION;
 import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.config.ConfigTables.GLOBAL_CONFIG;
 
 /**
  * The global configurations: definitions registered by packages, values kept in the {@code global_config} table
  * and cached here, because some are read on every API call (the session timeout). Listeners learn of updates.
  */
 public final class GlobalConfigs {
-    private static final Table<?> TABLE = DSL.table(DSL.unquotedName("global_config"));
     private static final Field<String> CATEGORY = field("category", String.class);
     private static final Field<String> DEFAULT_VALUE = field("default_value", String.class);
     private static final Field<String> VALUE = field("config_value", String.class);
@@ -56,24 +54,24 @@ public final class GlobalConfigs {
             throw new IllegalStateException("global config " + definition.key() + " is defined twice");
         }
         LocalDateTime now = clock.utcNow();
-        String stored = dsl.select(VALUE).from(TABLE)
+        String stored = dsl.select(VALUE).from(GLOBAL_CONFIG)
                 .where(CATEGORY.eq(definition.category()).and(NAME.eq(definition.name())))
                 .fetchOne(VALUE);
         if (stored == null) {
             // two nodes starting together may both insert; the loser just reads the winner's row
             try {
-                dsl.insertInto(TABLE).columns(CATEGORY, NAME, DESCRIPTION, DEFAULT_VALUE, VALUE, CREATE_DATE, LAST_OP_DATE)
+                dsl.insertInto(GLOBAL_CONFIG).columns(CATEGORY, NAME, DESCRIPTION, DEFAULT_VALUE, VALUE, CREATE_DATE, LAST_OP_DATE)
                         .values(definition.category(), definition.name(), definition.description(),
                                 definition.defaultValue(), definition.defaultValue(), now, now)
                         .execute();
             } catch (org.jooq.exception.DataAccessException e) {
-                if (!dsl.fetchExists(TABLE, CATEGORY.eq(definition.category()).and(NAME.eq(definition.name())))) {
+                if (!dsl.fetchExists(GLOBAL_CONFIG, CATEGORY.eq(definition.category()).and(NAME.eq(definition.name())))) {
                     throw e;
                 }
             }
             stored = definition.defaultValue();
         } else {
-            dsl.update(TABLE).set(DESCRIPTION, definition.description()).set(DEFAULT_VALUE, definition.defaultValue())
+            dsl.update(GLOBAL_CONFIG).set(DESCRIPTION, definition.description()).set(DEFAULT_VALUE, definition.defaultValue())
                     .where(CATEGORY.eq(definition.category()).and(NAME.eq(definition.name()))).execute();
             if (definition.problemWith(stored) != null) {
                 stored = definition.defaultValue();
@@ -119,7 +117,7 @@ public final class GlobalConfigs {
             throw ApiException.invalidArgument("global config " + definition.key() + ": " + problem);
         }
         String normalized = value.trim();
-        dsl.update(TABLE).set(VALUE, normalized).set(LAST_OP_DATE, clock.utcNow())
+        dsl.update(GLOBAL_CONFIG).set(VALUE, normalized).set(LAST_OP_DATE, clock.utcNow())
                 .where(CATEGORY.eq(category).and(NAME.eq(name))).execute();
         values.put(definition.key(), normalized);
         listeners.getOrDefault(definition.key(), List.of()).forEach(l -> l.accept(normalized));

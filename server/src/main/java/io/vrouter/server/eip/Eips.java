@@ -31,6 +31,7 @@ import java.util.Map;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.eip.EipTables.EIP;
 
 /**
  * Elastic IPs: a VIP mapped one-to-one onto a user VM's nic. The VIP is the EIP's alone (no port forwarding, no
@@ -47,7 +48,6 @@ public final class Eips implements VmLifecycleExtension {
      */
     public static final String VIRTUAL_ROUTER_EIP = "VirtualRouterEip";
 
-    private static final Table<?> EIP = DSL.table(DSL.unquotedName("eip"));
     private static final Table<?> PF = DSL.table(DSL.unquotedName("port_forwarding_rule"));
     private static final Field<String> VIP_UUID = field("vip_uuid", String.class);
     private static final Field<String> NIC_UUID = field("vm_nic_uuid", String.class);
@@ -70,10 +70,20 @@ public final class Eips implements VmLifecycleExtension {
     }
 
     private static EipView view(Record r) {
-        return new EipView(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class), r.get(3, String.class),
-                r.get(4, String.class), r.get(5, String.class), r.get(6, String.class), r.get(7, String.class),
-                r.get(8, String.class), r.get(9, String.class), r.get(10, String.class), r.get(11, String.class),
-                r.get(12, String.class), r.get(13, String.class));
+        return new EipView(column(r, "uuid"), column(r, "name"), column(r, "state"), column(r, "vip_uuid"), column(r, "vip_ip"),
+                column(r, "vip_netmask"), column(r, "vip_gateway"), column(r, "vip_l3_network_uuid"), column(r, "vm_nic_uuid"),
+                column(r, "vm_instance_uuid"), column(r, "guest_ip"), column(r, "guest_mac"), column(r, "guest_l3_network_uuid"),
+                column(r, "vm_state"));
+    }
+
+    /** A column of the view's row by its label; databases differ in the label's case (H2 upper, PostgreSQL lower). */
+    private static String column(Record r, String label) {
+        for (org.jooq.Field<?> f : r.fields()) {
+            if (f.getName().equalsIgnoreCase(label)) {
+                return r.get(f, String.class);
+            }
+        }
+        throw new IllegalStateException("the EIP view has no column " + label);
     }
 
     private static String summary(EipView eip) {

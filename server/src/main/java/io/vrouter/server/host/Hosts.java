@@ -9,7 +9,10 @@ import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.cluster.ClusterRecord;
 import io.vrouter.server.cluster.Clusters;
+import io.vrouter.server.l2.L2Networks;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.deletion.DeletionGuard;
+import io.vrouter.server.deletion.DeletionGuards;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
@@ -17,17 +20,16 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
-import io.vrouter.server.zone.InTheWay;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +42,17 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.host.HostTables.HOST;
+import static io.vrouter.server.host.HostTables.ZONE_UUID;
+import static io.vrouter.server.host.HostTables.CLUSTER_UUID;
+import static io.vrouter.server.host.HostTables.MANAGEMENT_IP;
+import static io.vrouter.server.host.HostTables.HYPERVISOR_TYPE;
+import static io.vrouter.server.host.HostTables.STATE;
+import static io.vrouter.server.host.HostTables.STATUS;
+import static io.vrouter.server.host.HostTables.TOTAL_CPU;
+import static io.vrouter.server.host.HostTables.AVAILABLE_CPU;
+import static io.vrouter.server.host.HostTables.TOTAL_MEMORY;
+import static io.vrouter.server.host.HostTables.AVAILABLE_MEMORY;
 
 /**
  * Hosts: where VMs run. Adding one goes through the {@link HostConnector} of its hypervisor type; the simulator's
@@ -48,41 +61,33 @@ import static io.vrouter.server.db.Columns.field;
  */
 public final class Hosts {
     public static final String RESOURCE_TYPE = "HostVO";
-    public static final String ENABLED = "Enabled";
-    public static final String DISABLED = "Disabled";
-    public static final String MAINTENANCE = "Maintenance";
-    public static final String CONNECTED = "Connected";
-    public static final String DISCONNECTED = "Disconnected";
+    public static final String ENABLED = HostState.Enabled.name();
+    public static final String DISABLED = HostState.Disabled.name();
+    public static final String MAINTENANCE = HostState.Maintenance.name();
+    public static final String CONNECTED = HostStatus.Connected.name();
+    public static final String DISCONNECTED = HostStatus.Disconnected.name();
     public static final long DEFAULT_CPU_CAPACITY = 32;
     public static final long DEFAULT_MEMORY_CAPACITY = 64L << 30;
     static final String INVENTORY = "Host";
 
     private static final Map<String, String> STATE_BY_EVENT = Map.of("enable", ENABLED, "disable", DISABLED, "maintain", MAINTENANCE);
 
-    private static final Table<?> HOST = DSL.table(DSL.unquotedName("host"));
-    private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
-    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
-    private static final Field<String> CLUSTER_UUID = field("cluster_uuid", String.class);
-    private static final Field<String> HOST_UUID = field("host_uuid", String.class);
-    private static final Field<String> MANAGEMENT_IP = field("management_ip", String.class);
-    private static final Field<String> HYPERVISOR_TYPE = field("hypervisor_type", String.class);
-    private static final Field<String> STATE = field("state", String.class);
-    private static final Field<String> STATUS = field("status", String.class);
-    private static final Field<Long> TOTAL_CPU = field("total_cpu_capacity", Long.class);
-    private static final Field<Long> AVAILABLE_CPU = field("available_cpu_capacity", Long.class);
-    private static final Field<Long> TOTAL_MEMORY = field("total_memory_capacity", Long.class);
-    private static final Field<Long> AVAILABLE_MEMORY = field("available_memory_capacity", Long.class);
 
     private final DSLContext dsl;
     private final Clock clock;
     private final Tags tags;
+    private final Clusters clusters;
+    private final L2Networks l2Networks;
     private final Map<String, HostConnector> connectors = new ConcurrentHashMap<>();
+    private final DeletionGuards deletionGuards = new DeletionGuards();
     private QueryApis queries;
 
-    public Hosts(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes) {
+    public Hosts(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes, Clusters clusters, L2Networks l2Networks) {
         this.dsl = dsl;
         this.clock = clock;
         this.tags = tags;
+        this.clusters = clusters;
+        this.l2Networks = l2Networks;
         resourceTypes.register(RESOURCE_TYPE, "host");
         registerConnector(new HostConnector() {
             @Override
@@ -115,24 +120,20 @@ public final class Hosts {
      */
     public List<HostRecord> candidates(String zoneUuid, String clusterUuid, Collection<String> requiredL2Uuids) {
         Set<String> l2s = Set.copyOf(requiredL2Uuids);
-        Table<?> cluster = DSL.table(DSL.unquotedName("cluster"));
-        Table<?> ref = DSL.table(DSL.unquotedName("l2_network_cluster_ref")).as("r");
-        Field<String> refCluster = field("r", "cluster_uuid", String.class);
-        Field<String> refL2 = field("r", "l2_network_uuid", String.class);
-        Field<String> hostCluster = field("host", "cluster_uuid", String.class);
-        Condition where = STATE.eq(ENABLED).and(STATUS.eq(CONNECTED))
-                .and(hostCluster.in(DSL.select(UUID).from(cluster).where(STATE.eq(ENABLED))));
+        Condition where = STATE.eq(ENABLED).and(STATUS.eq(CONNECTED));
         if (zoneUuid != null) {
             where = where.and(ZONE_UUID.eq(zoneUuid));
         }
         if (clusterUuid != null) {
             where = where.and(CLUSTER_UUID.eq(clusterUuid));
         }
-        if (!l2s.isEmpty()) {
-            where = where.and(DSL.selectCount().from(ref).where(refCluster.eq(hostCluster)).and(refL2.in(l2s))
-                    .asField().eq(l2s.size()));
-        }
-        return dsl.select(recordFields()).from(HOST).where(where).orderBy(CREATE_DATE, UUID).fetch(Hosts::toRecord);
+        List<HostRecord> hosts = dsl.select(recordFields()).from(HOST).where(where).orderBy(CREATE_DATE, UUID).fetch(Hosts::toRecord);
+        // the clusters' side (their state, their L2 attachments) is the cluster and L2 packages' to answer
+        Map<String, Boolean> clusterFits = new HashMap<>();
+        Set<String> withEveryL2 = l2s.isEmpty() ? Set.of() : l2Networks.clustersAttachedToAll(l2s);
+        return hosts.stream().filter(h -> clusterFits.computeIfAbsent(h.clusterUuid(), c ->
+                (l2s.isEmpty() || withEveryL2.contains(c))
+                        && clusters.find(c).map(cluster -> ENABLED.equals(cluster.state())).orElse(false))).toList();
     }
 
     /** Takes capacity for a VM if the host still has it; false (and nothing taken) otherwise. */
@@ -158,6 +159,16 @@ public final class Hosts {
         return new HostRecord(r.get(UUID), r.get(NAME), r.get(ZONE_UUID), r.get(CLUSTER_UUID), r.get(MANAGEMENT_IP),
                 r.get(HYPERVISOR_TYPE), r.get(STATE), r.get(STATUS), r.get(TOTAL_CPU), r.get(AVAILABLE_CPU),
                 r.get(TOTAL_MEMORY), r.get(AVAILABLE_MEMORY));
+    }
+
+    /** A child package's check that a host may be deleted (what of its own still runs on the host). */
+    public void registerDeletionGuard(DeletionGuard guard) {
+        deletionGuards.register(guard);
+    }
+
+    /** Refuses deleting a cluster that still has hosts. */
+    public void registerDeletionGuards(Clusters clusters) {
+        clusters.registerDeletionGuard((tx, clusterUuid, inTheWay) -> inTheWay.named("host(s)", HOST, CLUSTER_UUID.eq(clusterUuid)));
     }
 
     // ---------------------------------------------------------------- operations
@@ -235,7 +246,7 @@ public final class Hosts {
             if (tx.select(UUID).from(HOST).where(UUID.eq(uuid)).forUpdate().fetchOptional().isEmpty()) {
                 throw ApiException.notFound(RESOURCE_TYPE, uuid);
             }
-            new InTheWay(tx).named("VM(s)", VM, HOST_UUID.eq(uuid)).refuseDeleting("host " + uuid);
+            deletionGuards.collect(tx, uuid).refuseDeleting("host " + uuid);
             tx.deleteFrom(HOST).where(UUID.eq(uuid)).execute();
         });
         tags.deleteAllOf(uuid);

@@ -8,6 +8,8 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.deletion.DeletionGuard;
+import io.vrouter.server.deletion.DeletionGuards;
 import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
 import io.vrouter.server.query.QueryApis;
@@ -16,7 +18,6 @@ import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.net.URI;
@@ -30,6 +31,7 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.image.ImageTables.IMAGE;
 
 /**
  * Images. ZStack downloads an image to a backup storage; here the URL is recorded and the image is Ready at once,
@@ -38,7 +40,6 @@ import static io.vrouter.server.db.Columns.field;
 public final class Images {
     public static final String ROOT_VOLUME_TEMPLATE = "RootVolumeTemplate";
 
-    private static final Table<?> TABLE = DSL.table(DSL.unquotedName("image"));
     private static final Field<String> URL = field("url", String.class);
     private static final Field<String> FORMAT = field("format", String.class);
     private static final Field<String> MEDIA_TYPE = field("media_type", String.class);
@@ -51,6 +52,7 @@ public final class Images {
     private final DSLContext dsl;
     private final Clock clock;
     private final Tags tags;
+    private final DeletionGuards deletionGuards = new DeletionGuards();
 
     /** What other packages need to know of an image. */
     public record ImageRecord(String uuid, String name, String mediaType, String platform, boolean system, String state) {
@@ -63,9 +65,14 @@ public final class Images {
     }
 
     public Optional<ImageRecord> find(String uuid) {
-        return dsl.select(UUID, NAME, MEDIA_TYPE, PLATFORM, SYSTEM, STATE).from(TABLE).where(UUID.eq(uuid))
+        return dsl.select(UUID, NAME, MEDIA_TYPE, PLATFORM, SYSTEM, STATE).from(IMAGE).where(UUID.eq(uuid))
                 .fetchOptional(r -> new ImageRecord(r.get(UUID), r.get(NAME), r.get(MEDIA_TYPE), r.get(PLATFORM),
                         r.get(SYSTEM), r.get(STATE)));
+    }
+
+    /** A child package's check that an image may be deleted (what of its own was made from it). */
+    public void registerDeletionGuard(DeletionGuard guard) {
+        deletionGuards.register(guard);
     }
 
     public ImageRecord get(String uuid) {
@@ -83,21 +90,20 @@ public final class Images {
         }
         String uuid = Uuid.random();
         LocalDateTime now = clock.utcNow();
-        dsl.insertInto(TABLE).columns(UUID, NAME, DESCRIPTION, URL, FORMAT, MEDIA_TYPE, PLATFORM, SYSTEM, STATE, STATUS, SIZE, CREATE_DATE, LAST_OP_DATE)
-                .values(uuid, name, description, url, format, mediaType, platform, system, "Enabled", "Ready", 0L, now, now)
+        dsl.insertInto(IMAGE).columns(UUID, NAME, DESCRIPTION, URL, FORMAT, MEDIA_TYPE, PLATFORM, SYSTEM, STATE, STATUS, SIZE, CREATE_DATE, LAST_OP_DATE)
+                .values(uuid, name, description, url, format, mediaType, platform, system, ImageState.Enabled.name(), ImageStatus.Ready.name(), 0L, now, now)
                 .execute();
         return uuid;
     }
 
     void delete(String uuid) {
         get(uuid);
-        boolean used = dsl.fetchExists(DSL.table(DSL.unquotedName("vm_instance")),
-                field("image_uuid", String.class).eq(uuid).and(field("state", String.class).ne("Destroyed")));
-        if (used) {
-            throw ApiException.conflict("image " + uuid + " is used by VMs; destroy them first");
-        }
         dsl.transaction(cfg -> {
-            DSL.using(cfg).deleteFrom(TABLE).where(UUID.eq(uuid)).execute();
+            DSLContext tx = DSL.using(cfg);
+            if (!deletionGuards.collect(tx, uuid).isEmpty()) {
+                throw ApiException.conflict("image " + uuid + " is used by VMs; destroy them first");
+            }
+            tx.deleteFrom(IMAGE).where(UUID.eq(uuid)).execute();
         });
         tags.deleteAllOf(uuid);
     }

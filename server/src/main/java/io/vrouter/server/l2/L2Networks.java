@@ -10,6 +10,9 @@ import io.vrouter.server.api.Replies;
 import io.vrouter.server.cluster.ClusterRecord;
 import io.vrouter.server.cluster.Clusters;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.deletion.DeletionGuard;
+import io.vrouter.server.deletion.DeletionGuards;
+import io.vrouter.server.deletion.InTheWay;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
@@ -17,19 +20,18 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
-import io.vrouter.server.zone.InTheWay;
 import io.vrouter.server.zone.Zones;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 import static io.vrouter.server.db.Columns.CREATE_DATE;
@@ -38,6 +40,14 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.l2.L2Tables.L2;
+import static io.vrouter.server.l2.L2Tables.REF;
+import static io.vrouter.server.l2.L2Tables.ZONE_UUID;
+import static io.vrouter.server.l2.L2Tables.PHYSICAL_INTERFACE;
+import static io.vrouter.server.l2.L2Tables.L2_TYPE;
+import static io.vrouter.server.l2.L2Tables.VLAN_ID;
+import static io.vrouter.server.l2.L2Tables.L2_NETWORK_UUID;
+import static io.vrouter.server.l2.L2Tables.CLUSTER_UUID;
 
 /**
  * L2 networks: a physical interface of the hosts, with or without a VLAN, attached to the clusters whose hosts
@@ -53,23 +63,12 @@ public final class L2Networks {
     /** Linux interface names: at most 15 characters, no white space or slash. */
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:-]{1,15}");
 
-    private static final Table<?> L2 = DSL.table(DSL.unquotedName("l2_network"));
-    private static final Table<?> REF = DSL.table(DSL.unquotedName("l2_network_cluster_ref"));
-    private static final Table<?> L3 = DSL.table(DSL.unquotedName("l3_network"));
-    private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
-    private static final Table<?> NIC = DSL.table(DSL.unquotedName("vm_nic"));
-    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
-    private static final Field<String> PHYSICAL_INTERFACE = field("physical_interface", String.class);
-    private static final Field<String> L2_TYPE = field("l2_type", String.class);
-    private static final Field<Integer> VLAN_ID = field("vlan", Integer.class);
-    private static final Field<String> L2_NETWORK_UUID = field("l2_network_uuid", String.class);
-    private static final Field<String> L3_NETWORK_UUID = field("l3_network_uuid", String.class);
-    private static final Field<String> VM_INSTANCE_UUID = field("vm_instance_uuid", String.class);
-    private static final Field<String> CLUSTER_UUID = field("cluster_uuid", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
     private final Tags tags;
+    private final List<ClusterDetachGuard> detachGuards = new CopyOnWriteArrayList<>();
+    private final DeletionGuards deletionGuards = new DeletionGuards();
     private QueryApis queries;
 
     public L2Networks(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes) {
@@ -85,10 +84,21 @@ public final class L2Networks {
         return find(dsl, l2Uuid, false);
     }
 
+    /** The L2 read through the caller's context (for packages that hold no {@code L2Networks}). */
+    public static Optional<L2NetworkRecord> find(DSLContext ctx, String l2Uuid) {
+        return find(ctx, l2Uuid, false);
+    }
+
     /** The uuids of the clusters the L2 is attached to, in attachment order. */
     public List<String> clustersOf(String l2Uuid) {
         return dsl.select(CLUSTER_UUID).from(REF).where(L2_NETWORK_UUID.eq(l2Uuid)).orderBy(CREATE_DATE, CLUSTER_UUID)
                 .fetch(CLUSTER_UUID);
+    }
+
+    /** The uuids of the clusters to which every one of {@code l2Uuids} is attached. */
+    public Set<String> clustersAttachedToAll(Set<String> l2Uuids) {
+        return Set.copyOf(dsl.select(CLUSTER_UUID).from(REF).where(L2_NETWORK_UUID.in(l2Uuids)).groupBy(CLUSTER_UUID)
+                .having(DSL.countDistinct(L2_NETWORK_UUID).eq(l2Uuids.size())).fetch(CLUSTER_UUID));
     }
 
     /** Locks the L2's row for the rest of the caller's transaction and returns it; RESOURCE_NOT_FOUND if absent. */
@@ -101,6 +111,21 @@ public final class L2Networks {
         Optional<? extends Record> row = lock ? select.forUpdate().fetchOptional() : select.fetchOptional();
         return row.map(r -> new L2NetworkRecord(r.get(UUID), r.get(NAME), r.get(ZONE_UUID), r.get(PHYSICAL_INTERFACE),
                 r.get(L2_TYPE), r.get(VLAN_ID)));
+    }
+
+    /** A child package's check that an L2 network may be deleted (what of its own stands on it). */
+    public void registerDeletionGuard(DeletionGuard guard) {
+        deletionGuards.register(guard);
+    }
+
+    /** A child package's check that an L2 may be detached from a cluster (what of its own uses the L2 there). */
+    public void registerDetachGuard(ClusterDetachGuard guard) {
+        detachGuards.add(guard);
+    }
+
+    /** Refuses deleting a zone that still has L2 networks. */
+    public void registerDeletionGuards(Zones zones) {
+        zones.registerDeletionGuard((tx, zoneUuid, inTheWay) -> inTheWay.named("L2 network(s)", L2, ZONE_UUID.eq(zoneUuid)));
     }
 
     // ---------------------------------------------------------------- operations
@@ -159,16 +184,9 @@ public final class L2Networks {
                 throw ApiException.conflict("L2 network " + label(l2) + " is not attached to cluster "
                         + cluster.name() + " (" + clusterUuid + ")");
             }
-            Condition vmsOnIt = CLUSTER_UUID.eq(clusterUuid).and(UUID.in(DSL.select(VM_INSTANCE_UUID).from(NIC)
-                    .where(L3_NETWORK_UUID.in(DSL.select(UUID).from(L3).where(L2_NETWORK_UUID.eq(l2Uuid))))));
-            int count = tx.fetchCount(VM, vmsOnIt);
-            if (count > 0) {
-                List<String> names = tx.select(NAME, UUID).from(VM).where(vmsOnIt).orderBy(NAME, UUID).limit(10)
-                        .fetch(r -> r.value1() + " (" + r.value2() + ")");
-                throw ApiException.conflict("cannot detach L2 network " + label(l2) + " from cluster "
-                        + cluster.name() + " (" + clusterUuid + "): " + count + " VM(s) of the cluster have nics on it: "
-                        + String.join(", ", names) + (count > names.size() ? ", ..." : ""));
-            }
+            InTheWay inTheWay = new InTheWay(tx);
+            detachGuards.forEach(guard -> guard.collect(tx, l2Uuid, clusterUuid, inTheWay));
+            inTheWay.refuse("cannot detach L2 network " + label(l2) + " from cluster " + cluster.name() + " (" + clusterUuid + ")");
             tx.deleteFrom(REF).where(L2_NETWORK_UUID.eq(l2Uuid)).and(CLUSTER_UUID.eq(clusterUuid)).execute();
         });
     }
@@ -181,7 +199,7 @@ public final class L2Networks {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             lockExisting(tx, uuid);
-            new InTheWay(tx).named("L3 network(s)", L3, L2_NETWORK_UUID.eq(uuid)).refuseDeleting("L2 network " + uuid);
+            deletionGuards.collect(tx, uuid).refuseDeleting("L2 network " + uuid);
             // cluster attachments go by ON DELETE CASCADE
             tx.deleteFrom(L2).where(UUID.eq(uuid)).execute();
         });

@@ -21,6 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import static io.vrouter.server.db.Columns.CREATE_DATE;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.l3.L3Tables.IP_RANGE;
+import static io.vrouter.server.l3.L3Tables.USED_IP;
 
 /**
  * Hands out addresses of an L3 network's IP ranges, never one twice.
@@ -36,8 +38,6 @@ public final class IpAllocator {
     private static final int RANDOM_PROBES = 6;
     private static final int MAX_ROUNDS = 64;
 
-    private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
-    private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
     private static final Field<String> L3 = field("l3_network_uuid", String.class);
     private static final Field<String> RANGE = field("ip_range_uuid", String.class);
     private static final Field<String> IP = field("ip", String.class);

@@ -19,7 +19,6 @@ import io.vrouter.server.tag.Tags;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
@@ -32,6 +31,9 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.l3.L3Tables.IP_RANGE;
+import static io.vrouter.server.l3.L3Tables.L3;
+import static io.vrouter.server.l3.L3Tables.USED_IP;
 
 /**
  * IP ranges of L3 networks and the free addresses in them.
@@ -48,8 +50,6 @@ public final class IpRanges {
     /** Used addresses read per query while walking a range for free ones. */
     private static final int USED_PAGE = 1000;
 
-    private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
-    private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
     private static final Field<String> L3_NETWORK_UUID = field("l3_network_uuid", String.class);
     private static final Field<String> IP_RANGE_UUID = field("ip_range_uuid", String.class);
     private static final Field<String> START_IP = field("start_ip", String.class);
@@ -90,7 +90,12 @@ public final class IpRanges {
 
     /** The L3's ranges, lowest first. */
     public List<IpRangeRecord> rangesOf(String l3Uuid) {
-        return dsl.select(UUID, L3_NETWORK_UUID, NAME, START_IP, END_IP, NETMASK, GATEWAY, NETWORK_CIDR).from(IP_RANGE)
+        return rangesOf(dsl, l3Uuid);
+    }
+
+    /** The L3's ranges read through the caller's context (for packages that hold no {@code IpRanges}), lowest first. */
+    public static List<IpRangeRecord> rangesOf(DSLContext ctx, String l3Uuid) {
+        return ctx.select(UUID, L3_NETWORK_UUID, NAME, START_IP, END_IP, NETMASK, GATEWAY, NETWORK_CIDR).from(IP_RANGE)
                 .where(L3_NETWORK_UUID.eq(l3Uuid)).orderBy(START_VALUE)
                 .fetch(r -> new IpRangeRecord(r.get(UUID), r.get(L3_NETWORK_UUID), r.get(NAME), r.get(START_IP), r.get(END_IP),
                         r.get(NETMASK), r.get(GATEWAY), r.get(NETWORK_CIDR)));
@@ -210,7 +215,7 @@ public final class IpRanges {
      * {@value #USED_PAGE} used addresses passed, never one per address.
      */
     List<FreeIp> freeIps(String l3Uuid, String rangeUuid, Ipv4 start, int limit) {
-        if (!dsl.fetchExists(DSL.table(DSL.unquotedName("l3_network")), UUID.eq(l3Uuid))) {
+        if (!dsl.fetchExists(L3, UUID.eq(l3Uuid))) {
             throw ApiException.notFound(L3Networks.RESOURCE_TYPE, l3Uuid);
         }
         List<Span> ranges = spans(dsl, l3Uuid);

@@ -17,11 +17,11 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
-import io.vrouter.server.zone.InTheWay;
+import io.vrouter.server.deletion.DeletionGuard;
+import io.vrouter.server.deletion.DeletionGuards;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
@@ -36,6 +36,10 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.l3.L3Tables.L3;
+import static io.vrouter.server.l3.L3Tables.DNS;
+import static io.vrouter.server.l3.L3Tables.IP_RANGE;
+import static io.vrouter.server.l3.L3Tables.USED_IP;
 
 /**
  * L3 networks: an IPv4 subnet on an L2 network, with IP ranges ({@link IpRanges}) and DNS servers in the order
@@ -45,25 +49,18 @@ import static io.vrouter.server.db.Columns.field;
 public final class L3Networks {
     public static final String RESOURCE_TYPE = "L3NetworkVO";
     public static final String BASIC = "L3BasicNetwork";
-    public static final String ENABLED = "Enabled";
-    public static final String DISABLED = "Disabled";
+    public static final String ENABLED = L3NetworkState.Enabled.name();
+    public static final String DISABLED = L3NetworkState.Disabled.name();
     static final String INVENTORY = "L3Network";
 
     private static final Pattern DOMAIN = Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final Map<String, String> STATE_BY_EVENT = Map.of("enable", ENABLED, "disable", DISABLED);
 
-    private static final Table<?> L3 = DSL.table(DSL.unquotedName("l3_network"));
-    private static final Table<?> DNS = DSL.table(DSL.unquotedName("l3_network_dns"));
-    private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
-    private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
-    private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
-    private static final Table<?> NIC = DSL.table(DSL.unquotedName("vm_nic"));
     private static final Field<String> L3_TYPE = field("l3_type", String.class);
     private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
     private static final Field<String> L2_NETWORK_UUID = field("l2_network_uuid", String.class);
     private static final Field<String> L3_NETWORK_UUID = field("l3_network_uuid", String.class);
-    private static final Field<String> VM_INSTANCE_UUID = field("vm_instance_uuid", String.class);
     private static final Field<String> STATE = field("state", String.class);
     private static final Field<Boolean> SYSTEM = field("system_network", Boolean.class);
     private static final Field<String> DNS_DOMAIN = field("dns_domain", String.class);
@@ -77,6 +74,7 @@ public final class L3Networks {
     private final Clock clock;
     private final Tags tags;
     private final IpRanges ipRanges;
+    private final DeletionGuards deletionGuards = new DeletionGuards();
     private QueryApis queries;
 
     public L3Networks(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes, IpRanges ipRanges) {
@@ -95,7 +93,17 @@ public final class L3Networks {
 
     /** The L3's DNS servers in resolver order. */
     public List<String> dnsOf(String l3Uuid) {
-        return dsl.select(DNS_ADDRESS).from(DNS).where(L3_NETWORK_UUID.eq(l3Uuid)).orderBy(POSITION).fetch(DNS_ADDRESS);
+        return dnsOf(dsl, l3Uuid);
+    }
+
+    /** The L3's DNS servers read through the caller's context (for packages that hold no {@code L3Networks}). */
+    public static List<String> dnsOf(DSLContext ctx, String l3Uuid) {
+        return ctx.select(DNS_ADDRESS).from(DNS).where(L3_NETWORK_UUID.eq(l3Uuid)).orderBy(POSITION).fetch(DNS_ADDRESS);
+    }
+
+    /** The L3 read through the caller's context (for packages that hold no {@code L3Networks}). */
+    public static Optional<L3NetworkRecord> find(DSLContext ctx, String l3Uuid) {
+        return find(ctx, l3Uuid, false);
     }
 
     /** Locks the L3's row for the rest of the caller's transaction and returns it; RESOURCE_NOT_FOUND if absent. */
@@ -109,6 +117,21 @@ public final class L3Networks {
         Optional<? extends Record> row = lock ? select.forUpdate().fetchOptional() : select.fetchOptional();
         return row.map(r -> new L3NetworkRecord(r.get(UUID), r.get(NAME), r.get(ZONE_UUID), r.get(L2_NETWORK_UUID),
                 r.get(L3_TYPE), r.get(STATE), Boolean.TRUE.equals(r.get(SYSTEM)), r.get(DNS_DOMAIN)));
+    }
+
+    /** The uuids of the L3 networks on an L2 network. */
+    public List<String> uuidsOn(String l2Uuid) {
+        return dsl.select(UUID).from(L3).where(L2_NETWORK_UUID.eq(l2Uuid)).orderBy(UUID).fetch(UUID);
+    }
+
+    /** A child package's check that an L3 network may be deleted (what of its own has addresses on it). */
+    public void registerDeletionGuard(DeletionGuard guard) {
+        deletionGuards.register(guard);
+    }
+
+    /** Refuses deleting an L2 network that still has L3 networks. */
+    public void registerDeletionGuards(L2Networks l2Networks) {
+        l2Networks.registerDeletionGuard((tx, l2Uuid, inTheWay) -> inTheWay.named("L3 network(s)", L3, L2_NETWORK_UUID.eq(l2Uuid)));
     }
 
     // ---------------------------------------------------------------- operations
@@ -210,8 +233,7 @@ public final class L3Networks {
             int usedCount = tx.fetchCount(USED_IP, L3_NETWORK_UUID.eq(uuid));
             List<String> used = tx.select(IP, USED_FOR).from(USED_IP).where(L3_NETWORK_UUID.eq(uuid)).orderBy(IP_VALUE).limit(10)
                     .fetch(r -> r.value1() + " (" + r.value2() + ")");
-            new InTheWay(tx)
-                    .named("VM(s) with nics on it", VM, UUID.in(DSL.select(VM_INSTANCE_UUID).from(NIC).where(L3_NETWORK_UUID.eq(uuid))))
+            deletionGuards.collect(tx, uuid)
                     .add("address(es) in use", usedCount, used)
                     .refuseDeleting("L3 network " + uuid);
             List<String> ranges = tx.select(UUID).from(IP_RANGE).where(L3_NETWORK_UUID.eq(uuid)).fetch(UUID);

@@ -9,6 +9,7 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.l3.L3Networks;
 import io.vrouter.server.hypervisor.NicSpec;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.query.Expansion;
@@ -19,7 +20,6 @@ import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.vm.VmLifecycleExtension;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
@@ -38,6 +38,9 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.networkservice.NetworkServiceTables.PROVIDER;
+import static io.vrouter.server.networkservice.NetworkServiceTables.TYPE;
+import static io.vrouter.server.networkservice.NetworkServiceTables.REF;
 
 /**
  * The framework: provider records (created at start for every plugin), the L3-to-service map and its APIs, and the
@@ -45,9 +48,6 @@ import static io.vrouter.server.db.Columns.field;
  * providers' own business and pass untouched.
  */
 public final class NetworkServices implements VmLifecycleExtension {
-    private static final Table<?> PROVIDER = DSL.table(DSL.unquotedName("network_service_provider"));
-    private static final Table<?> TYPE = DSL.table(DSL.unquotedName("network_service_type"));
-    private static final Table<?> REF = DSL.table(DSL.unquotedName("network_service_l3_ref"));
     private static final Field<String> PROVIDER_TYPE = field("provider_type", String.class);
     private static final Field<String> PROVIDER_UUID = field("network_service_provider_uuid", String.class);
     private static final Field<String> SERVICE_TYPE = field("service_type", String.class);
@@ -160,7 +160,7 @@ public final class NetworkServices implements VmLifecycleExtension {
     }
 
     private void requireL3(String l3Uuid) {
-        if (!dsl.fetchExists(DSL.table(DSL.unquotedName("l3_network")), UUID.eq(l3Uuid))) {
+        if (L3Networks.find(dsl, l3Uuid).isEmpty()) {
             throw ApiException.notFound("L3 network", l3Uuid);
         }
     }

@@ -9,6 +9,8 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.deletion.DeletionGuard;
+import io.vrouter.server.deletion.DeletionGuards;
 import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
 import io.vrouter.server.query.QueryApis;
@@ -17,7 +19,6 @@ import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
@@ -30,6 +31,7 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.offering.OfferingTables.INSTANCE_OFFERING;
 
 /**
  * Instance offerings. The table has a type column because a virtual router offering is an instance offering of
@@ -37,11 +39,10 @@ import static io.vrouter.server.db.Columns.field;
  */
 public final class InstanceOfferings {
     public static final String USER_VM = "UserVm";
-    public static final String ENABLED = "Enabled";
-    public static final String DISABLED = "Disabled";
+    public static final String ENABLED = OfferingState.Enabled.name();
+    public static final String DISABLED = OfferingState.Disabled.name();
     public static final String RESOURCE_TYPE = "InstanceOfferingVO";
 
-    private static final Table<?> TABLE = DSL.table(DSL.unquotedName("instance_offering"));
     private static final Field<Integer> CPU_NUM = field("cpu_num", Integer.class);
     private static final Field<Long> CPU_SPEED = field("cpu_speed", Long.class);
     private static final Field<Long> MEMORY_SIZE = field("memory_size", Long.class);
@@ -53,6 +54,7 @@ public final class InstanceOfferings {
     private final DSLContext dsl;
     private final Clock clock;
     private final Tags tags;
+    private final DeletionGuards deletionGuards = new DeletionGuards();
 
     /** What other packages need to know of an offering. */
     public record OfferingRecord(String uuid, String name, String type, int cpuNum, long cpuSpeed, long memorySize,
@@ -71,7 +73,7 @@ public final class InstanceOfferings {
     }
 
     public Optional<OfferingRecord> find(String uuid) {
-        return dsl.select(UUID, NAME, TYPE, CPU_NUM, CPU_SPEED, MEMORY_SIZE, ALLOCATOR_STRATEGY, STATE).from(TABLE)
+        return dsl.select(UUID, NAME, TYPE, CPU_NUM, CPU_SPEED, MEMORY_SIZE, ALLOCATOR_STRATEGY, STATE).from(INSTANCE_OFFERING)
                 .where(UUID.eq(uuid))
                 .fetchOptional(r -> new OfferingRecord(r.get(UUID), r.get(NAME), r.get(TYPE), r.get(CPU_NUM),
                         r.get(CPU_SPEED), r.get(MEMORY_SIZE), r.get(ALLOCATOR_STRATEGY), r.get(STATE)));
@@ -103,7 +105,7 @@ public final class InstanceOfferings {
     public String insert(DSLContext tx, OfferingSpec spec, String type) {
         String uuid = Uuid.random();
         LocalDateTime now = clock.utcNow();
-        tx.insertInto(TABLE).columns(UUID, NAME, DESCRIPTION, CPU_NUM, CPU_SPEED, MEMORY_SIZE, ALLOCATOR_STRATEGY, SORT_KEY,
+        tx.insertInto(INSTANCE_OFFERING).columns(UUID, NAME, DESCRIPTION, CPU_NUM, CPU_SPEED, MEMORY_SIZE, ALLOCATOR_STRATEGY, SORT_KEY,
                         STATE, TYPE, CREATE_DATE, LAST_OP_DATE)
                 .values(uuid, spec.name(), spec.description(), spec.cpuNum(), spec.cpuSpeed(), spec.memorySize(),
                         spec.allocatorStrategy(), spec.sortKey(), ENABLED, type, now, now)
@@ -111,15 +113,35 @@ public final class InstanceOfferings {
         return uuid;
     }
 
+    /** Renames an offering or changes its description (null: unchanged); for the subtypes' update APIs. */
+    public void rename(String uuid, String name, String description) {
+        if (name != null) {
+            dsl.update(INSTANCE_OFFERING).set(NAME, name).where(UUID.eq(uuid)).execute();
+        }
+        if (description != null) {
+            dsl.update(INSTANCE_OFFERING).set(DESCRIPTION, description).where(UUID.eq(uuid)).execute();
+        }
+    }
+
     public void changeState(String uuid, String stateEvent) {
         get(uuid);
-        dsl.update(TABLE).set(STATE, stateEvent.equals("enable") ? ENABLED : DISABLED).set(LAST_OP_DATE, clock.utcNow())
+        dsl.update(INSTANCE_OFFERING).set(STATE, stateEvent.equals("enable") ? ENABLED : DISABLED).set(LAST_OP_DATE, clock.utcNow())
                 .where(UUID.eq(uuid)).execute();
+    }
+
+    /** A child package's check that an offering may be deleted (what of its own was made from it). */
+    public void registerDeletionGuard(DeletionGuard guard) {
+        deletionGuards.register(guard);
+    }
+
+    /** Whether anything registered by a child package (VMs, routers) was made from the offering. */
+    public boolean inUse(DSLContext tx, String uuid) {
+        return !deletionGuards.collect(tx, uuid).isEmpty();
     }
 
     /** Deletes the shared row and the offering's tags; a subtype deletes its own row first. */
     public void delete(DSLContext tx, String uuid) {
-        tx.deleteFrom(TABLE).where(UUID.eq(uuid)).execute();
+        tx.deleteFrom(INSTANCE_OFFERING).where(UUID.eq(uuid)).execute();
         tags.deleteAllOf(uuid);
     }
 
@@ -156,10 +178,13 @@ public final class InstanceOfferings {
                         throw ApiException.invalidArgument("instance offering " + offering.uuid() + " is of type " + offering.type()
                                 + "; delete it with its own API (e.g. DeleteVirtualRouterOffering)");
                     }
-                    if (dsl.fetchExists(DSL.table(DSL.unquotedName("vm_instance")), field("instance_offering_uuid", String.class).eq(offering.uuid()))) {
-                        throw ApiException.conflict("instance offering " + offering.uuid() + " is used by VMs; destroy them first");
-                    }
-                    dsl.transaction(cfg -> delete(DSL.using(cfg), offering.uuid()));
+                    dsl.transaction(cfg -> {
+                        DSLContext tx = DSL.using(cfg);
+                        if (inUse(tx, offering.uuid())) {
+                            throw ApiException.conflict("instance offering " + offering.uuid() + " is used by VMs; destroy them first");
+                        }
+                        delete(tx, offering.uuid());
+                    });
                     return Replies.success();
                 },
                 ApiParam.required("uuid", ParamType.UUID, "the offering")));

@@ -32,6 +32,7 @@ import java.util.Map;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.portforwarding.PortForwardingTables.PF;
 
 /**
  * Port forwarding rules: a port range of a VIP forwarded to the same-sized range of a user VM nic, per protocol.
@@ -51,7 +52,6 @@ public final class PortForwardingRules implements VmLifecycleExtension {
     public static final String VIRTUAL_ROUTER_PORT_FORWARDING = "VirtualRouterPortForwardingRule";
     static final int MAX_PORT = 65535;
 
-    private static final Table<?> PF = DSL.table(DSL.unquotedName("port_forwarding_rule"));
     private static final Table<?> EIP = DSL.table(DSL.unquotedName("eip"));
     private static final Field<String> VIP_UUID = field("vip_uuid", String.class);
     private static final Field<Integer> VIP_START = field("vip_port_start", Integer.class);

@@ -16,8 +16,6 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Table;
-import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -30,6 +28,7 @@ import static io.vrouter.server.db.Columns.CREATE_DATE;
 import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.tag.TagTables.RESOURCE_TAG;
 
 /**
  * System and user tags. A system tag must match a registered {@link SystemTagFormat} for its resource type, with
@@ -39,7 +38,6 @@ public final class Tags {
     public static final String SYSTEM = "System";
     public static final String USER = "User";
 
-    private static final Table<?> TABLE = DSL.table(DSL.unquotedName("resource_tag"));
     private static final Field<String> RESOURCE_UUID = field("resource_uuid", String.class);
     private static final Field<String> RESOURCE_TYPE = field("resource_type", String.class);
     private static final Field<String> TAG = field("tag", String.class);
@@ -73,12 +71,12 @@ public final class Tags {
         if (!resourceTypes.exists(resourceType, resourceUuid)) {
             throw ApiException.notFound(resourceType, resourceUuid);
         }
-        if (dsl.fetchExists(TABLE, RESOURCE_UUID.eq(resourceUuid).and(TAG.eq(tag)).and(TAG_TYPE.eq(tagType)))) {
+        if (dsl.fetchExists(RESOURCE_TAG, RESOURCE_UUID.eq(resourceUuid).and(TAG.eq(tag)).and(TAG_TYPE.eq(tagType)))) {
             throw ApiException.conflict(resourceType + " " + resourceUuid + " already has the " + tagType.toLowerCase() + " tag '" + tag + "'");
         }
         String uuid = Uuid.random();
         LocalDateTime now = LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
-        dsl.insertInto(TABLE).columns(UUID, RESOURCE_UUID, RESOURCE_TYPE, TAG, TAG_TYPE, INHERENT, CREATE_DATE, LAST_OP_DATE)
+        dsl.insertInto(RESOURCE_TAG).columns(UUID, RESOURCE_UUID, RESOURCE_TYPE, TAG, TAG_TYPE, INHERENT, CREATE_DATE, LAST_OP_DATE)
                 .values(uuid, resourceUuid, resourceType, tag, tagType, false, now, now)
                 .execute();
         return uuid;
@@ -106,33 +104,33 @@ public final class Tags {
     }
 
     public void delete(String uuid) {
-        if (dsl.deleteFrom(TABLE).where(UUID.eq(uuid)).execute() == 0) {
+        if (dsl.deleteFrom(RESOURCE_TAG).where(UUID.eq(uuid)).execute() == 0) {
             throw ApiException.notFound("tag", uuid);
         }
     }
 
     /** Removes every tag of a resource; resource packages call it when they delete one. */
     public void deleteAllOf(String resourceUuid) {
-        dsl.deleteFrom(TABLE).where(RESOURCE_UUID.eq(resourceUuid)).execute();
+        dsl.deleteFrom(RESOURCE_TAG).where(RESOURCE_UUID.eq(resourceUuid)).execute();
     }
 
     /** The placeholder values of the system tags of a resource that have this format. */
     public List<Map<String, String>> systemTagValues(String resourceUuid, SystemTagFormat format) {
-        return dsl.select(TAG).from(TABLE).where(RESOURCE_UUID.eq(resourceUuid)).and(TAG_TYPE.eq(SYSTEM))
+        return dsl.select(TAG).from(RESOURCE_TAG).where(RESOURCE_UUID.eq(resourceUuid)).and(TAG_TYPE.eq(SYSTEM))
                 .and(TAG.startsWith(format.prefix())).orderBy(CREATE_DATE, UUID).fetch(TAG).stream()
                 .map(format::parse).flatMap(Optional::stream).toList();
     }
 
     /** Uuids of the resources of a type carrying exactly this system tag. */
     public List<String> resourcesWithSystemTag(String resourceType, String tag) {
-        return dsl.select(RESOURCE_UUID).from(TABLE).where(RESOURCE_TYPE.eq(resourceType)).and(TAG.eq(tag))
+        return dsl.select(RESOURCE_UUID).from(RESOURCE_TAG).where(RESOURCE_TYPE.eq(resourceType)).and(TAG.eq(tag))
                 .and(TAG_TYPE.eq(SYSTEM)).fetch(RESOURCE_UUID);
     }
 
     /** Puts a system tag on a resource without the API's checks: for tags the node itself derives (inherited ones). */
     public void createInherent(String resourceType, String resourceUuid, String tag) {
         LocalDateTime now = LocalDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
-        dsl.insertInto(TABLE).columns(UUID, RESOURCE_UUID, RESOURCE_TYPE, TAG, TAG_TYPE, INHERENT, CREATE_DATE, LAST_OP_DATE)
+        dsl.insertInto(RESOURCE_TAG).columns(UUID, RESOURCE_UUID, RESOURCE_TYPE, TAG, TAG_TYPE, INHERENT, CREATE_DATE, LAST_OP_DATE)
                 .values(Uuid.random(), resourceUuid, resourceType, tag, SYSTEM, true, now, now)
                 .execute();
     }

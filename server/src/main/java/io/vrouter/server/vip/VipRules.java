@@ -50,8 +50,11 @@ public final class VipRules<V> implements VipUser {
     private static final Field<String> STATE = field("state", String.class);
 
     /** The view columns every kind has, the rule table being {@code r}; a kind's own columns follow. */
-    private static final String SHARED_VIEW_COLUMNS = "r.uuid, r.name, r.state, v.uuid, v.ip, v.netmask, v.gateway,"
-            + " v.l3_network_uuid, n.uuid, n.vm_instance_uuid, n.ip, n.mac, n.l3_network_uuid, vm.state";
+    /** Named, so a kind's view reads its record by field name (see {@code Eips.view}); the order stays for the others. */
+    private static final String SHARED_VIEW_COLUMNS = "r.uuid as uuid, r.name as name, r.state as state, v.uuid as vip_uuid,"
+            + " v.ip as vip_ip, v.netmask as vip_netmask, v.gateway as vip_gateway, v.l3_network_uuid as vip_l3_network_uuid,"
+            + " n.uuid as vm_nic_uuid, n.vm_instance_uuid as vm_instance_uuid, n.ip as guest_ip, n.mac as guest_mac,"
+            + " n.l3_network_uuid as guest_l3_network_uuid, vm.state as vm_state";
     private static final String ACTIVE = " r.state = 'Enabled' and v.state = 'Enabled' and vm.state = 'Running'";
     /** The VM is Destroying by then and may have been Running a moment before: its rules count as applied. */
     private static final String APPLIED_OF_DESTROYING_VM = " r.state = 'Enabled' and v.state = 'Enabled'"

@@ -41,6 +41,7 @@ import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.vip.VipTables.VIP;
 
 /**
  * VIPs: addresses of an L3's ranges (never handed to a VM, the allocator's key sees to that) that EIPs and port
@@ -62,7 +63,6 @@ public final class Vips {
      */
     public static final String VIRTUAL_ROUTER_VIP = "VirtualRouterVip";
 
-    private static final Table<?> VIP = DSL.table(DSL.unquotedName("vip"));
     private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
     private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
     private static final Field<String> L3 = field("l3_network_uuid", String.class);

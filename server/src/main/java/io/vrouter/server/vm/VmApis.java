@@ -17,11 +17,11 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.l3.L3NetworkRecord;
+import io.vrouter.server.l3.L3NetworkState;
 import io.vrouter.server.l3.L3Networks;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The VM APIs: the user-facing checks of CreateVmInstance (system images and L3s refuse user VMs, one zone, an
@@ -66,7 +66,7 @@ public final class VmApis {
             if (l3.system()) {
                 throw ApiException.invalidArgument("L3 network " + uuid + " is a system network; user VMs cannot use it");
             }
-            if (!"Enabled".equals(l3.state())) {
+            if (!L3NetworkState.Enabled.name().equals(l3.state())) {
                 throw ApiException.invalidArgument("L3 network " + uuid + " is " + l3.state());
             }
             if (zone != null && !zone.equals(l3.zoneUuid())) {
@@ -78,10 +78,15 @@ public final class VmApis {
         if (!l3s.contains(defaultL3)) {
             throw ApiException.invalidArgument("defaultL3NetworkUuid " + defaultL3 + " is not one of l3NetworkUuids " + l3s);
         }
-        return new VmCreation(null, call.string("name"), call.optString("description").orElse(null), VmSpec.USER_VM, zone,
-                call.optString("clusterUuid").orElse(null), call.optString("hostUuid").orElse(null), image.uuid(),
-                offering.uuid(), offering.cpuNum(), offering.cpuSpeed(), offering.memorySize(), image.platform(), l3s,
-                Map.of(), defaultL3, Map.of(), !"CreateStopped".equals(call.string("strategy")));
+        return VmCreation.builder(call.string("name"), VmSpec.USER_VM, zone)
+                .description(call.optString("description").orElse(null))
+                .placement(call.optString("clusterUuid").orElse(null), call.optString("hostUuid").orElse(null))
+                .image(image.uuid(), image.platform())
+                .offering(offering.uuid(), offering.cpuNum(), offering.cpuSpeed(), offering.memorySize())
+                .l3Networks(l3s)
+                .defaultL3(defaultL3)
+                .startImmediately(!"CreateStopped".equals(call.string("strategy")))
+                .build();
     }
 
     private Object userVmOperation(ApiCall call, QueryApis queries, java.util.function.Consumer<String> operation) {

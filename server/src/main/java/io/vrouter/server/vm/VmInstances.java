@@ -7,6 +7,11 @@ import io.vrouter.server.db.Uuid;
 import io.vrouter.server.host.HostRecord;
 import io.vrouter.server.host.Hosts;
 import io.vrouter.server.hypervisor.Hypervisors;
+import io.vrouter.server.cluster.Clusters;
+import io.vrouter.server.image.Images;
+import io.vrouter.server.l2.L2Networks;
+import io.vrouter.server.offering.InstanceOfferings;
+import io.vrouter.server.zone.Zones;
 import io.vrouter.server.l3.L3Networks;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.l3.AllocatedIp;
@@ -53,15 +58,26 @@ public final class VmInstances {
     /**
      * @param bootParams what an appliance VM needs at (re)boot, by VM uuid; user VMs get an empty map
      */
-    public VmInstances(DSLContext dsl, Clock clock, Hosts hosts, L3Networks l3Networks, IpAllocator ipAllocator,
+    public VmInstances(DSLContext dsl, Clock clock, Hosts hosts, L2Networks l2Networks, L3Networks l3Networks, IpAllocator ipAllocator,
                        Hypervisors hypervisors, TaskQueues queues, Function<String, Map<String, String>> bootParams) {
-        this.repository = new VmRepository(dsl, clock);
+        this.repository = new VmRepository(dsl, clock, l3Uuid -> l3Networks.find(l3Uuid)
+                .flatMap(l3 -> l2Networks.find(l3.l2NetworkUuid()))
+                .orElseThrow(() -> new IllegalStateException("L3 network " + l3Uuid + " of a nic has no L2 network")));
         this.placement = new Placement(hosts);
         this.l3Networks = l3Networks;
         this.ipAllocator = ipAllocator;
         this.hypervisors = hypervisors;
         this.queues = queues;
         this.bootParams = bootParams;
+    }
+
+    /**
+     * Registers the VM package's children checks with its parents: a zone, cluster, host, L3 network, image or
+     * offering is not deleted, and an L2 not detached from a cluster, while VMs stand on it.
+     */
+    public void registerDeletionGuards(Zones zones, Clusters clusters, Hosts hosts, L2Networks l2Networks, L3Networks l3Networks,
+                                       Images images, InstanceOfferings offerings) {
+        VmDeletionGuards.register(zones, clusters, hosts, l2Networks, l3Networks, images, offerings);
     }
 
     public void addExtension(VmLifecycleExtension extension) {

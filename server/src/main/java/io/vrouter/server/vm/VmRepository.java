@@ -4,6 +4,7 @@ import io.vrouter.server.Clock;
 import io.vrouter.server.api.ApiException;
 import io.vrouter.server.hypervisor.NicSpec;
 import io.vrouter.server.hypervisor.VmSpec;
+import io.vrouter.server.l2.L2NetworkRecord;
 import io.vrouter.server.l3.AllocatedIp;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -12,13 +13,13 @@ import org.jooq.impl.DSL;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static io.vrouter.server.db.Columns.CREATE_DATE;
 import static io.vrouter.server.db.Columns.DESCRIPTION;
 import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
-import static io.vrouter.server.db.Columns.field;
 import static io.vrouter.server.vm.VmTables.*;
 
 /** Reads and writes the VM package's rows; every method is one statement or one transaction. */
@@ -27,10 +28,13 @@ final class VmRepository {
 
     private final DSLContext dsl;
     private final Clock clock;
+    /** The L2 network an L3 network stands on (from the L3 and L2 packages). */
+    private final Function<String, L2NetworkRecord> l2OfL3;
 
-    VmRepository(DSLContext dsl, Clock clock) {
+    VmRepository(DSLContext dsl, Clock clock, Function<String, L2NetworkRecord> l2OfL3) {
         this.dsl = dsl;
         this.clock = clock;
+        this.l2OfL3 = l2OfL3;
     }
 
     /** The VM row as the lifecycle needs it. */
@@ -135,25 +139,19 @@ final class VmRepository {
         vms.forEach(v -> byUuid.put(v.uuid(), v));
         List<String> uuids = new java.util.ArrayList<>(byUuid.keySet());
         Map<String, List<NicSpec>> out = new java.util.HashMap<>();
-        var nic = NIC.as("n");
-        var l3 = DSL.table(DSL.unquotedName("l3_network")).as("l3");
-        var l2 = DSL.table(DSL.unquotedName("l2_network")).as("l2");
+        // the L2 behind each L3 is the L3 and L2 packages' to answer; a VM set spans few L3s, so ask once per L3
+        Map<String, L2NetworkRecord> l2ByL3 = new java.util.HashMap<>();
         for (int from = 0; from < uuids.size(); from += 1000) {
             List<String> chunk = uuids.subList(from, Math.min(uuids.size(), from + 1000));
-            dsl.select(field("n", "uuid", String.class), field("n", "l3_network_uuid", String.class),
-                            field("l3", "l2_network_uuid", String.class), field("l2", "physical_interface", String.class),
-                            field("l2", "vlan", Integer.class), field("n", "mac", String.class), field("n", "ip", String.class),
-                            field("n", "netmask", String.class), field("n", "gateway", String.class), field("n", "device_id", Integer.class),
-                            field("n", "vm_instance_uuid", String.class))
-                    .from(nic)
-                    .join(l3).on(field("l3", "uuid", String.class).eq(field("n", "l3_network_uuid", String.class)))
-                    .join(l2).on(field("l2", "uuid", String.class).eq(field("l3", "l2_network_uuid", String.class)))
-                    .where(field("n", "vm_instance_uuid", String.class).in(chunk))
-                    .orderBy(field("n", "vm_instance_uuid", String.class), field("n", "device_id", Integer.class))
+            dsl.select(UUID, L3_NETWORK_UUID, MAC, IP, NETMASK, GATEWAY, DEVICE_ID, VM_INSTANCE_UUID)
+                    .from(NIC)
+                    .where(VM_INSTANCE_UUID.in(chunk))
+                    .orderBy(VM_INSTANCE_UUID, DEVICE_ID)
                     .forEach(r -> {
-                        VmRow vm = byUuid.get(r.value11());
+                        VmRow vm = byUuid.get(r.value8());
+                        L2NetworkRecord l2 = l2ByL3.computeIfAbsent(r.value2(), l2OfL3);
                         out.computeIfAbsent(vm.uuid(), k -> new java.util.ArrayList<>()).add(new NicSpec(r.value1(), r.value2(),
-                                r.value3(), r.value4(), r.value5(), r.value6(), r.value7(), r.value8(), r.value9(), r.value10(),
+                                l2.uuid(), l2.physicalInterface(), l2.vlan(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
                                 r.value2().equals(vm.defaultL3Uuid())));
                     });
         }

@@ -1,40 +1,51 @@
 package io.vrouter.server.vrouter;
 
 import io.vrouter.server.Clock;
-import org.jooq.Condition;
+import io.vrouter.server.l2.L2NetworkRecord;
+import io.vrouter.server.l2.L2Networks;
+import io.vrouter.server.l3.IpRangeRecord;
+import io.vrouter.server.l3.IpRanges;
+import io.vrouter.server.l3.L3NetworkRecord;
+import io.vrouter.server.l3.L3Networks;
+import io.vrouter.server.vm.VmDirectory;
+import io.vrouter.server.vm.VmState;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.vrouter.VirtualRouterTables.APPLIANCE;
+import static io.vrouter.server.vrouter.VirtualRouterTables.GUEST;
 
 /** The virtual router provider's rows: appliance records, which router serves which guest L3, and the reads sync needs. */
 final class RouterRepository {
-    private static final Table<?> APPLIANCE = DSL.table(DSL.unquotedName("appliance_vm"));
-    private static final Table<?> GUEST = DSL.table(DSL.unquotedName("virtual_router_guest_l3"));
     private static final Field<String> STATUS = field("status", String.class);
     private static final Field<String> L3 = field("l3_network_uuid", String.class);
     private static final Field<String> ROUTER = field("virtual_router_uuid", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
+    /** VMs and nics are the VM package's; L3s, L2s and ranges theirs: read through their owners. */
+    private final VmDirectory vms;
 
     RouterRepository(DSLContext dsl, Clock clock) {
         this.dsl = dsl;
         this.clock = clock;
+        this.vms = new VmDirectory(dsl);
     }
 
     /** A router as the provider sees it. */
     record Router(String uuid, String name, String state, String status, String secret, String managementL3,
                   String publicL3, String offeringUuid, String zoneUuid, String hypervisorType) {
         boolean running() {
-            return "Running".equals(state);
+            return VmState.Running.name().equals(state);
         }
     }
 
@@ -47,21 +58,17 @@ final class RouterRepository {
         dsl.insertInto(APPLIANCE).columns(UUID, field("appliance_vm_type", String.class), field("management_network_uuid", String.class),
                         field("public_network_uuid", String.class), field("default_route_l3_network_uuid", String.class),
                         field("virtual_router_offering_uuid", String.class), STATUS, field("agent_secret", String.class))
-                .values(vrUuid, "VirtualRouter", managementL3, publicL3, publicL3, offeringUuid, "Connecting", secret)
+                .values(vrUuid, "VirtualRouter", managementL3, publicL3, publicL3, offeringUuid, RouterStatus.Connecting.name(), secret)
                 .execute();
     }
 
     Optional<Router> find(String vrUuid) {
-        return dsl.select(field("v", "uuid", String.class), field("v", "name", String.class), field("v", "state", String.class),
-                        field("a", "status", String.class), field("a", "agent_secret", String.class),
-                        field("a", "management_network_uuid", String.class), field("a", "public_network_uuid", String.class),
-                        field("a", "virtual_router_offering_uuid", String.class), field("v", "zone_uuid", String.class),
-                        field("v", "hypervisor_type", String.class))
-                .from(DSL.table(DSL.unquotedName("vm_instance")).as("v"))
-                .join(APPLIANCE.as("a")).on(field("a", "uuid", String.class).eq(field("v", "uuid", String.class)))
-                .where(field("v", "uuid", String.class).eq(vrUuid))
-                .fetchOptional(r -> new Router(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
-                        r.value7(), r.value8(), r.value9(), r.value10()));
+        return vms.find(vrUuid).flatMap(v -> dsl.select(STATUS, field("agent_secret", String.class),
+                        field("management_network_uuid", String.class), field("public_network_uuid", String.class),
+                        field("virtual_router_offering_uuid", String.class))
+                .from(APPLIANCE).where(UUID.eq(vrUuid))
+                .fetchOptional(a -> new Router(v.uuid(), v.name(), v.state().name(), a.value1(), a.value2(), a.value3(),
+                        a.value4(), a.value5(), v.zoneUuid(), v.hypervisorType())));
     }
 
     boolean isRouter(String vmUuid) {
@@ -77,9 +84,7 @@ final class RouterRepository {
     }
 
     List<String> runningRouters() {
-        return dsl.select(field("v", "uuid", String.class)).from(DSL.table(DSL.unquotedName("vm_instance")).as("v"))
-                .join(APPLIANCE.as("a")).on(field("a", "uuid", String.class).eq(field("v", "uuid", String.class)))
-                .where(field("v", "state", String.class).eq("Running")).fetch(0, String.class);
+        return vms.inState(dsl.select(UUID).from(APPLIANCE).fetch(UUID), Set.of(VmState.Running));
     }
 
     // ---------------------------------------------------------------- which router serves a guest L3
@@ -120,20 +125,21 @@ final class RouterRepository {
      * another node's claim is that young only for the milliseconds before it writes the VM, hence the age bound.
      */
     int dropOrphanClaims(java.time.Duration olderThan) {
-        return dsl.deleteFrom(GUEST)
-                .where(ROUTER.notIn(DSL.select(UUID).from(DSL.table(DSL.unquotedName("vm_instance")))))
-                .and(field("create_date", java.time.LocalDateTime.class).lt(clock.utcNow().minus(olderThan)))
-                .execute();
+        Field<java.time.LocalDateTime> created = field("create_date", java.time.LocalDateTime.class);
+        List<String> old = dsl.selectDistinct(ROUTER).from(GUEST).where(created.lt(clock.utcNow().minus(olderThan))).fetch(ROUTER);
+        Set<String> written = vms.existing(old);
+        List<String> orphans = old.stream().filter(vr -> !written.contains(vr)).toList();
+        return orphans.isEmpty() ? 0 : dsl.deleteFrom(GUEST).where(ROUTER.in(orphans)).and(created.lt(clock.utcNow().minus(olderThan))).execute();
     }
 
     /** At node start no connect is running: a Connecting status is what a dead node left behind. */
     int clearStaleConnecting() {
-        return dsl.update(APPLIANCE).set(STATUS, "Disconnected").where(STATUS.eq("Connecting")).execute();
+        return dsl.update(APPLIANCE).set(STATUS, RouterStatus.Disconnected.name()).where(STATUS.eq(RouterStatus.Connecting.name())).execute();
     }
 
     void markConnecting(List<String> vrUuids) {
         for (int from = 0; from < vrUuids.size(); from += 1000) {
-            dsl.update(APPLIANCE).set(STATUS, "Connecting").where(UUID.in(vrUuids.subList(from, Math.min(vrUuids.size(), from + 1000)))).execute();
+            dsl.update(APPLIANCE).set(STATUS, RouterStatus.Connecting.name()).where(UUID.in(vrUuids.subList(from, Math.min(vrUuids.size(), from + 1000)))).execute();
         }
     }
 
@@ -144,54 +150,44 @@ final class RouterRepository {
     // ---------------------------------------------------------------- what sync needs
 
     List<Nic> nicsOf(String vmUuid) {
-        return nics(field("n", "vm_instance_uuid", String.class).eq(vmUuid));
+        return withL2(vms.nicsOf(vmUuid));
     }
 
     /** Nics of user VMs on an L3 whose VM is up or coming up: they should have DHCP entries. */
     List<Nic> liveUserNicsOn(String l3Uuid) {
-        return nics(field("n", "l3_network_uuid", String.class).eq(l3Uuid)
-                .and(field("v", "vm_type", String.class).eq("UserVm"))
-                .and(field("v", "state", String.class).in("Starting", "Running", "Rebooting")));
+        return withL2(vms.liveUserNicsOn(l3Uuid));
     }
 
-    private List<Nic> nics(Condition condition) {
-        return dsl.select(field("n", "uuid", String.class), field("n", "vm_instance_uuid", String.class), field("n", "l3_network_uuid", String.class),
-                        field("n", "ip", String.class), field("n", "mac", String.class), field("n", "netmask", String.class),
-                        field("n", "gateway", String.class), field("n", "device_id", Integer.class), field("l2", "l2_type", String.class),
-                        field("l2", "vlan", Integer.class), field("v", "default_l3_network_uuid", String.class))
-                .from(DSL.table(DSL.unquotedName("vm_nic")).as("n"))
-                .join(DSL.table(DSL.unquotedName("vm_instance")).as("v")).on(field("v", "uuid", String.class).eq(field("n", "vm_instance_uuid", String.class)))
-                .join(DSL.table(DSL.unquotedName("l3_network")).as("l3")).on(field("l3", "uuid", String.class).eq(field("n", "l3_network_uuid", String.class)))
-                .join(DSL.table(DSL.unquotedName("l2_network")).as("l2")).on(field("l2", "uuid", String.class).eq(field("l3", "l2_network_uuid", String.class)))
-                .where(condition)
-                .orderBy(field("n", "vm_instance_uuid", String.class), field("n", "device_id", Integer.class))
-                .fetch(r -> new Nic(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
-                        r.value8(), r.value9(), r.value10(), r.value11()));
+    private List<Nic> withL2(List<VmDirectory.VmNicRecord> nics) {
+        Map<String, L2NetworkRecord> l2ByL3 = new HashMap<>();
+        return nics.stream().map(n -> {
+            L2NetworkRecord l2 = l2ByL3.computeIfAbsent(n.l3Uuid(), l3 -> L3Networks.find(dsl, l3)
+                    .flatMap(r -> L2Networks.find(dsl, r.l2NetworkUuid()))
+                    .orElseThrow(() -> new IllegalStateException("L3 network " + l3 + " of nic " + n.uuid() + " has no L2 network")));
+            return new Nic(n.uuid(), n.vmUuid(), n.l3Uuid(), n.ip(), n.mac(), n.netmask(), n.gateway(), n.deviceId(), l2.type(),
+                    l2.vlan(), n.vmDefaultL3Uuid());
+        }).toList();
     }
 
     String l3OfNic(String nicUuid) {
-        return dsl.select(L3).from(DSL.table(DSL.unquotedName("vm_nic"))).where(UUID.eq(nicUuid)).fetchOne(L3);
+        return vms.l3OfNic(nicUuid).orElse(null);
     }
 
     /** An L3's DNS servers in the order the user gave them. */
     List<String> dnsOf(String l3Uuid) {
-        return dsl.select(field("dns", String.class)).from(DSL.table(DSL.unquotedName("l3_network_dns")))
-                .where(L3.eq(l3Uuid)).orderBy(field("position", Integer.class)).fetch(0, String.class);
+        return L3Networks.dnsOf(dsl, l3Uuid);
     }
 
     String dnsDomainOf(String l3Uuid) {
-        return dsl.select(field("dns_domain", String.class)).from(DSL.table(DSL.unquotedName("l3_network")))
-                .where(UUID.eq(l3Uuid)).fetchOne(0, String.class);
+        return L3Networks.find(dsl, l3Uuid).map(L3NetworkRecord::dnsDomain).orElse(null);
     }
 
     String zoneOf(String l3Uuid) {
-        return dsl.select(field("zone_uuid", String.class)).from(DSL.table(DSL.unquotedName("l3_network")))
-                .where(UUID.eq(l3Uuid)).fetchOne(0, String.class);
+        return L3Networks.find(dsl, l3Uuid).map(L3NetworkRecord::zoneUuid).orElse(null);
     }
 
     /** The gateway of an L3's first IP range, or null when it has none. */
     String gatewayOf(String l3Uuid) {
-        return dsl.select(field("gateway", String.class)).from(DSL.table(DSL.unquotedName("ip_range")))
-                .where(L3.eq(l3Uuid)).orderBy(field("start_value", Long.class)).limit(1).fetchOne(0, String.class);
+        return IpRanges.rangesOf(dsl, l3Uuid).stream().findFirst().map(IpRangeRecord::gateway).orElse(null);
     }
 }

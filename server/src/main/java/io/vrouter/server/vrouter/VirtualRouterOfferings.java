@@ -13,6 +13,11 @@ import io.vrouter.platform.net.Ipv4Cidr;
 import io.vrouter.server.networkservice.NetworkServiceType;
 import io.vrouter.server.networkservice.NetworkServices;
 import io.vrouter.server.offering.InstanceOfferings;
+import io.vrouter.server.l3.IpRangeRecord;
+import io.vrouter.server.l3.IpRanges;
+import io.vrouter.server.l3.L3NetworkRecord;
+import io.vrouter.server.l3.L3Networks;
+import io.vrouter.server.zone.Zones;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
@@ -22,7 +27,6 @@ import io.vrouter.server.tag.Tags;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.util.ArrayList;
@@ -32,6 +36,8 @@ import java.util.Optional;
 import static io.vrouter.server.db.Columns.CREATE_DATE;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.vrouter.VirtualRouterTables.VR_OFFERING;
+import static io.vrouter.server.vrouter.VirtualRouterTables.VR_OFFERING_VIEW;
 
 /**
  * Virtual router offerings: an instance offering plus the zone, management and public L3 and image of the
@@ -41,8 +47,6 @@ import static io.vrouter.server.db.Columns.field;
 public final class VirtualRouterOfferings {
     public static final String TYPE = "VirtualRouter";
 
-    private static final Table<?> VR_OFFERING = DSL.table(DSL.unquotedName("virtual_router_offering"));
-    private static final Table<?> VIEW = DSL.table(DSL.unquotedName("virtual_router_offering_view"));
     private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
     private static final Field<String> MANAGEMENT = field("management_network_uuid", String.class);
     private static final Field<String> PUBLIC = field("public_network_uuid", String.class);
@@ -73,7 +77,7 @@ public final class VirtualRouterOfferings {
     }
 
     public Optional<VrOffering> find(String uuid) {
-        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VIEW).where(UUID.eq(uuid))
+        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VR_OFFERING_VIEW).where(UUID.eq(uuid))
                 .fetchOptional(this::toOffering);
     }
 
@@ -109,7 +113,7 @@ public final class VirtualRouterOfferings {
         if (among != null) {
             condition = condition.and(UUID.in(among));
         }
-        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VIEW).where(condition)
+        return dsl.select(UUID, ZONE_UUID, MANAGEMENT, PUBLIC, IMAGE, IS_DEFAULT, STATE, CPU_NUM, CPU_SPEED, MEMORY_SIZE).from(VR_OFFERING_VIEW).where(condition)
                 .orderBy(CREATE_DATE, UUID).fetch(this::toOffering);
     }
 
@@ -120,7 +124,7 @@ public final class VirtualRouterOfferings {
         String zone = call.string("zoneUuid");
         String management = call.string("managementNetworkUuid");
         String publicL3 = call.optString("publicNetworkUuid").orElse(management);
-        if (!dsl.fetchExists(DSL.table(DSL.unquotedName("zone")), UUID.eq(zone))) {
+        if (!Zones.exists(dsl, zone)) {
             throw ApiException.notFound("zone", zone);
         }
         checkNetwork("managementNetworkUuid", management, zone);
@@ -148,7 +152,7 @@ public final class VirtualRouterOfferings {
         String uuid = dsl.transactionResult(cfg -> {
             DSLContext tx = DSL.using(cfg);
             // the zone row lock serialises default-flag changes of the zone, across management nodes too
-            tx.select(UUID).from(DSL.table(DSL.unquotedName("zone"))).where(UUID.eq(zone)).forUpdate().fetch();
+            Zones.lockExisting(tx, zone);
             boolean first = !tx.fetchExists(VR_OFFERING, ZONE_UUID.eq(zone));
             boolean isDefault = wantsDefault || first;
             if (isDefault) {
@@ -166,7 +170,7 @@ public final class VirtualRouterOfferings {
     }
 
     private void checkNetwork(String param, String l3Uuid, String zone) {
-        String l3Zone = dsl.select(ZONE_UUID).from(DSL.table(DSL.unquotedName("l3_network"))).where(UUID.eq(l3Uuid)).fetchOne(ZONE_UUID);
+        String l3Zone = L3Networks.find(dsl, l3Uuid).map(L3NetworkRecord::zoneUuid).orElse(null);
         if (l3Zone == null) {
             throw ApiException.notFound("L3 network", l3Uuid);
         }
@@ -180,8 +184,7 @@ public final class VirtualRouterOfferings {
     }
 
     private List<Ipv4Cidr> cidrs(String l3Uuid) {
-        return dsl.select(field("network_cidr", String.class)).from(DSL.table(DSL.unquotedName("ip_range")))
-                .where(field("l3_network_uuid", String.class).eq(l3Uuid)).fetch(0, String.class).stream()
+        return IpRanges.rangesOf(dsl, l3Uuid).stream().map(IpRangeRecord::networkCidr)
                 .map(Ipv4Cidr::tryParse).flatMap(Optional::stream).toList();
     }
 
@@ -189,7 +192,7 @@ public final class VirtualRouterOfferings {
         VrOffering offering = find(uuid).orElseThrow(() -> ApiException.notFound("virtual router offering", uuid));
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
-            tx.select(UUID).from(DSL.table(DSL.unquotedName("zone"))).where(UUID.eq(offering.zoneUuid())).forUpdate().fetch();
+            Zones.lockExisting(tx, offering.zoneUuid());
             tx.update(VR_OFFERING).set(IS_DEFAULT, false).where(ZONE_UUID.eq(offering.zoneUuid())).execute();
             tx.update(VR_OFFERING).set(IS_DEFAULT, true).where(UUID.eq(uuid)).execute();
         });
@@ -197,17 +200,17 @@ public final class VirtualRouterOfferings {
 
     private void delete(String uuid) {
         VrOffering offering = find(uuid).orElseThrow(() -> ApiException.notFound("virtual router offering", uuid));
-        if (dsl.fetchExists(DSL.table(DSL.unquotedName("vm_instance")), field("instance_offering_uuid", String.class).eq(uuid))) {
-            throw ApiException.conflict("virtual router offering " + uuid + " is used by virtual routers; destroy them first");
-        }
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
-            tx.select(UUID).from(DSL.table(DSL.unquotedName("zone"))).where(UUID.eq(offering.zoneUuid())).forUpdate().fetch();
+            if (offerings.inUse(tx, uuid)) {
+                throw ApiException.conflict("virtual router offering " + uuid + " is used by virtual routers; destroy them first");
+            }
+            Zones.lockExisting(tx, offering.zoneUuid());
             tx.deleteFrom(VR_OFFERING).where(UUID.eq(uuid)).execute();
             offerings.delete(tx, uuid);
             if (offering.isDefault()) {
                 // the zone keeps exactly one default while it has offerings: the oldest remaining takes the flag
-                tx.select(UUID).from(VIEW).where(ZONE_UUID.eq(offering.zoneUuid())).orderBy(CREATE_DATE, UUID).limit(1)
+                tx.select(UUID).from(VR_OFFERING_VIEW).where(ZONE_UUID.eq(offering.zoneUuid())).orderBy(CREATE_DATE, UUID).limit(1)
                         .fetchOptional(UUID)
                         .ifPresent(next -> tx.update(VR_OFFERING).set(IS_DEFAULT, true).where(UUID.eq(next)).execute());
             }
@@ -247,10 +250,7 @@ public final class VirtualRouterOfferings {
                 call -> {
                     String uuid = call.string("uuid");
                     find(uuid).orElseThrow(() -> ApiException.notFound("virtual router offering", uuid));
-                    call.optString("name").ifPresent(n -> dsl.update(DSL.table(DSL.unquotedName("instance_offering")))
-                            .set(field("name", String.class), n).where(UUID.eq(uuid)).execute());
-                    call.optString("description").ifPresent(d -> dsl.update(DSL.table(DSL.unquotedName("instance_offering")))
-                            .set(field("description", String.class), d).where(UUID.eq(uuid)).execute());
+                    offerings.rename(uuid, call.optString("name").orElse(null), call.optString("description").orElse(null));
                     if (call.optBool("isDefault").orElse(false)) {
                         makeDefault(uuid);
                     }

@@ -45,9 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class VirtualRouters implements VmLifecycleExtension {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualRouters.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    public static final String CONNECTING = "Connecting";
-    public static final String CONNECTED = "Connected";
-    public static final String DISCONNECTED = "Disconnected";
+    public static final String CONNECTING = RouterStatus.Connecting.name();
+    public static final String CONNECTED = RouterStatus.Connected.name();
+    public static final String DISCONNECTED = RouterStatus.Disconnected.name();
     /** VM states in which another node is working on the router: wait for it to settle. */
     /**
      * A creator writes its router's rows within milliseconds of claiming the L3; a claim older than this with no
@@ -185,9 +185,16 @@ public final class VirtualRouters implements VmLifecycleExtension {
             }
             requiredIps.put(guestL3, gateway);
         }
-        VmCreation creation = new VmCreation(vrUuid, "virtualRouter.l3." + guestL3, "virtual router of L3 network " + guestL3,
-                VmSpec.APPLIANCE_VM, zone, null, null, offering.imageUuid(), offering.uuid(), shape.cpuNum(), shape.cpuSpeed(),
-                shape.memorySize(), "Linux", shape.l3s(), requiredIps, offering.publicNetworkUuid(), Map.of(), false);
+        VmCreation creation = VmCreation.builder("virtualRouter.l3." + guestL3, VmSpec.APPLIANCE_VM, zone)
+                .uuid(vrUuid)
+                .description("virtual router of L3 network " + guestL3)
+                .image(offering.imageUuid(), "Linux")
+                .offering(offering.uuid(), shape.cpuNum(), shape.cpuSpeed(), shape.memorySize())
+                .l3Networks(shape.l3s())
+                .requiredIps(requiredIps)
+                .defaultL3(offering.publicNetworkUuid())
+                .startImmediately(false)
+                .build();
         vms.create(creation);
         try {
             repository.insertAppliance(vrUuid, offering.managementNetworkUuid(), offering.publicNetworkUuid(), offering.uuid(), newSecret());

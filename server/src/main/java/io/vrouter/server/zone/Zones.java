@@ -9,14 +9,14 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.deletion.DeletionGuard;
+import io.vrouter.server.deletion.DeletionGuards;
 import io.vrouter.server.query.Inventory;
 import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
 import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
@@ -26,7 +26,9 @@ import static io.vrouter.server.db.Columns.DESCRIPTION;
 import static io.vrouter.server.db.Columns.LAST_OP_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
-import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.zone.ZoneTables.STATE;
+import static io.vrouter.server.zone.ZoneTables.ZONE;
+import static io.vrouter.server.zone.ZoneTables.ZONE_TYPE;
 
 /**
  * Zones: the top of the resource tree. A zone is deleted only when nothing stands in it any more (no cluster, no
@@ -36,17 +38,11 @@ public final class Zones {
     public static final String RESOURCE_TYPE = "ZoneVO";
     static final String INVENTORY = "Zone";
 
-    private static final Table<?> ZONE = DSL.table(DSL.unquotedName("zone"));
-    private static final Table<?> CLUSTER = DSL.table(DSL.unquotedName("cluster"));
-    private static final Table<?> L2 = DSL.table(DSL.unquotedName("l2_network"));
-    private static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
-    private static final Field<String> STATE = field("state", String.class);
-    private static final Field<String> ZONE_TYPE = field("zone_type", String.class);
-    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
     private final Tags tags;
+    private final DeletionGuards deletionGuards = new DeletionGuards();
     private QueryApis queries;
 
     public Zones(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes) {
@@ -59,7 +55,12 @@ public final class Zones {
     // ---------------------------------------------------------------- read API for other packages
 
     public boolean exists(String zoneUuid) {
-        return dsl.fetchExists(ZONE, UUID.eq(zoneUuid));
+        return exists(dsl, zoneUuid);
+    }
+
+    /** Whether the zone exists, read through the caller's context (for packages that hold no {@code Zones}). */
+    public static boolean exists(DSLContext ctx, String zoneUuid) {
+        return ctx.fetchExists(ZONE, UUID.eq(zoneUuid));
     }
 
     /**
@@ -72,13 +73,18 @@ public final class Zones {
         }
     }
 
+    /** A child package's check that a zone may be deleted (what of its own still stands in the zone). */
+    public void registerDeletionGuard(DeletionGuard guard) {
+        deletionGuards.register(guard);
+    }
+
     // ---------------------------------------------------------------- operations
 
     String create(String name, String description) {
         String uuid = Uuid.random();
         LocalDateTime now = clock.utcNow();
         dsl.insertInto(ZONE).columns(UUID, NAME, DESCRIPTION, STATE, ZONE_TYPE, CREATE_DATE, LAST_OP_DATE)
-                .values(uuid, name, description, "Enabled", "zstack", now, now)
+                .values(uuid, name, description, ZoneState.Enabled.name(), "zstack", now, now)
                 .execute();
         return uuid;
     }
@@ -102,11 +108,7 @@ public final class Zones {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             lockExisting(tx, uuid);
-            new InTheWay(tx)
-                    .named("cluster(s)", CLUSTER, ZONE_UUID.eq(uuid))
-                    .named("L2 network(s)", L2, ZONE_UUID.eq(uuid))
-                    .named("VM(s)", VM, ZONE_UUID.eq(uuid))
-                    .refuseDeleting("zone " + uuid);
+            deletionGuards.collect(tx, uuid).refuseDeleting("zone " + uuid);
             tx.deleteFrom(ZONE).where(UUID.eq(uuid)).execute();
         });
         tags.deleteAllOf(uuid);

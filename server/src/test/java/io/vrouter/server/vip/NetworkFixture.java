@@ -12,7 +12,6 @@ import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.vrouter.server.testing.Infra.params;
@@ -143,8 +142,8 @@ public final class NetworkFixture {
     /** A running appliance VM with a nic on the L3; returns its nic uuid. */
     public String applianceNic(String l3Uuid) {
         zone();
-        String vm = node.node().vms().create(new VmCreation(null, unique("appliance"), null, VmSpec.APPLIANCE_VM, zoneUuid, null, null,
-                imageUuid, offeringUuid, 1, 1000, 1L << 30, "Linux", List.of(l3Uuid), Map.of(), l3Uuid, Map.of(), true));
+        String vm = node.node().vms().create(VmCreation.builder(unique("appliance"), VmSpec.APPLIANCE_VM, zoneUuid)
+                .image(imageUuid, "Linux").offering(offeringUuid, 1, 1000, 1L << 30).l3Networks(List.of(l3Uuid)).build());
         return dsl().fetchValue("select uuid from vm_nic where vm_instance_uuid = ?", vm).toString();
     }
 

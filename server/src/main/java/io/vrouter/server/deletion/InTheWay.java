@@ -1,9 +1,8 @@
-package io.vrouter.server.zone;
+package io.vrouter.server.deletion;
 
 import io.vrouter.server.api.ApiException;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.Table;
 
 import java.util.ArrayList;
@@ -44,6 +43,18 @@ public final class InTheWay {
                     + (count > Math.min(labels.size(), SHOWN) ? ", ..." : ""));
         }
         return this;
+    }
+
+    /** True when nothing stands in the way. */
+    public boolean isEmpty() {
+        return parts.isEmpty();
+    }
+
+    /** Throws SYS.1008 "&lt;refusal&gt;: 2 VM(s) ...: a (uuid), b (uuid)" when anything was found. */
+    public void refuse(String refusal) {
+        if (!parts.isEmpty()) {
+            throw ApiException.conflict(refusal + ": " + String.join("; ", parts));
+        }
     }
 
     /** Throws SYS.1008 "&lt;resource&gt; still has ...: remove them first" when anything was found. */

@@ -1,0 +1,110 @@
+package io.vrouter.server.vm;
+
+import io.vrouter.server.hypervisor.VmSpec;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.vrouter.server.db.Columns.NAME;
+import static io.vrouter.server.db.Columns.UUID;
+import static io.vrouter.server.db.Columns.field;
+import static io.vrouter.server.vm.VmTables.DEFAULT_L3;
+import static io.vrouter.server.vm.VmTables.HYPERVISOR_TYPE;
+import static io.vrouter.server.vm.VmTables.L3_NETWORK_UUID;
+import static io.vrouter.server.vm.VmTables.NIC;
+import static io.vrouter.server.vm.VmTables.STATE;
+import static io.vrouter.server.vm.VmTables.VM;
+import static io.vrouter.server.vm.VmTables.VM_TYPE;
+import static io.vrouter.server.vm.VmTables.ZONE_UUID;
+
+/**
+ * The VM package's read API for packages that are built beside {@link VmInstances} rather than on it (the virtual
+ * router's repository exists before the VMs' service, which takes the routers' boot parameters): VMs and nics as
+ * records, read from the VM package's tables only.
+ */
+public final class VmDirectory {
+    /** What other packages know of a VM. */
+    public record VmRecord(String uuid, String name, String type, VmState state, String zoneUuid, String hypervisorType,
+                           String defaultL3Uuid) {
+    }
+
+    /** A VM's nic with its VM's default L3 (whose gateway is the default route). */
+    public record VmNicRecord(String uuid, String vmUuid, String l3Uuid, String ip, String mac, String netmask, String gateway,
+                              int deviceId, String vmDefaultL3Uuid) {
+    }
+
+    private static final int CHUNK = 1000;
+    // nic and VM both have a uuid: the join names its columns by alias
+    private static final Field<String> N_UUID = field("n", "uuid", String.class);
+    private static final Field<String> N_VM = field("n", "vm_instance_uuid", String.class);
+    private static final Field<String> N_L3 = field("n", "l3_network_uuid", String.class);
+    private static final Field<Integer> N_DEVICE = field("n", "device_id", Integer.class);
+    private static final Field<String> V_UUID = field("v", "uuid", String.class);
+    private static final Field<String> V_TYPE = field("v", "vm_type", String.class);
+    private static final Field<String> V_STATE = field("v", "state", String.class);
+
+    private final DSLContext dsl;
+
+    public VmDirectory(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    public Optional<VmRecord> find(String vmUuid) {
+        return dsl.select(UUID, NAME, VM_TYPE, STATE, ZONE_UUID, HYPERVISOR_TYPE, DEFAULT_L3).from(VM).where(UUID.eq(vmUuid))
+                .fetchOptional(r -> new VmRecord(r.value1(), r.value2(), r.value3(), VmState.valueOf(r.value4()), r.value5(),
+                        r.value6(), r.value7()));
+    }
+
+    /** Which of the given VMs exist. */
+    public Set<String> existing(Collection<String> vmUuids) {
+        return Set.copyOf(among(vmUuids, null));
+    }
+
+    /** Which of the given VMs are in one of the states. */
+    public List<String> inState(Collection<String> vmUuids, Set<VmState> states) {
+        return among(vmUuids, STATE.in(states.stream().map(Enum::name).toList()));
+    }
+
+    private List<String> among(Collection<String> vmUuids, Condition condition) {
+        List<String> all = List.copyOf(vmUuids);
+        List<String> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            Condition where = UUID.in(all.subList(from, Math.min(all.size(), from + CHUNK)));
+            out.addAll(dsl.select(UUID).from(VM).where(condition == null ? where : where.and(condition)).fetch(UUID));
+        }
+        return out;
+    }
+
+    /** A VM's nics in device order. */
+    public List<VmNicRecord> nicsOf(String vmUuid) {
+        return nics(N_VM.eq(vmUuid));
+    }
+
+    /** Nics of user VMs on an L3 whose VM is up or coming up (they should have DHCP entries), by VM and device. */
+    public List<VmNicRecord> liveUserNicsOn(String l3Uuid) {
+        return nics(N_L3.eq(l3Uuid).and(V_TYPE.eq(VmSpec.USER_VM))
+                .and(V_STATE.in(VmState.Starting.name(), VmState.Running.name(), VmState.Rebooting.name())));
+    }
+
+    /** The L3 of a nic, or empty when there is no such nic. */
+    public Optional<String> l3OfNic(String nicUuid) {
+        return dsl.select(L3_NETWORK_UUID).from(NIC).where(UUID.eq(nicUuid)).fetchOptional(L3_NETWORK_UUID);
+    }
+
+    private List<VmNicRecord> nics(Condition condition) {
+        return dsl.select(N_UUID, N_VM, N_L3, field("n", "ip", String.class), field("n", "mac", String.class),
+                        field("n", "netmask", String.class), field("n", "gateway", String.class), N_DEVICE,
+                        field("v", "default_l3_network_uuid", String.class))
+                .from(NIC.as("n")).join(VM.as("v")).on(V_UUID.eq(N_VM))
+                .where(condition)
+                .orderBy(N_VM, N_DEVICE)
+                .fetch(r -> new VmNicRecord(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
+                        r.value8(), r.value9()));
+    }
+}
