@@ -99,6 +99,11 @@ public final class Eips implements VmLifecycleExtension {
         return rules.activeOnGuestL3(guestL3Uuid);
     }
 
+    /** Whether the nic has any of these rules, attached in any state ({@link VipRules#anyOnNic}). */
+    public boolean anyOnNic(String nicUuid) {
+        return rules.anyOnNic(nicUuid);
+    }
+
     /** VM destroy detaches every EIP of the VM's nics ({@link VipRules#detachAllOfVm}). */
     @Override
     public void beforeDestroy(VmSpec vm) {

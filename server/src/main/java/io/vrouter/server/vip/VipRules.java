@@ -180,6 +180,11 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
                 .map(kind.view()::apply);
     }
 
+    /** Whether any rule of this kind, in any state, reaches the nic: only then can the nic's VM starting or stopping change what routers serve. */
+    public boolean anyOnNic(String nicUuid) {
+        return dsl.fetchExists(table, NIC_UUID.eq(nicUuid));
+    }
+
     // ---------------------------------------------------------------- VM destroy
 
     /**

@@ -65,6 +65,11 @@ final class RouterRules implements VipRuleRouters, DesiredRouterState.RuleSource
         }
     }
 
+    /** Whether a rule of this service type reaches the nic: else its VM coming or going changes no rule on the router. */
+    boolean anyOnNic(String nicUuid, String serviceType) {
+        return NetworkServiceType.EIP.equals(serviceType) ? eips.anyOnNic(nicUuid) : portForwardings.anyOnNic(nicUuid);
+    }
+
     @Override
     public void syncGuestL3(String guestL3Uuid) {
         routers.syncRouterOf(guestL3Uuid);

@@ -68,9 +68,9 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         this.offerings = new VirtualRouterOfferings(dsl, instanceOfferings, images, services, tags);
         this.routers = new VirtualRouters(repository, desired, commands, offerings, vms, queues, syncQueues, configs, tags,
                 agentPackage);
-        this.provider = new VirtualRouterProvider(routers);
-        this.pingTracker = new PingTracker(routers, configs);
         RouterRules rules = new RouterRules(routers, repository, services, offerings, eips, portForwardings, vips);
+        this.provider = new VirtualRouterProvider(routers, rules);
+        this.pingTracker = new PingTracker(routers, configs);
         desired.setRuleSource(rules);
         vips.setRouters(rules);
         services.registerProvider(provider);

@@ -21,10 +21,12 @@ public final class VirtualRouterProvider implements NetworkServiceProvider {
     public static final String TYPE = "VirtualRouter";
 
     private final VirtualRouters routers;
+    private final RouterRules rules;
     private final List<NetworkServiceBackend> backends;
 
-    VirtualRouterProvider(VirtualRouters routers) {
+    VirtualRouterProvider(VirtualRouters routers, RouterRules rules) {
         this.routers = routers;
+        this.rules = rules;
         this.backends = List.of(new FollowsTheVm(NetworkServiceType.DHCP, true), new L3Wide(NetworkServiceType.DNS),
                 new L3Wide(NetworkServiceType.SNAT), new FollowsTheVm(NetworkServiceType.EIP, false),
                 new FollowsTheVm(NetworkServiceType.PORT_FORWARDING, false));
@@ -73,12 +75,19 @@ public final class VirtualRouterProvider implements NetworkServiceProvider {
 
         @Override
         public void apply(VmSpec vm, NicSpec nic) {
-            routers.syncRouterOf(nic.l3NetworkUuid());
+            syncIfConcerned(nic);
         }
 
         @Override
         public void release(VmSpec vm, NicSpec nic, boolean destroyed) {
-            routers.syncRouterOf(nic.l3NetworkUuid());
+            syncIfConcerned(nic);
+        }
+
+        /** A nic without rules of this kind changes no rule on the router: no sync to wait for (saves one per VM). */
+        private void syncIfConcerned(NicSpec nic) {
+            if (beforeBoot || rules.anyOnNic(nic.uuid(), type)) {
+                routers.syncRouterOf(nic.l3NetworkUuid());
+            }
         }
     }
 
