@@ -150,7 +150,7 @@ public final class ManagementNode implements AutoCloseable {
             new VmApis(l3Networks, vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
 
             // ---- VIPs, EIPs, port forwarding (issue 6). Until the virtual router provider calls
-            // eips.setApplier / portForwarding.setApplier, they are records only. VM destroy detaches them.
+            // vips.setRouters, they are records only. VM destroy detaches them.
             this.vips = new Vips(database.dsl(), clock, ipAllocator, tags);
             vips.registerApis(catalogue, registry, queries, resourceTypes);
             this.eips = new Eips(database.dsl(), clock, vips, tags);

@@ -1,5 +1,7 @@
 package io.vrouter.server.eip;
 
+import io.vrouter.server.vip.VipRules;
+
 /**
  * An attached EIP as the virtual router provider needs it: the VIP side (address on the router's public nic)
  * and the guest side (the nic behind it, on the guest L3 whose router serves it).
@@ -10,5 +12,6 @@ package io.vrouter.server.eip;
  */
 public record EipView(String uuid, String name, String state, String vipUuid, String vipIp, String vipNetmask,
                       String vipGateway, String vipL3NetworkUuid, String vmNicUuid, String vmInstanceUuid,
-                      String guestIp, String guestMac, String guestL3NetworkUuid, String vmState) {
+                      String guestIp, String guestMac, String guestL3NetworkUuid, String vmState)
+        implements VipRules.ActiveRule {
 }

@@ -14,7 +14,6 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
-import io.vrouter.server.vip.VipRuleApplier;
 import io.vrouter.server.vip.VipRules;
 import io.vrouter.server.vip.Vips;
 import io.vrouter.server.vm.VmLifecycleExtension;
@@ -37,8 +36,8 @@ import static io.vrouter.server.eip.EipTables.EIP;
  * Elastic IPs: a VIP mapped one-to-one onto a user VM's nic. The VIP is the EIP's alone (no port forwarding, no
  * SNAT on it) and a nic has at most one EIP; both are unique keys, and every write locks the VIP row first (see
  * {@link Vips#lockForUse}), so concurrent creators cannot both win. The life an EIP shares with port forwarding
- * rules (attach, detach, state, applying on routers) is {@link VipRules}'; what is applied on routers goes through
- * the {@link EipApplier}, see there for the order of database and router changes.
+ * rules (attach, detach, state, syncing routers) is {@link VipRules}', see there for the order of database and
+ * router changes.
  */
 public final class Eips implements VmLifecycleExtension {
     public static final String RESOURCE_TYPE = "EipVO";
@@ -54,19 +53,29 @@ public final class Eips implements VmLifecycleExtension {
 
     private final Vips vips;
     private final VipRules<EipView> rules;
+    /** An EIP's checks: its VIP used by nothing else, one EIP per nic; both backed by unique keys. */
+    private final VipRules.Checks checks = new VipRules.Checks() {
+        @Override
+        public void vip(DSLContext tx, Vips.VipRow vip) {
+            checkVipFree(tx, vip);
+        }
+
+        @Override
+        public void nic(DSLContext tx, Vips.VipRow vip, String nicUuid) {
+            checkNic(tx, vip, nicUuid);
+        }
+
+        @Override
+        public ApiException keyViolation(DataAccessException e, String vipUuid, String nicUuid) {
+            return Eips.this.keyViolation(e, vipUuid, nicUuid);
+        }
+    };
     private QueryApis queries;
 
     public Eips(DSLContext dsl, Clock clock, Vips vips, Tags tags) {
         this.vips = vips;
         this.rules = new VipRules<>(dsl, clock, vips, tags, new VipRules.Kind<>("EIP", "Eip", "eip", List.of(), List.of(),
-                Eips::view, Eips::summary, Eips::checkNic));
-        vips.addUser(rules);
-    }
-
-    /** The virtual router provider registers its applier here; null puts the no-op back. */
-    public void setApplier(EipApplier applier) {
-        EipApplier to = applier == null ? EipApplier.NONE : applier;
-        rules.setApplier(VipRuleApplier.of(to::checkAttach, to::eipAttached, to::eipDetached));
+                Eips::view, Eips::summary));
     }
 
     private static EipView view(Record r) {
@@ -100,6 +109,11 @@ public final class Eips implements VmLifecycleExtension {
         return rules.activeOnGuestL3(guestL3Uuid);
     }
 
+    /** Whether the nic has any of these rules, attached in any state ({@link VipRules#anyOnNic}). */
+    public boolean anyOnNic(String nicUuid) {
+        return rules.anyOnNic(nicUuid);
+    }
+
     /** VM destroy detaches every EIP of the VM's nics ({@link VipRules#detachAllOfVm}). */
     @Override
     public void beforeDestroy(VmSpec vm) {
@@ -109,11 +123,11 @@ public final class Eips implements VmLifecycleExtension {
     // ---------------------------------------------------------------- operations
 
     String create(String name, String description, String vipUuid, String nicUuid) {
-        return rules.create(name, description, vipUuid, nicUuid, Map.of(), Eips::checkVipFree, this::keyViolation);
+        return rules.create(name, description, vipUuid, nicUuid, Map.of(), checks);
     }
 
     void attach(String uuid, String nicUuid) {
-        rules.attach(uuid, nicUuid, this::keyViolation);
+        rules.attach(uuid, nicUuid, checks);
     }
 
     List<String> attachableNics(String eipUuid, String vipUuid) {
@@ -188,7 +202,6 @@ public final class Eips implements VmLifecycleExtension {
                 .strings("uuid", "virtualRouterUuid", "name", "description", "vmNicUuid", "vipUuid", "state", "vipIp", "guestIp")
                 .dates()
                 .build());
-        ApiParam uuid = ApiParam.required("uuid", ParamType.UUID, "the EIP");
         catalogue.register(ApiDefinition.of("CreateEip", "Create an EIP on a VIP used by nothing else, optionally attached to a VM nic",
                 call -> inventory(create(call.string("name"), call.optString("description").orElse(null),
                         call.string("vipUuid"), call.optString("vmNicUuid").orElse(null))),
@@ -203,22 +216,7 @@ public final class Eips implements VmLifecycleExtension {
                 },
                 ApiParam.required("eipUuid", ParamType.UUID, "the EIP"),
                 ApiParam.required("vmNicUuid", ParamType.UUID, "the user VM nic")));
-        catalogue.register(ApiDefinition.of("DetachEip", "Detach an EIP from its VM nic",
-                call -> {
-                    rules.detach(call.string("uuid"));
-                    return inventory(call.string("uuid"));
-                }, uuid));
-        catalogue.register(ApiDefinition.of("DeleteEip", "Delete an EIP (its VIP stays)",
-                call -> {
-                    rules.delete(call.string("uuid"));
-                    return Replies.success();
-                }, uuid));
-        catalogue.register(ApiDefinition.of("ChangeEipState", "Enable or disable an EIP; a disabled EIP is not applied",
-                call -> {
-                    rules.changeState(call.string("uuid"), call.string("stateEvent"));
-                    return inventory(call.string("uuid"));
-                }, uuid,
-                ApiParam.required("stateEvent", ParamType.STRING, "enable or disable").withChoices("enable", "disable")));
+        rules.registerApis(catalogue, "Eip", this::inventory);
         catalogue.register(ApiDefinition.of("GetEipAttachableVmNics",
                 "The user VM nics an EIP (or an EIP on a VIP) could be attached to: on another L3, without an EIP",
                 call -> Vips.nicInventories(queries, attachableNics(call.optString("eipUuid").orElse(null),

@@ -80,6 +80,22 @@ public final class IpAllocator {
         if (requiredIp != null) {
             return allocateRequired(l3NetworkUuid, ranges, requiredIp, usedFor);
         }
+        return allocateAny(l3NetworkUuid, ranges, usedFor, null);
+    }
+
+    /** Any free address of one of the L3's ranges (a VIP created from a chosen range). */
+    public AllocatedIp allocateInRange(String l3NetworkUuid, String ipRangeUuid, String usedFor) {
+        List<Range> ranges = ranges(l3NetworkUuid).stream().filter(r -> r.uuid().equals(ipRangeUuid)).toList();
+        if (ranges.isEmpty()) {
+            throw ApiException.notFound("IP range", ipRangeUuid);
+        }
+        Range range = ranges.get(0);
+        return allocateAny(l3NetworkUuid, ranges, usedFor, "IP range " + ipRangeUuid + " of L3 network " + l3NetworkUuid
+                + " has no free IP (" + new Ipv4(range.start()) + "-" + new Ipv4(range.end()) + ")");
+    }
+
+    /** @param exhausted the message when every address is taken, or null for the L3's */
+    private AllocatedIp allocateAny(String l3NetworkUuid, List<Range> ranges, String usedFor, String exhausted) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long total = ranges.stream().mapToLong(Range::size).sum();
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -103,8 +119,8 @@ public final class IpAllocator {
             throw ApiException.operationFailed("could not allocate an address on L3 network " + l3NetworkUuid
                     + " after " + MAX_ROUNDS + " attempts: too many concurrent allocations; try again");
         }
-        throw ApiException.operationFailed("L3 network " + l3NetworkUuid + " has no free IP: all " + total
-                + " addresses of its " + ranges.size() + " IP range(s) are in use");
+        throw ApiException.operationFailed(exhausted != null ? exhausted : "L3 network " + l3NetworkUuid + " has no free IP: all "
+                + total + " addresses of its " + ranges.size() + " IP range(s) are in use");
     }
 
     private AllocatedIp allocateRequired(String l3NetworkUuid, List<Range> ranges, String requiredIp, String usedFor) {

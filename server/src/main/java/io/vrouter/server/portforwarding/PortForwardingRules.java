@@ -15,7 +15,6 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
-import io.vrouter.server.vip.VipRuleApplier;
 import io.vrouter.server.vip.VipRules;
 import io.vrouter.server.vip.Vips;
 import io.vrouter.server.vm.VmLifecycleExtension;
@@ -23,6 +22,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 import java.util.LinkedHashMap;
@@ -39,8 +39,7 @@ import static io.vrouter.server.portforwarding.PortForwardingTables.PF;
  * Ranges of one protocol on one VIP never overlap (closed intervals): the check runs with the VIP row locked
  * ({@link Vips#lockForUse}), so concurrent creators are serialised by the database, and unique keys on the range
  * edges back it up. Port forwarding and SNAT may share a VIP; an EIP may not. The life a rule shares with EIPs
- * (attach, detach, state, applying on routers) is {@link VipRules}'; what is applied on routers goes through the
- * {@link PortForwardingApplier}.
+ * (attach, detach, state, syncing routers) is {@link VipRules}'.
  */
 public final class PortForwardingRules implements VmLifecycleExtension {
     public static final String RESOURCE_TYPE = "PortForwardingRuleVO";
@@ -71,15 +70,7 @@ public final class PortForwardingRules implements VmLifecycleExtension {
                 "port_forwarding_rule",
                 List.of("vip_port_start", "vip_port_end", "private_port_start", "private_port_end", "protocol_type", "allowed_cidr"),
                 List.of("protocol_type", "vip_port_start"),
-                PortForwardingRules::view, PortForwardingRules::summary,
-                (tx, vip, nicUuid) -> Vips.checkNic(vip, Vips.guestNic(tx, nicUuid), "a port forwarding rule")));
-        vips.addUser(rules);
-    }
-
-    /** The virtual router provider registers its applier here; null puts the no-op back. */
-    public void setApplier(PortForwardingApplier applier) {
-        PortForwardingApplier to = applier == null ? PortForwardingApplier.NONE : applier;
-        rules.setApplier(VipRuleApplier.of(to::checkAttach, to::ruleAttached, to::ruleDetached));
+                PortForwardingRules::view, PortForwardingRules::summary));
     }
 
     // ---------------------------------------------------------------- ports
@@ -162,6 +153,11 @@ public final class PortForwardingRules implements VmLifecycleExtension {
         return rules.activeOnGuestL3(guestL3Uuid);
     }
 
+    /** Whether the nic has any of these rules, attached in any state ({@link VipRules#anyOnNic}). */
+    public boolean anyOnNic(String nicUuid) {
+        return rules.anyOnNic(nicUuid);
+    }
+
     /** VM destroy detaches every rule of the VM's nics ({@link VipRules#detachAllOfVm}). */
     @Override
     public void beforeDestroy(VmSpec vm) {
@@ -178,17 +174,42 @@ public final class PortForwardingRules implements VmLifecycleExtension {
         columns.put(PRIVATE_END, ports.privateEnd());
         columns.put(PROTOCOL, ports.protocol());
         columns.put(ALLOWED_CIDR, allowedCidr);
-        return rules.create(name, description, vipUuid, nicUuid, columns,
-                (tx, vip) -> {
-                    tx.select(UUID, NAME).from(EIP).where(VIP_UUID.eq(vipUuid)).limit(1).fetchOptional().ifPresent(r -> {
-                        throw ApiException.invalidArgument(vip.describe() + " is used by EIP " + r.get(NAME) + " (" + r.get(UUID)
-                                + "); a VIP with an EIP cannot take port forwarding rules");
-                    });
-                    checkNoOverlap(tx, vip, ports);
-                },
-                // a competitor that slipped past the lock (it cannot, but the keys say so too) gets the overlap message
-                (e, vip, nic) -> ApiException.invalidArgument("VIP port range " + ports.vipRange() + " (" + ports.protocol()
-                        + ") overlaps a port forwarding rule created at the same moment on " + vips.get(vip).describe()));
+        return rules.create(name, description, vipUuid, nicUuid, columns, new RuleChecks(ports));
+    }
+
+    /**
+     * A rule's checks: no EIP on the VIP, no overlapping range of the same protocol (when creating, so with the
+     * rule's ports), the nic's shared checks.
+     */
+    private final class RuleChecks implements VipRules.Checks {
+        private final Ports ports;
+
+        /** @param ports the new rule's ports; null when attaching an existing rule */
+        RuleChecks(Ports ports) {
+            this.ports = ports;
+        }
+
+        @Override
+        public void vip(DSLContext tx, Vips.VipRow vip) {
+            tx.select(UUID, NAME).from(EIP).where(VIP_UUID.eq(vip.uuid())).limit(1).fetchOptional().ifPresent(r -> {
+                throw ApiException.invalidArgument(vip.describe() + " is used by EIP " + r.get(NAME) + " (" + r.get(UUID)
+                        + "); a VIP with an EIP cannot take port forwarding rules");
+            });
+            checkNoOverlap(tx, vip, ports);
+        }
+
+        @Override
+        public void nic(DSLContext tx, Vips.VipRow vip, String nicUuid) {
+            Vips.checkNic(vip, Vips.guestNic(tx, nicUuid), "a port forwarding rule");
+        }
+
+        /** A competitor that slipped past the lock (it cannot, but the keys say so too) gets the overlap message. */
+        @Override
+        public ApiException keyViolation(DataAccessException e, String vipUuid, String nicUuid) {
+            // attaching writes no key a competitor could trip: the database's error goes up as it is
+            return ports == null ? null : ApiException.invalidArgument("VIP port range " + ports.vipRange() + " ("
+                    + ports.protocol() + ") overlaps a port forwarding rule created at the same moment on " + vips.get(vipUuid).describe());
+        }
     }
 
     /**
@@ -209,8 +230,7 @@ public final class PortForwardingRules implements VmLifecycleExtension {
     }
 
     void attach(String uuid, String nicUuid) {
-        // attaching writes no key a competitor could trip: the database's error goes up as it is
-        rules.attach(uuid, nicUuid, (e, vip, nic) -> null);
+        rules.attach(uuid, nicUuid, new RuleChecks(null));
     }
 
     List<String> attachableNics(String ruleUuid) {
@@ -247,7 +267,6 @@ public final class PortForwardingRules implements VmLifecycleExtension {
                 .strings("vmNicUuid", "protocolType", "state", "allowedCidr")
                 .dates()
                 .build());
-        ApiParam uuid = ApiParam.required("uuid", ParamType.UUID, "the rule");
         catalogue.register(ApiDefinition.of("CreatePortForwardingRule",
                 "Forward a port range of a VIP to the same-sized range of a user VM nic",
                 call -> inventory(create(call.string("name"), call.optString("description").orElse(null),
@@ -274,22 +293,7 @@ public final class PortForwardingRules implements VmLifecycleExtension {
                 },
                 ApiParam.required("ruleUuid", ParamType.UUID, "the rule"),
                 ApiParam.required("vmNicUuid", ParamType.UUID, "the user VM nic")));
-        catalogue.register(ApiDefinition.of("DetachPortForwardingRule", "Detach a rule from its VM nic",
-                call -> {
-                    rules.detach(call.string("uuid"));
-                    return inventory(call.string("uuid"));
-                }, uuid));
-        catalogue.register(ApiDefinition.of("DeletePortForwardingRule", "Delete a port forwarding rule (its VIP stays)",
-                call -> {
-                    rules.delete(call.string("uuid"));
-                    return Replies.success();
-                }, uuid));
-        catalogue.register(ApiDefinition.of("ChangePortForwardingRuleState", "Enable or disable a rule; a disabled rule is not applied",
-                call -> {
-                    rules.changeState(call.string("uuid"), call.string("stateEvent"));
-                    return inventory(call.string("uuid"));
-                }, uuid,
-                ApiParam.required("stateEvent", ParamType.STRING, "enable or disable").withChoices("enable", "disable")));
+        rules.registerApis(catalogue, "PortForwardingRule", this::inventory);
         catalogue.register(ApiDefinition.of("GetPortForwardingAttachableVmNics",
                 "The user VM nics a rule could be attached to: on another L3 than its VIP",
                 call -> Vips.nicInventories(queries, attachableNics(call.string("ruleUuid"))),

@@ -1,5 +1,7 @@
 package io.vrouter.server.portforwarding;
 
+import io.vrouter.server.vip.VipRules;
+
 /**
  * An attached port forwarding rule as the virtual router provider needs it: {@code protocolType
  * vipIp:vipPortStart-vipPortEnd -> guestIp:privatePortStart-privatePortEnd}, from {@code allowedCidr} only when set.
@@ -12,5 +14,6 @@ public record PortForwardingView(String uuid, String name, String state, String 
                                  String vipNetmask, String vipGateway, String vipL3NetworkUuid, String vmNicUuid,
                                  String vmInstanceUuid, String guestIp, String guestMac, String guestL3NetworkUuid,
                                  String vmState, int vipPortStart, int vipPortEnd, int privatePortStart,
-                                 int privatePortEnd, String protocolType, String allowedCidr) {
+                                 int privatePortEnd, String protocolType, String allowedCidr)
+        implements VipRules.ActiveRule {
 }

@@ -1,8 +1,10 @@
 package io.vrouter.server.vip;
 
+import java.util.Set;
+
 /**
- * A kind of resource that stands on VIPs (EIPs, port forwarding rules). The VIP package calls it when a VIP's
- * state changes or the VIP is deleted, so that what is applied on routers follows.
+ * A kind of resource that stands on VIPs (EIPs, port forwarding rules). The VIP package calls it when the VIP is
+ * deleted, and asks it which routers a change of the VIP's state concerns.
  */
 public interface VipUser {
     /** ZStack's useFor name, e.g. {@code Eip}. */
@@ -14,9 +16,9 @@ public interface VipUser {
      */
     void deleteAllOnVip(String vipUuid);
 
-    /** Called before a VIP is disabled: revoke what is active on it. Throwing keeps the VIP enabled. */
-    void beforeVipDisabled(String vipUuid);
-
-    /** Called after a VIP was enabled: apply what became active on it. */
-    void afterVipEnabled(String vipUuid);
+    /**
+     * The guest L3s whose routers serve an Enabled rule of this kind on the VIP to a Running VM: what must be synced
+     * when the VIP is enabled or disabled.
+     */
+    Set<String> guestL3sOfRulesOn(String vipUuid);
 }

@@ -26,14 +26,17 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.vrouter.server.db.Columns.CREATE_DATE;
 import static io.vrouter.server.db.Columns.DESCRIPTION;
@@ -53,6 +56,7 @@ import static io.vrouter.server.vip.VipTables.VIP;
  * so it holds across management nodes. The nic checks EIPs and rules share live here too.
  */
 public final class Vips {
+    private static final Logger LOG = LoggerFactory.getLogger(Vips.class);
     public static final String RESOURCE_TYPE = "VipVO";
     public static final String ENABLED = "Enabled";
     public static final String DISABLED = "Disabled";
@@ -64,7 +68,6 @@ public final class Vips {
     public static final String VIRTUAL_ROUTER_VIP = "VirtualRouterVip";
 
     private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
-    private static final Table<?> USED_IP = DSL.table(DSL.unquotedName("used_ip"));
     private static final Field<String> L3 = field("l3_network_uuid", String.class);
     private static final Field<String> RANGE = field("ip_range_uuid", String.class);
     private static final Field<String> USED_IP_UUID = field("used_ip_uuid", String.class);
@@ -77,13 +80,13 @@ public final class Vips {
     private static final Field<Boolean> SNAT = field("snat", Boolean.class);
     private static final Field<Long> START = field("start_value", Long.class);
     private static final Field<Long> END = field("end_value", Long.class);
-    private static final Field<Long> IP_VALUE = field("ip_value", Long.class);
 
     private final DSLContext dsl;
     private final Clock clock;
     private final IpAllocator ipAllocator;
     private final Tags tags;
     private final List<VipUser> users = new CopyOnWriteArrayList<>();
+    private volatile VipRuleRouters routers = VipRuleRouters.NONE;
     private QueryApis queries;
 
     public Vips(DSLContext dsl, Clock clock, IpAllocator ipAllocator, Tags tags) {
@@ -91,6 +94,15 @@ public final class Vips {
         this.clock = clock;
         this.ipAllocator = ipAllocator;
         this.tags = tags;
+    }
+
+    /** The router provider registers itself here, once for every kind of rule; null puts the no-op back. */
+    public void setRouters(VipRuleRouters routers) {
+        this.routers = routers == null ? VipRuleRouters.NONE : routers;
+    }
+
+    VipRuleRouters routers() {
+        return routers;
     }
 
     /** The EIP and port forwarding packages register themselves, so DeleteVip and ChangeVipState reach them. */
@@ -245,7 +257,7 @@ public final class Vips {
                 }
                 ip = ipAllocator.allocate(l3Uuid, requiredIp, "Vip");
             } else {
-                ip = allocateInRange(l3Uuid, ipRangeUuid, start, end);
+                ip = ipAllocator.allocateInRange(l3Uuid, ipRangeUuid, "Vip");
             }
         } else {
             ip = ipAllocator.allocate(l3Uuid, requiredIp, "Vip");
@@ -263,48 +275,6 @@ public final class Vips {
             throw e;
         }
         return uuid;
-    }
-
-    /** A free address of one range: a few random probes, then the lowest free one; losers of a race draw again. */
-    private AllocatedIp allocateInRange(String l3Uuid, String rangeUuid, long start, long end) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 32; attempt++) {
-            long candidate;
-            if (attempt < 6) {
-                candidate = start + random.nextLong(end - start + 1);
-                if (dsl.fetchExists(USED_IP, L3.eq(l3Uuid).and(IP_VALUE.eq(candidate)))) {
-                    continue;
-                }
-            } else {
-                Optional<Long> lowest = lowestFree(l3Uuid, start, end);
-                if (lowest.isEmpty()) {
-                    break;
-                }
-                candidate = lowest.get();
-            }
-            try {
-                return ipAllocator.allocate(l3Uuid, new Ipv4(candidate).toString(), "Vip");
-            } catch (ApiException e) {
-                if (e.code() != ErrorCode.CONFLICT) {
-                    throw e;
-                }
-                // another allocation took it first: draw again
-            }
-        }
-        throw ApiException.operationFailed("IP range " + rangeUuid + " of L3 network " + l3Uuid + " has no free IP ("
-                + new Ipv4(start) + "-" + new Ipv4(end) + ")");
-    }
-
-    private Optional<Long> lowestFree(String l3Uuid, long start, long end) {
-        long expected = start;
-        for (Long used : dsl.select(IP_VALUE).from(USED_IP).where(L3.eq(l3Uuid)).and(IP_VALUE.between(start, end))
-                .orderBy(IP_VALUE).fetch(IP_VALUE)) {
-            if (used > expected) {
-                return Optional.of(expected);
-            }
-            expected = used + 1;
-        }
-        return expected <= end ? Optional.of(expected) : Optional.empty();
     }
 
     /**
@@ -331,18 +301,48 @@ public final class Vips {
         tags.deleteAllOf(uuid);
     }
 
+    /**
+     * Stores the new state, then syncs the routers serving the VIP's rules (those active before a disable, after an
+     * enable). A failed revocation puts the VIP back to Enabled and fails the call; a failed apply after an enable
+     * is logged (the router's retries bring it in line).
+     */
     void changeState(String uuid, String stateEvent) {
         VipRow vip = get(uuid);
         String target = "enable".equals(stateEvent) ? ENABLED : DISABLED;
         if (target.equals(vip.state())) {
             return;
         }
+        Set<String> before = guestL3sOfRulesOn(uuid);
+        setState(uuid, target);
         if (DISABLED.equals(target)) {
-            users.forEach(u -> u.beforeVipDisabled(uuid));
+            try {
+                before.forEach(routers::syncGuestL3);
+            } catch (RuntimeException e) {
+                setState(uuid, ENABLED);
+                before.forEach(l3 -> quietly(() -> routers.syncGuestL3(l3)));
+                throw new ApiException(e instanceof ApiException api ? api.code() : ErrorCode.OPERATION_FAILED, "operation failed",
+                        "revoking the rules on " + vip.describe() + " failed: " + e.getMessage() + "; nothing was changed", e);
+            }
+        } else {
+            guestL3sOfRulesOn(uuid).forEach(l3 -> quietly(() -> routers.syncGuestL3(l3)));
         }
-        dsl.update(VIP).set(STATE, target).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
-        if (ENABLED.equals(target)) {
-            users.forEach(u -> u.afterVipEnabled(uuid));
+    }
+
+    private Set<String> guestL3sOfRulesOn(String vipUuid) {
+        Set<String> l3s = new LinkedHashSet<>();
+        users.forEach(u -> l3s.addAll(u.guestL3sOfRulesOn(vipUuid)));
+        return l3s;
+    }
+
+    private void setState(String uuid, String state) {
+        dsl.update(VIP).set(STATE, state).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
+    }
+
+    private static void quietly(Runnable sync) {
+        try {
+            sync.run();
+        } catch (RuntimeException e) {
+            LOG.warn("syncing a router after a VIP state change failed: {}", e.toString(), e);
         }
     }
 

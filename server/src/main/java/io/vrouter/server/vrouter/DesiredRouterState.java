@@ -60,18 +60,6 @@ public final class DesiredRouterState {
         this.rules = source;
     }
 
-    List<VipTO> vipsOf(RouterRepository.Router router) {
-        return rules.vips(view(router));
-    }
-
-    List<EipTO> eipsOf(RouterRepository.Router router) {
-        return rules.eips(view(router));
-    }
-
-    List<PortForwardingRuleTO> portForwardingsOf(RouterRepository.Router router) {
-        return rules.portForwardings(view(router));
-    }
-
     State of(RouterRepository.Router router) {
         List<RouterRepository.Nic> routerNics = repository.nicsOf(router.uuid());
         List<String> guests = repository.guestL3s(router.uuid());

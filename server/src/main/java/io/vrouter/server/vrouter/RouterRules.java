@@ -4,98 +4,50 @@ import io.vrouter.agent.protocol.EipTO;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import io.vrouter.agent.protocol.VipTO;
 import io.vrouter.server.api.ApiException;
-import io.vrouter.server.eip.EipApplier;
 import io.vrouter.server.eip.EipView;
 import io.vrouter.server.eip.Eips;
 import io.vrouter.server.networkservice.NetworkServiceType;
 import io.vrouter.server.networkservice.NetworkServices;
-import io.vrouter.server.portforwarding.PortForwardingApplier;
 import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.portforwarding.PortForwardingView;
-import io.vrouter.server.task.Task;
-import io.vrouter.server.task.TaskQueues;
+import io.vrouter.server.vip.VipRuleRouters;
+import io.vrouter.server.vip.VipRules;
 import io.vrouter.server.vip.Vips;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /**
- * EIPs, port forwarding and their VIPs on routers. Attaching or detaching sends only that rule (VIP first, then
- * the rule; on detach the rule, then the VIP when nothing else on the router uses it), through a serial queue per
- * router ({@code vr-rules-<uuid>}) so changes reach a router in the order they were made. As the desired-state
- * source it lists what the database says a router serves, which Reconnect and VM start/stop sync whole.
+ * EIPs, port forwarding and their VIPs on routers: the provider's side of {@link VipRuleRouters} (its checks, and a
+ * sync of the guest L3's router through {@link RouterSync} when a rule changed), and the desired-state source that
+ * lists what the database says a router serves.
  */
-final class RouterRules implements DesiredRouterState.RuleSource {
+final class RouterRules implements VipRuleRouters, DesiredRouterState.RuleSource {
     private final VirtualRouters routers;
     private final RouterRepository repository;
-    private final DesiredRouterState desired;
     private final NetworkServices services;
     private final VirtualRouterOfferings offerings;
-    private final TaskQueues queues;
     private final Eips eips;
     private final PortForwardingRules portForwardings;
     private final Vips vips;
 
-    RouterRules(VirtualRouters routers, RouterRepository repository, DesiredRouterState desired, NetworkServices services,
-                VirtualRouterOfferings offerings, TaskQueues queues, Eips eips, PortForwardingRules portForwardings, Vips vips) {
+    RouterRules(VirtualRouters routers, RouterRepository repository, NetworkServices services, VirtualRouterOfferings offerings,
+                Eips eips, PortForwardingRules portForwardings, Vips vips) {
         this.routers = routers;
         this.repository = repository;
-        this.desired = desired;
         this.services = services;
         this.offerings = offerings;
-        this.queues = queues;
         this.eips = eips;
         this.portForwardings = portForwardings;
         this.vips = vips;
     }
 
-    // ---------------------------------------------------------------- checks before attach
-
-    /** The applier EIPs call. */
-    EipApplier eipApplier() {
-        return new EipApplier() {
-            @Override
-            public void checkAttach(String vipUuid, String vmNicUuid) {
-                check(vipUuid, vmNicUuid, NetworkServiceType.EIP);
-            }
-
-            @Override
-            public void eipAttached(EipView eip) {
-                RouterRules.this.eipAttached(eip);
-            }
-
-            @Override
-            public void eipDetached(EipView eip) {
-                RouterRules.this.eipDetached(eip);
-            }
-        };
-    }
-
-    /** The applier port forwarding rules call. */
-    PortForwardingApplier portForwardingApplier() {
-        return new PortForwardingApplier() {
-            @Override
-            public void checkAttach(String vipUuid, String vmNicUuid) {
-                check(vipUuid, vmNicUuid, NetworkServiceType.PORT_FORWARDING);
-            }
-
-            @Override
-            public void ruleAttached(PortForwardingView rule) {
-                RouterRules.this.ruleAttached(rule);
-            }
-
-            @Override
-            public void ruleDetached(PortForwardingView rule) {
-                RouterRules.this.ruleDetached(rule);
-            }
-        };
-    }
-
-    private void check(String vipUuid, String vmNicUuid, String serviceType) {
+    /** The nic's L3 has the kind's service from the virtual router, and the VIP is on that router's public L3. */
+    @Override
+    public void checkAttach(VipRules.Kind<?> kind, String vipUuid, String vmNicUuid) {
+        String serviceType = kind.useFor();
         String nicL3 = repository.l3OfNic(vmNicUuid);
         if (nicL3 == null) {
             return;
@@ -113,64 +65,14 @@ final class RouterRules implements DesiredRouterState.RuleSource {
         }
     }
 
-    // ---------------------------------------------------------------- incremental changes
-
-    void eipAttached(EipView eip) {
-        onRouterOf(eip.guestL3NetworkUuid(), "attach EIP " + eip.uuid(), (router, view) -> {
-            VipTO vip = vipTO(view, eip.vipUuid(), eip.vipIp(), eip.vipNetmask(), eip.vipGateway());
-            routers.command(router, "createvip", c -> c.createVips(List.of(vip)));
-            routers.command(router, "createeip", c -> c.createEip(eipTO(view, eip)));
-        });
+    /** Whether a rule of this service type reaches the nic: else its VM coming or going changes no rule on the router. */
+    boolean anyOnNic(String nicUuid, String serviceType) {
+        return NetworkServiceType.EIP.equals(serviceType) ? eips.anyOnNic(nicUuid) : portForwardings.anyOnNic(nicUuid);
     }
 
-    void eipDetached(EipView eip) {
-        onRouterOf(eip.guestL3NetworkUuid(), "detach EIP " + eip.uuid(), (router, view) -> {
-            routers.command(router, "removeeip", c -> c.removeEip(eipTO(view, eip)));
-            // an EIP's VIP is its alone: nothing else can still use it
-            VipTO vip = vipTO(view, eip.vipUuid(), eip.vipIp(), eip.vipNetmask(), eip.vipGateway());
-            routers.command(router, "removevip", c -> c.removeVips(List.of(vip)));
-        });
-    }
-
-    void ruleAttached(PortForwardingView rule) {
-        onRouterOf(rule.guestL3NetworkUuid(), "attach port forwarding " + rule.uuid(), (router, view) -> {
-            VipTO vip = vipTO(view, rule.vipUuid(), rule.vipIp(), rule.vipNetmask(), rule.vipGateway());
-            routers.command(router, "createvip", c -> c.createVips(List.of(vip)));
-            routers.command(router, "createportforwarding", c -> c.createPortForwarding(List.of(ruleTO(view, rule))));
-        });
-    }
-
-    void ruleDetached(PortForwardingView rule) {
-        onRouterOf(rule.guestL3NetworkUuid(), "detach port forwarding " + rule.uuid(), (router, view) -> {
-            routers.command(router, "revokeportforwarding", c -> c.revokePortForwarding(List.of(ruleTO(view, rule))));
-            // the applier hears of a detach before the database changes: the rule itself still counts as a user
-            boolean otherUsers = view.guestL3s().stream().flatMap(l3 -> portForwardings.activeRulesOnGuestL3(l3).stream())
-                    .anyMatch(r -> r.vipUuid().equals(rule.vipUuid()) && !r.uuid().equals(rule.uuid()));
-            if (!otherUsers) {
-                VipTO vip = vipTO(view, rule.vipUuid(), rule.vipIp(), rule.vipNetmask(), rule.vipGateway());
-                routers.command(router, "removevip", c -> c.removeVips(List.of(vip)));
-            }
-        });
-    }
-
-    /** What to do to a guest L3's router when it is up; nothing when it is not (its next connect syncs everything). */
-    private interface RouterChange {
-        void apply(RouterRepository.Router router, DesiredRouterState.RouterView view);
-    }
-
-    private void onRouterOf(String guestL3, String what, RouterChange change) {
-        Optional<RouterRepository.Router> router = repository.routerOf(guestL3).flatMap(repository::find)
-                .filter(r -> r.running() && VirtualRouters.CONNECTED.equals(r.status()));
-        if (router.isEmpty()) {
-            return;
-        }
-        DesiredRouterState.RouterView view = desired.view(router.get());
-        try {
-            queues.submit(Task.ofRunnable("vr-rules-" + router.get().uuid(), what, () -> change.apply(router.get(), view))).join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw cause instanceof ApiException api ? api : ApiException.operationFailed(what + ": " + cause.getMessage());
-        }
+    @Override
+    public void syncGuestL3(String guestL3Uuid) {
+        routers.syncRouterOf(guestL3Uuid);
     }
 
     // ---------------------------------------------------------------- desired state

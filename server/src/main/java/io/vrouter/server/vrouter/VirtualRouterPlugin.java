@@ -36,6 +36,8 @@ import java.util.function.Function;
  */
 public final class VirtualRouterPlugin implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualRouterPlugin.class);
+    /** Every running router is synced this often, so whatever no change marked (or a lost retry) converges. */
+    private static final Duration RESYNC_INTERVAL = Duration.ofMinutes(5);
 
     private final VirtualRouterOfferings offerings;
     private final VirtualRouters routers;
@@ -45,6 +47,8 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     private final RouterRepository repository;
     private final java.util.concurrent.ExecutorService commandExecutor;
     private final TaskQueues commandQueues;
+    private final java.util.concurrent.ExecutorService syncExecutor;
+    private final TaskQueues syncQueues;
 
     public VirtualRouterPlugin(DSLContext dsl, Clock clock, TaskQueues queues, GlobalConfigs configs, Tags tags,
                                VmInstances vms, NetworkServices services, InstanceOfferings instanceOfferings,
@@ -58,14 +62,17 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         this.commandExecutor = TaskQueues.boundedExecutor("vr-cmd", 64, 1_000_000);
         this.commandQueues = new TaskQueues(commandExecutor, io.vrouter.server.task.TaskClock.system());
         RouterCommands commands = new RouterCommands(commandQueues, configs, tags, http);
+        // syncs wait for their commands, and connects (on the node's pool) wait for syncs: a pool of their own each
+        this.syncExecutor = TaskQueues.boundedExecutor("vr-sync", 64, 1_000_000);
+        this.syncQueues = new TaskQueues(syncExecutor, io.vrouter.server.task.TaskClock.system());
         this.offerings = new VirtualRouterOfferings(dsl, instanceOfferings, images, services, tags);
-        this.routers = new VirtualRouters(repository, desired, commands, offerings, vms, queues, configs, tags, agentPackage);
-        this.provider = new VirtualRouterProvider(routers, repository, desired, services);
+        this.routers = new VirtualRouters(repository, desired, commands, offerings, vms, queues, syncQueues, configs, tags,
+                agentPackage);
+        RouterRules rules = new RouterRules(routers, repository, services, offerings, eips, portForwardings, vips);
+        this.provider = new VirtualRouterProvider(routers, rules);
         this.pingTracker = new PingTracker(routers, configs);
-        RouterRules rules = new RouterRules(routers, repository, desired, services, offerings, queues, eips, portForwardings, vips);
         desired.setRuleSource(rules);
-        eips.setApplier(rules.eipApplier());
-        portForwardings.setApplier(rules.portForwardingApplier());
+        vips.setRouters(rules);
         services.registerProvider(provider);
         vms.addExtension(routers);
     }
@@ -82,6 +89,14 @@ public final class VirtualRouterPlugin implements AutoCloseable {
 
     public DesiredRouterState desiredState() {
         return desired;
+    }
+
+    /**
+     * For tests and scale runs: waits until the router has no sync queued, running or waiting for a retry; false
+     * when it still had one after the timeout.
+     */
+    public boolean awaitRouterSynced(String vrUuid, Duration timeout) throws InterruptedException {
+        return routers.sync().awaitIdle(vrUuid, timeout);
     }
 
     public PingTracker pingTracker() {
@@ -108,6 +123,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         }
         all.forEach(routers::reconnectInBackground);
         pingTracker.start();
+        routers.sync().startResync(RESYNC_INTERVAL, routers::runningRouters);
     }
 
     public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries) {
@@ -134,6 +150,9 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     @Override
     public void close() {
         pingTracker.close();
+        routers.sync().close();
+        syncQueues.beginShutdown();
+        syncExecutor.shutdownNow();
         commandQueues.beginShutdown();
         commandExecutor.shutdownNow();
     }

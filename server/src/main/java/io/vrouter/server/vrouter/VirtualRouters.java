@@ -38,9 +38,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * any other waits for it. An existing router is reused (started if stopped).
  *
  * <p><b>Connect</b> (create, start, reboot, Reconnect): status Connecting; wait for the agent's echo; upgrade it if
- * its md5 differs from the management node's agent or {@code virtualRouter/agent.deployOnStart} is true; init; then
- * reapply everything in ZStack's order (nics, DNS, DHCP with rebuild, SNAT, VIPs, port forwarding, EIPs); status
- * Connected, or Disconnected with the error.
+ * its md5 differs from the management node's agent or {@code virtualRouter/agent.deployOnStart} is true; init; then a
+ * full sync through {@link RouterSync} (everything in ZStack's order: nics, DNS, DHCP with rebuild, SNAT, VIPs, port
+ * forwarding, EIPs); status Connected, or Disconnected with the error.
+ *
+ * <p><b>Sync</b>: every other change reaches the router only by marking it dirty ({@link #syncRouterOf}); see
+ * {@link RouterSync}.
  */
 public final class VirtualRouters implements VmLifecycleExtension {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualRouters.class);
@@ -57,7 +60,6 @@ public final class VirtualRouters implements VmLifecycleExtension {
     private static final java.util.Set<String> TRANSITIONAL = java.util.Set.of("Created", "Starting", "Stopping", "Rebooting", "Destroying");
 
     private final RouterRepository repository;
-    private final DesiredRouterState desired;
     private final RouterCommands commands;
     private final VirtualRouterOfferings offerings;
     private final VmInstances vms;
@@ -66,12 +68,14 @@ public final class VirtualRouters implements VmLifecycleExtension {
     private final Tags tags;
     private final AgentPackage agentPackage;
     private final Map<String, ApplianceAgents> agentsByHypervisor = new ConcurrentHashMap<>();
+    private final RouterSync sync;
 
+    /** @param syncQueues the queues of the per-router syncs: not the node's, since a connect waits for its sync */
     VirtualRouters(RouterRepository repository, DesiredRouterState desired, RouterCommands commands,
-                   VirtualRouterOfferings offerings, VmInstances vms, TaskQueues queues, GlobalConfigs configs,
-                   Tags tags, AgentPackage agentPackage) {
+                   VirtualRouterOfferings offerings, VmInstances vms, TaskQueues queues, TaskQueues syncQueues,
+                   GlobalConfigs configs, Tags tags, AgentPackage agentPackage) {
         this.repository = repository;
-        this.desired = desired;
+        this.sync = new RouterSync(repository, desired, this::command, syncQueues);
         this.commands = commands;
         this.offerings = offerings;
         this.vms = vms;
@@ -265,20 +269,29 @@ public final class VirtualRouters implements VmLifecycleExtension {
     }
 
     /**
-     * What a guest L3 asks of its router changed (its DNS servers, or the services attached to it): the router is
-     * resynced whole. Rare, and it keeps one way of pushing L3-wide state: connect.
+     * What a guest L3 asks of its router changed (its DNS servers, or the services attached to it): its router is
+     * synced, which sends the difference. A failure is logged: the change is stored, the sync retries.
      */
     public void guestL3Changed(String l3Uuid) {
-        repository.routerOf(l3Uuid).flatMap(repository::find)
-                .filter(r -> r.running() && CONNECTED.equals(r.status()))
-                .ifPresent(r -> {
-                    try {
-                        reconnectInBackground(r.uuid()).join();
-                    } catch (RuntimeException e) {
-                        // the change is stored; the router is Disconnected now and the ping tracker brings it back
-                        LOG.warn("router {} did not take the new settings of L3 {}: {}", r.uuid(), l3Uuid, e.getMessage());
-                    }
-                });
+        repository.routerOf(l3Uuid).ifPresent(vr -> {
+            try {
+                sync.syncNow(vr);
+            } catch (RuntimeException e) {
+                LOG.warn("router {} did not take the new settings of L3 {}: {}", vr, l3Uuid, e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * The database changed what the router of this guest L3 should hold: waits for a sync of it that started after
+     * this call (nothing to wait for when the L3 has no router); throws when that sync failed.
+     */
+    public void syncRouterOf(String guestL3Uuid) {
+        repository.routerOf(guestL3Uuid).ifPresent(sync::syncNow);
+    }
+
+    RouterSync sync() {
+        return sync;
     }
 
     /** Queues a Reconnect without waiting; a pending one for the same router absorbs it. */
@@ -309,8 +322,14 @@ public final class VirtualRouters implements VmLifecycleExtension {
                             + " after deploying " + agentPackage.md5());
                 }
             }
-            syncAll(router, url);
+            commands.run(router, url, "init", c -> c.init(new InitCmd(router.uuid(), null, "INFO", List.of(), Map.of())));
+            // everything else through the router's one sync, so a connect never pushes a view older than a change
+            // another sync already applied
+            sync.syncFully(vrUuid);
             repository.setStatus(vrUuid, CONNECTED);
+            // a change committed after the full sync read the database found the router still Connecting and was not
+            // sent: one more sync, now that the router is Connected, picks it up (usually it sends nothing)
+            sync.syncNow(vrUuid);
         } catch (RuntimeException e) {
             repository.setStatus(vrUuid, DISCONNECTED);
             LOG.warn("virtual router {} did not connect: {}", vrUuid, e.getMessage());
@@ -340,19 +359,6 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 + " did not answer /echo within " + timeout.toSeconds() + " s: " + (last == null ? "no attempt" : last.getMessage()));
     }
 
-    /** Reference §2's order: init, nics, DNS, DHCP (rebuild), SNAT, VIPs, port forwarding, EIPs. */
-    private void syncAll(RouterRepository.Router router, String url) {
-        DesiredRouterState.State state = desired.of(router);
-        commands.run(router, url, "init", c -> c.init(new InitCmd(router.uuid(), null, "INFO", List.of(), Map.of())));
-        commands.run(router, url, "configurenic", c -> c.configureNics(state.nics()));
-        commands.run(router, url, "setdns", c -> c.setDns(state.dns()));
-        commands.run(router, url, "adddhcp", c -> c.addDhcp(state.dhcp(), true));
-        commands.run(router, url, "syncsnat", c -> c.syncSnat(state.snats(), true));
-        commands.run(router, url, "syncvip", c -> c.syncVips(state.vips()));
-        commands.run(router, url, "syncportforwarding", c -> c.syncPortForwarding(state.portForwardings()));
-        commands.run(router, url, "synceip", c -> c.syncEips(state.eips()));
-    }
-
     /** Sends one command to a connected router. */
     public <T> T command(RouterRepository.Router router, String name, java.util.function.Function<AgentClient, T> command) {
         return commands.run(router, agentUrl(router), name, command);
@@ -365,6 +371,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
 
     void markDisconnected(String vrUuid) {
         repository.setStatus(vrUuid, DISCONNECTED);
+        sync.forget(vrUuid);
     }
 
     List<String> runningRouters() {
@@ -389,6 +396,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
     public void afterStop(VmSpec vm) {
         if (vm.isAppliance() && repository.isRouter(vm.uuid())) {
             repository.setStatus(vm.uuid(), DISCONNECTED);
+            sync.forget(vm.uuid());
         }
     }
 
@@ -396,6 +404,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
     public void afterDestroy(VmSpec vm) {
         if (vm.isAppliance()) {
             repository.unclaimAll(vm.uuid());
+            sync.forget(vm.uuid());
         }
     }
 }

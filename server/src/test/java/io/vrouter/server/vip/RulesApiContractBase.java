@@ -23,7 +23,7 @@ import static io.vrouter.server.testing.Infra.params;
 
 /**
  * What the VIP, EIP and port forwarding API contracts share beyond {@link NodeContract}: the {@link NetworkFixture}
- * and a {@link RecordingApplier} registered as the router provider.
+ * and a {@link RecordingApplier} registered as the router provider (for rules and for VM starts and stops).
  */
 public abstract class RulesApiContractBase extends NodeContract {
     protected NetworkFixture fx;
@@ -43,9 +43,10 @@ public abstract class RulesApiContractBase extends NodeContract {
 
     /** A new recording applier on the current node (again after a restart). */
     protected void installApplier() {
-        applier = new RecordingApplier(uuid -> rowExists("eip", uuid) || rowExists("port_forwarding_rule", uuid));
-        node.node().eips().setApplier(applier);
-        node.node().portForwarding().setApplier(applier);
+        applier = new RecordingApplier(uuid -> rowExists("eip", uuid) || rowExists("port_forwarding_rule", uuid),
+                node.node().eips(), node.node().portForwarding());
+        node.node().vips().setRouters(applier);
+        node.node().vms().addExtension(applier);
     }
 
     /** Restarts the node on the same data and logs in again. */
