@@ -51,7 +51,6 @@ class TableOwnershipTest {
             "vip/Vips.java names ip_range (owned by l3)",
             "vip/Vips.java names l3_network (owned by l3)",
             "vip/Vips.java names port_forwarding_rule (owned by portforwarding)",
-            "vip/Vips.java names used_ip (owned by l3)",
             "vip/Vips.java names vm_instance (owned by vm)",
             "vip/Vips.java names vm_nic (owned by vm)",
             "vip/Vips.java declares a jOOQ table outside its package's *Tables class");
