@@ -35,6 +35,8 @@ import io.vrouter.server.task.TaskClock;
 import io.vrouter.server.task.TaskQueues;
 import io.vrouter.server.vm.VmApis;
 import io.vrouter.server.vm.VmInstances;
+import io.vrouter.server.task.FlowJournal;
+import io.vrouter.server.db.Uuid;
 import io.vrouter.server.networkservice.NetworkServices;
 import io.vrouter.server.vrouter.AgentPackage;
 import io.vrouter.server.vrouter.VirtualRouterPlugin;
@@ -76,6 +78,7 @@ public final class ManagementNode implements AutoCloseable {
     private final Hypervisors hypervisors;
     private final SimulatorHypervisor simulator;
     private final VmInstances vms;
+    private final FlowJournal flowJournal;
     private final NetworkServices networkServices;
     private final SimulatorRouterAgents simulatorAgents;
     private final VirtualRouterPlugin virtualRouters;
@@ -144,8 +147,10 @@ public final class ManagementNode implements AutoCloseable {
             images.registerApis(catalogue, registry, queries, resourceTypes);
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
+            // what flows leave half done when the node dies; this process's runs carry a new id at every start
+            this.flowJournal = new FlowJournal(database.dsl(), clock, Uuid.random());
             this.vms = new VmInstances(database.dsl(), clock, hosts, l2Networks, l3Networks, ipAllocator, hypervisors, taskQueues,
-                    VirtualRouterPlugin.bootParams(database.dsl(), clock));
+                    VirtualRouterPlugin.bootParams(database.dsl(), clock), flowJournal);
             vms.registerDeletionGuards(zones, clusters, hosts, l2Networks, l3Networks, images, offerings);
             new VmApis(l3Networks, vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
 
@@ -200,6 +205,9 @@ public final class ManagementNode implements AutoCloseable {
 
     /** Opens the API port; returns the URL clients use. */
     public String start() {
+        // first undo what dead runs of the node left half done (a single node: every run but this one's is dead),
+        // then settle what remains mid-operation and let the hypervisors agree
+        flowJournal.recover(nodeId -> !nodeId.equals(flowJournal.nodeId()));
         vms.recoverAfterRestart();
         port = apiServer.start(options.host(), options.port());
         virtualRouters.start();
@@ -237,6 +245,10 @@ public final class ManagementNode implements AutoCloseable {
 
     public VmInstances vms() {
         return vms;
+    }
+
+    public FlowJournal flowJournal() {
+        return flowJournal;
     }
 
     public SimulatorRouterAgents simulatorAgents() {

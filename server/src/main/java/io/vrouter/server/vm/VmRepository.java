@@ -53,9 +53,34 @@ final class VmRepository {
         return find(uuid).orElseThrow(() -> ApiException.notFound("VM instance", uuid));
     }
 
-    void insertVm(String uuid, VmCreation c, io.vrouter.server.host.HostRecord host, String rootVolumeUuid, VmState state) {
+    /** The VM's row and its root volume's, in one transaction: a VM never exists without the volume it names. */
+    void insertVmWithRootVolume(String uuid, VmCreation c, io.vrouter.server.host.HostRecord host, String rootVolumeUuid, VmState state) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            insertVm(tx, uuid, c, host, rootVolumeUuid, state);
+            insertRootVolume(tx, rootVolumeUuid, uuid, c.name(), c.imageUuid());
+        });
+    }
+
+    /**
+     * What a VM lacks of what every VM has (a nic, its root volume), in words; empty when it is whole. A creation
+     * that never finished leaves such a VM; it must not start.
+     */
+    List<String> missingParts(String vmUuid) {
+        List<String> missing = new java.util.ArrayList<>();
+        if (!dsl.fetchExists(NIC, VM_INSTANCE_UUID.eq(vmUuid))) {
+            missing.add("no nic");
+        }
+        String rootVolume = dsl.select(ROOT_VOLUME_UUID).from(VM).where(UUID.eq(vmUuid)).fetchOne(ROOT_VOLUME_UUID);
+        if (rootVolume == null || !dsl.fetchExists(VOLUME, UUID.eq(rootVolume).and(VM_INSTANCE_UUID.eq(vmUuid)))) {
+            missing.add("no root volume");
+        }
+        return missing;
+    }
+
+    private void insertVm(DSLContext tx, String uuid, VmCreation c, io.vrouter.server.host.HostRecord host, String rootVolumeUuid, VmState state) {
         var now = clock.utcNow();
-        dsl.insertInto(VM).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, CLUSTER_UUID, HOST_UUID, LAST_HOST_UUID, IMAGE_UUID,
+        tx.insertInto(VM).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, CLUSTER_UUID, HOST_UUID, LAST_HOST_UUID, IMAGE_UUID,
                         INSTANCE_OFFERING_UUID, ROOT_VOLUME_UUID, DEFAULT_L3, HYPERVISOR_TYPE, VM_TYPE, STATE, CPU_NUM,
                         CPU_SPEED, MEMORY_SIZE, ALLOCATOR_STRATEGY, PLATFORM, CREATE_DATE, LAST_OP_DATE)
                 .values(uuid, c.name(), c.description(), host.zoneUuid(), host.clusterUuid(), host.uuid(), host.uuid(),
@@ -65,9 +90,9 @@ final class VmRepository {
                 .execute();
     }
 
-    void insertRootVolume(String uuid, String vmUuid, String vmName, String imageUuid) {
+    private void insertRootVolume(DSLContext tx, String uuid, String vmUuid, String vmName, String imageUuid) {
         var now = clock.utcNow();
-        dsl.insertInto(VOLUME).columns(UUID, NAME, DESCRIPTION, VM_INSTANCE_UUID, ROOT_IMAGE_UUID, VOLUME_TYPE, FORMAT, SIZE,
+        tx.insertInto(VOLUME).columns(UUID, NAME, DESCRIPTION, VM_INSTANCE_UUID, ROOT_IMAGE_UUID, VOLUME_TYPE, FORMAT, SIZE,
                         VmTables.DEVICE_ID, STATE, STATUS, INSTALL_PATH, CREATE_DATE, LAST_OP_DATE)
                 .values(uuid, "ROOT-for-" + vmName, "Root volume for VM[uuid:" + vmUuid + "]", vmUuid, imageUuid, "Root",
                         "qcow2", 0L, 0, "Enabled", "Ready", null, now, now)
