@@ -1,6 +1,7 @@
 package io.vrouter.server.vm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.api.ErrorCode;
 import io.vrouter.server.Clock;
@@ -54,7 +55,8 @@ public final class VmInstances {
     private static final Logger LOG = LoggerFactory.getLogger(VmInstances.class);
     private static final FlowKey<HostRecord> HOST = FlowKey.of("host");
     private static final FlowKey<VmSpec> SPEC = FlowKey.of("spec");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Records hypervisor specs for their undo; derived getters ({@code isAppliance}) are written and not read back. */
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** Undo kinds this package registers with the flow journal. */
     static final String UNDO_DELETE_RECORDS = "vm.delete-records";
