@@ -165,6 +165,16 @@ public final class IpAllocator {
         dsl.deleteFrom(USED_IP).where(UUID.eq(usedIpUuid)).execute();
     }
 
+    /**
+     * Gives addresses back inside the caller's transaction, so that what held them (a VM's nics) and the addresses
+     * go together: a crash can no longer come between the two and leave addresses no one holds.
+     */
+    public static void release(DSLContext tx, java.util.Collection<String> usedIpUuids) {
+        if (!usedIpUuids.isEmpty()) {
+            tx.deleteFrom(USED_IP).where(UUID.in(usedIpUuids)).execute();
+        }
+    }
+
     public boolean isInUse(String l3NetworkUuid, String ip) {
         return Ipv4.tryParse(ip).map(v -> dsl.fetchExists(USED_IP, L3.eq(l3NetworkUuid).and(IP_VALUE.eq(v.value())))).orElse(false);
     }

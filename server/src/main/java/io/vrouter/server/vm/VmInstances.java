@@ -102,10 +102,7 @@ public final class VmInstances {
     /** What a node that did not run a step of this package's flows needs to undo it: the recorded arguments only. */
     private void registerUndos() {
         journal.registerUndo(UNDO_DELETE_RECORDS, args -> {
-            String vm = args.get("vm");
-            List<String> usedIps = repository.usedIpsOf(vm);
-            repository.deleteVm(vm);
-            usedIps.forEach(ipAllocator::release);
+            repository.deleteVm(args.get("vm"));
         });
         journal.registerUndo(UNDO_RELEASE_NICS, args -> {
             repository.deleteNics(args.get("vm"));
@@ -301,9 +298,8 @@ public final class VmInstances {
                 repository.setState(uuid, previous);
                 throw e;
             }
-            List<String> usedIps = repository.usedIpsOf(uuid);
+            // one transaction: a crash leaves the VM whole (settled Stopped at node start, to destroy again) or gone
             repository.deleteVm(uuid);
-            usedIps.forEach(ipAllocator::release);
             extensions.forEach(ext -> quietly("afterDestroy", () -> ext.afterDestroy(spec)));
         });
     }

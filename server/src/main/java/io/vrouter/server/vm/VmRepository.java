@@ -6,6 +6,7 @@ import io.vrouter.server.hypervisor.NicSpec;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.l2.L2NetworkRecord;
 import io.vrouter.server.l3.AllocatedIp;
+import io.vrouter.server.l3.IpAllocator;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -120,15 +121,14 @@ final class VmRepository {
         }
     }
 
-    /** The used-ip records of a VM's nics, to release them. */
-    List<String> usedIpsOf(String vmUuid) {
-        return dsl.select(USED_IP_UUID).from(NIC).where(VM_INSTANCE_UUID.eq(vmUuid)).and(USED_IP_UUID.isNotNull()).fetch(USED_IP_UUID);
-    }
-
+    /** The VM's rows and the addresses its nics held, in one transaction. */
     void deleteVm(String vmUuid) {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
+            List<String> usedIps = tx.select(USED_IP_UUID).from(NIC).where(VM_INSTANCE_UUID.eq(vmUuid)).and(USED_IP_UUID.isNotNull())
+                    .fetch(USED_IP_UUID);
             tx.deleteFrom(NIC).where(VM_INSTANCE_UUID.eq(vmUuid)).execute();
+            IpAllocator.release(tx, usedIps);
             tx.deleteFrom(VOLUME).where(VM_INSTANCE_UUID.eq(vmUuid)).execute();
             tx.deleteFrom(VM).where(UUID.eq(vmUuid)).execute();
         });
