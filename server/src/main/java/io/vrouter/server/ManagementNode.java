@@ -79,6 +79,7 @@ public final class ManagementNode implements AutoCloseable {
     private final SimulatorHypervisor simulator;
     private final VmInstances vms;
     private final FlowJournal flowJournal;
+    private AutoCloseable journalRetry = () -> { };
     private final NetworkServices networkServices;
     private final SimulatorRouterAgents simulatorAgents;
     private final VirtualRouterPlugin virtualRouters;
@@ -149,6 +150,8 @@ public final class ManagementNode implements AutoCloseable {
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
             // what flows leave half done when the node dies; this process's runs carry a new id at every start
             this.flowJournal = new FlowJournal(database.dsl(), clock, Uuid.random());
+            io.micrometer.core.instrument.Gauge.builder("vrouter_flow_undo_pending", flowJournal, FlowJournal::pendingCount)
+                    .description("recorded flow steps waiting for an undo (left by a crash, or whose undo failed)").register(metrics);
             this.vms = new VmInstances(database.dsl(), clock, hosts, l2Networks, l3Networks, ipAllocator, hypervisors, taskQueues,
                     VirtualRouterPlugin.bootParams(database.dsl(), clock), flowJournal);
             vms.registerDeletionGuards(zones, clusters, hosts, l2Networks, l3Networks, images, offerings);
@@ -207,7 +210,10 @@ public final class ManagementNode implements AutoCloseable {
     public String start() {
         // first undo what dead runs of the node left half done (a single node: every run but this one's is dead),
         // then settle what remains mid-operation and let the hypervisors agree
-        flowJournal.recover(nodeId -> !nodeId.equals(flowJournal.nodeId()));
+        java.util.function.Predicate<String> deadNode = nodeId -> !nodeId.equals(flowJournal.nodeId());
+        flowJournal.recover(deadNode);
+        // an undo that failed (here or in a flow's own rollback) is retried while the node runs
+        journalRetry = flowJournal.retryEvery(Duration.ofMinutes(1), deadNode);
         vms.recoverAfterRestart();
         port = apiServer.start(options.host(), options.port());
         virtualRouters.start();
@@ -308,6 +314,7 @@ public final class ManagementNode implements AutoCloseable {
     public void close() {
         // stop taking requests first, so no request sees a closed database
         try {
+            closeQuietly(journalRetry);
             apiServer.close();
             virtualRouters.close();
             taskQueues.beginShutdown();
@@ -322,6 +329,14 @@ public final class ManagementNode implements AutoCloseable {
             netns.close();
             metrics.close();
             database.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(ManagementNode.class).warn("closing {}: {}", closeable, e.toString());
         }
     }
 }

@@ -10,11 +10,15 @@ import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -244,6 +248,32 @@ public final class FlowJournal {
                     runs, undone, failed.size());
         }
         return new Recovery(runs, undone, List.copyOf(failed));
+    }
+
+    /**
+     * Calls {@link #recover} every {@code period} on a thread of its own, until the returned handle is closed: a
+     * failed undo is retried while the node runs, and with several nodes, the runs of one that dies meanwhile are
+     * taken over. A failing pass is logged and the next one comes anyway.
+     */
+    public AutoCloseable retryEvery(Duration period, Predicate<String> nodeIsGone) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flow-journal-retry");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                recover(nodeIsGone);
+            } catch (RuntimeException e) {
+                LOG.warn("flow journal: a recovery pass failed ({}); the next comes in {} s", e.toString(), period.toSeconds());
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
+    }
+
+    /** How many recorded steps wait for an undo, for the node's metrics (a gauge that should be zero). */
+    public int pendingCount() {
+        return dsl.fetchCount(STEP);
     }
 
     /** Every step still recorded, newest run first and each run's steps in reverse order (for operators and tests). */

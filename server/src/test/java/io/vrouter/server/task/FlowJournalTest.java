@@ -217,6 +217,30 @@ class FlowJournalTest {
     }
 
     @Test
+    void theNodesPeriodicRetryUndoesWhatFailedWhileItRuns() throws Exception {
+        FlowJournal journal = new FlowJournal(db.dsl(), Clock.SYSTEM, "node-a");
+        AtomicInteger attempts = new AtomicInteger();
+        journal.registerUndo("test.delete-record", args -> {
+            if (attempts.incrementAndGet() <= 2) {
+                throw new IllegalStateException("still unreachable");
+            }
+            undone.add("delete-record:" + args.get("vm"));
+        });
+        journal.registerUndo("test.release-ips", args -> { });
+        journal.registerUndo("test.stop", args -> { });
+        org.assertj.core.api.Assertions.catchThrowable(() -> createVm(journal, ctx -> {
+            throw new IllegalStateException("no");
+        }).run());
+        assertThat(journal.pendingCount()).isEqualTo(1);
+
+        try (AutoCloseable retry = journal.retryEvery(java.time.Duration.ofMillis(50), owner -> false)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> journal.pendingCount() == 0);
+        }
+        assertThat(undone).containsExactly("delete-record:vm-1");
+        assertThat(attempts.get()).isEqualTo(3);
+    }
+
+    @Test
     void aStepWithAnUnregisteredUndoKindIsRefusedWhenTheChainIsBuilt() {
         FlowJournal journal = node("node-a");
         assertThatThrownBy(() -> journal.recorded("x", ctx -> { }, "nobody.registered", ctx -> Map.of()))
