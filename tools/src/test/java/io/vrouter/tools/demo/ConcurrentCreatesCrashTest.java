@@ -73,9 +73,16 @@ class ConcurrentCreatesCrashTest {
                 Thread.sleep(20);
             }
             assertThat(vmNamespaces(prefix)).as("the router's namespace appeared").isNotEmpty();
-            // where the kill lands varies (the router's agent booting, its first sync, guests being started)
-            long delay = ThreadLocalRandom.current().nextLong(3000);
-            System.out.println("killing the node " + delay + " ms after the router's namespace appeared");
+            // where the kill lands varies: while the router's agent boots or takes its first sync (every create
+            // waits for it), or once guests are being started and some creates are done
+            boolean afterFirstGuest = ThreadLocalRandom.current().nextBoolean();
+            if (afterFirstGuest) {
+                CompletableFuture.anyOf(creates.toArray(CompletableFuture[]::new)).handle((r, e) -> null)
+                        .get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            long delay = ThreadLocalRandom.current().nextLong(afterFirstGuest ? 400 : 3000);
+            System.out.println("killing the node " + delay + " ms after " + (afterFirstGuest ? "the first create returned"
+                    : "the router's namespace appeared"));
             Thread.sleep(delay);
             node.kill();
             int acknowledged = (int) creates.stream().filter(c -> {
