@@ -56,7 +56,10 @@ final class ImageFetcher {
                     int status = http.getResponseCode();
                     if (status != 200) {
                         http.disconnect();
-                        throw failed(url, "the server answered HTTP " + status);
+                        // a URL that names nothing is the caller's mistake; a failing server is not
+                        throw status >= 400 && status < 500
+                                ? ApiException.invalidArgument("parameter url: " + url + " cannot be downloaded: the server answered HTTP " + status)
+                                : failed(url, "the server answered HTTP " + status);
                     }
                     expected = http.getContentLengthLong();
                     in = http.getInputStream();
@@ -72,7 +75,7 @@ final class ImageFetcher {
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return fetched;
         } catch (NoSuchFileException e) {
-            throw failed(url, "no such file " + e.getFile());
+            throw ApiException.invalidArgument("parameter url: " + url + " cannot be downloaded: no such file " + e.getFile());
         } catch (IOException | IllegalArgumentException e) {
             throw failed(url, e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
