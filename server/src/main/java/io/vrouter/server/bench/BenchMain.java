@@ -16,6 +16,7 @@ public final class BenchMain {
               create-vms  [--vms 1000] [--threads 100] [--small-ips 5] [--small-vms 10] [--warmup 20] [--db JDBC_URL]
               routers     [--l3s 1000] [--vms 10] [--threads 32] [--wait-s 900] [--db JDBC_URL]
               rules       [--eips 1000] [--rules 10000] [--rule-vips 10] [--threads 16] [--db JDBC_URL]
+              zstack-walk [--rounds 5] [--db JDBC_URL]
             --db names an EMPTY database (PostgreSQL); the default is an embedded H2 file database in a temp directory.""";
 
     private BenchMain() {
@@ -36,6 +37,7 @@ public final class BenchMain {
                 case "create-vms" -> new CreateVmsBench(args, out)::run;
                 case "routers" -> new RoutersBench(args, out)::run;
                 case "rules" -> new RulesBench(args, out)::run;
+                case "zstack-walk" -> new ZStackWalkBench(args, out)::run;
                 default -> throw new IllegalArgumentException("unknown benchmark '" + argv[0] + "'");
             };
             args.checkAllUsed();
