@@ -31,11 +31,13 @@ final class ZStackWalkBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long POLL_MS = 500;
 
-    private final BenchArgs args;
+    private final int rounds;
+    private final String db;
     private final PrintStream out;
 
     ZStackWalkBench(BenchArgs args, PrintStream out) {
-        this.args = args;
+        this.rounds = args.intValue("rounds", 5);
+        this.db = args.string("db", null);
         this.out = out;
     }
 
@@ -49,8 +51,7 @@ final class ZStackWalkBench {
     }
 
     void run() {
-        int rounds = args.intValue("rounds", 5);
-        try (BenchNode node = BenchNode.start(args.string("db", null))) {
+        try (BenchNode node = BenchNode.start(db)) {
             out.printf("node on %s, %d rounds of the seed walk per protocol%n", node.database(), rounds);
             ZStackApis names = ZStackApis.of(node.node().catalogue());
             List<List<Timing>> rpcRounds = new ArrayList<>();

@@ -17,10 +17,11 @@ import java.time.ZoneId;
  */
 public final class ZStackWire implements AutoCloseable {
     /**
-     * How long a request waits for its job before answering Processing/202: the clients' poll interval, so a
-     * call that finishes within it is answered at once and one that does not costs at most one interval more.
+     * How long a request waits for its job before answering Processing/202. Clients poll every 500 ms or more, so
+     * every call done within the wait is answered the moment it is done, with no poll at all; the wait stays well
+     * under the SDK's 10 s HTTP read timeout, and a longer job is polled as ZStack's clients expect.
      */
-    public static final Duration FIRST_REPLY_WAIT = Duration.ofMillis(500);
+    public static final Duration FIRST_REPLY_WAIT = Duration.ofSeconds(3);
     /** How long a finished job's result can be read back. */
     public static final Duration RESULT_RETENTION = Duration.ofMinutes(30);
 
