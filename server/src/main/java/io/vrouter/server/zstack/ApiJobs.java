@@ -123,12 +123,13 @@ public final class ApiJobs implements AutoCloseable {
         return job;
     }
 
-    /** Records a call that already ran in the caller's thread (a synchronous message), so it can be read back. */
-    public Job completed(String uuid, String apiName, Instant created, Supplier<Object> work) {
-        sweep();
+    /**
+     * Runs a synchronous message in the caller's thread. It is not kept: its reply is the first one, no client polls
+     * for it, and keeping every query's inventories for the retention would hold memory in proportion to the load.
+     */
+    public Job runNow(String uuid, String apiName, Instant created, Supplier<Object> work) {
         Job job = new Job(uuid, apiName, created);
         run(job, work);
-        jobs.putIfAbsent(uuid, job);
         return job;
     }
 

@@ -96,7 +96,7 @@ public final class RpcEndpoint {
             return;
         }
         ApiJobs.Job job = api.sync()
-                ? jobs.completed(jobUuid, api.apiName(), created, () -> calls.run(prepared))
+                ? jobs.runNow(jobUuid, api.apiName(), created, () -> calls.run(prepared))
                 : jobs.submit(jobUuid, api.apiName(), () -> calls.run(prepared));
         job.awaitDone(firstReplyWait);
         respond(ctx, 200, state(job, api));
