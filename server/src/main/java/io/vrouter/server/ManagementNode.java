@@ -28,6 +28,7 @@ import io.vrouter.server.hypervisor.Hypervisors;
 import io.vrouter.server.hypervisor.netns.NetnsPlugin;
 import io.vrouter.server.hypervisor.netns.NetnsSettings;
 import io.vrouter.server.hypervisor.simulator.SimulatorHypervisor;
+import io.vrouter.server.backupstorage.BackupStorages;
 import io.vrouter.server.image.Images;
 import io.vrouter.server.l3.IpAllocator;
 import io.vrouter.server.offering.InstanceOfferings;
@@ -42,6 +43,7 @@ import io.vrouter.server.vrouter.simulator.SimulatorRouterAgents;
 import io.vrouter.server.eip.Eips;
 import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.vip.Vips;
+import io.vrouter.server.zstack.ZStackWire;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -83,6 +85,7 @@ public final class ManagementNode implements AutoCloseable {
     private final Eips eips;
     private final PortForwardingRules portForwarding;
     private final NetnsPlugin netns;
+    private final ZStackWire zstackWire;
     private int port;
 
     /**
@@ -140,7 +143,9 @@ public final class ManagementNode implements AutoCloseable {
             this.simulator = new SimulatorHypervisor();
             hypervisors.register(simulator);
             IpAllocator ipAllocator = new IpAllocator(database.dsl(), clock);
-            Images images = new Images(database.dsl(), clock, tags);
+            BackupStorages backupStorages = new BackupStorages(database.dsl(), clock, tags);
+            backupStorages.registerApis(catalogue, registry, queries, resourceTypes);
+            Images images = new Images(database.dsl(), clock, tags, backupStorages);
             images.registerApis(catalogue, registry, queries, resourceTypes);
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
@@ -183,6 +188,8 @@ public final class ManagementNode implements AutoCloseable {
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
+            // ---- ZStack's own wire (RPC envelope, REST v1) on the same port, in front of the same dispatcher
+            this.zstackWire = new ZStackWire(catalogue, dispatcher, apiServer, clock);
         } catch (RuntimeException e) {
             inProcessAgents.close();
             database.close();
@@ -297,6 +304,7 @@ public final class ManagementNode implements AutoCloseable {
         // stop taking requests first, so no request sees a closed database
         try {
             apiServer.close();
+            zstackWire.close();
             virtualRouters.close();
             taskQueues.beginShutdown();
             try {

@@ -71,10 +71,12 @@ public final class Accounts implements SessionResolver {
      * without, a first start generates one and writes it to {@code passwordFile}.
      */
     public void ensureAdmin(String givenPassword, Path passwordFile) {
-        Record admin = dsl.select(UUID).from(ACCOUNT).where(NAME.eq(ADMIN)).fetchOne();
+        Record admin = dsl.select(UUID, PASSWORD_HASH).from(ACCOUNT).where(NAME.eq(ADMIN)).fetchOne();
         if (admin != null) {
-            if (givenPassword != null) {
-                dsl.update(ACCOUNT).set(PASSWORD_HASH, PasswordHasher.hash(givenPassword)).set(LAST_OP_DATE, clock.utcNow())
+            if (givenPassword == null) {
+                upgradeFromPasswordFile(admin.get(PASSWORD_HASH), passwordFile);
+            } else {
+                dsl.update(ACCOUNT).set(PASSWORD_HASH, ClientPasswordDigest.hashForStorage(givenPassword)).set(LAST_OP_DATE, clock.utcNow())
                         .where(NAME.eq(ADMIN)).execute();
             }
             return;
@@ -82,11 +84,30 @@ public final class Accounts implements SessionResolver {
         String password = givenPassword != null ? givenPassword : PasswordHasher.randomPassword();
         LocalDateTime now = clock.utcNow();
         dsl.insertInto(ACCOUNT).columns(UUID, NAME, PASSWORD_HASH, ACCOUNT_TYPE, CREATE_DATE, LAST_OP_DATE)
-                .values(Uuid.random(), ADMIN, PasswordHasher.hash(password), "SystemAdmin", now, now)
+                .values(Uuid.random(), ADMIN, ClientPasswordDigest.hashForStorage(password), "SystemAdmin", now, now)
                 .execute();
         if (givenPassword == null) {
             writeSecret(passwordFile, password);
             LOG.info("created account admin; its password is in {}", passwordFile);
+        }
+    }
+
+    /**
+     * An admin hash from before the digest form, on a node started without a password: the generated password is
+     * still in its file, so the hash is upgraded now and ZStack's clients can log in from the first start.
+     */
+    private void upgradeFromPasswordFile(String stored, Path passwordFile) {
+        if (!ClientPasswordDigest.isLegacy(stored) || !Files.isReadable(passwordFile)) {
+            return;
+        }
+        try {
+            String password = Files.readString(passwordFile).strip();
+            if (PasswordHasher.matches(password, stored)) {
+                dsl.update(ACCOUNT).set(PASSWORD_HASH, ClientPasswordDigest.hashForStorage(password)).where(NAME.eq(ADMIN)).execute();
+                LOG.info("admin password hash upgraded to the SHA-512 digest form ZStack's clients log in with");
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read {} to upgrade the admin password hash: {}", passwordFile, e.getMessage());
         }
     }
 
@@ -104,9 +125,14 @@ public final class Accounts implements SessionResolver {
 
     public Map<String, Object> logIn(String accountName, String password) {
         Record account = dsl.select(UUID, PASSWORD_HASH).from(ACCOUNT).where(NAME.eq(accountName)).fetchOne();
-        if (account == null || !PasswordHasher.matches(password, account.get(PASSWORD_HASH))) {
+        if (account == null || !ClientPasswordDigest.matches(password, account.get(PASSWORD_HASH))) {
             // one message for both cases, so the reply does not reveal which account names exist
             throw ApiException.notAuthenticated("wrong account name or password");
+        }
+        if (ClientPasswordDigest.isLegacy(account.get(PASSWORD_HASH))) {
+            // a hash from before ZStack's digest login: the typed password just matched, store its digest form
+            dsl.update(ACCOUNT).set(PASSWORD_HASH, ClientPasswordDigest.hashForStorage(password))
+                    .where(UUID.eq(account.get(UUID))).execute();
         }
         String sessionUuid = Uuid.random();
         Instant now = clock.now();

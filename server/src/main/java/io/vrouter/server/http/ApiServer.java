@@ -3,15 +3,13 @@ package io.vrouter.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vrouter.api.ApiError;
 import io.vrouter.api.ErrorCode;
-import io.vrouter.api.QueryCondition;
-import io.vrouter.api.QueryWords;
 import io.vrouter.server.api.ApiCatalogue;
 import io.vrouter.server.api.ApiDispatcher;
 import io.vrouter.server.api.ApiException;
@@ -22,7 +20,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Optional;
 
 /**
@@ -38,7 +38,8 @@ import java.util.Optional;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
-    private static final String RESPONDED = "vrouter.responded";
+    /** Set on a context whose reply is written, so the 404 handler keeps an API's own 404 body. */
+    public static final String RESPONDED = "vrouter.responded";
 
     private final ApiDispatcher dispatcher;
     private final ApiCatalogue catalogue;
@@ -46,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper json;
     private final PrometheusMeterRegistry metrics;
     private final String version;
+    private final List<Consumer<RoutesConfig>> extensions = new ArrayList<>();
     private Javalin app;
 
     public ApiServer(ApiDispatcher dispatcher, ApiCatalogue catalogue, QueryApis queries, ObjectMapper json,
@@ -56,6 +58,11 @@ public final class ApiServer implements AutoCloseable {
         this.json = json;
         this.metrics = metrics;
         this.version = version;
+    }
+
+    /** Adds routes of another protocol on the same port (ZStack's wire); call before {@link #start}. */
+    public void extend(Consumer<RoutesConfig> routes) {
+        extensions.add(routes);
     }
 
     /** Starts listening; port 0 picks a free one. Returns the bound port. */
@@ -73,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/openapi.json", ctx -> respond(ctx, 200, OpenApiDocument.of(catalogue, version)));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             config.routes.get("/v1/<path>", this::restQuery);
+            extensions.forEach(extension -> extension.accept(config.routes));
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.code().httpStatus(), new ApiError.Envelope(e.toError())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("internal error serving {} {}", ctx.method(), ctx.path(), e);
@@ -99,7 +107,8 @@ public final class ApiServer implements AutoCloseable {
         respond(ctx, 200, reply);
     }
 
-    private JsonNode parseBody(String body) {
+    /** The one parser of request bodies for every protocol on this port: a user's bad JSON is SYS.1007, never a 500. */
+    public JsonNode parseBody(String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
@@ -127,28 +136,7 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiException(ErrorCode.RESOURCE_NOT_FOUND, "not found", "no resource collection /v1/" + path
                     + "; collections are " + queries.restPaths().keySet().stream().sorted().toList());
         }
-        ObjectNode body = json.createObjectNode();
-        ArrayNode conditions = body.putArray("conditions");
-        if (uuid != null) {
-            conditions.add(json.valueToTree(new QueryCondition("uuid", "=", uuid)));
-        }
-        for (String q : ctx.queryParams("q")) {
-            QueryCondition c = QueryWords.parse(q).orElseThrow(() -> ApiException.invalidArgument(
-                    "q=" + q + " is not a condition such as name=vm1, vmNics.ip=10.0.0.5 or state?=Running,Stopped"));
-            conditions.add(json.valueToTree(c));
-        }
-        for (String key : List.of("limit", "start", "count", "replyWithCount", "fields")) {
-            String value = ctx.queryParam(key);
-            if (value != null) {
-                body.put(key, value);
-            }
-        }
-        String sort = ctx.queryParam("sort");
-        if (sort != null && !sort.isEmpty()) {
-            boolean descending = sort.startsWith("-");
-            body.put("sortBy", sort.startsWith("-") || sort.startsWith("+") || sort.startsWith(" ") ? sort.substring(1).trim() : sort);
-            body.put("sortDirection", descending ? "desc" : "asc");
-        }
+        ObjectNode body = RestQueryParams.toQueryBody(json, uuid, ctx.queryParamMap());
         Object reply = dispatcher.dispatch(api.get(), body, ctx.header("Authorization"));
         if (uuid != null && reply instanceof Replies.InventoriesReply r && r.inventories().isEmpty()) {
             throw ApiException.notFound(api.get().replaceFirst("^Query", ""), uuid);
