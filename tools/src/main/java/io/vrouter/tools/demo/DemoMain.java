@@ -1,5 +1,6 @@
 package io.vrouter.tools.demo;
 
+import io.vrouter.platform.files.FileTrees;
 import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.Clock;
@@ -13,15 +14,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * {@code ./vrouter demo [--data-dir DIR] [--port 8080] [--clean]}: an embedded management node (H2 in the data dir,
@@ -87,7 +85,7 @@ public final class DemoMain implements Callable<Integer> {
             quietly(() -> { if (world[0] != null) world[0].close(); });
             quietly(node::close);
             quietly(hypervisor::cleanAll);
-            quietly(() -> deleteTree(dataDir));
+            quietly(() -> FileTrees.delete(dataDir));
             stopped.countDown();
         }, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -198,7 +196,7 @@ public final class DemoMain implements Callable<Integer> {
             hypervisor.cleanAll();
             hypervisor.close();
         }
-        deleteTree(dataDir);
+        FileTrees.delete(dataDir);
     }
 
     private static void quietly(Runnable step) {
@@ -209,16 +207,4 @@ public final class DemoMain implements Callable<Integer> {
         }
     }
 
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot remove " + dir + ": " + e, e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.vrouter.tools.demo;
 
+import io.vrouter.platform.files.FileTrees;
 import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -165,7 +166,7 @@ public final class NetnsBenchMain implements Callable<Integer> {
             }
             node.close();
             hypervisor.cleanAll();
-            DemoMain.deleteTree(dataDir);
+            FileTrees.delete(dataDir);
         }
         return 0;
     }

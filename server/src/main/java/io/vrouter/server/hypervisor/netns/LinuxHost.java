@@ -1,5 +1,7 @@
 package io.vrouter.server.hypervisor.netns;
 
+import io.vrouter.platform.files.FileTrees;
+import java.io.UncheckedIOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.platform.process.CommandResult;
@@ -12,12 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * How the backend acts on a host's kernel: iproute2 commands, {@code /sys}, {@code /proc} and {@code /run/netns} of the
@@ -117,15 +117,10 @@ final class LinuxHost {
 
     /** Deletes a directory and everything in it; nothing when it does not exist. */
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new HypervisorException("cannot remove " + dir + ": " + e, e);
+        try {
+            FileTrees.delete(dir);
+        } catch (UncheckedIOException e) {
+            throw new HypervisorException(e.getMessage(), e.getCause());
         }
     }
 

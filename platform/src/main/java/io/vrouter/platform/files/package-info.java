@@ -1,0 +1,2 @@
+/** Files and directory trees. */
+package io.vrouter.platform.files;
