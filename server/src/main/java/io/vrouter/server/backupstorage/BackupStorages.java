@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import static io.vrouter.server.backupstorage.BackupStorageTables.*;
 import static io.vrouter.server.db.Columns.CREATE_DATE;
 import static io.vrouter.server.db.Columns.DESCRIPTION;
 import static io.vrouter.server.db.Columns.LAST_OP_DATE;
@@ -84,22 +85,6 @@ public final class BackupStorages implements ImageStorage {
     /** A backup storage as the image code needs it. */
     private record Storage(String uuid, Kind kind, String url, String state, long available) {
     }
-
-    private static final Table<?> BS = DSL.table(DSL.unquotedName("backup_storage"));
-    private static final Table<?> ZONE_REF = DSL.table(DSL.unquotedName("backup_storage_zone_ref"));
-    private static final Table<?> IMAGE_REF = DSL.table(DSL.unquotedName("image_backup_storage_ref"));
-    private static final Field<String> BS_TYPE = field("bs_type", String.class);
-    private static final Field<String> URL = field("url", String.class);
-    private static final Field<String> HOSTNAME = field("hostname", String.class);
-    private static final Field<String> STATE = field("state", String.class);
-    private static final Field<String> STATUS = field("status", String.class);
-    private static final Field<Long> TOTAL = field("total_capacity", Long.class);
-    private static final Field<Long> AVAILABLE = field("available_capacity", Long.class);
-    private static final Field<String> BS_UUID = field("backup_storage_uuid", String.class);
-    private static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
-    private static final Field<String> IMAGE_UUID = field("image_uuid", String.class);
-    private static final Field<String> INSTALL_PATH = field("install_path", String.class);
-    private static final Field<Integer> PROGRESS = field("download_progress", Integer.class);
 
     /** How often, at most, a download's progress is written to its record. */
     private static final long PROGRESS_WRITE_INTERVAL_MS = 250;

@@ -130,15 +130,21 @@ public final class Images {
 
     void delete(String uuid) {
         get(uuid);
+        refuseWhileUsed(dsl, uuid);
+        // the backup storages' records point at the image row, so its copies go first
+        storage.remove(uuid);
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
-            if (!deletionGuards.collect(tx, uuid).isEmpty()) {
-                throw ApiException.conflict("image " + uuid + " is used by VMs; destroy them first");
-            }
+            refuseWhileUsed(tx, uuid);
             tx.deleteFrom(IMAGE).where(UUID.eq(uuid)).execute();
         });
-        storage.remove(uuid);
         tags.deleteAllOf(uuid);
+    }
+
+    private void refuseWhileUsed(DSLContext db, String uuid) {
+        if (!deletionGuards.collect(db, uuid).isEmpty()) {
+            throw ApiException.conflict("image " + uuid + " is used by VMs; destroy them first");
+        }
     }
 
     public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries, ResourceTypes types) {
