@@ -167,7 +167,7 @@ public final class Accounts implements SessionResolver {
         catalogue.register(ApiDefinition.of("LogInByAccount", "Open a session with an account's name and password",
                 call -> Replies.inventory(logIn(call.string("accountName"), call.string("password"))),
                 ApiParam.required("accountName", ParamType.STRING, "the account's name, e.g. admin").withRange(1, 255),
-                ApiParam.required("password", ParamType.STRING, "the account's password").withRange(1, 1024))
+                ApiParam.required("password", ParamType.STRING, "the account's password").withRange(1, 1024).secret())
                 .unauthenticated());
         catalogue.register(ApiDefinition.of("LogOut", "Close a session",
                 call -> {

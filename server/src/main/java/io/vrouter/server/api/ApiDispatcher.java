@@ -37,6 +37,14 @@ public final class ApiDispatcher {
      * @param authorizationHeader the raw {@code Authorization} header, may be null
      */
     public Object dispatch(String apiName, JsonNode body, String authorizationHeader) {
+        return dispatch(apiName, body, authorizationHeader, null);
+    }
+
+    /**
+     * As {@link #dispatch(String, JsonNode, String)}, for a caller at a known network address (what login
+     * throttling counts by; an HTTP endpoint passes the peer's address, null when there is none).
+     */
+    public Object dispatch(String apiName, JsonNode body, String authorizationHeader, String clientAddress) {
         long start = System.nanoTime();
         String outcome = "success";
         String metricName = "unknown";
@@ -44,7 +52,7 @@ public final class ApiDispatcher {
             ApiDefinition api = catalogue.find(apiName).orElseThrow(() -> unknownApi(apiName));
             metricName = api.name();
             CallerSession session = api.authenticated() ? sessions.resolve(authorizationHeader) : null;
-            ApiCall call = new ApiCall(api, validate(api, body), session);
+            ApiCall call = new ApiCall(api, validate(api, body), session, clientAddress);
             return api.handler().handle(call);
         } catch (ApiException e) {
             outcome = e.code().code();

@@ -87,6 +87,17 @@ public final class ApiClient {
         return send(b);
     }
 
+    /** A POST with any Content-Type, or none when {@code contentType} is null: for tests of what the node refuses. */
+    public Reply post(String path, String body, String contentType) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return send(b);
+    }
+
     public Reply get(String pathAndQuery) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(Duration.ofSeconds(60)).GET());
     }
