@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vrouter.server.account.Accounts;
+import io.vrouter.server.account.LoginThrottle;
 import io.vrouter.server.api.ApiCatalogue;
 import io.vrouter.server.api.ApiDispatcher;
 import io.vrouter.server.config.GlobalConfigs;
@@ -42,11 +43,9 @@ import io.vrouter.server.eip.Eips;
 import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.vip.Vips;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.nio.file.Path;
 
 /**
  * The composition root: creates every package's service in dependency order, lets each register its APIs,
@@ -83,14 +82,17 @@ public final class ManagementNode implements AutoCloseable {
     private final Eips eips;
     private final PortForwardingRules portForwarding;
     private final NetnsPlugin netns;
+    private final Accounts accounts;
+    private final DataDirectory dataDir;
     private int port;
 
     public ManagementNode(NodeOptions options, Clock clock) {
         this.options = options;
-        createDataDir(options.dataDir());
+        this.dataDir = DataDirectory.open(options.dataDir());
         String url = options.dbUrl() != null ? options.dbUrl() : Database.h2FileUrl(options.dataDir());
         this.database = Database.open(url, options.dbUser(), options.dbPassword(), 32);
         try {
+            dataDir.restrictFiles(); // the database files H2 just created
             ObjectMapper json = Json.newMapper();
             this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.catalogue = new ApiCatalogue();
@@ -101,7 +103,7 @@ public final class ManagementNode implements AutoCloseable {
             this.globalConfigs = new GlobalConfigs(database.dsl(), clock);
             globalConfigs.registerApis(catalogue, registry, queries);
 
-            Accounts accounts = new Accounts(database.dsl(), clock, globalConfigs);
+            this.accounts = new Accounts(database.dsl(), clock, globalConfigs, new LoginThrottle(clock, metrics));
             accounts.registerApis(catalogue);
             accounts.ensureAdmin(options.adminPassword(), options.dataDir().resolve("admin-password"));
 
@@ -180,17 +182,10 @@ public final class ManagementNode implements AutoCloseable {
         }
     }
 
-    private static void createDataDir(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Opens the API port; returns the URL clients use. */
     public String start() {
         vms.recoverAfterRestart();
+        accounts.sessions().startPurging();
         port = apiServer.start(options.host(), options.port());
         virtualRouters.start();
         return url();
@@ -296,10 +291,12 @@ public final class ManagementNode implements AutoCloseable {
             }
         } finally {
             taskExecutor.shutdownNow();
+            accounts.sessions().close();
             simulatorAgents.close();
             netns.close();
             metrics.close();
             database.close();
+            dataDir.restrictFiles(); // anything the database wrote on its way out
         }
     }
 }
