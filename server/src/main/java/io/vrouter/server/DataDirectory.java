@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  *
  * <p>The JVM cannot set its umask, so files other code creates here (H2's database, trace and temp files) are
  * narrowed after the fact by {@link #restrictFiles()}; the directory's own 0700 is what covers the moment between
- * (nobody else can enter it), and the launcher also runs the node with {@code umask 077}.
+ * (nobody else can enter it). The launcher does not set {@code umask 077} for the whole node: the processes it
+ * spawns (router agents, their dnsmasq, which reads its files after dropping to an unprivileged user) need theirs.
  */
 public final class DataDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);

@@ -5,7 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./vrouter server [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--db JDBC_URL] [--db-user U]
- * [--db-password P] [--admin-password P]}. Prints one line with the URL when ready; stops cleanly on SIGTERM.
+ * [--db-password P] [--admin-password-file F | --admin-password P]}. Prints one line with the URL when ready; stops cleanly on SIGTERM.
  */
 public final class ServerMain {
     private ServerMain() {
@@ -16,6 +16,11 @@ public final class ServerMain {
         try {
             options = parse(args);
         } catch (IllegalArgumentException e) {
+            if (e.getMessage().equals("help")) {
+                System.out.println(USAGE);
+                System.exit(0);
+                return;
+            }
             System.err.println("vrouter server: " + e.getMessage());
             System.err.println(USAGE);
             System.exit(2);
@@ -45,8 +50,13 @@ public final class ServerMain {
         }
     }
 
-    static final String USAGE = "usage: vrouter server [--host ADDR] [--port 8080] [--data-dir DIR] [--db JDBC_URL]"
-            + " [--db-user USER] [--db-password PASSWORD] [--admin-password PASSWORD]";
+    static final String USAGE = """
+            usage: vrouter server [--host ADDR] [--port 8080] [--data-dir DIR] [--db JDBC_URL] [--db-user USER]
+                                  [--db-password PASSWORD] [--admin-password-file FILE | --admin-password PASSWORD]
+              --admin-password-file FILE  the admin's password is the first line of FILE (keep it mode 0600)
+              --admin-password PASSWORD   visible to every local user in /proc/<pid>/cmdline and `ps`: prefer the
+                                          file or the VROUTER_ADMIN_PASSWORD environment variable
+              without either, the first start writes a random password to <data-dir>/admin-password (mode 0600)""";
 
     static NodeOptions parse(String[] args) {
         String host = "127.0.0.1";
@@ -82,6 +92,7 @@ public final class ServerMain {
                 case "--db-user" -> dbUser = value;
                 case "--db-password" -> dbPassword = value;
                 case "--admin-password" -> adminPassword = value;
+                case "--admin-password-file" -> adminPassword = readPasswordFile(Path.of(value));
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
@@ -89,5 +100,18 @@ public final class ServerMain {
             throw new IllegalArgumentException("the admin password must not be empty");
         }
         return new NodeOptions(host, port, dataDir, db, dbUser, dbPassword, adminPassword);
+    }
+
+    /** The first line of the file, without its line ending: what `echo secret > file` wrote. */
+    static String readPasswordFile(Path file) {
+        try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(file)) {
+            String line = reader.readLine();
+            if (line == null || line.isEmpty()) {
+                throw new IllegalArgumentException("--admin-password-file " + file + " is empty");
+            }
+            return line;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--admin-password-file " + file + " cannot be read: " + e.getMessage());
+        }
     }
 }

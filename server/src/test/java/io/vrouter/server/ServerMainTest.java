@@ -26,4 +26,19 @@ class ServerMainTest {
         assertThatThrownBy(() -> ServerMain.parse(new String[]{"--bogus", "1"})).hasMessage("unknown option --bogus");
         assertThatThrownBy(() -> ServerMain.parse(new String[]{"--db"})).hasMessage("--db needs a value");
     }
+
+    @Test
+    void theAdminPasswordComesFromAFileAndHelpSaysWhyNotTheFlag(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pw");
+        java.nio.file.Files.writeString(file, "s3cret with spaces\n");
+        assertThat(ServerMain.parse(new String[]{"--admin-password-file", file.toString()}).adminPassword())
+                .isEqualTo("s3cret with spaces");
+        java.nio.file.Files.writeString(file, "");
+        assertThatThrownBy(() -> ServerMain.parse(new String[]{"--admin-password-file", file.toString()}))
+                .hasMessage("--admin-password-file " + file + " is empty");
+        assertThatThrownBy(() -> ServerMain.parse(new String[]{"--admin-password-file", dir.resolve("none").toString()}))
+                .hasMessageStartingWith("--admin-password-file " + dir.resolve("none") + " cannot be read");
+        assertThat(ServerMain.USAGE).contains("--admin-password-file FILE").contains("/proc/<pid>/cmdline")
+                .contains("VROUTER_ADMIN_PASSWORD");
+    }
 }

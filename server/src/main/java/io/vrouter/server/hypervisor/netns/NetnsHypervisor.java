@@ -478,9 +478,10 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
                 + dir.resolve("agent-data") + "\",\"dataplane\":\"linux\",\"logLevel\":\"info\",\"cleanOnStop\":false}\n";
         try {
             Files.createDirectories(dir);
-            Path config = dir.resolve("agent.json");
-            Files.writeString(config, json);
-            Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+            // the secret is never in a readable file, not even for a moment: a 0600 file written, then moved in place
+            Path tmp = Files.createTempFile(dir, ".agent", ".json", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, json);
+            Files.move(tmp, dir.resolve("agent.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new HypervisorException("cannot write the agent config of router " + router.uuid() + ": " + e, e);
         }
