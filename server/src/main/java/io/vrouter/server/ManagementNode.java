@@ -83,6 +83,7 @@ public final class ManagementNode implements AutoCloseable {
     private final PortForwardingRules portForwarding;
     private final NetnsPlugin netns;
     private final Accounts accounts;
+    private final QueryApis queries;
     private final DataDirectory dataDir;
     private int port;
 
@@ -98,7 +99,7 @@ public final class ManagementNode implements AutoCloseable {
             this.catalogue = new ApiCatalogue();
             QueryRegistry registry = new QueryRegistry();
             this.queryEngine = new QueryEngine(database.dsl(), registry);
-            QueryApis queries = new QueryApis(catalogue, queryEngine);
+            this.queries = new QueryApis(catalogue, queryEngine);
 
             this.globalConfigs = new GlobalConfigs(database.dsl(), clock);
             globalConfigs.registerApis(catalogue, registry, queries);
@@ -206,6 +207,11 @@ public final class ManagementNode implements AutoCloseable {
 
     public QueryEngine queryEngine() {
         return queryEngine;
+    }
+
+    /** The Query APIs and their REST collections. */
+    public QueryApis queries() {
+        return queries;
     }
 
     public GlobalConfigs globalConfigs() {
