@@ -10,6 +10,7 @@ import io.vrouter.server.net.Ipv4Cidr;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -201,9 +202,27 @@ final class ParamConverter {
         if (object == null || !object.isObject()) {
             throw invalid(param, node, "a JSON object");
         }
+        checkTextInside(param, object);
         @SuppressWarnings("unchecked")
         Map<String, Object> value = json.convertValue(object, Map.class);
         return value;
+    }
+
+    /** Every key and string inside a map parameter is text like any other: same length limit, same {@link TextRules}. */
+    private static void checkTextInside(ApiParam param, JsonNode node) {
+        if (node.isTextual()) {
+            checkedText(param, node.asText());
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                checkedText(param, field.getKey());
+                checkTextInside(param, field.getValue());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode element : node) {
+                checkTextInside(param, element);
+            }
+        }
     }
 
     private static List<QueryCondition> conditions(ApiParam param, JsonNode node) {

@@ -51,8 +51,10 @@ final class HostileRequests {
         bodies.add(new Body("long key", "{\"" + "k".repeat(100_000) + "\":1}"));
         bodies.add(new Body("number of 1,000 digits", "{\"noSuchParameter\":" + "9".repeat(1000) + "}"));
         for (ApiParam p : api.params()) {
+            // the other required parameters well-formed, so that only the hostile value can be what is refused
+            String others = baseline(api, p);
             for (Value v : badValues(p)) {
-                bodies.add(new Body(p.name() + ": " + v.label(), "{" + quote(p.name()) + ":" + v.json() + "}"));
+                bodies.add(new Body(p.name() + ": " + v.label(), "{" + others + quote(p.name()) + ":" + v.json() + "}"));
             }
             bodies.add(new Body(p.name() + ": given twice", "{" + quote(p.name()) + ":" + anyValue(p) + ","
                     + quote(p.name()) + ":" + anyValue(p) + "}"));
@@ -61,6 +63,30 @@ final class HostileRequests {
     }
 
     private record Value(String label, String json) {
+    }
+
+    /** The API's required parameters other than {@code except}, each with a well-formed value, as JSON members. */
+    private static String baseline(ApiDefinition api, ApiParam except) {
+        StringBuilder members = new StringBuilder();
+        for (ApiParam p : api.params()) {
+            if (!p.required() || p.name().equals(except.name())) {
+                continue;
+            }
+            String value = switch (p.type()) {
+                case UUID -> quote(io.vrouter.server.testing.Infra.MISSING);
+                case UUID_LIST -> "[" + quote(io.vrouter.server.testing.Infra.MISSING) + "]";
+                case STRING -> quote(p.choices().isEmpty() ? "x" : p.choices().get(0));
+                case INTEGER, LONG -> String.valueOf(p.min() == null ? 1 : Math.max(p.min(), 1));
+                case BOOLEAN -> "false";
+                case IPV4, HOST_ADDRESS -> "\"192.0.2.1\"";
+                case CIDR -> "\"192.0.2.0/24\"";
+                case STRING_LIST -> "[" + quote(p.choices().isEmpty() ? "x" : p.choices().get(0)) + "]";
+                case MAP -> "{}";
+                case CONDITIONS -> "[]";
+            };
+            members.append(quote(p.name())).append(':').append(value).append(',');
+        }
+        return members.toString();
     }
 
     private static String quote(String text) {
@@ -134,6 +160,8 @@ final class HostileRequests {
                 values.add(new Value("array for a map", "[1]"));
                 values.add(new Value("text that is not JSON", quote("{not json")));
                 values.add(new Value("number for a map", "1"));
+                values.add(new Value("NUL in a key", "{" + quote("a\u0000") + ":[\"DHCP\"]}"));
+                values.add(new Value("bidi override in a value", "{\"a\":[" + quote("DH\u202ECP") + "]}"));
             }
             case CONDITIONS -> {
                 values.add(new Value("object for conditions", "{\"name\":\"uuid\"}"));
