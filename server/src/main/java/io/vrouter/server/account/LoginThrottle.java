@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Slows password guessing down without handing a stranger a way to lock the admin out.
@@ -29,8 +31,9 @@ import java.util.Map;
  * what makes this safe against lockout; the price is that an attacker with many addresses gets each address's
  * allowance (see docs/security.md). Behind a proxy every client has the proxy's address.
  *
- * <p>An attempt is counted as a failure when it starts ({@link #begin}) and forgiven when it succeeds, so
- * concurrent guesses cannot all slip through before the first failure is recorded.
+ * <p>At most {@link #CONCURRENT_PER_ADDRESS} password checks run at once per address; more wait their turn (so
+ * many correct logins at once all succeed, while a guesser cannot run more hashes in parallel, and no more than that
+ * many guesses can pass the checks before the first of them is recorded as a failure).
  */
 public final class LoginThrottle {
     private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
@@ -42,12 +45,16 @@ public final class LoginThrottle {
     /** Entries idle this long are forgotten: the longest backoff and a full refill are over by then. */
     private static final Duration IDLE = Duration.ofHours(1);
     private static final int SWEEP_ABOVE = 10_000;
+    static final int CONCURRENT_PER_ADDRESS = 4;
+    /** How long an attempt waits for its address's turn before it is refused. */
+    private static final Duration TURN_TIMEOUT = Duration.ofSeconds(30);
 
     private final Clock clock;
     private final Counter wrongPassword;
     private final Counter throttled;
     private final Map<String, Failures> byAccountAndAddress = new HashMap<>();
     private final Map<String, Bucket> byAddress = new HashMap<>();
+    private final Map<String, Semaphore> turns = new HashMap<>();
 
     public LoginThrottle(Clock clock, MeterRegistry metrics) {
         this.clock = clock;
@@ -71,36 +78,70 @@ public final class LoginThrottle {
     public final class Attempt {
         private final String account;
         private final String address;
+        private final Semaphore turn;
 
-        private Attempt(String account, String address) {
+        private Attempt(String account, String address, Semaphore turn) {
             this.account = account;
             this.address = address;
+            this.turn = turn;
         }
 
         public void succeeded() {
             synchronized (LoginThrottle.this) {
                 byAccountAndAddress.remove(key(account, address));
-                Bucket bucket = byAddress.get(address);
-                if (bucket != null) {
-                    bucket.tokens = Math.min(ADDRESS_BURST, bucket.tokens + 1);
-                }
             }
+            turn.release();
         }
 
         public void failed() {
             wrongPassword.increment();
             int count;
             synchronized (LoginThrottle.this) {
-                Failures f = byAccountAndAddress.get(key(account, address));
-                count = f == null ? 0 : f.count;
+                Instant now = clock.now();
+                Bucket bucket = byAddress.computeIfAbsent(address, a -> new Bucket());
+                refill(bucket, now);
+                bucket.tokens -= 1;
+                Failures f = byAccountAndAddress.computeIfAbsent(key(account, address), k -> new Failures());
+                f.count++;
+                f.last = now;
+                count = f.count;
             }
+            turn.release();
             LOG.warn("login failed: wrong password or unknown account '{}' from {} ({} in a row from there)", account, address, count);
         }
     }
 
-    /** Starts an attempt, or refuses it with TOO_MANY_REQUESTS saying how long to wait. */
+    /**
+     * Starts an attempt once its address has a turn, or refuses it with TOO_MANY_REQUESTS saying how long to wait.
+     * The caller must end it with {@link Attempt#succeeded()} or {@link Attempt#failed()}.
+     */
     public Attempt begin(String account, String clientAddress) {
         String address = clientAddress == null ? "unknown" : clientAddress;
+        Semaphore turn;
+        synchronized (this) {
+            turn = turns.computeIfAbsent(address, a -> new Semaphore(CONCURRENT_PER_ADDRESS, true));
+        }
+        try {
+            if (!turn.tryAcquire(TURN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throttled.increment();
+                throw new ApiException(ErrorCode.TOO_MANY_REQUESTS, "too many logins at once",
+                        "too many logins at once from " + address + "; try again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for a login turn", e);
+        }
+        try {
+            check(account, address);
+        } catch (RuntimeException e) {
+            turn.release();
+            throw e;
+        }
+        return new Attempt(account, address, turn);
+    }
+
+    /** Refuses the attempt when either limit holds it back. */
+    private void check(String account, String address) {
         Instant now = clock.now();
         synchronized (this) {
             sweep(now);
@@ -124,12 +165,16 @@ public final class LoginThrottle {
                 throw new ApiException(ErrorCode.TOO_MANY_REQUESTS, "too many failed logins",
                         "too many failed logins from " + address + "; try again in " + seconds + " s");
             }
-            bucket.tokens -= 1;
-            Failures counted = byAccountAndAddress.computeIfAbsent(key(account, address), k -> new Failures());
-            counted.count++;
-            counted.last = now;
         }
-        return new Attempt(account, address);
+    }
+
+    /** Attempts waiting for a turn at {@code address}: for tests. */
+    int waitingAt(String address) {
+        Semaphore turn;
+        synchronized (this) {
+            turn = turns.get(address);
+        }
+        return turn == null ? 0 : turn.getQueueLength();
     }
 
     /** The wait after the {@code failures}-th failure in a row: doubling from 1 s once the free ones are used. */
@@ -155,6 +200,7 @@ public final class LoginThrottle {
         Instant horizon = now.minus(IDLE);
         byAccountAndAddress.values().removeIf(f -> f.last.isBefore(horizon));
         byAddress.values().removeIf(b -> b.updated.isBefore(horizon));
+        turns.values().removeIf(t -> t.availablePermits() == CONCURRENT_PER_ADDRESS && !t.hasQueuedThreads());
     }
 
     private static String key(String account, String address) {

@@ -71,12 +71,21 @@ class LoginThrottleTest {
     }
 
     @Test
-    void concurrentGuessesAreCountedWhenTheyStart() {
-        // five attempts in flight at once use the five free failures; the sixth waits although none has ended yet
-        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
-            throttle.begin("admin", "192.0.2.9");
+    void atMostAFewChecksRunAtOnceFromOneAddressTheRestWaitTheirTurn() throws Exception {
+        java.util.List<LoginThrottle.Attempt> running = new java.util.ArrayList<>();
+        for (int i = 0; i < LoginThrottle.CONCURRENT_PER_ADDRESS; i++) {
+            running.add(throttle.begin("admin", "192.0.2.9"));
         }
-        assertThatThrownBy(() -> throttle.begin("admin", "192.0.2.9")).isInstanceOf(ApiException.class);
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> throttle.begin("admin", "192.0.2.9"));
+        for (int i = 0; i < 1000 && throttle.waitingAt("192.0.2.9") == 0; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(throttle.waitingAt("192.0.2.9")).isEqualTo(1);
+        assertThat(waiting).isNotDone();
+        throttle.begin("admin", "192.0.2.10").succeeded(); // another address is not held up
+        running.get(0).succeeded();
+        waiting.get(10, java.util.concurrent.TimeUnit.SECONDS).succeeded();
+        running.subList(1, running.size()).forEach(LoginThrottle.Attempt::succeeded);
     }
 
     @Test
