@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vrouter.agent.protocol.InProcessAgents;
 import io.vrouter.server.account.Accounts;
+import io.vrouter.server.account.LoginThrottle;
 import io.vrouter.server.api.ApiCatalogue;
 import io.vrouter.server.api.ApiDispatcher;
 import io.vrouter.server.config.GlobalConfigs;
@@ -45,10 +46,8 @@ import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.vip.Vips;
 import io.vrouter.server.zstack.ZStackWire;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.nio.file.Path;
 
 /**
  * The composition root: creates every package's service in dependency order, lets each register its APIs,
@@ -86,6 +85,9 @@ public final class ManagementNode implements AutoCloseable {
     private final PortForwardingRules portForwarding;
     private final NetnsPlugin netns;
     private final ZStackWire zstackWire;
+    private final Accounts accounts;
+    private final QueryApis queries;
+    private final DataDirectory dataDir;
     private int port;
 
     /**
@@ -94,21 +96,22 @@ public final class ManagementNode implements AutoCloseable {
      */
     public ManagementNode(NodeOptions options, Clock clock, InProcessAgents inProcessAgents) {
         this.options = options;
-        createDataDir(options.dataDir());
+        this.dataDir = DataDirectory.open(options.dataDir());
         String url = options.dbUrl() != null ? options.dbUrl() : Database.h2FileUrl(options.dataDir());
         this.database = Database.open(url, options.dbUser(), options.dbPassword(), 32);
         try {
+            dataDir.restrictFiles(); // the database files H2 just created
             ObjectMapper json = Json.newMapper();
             this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.catalogue = new ApiCatalogue();
             QueryRegistry registry = new QueryRegistry();
             this.queryEngine = new QueryEngine(database.dsl(), registry);
-            QueryApis queries = new QueryApis(catalogue, queryEngine);
+            this.queries = new QueryApis(catalogue, queryEngine);
 
             this.globalConfigs = new GlobalConfigs(database.dsl(), clock);
             globalConfigs.registerApis(catalogue, registry, queries);
 
-            Accounts accounts = new Accounts(database.dsl(), clock, globalConfigs);
+            this.accounts = new Accounts(database.dsl(), clock, globalConfigs, new LoginThrottle(clock, metrics));
             accounts.registerApis(catalogue);
             accounts.ensureAdmin(options.adminPassword(), options.dataDir().resolve("admin-password"));
 
@@ -197,17 +200,10 @@ public final class ManagementNode implements AutoCloseable {
         }
     }
 
-    private static void createDataDir(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Opens the API port; returns the URL clients use. */
     public String start() {
         vms.recoverAfterRestart();
+        accounts.sessions().startPurging();
         port = apiServer.start(options.host(), options.port());
         virtualRouters.start();
         return url();
@@ -228,6 +224,11 @@ public final class ManagementNode implements AutoCloseable {
 
     public QueryEngine queryEngine() {
         return queryEngine;
+    }
+
+    /** The Query APIs and their REST collections. */
+    public QueryApis queries() {
+        return queries;
     }
 
     public GlobalConfigs globalConfigs() {
@@ -314,10 +315,12 @@ public final class ManagementNode implements AutoCloseable {
             }
         } finally {
             taskExecutor.shutdownNow();
+            accounts.sessions().close();
             simulatorAgents.close();
             netns.close();
             metrics.close();
             database.close();
+            dataDir.restrictFiles(); // anything the database wrote on its way out
         }
     }
 }

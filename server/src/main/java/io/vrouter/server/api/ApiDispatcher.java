@@ -37,7 +37,15 @@ public final class ApiDispatcher {
      * @param authorizationHeader the raw {@code Authorization} header, may be null
      */
     public Object dispatch(String apiName, JsonNode body, String authorizationHeader) {
-        return run(prepare(apiName, body, authorizationHeader));
+        return dispatch(apiName, body, authorizationHeader, null);
+    }
+
+    /**
+     * As {@link #dispatch(String, JsonNode, String)}, for a caller at a known network address (what login
+     * throttling counts by; an HTTP endpoint passes the peer's address, null when there is none).
+     */
+    public Object dispatch(String apiName, JsonNode body, String authorizationHeader, String clientAddress) {
+        return run(prepare(apiName, body, authorizationHeader, clientAddress));
     }
 
     /** A call that passed authentication and validation and has not run yet. */
@@ -48,7 +56,7 @@ public final class ApiDispatcher {
      * Authenticates and validates without running the handler: the protocols that answer before the work is
      * done (ZStack's jobs) refuse a bad call at once and run a good one later with {@link #run}.
      */
-    public PreparedCall prepare(String apiName, JsonNode body, String authorizationHeader) {
+    public PreparedCall prepare(String apiName, JsonNode body, String authorizationHeader, String clientAddress) {
         long start = System.nanoTime();
         ApiDefinition api = catalogue.find(apiName).orElse(null);
         try {
@@ -56,7 +64,7 @@ public final class ApiDispatcher {
                 throw unknownApi(apiName);
             }
             CallerSession session = api.authenticated() ? sessions.resolve(authorizationHeader) : null;
-            return new PreparedCall(api, new ApiCall(api, validate(api, body), session));
+            return new PreparedCall(api, new ApiCall(api, validate(api, body), session, clientAddress));
         } catch (ApiException e) {
             record(api == null ? "unknown" : api.name(), e.code().code(), start);
             throw e;

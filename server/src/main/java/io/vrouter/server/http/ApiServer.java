@@ -1,6 +1,8 @@
 package io.vrouter.server.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,8 +19,6 @@ import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
 import io.vrouter.server.query.QueryApis;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,6 @@ import java.util.Optional;
  * A user's mistake is always a 4xx with {@code {"error":{code,description,details}}}; only a bug is a 500.
  */
 public final class ApiServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String JSON = "application/json";
     /** Set on a context whose reply is written, so the 404 handler keeps an API's own 404 body. */
     public static final String RESPONDED = "vrouter.responded";
@@ -82,11 +81,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/<path>", this::restQuery);
             extensions.forEach(extension -> extension.accept(config.routes));
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.code().httpStatus(), new ApiError.Envelope(e.toError())));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("internal error serving {} {}", ctx.method(), ctx.path(), e);
-                respond(ctx, 500, new ApiError.Envelope(new ApiError(ErrorCode.INTERNAL_ERROR.code(), "internal error",
-                        e.getClass().getSimpleName() + ": " + e.getMessage())));
-            });
+            config.routes.exception(UnsupportedBodyType.class, (e, ctx) -> respond(ctx, 415,
+                    new ApiError.Envelope(new ApiError(ErrorCode.INVALID_ARGUMENT.code(), "unsupported media type", e.getMessage()))));
+            config.routes.exception(Exception.class, (e, ctx) -> respond(ctx, 500, InternalErrors.report(ctx.method().name(), ctx.path(), e)));
             config.routes.error(404, ctx -> {
                 // Javalin's own "Endpoint not found" text is replaced; an API's 404 reply is kept
                 if (ctx.attribute(RESPONDED) == null) {
@@ -102,21 +99,60 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void callApi(Context ctx) {
-        JsonNode body = parseBody(ctx.body());
-        Object reply = dispatcher.dispatch(ctx.pathParam("apiName"), body, ctx.header("Authorization"));
+        String body = ctx.body();
+        requireJson(ctx.header("Content-Type"), body);
+        Object reply = dispatcher.dispatch(ctx.pathParam("apiName"), parseBody(json, body), ctx.header("Authorization"), ctx.ip());
         respond(ctx, 200, reply);
+    }
+
+    /**
+     * A body must say it is JSON: a form or text/plain body is what a browser sends cross-site without asking,
+     * so parsing it as JSON would let any web page call the API with a session it learned. No body, no type needed.
+     */
+    static void requireJson(String contentType, String body) {
+        if (body == null || body.isEmpty()) {
+            return;
+        }
+        String type = contentType == null ? "" : contentType.split(";", 2)[0].trim();
+        if (!type.equalsIgnoreCase(JSON)) {
+            throw new UnsupportedBodyType("the request body must be JSON with 'Content-Type: application/json'; got "
+                    + (contentType == null ? "no Content-Type" : "'" + abbreviate(contentType, 100) + "'"));
+        }
     }
 
     /** The one parser of request bodies for every protocol on this port: a user's bad JSON is SYS.1007, never a 500. */
     public JsonNode parseBody(String body) {
+        return parseBody(json, body);
+    }
+
+    /** The body as a JSON tree, or a 400 saying what is wrong with it and where. */
+    static JsonNode parseBody(ObjectMapper json, String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
         try {
             return json.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.invalidArgument("the request body exceeds a limit: " + e.getOriginalMessage()
+                    + " (JSON may nest " + Json.MAX_NESTING_DEPTH + " levels, a string may hold "
+                    + Json.MAX_STRING_LENGTH + " characters)");
         } catch (JsonProcessingException e) {
-            throw ApiException.invalidArgument("the request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            // the location is missing for some errors (a constraint, a duplicate key found late): say so, don't fail
+            JsonLocation at = e.getLocation();
+            throw ApiException.invalidArgument("the request body is not valid JSON: " + abbreviate(e.getOriginalMessage(), 300)
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        }
+    }
+
+    private static String abbreviate(String text, int max) {
+        String single = String.valueOf(text);
+        return single.length() <= max ? single : single.substring(0, max) + "...";
+    }
+
+    /** A body that is not JSON: HTTP 415. */
+    static final class UnsupportedBodyType extends RuntimeException {
+        UnsupportedBodyType(String message) {
+            super(message);
         }
     }
 
@@ -137,7 +173,7 @@ public final class ApiServer implements AutoCloseable {
                     + "; collections are " + queries.restPaths().keySet().stream().sorted().toList());
         }
         ObjectNode body = RestQueryParams.toQueryBody(json, uuid, ctx.queryParamMap());
-        Object reply = dispatcher.dispatch(api.get(), body, ctx.header("Authorization"));
+        Object reply = dispatcher.dispatch(api.get(), body, ctx.header("Authorization"), ctx.ip());
         if (uuid != null && reply instanceof Replies.InventoriesReply r && r.inventories().isEmpty()) {
             throw ApiException.notFound(api.get().replaceFirst("^Query", ""), uuid);
         }

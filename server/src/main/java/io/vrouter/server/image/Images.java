@@ -173,7 +173,7 @@ public final class Images {
                 ApiParam.optional("mediaType", ParamType.STRING, "what it is").withChoices(ROOT_VOLUME_TEMPLATE, "ISO").withDefault(ROOT_VOLUME_TEMPLATE),
                 ApiParam.optional("platform", ParamType.STRING, "guest OS family").withChoices("Linux", "Windows", "Other").withDefault("Linux"),
                 ApiParam.optional("system", ParamType.BOOLEAN, "true: for appliances only, user VMs refuse it").withDefault(false),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048),
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine(),
                 ApiParam.optional("backupStorageUuids", ParamType.UUID_LIST, "download the image onto these backup storages (http, https or file URL)")
                         .withRange(1, 16),
                 // ZStack 5.x clients send these; the guest OS type and architecture are not used here

@@ -40,7 +40,7 @@ public final class ZStackCalls {
     }
 
     /** Authenticates and validates; throws {@link ApiException} before anything is written. */
-    public ApiDispatcher.PreparedCall prepare(ZStackApi api, ObjectNode params, String sessionUuid) {
+    public ApiDispatcher.PreparedCall prepare(ZStackApi api, ObjectNode params, String sessionUuid, String clientAddress) {
         ApiDefinition definition = catalogue.find(api.apiName()).orElseThrow();
         for (String name : IGNORED) {
             if (definition.param(name).isEmpty()) {
@@ -58,7 +58,7 @@ public final class ZStackCalls {
                 throw ApiException.invalidArgument(api.apiName() + " does not take " + name + " here (got " + value + ")");
             }
         }
-        return dispatcher.prepare(api.apiName(), params, sessionUuid == null ? null : "OAuth " + sessionUuid);
+        return dispatcher.prepare(api.apiName(), params, sessionUuid == null ? null : "OAuth " + sessionUuid, clientAddress);
     }
 
     public Object run(ApiDispatcher.PreparedCall call) {

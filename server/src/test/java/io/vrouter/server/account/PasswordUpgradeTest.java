@@ -62,7 +62,7 @@ class PasswordUpgradeTest {
         Path file = node.dataDir().resolve("admin-password");
         Files.writeString(file, TestNode.ADMIN_PASSWORD + "\n");
         // what a start without --admin-password does
-        new Accounts(dsl, Clock.SYSTEM, new GlobalConfigs(dsl, Clock.SYSTEM)).ensureAdmin(null, file);
+        new Accounts(dsl, Clock.SYSTEM, new GlobalConfigs(dsl, Clock.SYSTEM), new LoginThrottle(Clock.SYSTEM, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())).ensureAdmin(null, file);
         assertThat(storedHash()).startsWith("sha512:");
         assertThat(digestLogin()).isEqualTo(200);
     }

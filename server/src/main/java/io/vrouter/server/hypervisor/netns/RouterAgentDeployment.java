@@ -113,9 +113,10 @@ final class RouterAgentDeployment {
                 + dir.resolve("agent-data") + "\",\"dataplane\":\"linux\",\"logLevel\":\"info\",\"cleanOnStop\":false}\n";
         try {
             Files.createDirectories(dir);
-            Path file = dir.resolve(CONFIG);
-            Files.writeString(file, json);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            // the secret is never in a readable file, not even for a moment: a 0600 file written, then moved in place
+            Path tmp = Files.createTempFile(dir, ".agent", ".json", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, json);
+            Files.move(tmp, dir.resolve(CONFIG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new HypervisorException("cannot write the agent config of router " + config.vmUuid() + ": " + e, e);
         }

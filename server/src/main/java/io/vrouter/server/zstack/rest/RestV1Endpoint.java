@@ -101,7 +101,7 @@ public final class RestV1Endpoint {
         String session = session(ctx, api, match);
         ApiDispatcher.PreparedCall prepared;
         try {
-            prepared = calls.prepare(api, params, session);
+            prepared = calls.prepare(api, params, session, ctx.ip());
         } catch (ApiException e) {
             respondError(ctx, restStatus(e), ZStackCalls.error(e, api.apiName()));
             return;

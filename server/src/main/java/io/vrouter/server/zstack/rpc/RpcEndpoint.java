@@ -90,7 +90,7 @@ public final class RpcEndpoint {
         ApiDispatcher.PreparedCall prepared;
         try {
             String session = session(params.remove("session"));
-            prepared = calls.prepare(api, params, session);
+            prepared = calls.prepare(api, params, session, ctx.ip());
         } catch (ApiException e) {
             respond(ctx, 200, done(jobUuid, created, clock.now(), failed(api.replyClass(), ZStackCalls.error(e, api.apiName()))));
             return;
