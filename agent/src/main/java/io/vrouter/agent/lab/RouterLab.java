@@ -2,11 +2,17 @@ package io.vrouter.agent.lab;
 
 import io.vrouter.agent.protocol.AgentClient;
 import io.vrouter.agent.protocol.AgentPaths;
+import io.vrouter.agent.tls.AgentTls;
+import io.vrouter.agent.tls.CertificateAuthority;
+import io.vrouter.agent.tls.PeerRole;
+import io.vrouter.agent.tls.TlsIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * A virtual router in a box, all in namespaces named after one lab prefix:
@@ -38,7 +44,11 @@ public final class RouterLab implements AutoCloseable {
     private String guest;
     private String guest2;
     private String internet;
+    private final String hostIp;
     private AgentProcess agent;
+    /** The lab's own installation authority: it issues the agent's certificate and the "management node"'s. */
+    private CertificateAuthority authority;
+    private boolean agentTls;
 
     private RouterLab(Lab lab, Path workDir, boolean full) {
         this.lab = lab;
@@ -49,7 +59,7 @@ public final class RouterLab implements AutoCloseable {
         this.secret = java.util.HexFormat.of().formatHex(bytes);
         int subnet = random.nextInt(1 << 20);
         int base = (100 << 24) | (64 << 16) | (subnet << 2);
-        String hostIp = io.vrouter.agent.net.Ipv4.format(base + 1);
+        this.hostIp = io.vrouter.agent.net.Ipv4.format(base + 1);
         this.managementIp = io.vrouter.agent.net.Ipv4.format(base + 2);
 
         vr = lab.namespace("vr");
@@ -106,20 +116,61 @@ public final class RouterLab implements AutoCloseable {
         lab.exec(ns, "ip", "link", "set", ifname, "up");
     }
 
-    /** Writes the agent's config and starts it in the router namespace from {@code classpath}. */
+    /** Writes the agent's config and starts it in the router namespace from {@code classpath}, over mutual TLS. */
     public AgentProcess startAgent(String classpath, String logLevel) throws IOException {
+        return startAgent(classpath, logLevel, true);
+    }
+
+    /**
+     * Writes the agent's config and starts it in the router namespace from {@code classpath}: over mutual TLS with a
+     * certificate of the lab's authority for the management address, or over plain HTTP (the benchmark's baseline).
+     * The management link's root end is the only source the agent's port accepts.
+     */
+    public AgentProcess startAgent(String classpath, String logLevel, boolean tls) throws IOException {
         Path config = workDir.resolve("agent.json");
+        String transport = ",\"plainHttp\":true";
+        if (tls) {
+            Path dir = workDir.resolve("agent-tls");
+            authority().issue(PeerRole.AGENT, lab.prefix() + "-vr", List.of(managementIp)).writeTo(dir);
+            transport = ",\"tls\":{\"key\":\"" + dir.resolve(TlsIdentity.KEY_FILE) + "\",\"certificate\":\""
+                    + dir.resolve(TlsIdentity.CERTIFICATE_FILE) + "\",\"authority\":\""
+                    + dir.resolve(TlsIdentity.AUTHORITY_FILE) + "\"}";
+        }
         Files.writeString(config, "{\"name\":\"" + lab.prefix() + "-vr\",\"listenAddress\":\"" + managementIp
                 + "\",\"port\":" + AgentPaths.DEFAULT_PORT + ",\"secret\":\"" + secret + "\",\"dataDir\":\""
                 + workDir.resolve("agent-data") + "\",\"dataplane\":\"linux\",\"logLevel\":\"" + logLevel
-                + "\",\"cleanOnStop\":true}\n");
+                + "\",\"cleanOnStop\":true" + transport + ",\"managementNodeAddresses\":[\"" + hostIp + "\"]}\n");
+        agentTls = tls;
         agent = AgentProcess.start(vr, classpath, config, workDir.resolve("agent.log"), Duration.ofSeconds(60));
         lab.onClose(agent::close);
         return agent;
     }
 
+    /** A client of the running agent, as the management node (with the lab authority's node certificate under TLS). */
     public AgentClient client(Duration timeout) {
-        return AgentClient.create("http://" + managementIp + ":" + AgentPaths.DEFAULT_PORT, secret, timeout);
+        if (!agentTls) {
+            return AgentClient.create("http://" + managementIp + ":" + AgentPaths.DEFAULT_PORT, secret, timeout);
+        }
+        SSLContext node = AgentTls.nodeContext(authority().issue(PeerRole.MANAGEMENT_NODE, "lab node", List.of()));
+        return new AgentClient(AgentClient.newHttpClient(timeout, node), agentUrl(), secret, timeout);
+    }
+
+    /** The agent's URL: https while it runs with TLS. */
+    public String agentUrl() {
+        return (agentTls ? "https" : "http") + "://" + managementIp + ":" + AgentPaths.DEFAULT_PORT;
+    }
+
+    /** The lab's authority (created on first use). */
+    public synchronized CertificateAuthority authority() {
+        if (authority == null) {
+            authority = CertificateAuthority.create("lab " + lab.prefix());
+        }
+        return authority;
+    }
+
+    /** The root namespace's address on the management link: where the "management node" calls from. */
+    public String hostIp() {
+        return hostIp;
     }
 
     public Lab lab() {
