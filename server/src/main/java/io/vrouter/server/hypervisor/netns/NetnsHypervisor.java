@@ -57,6 +57,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final NetnsSettings settings;
+    private final RouterAgentCredentials credentials;
     private final LinuxHost host = new LinuxHost();
     private final BigTcp bigTcp = BigTcp.fromEnvironment();
     private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
@@ -68,7 +69,13 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
     private ScheduledExecutorService supervisor;
 
     public NetnsHypervisor(NetnsSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param authority the installation's certificate authority: it issues each router's agent certificate */
+    public NetnsHypervisor(NetnsSettings settings, io.vrouter.agent.tls.CertificateAuthority authority) {
         this.settings = settings;
+        this.credentials = new RouterAgentCredentials(authority);
     }
 
     @Override
@@ -289,7 +296,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
 
     /** The address and port the agent of a router listens on. */
     public String agentUrl(VmSpec router) {
-        return "http://" + managementNic(router).ip() + ":" + AgentPaths.DEFAULT_PORT;
+        return "https://" + managementNic(router).ip() + ":" + AgentPaths.DEFAULT_PORT;
     }
 
     /** The pid of a router's agent process, or -1 when none runs. */
@@ -475,7 +482,8 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
         Path dir = vmDir(router.uuid());
         String json = "{\"name\":\"" + router.uuid() + "\",\"listenAddress\":\"" + managementNic(router).ip()
                 + "\",\"port\":" + AgentPaths.DEFAULT_PORT + ",\"secret\":\"" + secret + "\",\"dataDir\":\""
-                + dir.resolve("agent-data") + "\",\"dataplane\":\"linux\",\"logLevel\":\"info\",\"cleanOnStop\":false}\n";
+                + dir.resolve("agent-data") + "\",\"dataplane\":\"linux\",\"logLevel\":\"info\",\"cleanOnStop\":false"
+                + credentials.write(router, managementNic(router), dir) + "}\n";
         try {
             Files.createDirectories(dir);
             Path config = dir.resolve("agent.json");
