@@ -56,7 +56,7 @@ public final class AgentMain {
         }
         Dataplane dataplane = config.dataplane().equals("linux")
                 ? new LinuxDataplane(new LinuxDataplane.Settings(config.dataDirPath(), config.listenAddress(),
-                        config.port(), config.cleanOnStop()), new CommandRunner(Duration.ofSeconds(30)))
+                        config.port(), config.cleanOnStop(), config.managementNodeAddresses()), new CommandRunner(Duration.ofSeconds(30)))
                 : new RecordingDataplane();
         Agent agent = new Agent(config.name(), config.secret(), dataplane, AgentIdentity.ofRunningCode());
         AgentServer server = AgentServer.start(agent, config.listenAddress(), config.port(), tls);

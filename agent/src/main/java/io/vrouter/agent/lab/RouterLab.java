@@ -22,8 +22,9 @@ import javax.net.ssl.SSLContext;
  *   [sw] brg ─veth─ gst (guest nic)  ┘ ─ pub (public nic) ─veth─ brp [sw]
  *        brg ─ [gu] eth0, [g2] eth0          brp ─ [in] eth0 ("internet": DNS server, web server)
  * </pre>
- * The management link is the only thing in the root namespace; it gets a random /30 out of 100.64.0.0/10 so
- * parallel runs do not clash. Guest network 10.1.0.0/24 (router .1), public network 203.0.113.0/24 (internet
+ * The management link is the only thing in the root namespace; it gets a random /29 out of 100.64.0.0/10 so
+ * parallel runs do not clash: .1 is the "management node", .3 another member of the management L3 (a flat
+ * network's guest), .2 the router. Guest network 10.1.0.0/24 (router .1), public network 203.0.113.0/24 (internet
  * .1, router .2). With {@code full=false} only the router namespace exists, its nics are veths to nowhere (benchmarks).
  */
 public final class RouterLab implements AutoCloseable {
@@ -45,6 +46,7 @@ public final class RouterLab implements AutoCloseable {
     private String guest2;
     private String internet;
     private final String hostIp;
+    private final String managementPeerIp;
     private AgentProcess agent;
     /** The lab's own installation authority: it issues the agent's certificate and the "management node"'s. */
     private CertificateAuthority authority;
@@ -57,17 +59,20 @@ public final class RouterLab implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         random.nextBytes(bytes);
         this.secret = java.util.HexFormat.of().formatHex(bytes);
-        int subnet = random.nextInt(1 << 20);
-        int base = (100 << 24) | (64 << 16) | (subnet << 2);
+        int subnet = random.nextInt(1 << 19);
+        int base = (100 << 24) | (64 << 16) | (subnet << 3);
         this.hostIp = io.vrouter.agent.net.Ipv4.format(base + 1);
         this.managementIp = io.vrouter.agent.net.Ipv4.format(base + 2);
+        this.managementPeerIp = io.vrouter.agent.net.Ipv4.format(base + 3);
 
         vr = lab.namespace("vr");
         String rootIf = lab.name("m0");
         lab.veth(null, rootIf, vr, "mgmt", null);
-        lab.exec(null, "ip", "addr", "add", hostIp + "/30", "dev", rootIf);
+        lab.exec(null, "ip", "addr", "add", hostIp + "/29", "dev", rootIf);
+        // a second member of the management L3, as a guest of a flat network is: not the management node
+        lab.exec(null, "ip", "addr", "add", managementPeerIp + "/29", "dev", rootIf);
         lab.exec(null, "ip", "link", "set", rootIf, "up");
-        lab.exec(vr, "ip", "addr", "add", managementIp + "/30", "dev", "mgmt");
+        lab.exec(vr, "ip", "addr", "add", managementIp + "/29", "dev", "mgmt");
         lab.exec(vr, "ip", "link", "set", "mgmt", "up");
         if (!full) {
             // veth pairs with both ends in the router: not every kernel has the dummy driver
@@ -166,6 +171,11 @@ public final class RouterLab implements AutoCloseable {
             authority = CertificateAuthority.create("lab " + lab.prefix());
         }
         return authority;
+    }
+
+    /** Another address on the management link's root end: a member of the management L3 that is not the node. */
+    public String managementPeerIp() {
+        return managementPeerIp;
     }
 
     /** The root namespace's address on the management link: where the "management node" calls from. */
