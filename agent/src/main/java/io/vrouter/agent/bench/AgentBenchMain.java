@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code ./vrouter bench agent-scale [--pf 10000] [--eip 1000] [--dhcp 5000] [--rounds 30] [--naive-budget-s 180] [--tls]}:
+ * {@code ./vrouter bench agent-scale [--pf 10000] [--eip 1000] [--dhcp 5000] [--rounds 30] [--naive-budget-s 180] [--tls [--passes 6]]}:
  * the real agent (this jar) in a namespace with dummy nics, driven over HTTP. Measures, in one run:
  * incremental add/remove of one rule, EIP and DHCP host with 10 of each present, the full sync of the big state,
  * the same again with the big state present, the agent's RSS, and the naive approach (one {@code nft add rule}
@@ -62,7 +62,7 @@ public final class AgentBenchMain {
         }
         AgentBenchMain bench = new AgentBenchMain(pf, eip, dhcp, rounds, budget);
         if (rest.contains("--tls")) {
-            bench.tlsCost();
+            bench.tlsCost(Math.max(2, option(rest, "--passes", 6) / 2 * 2));
         } else {
             bench.run();
         }
@@ -194,25 +194,26 @@ public final class AgentBenchMain {
 
     /**
      * The cost of mutual TLS: the same agent over plain HTTP and over TLS (a certificate of the lab's authority, the
-     * client presenting the node's), alternately twice so that drift of the machine hits both alike. Each pass: the
+     * client presenting the node's), alternately ({@code passes} in all) so that drift of the machine hits both alike;
+     * each transport's figure is the median of its passes. Each pass: the
      * full sync of the big state from empty (the three calls, 4 times, the first dropped: JIT), then one change (add
      * and remove one forwarding rule, {@code rounds} times) and a ping with that state present. One client per pass,
      * its connection kept alive, as the management node's.
      */
-    private void tlsCost() throws IOException {
+    private void tlsCost(int passes) throws IOException {
         Path work = Files.createTempDirectory("vrouter-agent-bench");
         line("# agent-scale --tls, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", load " + loadAverage());
         line("");
         line("| pass | transport | full sync, 3 calls (median ms) | add 1 rule (median ms) | remove 1 rule (median ms) | /ping (median ms) |");
         line("|---|---|---|---|---|---|");
-        double[][] sums = new double[2][4];
+        double[][][] byPass = new double[2][4][passes / 2];
         try (RouterLab router = RouterLab.create(work, false)) {
             this.router = router;
             var dhcp = Workload.list(0, dhcpCount, Workload::dhcp);
             var pfs = Workload.list(0, pfCount, Workload::pf);
             var eips = Workload.list(0, eipCount, Workload::eip);
-            for (int pass = 0; pass < 4; pass++) {
+            for (int pass = 0; pass < passes; pass++) {
                 boolean tls = pass % 2 == 1;
                 AgentProcess agent = router.startAgent(System.getProperty("java.class.path"), "info", tls);
                 try {
@@ -250,7 +251,7 @@ public final class AgentBenchMain {
                     }
                     double[] row = {median(syncs), median(add), median(remove), median(ping)};
                     for (int c = 0; c < 4; c++) {
-                        sums[tls ? 1 : 0][c] += row[c] / 2;
+                        byPass[tls ? 1 : 0][c][pass / 2] = row[c];
                     }
                     line("| " + (pass + 1) + " | " + (tls ? "mutual TLS" : "plain HTTP") + " | " + fmt(row[0]) + " | "
                             + fmt(row[1]) + " | " + fmt(row[2]) + " | " + fmt(row[3]) + " |");
@@ -263,10 +264,16 @@ public final class AgentBenchMain {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        line("| **mean of 2 passes** | plain HTTP | " + fmt(sums[0][0]) + " | " + fmt(sums[0][1]) + " | " + fmt(sums[0][2])
-                + " | " + fmt(sums[0][3]) + " |");
-        line("| **mean of 2 passes** | mutual TLS | " + fmt(sums[1][0]) + " | " + fmt(sums[1][1]) + " | " + fmt(sums[1][2])
-                + " | " + fmt(sums[1][3]) + " |");
+        double[][] sums = new double[2][4];
+        for (int t = 0; t < 2; t++) {
+            for (int c = 0; c < 4; c++) {
+                sums[t][c] = median(byPass[t][c]);
+            }
+        }
+        line("| **median of " + passes / 2 + " passes** | plain HTTP | " + fmt(sums[0][0]) + " | " + fmt(sums[0][1]) + " | "
+                + fmt(sums[0][2]) + " | " + fmt(sums[0][3]) + " |");
+        line("| **median of " + passes / 2 + " passes** | mutual TLS | " + fmt(sums[1][0]) + " | " + fmt(sums[1][1]) + " | "
+                + fmt(sums[1][2]) + " | " + fmt(sums[1][3]) + " |");
         line("| **TLS / plain** | | " + ratio(sums[1][0], sums[0][0]) + " | " + ratio(sums[1][1], sums[0][1]) + " | "
                 + ratio(sums[1][2], sums[0][2]) + " | " + ratio(sums[1][3], sums[0][3]) + " |");
         line("");
