@@ -61,7 +61,8 @@ public final class AgentClient {
      */
     public static HttpClient newHttpClient(Duration connectTimeout, SSLContext tls) {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .sslContext(Objects.requireNonNull(tls, "tls")).build();
+                .sslContext(Objects.requireNonNull(tls, "tls"))
+                .sslParameters(io.vrouter.agent.tls.AgentTls.clientParameters(tls)).build();
     }
 
     /** The same agent with another per-call timeout. */

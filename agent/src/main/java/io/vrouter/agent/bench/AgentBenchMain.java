@@ -17,12 +17,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code ./vrouter bench agent-scale [--pf 10000] [--eip 1000] [--dhcp 5000] [--rounds 30] [--naive-budget-s 180] [--tls [--passes 6]]}:
+ * {@code ./vrouter bench agent-scale [--pf 10000] [--eip 1000] [--dhcp 5000] [--rounds 30] [--naive-budget-s 180] [--tls [--sync-rounds 8]]}:
  * the real agent (this jar) in a namespace with dummy nics, driven over HTTP. Measures, in one run:
  * incremental add/remove of one rule, EIP and DHCP host with 10 of each present, the full sync of the big state,
  * the same again with the big state present, the agent's RSS, and the naive approach (one {@code nft add rule}
  * process per rule) as the reference. Prints a Markdown report. With {@code --tls}: the cost of mutual TLS instead,
- * one change and the full sync with the agent over plain HTTP and over TLS, alternately, in one run.
+ * one change and the full sync, an agent over plain HTTP and one over TLS side by side, in interleaved pairs.
  */
 public final class AgentBenchMain {
 
@@ -62,7 +62,7 @@ public final class AgentBenchMain {
         }
         AgentBenchMain bench = new AgentBenchMain(pf, eip, dhcp, rounds, budget);
         if (rest.contains("--tls")) {
-            bench.tlsCost(Math.max(2, option(rest, "--passes", 6) / 2 * 2));
+            bench.tlsCost(option(rest, "--sync-rounds", 8));
         } else {
             bench.run();
         }
@@ -193,103 +193,98 @@ public final class AgentBenchMain {
     }
 
     /**
-     * The cost of mutual TLS: the same agent over plain HTTP and over TLS (a certificate of the lab's authority, the
-     * client presenting the node's), alternately ({@code passes} in all) so that drift of the machine hits both alike;
-     * each transport's figure is the median of its passes. Each pass: the
-     * full sync of the big state from empty (the three calls, 4 times, the first dropped: JIT), then one change (add
-     * and remove one forwarding rule, {@code rounds} times) and a ping with that state present. One client per pass,
-     * its connection kept alive, as the management node's.
+     * The cost of mutual TLS: two routers side by side (two labs), one agent over plain HTTP and one over TLS (a
+     * certificate of the lab's authority, the client presenting the node's), the same state in both, measured in
+     * interleaved pairs (the order swapped every round) so that the load of a shared machine hits both alike. Measures
+     * the full sync of the big state from empty (the three calls, {@code syncRounds} pairs after one warm-up pair) and
+     * one change (add, then remove, one forwarding rule: {@code rounds} pairs after a warm-up) with the big state
+     * present. Each transport's figure is its median; the ratio is the median of the per-pair ratios. One client per
+     * agent, its connection kept alive, as the management node's.
      */
-    private void tlsCost(int passes) throws IOException {
+    private void tlsCost(int syncRounds) throws IOException {
         Path work = Files.createTempDirectory("vrouter-agent-bench");
         line("# agent-scale --tls, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", load " + loadAverage());
         line("");
-        line("| pass | transport | full sync, 3 calls (median ms) | add 1 rule (median ms) | remove 1 rule (median ms) | /ping (median ms) |");
-        line("|---|---|---|---|---|---|");
-        double[][][] byPass = new double[2][4][passes / 2];
-        try (RouterLab router = RouterLab.create(work, false)) {
-            this.router = router;
-            var dhcp = Workload.list(0, dhcpCount, Workload::dhcp);
-            var pfs = Workload.list(0, pfCount, Workload::pf);
-            var eips = Workload.list(0, eipCount, Workload::eip);
-            for (int pass = 0; pass < passes; pass++) {
-                boolean tls = pass % 2 == 1;
-                AgentProcess agent = router.startAgent(System.getProperty("java.class.path"), "info", tls);
-                try {
-                    AgentClient client = router.client(Duration.ofSeconds(120));
-                    client.configureNics(Workload.nics());
-                    client.createVips(Workload.list(0, eipCount + 2, Workload::eipVip));
-                    client.createVips(Workload.list(0, pfCount / 100 + 1, i -> new io.vrouter.agent.protocol.VipTO(
-                            io.vrouter.agent.net.Ipv4.format(Workload.PF_VIP_BASE + i), "255.255.0.0", "203.0.0.1",
-                            RouterLab.PUBLIC_MAC, "p" + i)));
-                    double[] syncs = new double[3];
-                    for (int r = 0; r < 4; r++) {
-                        client.syncPortForwarding(List.of());
-                        client.syncEips(List.of());
-                        client.addDhcp(List.of(), true);
-                        long t0 = System.nanoTime();
-                        client.addDhcp(dhcp, true);
-                        client.syncPortForwarding(pfs);
-                        client.syncEips(eips);
-                        if (r > 0) {
-                            syncs[r - 1] = ms(System.nanoTime() - t0);
-                        }
+        var dhcp = Workload.list(0, dhcpCount, Workload::dhcp);
+        var pfs = Workload.list(0, pfCount, Workload::pf);
+        var eips = Workload.list(0, eipCount, Workload::eip);
+        PortForwardingRuleTO rule = Workload.pf(pfCount + 1);
+        try (RouterLab plainLab = RouterLab.create(Files.createDirectories(work.resolve("plain")), false);
+             RouterLab tlsLab = RouterLab.create(Files.createDirectories(work.resolve("tls")), false)) {
+            plainLab.startAgent(System.getProperty("java.class.path"), "info", false);
+            tlsLab.startAgent(System.getProperty("java.class.path"), "info", true);
+            AgentClient[] clients = {plainLab.client(Duration.ofSeconds(120)), tlsLab.client(Duration.ofSeconds(120))};
+            for (AgentClient client : clients) {
+                client.configureNics(Workload.nics());
+                client.createVips(Workload.list(0, eipCount + 2, Workload::eipVip));
+                client.createVips(Workload.list(0, pfCount / 100 + 1, i -> new io.vrouter.agent.protocol.VipTO(
+                        io.vrouter.agent.net.Ipv4.format(Workload.PF_VIP_BASE + i), "255.255.0.0", "203.0.0.1",
+                        RouterLab.PUBLIC_MAC, "p" + i)));
+            }
+            double[][] sync = new double[2][syncRounds];
+            for (int r = -1; r < syncRounds; r++) {
+                for (int k = 0; k < 2; k++) {
+                    int t = (r + k + 2) % 2; // plain first on even rounds, TLS first on odd ones
+                    AgentClient client = clients[t];
+                    client.syncPortForwarding(List.of());
+                    client.syncEips(List.of());
+                    client.addDhcp(List.of(), true);
+                    long t0 = System.nanoTime();
+                    client.addDhcp(dhcp, true);
+                    client.syncPortForwarding(pfs);
+                    client.syncEips(eips);
+                    if (r >= 0) {
+                        sync[t][r] = ms(System.nanoTime() - t0);
                     }
-                    PortForwardingRuleTO rule = Workload.pf(pfCount + 1);
-                    for (int i = 0; i < 5; i++) {
-                        client.createPortForwarding(List.of(rule));
-                        client.revokePortForwarding(List.of(rule));
-                    }
-                    double[] add = new double[rounds];
-                    double[] remove = new double[rounds];
-                    double[] ping = new double[rounds];
-                    for (int r = 0; r < rounds; r++) {
-                        add[r] = timed(() -> client.createPortForwarding(List.of(rule)));
-                        remove[r] = timed(() -> client.revokePortForwarding(List.of(rule)));
-                        ping[r] = timed(() -> client.ping("bench"));
-                    }
-                    double[] row = {median(syncs), median(add), median(remove), median(ping)};
-                    for (int c = 0; c < 4; c++) {
-                        byPass[tls ? 1 : 0][c][pass / 2] = row[c];
-                    }
-                    line("| " + (pass + 1) + " | " + (tls ? "mutual TLS" : "plain HTTP") + " | " + fmt(row[0]) + " | "
-                            + fmt(row[1]) + " | " + fmt(row[2]) + " | " + fmt(row[3]) + " |");
-                } finally {
-                    agent.close();
                 }
             }
+            double[][] change = new double[2][rounds];
+            double[][] ping = new double[2][rounds];
+            for (int r = -5; r < rounds; r++) {
+                for (int k = 0; k < 2; k++) {
+                    int t = (r + k + 10) % 2;
+                    AgentClient client = clients[t];
+                    double c = timed(() -> {
+                        client.createPortForwarding(List.of(rule));
+                        client.revokePortForwarding(List.of(rule));
+                    });
+                    double p = timed(() -> client.ping("bench"));
+                    if (r >= 0) {
+                        change[t][r] = c;
+                        ping[t][r] = p;
+                    }
+                }
+            }
+            line("| measurement (state: " + dhcpCount + " DHCP hosts, " + pfCount + " rules, " + eipCount
+                    + " EIPs) | pairs | plain HTTP median ms | mutual TLS median ms | TLS / plain (median of pair ratios) |");
+            line("|---|---|---|---|---|");
+            pairRow("full sync from empty, all three calls", sync);
+            pairRow("one change: add then remove 1 forwarding rule", change);
+            pairRow("/ping (reference: a round trip, nothing applied)", ping);
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        double[][] sums = new double[2][4];
-        for (int t = 0; t < 2; t++) {
-            for (int c = 0; c < 4; c++) {
-                sums[t][c] = median(byPass[t][c]);
-            }
-        }
-        line("| **median of " + passes / 2 + " passes** | plain HTTP | " + fmt(sums[0][0]) + " | " + fmt(sums[0][1]) + " | "
-                + fmt(sums[0][2]) + " | " + fmt(sums[0][3]) + " |");
-        line("| **median of " + passes / 2 + " passes** | mutual TLS | " + fmt(sums[1][0]) + " | " + fmt(sums[1][1]) + " | "
-                + fmt(sums[1][2]) + " | " + fmt(sums[1][3]) + " |");
-        line("| **TLS / plain** | | " + ratio(sums[1][0], sums[0][0]) + " | " + ratio(sums[1][1], sums[0][1]) + " | "
-                + ratio(sums[1][2], sums[0][2]) + " | " + ratio(sums[1][3], sums[0][3]) + " |");
         line("");
-        line("State: " + dhcpCount + " DHCP hosts, " + pfCount + " forwarding rules, " + eipCount + " EIPs; " + rounds
-                + " rounds of the one change. Machine load at the end: " + loadAverage());
+        line("Machine load at the end: " + loadAverage());
         System.out.print(report);
+    }
+
+    private void pairRow(String what, double[][] samples) {
+        double[] ratios = new double[samples[0].length];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = samples[1][i] / samples[0][i];
+        }
+        line("| " + what + " | " + ratios.length + " | " + fmt(median(samples[0])) + " | " + fmt(median(samples[1])) + " | "
+                + String.format(Locale.ROOT, "%.3f", median(ratios)) + " |");
     }
 
     private static double median(double[] samples) {
         double[] sorted = samples.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    private static String ratio(double tls, double plain) {
-        return String.format(Locale.ROOT, "%.3f", tls / plain);
     }
 
     /** Adds then removes one rule, one EIP, one DHCP host, {@code rounds} times each. */

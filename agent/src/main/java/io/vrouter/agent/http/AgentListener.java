@@ -1,6 +1,7 @@
 package io.vrouter.agent.http;
 
 import io.javalin.config.JavalinConfig;
+import io.vrouter.agent.tls.AgentTls;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -41,6 +42,9 @@ final class AgentListener {
         // a handshake without the management node's certificate fails before any byte of HTTP is read
         factory.setNeedClientAuth(true);
         factory.setIncludeProtocols("TLSv1.3");
+        // in this order, the agent's preference (see AgentTls.CIPHER_SUITES for why)
+        factory.setIncludeCipherSuites(AgentTls.CIPHER_SUITES);
+        factory.setUseCipherSuitesOrder(true);
         return factory;
     }
 
