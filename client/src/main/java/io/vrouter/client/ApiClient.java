@@ -116,7 +116,7 @@ public final class ApiClient {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("parameters of " + api + " are not JSON-serialisable: " + e.getMessage(), e);
         }
-        return post("/v1/api/" + api, json, api);
+        return postJson("/v1/api/" + api, json, api);
     }
 
     /** Calls and insists on success; returns the reply's JSON. */

@@ -38,6 +38,9 @@ import io.vrouter.server.task.TaskQueues;
 import io.vrouter.server.vm.VmApis;
 import io.vrouter.server.vm.VmInstances;
 import io.vrouter.server.networkservice.NetworkServices;
+import io.vrouter.agent.tls.AgentTls;
+import io.vrouter.agent.tls.CertificateAuthority;
+import io.vrouter.agent.tls.PeerRole;
 import io.vrouter.server.vrouter.AgentPackage;
 import io.vrouter.server.vrouter.VirtualRouterPlugin;
 import io.vrouter.server.vrouter.simulator.SimulatorRouterAgents;
@@ -48,6 +51,7 @@ import io.vrouter.server.zstack.ZStackWire;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import javax.net.ssl.SSLContext;
 
 /**
  * The composition root: creates every package's service in dependency order, lets each register its APIs,
@@ -175,17 +179,25 @@ public final class ManagementNode implements AutoCloseable {
             // netns backend: the agent jar is the shipped package when there is one (see NetnsPlugin.agentPackage)
             NetnsSettings netnsSettings = NetnsSettings.fromEnvironment(options.dataDir());
             AgentPackage agentPackage = NetnsPlugin.agentPackage(netnsSettings, VERSION);
+            // the installation's certificate authority: agents get certificates of it, the node presents one (docs/tls.md)
+            CertificateAuthority agentAuthority = CertificateAuthority.loadOrCreate(options.dataDir().resolve("tls"),
+                    "vrouter installation");
+            SSLContext agentTls = AgentTls.nodeContext(agentAuthority.issue(PeerRole.MANAGEMENT_NODE,
+                    "management node", java.util.List.of()));
+            // the Simulator's agents share one address, so their certificate names it rather than a router
+            inProcessAgents.useTls(AgentTls.agentContext(agentAuthority.issue(PeerRole.AGENT, "simulator agents",
+                    java.util.List.of("127.0.0.1"))));
             this.simulatorAgents = new SimulatorRouterAgents(agentPackage, inProcessAgents);
             simulator.setApplianceRuntime(simulatorAgents);
             this.virtualRouters = new VirtualRouterPlugin(database.dsl(), clock, taskQueues, globalConfigs, tags, vms,
-                    networkServices, offerings, images, agentPackage, vips, eips, portForwarding);
+                    networkServices, offerings, images, agentPackage, vips, eips, portForwarding, agentTls);
             virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
             virtualRouters.registerApis(catalogue, registry, queries);
             l3Networks.onDnsChanged(virtualRouters.routers()::guestL3Changed);
             networkServices.onServicesChanged(virtualRouters.routers()::guestL3Changed);
 
             // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents
-            this.netns = new NetnsPlugin(netnsSettings, hypervisors, hosts, virtualRouters.routers());
+            this.netns = new NetnsPlugin(netnsSettings, hypervisors, hosts, virtualRouters.routers(), agentAuthority);
             netns.registerApis(catalogue, hosts, queries);
             // ---- end of netns backend
 

@@ -23,8 +23,9 @@ public final class NetnsPlugin implements AutoCloseable {
     private final NetnsHypervisor hypervisor;
     private final NetnsHostConnector connector = new NetnsHostConnector();
 
-    public NetnsPlugin(NetnsSettings settings, Hypervisors hypervisors, Hosts hosts, VirtualRouters routers) {
-        this.hypervisor = new NetnsHypervisor(settings);
+    public NetnsPlugin(NetnsSettings settings, Hypervisors hypervisors, Hosts hosts, VirtualRouters routers,
+                       io.vrouter.agent.tls.CertificateAuthority authority) {
+        this.hypervisor = new NetnsHypervisor(settings, authority);
         hypervisors.register(hypervisor);
         hosts.registerConnector(connector);
         routers.registerAgents(NetnsHypervisor.TYPE, new NetnsRouterAgents(hypervisor));
