@@ -38,7 +38,10 @@ import io.vrouter.server.networkservice.NetworkServices;
 import io.vrouter.server.vrouter.AgentPackage;
 import io.vrouter.server.vrouter.VirtualRouterPlugin;
 import io.vrouter.server.vrouter.simulator.SimulatorRouterAgents;
+import io.vrouter.server.console.ConsoleFiles;
 import io.vrouter.server.eip.Eips;
+import io.vrouter.server.events.EventStream;
+import io.vrouter.server.events.LiveEvents;
 import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.vip.Vips;
 
@@ -83,6 +86,8 @@ public final class ManagementNode implements AutoCloseable {
     private final Eips eips;
     private final PortForwardingRules portForwarding;
     private final NetnsPlugin netns;
+    private final LiveEvents liveEvents;
+    private final EventStream eventStream;
     private int port;
 
     public ManagementNode(NodeOptions options, Clock clock) {
@@ -174,6 +179,13 @@ public final class ManagementNode implements AutoCloseable {
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
+
+            // ---- the web console: its files at /, live events (router statuses, API outcomes) at /v1/events
+            this.liveEvents = new LiveEvents();
+            virtualRouters.routers().onStatusChanged((vr, status) -> liveEvents.status("VirtualRouterVm", vr, status));
+            this.eventStream = new EventStream(liveEvents, accounts, json);
+            apiServer.extend(eventStream::addRoutes);
+            apiServer.extend(new ConsoleFiles(ConsoleFiles.CLASSPATH_DIR)::addRoutes);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -242,6 +254,11 @@ public final class ManagementNode implements AutoCloseable {
         return netns;
     }
 
+    /** The live events the console streams. */
+    public LiveEvents liveEvents() {
+        return liveEvents;
+    }
+
     public NetworkServices networkServices() {
         return networkServices;
     }
@@ -287,6 +304,7 @@ public final class ManagementNode implements AutoCloseable {
         // stop taking requests first, so no request sees a closed database
         try {
             apiServer.close();
+            eventStream.close();
             virtualRouters.close();
             taskQueues.beginShutdown();
             try {
@@ -298,6 +316,7 @@ public final class ManagementNode implements AutoCloseable {
             taskExecutor.shutdownNow();
             simulatorAgents.close();
             netns.close();
+            liveEvents.close();
             metrics.close();
             database.close();
         }

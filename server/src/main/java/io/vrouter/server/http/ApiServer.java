@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vrouter.api.ApiError;
@@ -22,8 +23,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The HTTP face of the management node.
@@ -31,7 +34,8 @@ import java.util.Optional;
  *   <li>{@code POST /v1/api/{ApiName}} with a JSON object of parameters: every API (the CLI uses this);</li>
  *   <li>{@code GET /v1/{resources}[/{uuid}]?q=...&limit=&start=&count=&replyWithCount=&sort=+f|-f&fields=}: queries
  *       in ZStack's REST form;</li>
- *   <li>{@code GET /v1/openapi.json}, {@code GET /metrics} (Prometheus text), no session needed.</li>
+ *   <li>{@code GET /v1/openapi.json}, {@code GET /metrics} (Prometheus text), no session needed;</li>
+ *   <li>what other packages add with {@link #extend}: the console at {@code /}, the event stream.</li>
  * </ul>
  * A user's mistake is always a 4xx with {@code {"error":{code,description,details}}}; only a bug is a 500.
  */
@@ -46,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper json;
     private final PrometheusMeterRegistry metrics;
     private final String version;
+    private final List<Consumer<JavalinConfig>> extensions = new ArrayList<>();
     private Javalin app;
 
     public ApiServer(ApiDispatcher dispatcher, ApiCatalogue catalogue, QueryApis queries, ObjectMapper json,
@@ -69,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
             pool.setName("api");
             config.jetty.threadPool = pool;
             config.http.maxRequestSize = 16L * 1024 * 1024;
+            extensions.forEach(extension -> extension.accept(config)); // before the /v1/<path> catch-all
             config.routes.post("/v1/api/{apiName}", this::callApi);
             config.routes.get("/v1/openapi.json", ctx -> respond(ctx, 200, OpenApiDocument.of(catalogue, version)));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
@@ -91,6 +97,11 @@ public final class ApiServer implements AutoCloseable {
         });
         app.start();
         return app.port();
+    }
+
+    /** Adds routes of another package (the console's files, the event stream); call before {@link #start}. */
+    public void extend(Consumer<JavalinConfig> extension) {
+        extensions.add(extension);
     }
 
     private void callApi(Context ctx) {

@@ -10,6 +10,7 @@ import org.jooq.impl.DSL;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
@@ -24,6 +25,8 @@ final class RouterRepository {
 
     private final DSLContext dsl;
     private final Clock clock;
+    /** Told of every status written by {@link #setStatus} (the node's live events); nobody by default. */
+    private volatile BiConsumer<String, String> statusListener = (vrUuid, status) -> { };
 
     RouterRepository(DSLContext dsl, Clock clock) {
         this.dsl = dsl;
@@ -70,6 +73,11 @@ final class RouterRepository {
 
     void setStatus(String vrUuid, String status) {
         dsl.update(APPLIANCE).set(STATUS, status).where(UUID.eq(vrUuid)).execute();
+        statusListener.accept(vrUuid, status);
+    }
+
+    void onStatusChanged(BiConsumer<String, String> listener) {
+        this.statusListener = listener;
     }
 
     String status(String vrUuid) {
