@@ -5,12 +5,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ADMIN_PASSWORD, Client, startNode } from './lib/node.mjs';
 import { seedWorld } from './lib/seed.mjs';
 
-export const CHROMIUM = process.env.VROUTER_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = resolve(import.meta.dirname, '../../docs/console');
+import { CHROMIUM } from './chromium.mjs';
+const SHOTS = fileURLToPath(new URL('../../docs/console', import.meta.url));
 
 let node;
 let api;

@@ -50,6 +50,7 @@ export function dashboardPage(errors: () => LiveEvent[]): Page {
   return {
     el,
     async load() {
+      const started = performance.now();
       const counts = await Promise.all(COUNTED.map(([, key, q]) => api.count(COLLECTION[key], q)));
       [routers, hosts] = await Promise.all([
         api.all('vm-instances/appliances/virtual-routers', { fields: ['uuid', 'name', 'status', 'state'] }),
@@ -61,6 +62,7 @@ export function dashboardPage(errors: () => LiveEvent[]): Page {
         statusCards, attention, errorList);
       paintStatus();
       paintErrors();
+      el.setAttribute('data-fetch-ms', String(Math.round(performance.now() - started)));
     },
     onStatus(e) {
       const r = routers.find((x) => x.uuid === e.uuid) ?? hosts.find((x) => x.uuid === e.uuid);

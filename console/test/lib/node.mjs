@@ -3,10 +3,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const ADMIN_PASSWORD = 'console-test-password';
-const JAR = resolve(import.meta.dirname, '../../../server/target/vrouter-server.jar');
+const JAR = fileURLToPath(new URL('../../../server/target/vrouter-server.jar', import.meta.url));
 
 export async function startNode({ javaOptions = [] } = {}) {
   if (!existsSync(JAR)) throw new Error(`${JAR} is missing: build the server first (./vrouter build)`);

@@ -126,6 +126,7 @@ public final class DemoMain {
             System.out.println("  ./vrouter cli QueryVmInstance fields=name,state,vmNics.ip");
             System.out.println("  ./vrouter cli ReconnectVirtualRouter vmInstanceUuid=" + router.get("uuid").asText());
             System.out.println("  ip netns exec " + hypervisor.namespaceOf(vmUuid) + " dig " + SeedWorld.OUTSIDE_NAME);
+            System.out.println("Or open the web console: " + url + "/ (account admin, password " + ADMIN_PASSWORD + ")");
             System.out.println("Ctrl-C stops the demo and removes everything it made.");
         } catch (RuntimeException e) {
             System.err.println("vrouter demo failed: " + e.getMessage());
