@@ -1,4 +1,6 @@
-// ./vrouter bench console [--guests 100] [--vms-per-guest 10] [--hosts 10] [--rounds 5]
+// ./vrouter bench console [--guests 100] [--vms-per-guest 10] [--hosts 10] [--rounds 5] [--url URL --password P]
+// (--url: a running node whose world is already there, e.g. to re-measure after a console change; the routers it
+// stops stay stopped)
 // The console against a node with 1,000 VMs, 100 routers and 10 hosts (Simulator) in Debian's chromium:
 //  - first paint: from navigation start to the page drawn with its data (dashboard counts, topology graph and
 //    router table), and the browser's own first-contentful-paint, per round;
@@ -38,7 +40,7 @@ function watchEvents(url, session) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = block.split('\n').find((l) => l.startsWith('data:'));
-        if (block.includes('event:status') && data) {
+        if (/^event: ?status$/m.test(block) && data) {
           const e = JSON.parse(data.slice(5));
           seen.set(`${e.uuid}:${e.status}`, { at: e.at, received: Date.now() });
         }
@@ -48,13 +50,18 @@ function watchEvents(url, session) {
   return { get: (uuid, status) => seen.get(`${uuid}:${status}`), stop: () => abort.abort() };
 }
 
-const node = await startNode({ javaOptions: ['-Xmx2g'] });
+const node = args.url ? { url: args.url, stop: async () => {} } : await startNode({ javaOptions: ['-Xmx2g'] });
 let browser;
 try {
-  const api = await new Client(node.url).logIn();
-  const t0 = Date.now();
-  const world = await seedWorld(api, { guests, vmsPerGuest, hosts, width: 8 });
-  console.log(`seeded ${world.vms.length} VMs, ${world.routers.length} routers, ${hosts} hosts in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const api = await new Client(node.url).logIn(args.password);
+  let world;
+  if (args.url) {
+    world = { vms: await api.query('vm-instances', 'type=UserVm'), routers: await api.query('vm-instances/appliances/virtual-routers', 'status=Connected') };
+  } else {
+    const t0 = Date.now();
+    world = await seedWorld(api, { guests, vmsPerGuest, hosts, width: 8 });
+    console.log(`seeded ${world.vms.length} VMs, ${world.routers.length} routers, ${hosts} hosts in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -104,14 +111,14 @@ try {
         lags[name].fromEvent.push(shown - e.at);
         lags[name].reader.push(e.received - e.at);
       }
-      await page.waitForTimeout(500); // let the reload that follows the change settle before the next round
+      await page.waitForTimeout(1000); // let the reload that follows the change settle before the next round
     }
   }
   events.stop();
 
   const chromiumVersion = execFileSync(CHROMIUM, ['--version']).toString().trim();
   console.log(`\nmachine: ${cpus().length} x ${cpus()[0].model}; ${chromiumVersion}; node ${process.version}`);
-  console.log(`world: ${world.vms.length} VMs, ${world.routers.length} routers, ${hosts} hosts; ${rounds} rounds each\n`);
+  console.log(`world: ${world.vms.length} VMs, ${world.routers.length} Connected routers at the start; ${rounds} rounds each\n`);
   console.log('First paint: from navigation start to the page drawn with its data; baseline: the same page\'s API requests alone (inside that time).\n');
   console.log('| page | data painted, median / max | first contentful paint, median | API requests alone (baseline), median | painted / baseline |');
   console.log('| --- | --- | --- | --- | --- |');

@@ -107,13 +107,14 @@ export class Api {
     return this.request<QueryResult<T>>(`/v1/${collection}${qs ? `?${qs}` : ''}`, { method: 'GET' });
   }
 
-  /** Every match of a query, in pages of 1,000. */
+  /** Every match of a query, in pages of 5,000. */
   async all<T = Inventory>(collection: string, options: QueryOptions = {}): Promise<T[]> {
+    const size = 5000;
     const out: T[] = [];
-    for (let start = 0; ; start += 1000) {
-      const page = await this.query<T>(collection, { ...options, limit: 1000, start });
+    for (let start = 0; ; start += size) {
+      const page = await this.query<T>(collection, { ...options, limit: size, start });
       out.push(...page.inventories);
-      if (page.inventories.length < 1000) return out;
+      if (page.inventories.length < size) return out;
     }
   }
 

@@ -29,7 +29,7 @@ function graph() {
   return page.evaluate(() => {
     const cy = document.querySelector('[data-testid=topology]').cy;
     return cy.nodes().map((n) => ({ id: n.id(), kind: n.data('kind'), label: n.data('label'), status: n.data('status'),
-      neighbours: n.neighborhood('node').map((x) => x.id()) }));
+      l3s: n.data('l3s'), host: n.data('host'), neighbours: n.neighborhood('node').map((x) => x.id()) }));
   });
 }
 
@@ -76,10 +76,12 @@ test('the topology shows the router with its management, public and guest nics, 
   assert.equal(router.id, world.routers[0].uuid);
   assert.equal(router.status, 'Connected');
   assert.deepEqual(new Set(router.neighbours), new Set([world.managementL3, world.publicL3, world.guestL3s[0]]));
-  const guestL3 = nodes.find((n) => n.id === world.guestL3s[0]);
   const vms = nodes.filter((n) => n.kind === 'vm');
   assert.deepEqual(vms.map((v) => v.label.split('\n')[0]).sort(), ['web-1', 'web-2', 'web-3']);
-  for (const vm of vms) assert.ok(guestL3.neighbours.includes(vm.id), `${vm.label} on the guest L3`);
+  for (const vm of vms) {
+    assert.deepEqual(vm.l3s, [world.guestL3s[0]], `${vm.label} in the guest L3's block`);
+    assert.ok(world.hosts.includes(vm.host), `${vm.label} says where it runs`);
+  }
   assert.equal(nodes.filter((n) => n.kind === 'host').length, 2);
   // the router table under the graph says where it runs and what it serves
   const row = page.locator(`.router-summary tr[data-uuid="${router.id}"]`);

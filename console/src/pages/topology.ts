@@ -20,6 +20,8 @@ export interface Graph {
   routers: Router[];
   l3Name: Map<string, string>;
   hostName: Map<string, string>;
+  /** user VMs with a nic on each L3 */
+  vmsOn: Map<string, number>;
 }
 
 /** Loads everything the picture needs: a dozen queries, the big ones with only the fields drawn. */
@@ -92,11 +94,14 @@ export async function loadGraph(): Promise<Graph> {
     const x = block ? block.x + (n % VMS_PER_ROW) * CELL : -800;
     const py = block ? block.y + 190 + Math.floor(n / VMS_PER_ROW) * CELL : 0;
     vmPosition.set(vm.uuid, { x, y: py });
-    node(vm.uuid, 'vm', `${vm.name}\n${vm.vmNics.map((x) => x.ip).join(' ')}`, x, py, { state: vm.state, host: vm.hostUuid });
-    for (const nic of vm.vmNics) {
+    node(vm.uuid, 'vm', `${vm.name}\n${vm.vmNics.map((x) => x.ip).join(' ')}`, x, py,
+      { state: vm.state, host: vm.hostUuid, l3s: vm.vmNics.map((n) => n.l3NetworkUuid) });
+    vm.vmNics.forEach((nic, i) => {
       nicOwner.set(nic.uuid, vm.uuid);
-      edge(nic.l3NetworkUuid, vm.uuid, 'guest-nic');
-    }
+      // a VM sits in the block of its first nic's L3: a line per VM there would only repeat it (and a thousand
+      // edges cost cytoscape more than everything else on the page); its other nics get lines
+      if (i > 0) edge(nic.l3NetworkUuid, vm.uuid, 'guest-nic');
+    });
   }
   for (const r of routers) {
     const guest = r.vmNics.find((n) => n.l3NetworkUuid !== r.managementNetworkUuid && n.l3NetworkUuid !== r.publicNetworkUuid);
@@ -125,6 +130,10 @@ export async function loadGraph(): Promise<Graph> {
     elements: els, routers,
     l3Name: new Map(l3s.map((l) => [l.uuid, String(l.name)])),
     hostName: new Map(hosts.map((x) => [x.uuid, String(x.name)])),
+    vmsOn: vms.reduce((m, vm) => {
+      for (const l3 of new Set(vm.vmNics.map((n) => n.l3NetworkUuid))) m.set(l3, (m.get(l3) ?? 0) + 1);
+      return m;
+    }, new Map<string, number>()),
   };
 }
 
@@ -145,7 +154,8 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: 'node.host[status = "Disconnected"]', style: { 'background-color': '#d23c3c' } },
   { selector: 'node.eip, node.pf', style: { shape: 'tag', width: 12, height: 12, 'background-color': '#9b59b6', 'font-size': 8, 'text-valign': 'center', 'text-halign': 'right', 'text-margin-x': 3, 'text-margin-y': 0 } },
   { selector: 'node.pf', style: { 'background-color': '#16a0a0' } },
-  { selector: 'edge', style: { width: 1, 'line-color': '#c4ccd8', 'curve-style': 'straight', 'font-size': 8, 'min-zoomed-font-size': 8, label: 'data(label)', 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.8 } },
+  { selector: 'edge', style: { width: 1, 'line-color': '#c4ccd8', 'curve-style': 'haystack' } },
+  { selector: 'edge.nic-mgmt, edge.nic-public, edge.nic-guest', style: { 'curve-style': 'straight', 'font-size': 8, 'min-zoomed-font-size': 8, label: 'data(label)', 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.8 } },
   { selector: 'edge.nic-mgmt', style: { 'line-color': '#c98a2c', 'line-style': 'dashed', opacity: 0.5 } },
   { selector: 'edge.nic-public', style: { 'line-color': '#c98a2c', opacity: 0.6 } },
   { selector: 'edge.nic-guest', style: { 'line-color': '#2e9e5b', width: 2 } },
@@ -153,6 +163,43 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: '.dim', style: { opacity: 0.12 } },
   { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#111' } },
 ];
+
+/** cy.fit without measuring every label (which costs as much as drawing them): node positions are what matter. */
+function fit(cy: Core, container: HTMLElement, padding: number): void {
+  const bb = cy.nodes().boundingBox({ includeLabels: false, includeOverlays: false });
+  const w = container.clientWidth - 2 * padding;
+  const hgt = container.clientHeight - 2 * padding;
+  const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), Math.min(w / Math.max(1, bb.w), hgt / Math.max(1, bb.h))));
+  cy.viewport({ zoom, pan: { x: (container.clientWidth - zoom * (bb.x1 + bb.x2)) / 2, y: (container.clientHeight - zoom * (bb.y1 + bb.y2)) / 2 } });
+}
+
+/**
+ * A reload in place: only what changed is touched (cytoscape restyles only those), so the user's pan and zoom stay
+ * and a reload after each change does not hold the page for the whole graph's time.
+ */
+function update(cy: Core, elements: ElementDefinition[]): void {
+  const wanted = new Map(elements.map((e) => [String(e.data.id), e]));
+  cy.batch(() => {
+    cy.elements().forEach((e) => {
+      if (!wanted.has(e.id())) e.remove();
+    });
+    for (const [id, def] of wanted) {
+      const existing = cy.getElementById(id);
+      if (existing.empty()) {
+        cy.add(def);
+        continue;
+      }
+      for (const [k, v] of Object.entries(def.data)) {
+        if (existing.data(k) !== v) existing.data(k, v);
+      }
+      const p = def.position;
+      if (p && existing.isNode()) {
+        const now = existing.position();
+        if (now.x !== p.x || now.y !== p.y) existing.position(p);
+      }
+    }
+  });
+}
 
 export function topologyPage(): Page {
   const canvas = h('div.graph', { 'data-testid': 'topology' });
@@ -191,7 +238,7 @@ export function topologyPage(): Page {
         h('tbody', graph.routers.slice(0, 200).map((r) => {
           const pub = r.vmNics.find((n) => n.l3NetworkUuid === r.publicNetworkUuid);
           const guest = r.vmNics.find((n) => n.l3NetworkUuid !== r.publicNetworkUuid && n.l3NetworkUuid !== r.managementNetworkUuid);
-          const guests = guest && cy ? cy.getElementById(guest.l3NetworkUuid).connectedEdges('.guest-nic').length : 0;
+          const guests = guest ? graph!.vmsOn.get(guest.l3NetworkUuid) ?? 0 : 0;
           return h('tr', { 'data-uuid': r.uuid },
             h('td', h('a', { href: `#/router/${r.uuid}` }, r.name ?? r.uuid)), h('td.status', badge(r.status)),
             h('td', graph!.hostName.get(String(r.hostUuid)) ?? ''), h('td', pub?.ip ?? ''),
@@ -211,14 +258,10 @@ export function topologyPage(): Page {
         cy.on('tap', 'node', (e) => showInfo(e.target.id()));
         cy.on('tap', (e) => { if (e.target === cy) cy!.elements().removeClass('dim'); });
         cy.on('dbltap', 'node.router', (e) => { location.hash = `#/router/${e.target.id()}`; });
-        cy.fit(undefined, 30);
+        fit(cy, canvas, 30);
         (canvas as HTMLElement & { cy?: Core }).cy = cy;
       } else {
-        // reload in place: keep the user's pan and zoom
-        cy.batch(() => {
-          cy!.elements().remove();
-          cy!.add(graph!.elements);
-        });
+        update(cy, graph.elements);
       }
       paintRouters();
       // for the benchmark: how much of the first paint is the API's and how much the drawing's

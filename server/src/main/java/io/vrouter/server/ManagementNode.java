@@ -185,7 +185,7 @@ public final class ManagementNode implements AutoCloseable {
             virtualRouters.routers().onStatusChanged((vr, status) -> liveEvents.status("VirtualRouterVm", vr, status));
             this.eventStream = new EventStream(liveEvents, accounts, json);
             apiServer.extend(eventStream::addRoutes);
-            apiServer.extend(new ConsoleFiles(ConsoleFiles.CLASSPATH_DIR)::addRoutes);
+            apiServer.extend(ConsoleFiles.fromEnvironment()::addRoutes);
         } catch (RuntimeException e) {
             database.close();
             throw e;

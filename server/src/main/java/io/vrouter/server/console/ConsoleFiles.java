@@ -3,6 +3,8 @@ package io.vrouter.server.console;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -15,22 +17,39 @@ public final class ConsoleFiles {
     /** Where the server's build puts the console in the jar. */
     public static final String CLASSPATH_DIR = "/console";
 
-    private final String classpathDir;
+    /** A directory of built console files served instead of the jar's (working on the console: no jar rebuild). */
+    public static final String DIR_ENV = "VROUTER_CONSOLE_DIR";
+
+    private final String directory;
+    private final Location location;
 
     public ConsoleFiles(String classpathDir) {
-        this.classpathDir = classpathDir;
+        this(classpathDir, Location.CLASSPATH);
+    }
+
+    private ConsoleFiles(String directory, Location location) {
+        this.directory = directory;
+        this.location = location;
+    }
+
+    /** The directory {@value #DIR_ENV} names, else the jar's files. */
+    public static ConsoleFiles fromEnvironment() {
+        String dir = System.getenv(DIR_ENV);
+        return dir == null || dir.isBlank() ? new ConsoleFiles(CLASSPATH_DIR)
+                : new ConsoleFiles(Path.of(dir).toAbsolutePath().toString(), Location.EXTERNAL);
     }
 
     public boolean built() {
-        return ConsoleFiles.class.getResource(classpathDir + "/index.html") != null;
+        return location == Location.EXTERNAL ? Files.isRegularFile(Path.of(directory, "index.html"))
+                : ConsoleFiles.class.getResource(directory + "/index.html") != null;
     }
 
     public void addRoutes(JavalinConfig config) {
         if (built()) {
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
-                files.directory = classpathDir;
-                files.location = Location.CLASSPATH;
+                files.directory = directory;
+                files.location = location;
                 // file names do not change between builds: the browser revalidates (ETag) instead of trusting a cache
                 files.headers = Map.of("Cache-Control", "no-cache");
             });
