@@ -164,6 +164,32 @@ test('a server error is shown with its code next to the field that caused it, an
   assert.equal((await api.query('port-forwarding', 'name=pf-bad')).length, 0);
 });
 
+test('an L3 network with its range, DNS and services from one form; a bad range is shown at its field and undone', async () => {
+  const l2 = await api.create('CreateL2NoVlanNetwork', { zoneUuid: world.zone, name: 'l2-form', physicalInterface: 'eth9' });
+  await page.goto(`${node.url}/#/create/l3`);
+  await page.locator('form.api-form[data-api=CreateL3Network]').waitFor();
+  await page.selectOption('#f-l2NetworkUuid', l2.uuid);
+  await page.fill('#f-name', 'l3-form');
+  await page.fill('#f-networkCidr', '10.9.0.0/33');
+  await page.fill('#f-dns', '8.8.8.8, 1.1.1.1');
+  await page.check('input[name=services][value=DHCP]');
+  await page.check('input[name=services][value=DNS]');
+  await page.click('form.api-form button[type=submit]');
+  const cidrError = page.locator('.field-error[data-field=networkCidr]');
+  await cidrError.filter({ hasText: 'SYS.1007' }).waitFor();
+  assert.match(await cidrError.textContent(), /networkCidr: '10\.9\.0\.0\/33' is not an IPv4 CIDR/);
+  // the L3 the first call made was deleted again
+  assert.equal((await api.query('l3-networks', 'name=l3-form')).length, 0);
+
+  await page.fill('#f-networkCidr', '10.9.0.0/24');
+  await page.click('form.api-form button[type=submit]');
+  await page.waitForFunction(() => location.hash.startsWith('#/detail/l3/'));
+  const [l3] = await api.query('l3-networks', 'name=l3-form');
+  assert.deepEqual(l3.dns, ['8.8.8.8', '1.1.1.1']);
+  assert.deepEqual(l3.ipRanges.map((r) => r.networkCidr), ['10.9.0.0/24']);
+  assert.deepEqual(l3.networkServices.map((s) => s.networkServiceType).sort(), ['DHCP', 'DNS']);
+});
+
 test("a router's status change arrives live, on the dashboard and on the router's page", async () => {
   const router = world.routers[0].uuid;
   await page.goto(`${node.url}/#/`);
@@ -178,6 +204,8 @@ test("a router's status change arrives live, on the dashboard and on the router'
   await page.locator('.router-status [data-status=Disconnected]').waitFor();
   await page.click('button[data-api=StartVmInstance]');
   await page.locator('.router-status [data-status=Connected]').waitFor();
+  // the API's own reply follows the router's connect: the page reloads and shows it Running
+  await page.locator('h1 > [data-status=Running]').waitFor();
   assert.match(await page.locator('[data-testid=nics]').textContent(), /management.*public.*guest/s);
   assert.match(await page.locator('[data-testid=dhcp]').textContent(), /web-1.*web-2.*web-3/s);
   assert.match(await page.locator('[data-testid=eips]').textContent(), /eip-web-1/);

@@ -227,10 +227,13 @@ async function l3Form(): Promise<HTMLElement> {
 
 export function formPage(key: string, params: URLSearchParams): Page {
   const el = h('section.form-page');
+  // a form the user has started filling is not redrawn by live events; an untouched one is, so its lists are fresh
+  let touched = false;
+  el.addEventListener('input', () => { touched = true; });
   return {
     el,
     async load() {
-      if (el.childElementCount) return; // a form being filled is not redrawn by live events
+      if (touched) return;
       const spec = FORMS[key];
       const title = key === 'l3' ? 'New L3 network' : spec?.title ?? `No form ${key}`;
       mount(el, h('h1', title), h('p.muted', 'Loading…'));
