@@ -11,7 +11,6 @@ import io.vrouter.server.api.SessionResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,7 +61,10 @@ public final class EventStream implements AutoCloseable {
     private void stream(SseClient client, String authorization, long afterId) {
         Runnable unsubscribe = events.subscribe(afterId, backlog -> {
             backlog.forEach(e -> send(client, e));
-            client.sendEvent("hello", "{\"lastId\":" + (backlog.isEmpty() ? afterId : backlog.get(backlog.size() - 1).id()) + "}");
+            long lastId = backlog.isEmpty() ? afterId : backlog.get(backlog.size() - 1).id();
+            synchronized (client) {
+                client.sendEvent("hello", "{\"lastId\":" + lastId + "}");
+            }
         }, e -> send(client, e));
         ScheduledFuture<?> check = checks.scheduleWithFixedDelay(() -> checkSession(client, authorization),
                 CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
@@ -74,12 +76,17 @@ public final class EventStream implements AutoCloseable {
     }
 
     private void checkSession(SseClient client, String authorization) {
+        // the delivery thread writes to the same stream: one writer at a time (synchronized on the client)
         try {
             sessions.resolve(authorization);
-            client.sendComment("alive");
+            synchronized (client) {
+                client.sendComment("alive");
+            }
         } catch (ApiException e) {
-            client.sendEvent("session-ended", "{\"detail\":" + quote(e.getMessage()) + "}");
-            client.close();
+            synchronized (client) {
+                client.sendEvent("session-ended", "{\"detail\":" + quote(e.getMessage()) + "}");
+                client.close();
+            }
         } catch (RuntimeException e) {
             LOG.debug("event stream check failed; closing it", e);
             client.close();
@@ -91,7 +98,10 @@ public final class EventStream implements AutoCloseable {
             throw new IllegalStateException("the stream is closed");
         }
         try {
-            client.sendEvent(event.kind().name().toLowerCase(Locale.ROOT), json.writeValueAsString(event), Long.toString(event.id()));
+            String data = json.writeValueAsString(event);
+            synchronized (client) {
+                client.sendEvent(event.kind().name().toLowerCase(Locale.ROOT), data, Long.toString(event.id()));
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + event, e);
         }
@@ -132,11 +142,6 @@ public final class EventStream implements AutoCloseable {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    /** Events kept so far (for tests and the benchmark). */
-    List<LiveEvent> recent() {
-        return events.recent();
     }
 
     @Override

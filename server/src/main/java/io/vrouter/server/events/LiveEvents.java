@@ -116,10 +116,6 @@ public final class LiveEvents implements AutoCloseable {
         }
     }
 
-    int subscriberCount() {
-        return subscribers.size();
-    }
-
     @Override
     public void close() {
         delivery.shutdownNow();
