@@ -110,7 +110,7 @@ public final class ServerMain implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown"));
         String url = node.start();
-        System.out.println("vrouter management node ready at " + url + " (data dir " + options.dataDir().toAbsolutePath()
+        System.out.println("vrouter management node ready at " + url + " (web console at " + url + "/; data dir " + options.dataDir().toAbsolutePath()
                 + ", database " + node.database().describe() + ")");
         System.out.flush();
         try {

@@ -44,7 +44,10 @@ import io.vrouter.agent.tls.PeerRole;
 import io.vrouter.server.vrouter.AgentPackage;
 import io.vrouter.server.vrouter.VirtualRouterPlugin;
 import io.vrouter.server.vrouter.simulator.SimulatorRouterAgents;
+import io.vrouter.server.console.ConsoleFiles;
 import io.vrouter.server.eip.Eips;
+import io.vrouter.server.events.EventStream;
+import io.vrouter.server.events.LiveEvents;
 import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.vip.Vips;
 import io.vrouter.server.zstack.ZStackWire;
@@ -92,6 +95,8 @@ public final class ManagementNode implements AutoCloseable {
     private final Accounts accounts;
     private final QueryApis queries;
     private final DataDirectory dataDir;
+    private final LiveEvents liveEvents;
+    private final EventStream eventStream;
     private int port;
 
     /**
@@ -205,6 +210,13 @@ public final class ManagementNode implements AutoCloseable {
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
             // ---- ZStack's own wire (RPC envelope, REST v1) on the same port, in front of the same dispatcher
             this.zstackWire = new ZStackWire(catalogue, dispatcher, apiServer, clock);
+
+            // ---- the web console: its files at /, live events (router statuses, API outcomes) at /v1/events
+            this.liveEvents = new LiveEvents();
+            virtualRouters.routers().onStatusChanged((vr, status) -> liveEvents.status("VirtualRouterVm", vr, status));
+            this.eventStream = new EventStream(liveEvents, accounts, json);
+            apiServer.extend(eventStream::addRoutes);
+            apiServer.extend(ConsoleFiles.fromEnvironment()::addRoutes);
         } catch (RuntimeException e) {
             inProcessAgents.close();
             database.close();
@@ -272,6 +284,11 @@ public final class ManagementNode implements AutoCloseable {
         return netns;
     }
 
+    /** The live events the console streams. */
+    public LiveEvents liveEvents() {
+        return liveEvents;
+    }
+
     public NetworkServices networkServices() {
         return networkServices;
     }
@@ -318,6 +335,7 @@ public final class ManagementNode implements AutoCloseable {
         try {
             apiServer.close();
             zstackWire.close();
+            eventStream.close();
             virtualRouters.close();
             taskQueues.beginShutdown();
             try {
@@ -330,6 +348,7 @@ public final class ManagementNode implements AutoCloseable {
             accounts.sessions().close();
             simulatorAgents.close();
             netns.close();
+            liveEvents.close();
             metrics.close();
             database.close();
             dataDir.restrictFiles(); // anything the database wrote on its way out

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
-import io.javalin.config.RoutesConfig;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vrouter.api.ApiError;
@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The HTTP face of the management node.
@@ -31,7 +32,8 @@ import java.util.Optional;
  *   <li>{@code POST /v1/api/{ApiName}} with a JSON object of parameters: every API (the CLI uses this);</li>
  *   <li>{@code GET /v1/{resources}[/{uuid}]?q=...&limit=&start=&count=&replyWithCount=&sort=+f|-f&fields=}: queries
  *       in ZStack's REST form;</li>
- *   <li>{@code GET /v1/openapi.json}, {@code GET /metrics} (Prometheus text), no session needed.</li>
+ *   <li>{@code GET /v1/openapi.json}, {@code GET /metrics} (Prometheus text), no session needed;</li>
+ *   <li>what other packages add with {@link #extend}: the console at {@code /}, the event stream.</li>
  * </ul>
  * A user's mistake is always a 4xx with {@code {"error":{code,description,details}}}; only a bug is a 500.
  */
@@ -46,7 +48,7 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper json;
     private final PrometheusMeterRegistry metrics;
     private final String version;
-    private final List<Consumer<RoutesConfig>> extensions = new ArrayList<>();
+    private final List<Consumer<JavalinConfig>> extensions = new ArrayList<>();
     private Javalin app;
 
     public ApiServer(ApiDispatcher dispatcher, ApiCatalogue catalogue, QueryApis queries, ObjectMapper json,
@@ -57,11 +59,6 @@ public final class ApiServer implements AutoCloseable {
         this.json = json;
         this.metrics = metrics;
         this.version = version;
-    }
-
-    /** Adds routes of another protocol on the same port (ZStack's wire); call before {@link #start}. */
-    public void extend(Consumer<RoutesConfig> routes) {
-        extensions.add(routes);
     }
 
     /** Starts listening; port 0 picks a free one. Returns the bound port. */
@@ -75,11 +72,11 @@ public final class ApiServer implements AutoCloseable {
             pool.setName("api");
             config.jetty.threadPool = pool;
             config.http.maxRequestSize = 16L * 1024 * 1024;
+            extensions.forEach(extension -> extension.accept(config)); // before the /v1/<path> catch-all
             config.routes.post("/v1/api/{apiName}", this::callApi);
             config.routes.get("/v1/openapi.json", ctx -> respond(ctx, 200, OpenApiDocument.of(catalogue, version)));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             config.routes.get("/v1/<path>", this::restQuery);
-            extensions.forEach(extension -> extension.accept(config.routes));
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.code().httpStatus(), new ApiError.Envelope(e.toError())));
             config.routes.exception(UnsupportedBodyType.class, (e, ctx) -> respond(ctx, 415,
                     new ApiError.Envelope(new ApiError(ErrorCode.INVALID_ARGUMENT.code(), "unsupported media type", e.getMessage()))));
@@ -96,6 +93,14 @@ public final class ApiServer implements AutoCloseable {
         });
         app.start();
         return app.port();
+    }
+
+    /**
+     * Adds routes of another package on the same port (ZStack's wire, the console's files, the event stream); call
+     * before {@link #start}.
+     */
+    public void extend(Consumer<JavalinConfig> extension) {
+        extensions.add(extension);
     }
 
     private void callApi(Context ctx) {

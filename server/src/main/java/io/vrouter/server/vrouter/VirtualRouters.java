@@ -90,6 +90,11 @@ public final class VirtualRouters implements VmLifecycleExtension {
         agentsByHypervisor.put(hypervisorType, agents);
     }
 
+    /** Tells {@code listener(vrUuid, status)} of every status change of a router (the console's live events). */
+    public void onStatusChanged(java.util.function.BiConsumer<String, String> listener) {
+        repository.onStatusChanged(listener);
+    }
+
     Optional<RouterRepository.Router> find(String vrUuid) {
         return repository.find(vrUuid);
     }

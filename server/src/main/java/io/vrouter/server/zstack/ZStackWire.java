@@ -34,8 +34,8 @@ public final class ZStackWire implements AutoCloseable {
         this.jobs = new ApiJobs(clock, RESULT_RETENTION, 64);
         RpcEndpoint rpc = new RpcEndpoint(apis, calls, jobs, json, server::parseBody, clock, FIRST_REPLY_WAIT);
         RestV1Endpoint rest = new RestV1Endpoint(apis, calls, jobs, json, server::parseBody, FIRST_REPLY_WAIT);
-        server.extend(rpc::routes);
-        server.extend(rest::routes);
+        server.extend(config -> rpc.routes(config.routes));
+        server.extend(config -> rest.routes(config.routes));
     }
 
     @Override
