@@ -48,6 +48,7 @@ public final class VmInstances {
 
     private final VmRepository repository;
     private final Placement placement;
+    private final Hosts hosts;
     private final L3Networks l3Networks;
     private final IpAllocator ipAllocator;
     private final Hypervisors hypervisors;
@@ -64,6 +65,7 @@ public final class VmInstances {
                 .flatMap(l3 -> l2Networks.find(l3.l2NetworkUuid()))
                 .orElseThrow(() -> new IllegalStateException("L3 network " + l3Uuid + " of a nic has no L2 network")));
         this.placement = new Placement(hosts);
+        this.hosts = hosts;
         this.l3Networks = l3Networks;
         this.ipAllocator = ipAllocator;
         this.hypervisors = hypervisors;
@@ -100,7 +102,9 @@ public final class VmInstances {
         }
         String rootVolumeUuid = Uuid.random();
         FlowChain chain = FlowChain.named("create-vm " + c.name())
-                .then("choose host", ctx -> ctx.put(HOST, placement.choose(c.zoneUuid(), c.clusterUuid(), c.hostUuid(), l2s)))
+                .then("choose host", ctx -> ctx.put(HOST, placement.choose(c.zoneUuid(), c.clusterUuid(), c.hostUuid(), l2s,
+                                c.cpuNum(), c.memorySize())),
+                        ctx -> placement.release(ctx.get(HOST), c.cpuNum(), c.memorySize()))
                 .then("write vm record",
                         ctx -> {
                             repository.insertVm(uuid, c, ctx.get(HOST), rootVolumeUuid,
@@ -216,6 +220,7 @@ public final class VmInstances {
             }
             List<String> usedIps = repository.usedIpsOf(uuid);
             repository.deleteVm(uuid);
+            hosts.find(vm.hostUuid()).ifPresent(host -> placement.release(host, vm.cpuNum(), vm.memorySize()));
             usedIps.forEach(ipAllocator::release);
             extensions.forEach(ext -> quietly("afterDestroy", () -> ext.afterDestroy(spec)));
         });
@@ -249,6 +254,28 @@ public final class VmInstances {
             hypervisor.reconcile(repository.specsInState(VmState.Running, hypervisor.type(),
                     vm -> VmSpec.APPLIANCE_VM.equals(vm.type()) ? bootParams.apply(vm.uuid()) : Map.of()));
         }
+    }
+
+    // ---------------------------------------------------------------- a host that stops and starts answering
+
+    /** The host's agent stopped answering: its running VMs become Unknown (they may well run; nobody can tell). */
+    public int markUnknownOn(String hostUuid) {
+        return repository.settleOnHost(hostUuid, VmState.Running, VmState.Unknown);
+    }
+
+    /**
+     * The host answers again: its Unknown VMs are Running again (the host agent kept them, or the reconcile that
+     * follows brings them back); returns what the database says runs there, for that reconcile.
+     */
+    public List<VmSpec> markKnownOn(String hostUuid) {
+        repository.settleOnHost(hostUuid, VmState.Unknown, VmState.Running);
+        return runningOn(hostUuid);
+    }
+
+    /** What the database says runs on a host. */
+    public List<VmSpec> runningOn(String hostUuid) {
+        return repository.specsOnHost(hostUuid, VmState.Running,
+                vm -> VmSpec.APPLIANCE_VM.equals(vm.type()) ? bootParams.apply(vm.uuid()) : Map.of());
     }
 
     public boolean exists(String uuid) {

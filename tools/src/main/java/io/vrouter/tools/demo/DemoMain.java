@@ -7,9 +7,10 @@ import io.vrouter.server.Clock;
 import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
-import io.vrouter.server.hypervisor.netns.NetnsHostConnector;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.hypervisor.netns.NetnsSettings;
+import io.vrouter.hostagent.HostCheck;
+import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.InProcessHostAgent;
+import io.vrouter.hostagent.HostAgentSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +61,7 @@ public final class DemoMain implements Callable<Integer> {
             System.out.println("vrouter demo: removed everything the demo made (" + dataDir + ", its namespaces, bridges and processes)");
             return 0;
         }
-        String problems = new NetnsHostConnector().problems();
+        String problems = new HostCheck().problems();
         if (problems != null) {
             System.err.println("vrouter demo: this machine cannot run the demo: " + problems);
             return 1;
@@ -74,9 +75,10 @@ public final class DemoMain implements Callable<Integer> {
     }
 
     private void run(Path dataDir, int port) throws InterruptedException {
+        InProcessHostAgent hostAgents = new InProcessHostAgent();
         ManagementNode node = new ManagementNode(new NodeOptions("127.0.0.1", port, dataDir, null, null, null, ADMIN_PASSWORD),
-                Clock.SYSTEM, new InProcessAgentHost());
-        NetnsHypervisor hypervisor = node.netns().hypervisor();
+                Clock.SYSTEM, new InProcessAgentHost(), hostAgents);
+        HostAgent hypervisor = hostAgents.startedAgent(dataDir);
         CountDownLatch stopped = new CountDownLatch(1);
         SeedWorld[] world = new SeedWorld[1];
         Thread cleanup = new Thread(() -> {
@@ -93,7 +95,7 @@ public final class DemoMain implements Callable<Integer> {
             String url = node.start();
             say("management node at " + url + " (H2 in " + dataDir + ", netns backend, prefix " + hypervisor.names().prefix() + ")");
             if (hypervisor.settings().agentJar() == null) {
-                throw new IllegalStateException("no agent jar: build it (mvn -pl agent package) or set " + NetnsSettings.AGENT_JAR_ENV);
+                throw new IllegalStateException("no agent jar: build it (mvn -pl agent package) or set " + HostAgentSettings.AGENT_JAR_ENV);
             }
             ApiClient api = ApiClient.forUrl(url).logIn(ADMIN_PASSWORD);
             world[0] = new SeedWorld(api, hypervisor, dataDir.resolve("outside"), this::step);
@@ -190,9 +192,9 @@ public final class DemoMain implements Callable<Integer> {
 
     /** What a killed demo left: its installation's namespaces, links and processes, then its data dir. */
     static void cleanUp(Path dataDir) {
-        NetnsSettings settings = NetnsSettings.fromEnvironment(dataDir);
+        HostAgentSettings settings = HostAgentSettings.ofNodeHost(dataDir);
         if (Files.isRegularFile(settings.workDir().resolve("prefix"))) {
-            NetnsHypervisor hypervisor = new NetnsHypervisor(settings);
+            HostAgent hypervisor = new HostAgent(settings);
             hypervisor.cleanAll();
             hypervisor.close();
         }

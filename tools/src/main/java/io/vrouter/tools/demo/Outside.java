@@ -2,7 +2,7 @@ package io.vrouter.tools.demo;
 
 import io.vrouter.platform.process.CommandResult;
 import io.vrouter.platform.process.CommandRunner;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+import io.vrouter.hostagent.HostAgent;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,13 +21,13 @@ public final class Outside implements AutoCloseable {
     public static final int PORT = 8080;
 
     private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
-    private final NetnsHypervisor hypervisor;
+    private final HostAgent hypervisor;
     private final String ns;
     private final String port;
     private final String ip;
     private final List<Process> processes = new ArrayList<>();
 
-    private Outside(NetnsHypervisor hypervisor, String ns, String port, String ip) {
+    private Outside(HostAgent hypervisor, String ns, String port, String ip) {
         this.hypervisor = hypervisor;
         this.ns = ns;
         this.port = port;
@@ -38,7 +38,7 @@ public final class Outside implements AutoCloseable {
      * @param address the outside's address with prefix length, e.g. {@code 203.0.113.1/24}
      * @param dnsName the name its DNS server resolves to {@code address}
      */
-    public static Outside create(NetnsHypervisor hypervisor, String suffix, String l2Uuid, String address, String dnsName,
+    public static Outside create(HostAgent hypervisor, String suffix, String l2Uuid, String address, String dnsName,
                                  Path workDir) {
         String ns = hypervisor.names().extra(suffix);
         String port = hypervisor.names().extra(suffix + "0");
@@ -121,7 +121,7 @@ public final class Outside implements AutoCloseable {
             }
         }
         try {
-            hypervisor.unplug(port);
+            hypervisor.unplugPort(port);
         } finally {
             runner.run(List.of("ip", "netns", "del", ns), null);
         }

@@ -3,7 +3,7 @@ package io.vrouter.tools.demo;
 import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.platform.process.CommandRunner;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+import io.vrouter.hostagent.HostAgent;
 import io.vrouter.platform.net.Ipv4Cidr;
 
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public final class SeedWorld implements AutoCloseable {
     public static final int PUBLIC_RANGE_LAST = 199;
 
     public final ApiClient api;
-    public final NetnsHypervisor hypervisor;
+    public final HostAgent hypervisor;
     public final String zone;
     public final String cluster;
     public final String host;
@@ -51,7 +51,7 @@ public final class SeedWorld implements AutoCloseable {
     private int guestNetworks;
 
     /** Builds it, telling {@code progress} each step. */
-    public SeedWorld(ApiClient api, NetnsHypervisor hypervisor, Path workDir, Consumer<String> progress) {
+    public SeedWorld(ApiClient api, HostAgent hypervisor, Path workDir, Consumer<String> progress) {
         this.api = api;
         this.hypervisor = hypervisor;
         progress.accept("CreateZone name=demo-zone");
