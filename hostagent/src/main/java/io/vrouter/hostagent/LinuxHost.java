@@ -44,16 +44,25 @@ final class LinuxHost {
         return runner.run(List.of(argv), stdin);
     }
 
+    /**
+     * Whether this process's network namespace has the link. Asked over netlink ({@code ip}), not {@code /sys}: a
+     * host agent entered into its host's namespace by {@code nsenter --net} (a host played by a namespace, which
+     * must keep the machine's mount namespace so that the namespaces it makes are seen by everyone) sees the
+     * machine's {@code /sys}, not its own.
+     */
     boolean linkExists(String ifname) {
-        return Files.exists(Path.of("/sys/class/net", ifname));
+        return run("ip", "link", "show", "dev", ifname).succeeded();
     }
 
+    /** The links of this process's network namespace (over netlink, see {@link #linkExists}). */
     List<String> links() {
         List<String> names = new ArrayList<>();
-        try (var dir = Files.list(Path.of("/sys/class/net"))) {
-            dir.forEach(p -> names.add(p.getFileName().toString()));
+        try {
+            for (JsonNode link : JSON.readTree(check("ip", "-j", "link", "show").stdout())) {
+                names.add(link.path("ifname").asText());
+            }
         } catch (IOException e) {
-            throw new HostAgentException("cannot list /sys/class/net: " + e, e);
+            throw new HostAgentException("cannot list the links: " + e, e);
         }
         return names;
     }

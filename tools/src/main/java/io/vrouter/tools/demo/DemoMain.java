@@ -9,6 +9,7 @@ import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
 import io.vrouter.hostagent.HostCheck;
 import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.lab.MultiHostLab;
 import io.vrouter.hostagent.InProcessHostAgent;
 import io.vrouter.hostagent.HostAgentSettings;
 import picocli.CommandLine;
@@ -47,6 +48,10 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--clean", description = "only remove what a killed demo left")
     private boolean clean;
 
+    @Option(names = "--hosts", paramLabel = "N", description = "hosts to spread the seed over, each a namespace with its own"
+            + " host agent process (default: ${DEFAULT-VALUE}: this machine, with the node's own agent)")
+    private int hosts = 1;
+
     public static void main(String[] args) {
         int code = new CommandLine(new DemoMain()).execute(args);
         if (code != 0) {
@@ -69,6 +74,19 @@ public final class DemoMain implements Callable<Integer> {
         if (Files.exists(dataDir)) {
             System.out.println("vrouter demo: removing the previous demo in " + dataDir);
             cleanUp(dataDir);
+        }
+        if (hosts < 1 || hosts > 20) {
+            System.err.println("vrouter demo: --hosts " + hosts + " is outside 1-20");
+            return 2;
+        }
+        if (hosts > 1) {
+            String reason = MultiHostLab.unavailableReason();
+            if (reason != null) {
+                System.err.println("vrouter demo: cannot build " + hosts + " hosts here: " + reason);
+                return 1;
+            }
+            new MultiHostDemo(dataDir, port, hosts).run();
+            return 0;
         }
         run(dataDir, port);
         return 0;
@@ -174,11 +192,11 @@ public final class DemoMain implements Callable<Integer> {
                 + GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(pfIp, 2222)));
     }
 
-    private void step(String what) {
+    void step(String what) {
         System.out.printf("[%2d] %s%n", ++step, what);
     }
 
-    private static void say(String what) {
+    static void say(String what) {
         System.out.println("     " + what);
     }
 
@@ -186,7 +204,7 @@ public final class DemoMain implements Callable<Integer> {
         return text.lines().map(l -> "     " + l).reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
-    private static long ms(long t0) {
+    static long ms(long t0) {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 

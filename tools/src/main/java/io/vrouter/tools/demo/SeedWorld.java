@@ -59,7 +59,10 @@ public final class SeedWorld implements AutoCloseable {
         progress.accept("CreateCluster hypervisorType=Netns");
         cluster = api.create("CreateCluster", "zoneUuid", zone, "name", "demo-cluster", "hypervisorType", "Netns");
         progress.accept("AddNetnsHost managementIp=127.0.0.1 (this machine: root, iproute2, nftables, dnsmasq, busybox checked)");
-        host = api.create("AddNetnsHost", "clusterUuid", cluster, "name", "demo-host", "managementIp", "127.0.0.1");
+        // the tests built on the seed run dozens of guests on this one machine: more CPUs than its cores times the
+        // default over-provisioning (a guest is a namespace and an idle DHCP client)
+        host = api.create("AddNetnsHost", "clusterUuid", cluster, "name", "demo-host", "managementIp", "127.0.0.1",
+                "cpuCapacity", 1000);
         progress.accept("CreateL2NoVlanNetwork x3 (management, public, guest) and AttachL2NetworkToCluster");
         managementL2 = newL2("mgmt0");
         publicL2 = newL2("pub0");

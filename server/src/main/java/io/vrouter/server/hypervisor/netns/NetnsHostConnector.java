@@ -63,7 +63,17 @@ final class NetnsHostConnector implements HostConnector {
         return Hosts.CONNECTED;
     }
 
-    /** A capacity left at 0 by {@code AddNetnsHost} is what the host's agent reported: its CPUs and memory. */
+    /**
+     * CPUs offered per CPU of a host, as ZStack's default CPU over-provisioning: a Netns VM is a namespace and its
+     * processes, mostly idle, so reserving a whole core for each would leave a 2-core machine with room for one guest
+     * and its router. Memory is offered as it is.
+     */
+    static final int CPU_OVERPROVISIONING = 10;
+
+    /**
+     * A capacity left at 0 by {@code AddNetnsHost} is what the host's agent reported: its CPUs (times
+     * {@link #CPU_OVERPROVISIONING}) and memory.
+     */
     @Override
     public NewHost withReportedCapacity(NewHost host) {
         ConnectReply reply = reported.get(host.managementIp());
@@ -71,7 +81,7 @@ final class NetnsHostConnector implements HostConnector {
             return host;
         }
         return new NewHost(host.name(), host.description(), host.managementIp(), host.clusterUuid(), host.hypervisorType(),
-                host.cpuCapacity() > 0 ? host.cpuCapacity() : reply.cpuNum(),
+                host.cpuCapacity() > 0 ? host.cpuCapacity() : (long) reply.cpuNum() * CPU_OVERPROVISIONING,
                 host.memoryCapacity() > 0 ? host.memoryCapacity() : reply.memoryBytes());
     }
 

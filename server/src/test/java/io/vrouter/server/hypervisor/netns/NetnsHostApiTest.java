@@ -69,8 +69,8 @@ class NetnsHostApiTest {
             assertThat(reply.status()).isEqualTo(200);
             assertThat(reply.inventory().get("hypervisorType").asText()).isEqualTo("Netns");
             assertThat(reply.inventory().get("status").asText()).isEqualTo("Connected");
-            assertThat(reply.inventory().get("totalCpuCapacity").asLong()).as("the host's own CPUs")
-                    .isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(reply.inventory().get("totalCpuCapacity").asLong()).as("the host's own CPUs, over-provisioned")
+                    .isEqualTo(Runtime.getRuntime().availableProcessors() * 10L);
             assertThat(reply.inventory().get("totalMemoryCapacity").asLong()).isPositive();
         } else {
             Infra.assertError(reply, 500, "SYS.1006", "Netns host h cannot run VMs: " + problems);
