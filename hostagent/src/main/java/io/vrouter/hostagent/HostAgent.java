@@ -9,6 +9,7 @@ import io.vrouter.agent.protocol.hostagent.NicTO;
 import io.vrouter.agent.protocol.hostagent.PlugCmd;
 import io.vrouter.agent.protocol.hostagent.VmStatusReply;
 import io.vrouter.agent.protocol.hostagent.VmTO;
+import io.vrouter.agent.tls.TlsIdentity;
 import io.vrouter.platform.net.Ipv4;
 import io.vrouter.platform.net.Ipv4Cidr;
 import org.slf4j.Logger;
@@ -433,8 +434,10 @@ public final class HostAgent implements AutoCloseable {
     }
 
     private static RouterAgentDeployment.AgentConfig agentConfig(VmTO router) {
+        TlsIdentity tls = router.agentTls() == null ? null : TlsIdentity.fromPem(router.agentTls().key(),
+                router.agentTls().certificate(), router.agentTls().authority(), "the TLS identity of router " + router.uuid());
         return new RouterAgentDeployment.AgentConfig(router.uuid(), router.name(), managementNic(router).ip(),
-                AgentPaths.DEFAULT_PORT, router.agentSecret());
+                AgentPaths.DEFAULT_PORT, router.agentSecret(), tls, router.managementNodeAddress());
     }
 
     /** A host that takes the management gateway must not already route the management subnet elsewhere. */

@@ -2,6 +2,7 @@ package io.vrouter.server.hypervisor.netns;
 
 import io.vrouter.agent.protocol.AgentException;
 import io.vrouter.agent.protocol.AgentPaths;
+import io.vrouter.agent.protocol.hostagent.AgentTlsTO;
 import io.vrouter.agent.protocol.hostagent.L2TO;
 import io.vrouter.agent.protocol.hostagent.NicTO;
 import io.vrouter.agent.protocol.hostagent.VmTO;
@@ -34,9 +35,12 @@ public final class NetnsHypervisor implements Hypervisor {
     private final HostAgents agents;
     private final Hosts hosts;
 
-    NetnsHypervisor(HostAgents agents, Hosts hosts) {
+    private final RouterAgentCredentials credentials;
+
+    NetnsHypervisor(HostAgents agents, Hosts hosts, RouterAgentCredentials credentials) {
         this.agents = agents;
         this.hosts = hosts;
+        this.credentials = credentials;
     }
 
     @Override
@@ -47,7 +51,7 @@ public final class NetnsHypervisor implements Hypervisor {
     @Override
     public void start(VmSpec vm) {
         onHost(vm, "start", () -> {
-            agents.of(vm.hostUuid()).startVm(to(vm));
+            agents.of(vm.hostUuid()).startVm(withAgentIdentity(vm));
             return null;
         });
     }
@@ -89,7 +93,7 @@ public final class NetnsHypervisor implements Hypervisor {
     /** Tells one host what runs on it; false (logged) when its agent cannot be reached. */
     boolean reconcileHost(String hostUuid, List<VmSpec> running) {
         try {
-            agents.of(hostUuid).reconcile(running.stream().map(NetnsHypervisor::to).toList());
+            agents.of(hostUuid).reconcile(running.stream().map(this::withAgentIdentity).toList());
             return true;
         } catch (AgentException e) {
             LOG.warn("cannot reconcile Netns host {}: {}", hostUuid, e.getMessage());
@@ -101,14 +105,14 @@ public final class NetnsHypervisor implements Hypervisor {
     /** Installs the shipped agent jar in a router and restarts its agent (Reconnect's upgrade step). */
     public void deployAgent(VmSpec router) {
         onHost(router, "deploy the agent of", () -> {
-            agents.of(router.hostUuid()).deployRouterAgent(to(router));
+            agents.of(router.hostUuid()).deployRouterAgent(withAgentIdentity(router));
             return null;
         });
     }
 
     /** The address and port the agent of a router listens on. */
     public String agentUrl(VmSpec router) {
-        return "http://" + managementNic(router).ip() + ":" + AgentPaths.DEFAULT_PORT;
+        return "https://" + managementNic(router).ip() + ":" + AgentPaths.DEFAULT_PORT;
     }
 
     private <T> T onHost(VmSpec vm, String what, Supplier<T> call) {
@@ -127,6 +131,22 @@ public final class NetnsHypervisor implements Hypervisor {
     static NicSpec managementNic(VmSpec router) {
         return router.nics().stream().min(Comparator.comparingInt(NicSpec::deviceId))
                 .orElseThrow(() -> new HypervisorException("appliance VM " + router.name() + " (" + router.uuid() + ") has no nic"));
+    }
+
+    /**
+     * What the host needs to start the VM: a router's with a fresh TLS identity of the installation's authority
+     * naming its management address, and the address its agent answers (the management L3's gateway: where the
+     * node's calls come from, the node's own machine or the datacenter's router on that network).
+     */
+    private VmTO withAgentIdentity(VmSpec vm) {
+        VmTO plain = to(vm);
+        if (!vm.isAppliance()) {
+            return plain;
+        }
+        NicSpec management = managementNic(vm);
+        java.util.List<String> pem = credentials.issue(vm, management).toPem();
+        return new VmTO(plain.uuid(), plain.name(), true, plain.nics(), plain.agentSecret(),
+                new AgentTlsTO(pem.get(0), pem.get(1), pem.get(2)), management.gateway());
     }
 
     static VmTO to(VmSpec vm) {

@@ -45,12 +45,13 @@ public final class NetnsPlugin implements AutoCloseable {
     private final L2Networks l2Networks;
 
     public NetnsPlugin(NetnsSettings settings, DSLContext dsl, Hypervisors hypervisors, Hosts hosts, L2Networks l2Networks,
-                       VmInstances vms, GlobalConfigs configs, VirtualRouters routers, NodeHostAgent nodeHostAgent) {
+                       VmInstances vms, GlobalConfigs configs, VirtualRouters routers, NodeHostAgent nodeHostAgent,
+                       io.vrouter.agent.tls.CertificateAuthority authority) {
         this.nodeHostAgent = nodeHostAgent;
         this.hosts = hosts;
         this.l2Networks = l2Networks;
         this.agents = new HostAgents(dsl, hosts, nodeHostAgent, settings.dataDir());
-        this.hypervisor = new NetnsHypervisor(agents, hosts);
+        this.hypervisor = new NetnsHypervisor(agents, hosts, new RouterAgentCredentials(authority));
         this.connector = new NetnsHostConnector(agents, ip -> hosts.ofType(NetnsHypervisor.TYPE).stream()
                 .filter(h -> h.managementIp().equals(ip)).map(HostRecord::uuid).findFirst()
                 .orElseThrow(() -> ApiException.operationFailed("no Netns host has management IP " + ip)),
@@ -111,7 +112,7 @@ public final class NetnsPlugin implements AutoCloseable {
                     return Replies.inventory(queries.inventory("Host", uuid));
                 },
                 ApiParam.required("name", ParamType.STRING, "the host's name").withRange(1, 255),
-                ApiParam.required("managementIp", ParamType.STRING, "the address the host agent listens on").withRange(1, 64),
+                ApiParam.required("managementIp", ParamType.HOST_ADDRESS, "the address the host agent listens on").withRange(1, 64),
                 ApiParam.required("clusterUuid", ParamType.UUID, "a Netns cluster"),
                 ApiParam.optional("agentPort", ParamType.INTEGER, "the host agent's port (default " + HostAgentPaths.DEFAULT_PORT + ")")
                         .withRange(1, 65535),
@@ -120,7 +121,7 @@ public final class NetnsPlugin implements AutoCloseable {
                 ApiParam.optional("cpuCapacity", ParamType.LONG, "CPUs offered to VMs (default: the host's)").withRange(1, 1_000_000),
                 ApiParam.optional("memoryCapacity", ParamType.LONG, "bytes of memory offered to VMs (default: the host's)")
                         .withRange(1, Long.MAX_VALUE),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
     }
 
     /** How to reach the new host's agent: the one at {@code ip:port} with {@code secret}, or the node's own. */
