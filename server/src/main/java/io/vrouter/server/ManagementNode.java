@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vrouter.agent.protocol.InProcessAgents;
+import io.vrouter.agent.protocol.hostagent.NodeHostAgent;
 import io.vrouter.server.account.Accounts;
 import io.vrouter.server.account.LoginThrottle;
 import io.vrouter.server.api.ApiCatalogue;
@@ -108,6 +109,17 @@ public final class ManagementNode implements AutoCloseable {
      *                        {@code InProcessAgentHost}); the node closes it
      */
     public ManagementNode(NodeOptions options, Clock clock, InProcessAgents inProcessAgents) {
+        this(options, clock, inProcessAgents, NodeHostAgent.NONE);
+    }
+
+    /**
+     * @param inProcessAgents runs the agents of Simulator routers in this JVM (the agent module's
+     *                        {@code InProcessAgentHost}); the node closes it
+     * @param nodeHostAgent   the host agent of this machine, run by the node (the host agent module's
+     *                        {@code InProcessHostAgent}): a Netns host at one of this machine's addresses needs no agent
+     *                        started by hand; the node closes it
+     */
+    public ManagementNode(NodeOptions options, Clock clock, InProcessAgents inProcessAgents, NodeHostAgent nodeHostAgent) {
         this.options = options;
         this.dataDir = DataDirectory.open(options.dataDir());
         String url = options.dbUrl() != null ? options.dbUrl() : Database.h2FileUrl(options.dataDir());
@@ -210,8 +222,9 @@ public final class ManagementNode implements AutoCloseable {
             networkServices.onServicesChanged(virtualRouters.routers()::guestL3Changed);
 
             // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents
-            this.netns = new NetnsPlugin(netnsSettings, hypervisors, hosts, virtualRouters.routers(), agentAuthority);
-            netns.registerApis(catalogue, hosts, queries);
+            this.netns = new NetnsPlugin(netnsSettings, database.dsl(), hypervisors, hosts, l2Networks, vms, globalConfigs,
+                    virtualRouters.routers(), nodeHostAgent, agentAuthority);
+            netns.registerApis(catalogue, queries);
             // ---- end of netns backend
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
@@ -227,6 +240,7 @@ public final class ManagementNode implements AutoCloseable {
             apiServer.extend(ConsoleFiles.fromEnvironment()::addRoutes);
         } catch (RuntimeException e) {
             inProcessAgents.close();
+            nodeHostAgent.close();
             database.close();
             throw e;
         }
@@ -244,6 +258,7 @@ public final class ManagementNode implements AutoCloseable {
         accounts.sessions().startPurging();
         port = apiServer.start(options.host(), options.port());
         virtualRouters.start();
+        netns.start();
         return url();
     }
 

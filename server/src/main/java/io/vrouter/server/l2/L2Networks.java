@@ -95,6 +95,12 @@ public final class L2Networks {
                 .fetch(CLUSTER_UUID);
     }
 
+    /** The L2 networks attached to a cluster (what a host joining it must be able to carry). */
+    public List<L2NetworkRecord> attachedTo(String clusterUuid) {
+        return dsl.select(L2_NETWORK_UUID).from(REF).where(CLUSTER_UUID.eq(clusterUuid)).orderBy(CREATE_DATE, L2_NETWORK_UUID)
+                .fetch(L2_NETWORK_UUID).stream().map(this::find).flatMap(Optional::stream).toList();
+    }
+
     /** The uuids of the clusters to which every one of {@code l2Uuids} is attached. */
     public Set<String> clustersAttachedToAll(Set<String> l2Uuids) {
         return Set.copyOf(dsl.select(CLUSTER_UUID).from(REF).where(L2_NETWORK_UUID.in(l2Uuids)).groupBy(CLUSTER_UUID)

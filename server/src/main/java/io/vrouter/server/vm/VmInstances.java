@@ -71,6 +71,7 @@ public final class VmInstances {
 
     private final VmRepository repository;
     private final Placement placement;
+    private final Hosts hosts;
     private final L3Networks l3Networks;
     private final IpAllocator ipAllocator;
     private final Hypervisors hypervisors;
@@ -90,6 +91,7 @@ public final class VmInstances {
                 .flatMap(l3 -> l2Networks.find(l3.l2NetworkUuid()))
                 .orElseThrow(() -> new IllegalStateException("L3 network " + l3Uuid + " of a nic has no L2 network")));
         this.placement = new Placement(hosts);
+        this.hosts = hosts;
         this.l3Networks = l3Networks;
         this.ipAllocator = ipAllocator;
         this.hypervisors = hypervisors;
@@ -102,7 +104,10 @@ public final class VmInstances {
     /** What a node that did not run a step of this package's flows needs to undo it: the recorded arguments only. */
     private void registerUndos() {
         journal.registerUndo(UNDO_DELETE_RECORDS, args -> {
-            repository.deleteVm(args.get("vm"));
+            repository.find(args.get("vm")).ifPresent(vm -> {
+                repository.deleteVm(vm.uuid());
+                releaseCapacity(vm);
+            });
         });
         journal.registerUndo(UNDO_RELEASE_NICS, args -> {
             repository.deleteNics(args.get("vm"));
@@ -126,6 +131,13 @@ public final class VmInstances {
                 destroy(args.get("vm"));
             }
         });
+    }
+
+    /** Gives back the CPUs and memory the VM held on its host. */
+    private void releaseCapacity(VmRepository.VmRow vm) {
+        if (vm.hostUuid() != null) {
+            hosts.find(vm.hostUuid()).ifPresent(host -> placement.release(host, vm.cpuNum(), vm.memorySize()));
+        }
     }
 
     /** The spec as recorded for a hypervisor undo: without boot parameters, which hold an appliance's agent secret. */
@@ -179,10 +191,19 @@ public final class VmInstances {
         // chosen up front, so that the journal knows what to release before the addresses are taken
         List<String> usedIps = c.l3NetworkUuids().stream().map(l3 -> Uuid.random()).toList();
         FlowChain chain = FlowChain.named("create-vm " + c.name())
-                .then("choose host", ctx -> ctx.put(HOST, placement.choose(c.zoneUuid(), c.clusterUuid(), c.hostUuid(), l2s)))
-                .then(journal.recorded("write vm record",
-                        ctx -> repository.insertVmWithRootVolume(uuid, c, ctx.get(HOST), rootVolumeUuid,
-                                c.startImmediately() ? VmState.Starting : VmState.Created),
+                // the host's CPUs and memory are reserved here and given back by the records' undo (it reads the VM
+                // row), so a rollback releases them once; a crash between the two steps leaves the reservation behind
+                .then("choose host", ctx -> ctx.put(HOST, placement.choose(c.zoneUuid(), c.clusterUuid(), c.hostUuid(), l2s,
+                        c.cpuNum(), c.memorySize())))
+                .then(journal.recorded("write vm record", ctx -> {
+                            try {
+                                repository.insertVmWithRootVolume(uuid, c, ctx.get(HOST), rootVolumeUuid,
+                                        c.startImmediately() ? VmState.Starting : VmState.Created);
+                            } catch (RuntimeException e) {
+                                placement.release(ctx.get(HOST), c.cpuNum(), c.memorySize());
+                                throw e;
+                            }
+                        },
                         UNDO_DELETE_RECORDS, ctx -> Map.of("vm", uuid)))
                 .then(journal.recorded("allocate nics", ctx -> allocateNics(uuid, c, usedIps),
                         UNDO_RELEASE_NICS, ctx -> Map.of("vm", uuid, "usedIps", String.join(",", usedIps))));
@@ -300,6 +321,7 @@ public final class VmInstances {
             }
             // one transaction: a crash leaves the VM whole (settled Stopped at node start, to destroy again) or gone
             repository.deleteVm(uuid);
+            releaseCapacity(vm);
             extensions.forEach(ext -> quietly("afterDestroy", () -> ext.afterDestroy(spec)));
         });
     }
@@ -332,6 +354,28 @@ public final class VmInstances {
             hypervisor.reconcile(repository.specsInState(VmState.Running, hypervisor.type(),
                     vm -> VmSpec.APPLIANCE_VM.equals(vm.type()) ? bootParams.apply(vm.uuid()) : Map.of()));
         }
+    }
+
+    // ---------------------------------------------------------------- a host that stops and starts answering
+
+    /** The host's agent stopped answering: its running VMs become Unknown (they may well run; nobody can tell). */
+    public int markUnknownOn(String hostUuid) {
+        return repository.settleOnHost(hostUuid, VmState.Running, VmState.Unknown);
+    }
+
+    /**
+     * The host answers again: its Unknown VMs are Running again (the host agent kept them, or the reconcile that
+     * follows brings them back); returns what the database says runs there, for that reconcile.
+     */
+    public List<VmSpec> markKnownOn(String hostUuid) {
+        repository.settleOnHost(hostUuid, VmState.Unknown, VmState.Running);
+        return runningOn(hostUuid);
+    }
+
+    /** What the database says runs on a host. */
+    public List<VmSpec> runningOn(String hostUuid) {
+        return repository.specsOnHost(hostUuid, VmState.Running,
+                vm -> VmSpec.APPLIANCE_VM.equals(vm.type()) ? bootParams.apply(vm.uuid()) : Map.of());
     }
 
     public boolean exists(String uuid) {

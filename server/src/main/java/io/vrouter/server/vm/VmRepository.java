@@ -185,12 +185,27 @@ final class VmRepository {
 
     /** Every VM in a state on a hypervisor type, as specs: a few queries however many VMs (node start adopts thousands). */
     List<VmSpec> specsInState(VmState state, String hypervisorType, java.util.function.Function<VmRow, Map<String, String>> bootParams) {
+        return specsWhere(STATE.eq(state.name()).and(HYPERVISOR_TYPE.eq(hypervisorType)), bootParams);
+    }
+
+    /** The VMs of a host in state {@code state}. */
+    List<VmSpec> specsOnHost(String hostUuid, VmState state, java.util.function.Function<VmRow, Map<String, String>> bootParams) {
+        return specsWhere(STATE.eq(state.name()).and(HOST_UUID.eq(hostUuid)), bootParams);
+    }
+
+    private List<VmSpec> specsWhere(org.jooq.Condition where, java.util.function.Function<VmRow, Map<String, String>> bootParams) {
         List<VmRow> vms = dsl.select(UUID, NAME, VM_TYPE, STATE, HOST_UUID, HYPERVISOR_TYPE, CPU_NUM, MEMORY_SIZE, DEFAULT_L3, ZONE_UUID)
-                .from(VM).where(STATE.eq(state.name())).and(HYPERVISOR_TYPE.eq(hypervisorType))
+                .from(VM).where(where)
                 .fetch(r -> new VmRow(r.get(UUID), r.get(NAME), r.get(VM_TYPE), r.get(STATE), r.get(HOST_UUID),
                         r.get(HYPERVISOR_TYPE), r.get(CPU_NUM), r.get(MEMORY_SIZE), r.get(DEFAULT_L3), r.get(ZONE_UUID)));
         Map<String, List<NicSpec>> nics = nicsOf(vms);
         return vms.stream().map(vm -> toSpec(vm, nics.getOrDefault(vm.uuid(), List.of()), bootParams.apply(vm))).toList();
+    }
+
+    /** Moves every VM of a host in state {@code from} to {@code to}; returns how many moved. */
+    int settleOnHost(String hostUuid, VmState from, VmState to) {
+        return dsl.update(VM).set(STATE, to.name()).set(LAST_OP_DATE, clock.utcNow())
+                .where(HOST_UUID.eq(hostUuid)).and(STATE.eq(from.name())).execute();
     }
 
     /** Moves every VM in one of {@code from} to {@code to}; returns how many moved. */

@@ -172,8 +172,8 @@ abstract class VmApiContract extends NodeContract {
         assertThat(query("QueryVmInstance", "zone.uuid", "=", zone.zoneUuid())).hasSize(1);
         assertThat(query("QueryVmNic", "vmInstance.name", "=", "nested")).hasSize(1);
         assertThat(query("QueryVolume", "vmInstance.name", "=", "nested")).hasSize(1);
-        ApiReply rest = admin.get("/v1/vm-instances?q=vmNics.ip=" + ip + "&limit=10&sort=-createDate");
-        assertThat(rest.inventories()).hasSize(1);
+        ApiReply rest = admin.get("/v1/vm-instances?q=vmNics.ip=" + ip + "&q=vmNics.l3NetworkUuid=" + guestL3 + "&limit=10&sort=-createDate");
+        assertThat(rest.inventories()).extracting(n -> n.get("uuid").asText()).containsExactly(vm.get("uuid").asText());
     }
 
     @Test

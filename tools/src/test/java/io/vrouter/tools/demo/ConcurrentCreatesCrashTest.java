@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
 import io.vrouter.client.ApiReply;
 import io.vrouter.server.db.Database;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.hypervisor.netns.NetnsSettings;
-import io.vrouter.server.hypervisor.netns.NetnsTesting;
+import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.HostAgentSettings;
+import io.vrouter.hostagent.HostTesting;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class ConcurrentCreatesCrashTest {
 
     @Test
     void nodeKilledDuringEightCreates_restart_leavesNoHalfVm(@TempDir Path dir) throws Exception {
-        String reason = NetnsTesting.unavailableReason();
+        String reason = HostTesting.unavailableReason();
         if (reason != null) {
             System.out.println("ConcurrentCreatesCrashTest skipped: " + reason);
         }
@@ -52,7 +52,7 @@ class ConcurrentCreatesCrashTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        NetnsHypervisor hypervisor = new NetnsHypervisor(new NetnsSettings(dataDir.resolve("netns"), null, Duration.ofSeconds(5), null));
+        HostAgent hypervisor = new HostAgent(new HostAgentSettings(dataDir.resolve("netns"), null, Duration.ofSeconds(5), null, true, true));
         NodeProcess node = NodeProcess.start(dataDir, port, PASSWORD, log);
         SeedWorld world = null;
         try {
@@ -159,7 +159,7 @@ class ConcurrentCreatesCrashTest {
                 world.close();
             }
             hypervisor.cleanAll();
-            assertThat(NetnsTesting.leftovers(hypervisor.names().prefix())).isEmpty();
+            assertThat(HostTesting.leftovers(hypervisor.names().prefix())).isEmpty();
         }
     }
 

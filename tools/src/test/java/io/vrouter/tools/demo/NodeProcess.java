@@ -1,8 +1,8 @@
 package io.vrouter.tools.demo;
 
 import io.vrouter.client.ApiClient;
-import io.vrouter.server.hypervisor.netns.NetnsSettings;
-import io.vrouter.server.hypervisor.netns.NetnsTesting;
+import io.vrouter.hostagent.HostAgentSettings;
+import io.vrouter.hostagent.HostTesting;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ final class NodeProcess {
                 System.getProperty("java.class.path"), "io.vrouter.node.ServerMain", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString(), "--admin-password", adminPassword)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put(NetnsSettings.AGENT_JAR_ENV, NetnsTesting.agentJar().toString());
+        pb.environment().put(HostAgentSettings.AGENT_JAR_ENV, HostTesting.agentJar().toString());
         Process p = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
