@@ -7,7 +7,6 @@ import io.vrouter.server.api.ApiException;
 import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
-import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.Inventory;
 import io.vrouter.server.query.QueryApis;
@@ -16,7 +15,6 @@ import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
 import io.vrouter.server.vip.VipRules;
 import io.vrouter.server.vip.Vips;
-import io.vrouter.server.vm.VmLifecycleExtension;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.exception.DataAccessException;
@@ -36,7 +34,7 @@ import static io.vrouter.server.eip.EipTables.EIP;
  * rules (attach, detach, state, syncing routers) is {@link VipRules}', see there for the order of database and
  * router changes.
  */
-public final class Eips implements VmLifecycleExtension {
+public final class Eips {
     public static final String RESOURCE_TYPE = "EipVO";
     /**
      * The attached EIPs whose nic is on a guest L3 a virtual router serves, with a {@code virtualRouterUuid}
@@ -92,17 +90,6 @@ public final class Eips implements VmLifecycleExtension {
      */
     public List<EipView> activeEipsOnGuestL3(String guestL3Uuid) {
         return rules.activeOnGuestL3(guestL3Uuid);
-    }
-
-    /** Whether the nic has any of these rules, attached in any state ({@link VipRules#anyOnNic}). */
-    public boolean anyOnNic(String nicUuid) {
-        return rules.anyOnNic(nicUuid);
-    }
-
-    /** VM destroy detaches every EIP of the VM's nics ({@link VipRules#detachAllOfVm}). */
-    @Override
-    public void beforeDestroy(VmSpec vm) {
-        rules.detachAllOfVm(vm);
     }
 
     // ---------------------------------------------------------------- operations

@@ -7,7 +7,6 @@ import io.vrouter.server.api.ApiException;
 import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
-import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
@@ -18,7 +17,6 @@ import io.vrouter.server.tag.Tags;
 import io.vrouter.server.vip.VipRules;
 import io.vrouter.server.vip.VipUser;
 import io.vrouter.server.vip.Vips;
-import io.vrouter.server.vm.VmLifecycleExtension;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -41,7 +39,7 @@ import static io.vrouter.server.portforwarding.PortForwardingTables.PF;
  * edges back it up. Port forwarding and SNAT may share a VIP; an EIP may not. The life a rule shares with EIPs
  * (attach, detach, state, syncing routers) is {@link VipRules}'.
  */
-public final class PortForwardingRules implements VmLifecycleExtension {
+public final class PortForwardingRules {
     public static final String RESOURCE_TYPE = "PortForwardingRuleVO";
     /**
      * The attached rules whose nic is on a guest L3 a virtual router serves, with a {@code virtualRouterUuid}
@@ -147,17 +145,6 @@ public final class PortForwardingRules implements VmLifecycleExtension {
      */
     public List<PortForwardingView> activeRulesOnGuestL3(String guestL3Uuid) {
         return rules.activeOnGuestL3(guestL3Uuid);
-    }
-
-    /** Whether the nic has any of these rules, attached in any state ({@link VipRules#anyOnNic}). */
-    public boolean anyOnNic(String nicUuid) {
-        return rules.anyOnNic(nicUuid);
-    }
-
-    /** VM destroy detaches every rule of the VM's nics ({@link VipRules#detachAllOfVm}). */
-    @Override
-    public void beforeDestroy(VmSpec vm) {
-        rules.detachAllOfVm(vm);
     }
 
     // ---------------------------------------------------------------- operations

@@ -250,6 +250,7 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
     }
 
     /** Whether any rule of this kind, in any state, reaches the nic: only then can the nic's VM starting or stopping change what routers serve. */
+    @Override
     public boolean anyOnNic(String nicUuid) {
         return dsl.fetchExists(table, NIC_UUID.eq(nicUuid));
     }
@@ -272,10 +273,11 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
     // ---------------------------------------------------------------- VM destroy
 
     /**
-     * Detaches every rule of a user VM's nics: what VM destroy needs (the kind's service calls it from its VM
-     * lifecycle hook). A failing sync is logged, not thrown: the VM goes anyway, and the router's retries drop
-     * what the database no longer holds.
+     * Detaches every rule of a user VM's nics: what VM destroy needs ({@link Vips#beforeDestroy} calls it for every
+     * kind). A failing sync is logged, not thrown: the VM goes anyway, and the router's retries drop what the
+     * database no longer holds.
      */
+    @Override
     public void detachAllOfVm(VmSpec vm) {
         if (vm.isAppliance()) {
             return;

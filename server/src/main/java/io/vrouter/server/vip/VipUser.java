@@ -1,5 +1,6 @@
 package io.vrouter.server.vip;
 
+import io.vrouter.server.hypervisor.VmSpec;
 import org.jooq.DSLContext;
 
 import java.util.Collection;
@@ -35,6 +36,12 @@ public interface VipUser {
      * when the VIP is enabled or disabled.
      */
     Set<String> guestL3sOfRulesOn(String vipUuid);
+
+    /** Whether any rule of this kind, in any state, reaches the nic. */
+    boolean anyOnNic(String nicUuid);
+
+    /** Detaches every rule of this kind from the VM's nics, as VM destroy needs (a failing sync is only logged). */
+    void detachAllOfVm(VmSpec vm);
 
     /** A rule of this kind on the VIP in any state, read in the caller's transaction (which holds the VIP's lock). */
     Optional<Use> useOf(DSLContext tx, String vipUuid);

@@ -20,13 +20,13 @@ import io.vrouter.server.l3.L3Networks;
 import io.vrouter.platform.net.Ipv4;
 import io.vrouter.platform.net.Ipv4Cidr;
 import io.vrouter.server.query.Expansion;
-import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
 import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
 import io.vrouter.server.vm.VmDirectory;
+import io.vrouter.server.vm.VmLifecycleExtension;
 import io.vrouter.server.vm.VmState;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -63,7 +63,7 @@ import static io.vrouter.server.vip.VipTables.VIP_VIEW;
  * committed competitor and no competitor can slip in before the commit. That is the database's serialisation,
  * so it holds across management nodes. The nic checks EIPs and rules share live here too.
  */
-public final class Vips {
+public final class Vips implements VmLifecycleExtension {
     private static final Logger LOG = LoggerFactory.getLogger(Vips.class);
     public static final String RESOURCE_TYPE = "VipVO";
     public static final String ENABLED = "Enabled";
@@ -357,6 +357,20 @@ public final class Vips {
     }
 
     // ---------------------------------------------------------------- for the virtual router provider
+
+    /**
+     * Whether a rule of the kind whose useFor (the network service type it needs) is given reaches the nic, in any
+     * state: only then can the nic's VM starting or stopping change what the router serves for that service.
+     */
+    public boolean anyRuleOnNic(String nicUuid, String useFor) {
+        return users.stream().anyMatch(u -> u.useFor().equals(useFor) && u.anyOnNic(nicUuid));
+    }
+
+    /** VM destroy detaches every rule of every kind from the VM's nics ({@link VipRules#detachAllOfVm}). */
+    @Override
+    public void beforeDestroy(VmSpec vm) {
+        users.forEach(u -> u.detachAllOfVm(vm));
+    }
 
     /**
      * VIPs that an active EIP or port forwarding rule on this guest L3 stands on (active: attached, the rule and
