@@ -229,27 +229,13 @@ public final class PortForwardingRules {
     public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries, ResourceTypes types) {
         this.queries = queries;
         types.register(RESOURCE_TYPE, "port_forwarding_rule");
-        registry.register(Inventory.builder("PortForwardingRule", "port_forwarding_rule_view")
-                .strings("uuid", "name", "description", "vipUuid", "vipIp", "guestIp")
-                .field("vipPortStart", FieldType.INTEGER)
-                .field("vipPortEnd", FieldType.INTEGER)
-                .field("privatePortStart", FieldType.INTEGER)
-                .field("privatePortEnd", FieldType.INTEGER)
-                .strings("vmNicUuid", "protocolType", "state", "allowedCidr")
-                .dates()
+        registry.register(ruleFields(Inventory.builder("PortForwardingRule", "port_forwarding_rule_view").strings("uuid"))
                 .expand(Expansion.one("vip", "Vip", "vipUuid", "uuid"))
                 .expand(Expansion.one("vmNic", "VmNic", "vmNicUuid", "uuid"))
                 .build());
         queries.register("QueryPortForwardingRule", "PortForwardingRule", "port-forwarding");
-        registry.register(Inventory.builder(VIRTUAL_ROUTER_PORT_FORWARDING, "virtual_router_port_forwarding_view")
-                .strings("uuid", "virtualRouterUuid", "name", "description", "vipUuid", "vipIp", "guestIp")
-                .field("vipPortStart", FieldType.INTEGER)
-                .field("vipPortEnd", FieldType.INTEGER)
-                .field("privatePortStart", FieldType.INTEGER)
-                .field("privatePortEnd", FieldType.INTEGER)
-                .strings("vmNicUuid", "protocolType", "state", "allowedCidr")
-                .dates()
-                .build());
+        registry.register(ruleFields(Inventory.builder(VIRTUAL_ROUTER_PORT_FORWARDING, "virtual_router_port_forwarding_view")
+                .strings("uuid", "virtualRouterUuid")).build());
         catalogue.register(ApiDefinition.of("CreatePortForwardingRule",
                 "Forward a port range of a VIP to the same-sized range of a user VM nic",
                 call -> inventory(create(call.string("name"), call.optString("description").orElse(null),
@@ -281,6 +267,17 @@ public final class PortForwardingRules {
                 "The user VM nics a rule could be attached to: on another L3 than its VIP",
                 call -> Vips.nicInventories(queries, attachableNics(call.string("ruleUuid"))),
                 ApiParam.required("ruleUuid", ParamType.UUID, "the rule")));
+    }
+
+    /** A rule's inventory fields after its uuid (and a router's uuid, on the router's), in ZStack's order. */
+    private static Inventory.Builder ruleFields(Inventory.Builder inventory) {
+        return inventory.strings("name", "description", "vipUuid", "vipIp", "guestIp")
+                .field("vipPortStart", FieldType.INTEGER)
+                .field("vipPortEnd", FieldType.INTEGER)
+                .field("privatePortStart", FieldType.INTEGER)
+                .field("privatePortEnd", FieldType.INTEGER)
+                .strings("vmNicUuid", "protocolType", "state", "allowedCidr")
+                .dates();
     }
 
     private Object inventory(String uuid) {
