@@ -194,8 +194,8 @@ public final class ManagementNode implements AutoCloseable {
             eips.registerApis(catalogue, registry, queries, resourceTypes);
             this.portForwarding = new PortForwardingRules(database.dsl(), clock, vips, tags);
             portForwarding.registerApis(catalogue, registry, queries, resourceTypes);
-            vms.addExtension(eips);
-            vms.addExtension(portForwarding);
+            // VM destroy detaches the VM's rules of every kind on VIPs
+            vms.addExtension(vips);
 
             // ---- network services and the virtual router provider
             this.networkServices = new NetworkServices(database.dsl(), clock);

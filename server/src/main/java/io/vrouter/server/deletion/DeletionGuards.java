@@ -1,9 +1,11 @@
 package io.vrouter.server.deletion;
 
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The deletion guards a parent resource holds, registered by its child packages at wiring time (the parent never
@@ -22,5 +24,23 @@ public final class DeletionGuards {
         InTheWay inTheWay = new InTheWay(tx);
         guards.forEach(guard -> guard.collect(tx, parentUuid, inTheWay));
         return inTheWay;
+    }
+
+    /**
+     * Deletes a parent that has nothing of its own to add to the refusal, in one transaction: {@code lock} takes the
+     * parent's row (throwing when there is none), so no child can be created under it meanwhile; the guards refuse
+     * (SYS.1008 naming {@code resource}) while a child package still has rows under it; then {@code delete} removes
+     * the row.
+     *
+     * @param resource the parent for the refusal, e.g. {@code zone <uuid>}
+     */
+    public void deleteUnlessInTheWay(DSLContext dsl, String parentUuid, String resource, Consumer<DSLContext> lock,
+                                     Consumer<DSLContext> delete) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            lock.accept(tx);
+            collect(tx, parentUuid).refuseDeleting(resource);
+            delete.accept(tx);
+        });
     }
 }

@@ -202,13 +202,9 @@ public final class L2Networks {
     }
 
     void delete(String uuid) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            lockExisting(tx, uuid);
-            deletionGuards.collect(tx, uuid).refuseDeleting("L2 network " + uuid);
-            // cluster attachments go by ON DELETE CASCADE
-            tx.deleteFrom(L2).where(UUID.eq(uuid)).execute();
-        });
+        // cluster attachments go by ON DELETE CASCADE
+        deletionGuards.deleteUnlessInTheWay(dsl, uuid, "L2 network " + uuid, tx -> lockExisting(tx, uuid),
+                tx -> tx.deleteFrom(L2).where(UUID.eq(uuid)).execute());
         tags.deleteAllOf(uuid);
     }
 

@@ -105,12 +105,8 @@ public final class Zones {
     }
 
     void delete(String uuid) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            lockExisting(tx, uuid);
-            deletionGuards.collect(tx, uuid).refuseDeleting("zone " + uuid);
-            tx.deleteFrom(ZONE).where(UUID.eq(uuid)).execute();
-        });
+        deletionGuards.deleteUnlessInTheWay(dsl, uuid, "zone " + uuid, tx -> lockExisting(tx, uuid),
+                tx -> tx.deleteFrom(ZONE).where(UUID.eq(uuid)).execute());
         tags.deleteAllOf(uuid);
     }
 
