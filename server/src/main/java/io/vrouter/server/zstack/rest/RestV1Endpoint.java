@@ -23,7 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * ZStack's REST API v1 (reference §8b) under {@code /zstack/v1}: the SDK's paths and methods for every API of the
@@ -45,11 +45,11 @@ public final class RestV1Endpoint {
     private final ZStackCalls calls;
     private final ApiJobs jobs;
     private final ZStackJson json;
-    private final Function<String, JsonNode> parseBody;
+    private final BiFunction<String, String, JsonNode> parseBody;
     private final Duration firstReplyWait;
 
     public RestV1Endpoint(ZStackApis apis, ZStackCalls calls, ApiJobs jobs, ZStackJson json,
-                          Function<String, JsonNode> parseBody, Duration firstReplyWait) {
+                          BiFunction<String, String, JsonNode> parseBody, Duration firstReplyWait) {
         this.routes = new RestRoutes(apis.all().stream().filter(a -> a.restMethod() != null).toList());
         this.calls = calls;
         this.jobs = jobs;
@@ -87,11 +87,13 @@ public final class RestV1Endpoint {
             respondError(ctx, r.status, r.error);
         } catch (ApiException e) {
             respondError(ctx, restStatus(e), ZStackCalls.error(e, null));
+        } catch (ApiServer.UnsupportedBodyType e) {
+            respondError(ctx, 415, new ApiError(ErrorCode.INVALID_ARGUMENT.code(), "unsupported media type", e.getMessage()));
         }
     }
 
     private void call(Context ctx, String method, List<RestRoutes.Match> matches) {
-        JsonNode body = method.equals("POST") || method.equals("PUT") ? parseBody.apply(ctx.body()) : null;
+        JsonNode body = method.equals("POST") || method.equals("PUT") ? parseBody.apply(ctx.header("Content-Type"), ctx.body()) : null;
         if (body != null && !body.isObject()) {
             throw ApiException.invalidArgument("the body must be a JSON object such as {\"params\": {...}}, got " + body.getNodeType());
         }
@@ -142,8 +144,12 @@ public final class RestV1Endpoint {
     /** The call's parameters: the body's object under "params" or the action's key, path variables, query string. */
     private ObjectNode params(Context ctx, String method, ZStackApi api, RestRoutes.Match match, ObjectNode body) {
         if (api.isQuery()) {
-            return RestQueryParams.toQueryBody(json.mapper(), match.route().byUuid() ? match.variables().get("uuid") : null,
-                    ctx.queryParamMap());
+            String uuid = match.route().byUuid() ? match.variables().get("uuid") : null;
+            if (uuid != null && !Uuid.isValid(uuid)) {
+                // what is not a uuid names nothing: refused as our /v1 refuses it, not answered as an empty page
+                throw ApiException.invalidArgument("the last segment of the path must be a uuid (32 hex digits)");
+            }
+            return RestQueryParams.toQueryBody(json.mapper(), uuid, ctx.queryParamMap());
         }
         ObjectNode params = json.mapper().createObjectNode();
         if (body != null) {
