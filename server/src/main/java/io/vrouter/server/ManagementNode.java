@@ -157,6 +157,7 @@ public final class ManagementNode implements AutoCloseable {
             IpAllocator ipAllocator = new IpAllocator(database.dsl(), clock);
             BackupStorages backupStorages = new BackupStorages(database.dsl(), clock, tags);
             backupStorages.registerApis(catalogue, registry, queries, resourceTypes);
+            backupStorages.registerDeletionCascades(zones);
             Images images = new Images(database.dsl(), clock, tags, backupStorages);
             images.registerApis(catalogue, registry, queries, resourceTypes);
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);

@@ -12,9 +12,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class DeletionGuards {
     private final List<DeletionGuard> guards = new CopyOnWriteArrayList<>();
+    private final List<DeletionCascade> cascades = new CopyOnWriteArrayList<>();
 
     public void register(DeletionGuard guard) {
         guards.add(guard);
+    }
+
+    /** A child package's release of what it keeps of a parent that goes (see {@link DeletionCascade}). */
+    public void registerCascade(DeletionCascade cascade) {
+        cascades.add(cascade);
+    }
+
+    /** Runs every cascade for the parent; call after the guards let the deletion through, before deleting its row. */
+    public void release(DSLContext tx, String parentUuid) {
+        cascades.forEach(cascade -> cascade.release(tx, parentUuid));
     }
 
     /** Every guard's findings for the parent, to which the parent may add its own before refusing. */
