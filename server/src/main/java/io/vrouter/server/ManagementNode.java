@@ -215,6 +215,7 @@ public final class ManagementNode implements AutoCloseable {
             // ---- the web console: its files at /, live events (router statuses, API outcomes) at /v1/events
             this.liveEvents = new LiveEvents();
             virtualRouters.routers().onStatusChanged((vr, status) -> liveEvents.status("VirtualRouterVm", vr, status));
+            dispatcher.onOutcome(liveEvents::apiCall);
             this.eventStream = new EventStream(liveEvents, accounts, json);
             apiServer.extend(eventStream::addRoutes);
             apiServer.extend(ConsoleFiles.fromEnvironment()::addRoutes);

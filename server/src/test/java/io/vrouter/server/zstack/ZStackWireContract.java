@@ -205,6 +205,23 @@ abstract class ZStackWireContract extends NodeContract {
     }
 
     @Test
+    void restV1ListsTheRouteOfEveryApiForClientsThatBuildCallsFromIt() {
+        RestV1Client.Reply table = rawRest("GET", "/api-routes", null, null, null);
+        assertThat(table.status()).isEqualTo(200);
+        Map<String, JsonNode> byApi = new java.util.HashMap<>();
+        table.body().get("routes").forEach(r -> byApi.put(r.get("apiName").asText(), r));
+        assertThat(byApi.get("CreateZone").get("method").asText()).isEqualTo("POST");
+        assertThat(byApi.get("CreateZone").get("path").asText()).isEqualTo("/zones");
+        assertThat(byApi.get("CreateZone").get("sync").asBoolean()).isFalse();
+        assertThat(byApi.get("StopVmInstance").get("path").asText()).isEqualTo("/vm-instances/{uuid}/actions");
+        assertThat(byApi.get("QueryZone").get("sync").asBoolean()).isTrue();
+        for (Map.Entry<String, String> route : RestV1Client.ROUTES.entrySet()) {
+            assertThat(byApi.get(route.getKey()).get("method").asText() + " " + byApi.get(route.getKey()).get("path").asText())
+                    .as("the SDK's route of %s", route.getKey()).isEqualTo(route.getValue());
+        }
+    }
+
+    @Test
     void restRefusesBadInputWith4xxAndZStacksErrorAndWritesNothing() {
         RestV1Client zs = rest();
         zs.logIn("admin", TestNode.ADMIN_PASSWORD);

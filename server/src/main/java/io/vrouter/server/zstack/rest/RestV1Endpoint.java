@@ -41,7 +41,11 @@ public final class RestV1Endpoint {
     private static final String PREFIX = "/zstack/v1/";
     private static final String JOBS = "api-jobs/";
 
+    /** Not ZStack's: the route of every API, for clients that build their calls from it (the web console). */
+    static final String ROUTE_TABLE = "/api-routes";
+
     private final RestRoutes routes;
+    private final List<ZStackApi> served;
     private final ZStackCalls calls;
     private final ApiJobs jobs;
     private final ZStackJson json;
@@ -50,7 +54,8 @@ public final class RestV1Endpoint {
 
     public RestV1Endpoint(ZStackApis apis, ZStackCalls calls, ApiJobs jobs, ZStackJson json,
                           BiFunction<String, String, JsonNode> parseBody, Duration firstReplyWait) {
-        this.routes = new RestRoutes(apis.all().stream().filter(a -> a.restMethod() != null).toList());
+        this.served = apis.all().stream().filter(a -> a.restMethod() != null).toList();
+        this.routes = new RestRoutes(served);
         this.calls = calls;
         this.jobs = jobs;
         this.json = json;
@@ -71,6 +76,10 @@ public final class RestV1Endpoint {
         try {
             if (method.equals("GET") && path.startsWith("/" + JOBS)) {
                 job(ctx, path.substring(JOBS.length() + 1));
+                return;
+            }
+            if (method.equals("GET") && path.equals(ROUTE_TABLE)) {
+                respond(ctx, 200, routeTable());
                 return;
             }
             List<RestRoutes.Match> matches = routes.match(method, path);
@@ -122,6 +131,20 @@ public final class RestV1Endpoint {
         ObjectNode location = json.mapper().createObjectNode();
         location.put("location", ctx.scheme() + "://" + ctx.host() + PREFIX + JOBS + job.uuid());
         respond(ctx, 202, location);
+    }
+
+    /**
+     * {@code {"routes": [{"apiName", "method", "path", "sync"}]}}: the current SDK's path of every API, with its
+     * {@code {var}}s; public as {@code /v1/openapi.json} is (names, not data).
+     */
+    private ObjectNode routeTable() {
+        ObjectNode table = json.mapper().createObjectNode();
+        ArrayNode list = table.putArray("routes");
+        for (ZStackApi api : served) {
+            list.addObject().put("apiName", api.apiName()).put("method", api.restMethod())
+                    .put("path", api.restPaths().get(0)).put("sync", api.sync());
+        }
+        return table;
     }
 
     /** Among routes of equal rank (several actions on one path), the one the body's key names. */
