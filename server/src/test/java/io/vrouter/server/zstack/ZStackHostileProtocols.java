@@ -62,7 +62,20 @@ public final class ZStackHostileProtocols {
                     "{" + key + ":{\"session\":{\"uuid\":\"a\\u0000\\u202eb\"}}}"))));
             cases.add(new Case(api.name() + " RPC session as a list", () -> answer(() -> rpc.sendRaw(
                     "{" + key + ":{\"session\":[" + HostileRequests.nested(20) + "]}}"))));
+            if (api.name().equals("LogInByAccount")) {
+                // the result of a job that is no job, once (every catalogue has a login)
+                cases.add(new Case("RPC result of a bidi job name", () -> answer(() -> resultOf(rpc, node.url(),
+                        "a%E2%80%AEb" + "x".repeat(5000)))));
+            }
             return cases;
+        }
+
+        private RpcClient.Result resultOf(RpcClient rpc, String url, String job) {
+            var response = rpc.exchange(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/zstack/api/result/" + job)).GET());
+            JsonNode envelope = RpcClient.parse(response.body());
+            JsonNode result = RpcClient.parse(envelope.get("result").asText());
+            String replyClass = result.fieldNames().next();
+            return new RpcClient.Result(response.statusCode(), envelope, replyClass, result.get(replyClass), 0);
         }
 
         private Answer answer(Supplier<RpcClient.Result> send) {
@@ -79,8 +92,8 @@ public final class ZStackHostileProtocols {
 
         @Override
         public String notARefusal(Answer answer) {
-            if (answer.status() != 200 && answer.status() != 400 && answer.status() != 415) {
-                return "HTTP " + answer.status() + " (the envelope answers 200, or 400/415 for a body that is not one)";
+            if (answer.status() != 200 && answer.status() != 400 && answer.status() != 404 && answer.status() != 415) {
+                return "HTTP " + answer.status() + " (the envelope answers 200, 400/415 for a body that is not one, 404 for no job)";
             }
             if (!answer.failed()) {
                 return "HTTP " + answer.status() + " without a failed result";
@@ -143,6 +156,11 @@ public final class ZStackHostileProtocols {
             }
             cases.add(new Case(label + "nested, no session", () -> answer(() -> stranger.send(method, path,
                     bodied ? "{\"params\":" + HostileRequests.nested(5000) + "}" : null, null, false))));
+            if (api.name().equals("LogInByAccount")) {
+                // a job that is no job, once (every catalogue has a login)
+                cases.add(new Case("REST v1 api-jobs of a bidi job name", () -> answer(() -> rest.send("GET",
+                        "/api-jobs/a%E2%80%AEb" + "x".repeat(5000), null, null, true))));
+            }
             cases.add(new Case(label + "bad job uuid", () -> answer(() -> rest.send(method, path,
                     bodied ? "{\"params\":{}}" : null, "not-a-uuid-" + "x".repeat(100), true))));
             return cases;

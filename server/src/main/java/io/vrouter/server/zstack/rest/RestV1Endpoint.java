@@ -245,7 +245,8 @@ public final class RestV1Endpoint {
 
     private void job(Context ctx, String uuid) {
         ApiJobs.Job job = jobs.find(uuid).orElseThrow(() -> new Refusal(404, new ApiError(ErrorCode.RESOURCE_NOT_FOUND.code(),
-                "resource not found", "no API job " + uuid + " (finished results are kept for a while, then dropped)")));
+                "resource not found", (Uuid.isValid(uuid) ? "no API job " + uuid : "no API job by that name (a job's uuid is 32 hex digits)")
+                            + " (finished results are kept for a while, then dropped)")));
         if (!job.isDone()) {
             respond(ctx, 202, json.mapper().createObjectNode());
             return;

@@ -121,8 +121,9 @@ public final class RpcEndpoint {
         ApiJobs.Job job = jobs.find(uuid).orElse(null);
         if (job == null) {
             Instant now = clock.now();
-            respond(ctx, 404, done(uuid, now, now, failed(GENERIC_REPLY, new ApiError(ErrorCode.RESOURCE_NOT_FOUND.code(),
-                    "resource not found", "no API job " + uuid + " (finished results are kept for a while, then dropped)"))));
+            respond(ctx, 404, done(Uuid.isValid(uuid) ? uuid : Uuid.random(), now, now, failed(GENERIC_REPLY, new ApiError(ErrorCode.RESOURCE_NOT_FOUND.code(),
+                    "resource not found", (Uuid.isValid(uuid) ? "no API job " + uuid : "no API job by that name (a job's uuid is 32 hex digits)")
+                            + " (finished results are kept for a while, then dropped)"))));
             return;
         }
         respond(ctx, 200, state(job, apis.byApiName(job.apiName()).orElseThrow()));
