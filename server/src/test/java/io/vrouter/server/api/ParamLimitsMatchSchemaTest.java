@@ -59,14 +59,27 @@ class ParamLimitsMatchSchemaTest {
             Map.entry("CreateUserTag.resourceType", "resource_tag.resource_type"),
             Map.entry("CreateSystemTag.tag", "resource_tag.tag"),
             Map.entry("CreateSystemTag.resourceType", "resource_tag.resource_type"),
-            Map.entry("UpdateGlobalConfig.value", "global_config.config_value"));
+            Map.entry("UpdateGlobalConfig.value", "global_config.config_value"),
+            Map.entry("AddSftpBackupStorage.name", "backup_storage.name"),
+            Map.entry("AddSftpBackupStorage.url", "backup_storage.url"),
+            Map.entry("AddSftpBackupStorage.description", "backup_storage.description"),
+            Map.entry("AddSftpBackupStorage.hostname", "backup_storage.hostname"),
+            Map.entry("AddSimulatorBackupStorage.name", "backup_storage.name"),
+            Map.entry("AddSimulatorBackupStorage.url", "backup_storage.url"),
+            Map.entry("AddSimulatorBackupStorage.description", "backup_storage.description"));
 
     /** Parameters no column holds as given. */
-    private static final Map<String, String> NOT_STORED = Map.of(
-            "LogInByAccount.password", "only its PBKDF2 hash is stored",
-            "LogInByAccount.accountName", "looked up in account.name, never written",
-            "sortBy", "a field name of the inventory, compiled to a column",
-            "fields", "field names of the inventory");
+    private static final Map<String, String> NOT_STORED = Map.ofEntries(
+            Map.entry("LogInByAccount.password", "only its PBKDF2 hash is stored"),
+            Map.entry("LogInByAccount.accountName", "looked up in account.name, never written"),
+            Map.entry("sortBy", "a field name of the inventory, compiled to a column"),
+            Map.entry("fields", "field names of the inventory"),
+            Map.entry("AddImage.guestOsType", "accepted from ZStack 5.x clients, not used"),
+            Map.entry("AddImage.architecture", "accepted from ZStack 5.x clients, not used"),
+            Map.entry("AddSftpBackupStorage.type", "the API names the type (backup_storage.bs_type)"),
+            Map.entry("AddSimulatorBackupStorage.type", "the API names the type (backup_storage.bs_type)"),
+            Map.entry("AddSftpBackupStorage.username", "accepted from ZStack's clients, not used"),
+            Map.entry("AddSftpBackupStorage.password", "accepted from ZStack's clients, never stored"));
 
     private TestNode node;
 
