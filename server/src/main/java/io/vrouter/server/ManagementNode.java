@@ -173,6 +173,7 @@ public final class ManagementNode implements AutoCloseable {
             IpAllocator ipAllocator = new IpAllocator(database.dsl(), clock);
             BackupStorages backupStorages = new BackupStorages(database.dsl(), clock, tags);
             backupStorages.registerApis(catalogue, registry, queries, resourceTypes);
+            backupStorages.registerDeletionCascades(zones);
             Images images = new Images(database.dsl(), clock, tags, backupStorages);
             images.registerApis(catalogue, registry, queries, resourceTypes);
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
@@ -235,6 +236,7 @@ public final class ManagementNode implements AutoCloseable {
             // ---- the web console: its files at /, live events (router statuses, API outcomes) at /v1/events
             this.liveEvents = new LiveEvents();
             virtualRouters.routers().onStatusChanged((vr, status) -> liveEvents.status("VirtualRouterVm", vr, status));
+            dispatcher.onOutcome(liveEvents::apiCall);
             this.eventStream = new EventStream(liveEvents, accounts, json);
             apiServer.extend(eventStream::addRoutes);
             apiServer.extend(ConsoleFiles.fromEnvironment()::addRoutes);

@@ -9,6 +9,7 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.deletion.DeletionCascade;
 import io.vrouter.server.deletion.DeletionGuard;
 import io.vrouter.server.deletion.DeletionGuards;
 import io.vrouter.server.query.Inventory;
@@ -71,6 +72,11 @@ public final class Zones {
         if (tx.select(UUID).from(ZONE).where(UUID.eq(zoneUuid)).forUpdate().fetchOptional().isEmpty()) {
             throw ApiException.notFound(RESOURCE_TYPE, zoneUuid);
         }
+    }
+
+    /** What a child package detaches from a zone that is deleted (its backup storages), in the same transaction. */
+    public void registerDeletionCascade(DeletionCascade cascade) {
+        deletionGuards.registerCascade(cascade);
     }
 
     /** A child package's check that a zone may be deleted (what of its own still stands in the zone). */

@@ -170,9 +170,16 @@ final class RestV1Client implements ZStackClient {
 
     /** One call; a 202 is followed to its end as the SDK's syncPollResult does. */
     Reply send(String method, String pathAndQuery, String body, String jobUuid, boolean withSession) {
+        return send(method, pathAndQuery, body, "application/json", jobUuid, withSession);
+    }
+
+    /** The same with this Content-Type (none when null). */
+    Reply send(String method, String pathAndQuery, String body, String contentType, String jobUuid, boolean withSession) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/zstack/v1" + pathAndQuery))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
         if (jobUuid != null) {
             b.header("X-Job-UUID", jobUuid);
         }
