@@ -7,6 +7,8 @@ import io.vrouter.server.db.Database;
 import io.vrouter.hostagent.HostAgent;
 import io.vrouter.hostagent.HostAgentSettings;
 import io.vrouter.hostagent.HostTesting;
+import io.vrouter.server.testing.Infra;
+import io.vrouter.server.testing.RouterFixture;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * CreateVmInstance calls run at once, one of them creating the guest L3's router. Restarted on the same data, the
  * node leaves no half VM: each VM is whole (its nics and root volume) or gone with its addresses, volume and
  * namespace; the flow journal is empty; a VM made half by hand is refused by StartVmInstance; and the next VM gets a
- * working router.
+ * working router. The same runs on Simulator hosts where namespaces cannot be made.
  */
 @Timeout(400)
 class ConcurrentCreatesCrashTest {
@@ -85,25 +87,9 @@ class ConcurrentCreatesCrashTest {
                     : "the router's namespace appeared"));
             Thread.sleep(delay);
             node.kill();
-            int acknowledged = (int) creates.stream().filter(c -> {
-                try {
-                    c.get(Duration.ofSeconds(10).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                    return true;
-                } catch (Exception e) {
-                    return false;
-                }
-            }).count();
-            System.out.println(acknowledged + " of " + CREATES + " creates were acknowledged before the kill");
+            int acknowledged = acknowledged(creates);
 
-            int unfinishedRuns;
-            try (Database db = Database.open(Database.h2FileUrl(dataDir), null, null, 2)) {
-                DSLContext dsl = db.dsl();
-                unfinishedRuns = count(dsl, "select count(*) from flow_run");
-                System.out.println("the dead node left " + unfinishedRuns + " unfinished flow run(s), "
-                        + count(dsl, "select count(*) from flow_step") + " recorded step(s)");
-                dsl.execute("delete from used_ip where uuid in (select used_ip_uuid from vm_nic where vm_instance_uuid = ?)", handMade);
-                dsl.execute("delete from vm_nic where vm_instance_uuid = ?", handMade);
-            }
+            int unfinishedRuns = makeHalfWhileDown(dataDir, handMade);
             assertThat(unfinishedRuns + acknowledged).as("the kill landed while creates ran").isGreaterThan(0);
 
             node = NodeProcess.start(dataDir, port, PASSWORD, log);
@@ -128,30 +114,9 @@ class ConcurrentCreatesCrashTest {
             }
             node.kill();
 
-            try (Database db = Database.open(Database.h2FileUrl(dataDir), null, null, 2)) {
-                DSLContext dsl = db.dsl();
-                assertThat(count(dsl, "select count(*) from flow_run")).as("unfinished flow runs").isZero();
-                assertThat(dsl.fetch("select v.name from vm_instance v where v.uuid <> ? and (not exists (select 1 from vm_nic n"
-                        + " where n.vm_instance_uuid = v.uuid) or not exists (select 1 from volume o where o.uuid = v.root_volume_uuid"
-                        + " and o.vm_instance_uuid = v.uuid))", handMade).getValues(0, String.class)).as("VMs without nics or root volume").isEmpty();
-                assertThat(dsl.fetch("select name, state from vm_instance where state not in ('Running', 'Stopped', 'Created')")
-                        .intoMaps()).as("VMs left mid-operation").isEmpty();
-                assertThat(dsl.fetch("select u.ip from used_ip u where not exists (select 1 from vm_nic n where n.used_ip_uuid = u.uuid)"
-                        + " and not exists (select 1 from vip p where p.used_ip_uuid = u.uuid)").getValues(0, String.class))
-                        .as("addresses held by no nic and no VIP").isEmpty();
-                assertThat(count(dsl, "select count(*) from volume o where not exists (select 1 from vm_instance v"
-                        + " where v.uuid = o.vm_instance_uuid)")).as("volumes of no VM").isZero();
-                assertThat(count(dsl, "select count(*) from virtual_router_guest_l3 g where not exists (select 1 from appliance_vm a"
-                        + " where a.uuid = g.virtual_router_uuid)")).as("claims of no router").isZero();
-                System.out.println("after the restart: " + count(dsl, "select count(*) from vm_instance where vm_type = 'UserVm'")
-                        + " user VM(s), all whole but the hand-made one");
-            }
+            assertNoHalfVmLeft(dataDir, handMade);
         } catch (Throwable t) {
-            if (Files.isRegularFile(log)) {
-                List<String> lines = Files.readAllLines(log);
-                System.out.println("ConcurrentCreatesCrashTest failed; the node's log, last 300 lines:");
-                lines.subList(Math.max(0, lines.size() - 300), lines.size()).forEach(System.out::println);
-            }
+            printLog(log);
             throw t;
         } finally {
             node.kill();
@@ -160,6 +125,113 @@ class ConcurrentCreatesCrashTest {
             }
             hypervisor.cleanAll();
             assertThat(HostTesting.leftovers(hypervisor.names().prefix())).isEmpty();
+        }
+    }
+
+    /**
+     * The same crash where no namespace can be made (no root needed): Simulator hosts, whose VMs and router agents
+     * live in the node's process and die with it.
+     */
+    @Test
+    void onTheSimulator_nodeKilledDuringEightCreates_restart_leavesNoHalfVm(@TempDir Path dir) throws Exception {
+        Path dataDir = dir.resolve("data");
+        Path log = dir.resolve("node.log");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        NodeProcess node = NodeProcess.start(dataDir, port, PASSWORD, log);
+        try {
+            RouterFixture f = new RouterFixture(node.api, 90);
+            String handMade = node.api.inventory("CreateVmInstance", "name", "hand-made", "instanceOfferingUuid", f.userOffering,
+                    "imageUuid", f.userImage, "l3NetworkUuids", List.of(f.guestL3), "strategy", "CreateStopped").get("uuid").asText();
+            List<CompletableFuture<JsonNode>> creates = new ArrayList<>();
+            for (int i = 0; i < CREATES; i++) {
+                String name = "vm-" + i;
+                creates.add(CompletableFuture.supplyAsync(() -> f.userVm(name, f.guestL3)));
+            }
+            // the router (an in-process agent) takes a second or two to connect here; every create waits for it
+            long delay = 200 + ThreadLocalRandom.current().nextLong(1500);
+            System.out.println("killing the Simulator node " + delay + " ms after the creates were sent");
+            Thread.sleep(delay);
+            node.kill();
+            int acknowledged = acknowledged(creates);
+            int unfinishedRuns = makeHalfWhileDown(dataDir, handMade);
+            assertThat(unfinishedRuns + acknowledged).as("the kill landed while creates ran").isGreaterThan(0);
+
+            node = NodeProcess.start(dataDir, port, PASSWORD, log);
+            ApiClient api = node.api;
+            ApiReply refused = api.call("StartVmInstance", Map.of("uuid", handMade));
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.errorCode()).isEqualTo("VM.1100");
+            JsonNode after = new Infra(api).vm("after", f.userOffering, f.userImage, List.of(f.guestL3));
+            assertThat(after.get("state").asText()).isEqualTo("Running");
+            List<JsonNode> routers = api.query("QueryVirtualRouterVm", "vmNics.l3NetworkUuid", "=", f.guestL3);
+            assertThat(routers).hasSize(1);
+            assertThat(routers.get(0).get("status").asText()).isEqualTo("Connected");
+            node.kill();
+            assertNoHalfVmLeft(dataDir, handMade);
+        } catch (Throwable t) {
+            printLog(log);
+            throw t;
+        } finally {
+            node.kill();
+        }
+    }
+
+    private static int acknowledged(List<CompletableFuture<JsonNode>> creates) {
+        int acknowledged = (int) creates.stream().filter(c -> {
+            try {
+                c.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        }).count();
+        System.out.println(acknowledged + " of " + CREATES + " creates were acknowledged before the kill");
+        return acknowledged;
+    }
+
+    private static void printLog(Path log) throws java.io.IOException {
+        if (Files.isRegularFile(log)) {
+            List<String> lines = Files.readAllLines(log);
+            System.out.println("ConcurrentCreatesCrashTest failed; the node's log, last 300 lines:");
+            lines.subList(Math.max(0, lines.size() - 300), lines.size()).forEach(System.out::println);
+        }
+    }
+
+    /** Counts what the dead node left, then removes a VM's nics (and their addresses) by hand: a half VM. */
+    private static int makeHalfWhileDown(Path dataDir, String vm) {
+        try (Database db = Database.open(Database.h2FileUrl(dataDir), null, null, 2)) {
+            DSLContext dsl = db.dsl();
+            int unfinishedRuns = count(dsl, "select count(*) from flow_run");
+            System.out.println("the dead node left " + unfinishedRuns + " unfinished flow run(s), "
+                    + count(dsl, "select count(*) from flow_step") + " recorded step(s)");
+            dsl.execute("delete from used_ip where uuid in (select used_ip_uuid from vm_nic where vm_instance_uuid = ?)", vm);
+            dsl.execute("delete from vm_nic where vm_instance_uuid = ?", vm);
+            return unfinishedRuns;
+        }
+    }
+
+    /** With the node stopped: every VM but the hand-made one is whole, and nothing is left that no VM holds. */
+    private static void assertNoHalfVmLeft(Path dataDir, String handMade) {
+        try (Database db = Database.open(Database.h2FileUrl(dataDir), null, null, 2)) {
+            DSLContext dsl = db.dsl();
+            assertThat(count(dsl, "select count(*) from flow_run")).as("unfinished flow runs").isZero();
+            assertThat(dsl.fetch("select v.name from vm_instance v where v.uuid <> ? and (not exists (select 1 from vm_nic n"
+                    + " where n.vm_instance_uuid = v.uuid) or not exists (select 1 from volume o where o.uuid = v.root_volume_uuid"
+                    + " and o.vm_instance_uuid = v.uuid))", handMade).getValues(0, String.class)).as("VMs without nics or root volume").isEmpty();
+            assertThat(dsl.fetch("select name, state from vm_instance where state not in ('Running', 'Stopped', 'Created')")
+                    .intoMaps()).as("VMs left mid-operation").isEmpty();
+            assertThat(dsl.fetch("select u.ip from used_ip u where not exists (select 1 from vm_nic n where n.used_ip_uuid = u.uuid)"
+                    + " and not exists (select 1 from vip p where p.used_ip_uuid = u.uuid)").getValues(0, String.class))
+                    .as("addresses held by no nic and no VIP").isEmpty();
+            assertThat(count(dsl, "select count(*) from volume o where not exists (select 1 from vm_instance v"
+                    + " where v.uuid = o.vm_instance_uuid)")).as("volumes of no VM").isZero();
+            assertThat(count(dsl, "select count(*) from virtual_router_guest_l3 g where not exists (select 1 from appliance_vm a"
+                    + " where a.uuid = g.virtual_router_uuid)")).as("claims of no router").isZero();
+            System.out.println("after the restart: " + count(dsl, "select count(*) from vm_instance where vm_type = 'UserVm'")
+                    + " user VM(s), all whole but the hand-made one");
         }
     }
 

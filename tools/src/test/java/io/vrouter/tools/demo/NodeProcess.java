@@ -27,7 +27,10 @@ final class NodeProcess {
                 System.getProperty("java.class.path"), "io.vrouter.node.ServerMain", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString(), "--admin-password", adminPassword)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put(HostAgentSettings.AGENT_JAR_ENV, HostTesting.agentJar().toString());
+        Path agentJar = HostTesting.agentJar();
+        if (agentJar != null) { // the netns backend's routers run it; the Simulator's run in the node
+            pb.environment().put(HostAgentSettings.AGENT_JAR_ENV, agentJar.toString());
+        }
         Process p = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
