@@ -7,6 +7,7 @@ import io.vrouter.agent.protocol.NicInfo;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import io.vrouter.agent.protocol.SNATInfo;
 import io.vrouter.agent.protocol.VipTO;
+import io.vrouter.server.networkservice.DhcpMtu;
 import io.vrouter.server.networkservice.NetworkServiceType;
 import io.vrouter.server.networkservice.NetworkServices;
 
@@ -49,11 +50,13 @@ public final class DesiredRouterState {
 
     private final RouterRepository repository;
     private final NetworkServices services;
+    private final DhcpMtu dhcpMtu;
     private volatile RuleSource rules = RuleSource.NONE;
 
-    DesiredRouterState(RouterRepository repository, NetworkServices services) {
+    DesiredRouterState(RouterRepository repository, NetworkServices services, DhcpMtu dhcpMtu) {
         this.repository = repository;
         this.services = services;
+        this.dhcpMtu = dhcpMtu;
     }
 
     void setRuleSource(RuleSource source) {
@@ -133,11 +136,12 @@ public final class DesiredRouterState {
         return dhcpEntry(userNic, routerGuestNic, dns, repository.dnsDomainOf(userNic.l3Uuid()));
     }
 
-    private static DhcpInfo dhcpEntry(RouterRepository.Nic userNic, RouterRepository.Nic routerGuestNic, List<String> dns,
-                                      String dnsDomain) {
+    private DhcpInfo dhcpEntry(RouterRepository.Nic userNic, RouterRepository.Nic routerGuestNic, List<String> dns,
+                               String dnsDomain) {
+        // the L3's MTU by its L2's kind (a VXLAN L2 leaves room for the encapsulation): DHCP option 26
         return new DhcpInfo(userNic.ip(), userNic.mac(), userNic.netmask(), userNic.gateway(), dns,
                 userNic.ip().replace('.', '-'), routerGuestNic.mac(), dnsDomain,
-                userNic.l3Uuid().equals(userNic.vmDefaultL3()), null);
+                userNic.l3Uuid().equals(userNic.vmDefaultL3()), dhcpMtu.of(userNic.l2Type()));
     }
 
     /** Source NAT of the guest subnet to the router's public address; none for a flat network (guest = public). */

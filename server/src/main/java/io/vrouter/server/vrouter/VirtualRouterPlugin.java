@@ -54,7 +54,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
                                VmInstances vms, NetworkServices services, InstanceOfferings instanceOfferings,
                                Images images, AgentPackage agentPackage, Vips vips, Eips eips, PortForwardingRules portForwardings) {
         this.repository = new RouterRepository(dsl, clock);
-        this.desired = new DesiredRouterState(repository, services);
+        this.desired = new DesiredRouterState(repository, services, io.vrouter.server.networkservice.DhcpMtu.define(configs));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         // agent commands get their own threads: a reconnect waits for its commands while holding a thread of the
         // node's pool, so commands queued on that same pool could starve behind a thousand reconnects (seen at 1,000
