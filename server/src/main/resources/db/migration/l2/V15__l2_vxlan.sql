@@ -23,6 +23,21 @@ CREATE TABLE l2_vxlan_network (
     CONSTRAINT uk_vxlan_pool_vni UNIQUE (pool_uuid, vni)
 );
 
+-- a host's VTEP in a pool (ZStack's VtepVO): the address its host agent found in the pool's VTEP cidr; the other
+-- hosts of the pool flood to it (one FDB entry each). Goes with its host or pool.
+CREATE TABLE l2_vxlan_vtep (
+    uuid          VARCHAR(32) NOT NULL PRIMARY KEY,
+    host_uuid     VARCHAR(32) NOT NULL REFERENCES host (uuid) ON DELETE CASCADE,
+    pool_uuid     VARCHAR(32) NOT NULL REFERENCES l2_network (uuid) ON DELETE CASCADE,
+    cluster_uuid  VARCHAR(32) NOT NULL,
+    vtep_ip       VARCHAR(64) NOT NULL,
+    port          INTEGER     NOT NULL,
+    create_date   TIMESTAMP   NOT NULL,
+    last_op_date  TIMESTAMP   NOT NULL,
+    CONSTRAINT uk_vtep_host_pool UNIQUE (host_uuid, pool_uuid)
+);
+CREATE INDEX idx_vtep_pool ON l2_vxlan_vtep (pool_uuid);
+
 -- the subnet a pool's VTEPs take their address from in a cluster (ZStack's system tag
 -- l2NetworkUuid::<pool>::clusterUuid::<cluster>::cidr::{<cidr>}); null: each host's management address
 ALTER TABLE l2_network_cluster_ref ADD COLUMN vtep_cidr VARCHAR(64);

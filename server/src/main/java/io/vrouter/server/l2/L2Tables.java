@@ -29,4 +29,8 @@ final class L2Tables {
     static final Field<Integer> END_VNI = field("end_vni", Integer.class);
     static final Field<String> POOL_UUID = field("pool_uuid", String.class);
     static final Field<Integer> VNI = field("vni", Integer.class);
+    static final Table<?> VTEP = DSL.table(DSL.unquotedName("l2_vxlan_vtep"));
+    static final Field<String> HOST_UUID = field("host_uuid", String.class);
+    static final Field<String> VTEP_IP = field("vtep_ip", String.class);
+    static final Field<Integer> PORT = field("port", Integer.class);
 }

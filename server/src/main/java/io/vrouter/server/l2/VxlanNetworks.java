@@ -1,5 +1,6 @@
 package io.vrouter.server.l2;
 
+import io.vrouter.platform.net.Ipv4;
 import io.vrouter.platform.net.Ipv4Cidr;
 import io.vrouter.server.Clock;
 import io.vrouter.server.api.ApiCall;
@@ -41,6 +42,10 @@ import static io.vrouter.server.l2.L2Tables.VNI;
 import static io.vrouter.server.l2.L2Tables.VNI_RANGE;
 import static io.vrouter.server.l2.L2Tables.VTEP_CIDR;
 import static io.vrouter.server.l2.L2Tables.VXLAN;
+import static io.vrouter.server.l2.L2Tables.VTEP;
+import static io.vrouter.server.l2.L2Tables.VTEP_IP;
+import static io.vrouter.server.l2.L2Tables.HOST_UUID;
+import static io.vrouter.server.l2.L2Tables.PORT;
 
 /**
  * VXLAN as ZStack models it. A pool ({@code L2VxlanNetworkPool}) is an L2 that carries no L3 itself: it holds VNI
@@ -58,6 +63,9 @@ public final class VxlanNetworks {
     public static final String NETWORK = "L2VxlanNetwork";
     static final String VNI_RANGE_INVENTORY = "VniRange";
     static final String VNI_RANGE_RESOURCE_TYPE = "VniRangeVO";
+    static final String VTEP_INVENTORY = "Vtep";
+    /** IANA's VXLAN port, the one every VTEP uses. */
+    static final int VXLAN_PORT = 4789;
     /** ZStack's tag on AttachL2NetworkToCluster: {@code l2NetworkUuid::<pool>::clusterUuid::<cluster>::cidr::{<cidr>}}. */
     private static final Pattern VTEP_CIDR_TAG = Pattern.compile("l2NetworkUuid::([^:]*)::clusterUuid::([^:]*)::cidr::\\{(.*)}");
 
@@ -89,6 +97,62 @@ public final class VxlanNetworks {
         String pool = find(l2Uuid).map(VxlanNetworkRecord::poolUuid).orElse(l2Uuid);
         return dsl.select(VTEP_CIDR).from(REF).where(L2_NETWORK_UUID.eq(pool)).and(CLUSTER_UUID.eq(clusterUuid))
                 .fetchOptional(VTEP_CIDR).map(Ipv4Cidr::parse);
+    }
+
+    /** A host's VTEP in a pool (ZStack's VtepVO). */
+    public record Vtep(String hostUuid, String poolUuid, String clusterUuid, String vtepIp, int port) {
+    }
+
+    /**
+     * Records the VTEP address a host's agent found for a pool (its address in the pool's VTEP cidr of the host's
+     * cluster). Returns whether the pool's VTEPs changed (a new host, or a host whose address moved): then every
+     * other host of the pool must sync its FDB ({@code VxlanPlan}). Checked: the pool exists and is attached to the
+     * cluster, and the address is an IPv4 address inside the attachment's cidr when it has one.
+     */
+    public boolean recordVtep(String hostUuid, String clusterUuid, String poolUuid, String vtepIp) {
+        Ipv4 address = Ipv4.tryParse(vtepIp).orElseThrow(() -> ApiException.invalidArgument("VTEP address '" + vtepIp
+                + "' of host " + hostUuid + " is not an IPv4 address"));
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            lockPool(tx, poolUuid, "poolUuid");
+            var attachment = tx.select(VTEP_CIDR).from(REF).where(L2_NETWORK_UUID.eq(poolUuid)).and(CLUSTER_UUID.eq(clusterUuid))
+                    .fetchOptional();
+            if (attachment.isEmpty()) {
+                throw ApiException.invalidArgument("VXLAN pool " + poolUuid + " is not attached to cluster " + clusterUuid
+                        + " of host " + hostUuid);
+            }
+            String cidr = attachment.get().value1();
+            if (cidr != null && !Ipv4Cidr.parse(cidr).contains(address)) {
+                throw ApiException.invalidArgument("VTEP address " + vtepIp + " of host " + hostUuid + " is outside the VTEP cidr "
+                        + cidr + " of VXLAN pool " + poolUuid + " in cluster " + clusterUuid);
+            }
+            var existing = tx.select(VTEP_IP, CLUSTER_UUID).from(VTEP).where(HOST_UUID.eq(hostUuid)).and(POOL_UUID.eq(poolUuid))
+                    .fetchOptional();
+            LocalDateTime now = clock.utcNow();
+            if (existing.isEmpty()) {
+                tx.insertInto(VTEP).columns(UUID, HOST_UUID, POOL_UUID, CLUSTER_UUID, VTEP_IP, PORT, CREATE_DATE, LAST_OP_DATE)
+                        .values(Uuid.random(), hostUuid, poolUuid, clusterUuid, address.toString(), VXLAN_PORT, now, now).execute();
+                return true;
+            }
+            if (existing.get().value1().equals(address.toString()) && existing.get().value2().equals(clusterUuid)) {
+                return false;
+            }
+            tx.update(VTEP).set(VTEP_IP, address.toString()).set(CLUSTER_UUID, clusterUuid).set(LAST_OP_DATE, now)
+                    .where(HOST_UUID.eq(hostUuid)).and(POOL_UUID.eq(poolUuid)).execute();
+            return true;
+        });
+    }
+
+    /** Forgets a host's VTEP in a pool (the host left the pool's clusters); whether there was one. */
+    public boolean forgetVtep(String hostUuid, String poolUuid) {
+        return dsl.deleteFrom(VTEP).where(HOST_UUID.eq(hostUuid)).and(POOL_UUID.eq(poolUuid)).execute() > 0;
+    }
+
+    /** The VTEPs of a pool (of a VXLAN network's pool), by address: each host floods to all of them but its own. */
+    public List<Vtep> vtepsOf(String l2Uuid) {
+        String pool = find(l2Uuid).map(VxlanNetworkRecord::poolUuid).orElse(l2Uuid);
+        return dsl.select(HOST_UUID, POOL_UUID, CLUSTER_UUID, VTEP_IP, PORT).from(VTEP).where(POOL_UUID.eq(pool)).orderBy(VTEP_IP, HOST_UUID)
+                .fetch(r -> new Vtep(r.get(HOST_UUID), r.get(POOL_UUID), r.get(CLUSTER_UUID), r.get(VTEP_IP), r.get(PORT)));
     }
 
     // ---------------------------------------------------------------- hooks of L2Networks' attach and detach
@@ -274,6 +338,7 @@ public final class VxlanNetworks {
                         "clusterUuid", "createDate"))
                 .expand(Expansion.inlineMany("attachedCidrs", "L2NetworkClusterRef", "uuid", "l2NetworkUuid", "createDate"))
                 .expand(Expansion.inlineMany("attachedVniRanges", VNI_RANGE_INVENTORY, "uuid", "l2NetworkUuid", "startVni"))
+                .expand(Expansion.inlineMany("attachedVtepRefs", VTEP_INVENTORY, "uuid", "poolUuid", "vtepIp"))
                 .build());
         registry.register(Inventory.builder(NETWORK, "l2_vxlan_network_view")
                 .strings("uuid", "name", "description", "zoneUuid", "physicalInterface", "poolUuid")
@@ -285,6 +350,12 @@ public final class VxlanNetworks {
                 .expand(Expansion.inlineValues("attachedClusterUuids", "L2NetworkClusterRef", "uuid", "l2NetworkUuid",
                         "clusterUuid", "createDate"))
                 .build());
+        registry.register(Inventory.builder(VTEP_INVENTORY, "l2_vxlan_vtep")
+                .strings("uuid", "hostUuid", "poolUuid", "clusterUuid", "vtepIp")
+                .field("port", FieldType.INTEGER)
+                .dates()
+                .build());
+        queries.register("QueryVtep", VTEP_INVENTORY, "l2-networks/vteps");
         queries.register("QueryL2VxlanNetworkPool", POOL, "l2-networks/vxlan-pool");
         queries.register("QueryL2VxlanNetwork", NETWORK, "l2-networks/vxlan");
         queries.register("QueryVniRange", VNI_RANGE_INVENTORY, "l2-networks/vxlan-pool/vni-ranges");

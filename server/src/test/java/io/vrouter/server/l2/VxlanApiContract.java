@@ -207,6 +207,36 @@ abstract class VxlanApiContract extends NodeContract {
     }
 
     @Test
+    void hostsVtepsAreRecordedCheckedAgainstTheCidrAndGoWithTheirHost() {
+        String zone = infra.zone();
+        String cluster = infra.cluster(zone);
+        String h1 = infra.host(cluster);
+        String h2 = infra.host(cluster);
+        String pool = pool(zone);
+        range(pool, 1, 10);
+        String vx = network(pool, zone, null).get("uuid").asText();
+        admin.ok("AttachL2NetworkToCluster", params("l2NetworkUuid", pool, "clusterUuid", cluster,
+                "systemTags", List.of(cidrTag(pool, cluster, "192.168.100.0/24"))));
+        VxlanNetworks vxlan = node.node().l2Networks().vxlan();
+        assertThat(vxlan.recordVtep(h1, cluster, pool, "192.168.100.11")).isTrue();
+        assertThat(vxlan.recordVtep(h2, cluster, pool, "192.168.100.12")).isTrue();
+        assertThat(vxlan.recordVtep(h1, cluster, pool, "192.168.100.11")).as("unchanged").isFalse();
+        assertThat(vxlan.recordVtep(h2, cluster, pool, "192.168.100.22")).as("moved").isTrue();
+        assertThat(vxlan.vtepsOf(vx)).extracting(VxlanNetworks.Vtep::vtepIp).containsExactly("192.168.100.11", "192.168.100.22");
+        assertThat(infra.query("QueryVtep", cond("poolUuid", "=", pool))).extracting(v -> v.get("port").asInt()).containsOnly(4789);
+        assertThat(infra.query("QueryL2VxlanNetworkPool", cond("uuid", "=", pool)).get(0).get("attachedVtepRefs"))
+                .extracting(v -> v.get("hostUuid").asText()).containsExactly(h1, h2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> vxlan.recordVtep(h1, cluster, pool, "10.0.0.1"))
+                .hasMessage("VTEP address 10.0.0.1 of host " + h1 + " is outside the VTEP cidr 192.168.100.0/24 of VXLAN pool "
+                        + pool + " in cluster " + cluster);
+        assertThat(vxlan.vtepsOf(pool)).extracting(VxlanNetworks.Vtep::vtepIp).containsExactly("192.168.100.11", "192.168.100.22");
+        admin.ok("DeleteHost", Map.of("uuid", h2));
+        assertThat(vxlan.vtepsOf(pool)).extracting(VxlanNetworks.Vtep::hostUuid).containsExactly(h1);
+        assertThat(vxlan.forgetVtep(h1, pool)).isTrue();
+        assertThat(vxlan.vtepsOf(pool)).isEmpty();
+    }
+
+    @Test
     void badVtepCidrTagsAreRefusedAndNothingIsAttached() {
         String zone = infra.zone();
         String cluster = infra.cluster(zone);
