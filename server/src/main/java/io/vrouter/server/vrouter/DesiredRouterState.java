@@ -66,7 +66,7 @@ public final class DesiredRouterState {
     State of(RouterRepository.Router router) {
         List<RouterRepository.Nic> routerNics = repository.nicsOf(router.uuid());
         List<String> guests = repository.guestL3s(router.uuid());
-        List<NicInfo> nics = routerNics.stream().map(n -> nicInfo(router, n, guests)).toList();
+        List<NicInfo> nics = routerNics.stream().map(n -> nicInfo(router, n, guests, dhcpMtu.of(n.l2Type()))).toList();
         List<DnsInfo> dns = new ArrayList<>();
         List<DhcpInfo> dhcp = new ArrayList<>();
         List<SNATInfo> snats = new ArrayList<>();
@@ -113,13 +113,15 @@ public final class DesiredRouterState {
     /**
      * The category tells the agent's firewall how far to trust a nic. A nic on the management L3 stays
      * Management even when that L3 is also public or guest, or the management node could not reach the agent.
+     * The nic's MTU is its guests' ({@code mtu}, by the L2's kind): on a VXLAN L2 the router must not send frames its
+     * guests' vxlan device would drop.
      */
-    static NicInfo nicInfo(RouterRepository.Router router, RouterRepository.Nic n, List<String> guests) {
+    static NicInfo nicInfo(RouterRepository.Router router, RouterRepository.Nic n, List<String> guests, Integer mtu) {
         String category = n.l3Uuid().equals(router.managementL3()) ? NicInfo.CATEGORY_MANAGEMENT
                 : guests.contains(n.l3Uuid()) ? NicInfo.CATEGORY_PRIVATE
                 : NicInfo.CATEGORY_PUBLIC;
         return new NicInfo(n.ip(), n.mac(), n.gateway(), n.netmask(), n.l3Uuid().equals(router.publicL3()), category,
-                n.l2Type(), n.vlan(), null);
+                n.l2Type(), n.vlan(), mtu);
     }
 
     List<DnsInfo> dnsFor(String guestL3, RouterRepository.Nic routerGuestNic) {

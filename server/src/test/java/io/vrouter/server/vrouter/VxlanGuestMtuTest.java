@@ -50,6 +50,8 @@ class VxlanGuestMtuTest extends NodeContract {
         JsonNode onVxlan = f.userVm("on-vxlan", vxL3);
         String vr = f.routersOn(vxL3).get(0).get("uuid").asText();
         assertThat(entryOf(onVxlan, vr).mtu()).isEqualTo(1450);
+        // the router's own nic on that L3 too; its management and public nics (plain L2s) 1500
+        assertThat(RouterStateChecker.assertInSync(node, vr).nics()).extracting(n -> n.mtu()).containsExactly(1500, 1500, 1450);
 
         JsonNode plain = f.userVm("plain", f.guestL3);
         String plainVr = f.routersOn(f.guestL3).get(0).get("uuid").asText();
