@@ -62,11 +62,12 @@ final class VxlanFabric {
      */
     synchronized List<VxlanPlan.Op> apply(String l2Uuid, int vni, Ipv4 localVtep, Set<Ipv4> peers) {
         String device = names.vxlan(l2Uuid);
-        String bridge = fabric.ensureBridge(l2Uuid);
+        // checked before anything is made: a wrong VTEP address leaves nothing half made
         int mtu = underlayAddresses().stream().filter(u -> u.address().equals(localVtep.toString())).findFirst()
                 .map(u -> u.mtu() - VxlanPlan.OVERHEAD)
                 .orElseThrow(() -> new HypervisorException("host " + hostId + " has no address " + localVtep + " for the VTEP of L2 "
                         + l2Uuid + " (VNI " + vni + ")"));
+        String bridge = fabric.ensureBridge(l2Uuid);
         VxlanPlan.Desired desired = new VxlanPlan.Desired(device, bridge, vni, localVtep, mtu, peers);
         List<VxlanPlan.Op> ops = VxlanPlan.plan(desired, observe(device));
         for (VxlanPlan.Op op : ops) {

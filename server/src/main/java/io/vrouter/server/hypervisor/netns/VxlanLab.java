@@ -167,7 +167,16 @@ public final class VxlanLab implements AutoCloseable {
     }
 
     public List<VxlanPlan.Op> syncVxlan(Host h, String l2Uuid, int vni, Set<Ipv4> peers) {
-        return h.vxlan.apply(l2Uuid, vni, h.vtepAddress(UNDERLAY), peers);
+        return syncVxlan(h, l2Uuid, vni, h.vtepAddress(UNDERLAY), peers);
+    }
+
+    public List<VxlanPlan.Op> syncVxlan(Host h, String l2Uuid, int vni, Ipv4 localVtep, Set<Ipv4> peers) {
+        return h.vxlan.apply(l2Uuid, vni, localVtep, peers);
+    }
+
+    /** The links of the host's fabric namespace. */
+    public Set<String> fabricLinks(Host h) {
+        return kernel.linksIn(h.fabric.namespace()).keySet();
     }
 
     /**

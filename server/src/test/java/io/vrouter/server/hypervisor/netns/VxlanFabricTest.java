@@ -121,5 +121,10 @@ class VxlanFabricTest {
         assertThatThrownBy(() -> h1.vtepAddress(Ipv4Cidr.parse("172.31.0.0/16")))
                 .isInstanceOf(HypervisorException.class)
                 .hasMessageStartingWith("host host-1 has no address in the VTEP cidr 172.31.0.0/16 (its addresses: [127.0.0.1, 192.168.77.1]);");
+        // a VTEP address the host does not have: refused before anything is made
+        assertThatThrownBy(() -> lab.syncVxlan(h1, l2, VNI, Ipv4.parse("172.31.0.9"), Set.of()))
+                .isInstanceOf(HypervisorException.class)
+                .hasMessage("host host-1 has no address 172.31.0.9 for the VTEP of L2 " + l2 + " (VNI " + VNI + ")");
+        assertThat(lab.fabricLinks(h1)).doesNotContain(h1.bridge(l2), h1.vxlanDevice(l2));
     }
 }
