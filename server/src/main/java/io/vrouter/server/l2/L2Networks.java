@@ -212,6 +212,7 @@ public final class L2Networks {
                         + other.get().value1() + " (" + other.get().value2() + ") on interface " + l2.physicalInterface()
                         + (l2.vlan() == null ? " without VLAN" : " VLAN " + l2.vlan()));
             }
+            VxlanNetworks.checkNoSharedVnis(tx, l2Uuid, VxlanNetworks.rangesOf(tx, l2Uuid), List.of(clusterUuid));
             LocalDateTime now = clock.utcNow();
             tx.insertInto(REF).columns(L2_NETWORK_UUID, CLUSTER_UUID, CREATE_DATE, VTEP_CIDR).values(l2Uuid, clusterUuid, now, vtepCidr)
                     .execute();

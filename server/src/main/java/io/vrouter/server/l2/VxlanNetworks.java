@@ -10,6 +10,7 @@ import io.vrouter.server.api.ApiException;
 import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
+import io.vrouter.server.cluster.Clusters;
 import io.vrouter.server.db.Uuid;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.FieldType;
@@ -21,6 +22,7 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 import java.time.LocalDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -199,6 +201,38 @@ public final class VxlanNetworks {
                 ? "is not an IPv4 subnet such as 192.168.100.0/24" : "has host bits set; did you mean " + normalised + "?"));
     }
 
+    /**
+     * Refuses a pool's VNI ranges overlapping those of another pool attached to one of {@code clusters}: a host
+     * cannot have two vxlan devices with one VNI on port 4789 (the kernel refuses the second), so two pools in a
+     * cluster must not be able to hand out the same VNI.
+     */
+    static void checkNoSharedVnis(DSLContext tx, String poolUuid, List<VniRange> ranges, Collection<String> clusters) {
+        if (ranges.isEmpty() || clusters.isEmpty()) {
+            return;
+        }
+        var others = tx.select(L2_NETWORK_UUID, NAME, UUID, START_VNI, END_VNI).from(VNI_RANGE)
+                .where(L2_NETWORK_UUID.ne(poolUuid))
+                .and(L2_NETWORK_UUID.in(DSL.select(L2_NETWORK_UUID).from(REF).where(CLUSTER_UUID.in(clusters))))
+                .orderBy(START_VNI).fetch();
+        for (var other : others) {
+            VniRange theirs = new VniRange(other.get(START_VNI), other.get(END_VNI));
+            for (VniRange ours : ranges) {
+                if (ours.overlaps(theirs)) {
+                    String shared = tx.select(CLUSTER_UUID).from(REF).where(L2_NETWORK_UUID.eq(other.get(L2_NETWORK_UUID)))
+                            .and(CLUSTER_UUID.in(clusters)).limit(1).fetchOne(CLUSTER_UUID);
+                    throw ApiException.conflict("VNI range " + ours + " of VXLAN pool " + poolUuid + " overlaps range "
+                            + other.get(NAME) + " (" + theirs + ") of VXLAN pool " + other.get(L2_NETWORK_UUID)
+                            + " in cluster " + shared + "; pools of one cluster must not share VNIs (a host has one vxlan device per VNI)");
+                }
+            }
+        }
+    }
+
+    static List<VniRange> rangesOf(DSLContext tx, String poolUuid) {
+        return tx.select(START_VNI, END_VNI).from(VNI_RANGE).where(L2_NETWORK_UUID.eq(poolUuid)).orderBy(START_VNI)
+                .fetch(r -> new VniRange(r.get(START_VNI), r.get(END_VNI)));
+    }
+
     /** The networks of a pool. */
     static List<String> networksOf(DSLContext tx, String poolUuid) {
         return tx.select(UUID).from(VXLAN).where(POOL_UUID.eq(poolUuid)).orderBy(VNI).fetch(UUID);
@@ -235,6 +269,11 @@ public final class VxlanNetworks {
                             + other + ") of VXLAN pool " + pool.name() + " (" + poolUuid + ")");
                 }
             });
+            // the clusters' rows, locked after the pool's as attach locks them, serialise this with attaching another pool
+            List<String> clusters = tx.select(CLUSTER_UUID).from(REF).where(L2_NETWORK_UUID.eq(poolUuid)).orderBy(CLUSTER_UUID)
+                    .fetch(CLUSTER_UUID);
+            clusters.forEach(cluster -> Clusters.lockExisting(tx, cluster));
+            checkNoSharedVnis(tx, poolUuid, List.of(range), clusters);
             LocalDateTime now = clock.utcNow();
             tx.insertInto(VNI_RANGE).columns(UUID, NAME, DESCRIPTION, L2_NETWORK_UUID, START_VNI, END_VNI, CREATE_DATE, LAST_OP_DATE)
                     .values(uuid, name, description, poolUuid, start, end, now, now).execute();
@@ -270,8 +309,7 @@ public final class VxlanNetworks {
                 throw ApiException.invalidArgument("VXLAN pool " + pool.name() + " (" + poolUuid + ") is in zone " + pool.zoneUuid()
                         + ", not in zone " + zoneUuid);
             }
-            List<VniRange> ranges = tx.select(START_VNI, END_VNI).from(VNI_RANGE).where(L2_NETWORK_UUID.eq(poolUuid))
-                    .orderBy(START_VNI).fetch(r -> new VniRange(r.get(START_VNI), r.get(END_VNI)));
+            List<VniRange> ranges = rangesOf(tx, poolUuid);
             if (ranges.isEmpty()) {
                 throw ApiException.invalidArgument("VXLAN pool " + pool.name() + " (" + poolUuid + ") has no VNI range; CreateVniRange first");
             }

@@ -146,6 +146,30 @@ abstract class VxlanApiContract extends NodeContract {
     }
 
     @Test
+    void poolsOfOneClusterDoNotShareVnis() {
+        String zone = infra.zone();
+        String cluster = infra.cluster(zone);
+        String a = pool(zone);
+        String b = pool(zone);
+        String aRange = range(a, 100, 199);
+        String aRangeName = infra.query("QueryVniRange", cond("uuid", "=", aRange)).get(0).get("name").asText();
+        range(b, 150, 250);
+        admin.ok("AttachL2NetworkToCluster", params("l2NetworkUuid", a, "clusterUuid", cluster));
+        assertError(admin.call("AttachL2NetworkToCluster", params("l2NetworkUuid", b, "clusterUuid", cluster)), 409, "SYS.1008",
+                "VNI range 150-250 of VXLAN pool " + b + " overlaps range " + aRangeName + " (100-199) of VXLAN pool " + a
+                        + " in cluster " + cluster + "; pools of one cluster must not share VNIs (a host has one vxlan device per VNI)");
+        assertThat(node.node().l2Networks().clustersOf(b)).isEmpty();
+        // a pool in another cluster may; one in the same cluster may not grow into the other's VNIs
+        String c = pool(zone);
+        admin.ok("AttachL2NetworkToCluster", params("l2NetworkUuid", c, "clusterUuid", cluster));
+        range(c, 300, 399);
+        assertError(admin.call("CreateVniRange", Map.of("l2NetworkUuid", c, "name", "r", "startVni", 199, "endVni", 200)), 409,
+                "SYS.1008", "VNI range 199-200 of VXLAN pool " + c + " overlaps range " + aRangeName + " (100-199) of VXLAN pool "
+                        + a + " in cluster " + cluster + "; pools of one cluster must not share VNIs (a host has one vxlan device per VNI)");
+        assertThat(infra.count("QueryVniRange", cond("l2NetworkUuid", "=", c))).isEqualTo(1);
+    }
+
+    @Test
     void concurrentAllocationsGetDistinctVnis() throws Exception {
         String zone = infra.zone();
         String pool = pool(zone);
