@@ -51,6 +51,7 @@ import static io.vrouter.server.l2.L2Tables.CLUSTER_UUID;
 import static io.vrouter.server.l2.L2Tables.POOL_UUID;
 import static io.vrouter.server.l2.L2Tables.VTEP_CIDR;
 import static io.vrouter.server.l2.L2Tables.VXLAN;
+import static io.vrouter.server.l2.L2Tables.VTEP;
 
 /**
  * L2 networks: a physical interface of the hosts, with or without a VLAN, attached to the clusters whose hosts
@@ -202,7 +203,8 @@ public final class L2Networks {
                 throw ApiException.conflict("L2 network " + label(l2) + " is already attached to cluster "
                         + cluster.name() + " (" + clusterUuid + ")");
             }
-            // two L2s on one interface (and VLAN) would be the same wire in one cluster: ZStack refuses it too
+            // two L2s on one interface (and VLAN) would be the same wire in one cluster: ZStack refuses it too (a VXLAN
+            // pool's wire is its VNIs, checked below)
             Condition sameWire = L2_TYPE.in(NO_VLAN, VLAN).and(PHYSICAL_INTERFACE.eq(l2.physicalInterface()))
                     .and(l2.vlan() == null ? VLAN_ID.isNull() : VLAN_ID.eq(l2.vlan()))
                     .and(UUID.in(DSL.select(L2_NETWORK_UUID).from(REF).where(CLUSTER_UUID.eq(clusterUuid))));
@@ -243,6 +245,8 @@ public final class L2Networks {
             leaving.forEach(l2OrNetwork -> detachGuards.forEach(guard -> guard.collect(tx, l2OrNetwork, clusterUuid, inTheWay)));
             inTheWay.refuse("cannot detach L2 network " + label(l2) + " from cluster " + cluster.name() + " (" + clusterUuid + ")");
             tx.deleteFrom(REF).where(L2_NETWORK_UUID.in(leaving)).and(CLUSTER_UUID.eq(clusterUuid)).execute();
+            // the cluster's hosts are no VTEPs of the pool any more
+            tx.deleteFrom(VTEP).where(POOL_UUID.eq(l2Uuid)).and(CLUSTER_UUID.eq(clusterUuid)).execute();
         });
     }
 

@@ -258,6 +258,10 @@ abstract class VxlanApiContract extends NodeContract {
         assertThat(vxlan.vtepsOf(pool)).extracting(VxlanNetworks.Vtep::hostUuid).containsExactly(h1);
         assertThat(vxlan.forgetVtep(h1, pool)).isTrue();
         assertThat(vxlan.vtepsOf(pool)).isEmpty();
+        // detaching the pool from the cluster takes its hosts' VTEPs
+        vxlan.recordVtep(h1, cluster, pool, "192.168.100.11");
+        admin.ok("DetachL2NetworkFromCluster", Map.of("l2NetworkUuid", pool, "clusterUuid", cluster));
+        assertThat(vxlan.vtepsOf(pool)).isEmpty();
     }
 
     @Test
