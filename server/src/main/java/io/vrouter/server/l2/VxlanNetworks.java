@@ -406,7 +406,7 @@ public final class VxlanNetworks {
                 ApiParam.required("name", ParamType.STRING, "the pool's name").withRange(1, 255),
                 ApiParam.optional("physicalInterface", ParamType.STRING, "recorded only: VTEPs are chosen by the attachment's cidr")
                         .withRange(0, 64),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
         catalogue.register(ApiDefinition.of("CreateVniRange", "Add a range of VNIs to a VXLAN pool; ranges of a pool do not overlap",
                 call -> Replies.inventory(queries.inventory(VNI_RANGE_INVENTORY, createVniRange(call.string("l2NetworkUuid"),
                         call.string("name"), call.integer("startVni"), call.integer("endVni"), description(call)))),
@@ -414,7 +414,7 @@ public final class VxlanNetworks {
                 ApiParam.required("name", ParamType.STRING, "the range's name").withRange(1, 255),
                 ApiParam.required("startVni", ParamType.INTEGER, "first VNI").withRange(VniRange.MIN_VNI, VniRange.MAX_VNI),
                 ApiParam.required("endVni", ParamType.INTEGER, "last VNI (included)").withRange(VniRange.MIN_VNI, VniRange.MAX_VNI),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
         catalogue.register(ApiDefinition.of("DeleteVniRange", "Delete a VNI range no VXLAN network has a VNI of",
                 call -> {
                     deleteVniRange(call.string("uuid"));
@@ -431,7 +431,7 @@ public final class VxlanNetworks {
                 ApiParam.optional("vni", ParamType.INTEGER, "the VNI; allocated from the pool's ranges when absent")
                         .withRange(VniRange.MIN_VNI, VniRange.MAX_VNI),
                 ApiParam.optional("physicalInterface", ParamType.STRING, "ignored: the pool's").withRange(0, 64),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
     }
 
     private static String physicalInterface(ApiCall call) {
