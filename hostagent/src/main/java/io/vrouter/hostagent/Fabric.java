@@ -23,7 +23,8 @@ import java.util.Optional;
  * throughput against a direct veth pair (docs/benchmarks.md). That sysctl is per network namespace, so the fabric turns it off for its own
  * bridges and leaves the host's setting, which other software on the host relies on, as it is.
  *
- * <p>What lives where: a bridge {@code <p>b<l2>} per L2; a nic's veth has its bridge end {@code <p>n<nic>} here and
+ * <p>What lives where: a bridge {@code <p>b<l2>} per L2 (a VXLAN L2's vxlan device {@code <p>e<l2>} is one of
+ * its ports: {@link VxlanFabric}); a nic's veth has its bridge end {@code <p>n<nic>} here and
  * its other end in the VM's namespace; a VLAN L2's sub-interface {@code <p>v<l2>} is created on the host on its
  * physical interface and moved here (a VLAN device may live in another namespace than its parent); the host
  * reaches an L2 (the management L3's gateway address) through a veth pair {@code <p>m<l2>} whose host end holds the
@@ -240,6 +241,11 @@ final class Fabric {
         kernel.check("ip", "-n", ns, "link", "set", sub, "master", bridge, "up");
     }
 
+    /** The L2's bridge, created when missing (for the ports other classes add: {@link VxlanFabric}). */
+    synchronized String ensureBridge(String l2Uuid) {
+        return ensureBridge(L2.withoutVlan(l2Uuid), kernel.linksIn(ns));
+    }
+
     /** Removes a port (its veth pair goes with it); nothing when it is not there. */
     synchronized void unplug(String port) {
         if (kernel.namespaceExists(ns)) {
@@ -290,15 +296,17 @@ final class Fabric {
             }
             String vlan = names.vlanOfBridge(bridge);
             String managementPort = names.managementPortOfBridge(bridge);
+            String vxlan = names.vxlanOfBridge(bridge);
             boolean used = links.entrySet().stream().anyMatch(link -> bridge.equals(link.getValue())
-                    && names.ownsLink(link.getKey()) && !link.getKey().equals(vlan) && !link.getKey().equals(managementPort));
+                    && names.ownsLink(link.getKey()) && !link.getKey().equals(vlan) && !link.getKey().equals(managementPort)
+                    && !link.getKey().equals(vxlan));
             if (!used) {
                 links.forEach((link, master) -> {
                     if (bridge.equals(master) && !names.ownsLink(link)) {
                         returnToHost(link);
                     }
                 });
-                for (String link : List.of(managementPort, vlan, bridge)) {
+                for (String link : List.of(managementPort, vlan, vxlan, bridge)) {
                     if (links.containsKey(link)) {
                         kernel.run("ip", "-n", ns, "link", "del", link);
                     }

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The DHCP client of a host's user VMs: per nic, {@code busybox udhcpc} in the VM's namespace with the project's
- * script ({@code netns/udhcpc.script}), which sets the address and, on the VM's default L3, the default route and
+ * script ({@code netns/udhcpc.script}), which sets the address, the MTU the lease gives (option 26, asked for) and,
+ * on the VM's default L3, the default route and
  * the resolver {@code /etc/netns/<namespace>/resolv.conf} ({@code ip netns exec} shows it as
  * {@code /etc/resolv.conf}; the host's own is never written). The clients are supervised: one that dies is started
  * again at once, as a VM's init system would.
@@ -81,7 +82,7 @@ final class GuestDhcpClients {
                             "VROUTER_DEFAULT_ROUTE", nic.defaultRoute() ? "1" : "0",
                             "VROUTER_LEASE", lease(guest.vmUuid(), nic.deviceId()).toString()),
                     List.of("ip", "netns", "exec", ns, "busybox", "udhcpc", "-f", "-i", nic.ifname(), "-s", script.toString(),
-                            "-t", "1000000", "-T", "1", "-A", "1", "-x", "hostname:" + guest.name().replaceAll("[^A-Za-z0-9-]", "-")));
+                            "-t", "1000000", "-T", "1", "-A", "1", "-O", "mtu", "-x", "hostname:" + guest.name().replaceAll("[^A-Za-z0-9-]", "-")));
         }
     }
 

@@ -35,6 +35,16 @@ public final class NetnsNames {
         return link('v', l2Uuid);
     }
 
+    /** The VXLAN device of a VXLAN L2 network, a port of its bridge. */
+    public String vxlan(String l2Uuid) {
+        return link('e', l2Uuid);
+    }
+
+    /** The VXLAN device that belongs to one of our bridges (same L2). */
+    public String vxlanOfBridge(String bridge) {
+        return sibling(bridge, 'e');
+    }
+
     /** The bridge-side end of a nic's veth pair (in the fabric namespace). */
     public String hostVeth(String nicUuid) {
         return link('n', nicUuid);
@@ -106,7 +116,7 @@ public final class NetnsNames {
             return false;
         }
         char kind = ifname.charAt(prefix.length());
-        return kind == 'x' || (ifname.length() == MAX_LINK_NAME && "bvnm".indexOf(kind) >= 0);
+        return kind == 'x' || (ifname.length() == MAX_LINK_NAME && "bvnme".indexOf(kind) >= 0);
     }
 
     /** The interface name of nic {@code deviceId} inside the VM. */

@@ -57,7 +57,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
                                Images images, AgentPackage agentPackage, Vips vips, Eips eips, PortForwardingRules portForwardings,
                                SSLContext agentTls) {
         this.repository = new RouterRepository(dsl, clock);
-        this.desired = new DesiredRouterState(repository, services);
+        this.desired = new DesiredRouterState(repository, services, io.vrouter.server.networkservice.DhcpMtu.define(configs));
         // mutual TLS to every agent (agentTls: the node's identity of the installation's authority)
         HttpClient http = AgentClient.newHttpClient(Duration.ofSeconds(5), agentTls);
         // agent commands get their own threads: a reconnect waits for its commands while holding a thread of the

@@ -63,7 +63,11 @@ final class RestV1Client implements ZStackClient {
                 "CreateEip POST /eips", "QueryEip GET /eips",
                 "CreatePortForwardingRule POST /port-forwarding",
                 "AttachPortForwardingRule POST /port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}",
-                "QueryPortForwardingRule GET /port-forwarding"};
+                "QueryPortForwardingRule GET /port-forwarding",
+                "CreateL2VxlanNetworkPool POST /l2-networks/vxlan-pool",
+                "CreateVniRange POST /l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges",
+                "CreateL2VxlanNetwork POST /l2-networks/vxlan", "QueryL2VxlanNetwork GET /l2-networks/vxlan",
+                "QueryVniRange GET /l2-networks/vxlan-pool/vni-ranges"};
         for (String row : table) {
             String[] w = row.split(" ");
             ROUTES.put(w[0], w[1] + " " + w[2]);
