@@ -45,6 +45,7 @@ class ParamLimitsMatchSchemaTest {
             Map.entry("AddNetnsHost.name", "host.name"),
             Map.entry("AddNetnsHost.description", "host.description"),
             Map.entry("AddNetnsHost.managementIp", "host.management_ip"),
+            Map.entry("AddNetnsHost.agentSecret", "netns_host_agent.agent_secret"),
             Map.entry("CreateL2NoVlanNetwork.name", "l2_network.name"),
             Map.entry("CreateL2NoVlanNetwork.description", "l2_network.description"),
             Map.entry("CreateL2NoVlanNetwork.physicalInterface", "l2_network.physical_interface"),
