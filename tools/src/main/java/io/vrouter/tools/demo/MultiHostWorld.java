@@ -90,7 +90,7 @@ public final class MultiHostWorld implements AutoCloseable {
         api.ok("AddIpRange", Map.of("l3NetworkUuid", publicL3, "name", "range-public", "startIp", "203.0.113.2",
                 "endIp", "203.0.113." + SeedWorld.PUBLIC_RANGE_LAST, "netmask", "255.255.255.0", "gateway", SeedWorld.OUTSIDE_IP));
         providerUuid = api.query("QueryNetworkServiceProvider", "type", "=", "VirtualRouter").get(0).get("uuid").asText();
-        progress.accept("guest L3 " + GUEST_CIDR + " on the guest VLAN: DHCP, DNS, SNAT, EIP, port forwarding from the VirtualRouter provider");
+        progress.accept("guest L3 " + GUEST_CIDR + " on the guest L2: DHCP, DNS, SNAT, EIP, port forwarding from the VirtualRouter provider");
         guestL3 = api.create("CreateL3Network", "l2NetworkUuid", guestL2, "name", "guest-l3", "system", false);
         api.ok("AddIpRangeByNetworkCidr", Map.of("l3NetworkUuid", guestL3, "name", "range-guest", "networkCidr", GUEST_CIDR));
         api.ok("AddDnsToL3Network", Map.of("l3NetworkUuid", guestL3, "dns", SeedWorld.OUTSIDE_IP));

@@ -49,8 +49,13 @@ public final class HostAgents {
             HostRecord host = hosts.find(uuid).orElseThrow(() -> ApiException.notFound(Hosts.RESOURCE_TYPE, uuid));
             Record row = dsl.select(AGENT_PORT, AGENT_SECRET).from(NETNS_HOST_AGENT).where(HOST_UUID.eq(uuid)).fetchOne();
             if (row == null) {
-                throw ApiException.operationFailed("Netns host " + host.name() + " (" + uuid + ") has no host agent recorded; add it"
-                        + " again with AddNetnsHost");
+                // a host added before hosts had agents: the node's own machine, served by the node's agent
+                Endpoint own = NetnsPlugin.isThisMachine(host.managementIp()) ? nodeOwn() : null;
+                if (own == null) {
+                    throw ApiException.operationFailed("Netns host " + host.name() + " (" + uuid + ") has no host agent recorded;"
+                            + " delete it and add it again with AddNetnsHost agentSecret=...");
+                }
+                return client(own, uuid);
             }
             Endpoint endpoint = row.get(AGENT_PORT) == null ? nodeOwn()
                     : new Endpoint("http://" + host.managementIp() + ":" + row.get(AGENT_PORT), row.get(AGENT_SECRET), false);
