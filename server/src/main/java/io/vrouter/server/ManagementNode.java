@@ -23,6 +23,7 @@ import io.vrouter.server.host.Hosts;
 import io.vrouter.server.l2.L2Networks;
 import io.vrouter.server.l3.IpRanges;
 import io.vrouter.server.l3.L3Networks;
+import io.vrouter.server.managementnode.ManagementNodes;
 
 import io.vrouter.server.hypervisor.Hypervisors;
 import io.vrouter.server.hypervisor.netns.NetnsPlugin;
@@ -66,6 +67,7 @@ public final class ManagementNode implements AutoCloseable {
     private final Zones zones;
     private final Clusters clusters;
     private final Hosts hosts;
+    private final ManagementNodes managementNodes;
     private final L2Networks l2Networks;
     private final IpRanges ipRanges;
     private final L3Networks l3Networks;
@@ -127,6 +129,10 @@ public final class ManagementNode implements AutoCloseable {
             this.hosts = new Hosts(database.dsl(), clock, tags, resourceTypes, clusters, l2Networks);
             hosts.registerApis(catalogue, registry, queries);
             hosts.registerDeletionGuards(clusters);
+            // ---- this node among the nodes sharing the database, and the hosts it tracks
+            this.managementNodes = new ManagementNodes(database.dsl(), clock, globalConfigs, hosts::uuids, localHostName());
+            managementNodes.registerApis(catalogue, registry, queries);
+            hosts.onAdded(managementNodes::adopt);
             this.ipRanges = new IpRanges(database.dsl(), clock, tags, resourceTypes);
             this.l3Networks = new L3Networks(database.dsl(), clock, tags, resourceTypes, ipRanges);
             l3Networks.registerApis(catalogue, registry, queries); // registers the IP ranges' APIs too
@@ -170,7 +176,7 @@ public final class ManagementNode implements AutoCloseable {
             this.simulatorAgents = new SimulatorRouterAgents(agentPackage, inProcessAgents);
             simulator.setApplianceRuntime(simulatorAgents);
             this.virtualRouters = new VirtualRouterPlugin(database.dsl(), clock, taskQueues, globalConfigs, tags, vms,
-                    networkServices, offerings, images, agentPackage, vips, eips, portForwarding);
+                    networkServices, offerings, images, agentPackage, vips, eips, portForwarding, managementNodes);
             virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
             virtualRouters.registerApis(catalogue, registry, queries);
             l3Networks.onDnsChanged(virtualRouters.routers()::guestL3Changed);
@@ -198,10 +204,24 @@ public final class ManagementNode implements AutoCloseable {
         }
     }
 
+    private static String localHostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     /** Opens the API port; returns the URL clients use. */
     public String start() {
         vms.recoverAfterRestart();
         port = apiServer.start(options.host(), options.port());
+        // join before acting on hosts: the first round tells which hosts (and so which routers) are this node's
+        managementNodes.start();
         virtualRouters.start();
         return url();
     }
@@ -268,6 +288,11 @@ public final class ManagementNode implements AutoCloseable {
         return hosts;
     }
 
+    /** This node's membership: its uuid, the hosts it tracks. */
+    public ManagementNodes managementNodes() {
+        return managementNodes;
+    }
+
     public L2Networks l2Networks() {
         return l2Networks;
     }
@@ -297,6 +322,8 @@ public final class ManagementNode implements AutoCloseable {
         // stop taking requests first, so no request sees a closed database
         try {
             apiServer.close();
+            // leave first: the other nodes take this node's hosts at their next round
+            managementNodes.close();
             virtualRouters.close();
             taskQueues.beginShutdown();
             try {

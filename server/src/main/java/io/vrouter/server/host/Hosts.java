@@ -80,6 +80,7 @@ public final class Hosts {
     private final L2Networks l2Networks;
     private final Map<String, HostConnector> connectors = new ConcurrentHashMap<>();
     private final DeletionGuards deletionGuards = new DeletionGuards();
+    private final List<java.util.function.Consumer<String>> addedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private QueryApis queries;
 
     public Hosts(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes, Clusters clusters, L2Networks l2Networks) {
@@ -102,6 +103,11 @@ public final class Hosts {
         });
     }
 
+    /** Called with a new host's uuid once it is written (the node that added it starts tracking it at once). */
+    public void onAdded(java.util.function.Consumer<String> listener) {
+        addedListeners.add(listener);
+    }
+
     public void registerConnector(HostConnector connector) {
         if (connectors.putIfAbsent(connector.hypervisorType(), connector) != null) {
             throw new IllegalStateException("a host connector for " + connector.hypervisorType() + " is registered twice");
@@ -112,6 +118,11 @@ public final class Hosts {
 
     public Optional<HostRecord> find(String hostUuid) {
         return dsl.select(recordFields()).from(HOST).where(UUID.eq(hostUuid)).fetchOptional(Hosts::toRecord);
+    }
+
+    /** Every host's uuid (the management nodes share them out). */
+    public List<String> uuids() {
+        return dsl.select(UUID).from(HOST).fetch(UUID);
     }
 
     /**
@@ -202,6 +213,7 @@ public final class Hosts {
             }
             throw e;
         }
+        addedListeners.forEach(l -> l.accept(uuid));
         return uuid;
     }
 

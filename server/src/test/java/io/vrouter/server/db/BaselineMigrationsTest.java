@@ -53,12 +53,17 @@ class BaselineMigrationsTest {
             db.dsl().execute("insert into zone (uuid, name, state, zone_type, create_date, last_op_date)"
                     + " values ('00000000000000000000000000000001', 'kept', 'Enabled', 'zstack', now(), now())");
         }
-        // the new layout: the same files plus a migration in an owner's folder
+        // the new layout: the same files, the owners' migrations the product has now (the open above applied them),
+        // plus a new migration in an owner's folder
         Path owned = dir.resolve("owned");
-        Files.createDirectories(owned.resolve("zone"));
-        for (String name : BASELINE.keySet()) {
-            Files.copy(MIGRATIONS.resolve(name), owned.resolve(name));
+        try (var files = Files.walk(MIGRATIONS)) {
+            for (Path sql : files.filter(p -> p.toString().endsWith(".sql")).toList()) {
+                Path target = owned.resolve(MIGRATIONS.relativize(sql).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(sql, target);
+            }
         }
+        Files.createDirectories(owned.resolve("zone"));
         Files.writeString(owned.resolve("zone").resolve("V90__zone_name_index.sql"), "CREATE INDEX zone_name_probe ON zone (name);\n");
         var result = Flyway.configure().dataSource(url, null, null).locations("filesystem:" + owned).load().migrate();
         assertThat(result.migrationsExecuted).isEqualTo(1);
