@@ -24,6 +24,8 @@ import io.vrouter.server.l2.L2Networks;
 import io.vrouter.server.l3.IpRanges;
 import io.vrouter.server.l3.L3Networks;
 import io.vrouter.server.managementnode.ManagementNodes;
+import io.vrouter.server.hostfailure.HostFailureDetector;
+import io.vrouter.server.hypervisor.simulator.SimulatorHostLiveness;
 
 import io.vrouter.server.hypervisor.Hypervisors;
 import io.vrouter.server.hypervisor.netns.NetnsPlugin;
@@ -68,6 +70,7 @@ public final class ManagementNode implements AutoCloseable {
     private final Clusters clusters;
     private final Hosts hosts;
     private final ManagementNodes managementNodes;
+    private final HostFailureDetector hostFailures;
     private final L2Networks l2Networks;
     private final IpRanges ipRanges;
     private final L3Networks l3Networks;
@@ -182,6 +185,13 @@ public final class ManagementNode implements AutoCloseable {
             l3Networks.onDnsChanged(virtualRouters.routers()::guestL3Changed);
             networkServices.onServicesChanged(virtualRouters.routers()::guestL3Changed);
 
+            // ---- dead hosts: confirmed by the rule of the hostfailure package, their routers re-created elsewhere, what
+            // a returning host still holds of them destroyed before it is Connected
+            this.hostFailures = new HostFailureDetector(hosts, managementNodes, globalConfigs);
+            hostFailures.registerLiveness(new SimulatorHostLiveness(simulator));
+            hostFailures.addListener(virtualRouters.failover());
+            hosts.registerConnectGate(host -> vms.destroyFencedCopies(host.uuid()));
+
             // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents
             this.netns = new NetnsPlugin(netnsSettings, hypervisors, hosts, virtualRouters.routers());
             netns.registerApis(catalogue, hosts, queries);
@@ -223,6 +233,7 @@ public final class ManagementNode implements AutoCloseable {
         // join before acting on hosts: the first round tells which hosts (and so which routers) are this node's
         managementNodes.start();
         virtualRouters.start();
+        hostFailures.start();
         return url();
     }
 
@@ -288,6 +299,11 @@ public final class ManagementNode implements AutoCloseable {
         return hosts;
     }
 
+    /** The host-failure detector: the rule's rounds, its liveness probes by hypervisor type. */
+    public HostFailureDetector hostFailures() {
+        return hostFailures;
+    }
+
     /** This node's membership: its uuid, the hosts it tracks. */
     public ManagementNodes managementNodes() {
         return managementNodes;
@@ -324,6 +340,7 @@ public final class ManagementNode implements AutoCloseable {
             apiServer.close();
             // leave first: the other nodes take this node's hosts at their next round
             managementNodes.close();
+            hostFailures.close();
             virtualRouters.close();
             taskQueues.beginShutdown();
             try {

@@ -103,6 +103,18 @@ public final class Hosts {
         });
     }
 
+    private final List<HostConnectGate> connectGates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A check every reconnect runs before it records a host Connected (see {@link HostConnectGate}). */
+    public void registerConnectGate(HostConnectGate gate) {
+        connectGates.add(gate);
+    }
+
+    /** Records a host's status as found by whoever watches it (a host confirmed dead is Disconnected). */
+    public void recordStatus(String hostUuid, HostStatus status) {
+        dsl.update(HOST).set(STATUS, status.name()).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(hostUuid)).execute();
+    }
+
     /** Called with a new host's uuid once it is written (the node that added it starts tracking it at once). */
     public void onAdded(java.util.function.Consumer<String> listener) {
         addedListeners.add(listener);
@@ -240,7 +252,8 @@ public final class Hosts {
         }
     }
 
-    void reconnect(String uuid) {
+    /** Reaches the host again through its connector and records the status; Connected only past every connect gate. */
+    public void reconnect(String uuid) {
         var row = dsl.select(NAME, DESCRIPTION, MANAGEMENT_IP, CLUSTER_UUID, HYPERVISOR_TYPE, TOTAL_CPU, TOTAL_MEMORY)
                 .from(HOST).where(UUID.eq(uuid)).fetchOptional().orElseThrow(() -> ApiException.notFound(RESOURCE_TYPE, uuid));
         HostConnector connector = connectors.get(row.get(HYPERVISOR_TYPE));
@@ -249,6 +262,10 @@ public final class Hosts {
         }
         String status = connector.connect(new NewHost(row.get(NAME), row.get(DESCRIPTION), row.get(MANAGEMENT_IP),
                 row.get(CLUSTER_UUID), row.get(HYPERVISOR_TYPE), row.get(TOTAL_CPU), row.get(TOTAL_MEMORY)));
+        if (CONNECTED.equals(status) && !connectGates.isEmpty()) {
+            HostRecord host = find(uuid).orElseThrow(() -> ApiException.notFound(RESOURCE_TYPE, uuid));
+            connectGates.forEach(g -> g.beforeConnected(host));
+        }
         dsl.update(HOST).set(STATUS, status).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
     }
 

@@ -47,6 +47,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     private final PingTracker pingTracker;
     /** Which hosts' routers this node pings, reconnects at start and resyncs on its own (several nodes share a database). */
     private final HostOwnership ownership;
+    private final RouterFailover failover;
     private final RouterRepository repository;
     private final java.util.concurrent.ExecutorService commandExecutor;
     private final TaskQueues commandQueues;
@@ -76,6 +77,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         RouterRules rules = new RouterRules(routers, repository, services, offerings, eips, portForwardings, vips);
         this.provider = new VirtualRouterProvider(routers, rules);
         this.pingTracker = new PingTracker(routers, configs, this::trackedRouters);
+        this.failover = new RouterFailover(repository, routers, vms);
         desired.setRuleSource(rules);
         vips.setRouters(rules);
         services.registerProvider(provider);
@@ -102,6 +104,11 @@ public final class VirtualRouterPlugin implements AutoCloseable {
      */
     public boolean awaitRouterSynced(String vrUuid, Duration timeout) throws InterruptedException {
         return routers.sync().awaitIdle(vrUuid, timeout);
+    }
+
+    /** What moves routers off a host confirmed dead (a host-failure listener). */
+    public RouterFailover failover() {
+        return failover;
     }
 
     public PingTracker pingTracker() {
@@ -165,6 +172,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     @Override
     public void close() {
         pingTracker.close();
+        failover.close();
         routers.sync().close();
         syncQueues.beginShutdown();
         syncExecutor.shutdownNow();

@@ -54,9 +54,54 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /**
+     * A node on an existing database whose Simulator routers' agents live in another node's agent host: management
+     * nodes sharing one database and one set of (simulated) hosts, so any of them reaches any router. The agents are
+     * closed by the node that made them.
+     */
+    public static TestNode startOn(String jdbcUrl, TestNode sharingAgentsWith) {
+        try {
+            TestNode n = new TestNode(Files.createTempDirectory("vrouter-test-"), jdbcUrl, new MutableClock());
+            n.sharedAgents = sharingAgentsWith.agents;
+            n.boot();
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private InProcessAgentHost sharedAgents;
+
     private void boot() {
-        agents = new InProcessAgentHost();
-        node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock, agents);
+        if (sharedAgents != null) {
+            agents = sharedAgents;
+            InProcessAgentHost shared = sharedAgents;
+            io.vrouter.agent.protocol.InProcessAgents notClosing = new io.vrouter.agent.protocol.InProcessAgents() {
+                @Override
+                public void start(String vrUuid, String secret, String version, String md5) {
+                    shared.start(vrUuid, secret, version, md5);
+                }
+
+                @Override
+                public void stop(String vrUuid) {
+                    shared.stop(vrUuid);
+                }
+
+                @Override
+                public String url(String vrUuid) {
+                    return shared.url(vrUuid);
+                }
+
+                @Override
+                public void close() {
+                    // the node that made them closes them
+                }
+            };
+            node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock, notClosing);
+        } else {
+            agents = new InProcessAgentHost();
+            node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock, agents);
+        }
         url = node.start();
     }
 
