@@ -190,6 +190,12 @@ public final class ManagementNode implements AutoCloseable {
             this.hostFailures = new HostFailureDetector(hosts, managementNodes, globalConfigs);
             hostFailures.registerLiveness(new SimulatorHostLiveness(simulator));
             hostFailures.addListener(virtualRouters.failover());
+            hostFailures.addListener(new io.vrouter.server.hostfailure.HostFailureListener() {
+                @Override
+                public void hostReturned(io.vrouter.server.host.HostRecord host) {
+                    vms.reconcileHypervisors(); // what the host kept of VMs still its own runs again
+                }
+            });
             hosts.registerConnectGate(host -> vms.destroyFencedCopies(host.uuid()));
 
             // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents

@@ -150,6 +150,8 @@ public final class HostFailureDetector implements AutoCloseable {
                     try {
                         hosts.reconnect(hostUuid);
                         confirmed.remove(hostUuid);
+                        HostRecord back = hosts.find(hostUuid).orElse(host);
+                        listeners.forEach(l -> l.hostReturned(back));
                     } catch (RuntimeException e) {
                         LOG.warn("host {} answers but did not reconnect ({}); trying again next round", hostUuid, e.getMessage());
                     }

@@ -9,8 +9,8 @@ public interface HostFailureListener {
     }
 
     /**
-     * A host confirmed dead answers again. Runs before the host is Connected: destroy what it still holds that now
-     * runs elsewhere. A failure keeps the host out (retried next round).
+     * A host that was confirmed dead, or silent for a while, answers again and is Connected (its connect gates have
+     * destroyed what it held of VMs that moved): make it hold what the database says runs there.
      */
     default void hostReturned(HostRecord host) {
     }

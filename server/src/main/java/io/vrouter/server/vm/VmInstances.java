@@ -265,8 +265,7 @@ public final class VmInstances {
 
     /**
      * A host that was confirmed dead answers again, before it is Connected: destroys its copies of the VMs that were
-     * re-created elsewhere (each fence removed once its copy is gone; a failure leaves the rest for the next try), then
-     * has the hypervisors reconcile what the database says runs (what the host kept of VMs still its own comes back).
+     * re-created elsewhere (each fence removed once its copy is gone; a failure leaves the rest for the next try).
      */
     public void destroyFencedCopies(String hostUuid) {
         for (VmHostFences.Fence fence : fences.on(hostUuid)) {
@@ -276,7 +275,6 @@ public final class VmInstances {
             fences.remove(fence);
             LOG.info("host {} destroyed its stale copy of VM {}, which runs elsewhere", hostUuid, fence.vmUuid());
         }
-        reconcileHypervisors();
     }
 
     /** The VMs on a host in a state, by uuid (e.g. the running routers of a dead host). */
