@@ -63,6 +63,15 @@ public final class TestNode implements AutoCloseable {
         try {
             TestNode n = new TestNode(Files.createTempDirectory("vrouter-test-"), jdbcUrl, new MutableClock());
             n.sharedAgents = sharingAgentsWith.agents;
+            // nodes sharing a database share the installation's authority (docs/tls.md): its files, copied
+            Path tls = sharingAgentsWith.dataDir.resolve("tls");
+            Files.createDirectories(n.dataDir.resolve("tls"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            try (Stream<Path> files = Files.list(tls)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, n.dataDir.resolve("tls").resolve(file.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
             n.boot();
             return n;
         } catch (IOException e) {
@@ -78,8 +87,18 @@ public final class TestNode implements AutoCloseable {
             InProcessAgentHost shared = sharedAgents;
             io.vrouter.agent.protocol.InProcessAgents notClosing = new io.vrouter.agent.protocol.InProcessAgents() {
                 @Override
+                public void useTls(javax.net.ssl.SSLContext agentContext) {
+                    // the agents already answer with the shared authority's certificate
+                }
+
+                @Override
                 public void start(String vrUuid, String secret, String version, String md5) {
                     shared.start(vrUuid, secret, version, md5);
+                }
+
+                @Override
+                public void startWithForeignCertificate(String vrUuid, String secret, String version, String md5) {
+                    shared.startWithForeignCertificate(vrUuid, secret, version, md5);
                 }
 
                 @Override

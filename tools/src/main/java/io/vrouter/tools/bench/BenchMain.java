@@ -45,7 +45,7 @@ public final class BenchMain implements Runnable {
     /** Without a benchmark name: the usage, as a mistake. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a benchmark: query, create-vms, routers, rules or deadhost");
+        throw new ParameterException(spec.commandLine(), "name a benchmark: query, create-vms, routers, rules, zstack-walk or deadhost");
     }
 
     @Command(name = "query", description = "QueryVmInstance and the REST query over many VMs")
@@ -103,6 +103,13 @@ public final class BenchMain implements Runnable {
         atLeast("--rule-vips", ruleVips, 1);
         atLeast("--threads", threads, 1);
         return timed("rules", new RulesBench(eips, rules, ruleVips, threads, db, out)::run);
+    }
+
+    @Command(name = "zstack-walk", description = "the seed walk through ZStack's RPC envelope, timed call by call, against /v1/api")
+    int zstackWalk(@Option(names = "--rounds", defaultValue = "5", converter = Size.class) int rounds,
+                   @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
+        atLeast("--rounds", rounds, 1);
+        return timed("zstack-walk", new ZStackWalkBench(rounds, db, out)::run);
     }
 
     @Command(name = "deadhost", description = "a host dies with its routers: time to confirm it dead and to have every router back elsewhere")
