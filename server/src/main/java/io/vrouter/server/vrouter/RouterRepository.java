@@ -105,11 +105,6 @@ final class RouterRepository {
         return running.stream().filter(vr -> hostUuids.contains(hostOf.get(vr))).toList();
     }
 
-    /** The host a router's VM is on, or null. */
-    String hostOf(String vrUuid) {
-        return vms.hostsOf(List.of(vrUuid)).get(vrUuid);
-    }
-
     // ---------------------------------------------------------------- which router serves a guest L3
 
     Optional<String> routerOf(String guestL3) {
