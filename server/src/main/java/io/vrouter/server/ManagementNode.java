@@ -25,6 +25,9 @@ import io.vrouter.server.host.Hosts;
 import io.vrouter.server.l2.L2Networks;
 import io.vrouter.server.l3.IpRanges;
 import io.vrouter.server.l3.L3Networks;
+import io.vrouter.server.managementnode.ManagementNodes;
+import io.vrouter.server.hostfailure.HostFailureDetector;
+import io.vrouter.server.hypervisor.simulator.SimulatorHostLiveness;
 
 import io.vrouter.server.hypervisor.Hypervisors;
 import io.vrouter.server.hypervisor.netns.NetnsPlugin;
@@ -77,6 +80,8 @@ public final class ManagementNode implements AutoCloseable {
     private final Zones zones;
     private final Clusters clusters;
     private final Hosts hosts;
+    private final ManagementNodes managementNodes;
+    private final HostFailureDetector hostFailures;
     private final L2Networks l2Networks;
     private final IpRanges ipRanges;
     private final L3Networks l3Networks;
@@ -158,6 +163,10 @@ public final class ManagementNode implements AutoCloseable {
             this.hosts = new Hosts(database.dsl(), clock, tags, resourceTypes, clusters, l2Networks);
             hosts.registerApis(catalogue, registry, queries);
             hosts.registerDeletionGuards(clusters);
+            // ---- this node among the nodes sharing the database, and the hosts it tracks
+            this.managementNodes = new ManagementNodes(database.dsl(), clock, globalConfigs, hosts::uuids, localHostName());
+            managementNodes.registerApis(catalogue, registry, queries);
+            hosts.onAdded(managementNodes::adopt);
             this.ipRanges = new IpRanges(database.dsl(), clock, tags, resourceTypes);
             this.l3Networks = new L3Networks(database.dsl(), clock, tags, resourceTypes, ipRanges);
             l3Networks.registerApis(catalogue, registry, queries); // registers the IP ranges' APIs too
@@ -216,11 +225,24 @@ public final class ManagementNode implements AutoCloseable {
             this.simulatorAgents = new SimulatorRouterAgents(agentPackage, inProcessAgents);
             simulator.setApplianceRuntime(simulatorAgents);
             this.virtualRouters = new VirtualRouterPlugin(database.dsl(), clock, taskQueues, globalConfigs, tags, vms,
-                    networkServices, offerings, images, agentPackage, vips, eips, portForwarding, agentTls);
+                    networkServices, offerings, images, agentPackage, vips, eips, portForwarding, agentTls, managementNodes);
             virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
             virtualRouters.registerApis(catalogue, registry, queries);
             l3Networks.onDnsChanged(virtualRouters.routers()::guestL3Changed);
             networkServices.onServicesChanged(virtualRouters.routers()::guestL3Changed);
+
+            // ---- dead hosts: confirmed by the rule of the hostfailure package, their routers re-created elsewhere, what
+            // a returning host still holds of them destroyed before it is Connected
+            this.hostFailures = new HostFailureDetector(hosts, managementNodes, globalConfigs);
+            hostFailures.registerLiveness(new SimulatorHostLiveness(simulator));
+            hostFailures.addListener(virtualRouters.failover());
+            hostFailures.addListener(new io.vrouter.server.hostfailure.HostFailureListener() {
+                @Override
+                public void hostReturned(io.vrouter.server.host.HostRecord host) {
+                    vms.reconcileHypervisors(); // what the host kept of VMs still its own runs again
+                }
+            });
+            hosts.registerConnectGate(host -> vms.destroyFencedCopies(host.uuid()));
 
             // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents
             this.netns = new NetnsPlugin(netnsSettings, database.dsl(), hypervisors, hosts, l2Networks, vms, globalConfigs,
@@ -248,6 +270,18 @@ public final class ManagementNode implements AutoCloseable {
         }
     }
 
+    private static String localHostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     /** Opens the API port; returns the URL clients use. */
     public String start() {
         // first undo what dead runs of the node left half done (a single node: every run but this one's is dead),
@@ -259,8 +293,11 @@ public final class ManagementNode implements AutoCloseable {
         vms.recoverAfterRestart();
         accounts.sessions().startPurging();
         port = apiServer.start(options.host(), options.port());
+        // join before acting on hosts: the first round tells which hosts (and so which routers) are this node's
+        managementNodes.start();
         virtualRouters.start();
         netns.start();
+        hostFailures.start();
         return url();
     }
 
@@ -340,6 +377,16 @@ public final class ManagementNode implements AutoCloseable {
         return hosts;
     }
 
+    /** The host-failure detector: the rule's rounds, its liveness probes by hypervisor type. */
+    public HostFailureDetector hostFailures() {
+        return hostFailures;
+    }
+
+    /** This node's membership: its uuid, the hosts it tracks. */
+    public ManagementNodes managementNodes() {
+        return managementNodes;
+    }
+
     public L2Networks l2Networks() {
         return l2Networks;
     }
@@ -372,6 +419,9 @@ public final class ManagementNode implements AutoCloseable {
             apiServer.close();
             zstackWire.close();
             eventStream.close();
+            // leave: the other nodes take this node's hosts at their next round
+            managementNodes.close();
+            hostFailures.close();
             virtualRouters.close();
             taskQueues.beginShutdown();
             try {

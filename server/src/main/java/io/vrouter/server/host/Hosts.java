@@ -80,6 +80,7 @@ public final class Hosts {
     private final L2Networks l2Networks;
     private final Map<String, HostConnector> connectors = new ConcurrentHashMap<>();
     private final DeletionGuards deletionGuards = new DeletionGuards();
+    private final List<java.util.function.Consumer<String>> addedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private QueryApis queries;
 
     public Hosts(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes, Clusters clusters, L2Networks l2Networks) {
@@ -102,6 +103,23 @@ public final class Hosts {
         });
     }
 
+    private final List<HostConnectGate> connectGates = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A check every reconnect runs before it records a host Connected (see {@link HostConnectGate}). */
+    public void registerConnectGate(HostConnectGate gate) {
+        connectGates.add(gate);
+    }
+
+    /** Records a host's status as found by whoever watches it (a host confirmed dead is Disconnected). */
+    public void recordStatus(String hostUuid, HostStatus status) {
+        dsl.update(HOST).set(STATUS, status.name()).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(hostUuid)).execute();
+    }
+
+    /** Called with a new host's uuid once it is written (the node that added it starts tracking it at once). */
+    public void onAdded(java.util.function.Consumer<String> listener) {
+        addedListeners.add(listener);
+    }
+
     public void registerConnector(HostConnector connector) {
         if (connectors.putIfAbsent(connector.hypervisorType(), connector) != null) {
             throw new IllegalStateException("a host connector for " + connector.hypervisorType() + " is registered twice");
@@ -112,6 +130,11 @@ public final class Hosts {
 
     public Optional<HostRecord> find(String hostUuid) {
         return dsl.select(recordFields()).from(HOST).where(UUID.eq(hostUuid)).fetchOptional(Hosts::toRecord);
+    }
+
+    /** Every host's uuid (the management nodes share them out). */
+    public List<String> uuids() {
+        return dsl.select(UUID).from(HOST).fetch(UUID);
     }
 
     /**
@@ -214,6 +237,7 @@ public final class Hosts {
             }
             throw e;
         }
+        addedListeners.forEach(l -> l.accept(uuid));
         return uuid;
     }
 
@@ -240,7 +264,8 @@ public final class Hosts {
         }
     }
 
-    void reconnect(String uuid) {
+    /** Reaches the host again through its connector and records the status; Connected only past every connect gate. */
+    public void reconnect(String uuid) {
         var row = dsl.select(NAME, DESCRIPTION, MANAGEMENT_IP, CLUSTER_UUID, HYPERVISOR_TYPE, TOTAL_CPU, TOTAL_MEMORY)
                 .from(HOST).where(UUID.eq(uuid)).fetchOptional().orElseThrow(() -> ApiException.notFound(RESOURCE_TYPE, uuid));
         HostConnector connector = connectors.get(row.get(HYPERVISOR_TYPE));
@@ -249,6 +274,10 @@ public final class Hosts {
         }
         String status = connector.connect(new NewHost(row.get(NAME), row.get(DESCRIPTION), row.get(MANAGEMENT_IP),
                 row.get(CLUSTER_UUID), row.get(HYPERVISOR_TYPE), row.get(TOTAL_CPU), row.get(TOTAL_MEMORY)));
+        if (CONNECTED.equals(status) && !connectGates.isEmpty()) {
+            HostRecord host = find(uuid).orElseThrow(() -> ApiException.notFound(RESOURCE_TYPE, uuid));
+            connectGates.forEach(g -> g.beforeConnected(host));
+        }
         dsl.update(HOST).set(STATUS, status).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
     }
 

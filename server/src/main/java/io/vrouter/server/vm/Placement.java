@@ -25,6 +25,17 @@ final class Placement {
         this.hosts = hosts;
     }
 
+    /** A host for a VM leaving {@code excludedHost} (confirmed dead): any candidate of the zone but that one. */
+    HostRecord chooseExcept(String zoneUuid, Set<String> l2Uuids, String excludedHost) {
+        List<HostRecord> candidates = hosts.candidates(zoneUuid, null, l2Uuids).stream()
+                .filter(h -> !h.uuid().equals(excludedHost)).toList();
+        if (candidates.isEmpty()) {
+            throw ApiException.operationFailed("no other host to re-create the VM on: need an Enabled, Connected host in zone "
+                    + zoneUuid + " other than " + excludedHost + " whose cluster has L2 network(s) " + l2Uuids + " attached");
+        }
+        return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+    }
+
     HostRecord choose(String zoneUuid, String clusterUuid, String hostUuid, Set<String> l2Uuids, int cpuNum, long memorySize) {
         List<HostRecord> candidates = new ArrayList<>(hosts.candidates(zoneUuid, clusterUuid, l2Uuids).stream()
                 .filter(h -> hostUuid == null || h.uuid().equals(hostUuid)).toList());

@@ -79,6 +79,7 @@ public final class VmInstances {
     private final List<VmLifecycleExtension> extensions = new CopyOnWriteArrayList<>();
     private final Function<String, Map<String, String>> bootParams;
     private final FlowJournal journal;
+    private final VmHostFences fences;
 
     /**
      * @param bootParams what an appliance VM needs at (re)boot, by VM uuid; user VMs get an empty map
@@ -97,6 +98,7 @@ public final class VmInstances {
         this.hypervisors = hypervisors;
         this.queues = queues;
         this.bootParams = bootParams;
+        this.fences = new VmHostFences(dsl, clock);
         this.journal = journal;
         registerUndos();
     }
@@ -324,6 +326,65 @@ public final class VmInstances {
             releaseCapacity(vm);
             extensions.forEach(ext -> quietly("afterDestroy", () -> ext.afterDestroy(spec)));
         });
+    }
+
+    // ---------------------------------------------------------------- a dead host's VMs
+
+    /**
+     * The VM's host was confirmed dead: starts the VM on another host of its zone with the same nics (addresses, MACs),
+     * the lifecycle extensions running as for any start (a router connects and is fully synced). First, in the same
+     * queue task, a fence is written: the dead host destroys its copy before it is Connected again. Returns the new
+     * host, or empty when the VM is no longer Running on that host (moved, stopped, destroyed meanwhile). Throws when
+     * no other host can take it; the VM then stays where it was, unfenced.
+     */
+    public java.util.Optional<String> recreateElsewhere(String vmUuid, String deadHostUuid) {
+        java.util.concurrent.atomic.AtomicReference<String> moved = new java.util.concurrent.atomic.AtomicReference<>();
+        run(vmUuid, "recreate", () -> {
+            VmRepository.VmRow vm = repository.find(vmUuid).orElse(null);
+            if (vm == null || !deadHostUuid.equals(vm.hostUuid()) || !VmState.Running.name().equals(vm.state())) {
+                return;
+            }
+            Set<String> l2s = new HashSet<>();
+            repository.spec(vm, Map.of()).nics().forEach(n -> l2s.add(n.l2NetworkUuid()));
+            HostRecord target = placement.chooseExcept(vm.zoneUuid(), l2s, deadHostUuid);
+            fences.record(vmUuid, deadHostUuid, vm.type(), vm.hypervisorType());
+            repository.moveTo(vmUuid, target, deadHostUuid);
+            LOG.warn("VM {} ({}) of dead host {} is re-created on host {}", vm.name(), vmUuid, deadHostUuid, target.uuid());
+            FlowChain chain = FlowChain.named("recreate-vm " + vm.name());
+            addStartSteps(chain, vmUuid);
+            try {
+                chain.run(new FlowContext());
+            } catch (FlowException e) {
+                repository.setState(vmUuid, VmState.Stopped); // on its new host; a start brings it up there
+                throw e;
+            }
+            moved.set(target.uuid());
+        });
+        return java.util.Optional.ofNullable(moved.get());
+    }
+
+    /** Whether a host still has to destroy copies of VMs that moved away while it was dead. */
+    public boolean hasFencedCopiesOn(String hostUuid) {
+        return !fences.on(hostUuid).isEmpty();
+    }
+
+    /**
+     * A host that was confirmed dead answers again, before it is Connected: destroys its copies of the VMs that were
+     * re-created elsewhere (each fence removed once its copy is gone; a failure leaves the rest for the next try).
+     */
+    public void destroyFencedCopies(String hostUuid) {
+        for (VmHostFences.Fence fence : fences.on(hostUuid)) {
+            VmSpec copy = new VmSpec(fence.vmUuid(), "fenced copy of " + fence.vmUuid(), fence.vmType(), hostUuid,
+                    fence.hypervisorType(), 1, 0, List.of(), Map.of());
+            hypervisors.get(fence.hypervisorType()).destroy(copy);
+            fences.remove(fence);
+            LOG.info("host {} destroyed its stale copy of VM {}, which runs elsewhere", hostUuid, fence.vmUuid());
+        }
+    }
+
+    /** The VMs on a host in a state, by uuid (e.g. the running routers of a dead host). */
+    public List<String> onHost(String hostUuid, VmState state, String vmType) {
+        return repository.onHost(hostUuid, state, vmType);
     }
 
     /** The VM as hypervisors and extensions see it. */

@@ -142,6 +142,16 @@ final class VmRepository {
         dsl.update(VM).set(STATE, state.name()).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(vmUuid)).execute();
     }
 
+    List<String> onHost(String hostUuid, VmState state, String vmType) {
+        return dsl.select(UUID).from(VM).where(HOST_UUID.eq(hostUuid)).and(STATE.eq(state.name())).and(VM_TYPE.eq(vmType)).fetch(UUID);
+    }
+
+    /** Puts the VM on another host, Starting there; its last host is where it was. */
+    void moveTo(String vmUuid, io.vrouter.server.host.HostRecord host, String fromHost) {
+        dsl.update(VM).set(HOST_UUID, host.uuid()).set(CLUSTER_UUID, host.clusterUuid()).set(LAST_HOST_UUID, fromHost)
+                .set(STATE, VmState.Starting.name()).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(vmUuid)).execute();
+    }
+
     /** Moves the VM to {@code to} only if it is in one of {@code from}; false when it is not. */
     boolean transition(String vmUuid, List<VmState> from, VmState to) {
         return dsl.update(VM).set(STATE, to.name()).set(LAST_OP_DATE, clock.utcNow())

@@ -14,6 +14,8 @@ final class VmTables {
     static final Table<?> VM = DSL.table(DSL.unquotedName("vm_instance"));
     static final Table<?> NIC = DSL.table(DSL.unquotedName("vm_nic"));
     static final Table<?> VOLUME = DSL.table(DSL.unquotedName("volume"));
+    /** VMs re-created elsewhere while a host was dead: what that host must destroy before it is Connected again. */
+    static final Table<?> HOST_FENCE = DSL.table(DSL.unquotedName("vm_host_fence"));
 
     static final Field<String> ZONE_UUID = field("zone_uuid", String.class);
     static final Field<String> CLUSTER_UUID = field("cluster_uuid", String.class);

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Pings every running router's agent every {@code virtualRouter/ping.interval} seconds. Three failures in a row
+ * Pings every running router's agent (on the hosts this node tracks) every {@code virtualRouter/ping.interval} seconds. Three failures in a row
  * make a Connected router Disconnected; a reply with another uuid means the agent restarted and lost its init, and
  * a Disconnected router that answers again: both get a Reconnect. The loop never dies: each round catches, logs
  * and carries on.
@@ -38,11 +38,14 @@ public final class PingTracker implements AutoCloseable {
         return t;
     });
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+    private final java.util.function.Supplier<java.util.List<String>> trackedRouters;
     private ScheduledFuture<?> schedule;
 
-    PingTracker(VirtualRouters routers, GlobalConfigs configs) {
+    /** @param trackedRouters the running routers on the hosts this node tracks: the only ones it pings */
+    PingTracker(VirtualRouters routers, GlobalConfigs configs, java.util.function.Supplier<java.util.List<String>> trackedRouters) {
         this.routers = routers;
         this.configs = configs;
+        this.trackedRouters = trackedRouters;
     }
 
     public synchronized void start() {
@@ -66,9 +69,9 @@ public final class PingTracker implements AutoCloseable {
         }
     }
 
-    /** One round over every running router; returns when all pings have answered or failed. */
+    /** One round over every running router of the hosts this node tracks; returns when all pings have answered or failed. */
     public void pingAll() {
-        var futures = routers.runningRouters().stream()
+        var futures = trackedRouters.get().stream()
                 .map(uuid -> java.util.concurrent.CompletableFuture.runAsync(() -> pingOne(uuid), pingers))
                 .toList();
         futures.forEach(f -> {

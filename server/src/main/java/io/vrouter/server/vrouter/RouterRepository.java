@@ -95,6 +95,16 @@ final class RouterRepository {
         return vms.inState(dsl.select(UUID).from(APPLIANCE).fetch(UUID), Set.of(VmState.Running));
     }
 
+    /** The running routers whose VM is on one of these hosts. */
+    List<String> runningRoutersOn(Set<String> hostUuids) {
+        if (hostUuids.isEmpty()) {
+            return List.of();
+        }
+        List<String> running = runningRouters();
+        Map<String, String> hostOf = vms.hostsOf(running);
+        return running.stream().filter(vr -> hostUuids.contains(hostOf.get(vr))).toList();
+    }
+
     // ---------------------------------------------------------------- which router serves a guest L3
 
     Optional<String> routerOf(String guestL3) {
@@ -143,6 +153,19 @@ final class RouterRepository {
     /** At node start no connect is running: a Connecting status is what a dead node left behind. */
     int clearStaleConnecting() {
         return dsl.update(APPLIANCE).set(STATUS, RouterStatus.Disconnected.name()).where(STATUS.eq(RouterStatus.Connecting.name())).execute();
+    }
+
+    /**
+     * The same for the routers of some hosts: with several management nodes, only the routers of the hosts this node
+     * tracks are this node's to settle (another node may be connecting the others right now).
+     */
+    int clearStaleConnecting(List<String> vrUuids) {
+        int cleared = 0;
+        for (int from = 0; from < vrUuids.size(); from += 1000) {
+            cleared += dsl.update(APPLIANCE).set(STATUS, RouterStatus.Disconnected.name()).where(STATUS.eq(RouterStatus.Connecting.name()))
+                    .and(UUID.in(vrUuids.subList(from, Math.min(vrUuids.size(), from + 1000)))).execute();
+        }
+        return cleared;
     }
 
     void markConnecting(List<String> vrUuids) {

@@ -8,6 +8,7 @@ import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.config.GlobalConfigs;
 import io.vrouter.server.eip.Eips;
+import io.vrouter.server.host.HostOwnership;
 import io.vrouter.server.image.Images;
 import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.vip.Vips;
@@ -46,6 +47,9 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     private final VirtualRouterProvider provider;
     private final DesiredRouterState desired;
     private final PingTracker pingTracker;
+    /** Which hosts' routers this node pings, reconnects at start and resyncs on its own (several nodes share a database). */
+    private final HostOwnership ownership;
+    private final RouterFailover failover;
     private final RouterRepository repository;
     private final java.util.concurrent.ExecutorService commandExecutor;
     private final TaskQueues commandQueues;
@@ -55,7 +59,8 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     public VirtualRouterPlugin(DSLContext dsl, Clock clock, TaskQueues queues, GlobalConfigs configs, Tags tags,
                                VmInstances vms, NetworkServices services, InstanceOfferings instanceOfferings,
                                Images images, AgentPackage agentPackage, Vips vips, Eips eips, PortForwardingRules portForwardings,
-                               SSLContext agentTls) {
+                               SSLContext agentTls, HostOwnership ownership) {
+        this.ownership = ownership;
         this.repository = new RouterRepository(dsl, clock);
         this.desired = new DesiredRouterState(repository, services, io.vrouter.server.networkservice.DhcpMtu.define(configs));
         // mutual TLS to every agent (agentTls: the node's identity of the installation's authority)
@@ -74,7 +79,8 @@ public final class VirtualRouterPlugin implements AutoCloseable {
                 agentPackage);
         RouterRules rules = new RouterRules(routers, repository, services, offerings, eips, portForwardings, vips);
         this.provider = new VirtualRouterProvider(routers, rules);
-        this.pingTracker = new PingTracker(routers, configs);
+        this.pingTracker = new PingTracker(routers, configs, this::trackedRouters);
+        this.failover = new RouterFailover(repository, routers, vms);
         desired.setRuleSource(rules);
         vips.setRouters(rules);
         services.registerProvider(provider);
@@ -103,6 +109,11 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         return routers.sync().awaitIdle(vrUuid, timeout);
     }
 
+    /** What moves routers off a host confirmed dead (a host-failure listener). */
+    public RouterFailover failover() {
+        return failover;
+    }
+
     public PingTracker pingTracker() {
         return pingTracker;
     }
@@ -112,22 +123,32 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         return desired.of(repository.find(vrUuid).orElseThrow());
     }
 
-    /** Reconnects every running router (after a management node start) and starts pinging. */
+    /** The running routers on the hosts this node tracks. */
+    java.util.List<String> trackedRouters() {
+        return repository.runningRoutersOn(ownership.ownedHosts());
+    }
+
+    /**
+     * Reconnects every running router of the hosts this node tracks (after a management node start) and starts
+     * pinging; routers of hosts this node takes over later are reconnected then if their last node left them
+     * Connecting or Disconnected (a Connected one keeps running untouched: the pings watch it from now on).
+     */
     public void start() {
-        repository.clearStaleConnecting();
+        var all = trackedRouters();
+        repository.clearStaleConnecting(all);
         // every running router is reconnected below; until it is, it says so (its agent may have lost its state)
-        repository.markConnecting(routers.runningRouters());
+        repository.markConnecting(all);
         int orphans = repository.dropOrphanClaims(VirtualRouters.ORPHAN_CLAIM_AGE);
         if (orphans > 0) {
             LOG.warn("dropped {} claim(s) of routers whose creation the previous run never finished", orphans);
         }
-        var all = routers.runningRouters();
         if (!all.isEmpty()) {
             LOG.info("reconnecting {} running virtual routers", all.size());
         }
         all.forEach(routers::reconnectInBackground);
+        ownership.onChange(hosts -> repository.runningRoutersOn(hosts).forEach(routers::reconnectUnlessConnected));
         pingTracker.start();
-        routers.sync().startResync(RESYNC_INTERVAL, routers::runningRouters);
+        routers.sync().startResync(RESYNC_INTERVAL, this::trackedRouters);
     }
 
     public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries) {
@@ -154,6 +175,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     @Override
     public void close() {
         pingTracker.close();
+        failover.close();
         routers.sync().close();
         syncQueues.beginShutdown();
         syncExecutor.shutdownNow();

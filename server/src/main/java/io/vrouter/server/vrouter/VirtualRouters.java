@@ -347,6 +347,21 @@ public final class VirtualRouters implements VmLifecycleExtension {
         }).withCoalescingKey("reconnect"));
     }
 
+    /**
+     * For a router of a host this node just took over: reconnects it unless it is Connected when the task runs (on the
+     * VM's queue, after whatever this node was doing to it): a Connecting or Disconnected status then is what the
+     * previous node left.
+     */
+    void reconnectUnlessConnected(String vrUuid) {
+        queues.submit(Task.ofRunnable(VmInstances.signature(vrUuid), "reconnect-vr", () -> {
+            RouterRepository.Router router = repository.find(vrUuid).orElse(null);
+            if (router != null && router.running() && !CONNECTED.equals(router.status())) {
+                LOG.info("virtual router {} of a host taken over is {}: reconnecting", vrUuid, router.status());
+                connect(vrUuid);
+            }
+        }).withCoalescingKey("reconnect"));
+    }
+
     /** The connect process; throws (after marking the router Disconnected) when any step fails. */
     void connect(String vrUuid) {
         RouterRepository.Router router = repository.find(vrUuid).orElseThrow(() -> ApiException.notFound("virtual router", vrUuid));

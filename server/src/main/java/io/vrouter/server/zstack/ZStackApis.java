@@ -41,6 +41,7 @@ public final class ZStackApis {
     private static final String BACKUP = "org.zstack.header.storage.backup";
     private static final String OFFERING = "org.zstack.header.configuration";
     private static final String VM = "org.zstack.header.vm";
+    private static final String MANAGEMENT_NODE = "org.zstack.header.managementnode";
     private static final String VOLUME = "org.zstack.header.volume";
     private static final String CONFIG = "org.zstack.core.config";
     private static final String TAG = "org.zstack.header.tag";
@@ -82,6 +83,7 @@ public final class ZStackApis {
             api("ReconnectHost", HOST, "PUT /hosts/{uuid}/actions"),
             api("DeleteHost", HOST, "DELETE /hosts/{uuid}"),
             api("QueryHost", HOST, "GET /hosts"),
+            api("QueryManagementNode", MANAGEMENT_NODE, "GET /management-nodes"),
 
             api("CreateL2NoVlanNetwork", L2, "POST /l2-networks/no-vlan", L2 + ".APICreateL2NetworkEvent"),
             api("CreateL2VlanNetwork", L2, "POST /l2-networks/vlan", L2 + ".APICreateL2NetworkEvent"),

@@ -57,11 +57,76 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /**
+     * A node on an existing database whose Simulator routers' agents live in another node's agent host: management
+     * nodes sharing one database and one set of (simulated) hosts, so any of them reaches any router. The agents are
+     * closed by the node that made them.
+     */
+    public static TestNode startOn(String jdbcUrl, TestNode sharingAgentsWith) {
+        try {
+            TestNode n = new TestNode(Files.createTempDirectory("vrouter-test-"), jdbcUrl, new MutableClock());
+            n.sharedAgents = sharingAgentsWith.agents;
+            // nodes sharing a database share the installation's authority (docs/tls.md): its files, copied
+            Path tls = sharingAgentsWith.dataDir.resolve("tls");
+            Files.createDirectories(n.dataDir.resolve("tls"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            try (Stream<Path> files = Files.list(tls)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, n.dataDir.resolve("tls").resolve(file.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            n.boot();
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private InProcessAgentHost sharedAgents;
+
     private void boot() {
-        agents = new InProcessAgentHost();
-        hostAgent = new InProcessHostAgent();
-        node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock, agents,
-                hostAgent);
+        if (sharedAgents != null) {
+            agents = sharedAgents;
+            InProcessAgentHost shared = sharedAgents;
+            io.vrouter.agent.protocol.InProcessAgents notClosing = new io.vrouter.agent.protocol.InProcessAgents() {
+                @Override
+                public void useTls(javax.net.ssl.SSLContext agentContext) {
+                    // the agents already answer with the shared authority's certificate
+                }
+
+                @Override
+                public void start(String vrUuid, String secret, String version, String md5) {
+                    shared.start(vrUuid, secret, version, md5);
+                }
+
+                @Override
+                public void startWithForeignCertificate(String vrUuid, String secret, String version, String md5) {
+                    shared.startWithForeignCertificate(vrUuid, secret, version, md5);
+                }
+
+                @Override
+                public void stop(String vrUuid) {
+                    shared.stop(vrUuid);
+                }
+
+                @Override
+                public String url(String vrUuid) {
+                    return shared.url(vrUuid);
+                }
+
+                @Override
+                public void close() {
+                    // the node that made them closes them
+                }
+            };
+            node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock, notClosing,
+                    hostAgent = new InProcessHostAgent());
+        } else {
+            agents = new InProcessAgentHost();
+            hostAgent = new InProcessHostAgent();
+            node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock, agents,
+                    hostAgent);
+        }
         url = node.start();
     }
 

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code ./vrouter bench NAME [--flag value ...]}: runs one benchmark of the management node and prints its
@@ -44,7 +45,7 @@ public final class BenchMain implements Runnable {
     /** Without a benchmark name: the usage, as a mistake. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a benchmark: query, create-vms, routers, rules or zstack-walk");
+        throw new ParameterException(spec.commandLine(), "name a benchmark: query, create-vms, routers, rules, zstack-walk or deadhost");
     }
 
     @Command(name = "query", description = "QueryVmInstance and the REST query over many VMs")
@@ -109,6 +110,19 @@ public final class BenchMain implements Runnable {
                    @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
         atLeast("--rounds", rounds, 1);
         return timed("zstack-walk", new ZStackWalkBench(rounds, db, out)::run);
+    }
+
+    @Command(name = "deadhost", description = "a host dies with its routers: time to confirm it dead and to have every router back elsewhere")
+    int deadhost(@Option(names = "--routers", defaultValue = "1,10", split = ",", description = "routers on the dying host, one size per run group") List<Integer> routers,
+                 @Option(names = "--runs", defaultValue = "3", converter = Size.class) int runs,
+                 @Option(names = "--confirm-s", defaultValue = "5", converter = Size.class, description = "hostFailure/confirm.time (the product's default: 5)") int confirm,
+                 @Option(names = "--probe-s", defaultValue = "1", converter = Size.class, description = "hostFailure/probe.interval (the product's default: 1)") int probe,
+                 @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
+        routers.forEach(n -> atLeast("--routers", n, 1));
+        atLeast("--runs", runs, 1);
+        atLeast("--confirm-s", confirm, 1);
+        atLeast("--probe-s", probe, 1);
+        return timed("deadhost", new DeadHostBench(routers, runs, confirm, probe, db, out)::run);
     }
 
     private void atLeast(String flag, int value, int min) {

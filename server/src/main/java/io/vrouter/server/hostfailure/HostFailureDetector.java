@@ -1,0 +1,199 @@
+package io.vrouter.server.hostfailure;
+
+import io.vrouter.server.config.GlobalConfigs;
+import io.vrouter.server.host.HostOwnership;
+import io.vrouter.server.host.HostRecord;
+import io.vrouter.server.host.HostStatus;
+import io.vrouter.server.host.Hosts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the {@link DeathRule} on every host this management node tracks, every {@code hostFailure/probe.interval}:
+ * probes the host's agent and, from up to {@code hostFailure/witnesses} peer hosts of its cluster (this node
+ * standing in for missing peers), its data plane. A host confirmed dead is recorded Disconnected and handed to the
+ * {@link HostFailureListener}s (its routers move). A Disconnected host whose agent answers again is reconnected
+ * through {@link Hosts#reconnect}, whose connect gates first destroy what it still holds of VMs that moved.
+ *
+ * <p>Only the node tracking a host probes it ({@link HostOwnership}); a node that takes a host over starts its
+ * confirmation from zero (a failover waits at most one confirmation time more).
+ */
+public final class HostFailureDetector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HostFailureDetector.class);
+
+    private final Hosts hosts;
+    private final HostOwnership ownership;
+    private final GlobalConfigs configs;
+    private final Map<String, HostLiveness> livenessByType = new ConcurrentHashMap<>();
+    private final List<HostFailureListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, DeathRule> rules = new ConcurrentHashMap<>();
+    /** Hosts this node confirmed dead and whose listeners ran: not handed over twice. */
+    private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "host-probe-timer"));
+    private final ExecutorService probes = Executors.newFixedThreadPool(8, r -> daemon(r, "host-probe"));
+    /** Failovers run here, so a slow one never delays the probes of other hosts. */
+    private final ExecutorService failovers = Executors.newCachedThreadPool(r -> daemon(r, "host-failover"));
+    private volatile boolean running;
+
+    public HostFailureDetector(Hosts hosts, HostOwnership ownership, GlobalConfigs configs) {
+        this.hosts = hosts;
+        this.ownership = ownership;
+        this.configs = configs;
+        HostFailureSettings.register(configs);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public void registerLiveness(HostLiveness liveness) {
+        if (livenessByType.putIfAbsent(liveness.hypervisorType(), liveness) != null) {
+            throw new IllegalStateException("a host liveness for " + liveness.hypervisorType() + " is registered twice");
+        }
+    }
+
+    public void addListener(HostFailureListener listener) {
+        listeners.add(listener);
+    }
+
+    public synchronized void start() {
+        running = true;
+        scheduleNext();
+    }
+
+    private void scheduleNext() {
+        if (running) {
+            timer.schedule(this::roundQuietly, HostFailureSettings.probeInterval(configs).toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void roundQuietly() {
+        try {
+            round();
+        } catch (RuntimeException e) {
+            LOG.warn("host probe round failed; the next runs as scheduled", e);
+        } finally {
+            scheduleNext();
+        }
+    }
+
+    /** One probe of every tracked host; returns when all have been judged. */
+    public void round() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (String hostUuid : ownership.ownedHosts()) {
+            all.add(CompletableFuture.runAsync(() -> judge(hostUuid), probes));
+        }
+        all.forEach(f -> {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                LOG.warn("probing a host failed: {}", e.getMessage());
+            }
+        });
+        rules.keySet().retainAll(ownership.ownedHosts());
+    }
+
+    private void judge(String hostUuid) {
+        HostRecord host = hosts.find(hostUuid).orElse(null);
+        if (host == null || Hosts.MAINTENANCE.equals(host.state())) {
+            rules.remove(hostUuid); // gone, or taken out by its operator: nothing to judge
+            return;
+        }
+        HostLiveness liveness = livenessByType.get(host.hypervisorType());
+        if (liveness == null) {
+            return;
+        }
+        int witnesses = HostFailureSettings.witnesses(configs);
+        HostObservation seen = observe(host, liveness, witnesses);
+        DeathRule rule = rules.computeIfAbsent(hostUuid, h -> new DeathRule());
+        DeathRule.Verdict before = rule.last();
+        DeathRule.Verdict verdict = rule.observe(seen, System.nanoTime(), HostFailureSettings.confirmTime(configs), witnesses);
+        switch (verdict) {
+            case DEAD -> {
+                if (ownership.owns(hostUuid) && confirmed.add(hostUuid)) {
+                    LOG.warn("host {} ({}) confirmed dead: its agent and its data plane ({} witness probes) were silent for {} s",
+                            host.name(), hostUuid, seen.dataPlaneSilent(), rule.silentFor(System.nanoTime()).toSeconds());
+                    hosts.recordStatus(hostUuid, HostStatus.Disconnected);
+                    HostRecord dead = hosts.find(hostUuid).orElse(host);
+                    if (HostFailureSettings.enabled(configs)) {
+                        failovers.submit(() -> listeners.forEach(l -> {
+                            try {
+                                l.hostDead(dead);
+                            } catch (RuntimeException e) {
+                                LOG.error("acting on the death of host {} failed: {}", hostUuid, e.toString(), e);
+                            }
+                        }));
+                    }
+                }
+            }
+            case ALIVE -> {
+                // back from the dead, or from a silence too short to be death (its host agent may have fenced its VMs
+                // meanwhile): the reconnect's gates and reconcile make it match the database again
+                boolean wasSilent = before == DeathRule.Verdict.SUSPECT || before == DeathRule.Verdict.DEAD;
+                if ((Hosts.DISCONNECTED.equals(host.status()) || wasSilent) && ownership.owns(hostUuid)) {
+                    LOG.info("host {} ({}) answers again: reconnecting it", host.name(), hostUuid);
+                    try {
+                        hosts.reconnect(hostUuid);
+                        confirmed.remove(hostUuid);
+                        HostRecord back = hosts.find(hostUuid).orElse(host);
+                        listeners.forEach(l -> l.hostReturned(back));
+                    } catch (RuntimeException e) {
+                        LOG.warn("host {} answers but did not reconnect ({}); trying again next round", hostUuid, e.getMessage());
+                    }
+                }
+            }
+            default -> {
+                // AGENT_DOWN: its data plane forwards, nothing moves; SUSPECT: not yet confirmed
+            }
+        }
+    }
+
+    private HostObservation observe(HostRecord host, HostLiveness liveness, int witnesses) {
+        boolean agent = liveness.agentAnswers(host);
+        if (agent) {
+            return new HostObservation(true, 0, 0); // the agent answers: alive, no need to bother the witnesses
+        }
+        List<HostRecord> peers = hosts.candidates(host.zoneUuid(), host.clusterUuid(), List.of()).stream()
+                .filter(p -> !p.uuid().equals(host.uuid())).limit(witnesses).toList();
+        int answered = 0;
+        int silent = 0;
+        List<HostRecord> from = new ArrayList<>(peers);
+        if (from.size() < witnesses) {
+            from.add(null); // this management node stands in for the missing peers, once
+        }
+        for (HostRecord witness : from) {
+            Optional<Boolean> reached = liveness.dataPlaneAnswers(host, witness);
+            if (reached.isPresent()) {
+                if (reached.get()) {
+                    answered++;
+                } else {
+                    silent++;
+                }
+            }
+        }
+        return new HostObservation(false, answered, silent);
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        timer.shutdownNow();
+        probes.shutdownNow();
+        failovers.shutdownNow();
+    }
+}

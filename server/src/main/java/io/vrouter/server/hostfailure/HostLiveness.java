@@ -1,0 +1,26 @@
+package io.vrouter.server.hostfailure;
+
+import io.vrouter.server.host.HostRecord;
+
+import java.util.Optional;
+
+/**
+ * How the management node asks whether a host of one hypervisor type is still there: its agent, and its data plane
+ * (what forwards guests' packets: bridges, router namespaces) seen from a witness. A host agent implementation
+ * answers {@link #agentAnswers} with its ping and {@link #dataPlaneAnswers} by asking the witness host's agent to
+ * probe the host's data-plane addresses (its VTEP or bridge address, its routers' nics).
+ */
+public interface HostLiveness {
+    /** The hypervisor type whose hosts this probes. */
+    String hypervisorType();
+
+    /** Whether the host's agent answers this management node now (one bounded attempt). */
+    boolean agentAnswers(HostRecord host);
+
+    /**
+     * Whether the host's data plane answers, probed from the witness host, or from this management node when
+     * {@code witness} is null. Empty when the witness could not probe at all (its own agent does not answer): that
+     * is no evidence either way.
+     */
+    Optional<Boolean> dataPlaneAnswers(HostRecord host, HostRecord witness);
+}

@@ -1,0 +1,57 @@
+package io.vrouter.server.hostfailure;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.vrouter.server.hostfailure.DeathRule.Verdict.AGENT_DOWN;
+import static io.vrouter.server.hostfailure.DeathRule.Verdict.ALIVE;
+import static io.vrouter.server.hostfailure.DeathRule.Verdict.DEAD;
+import static io.vrouter.server.hostfailure.DeathRule.Verdict.SUSPECT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The rule alone, on made-up rounds: what makes a host dead, and what does not. */
+class DeathRuleTest {
+    private static final Duration CONFIRM = Duration.ofSeconds(5);
+    private static final long S = 1_000_000_000L;
+    private static final HostObservation SILENT = new HostObservation(false, 0, 2);
+
+    @Test
+    void silenceOfAgentAndDataPlaneForTheConfirmTimeIsDeath() {
+        DeathRule rule = new DeathRule();
+        assertThat(rule.observe(SILENT, 0, CONFIRM, 2)).isEqualTo(SUSPECT);
+        assertThat(rule.observe(SILENT, 4 * S, CONFIRM, 2)).isEqualTo(SUSPECT);
+        assertThat(rule.observe(SILENT, 5 * S, CONFIRM, 2)).isEqualTo(DEAD);
+        assertThat(rule.silentFor(5 * S)).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anAgentDeadWhileTheDataPlaneForwardsIsNeverDeath() {
+        DeathRule rule = new DeathRule();
+        HostObservation agentOnly = new HostObservation(false, 1, 1); // one witness reaches the data plane
+        for (long t = 0; t <= 60; t++) {
+            assertThat(rule.observe(agentOnly, t * S, CONFIRM, 2)).isEqualTo(AGENT_DOWN);
+        }
+    }
+
+    @Test
+    void oneAnswerStartsTheCountOver() {
+        DeathRule rule = new DeathRule();
+        rule.observe(SILENT, 0, CONFIRM, 2);
+        rule.observe(SILENT, 4 * S, CONFIRM, 2);
+        assertThat(rule.observe(new HostObservation(true, 0, 0), 4 * S + 1, CONFIRM, 2)).isEqualTo(ALIVE);
+        assertThat(rule.observe(SILENT, 5 * S, CONFIRM, 2)).isEqualTo(SUSPECT);
+        assertThat(rule.observe(SILENT, 9 * S, CONFIRM, 2)).isEqualTo(SUSPECT);
+        assertThat(rule.observe(SILENT, 10 * S, CONFIRM, 2)).isEqualTo(DEAD);
+    }
+
+    @Test
+    void tooFewWitnessesIsNoEvidence() {
+        DeathRule rule = new DeathRule();
+        HostObservation oneProbe = new HostObservation(false, 0, 1); // the other witness could not probe
+        for (long t = 0; t <= 60; t++) {
+            assertThat(rule.observe(oneProbe, t * S, CONFIRM, 2)).isEqualTo(AGENT_DOWN);
+        }
+        assertThat(rule.observe(oneProbe, 61 * S, CONFIRM, 1)).isEqualTo(SUSPECT);
+    }
+}
