@@ -1,6 +1,11 @@
 package io.vrouter.server.zstack;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.vrouter.api.ApiError;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -27,10 +34,15 @@ public final class ZStackJson {
     private static final DateTimeFormatter ZSTACK_DATE = DateTimeFormatter.ofPattern("MMM d, yyyy h:mm:ss a", Locale.ENGLISH);
 
     private final ObjectMapper json;
+    /** The same mapper leaving null fields, map values and node properties out, for {@link #writeShaped}. */
+    private final ObjectMapper withoutNulls;
     private final ZoneId zone;
 
     public ZStackJson(ObjectMapper json, ZoneId zone) {
         this.json = json;
+        this.withoutNulls = json.copy()
+                .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+                .configure(JsonNodeFeature.WRITE_NULL_PROPERTIES, false);
         this.zone = zone;
     }
 
@@ -46,6 +58,46 @@ public final class ZStackJson {
     public JsonNode shape(Object reply) {
         JsonNode tree = reply instanceof JsonNode node ? node.deepCopy() : json.valueToTree(reply);
         return rewrite(tree);
+    }
+
+    /**
+     * The text of {@code write(shape(reply))} in one pass, without building the tree: nulls are left out by the
+     * mapper (fields, map values, node properties; list elements here), and a string written as the value of a field
+     * whose name ends in {@code Date} is rewritten as it goes. A query of 1,000 VMs spent a third of its time on the
+     * tree (docs/benchmarks.md).
+     */
+    public String writeShaped(Object reply) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = new Shaping(withoutNulls.getFactory().createGenerator(out))) {
+            withoutNulls.writeValue(generator, reply);
+        } catch (IOException e) {
+            throw new IllegalStateException("a reply failed to serialise", e);
+        }
+        return out.toString();
+    }
+
+    /** Writes ZStack's form on the way: dates in fields named ...Date, no null list elements. */
+    private final class Shaping extends JsonGeneratorDelegate {
+        Shaping(JsonGenerator delegate) {
+            super(delegate, false);
+        }
+
+        @Override
+        public void writeString(String text) throws IOException {
+            JsonStreamContext context = getOutputContext();
+            if (text != null && context.inObject() && context.getCurrentName() != null && context.getCurrentName().endsWith("Date")) {
+                super.writeString(dateText(text).asText());
+            } else {
+                super.writeString(text);
+            }
+        }
+
+        @Override
+        public void writeNull() throws IOException {
+            if (!getOutputContext().inArray()) {
+                super.writeNull(); // not reached for fields: the mapper leaves them out
+            }
+        }
     }
 
     /** {@code {code, description, details}} with absent parts left out. */

@@ -120,7 +120,7 @@ public final class RestV1Endpoint {
         if (api.sync()) {
             try {
                 Object reply = calls.run(prepared);
-                respond(ctx, 200, json.shape(reply));
+                respondShaped(ctx, 200, reply);
             } catch (RuntimeException e) {
                 respondError(ctx, e instanceof ApiException a ? restStatus(a) : 503, ZStackCalls.error(e, api.apiName()));
             }
@@ -252,7 +252,7 @@ public final class RestV1Endpoint {
             return;
         }
         try {
-            respond(ctx, 200, json.shape(job.reply()));
+            respondShaped(ctx, 200, job.reply());
         } catch (RuntimeException e) {
             // the SDK reads a failed job's error from a 503
             respondError(ctx, 503, ZStackCalls.error(e, job.apiName()));
@@ -269,6 +269,12 @@ public final class RestV1Endpoint {
         ObjectNode body = json.mapper().createObjectNode();
         body.set("error", json.error(error));
         respond(ctx, status, body);
+    }
+
+    /** A reply in ZStack's JSON, written in one pass (the replies of queries are the large ones). */
+    private void respondShaped(Context ctx, int status, Object reply) {
+        ctx.status(status).contentType("application/json").result(json.writeShaped(reply));
+        ctx.attribute(ApiServer.RESPONDED, Boolean.TRUE);
     }
 
     private void respond(Context ctx, int status, JsonNode body) {
