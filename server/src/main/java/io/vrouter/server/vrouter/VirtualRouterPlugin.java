@@ -45,6 +45,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     private final DesiredRouterState desired;
     private final PingTracker pingTracker;
     private final RouterRepository repository;
+    private final HaPairs pairs;
     private final java.util.concurrent.ExecutorService commandExecutor;
     private final TaskQueues commandQueues;
     private final java.util.concurrent.ExecutorService syncExecutor;
@@ -54,7 +55,8 @@ public final class VirtualRouterPlugin implements AutoCloseable {
                                VmInstances vms, NetworkServices services, InstanceOfferings instanceOfferings,
                                Images images, AgentPackage agentPackage, Vips vips, Eips eips, PortForwardingRules portForwardings) {
         this.repository = new RouterRepository(dsl, clock);
-        this.desired = new DesiredRouterState(repository, services);
+        this.pairs = new HaPairs(repository, tags, configs, new io.vrouter.server.l3.IpAllocator(dsl, clock));
+        this.desired = new DesiredRouterState(repository, services, pairs);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         // agent commands get their own threads: a reconnect waits for its commands while holding a thread of the
         // node's pool, so commands queued on that same pool could starve behind a thousand reconnects (seen at 1,000
@@ -67,7 +69,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         this.syncQueues = new TaskQueues(syncExecutor, io.vrouter.server.task.TaskClock.system());
         this.offerings = new VirtualRouterOfferings(dsl, instanceOfferings, images, services, tags);
         this.routers = new VirtualRouters(repository, desired, commands, offerings, vms, queues, syncQueues, configs, tags,
-                agentPackage);
+                agentPackage, pairs);
         RouterRules rules = new RouterRules(routers, repository, services, offerings, eips, portForwardings, vips);
         this.provider = new VirtualRouterProvider(routers, rules);
         this.pingTracker = new PingTracker(routers, configs);
@@ -85,6 +87,25 @@ public final class VirtualRouterPlugin implements AutoCloseable {
 
     public VirtualRouters routers() {
         return routers;
+    }
+
+    /**
+     * The second router of a VRRP pair goes on another host than the first when one can take it (docs/ha.md), and
+     * the pairs' alarms are counted in {@code vrouter.ha.pairs.alarmed}.
+     */
+    public void useHosts(io.vrouter.server.host.Hosts hosts, io.micrometer.core.instrument.MeterRegistry metrics) {
+        routers.usePlacement(PairPlacement.of(hosts));
+        pairs.bindMetrics(metrics);
+    }
+
+    /** What the node thinks of the VRRP pair of a guest L3: NONE, NO_MASTER or TWO_MASTERS (tests, the demo). */
+    public String haAlarmOf(String guestL3) {
+        return pairs.alarmOf(guestL3).name();
+    }
+
+    /** Every router of a guest L3 (two for a VRRP pair). */
+    public java.util.List<String> routersOf(String guestL3) {
+        return repository.routersOf(guestL3);
     }
 
     public DesiredRouterState desiredState() {
@@ -131,7 +152,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         registry.register(VmApis.vmInventory("VirtualRouterVm", "virtual_router_vm_view")
                 .strings("applianceVmType", "managementNetworkUuid", "publicNetworkUuid")
                 .field("defaultRouteL3NetworkUuid", FieldType.STRING)
-                .strings("virtualRouterOfferingUuid", "status")
+                .strings("virtualRouterOfferingUuid", "status", "haStatus")
                 .expand(Expansion.one("virtualRouterOffering", "VirtualRouterOffering", "virtualRouterOfferingUuid", "uuid"))
                 .expand(Expansion.many("eip", Eips.VIRTUAL_ROUTER_EIP, "uuid", "virtualRouterUuid"))
                 .expand(Expansion.many("vip", Vips.VIRTUAL_ROUTER_VIP, "uuid", "virtualRouterUuid"))
@@ -150,6 +171,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     @Override
     public void close() {
         pingTracker.close();
+        routers.haWatch().close();
         routers.sync().close();
         syncQueues.beginShutdown();
         syncExecutor.shutdownNow();

@@ -69,13 +69,21 @@ public final class VirtualRouters implements VmLifecycleExtension {
     private final AgentPackage agentPackage;
     private final Map<String, ApplianceAgents> agentsByHypervisor = new ConcurrentHashMap<>();
     private final RouterSync sync;
+    private final HaPairs pairs;
+    private final HaWatch haWatch;
+    /** Connects of the two routers of a pair go one at a time (an agent upgrade restarts its keepalived). */
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> pairConnects = new ConcurrentHashMap<>();
+    private volatile PairPlacement placement = PairPlacement.NONE;
 
     /** @param syncQueues the queues of the per-router syncs: not the node's, since a connect waits for its sync */
     VirtualRouters(RouterRepository repository, DesiredRouterState desired, RouterCommands commands,
                    VirtualRouterOfferings offerings, VmInstances vms, TaskQueues queues, TaskQueues syncQueues,
-                   GlobalConfigs configs, Tags tags, AgentPackage agentPackage) {
+                   GlobalConfigs configs, Tags tags, AgentPackage agentPackage, HaPairs pairs) {
         this.repository = repository;
         this.sync = new RouterSync(repository, desired, this::command, syncQueues);
+        this.pairs = pairs;
+        pairs.onDesiredChange(sync::markDirty);
+        this.haWatch = new HaWatch(this, pairs);
         this.commands = commands;
         this.offerings = offerings;
         this.vms = vms;
@@ -87,6 +95,19 @@ public final class VirtualRouters implements VmLifecycleExtension {
 
     public void registerAgents(String hypervisorType, ApplianceAgents agents) {
         agentsByHypervisor.put(hypervisorType, agents);
+    }
+
+    /** Where the second router of a pair goes: another host than the first's, when there is one. */
+    void usePlacement(PairPlacement placement) {
+        this.placement = placement;
+    }
+
+    HaPairs pairs() {
+        return pairs;
+    }
+
+    HaWatch haWatch() {
+        return haWatch;
     }
 
     Optional<RouterRepository.Router> find(String vrUuid) {
@@ -109,6 +130,14 @@ public final class VirtualRouters implements VmLifecycleExtension {
     }
 
     private RouterRepository.Router acquireSerially(String guestL3) throws InterruptedException {
+        RouterRepository.Router first = acquireFirst(guestL3);
+        if (repository.pairOf(guestL3).isPresent()) {
+            ensurePeer(guestL3, first);
+        }
+        return first;
+    }
+
+    private RouterRepository.Router acquireFirst(String guestL3) throws InterruptedException {
         long deadline = System.nanoTime() + commands.timeout().toNanos();
         while (true) {
             Optional<String> existing = repository.routerOf(guestL3);
@@ -133,11 +162,67 @@ public final class VirtualRouters implements VmLifecycleExtension {
             String vrUuid = Uuid.random();
             if (repository.claim(guestL3, vrUuid)) {
                 try {
-                    return create(guestL3, vrUuid);
+                    // the replacement of a pair's first router goes apart from the second, which serves meanwhile
+                    return create(guestL3, vrUuid, repository.peerOf(guestL3).flatMap(repository::find).orElse(null));
                 } catch (RuntimeException e) {
                     repository.unclaim(guestL3, vrUuid);
                     throw e;
                 }
+            }
+        }
+    }
+
+    /**
+     * The second router of a VRRP pair, created (or started) beside the first: "created together" means an HA L3
+     * is not handed to a VM before both were tried. Its failure is logged, not thrown: the first router serves
+     * alone, and the pair keeper ({@link #keepPairs}) tries again.
+     */
+    private void ensurePeer(String guestL3, RouterRepository.Router first) {
+        RouterRepository.Pair pair = repository.pairOf(guestL3).orElseThrow();
+        try {
+            if (pair.peer() == null) {
+                String peerUuid = Uuid.random();
+                if (repository.claimPeer(guestL3, peerUuid)) {
+                    try {
+                        create(guestL3, peerUuid, first);
+                    } catch (RuntimeException e) {
+                        repository.unclaimPeer(guestL3, peerUuid);
+                        throw e;
+                    }
+                    // the first router learns its partner's address
+                    sync.markDirty(first.uuid());
+                }
+            } else {
+                repository.find(pair.peer()).ifPresent(this::ensureUsable);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the second router of the VRRP pair of L3 {} is not up ({}); router {} serves alone until it is",
+                    guestL3, e.getMessage(), first.uuid());
+        }
+    }
+
+    /**
+     * Brings every pair back to two running routers: one destroyed is replaced, one stopped is started. Called by
+     * the ping tracker every round; each L3 on its acquire queue, so it never races a VM's own acquire.
+     */
+    void keepPairs() {
+        for (String guestL3 : repository.haGuestL3s()) {
+            RouterRepository.Pair pair = repository.pairOf(guestL3).orElse(null);
+            if (pair == null) {
+                continue;
+            }
+            boolean whole = pair.routers().size() == 2 && pair.routers().stream()
+                    .allMatch(r -> repository.find(r).map(RouterRepository.Router::running).orElse(false));
+            if (!whole) {
+                LOG.info("the VRRP pair of L3 {} has {} running router(s): bringing it back to two", guestL3,
+                        pair.routers().stream().filter(r -> repository.find(r).map(RouterRepository.Router::running).orElse(false)).count());
+                queues.submit(Task.of("vr-acquire-" + guestL3, "keep-vr-pair", () -> acquireSerially(guestL3))
+                        .withCoalescingKey("keep-pair"))
+                        .whenComplete((ok, e) -> {
+                            if (e != null) {
+                                LOG.warn("cannot bring the VRRP pair of L3 {} back to two: {}", guestL3, e.getMessage());
+                            }
+                        });
             }
         }
     }
@@ -177,11 +262,21 @@ public final class VirtualRouters implements VmLifecycleExtension {
     }
 
     private RouterRepository.Router create(String guestL3, String vrUuid) {
+        return create(guestL3, vrUuid, null);
+    }
+
+    /** @param partner the pair's other router when this is the second one (placed apart from it), else null */
+    private RouterRepository.Router create(String guestL3, String vrUuid, RouterRepository.Router partner) {
         String zone = repository.zoneOf(guestL3);
         VirtualRouterOfferings.VrOffering offering = offerings.selectFor(guestL3, zone);
         InstanceShape shape = InstanceShape.of(offering, guestL3);
         Map<String, String> requiredIps = new LinkedHashMap<>();
-        if (!guestL3.equals(offering.publicNetworkUuid()) && !guestL3.equals(offering.managementNetworkUuid())) {
+        boolean flat = guestL3.equals(offering.publicNetworkUuid()) || guestL3.equals(offering.managementNetworkUuid());
+        boolean pair = !flat && (repository.pairOf(guestL3).isPresent() || partner == null && pairs.isHa(guestL3));
+        if (pair) {
+            // a pair's routers each have an address of their own; the gateway floats with the master
+            pairs.ensurePair(guestL3, offering.publicNetworkUuid());
+        } else if (!flat) {
             // the router is the guests' gateway: its guest nic takes the L3's gateway address
             String gateway = repository.gatewayOf(guestL3);
             if (gateway == null) {
@@ -189,8 +284,12 @@ public final class VirtualRouters implements VmLifecycleExtension {
             }
             requiredIps.put(guestL3, gateway);
         }
-        VmCreation creation = VmCreation.builder("virtualRouter.l3." + guestL3, VmSpec.APPLIANCE_VM, zone)
+        String avoidHost = partner == null ? null : vms.spec(partner.uuid()).hostUuid();
+        String host = avoidHost == null ? null : placement.hostApartFrom(zone, avoidHost, repository.l2sOf(shape.l3s()));
+        VmCreation creation = VmCreation.builder("virtualRouter.l3." + guestL3 + (partner == null ? "" : ".peer"),
+                        VmSpec.APPLIANCE_VM, zone)
                 .uuid(vrUuid)
+                .placement(null, host)
                 .description("virtual router of L3 network " + guestL3)
                 .image(offering.imageUuid(), "Linux")
                 .offering(offering.uuid(), shape.cpuNum(), shape.cpuSpeed(), shape.memorySize())
@@ -273,7 +372,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
      * synced, which sends the difference. A failure is logged: the change is stored, the sync retries.
      */
     public void guestL3Changed(String l3Uuid) {
-        repository.routerOf(l3Uuid).ifPresent(vr -> {
+        repository.routersOf(l3Uuid).forEach(vr -> {
             try {
                 sync.syncNow(vr);
             } catch (RuntimeException e) {
@@ -287,7 +386,35 @@ public final class VirtualRouters implements VmLifecycleExtension {
      * this call (nothing to wait for when the L3 has no router); throws when that sync failed.
      */
     public void syncRouterOf(String guestL3Uuid) {
-        repository.routerOf(guestL3Uuid).ifPresent(sync::syncNow);
+        // both routers of a pair get the same desired state; each is waited for
+        List<String> routers = repository.routersOf(guestL3Uuid);
+        var syncs = routers.stream().map(sync::markDirty).toList();
+        RuntimeException first = null;
+        for (int i = 0; i < syncs.size(); i++) {
+            try {
+                syncs.get(i).join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                RuntimeException failure = cause instanceof ApiException api ? api
+                        : ApiException.operationFailed("sync of virtual router " + routers.get(i) + " failed: " + cause.getMessage());
+                if (first == null) {
+                    first = failure;
+                } else {
+                    first.addSuppressed(failure);
+                }
+            }
+        }
+        if (first != null && !(routers.size() == 2 && anyInSync(routers))) {
+            throw first;
+        } else if (first != null) {
+            // one router of a pair took the change and serves; the other is retried by its sync's backoff
+            LOG.warn("one router of the pair of L3 {} did not take the change yet: {}", guestL3Uuid, first.getMessage());
+        }
+    }
+
+    private boolean anyInSync(List<String> routers) {
+        return routers.stream().anyMatch(r -> repository.find(r).map(x -> x.running() && CONNECTED.equals(x.status())).orElse(false)
+                && sync.lastSucceeded(r));
     }
 
     RouterSync sync() {
@@ -304,8 +431,26 @@ public final class VirtualRouters implements VmLifecycleExtension {
         }).withCoalescingKey("reconnect"));
     }
 
-    /** The connect process; throws (after marking the router Disconnected) when any step fails. */
+    /**
+     * The connect process; throws (after marking the router Disconnected) when any step fails. The two routers of a
+     * pair connect one at a time, so an agent upgrade (which restarts keepalived) never takes both down at once.
+     */
     void connect(String vrUuid) {
+        Optional<RouterRepository.Pair> pair = repository.pairServedBy(vrUuid);
+        if (pair.isEmpty()) {
+            connectAlone(vrUuid);
+            return;
+        }
+        var lock = pairConnects.computeIfAbsent(pair.get().guestL3(), k -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
+        try {
+            connectAlone(vrUuid);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void connectAlone(String vrUuid) {
         RouterRepository.Router router = repository.find(vrUuid).orElseThrow(() -> ApiException.notFound("virtual router", vrUuid));
         repository.setStatus(vrUuid, CONNECTING);
         try {
@@ -327,6 +472,9 @@ public final class VirtualRouters implements VmLifecycleExtension {
             // another sync already applied
             sync.syncFully(vrUuid);
             repository.setStatus(vrUuid, CONNECTED);
+            if (repository.pairServedBy(vrUuid).isPresent()) {
+                haWatch.watch(vrUuid);
+            }
             // a change committed after the full sync read the database found the router still Connecting and was not
             // sent: one more sync, now that the router is Connected, picks it up (usually it sends nothing)
             sync.syncNow(vrUuid);
@@ -364,6 +512,11 @@ public final class VirtualRouters implements VmLifecycleExtension {
         return commands.run(router, agentUrl(router), name, command);
     }
 
+    /** A client of the router's agent with its own timeout (long polls). */
+    AgentClient client(RouterRepository.Router router, Duration timeout) {
+        return commands.client(agentUrl(router), router.secret(), timeout);
+    }
+
     /** One ping: the agent's reply, or an exception when it does not answer. */
     PingReply ping(RouterRepository.Router router, Duration timeout) {
         return commands.client(agentUrl(router), router.secret(), timeout).ping(router.uuid());
@@ -372,6 +525,8 @@ public final class VirtualRouters implements VmLifecycleExtension {
     void markDisconnected(String vrUuid) {
         repository.setStatus(vrUuid, DISCONNECTED);
         sync.forget(vrUuid);
+        haWatch.unwatch(vrUuid);
+        pairs.unreachable(vrUuid);
     }
 
     List<String> runningRouters() {
@@ -397,14 +552,19 @@ public final class VirtualRouters implements VmLifecycleExtension {
         if (vm.isAppliance() && repository.isRouter(vm.uuid())) {
             repository.setStatus(vm.uuid(), DISCONNECTED);
             sync.forget(vm.uuid());
+            haWatch.unwatch(vm.uuid());
+            pairs.unreachable(vm.uuid());
         }
     }
 
     @Override
     public void afterDestroy(VmSpec vm) {
         if (vm.isAppliance()) {
+            List<String> served = repository.guestL3s(vm.uuid());
             repository.unclaimAll(vm.uuid());
             sync.forget(vm.uuid());
+            haWatch.unwatch(vm.uuid());
+            pairs.routerGone(vm.uuid(), served);
         }
     }
 }

@@ -1,0 +1,220 @@
+package io.vrouter.server.vrouter;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vrouter.agent.protocol.HaConfig;
+import io.vrouter.platform.net.Ipv4Cidr;
+import io.vrouter.server.config.GlobalConfigs;
+import io.vrouter.server.l3.AllocatedIp;
+import io.vrouter.server.l3.IpAllocator;
+import io.vrouter.server.tag.Tags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * VRRP pairs of virtual routers (docs/ha.md): which guest L3s are served by a pair, the pair's floating public
+ * address, each router's HA configuration as desired state, and the management node's view of the pair.
+ *
+ * <p><b>The node's view.</b> Each router's agent reports its {@link HaStatus} (at once through a long poll, and on
+ * every ping). A pair with no master, or with two, is an alarm: logged, counted in {@code vrouter.ha.pairs.alarmed},
+ * and visible as the routers' {@code haStatus}. Two masters is a split brain the routers could not settle among
+ * themselves (their adverts do not cross, and neither sees the other answering on the guest L2): the node tells
+ * the router that became master later to stand down (keepalived's tracked file puts it in FAULT, which drops every
+ * floating address) and lifts that as soon as its partner stops being master, so the L3 is never left without one.
+ */
+final class HaPairs {
+    private static final Logger LOG = LoggerFactory.getLogger(HaPairs.class);
+    /** The pair's floating public address as the IP allocator records its use. */
+    static final String USED_FOR = "VirtualRouterHaSnat";
+
+    /** What is wrong with a pair, as the node sees it. */
+    enum Alarm { NONE, NO_MASTER, TWO_MASTERS }
+
+    private final RouterRepository repository;
+    private final Tags tags;
+    private final GlobalConfigs configs;
+    private final IpAllocator ips;
+    /** When each router last became master, as reported: the earlier master wins a split brain. */
+    private final Map<String, Instant> masterSince = new ConcurrentHashMap<>();
+    /** Routers the node told to stand down. */
+    private final Set<String> standingDown = ConcurrentHashMap.newKeySet();
+    private final Map<String, Alarm> alarms = new ConcurrentHashMap<>();
+    /** Marks a router dirty (its desired HA configuration changed): the router sync. */
+    private volatile Consumer<String> resync = vr -> { };
+
+    HaPairs(RouterRepository repository, Tags tags, GlobalConfigs configs, IpAllocator ips) {
+        this.repository = repository;
+        this.tags = tags;
+        this.configs = configs;
+        this.ips = ips;
+    }
+
+    void onDesiredChange(Consumer<String> markDirty) {
+        this.resync = markDirty;
+    }
+
+    void bindMetrics(MeterRegistry registry) {
+        Gauge.builder("vrouter.ha.pairs.alarmed", alarms, a -> a.values().stream().filter(x -> x != Alarm.NONE).count())
+                .description("VRRP pairs with no master or two masters").register(registry);
+    }
+
+    /** True when the guest L3 asks for a VRRP pair ({@code virtualRouterHa::VRRP}). */
+    boolean isHa(String guestL3) {
+        return !tags.systemTagValues(guestL3, VirtualRouterSettings.HA).isEmpty();
+    }
+
+    /**
+     * The pair's record, created with its floating public address (any free address of the public L3) when the L3
+     * has none yet. Serialised per L3 by the caller (the acquire queue); a concurrent node loses on the key and
+     * gives its address back.
+     */
+    RouterRepository.Pair ensurePair(String guestL3, String publicL3) {
+        Optional<RouterRepository.Pair> existing = repository.pairOf(guestL3);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        AllocatedIp ip = ips.allocate(publicL3, null, USED_FOR);
+        if (!repository.insertPair(guestL3, ip.ip(), ip.uuid())) {
+            ips.release(ip.uuid());
+        }
+        return repository.pairOf(guestL3).orElseThrow();
+    }
+
+    /** The last router of a pair went: the pair's record and its floating address go too. */
+    void routerGone(String vrUuid, List<String> guestL3sItServed) {
+        masterSince.remove(vrUuid);
+        standingDown.remove(vrUuid);
+        for (String l3 : guestL3sItServed) {
+            repository.pairOf(l3).ifPresent(pair -> {
+                if (pair.routers().isEmpty()) {
+                    repository.deletePair(l3);
+                    ips.release(pair.publicUsedIpUuid());
+                    alarms.remove(l3);
+                    LOG.info("the VRRP pair of L3 {} has no router left: released its floating address {}", l3, pair.publicIp());
+                } else {
+                    pair.routers().forEach(resync);
+                }
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- desired state
+
+    /**
+     * A router's HA configuration: VRRP on its guest nic in unicast to its partner's guest address, the guest
+     * gateway and the public SNAT address floating, conntrackd over the management nics. Disabled for a plain
+     * router. A router whose partner does not exist yet (being created, or lost) runs VRRP alone: it becomes
+     * master and holds the floating addresses, so the L3 is served, and takes its partner in when it comes.
+     */
+    HaConfig configOf(RouterRepository.Router router, List<RouterRepository.Nic> nics, List<String> guests) {
+        Optional<RouterRepository.Pair> pair = guests.stream().map(repository::pairOf).flatMap(Optional::stream).findFirst();
+        if (pair.isEmpty()) {
+            return HaConfig.DISABLED;
+        }
+        RouterRepository.Pair p = pair.get();
+        Optional<RouterRepository.Nic> guestNic = DesiredRouterState.nicOn(nics, p.guestL3());
+        Optional<RouterRepository.Nic> publicNic = DesiredRouterState.nicOn(nics, router.publicL3());
+        Optional<RouterRepository.Nic> syncNic = DesiredRouterState.nicOn(nics, router.managementL3());
+        if (guestNic.isEmpty() || publicNic.isEmpty() || syncNic.isEmpty()) {
+            return HaConfig.DISABLED;
+        }
+        String partner = p.partnerOf(router.uuid());
+        List<RouterRepository.Nic> partnerNics = partner == null ? List.of() : repository.nicsOf(partner);
+        String partnerGuest = DesiredRouterState.nicOn(partnerNics, p.guestL3()).map(RouterRepository.Nic::ip).orElse(null);
+        String partnerSync = DesiredRouterState.nicOn(partnerNics, router.managementL3()).map(RouterRepository.Nic::ip).orElse(null);
+        List<HaConfig.FloatingAddress> floating = new ArrayList<>();
+        floating.add(new HaConfig.FloatingAddress(guestNic.get().gateway(),
+                Ipv4Cidr.prefixLength(guestNic.get().netmask()), guestNic.get().mac()));
+        floating.add(new HaConfig.FloatingAddress(p.publicIp(), Ipv4Cidr.prefixLength(publicNic.get().netmask()),
+                publicNic.get().mac()));
+        List<String> monitors = tags.systemTagValues(p.guestL3(), VirtualRouterSettings.HA_MONITOR_IP).stream()
+                .map(v -> v.get("ip")).toList();
+        int advert = (int) configs.longValue(VirtualRouterSettings.VR, VirtualRouterSettings.HA_ADVERT_INTERVAL);
+        return new HaConfig(true, virtualRouterId(p.guestL3()), guestNic.get().mac(), partnerGuest, advert,
+                floating, monitors, syncNic.get().mac(), partnerSync, standingDown.contains(router.uuid()));
+    }
+
+    /** The same for both routers of a pair and spread over 1-255 by the L3 (unicast makes a clash harmless). */
+    static int virtualRouterId(String guestL3) {
+        return Math.floorMod(guestL3.hashCode(), 255) + 1;
+    }
+
+    /** The address guests and rules see as the router's public one: the floating one for a pair. */
+    Optional<String> floatingPublicIp(List<String> guests) {
+        return guests.stream().map(repository::pairOf).flatMap(Optional::stream).map(RouterRepository.Pair::publicIp).findFirst();
+    }
+
+    // ---------------------------------------------------------------- the node's view
+
+    /** An agent said what it is: stored, and the pair judged again. */
+    void reported(String vrUuid, HaStatus status) {
+        if (status == HaStatus.Master) {
+            masterSince.putIfAbsent(vrUuid, Instant.now());
+        } else {
+            masterSince.remove(vrUuid);
+        }
+        if (repository.setHaStatus(vrUuid, status)) {
+            LOG.info("virtual router {} is {}", vrUuid, status);
+        }
+        repository.pairServedBy(vrUuid).ifPresent(this::judge);
+    }
+
+    /** The router is not reachable (stopped, destroyed, Disconnected): it is nobody's master as far as we know. */
+    void unreachable(String vrUuid) {
+        masterSince.remove(vrUuid);
+        if (repository.haStatus(vrUuid) != HaStatus.NoHa) {
+            repository.setHaStatus(vrUuid, HaStatus.Unknown);
+        }
+        repository.pairServedBy(vrUuid).ifPresent(this::judge);
+    }
+
+    Alarm alarmOf(String guestL3) {
+        return alarms.getOrDefault(guestL3, Alarm.NONE);
+    }
+
+    boolean isStandingDown(String vrUuid) {
+        return standingDown.contains(vrUuid);
+    }
+
+    private synchronized void judge(RouterRepository.Pair pair) {
+        List<String> routers = pair.routers();
+        List<String> masters = routers.stream().filter(r -> repository.haStatus(r) == HaStatus.Master).toList();
+        Alarm alarm = masters.size() >= 2 ? Alarm.TWO_MASTERS
+                : masters.isEmpty() && routers.stream().anyMatch(r -> repository.haStatus(r) != HaStatus.Unknown)
+                  && routers.size() == 2 ? Alarm.NO_MASTER
+                : Alarm.NONE;
+        Alarm before = alarms.put(pair.guestL3(), alarm);
+        if (alarm != before && alarm != Alarm.NONE) {
+            LOG.error("ALARM: the VRRP pair of L3 {} ({}) has {}", pair.guestL3(), routers,
+                    alarm == Alarm.TWO_MASTERS ? "two masters (split brain)" : "no master");
+        } else if (alarm != before && before != null && before != Alarm.NONE) {
+            LOG.info("the VRRP pair of L3 {} is healthy again", pair.guestL3());
+        }
+        if (alarm == Alarm.TWO_MASTERS) {
+            String later = masters.stream().max((a, b) -> masterSince.getOrDefault(a, Instant.MAX)
+                    .compareTo(masterSince.getOrDefault(b, Instant.MAX))).orElseThrow();
+            if (standingDown.add(later)) {
+                LOG.warn("split brain on L3 {}: router {} became master last; telling it to stand down", pair.guestL3(), later);
+                resync.accept(later);
+            }
+        }
+        // a router standing down is lifted once its partner is no longer master: the L3 needs it again
+        for (String r : routers) {
+            String partner = pair.partnerOf(r);
+            if (standingDown.contains(r) && (partner == null || repository.haStatus(partner) != HaStatus.Master)) {
+                standingDown.remove(r);
+                LOG.info("router {} may be master again (its partner {} is not)", r, partner);
+                resync.accept(r);
+            }
+        }
+    }
+}
