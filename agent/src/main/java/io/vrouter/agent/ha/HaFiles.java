@@ -33,11 +33,6 @@ final class HaFiles {
         return dir.resolve("notify.fifo");
     }
 
-    /** keepalived's verdict as the agent last read it, for the conflict script. */
-    Path stateFile() {
-        return dir.resolve("state");
-    }
-
     /** 1 while the management node says stand down: keepalived's tracked file puts the instance in FAULT. */
     Path standDownFile() {
         return dir.resolve("stand-down");
@@ -45,10 +40,6 @@ final class HaFiles {
 
     Path monitorScript() {
         return dir.resolve("check-monitor.sh");
-    }
-
-    Path conflictScript() {
-        return dir.resolve("check-conflict.sh");
     }
 
     /**
@@ -72,8 +63,6 @@ final class HaFiles {
                 .append("    vrrp_garp_master_repeat 3\n")
                 .append("}\n");
         s.append("vrrp_track_file stand_down {\n    file ").append(standDownFile()).append("\n}\n");
-        s.append("vrrp_script conflict {\n    script \"").append(conflictScript()).append("\"\n")
-                .append("    interval 1\n    timeout 2\n    fall 1\n    rise 2\n}\n");
         if (!config.monitorIps().isEmpty()) {
             s.append("vrrp_script monitor {\n    script \"").append(monitorScript()).append("\"\n")
                     .append("    interval 1\n    timeout 2\n    fall 3\n    rise 2\n}\n");
@@ -105,12 +94,11 @@ final class HaFiles {
                     .append('\n');
         }
         s.append("    }\n")
-                .append("    track_file {\n        stand_down weight 0\n    }\n")
-                .append("    track_script {\n        conflict\n");
+                .append("    track_file {\n        stand_down weight 0\n    }\n");
         if (!config.monitorIps().isEmpty()) {
-            s.append("        monitor\n");
+            s.append("    track_script {\n        monitor\n    }\n");
         }
-        s.append("    }\n}\n");
+        s.append("}\n");
         return s.toString();
     }
 
@@ -118,26 +106,9 @@ final class HaFiles {
     String monitorScript(HaConfig config) {
         StringBuilder s = new StringBuilder("#!/bin/sh\n# keepalived track script: reach one monitor address or give up the master role\n");
         for (String ip : config.monitorIps()) {
-            s.append("ping -c 1 -W 1 ").append(ip).append(" >/dev/null 2>&1 && exit 0\n");
+            s.append("busybox ping -c 1 -W 1 ").append(ip).append(" >/dev/null 2>&1 && exit 0\n");
         }
         return s.append("exit 1\n").toString();
-    }
-
-    /**
-     * The split-brain guard on the guest L2: a master that finds another router answering ARP for the gateway (the
-     * pair cannot hear each other's adverts, but the guests hear both) yields when its MAC is the higher, so exactly
-     * one of two masters keeps the gateway. A backup never probes (it would find the master and fault).
-     */
-    String conflictScript(String ifname, String gateway) {
-        return "#!/bin/sh\n"
-                + "# keepalived track script: two masters on one guest L2 -> the one with the higher MAC yields\n"
-                + "[ \"$(cat " + stateFile() + " 2>/dev/null)\" = Master ] || exit 0\n"
-                + "own=$(cat /sys/class/net/" + ifname + "/address)\n"
-                + "for mac in $(busybox arping -D -I " + ifname + " -c 1 -w 1 " + gateway
-                + " 2>/dev/null | sed -n 's/.*\\[\\(.*\\)\\].*/\\1/p'); do\n"
-                + "  [ \"$mac\" != \"$own\" ] && [ \"$(expr \"$mac\" \\< \"$own\")\" = 1 ] && exit 1\n"
-                + "done\n"
-                + "exit 0\n";
     }
 
     /**

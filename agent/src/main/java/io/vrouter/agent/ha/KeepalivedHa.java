@@ -46,6 +46,61 @@ public final class KeepalivedHa implements Ha {
         this.dir = dir;
         this.files = new HaFiles(dir);
         this.runner = runner;
+        endLeftovers();
+        dropFloatingAddressesOfAPreviousRun();
+    }
+
+    /**
+     * A keepalived or conntrackd a previous agent left running (the agent died, its children did not) would go on
+     * holding the master role for a router whose agent knows nothing: it is ended at once, so the peer takes over
+     * within three adverts instead of after the management node's next reconnect. Ours are told apart by the
+     * configuration file in their command line.
+     */
+    private void endLeftovers() {
+        String keepalivedConf = files.keepalivedConf().toString();
+        String conntrackdConf = files.conntrackdConf().toString();
+        ProcessHandle.allProcesses().forEach(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            if (p.pid() != ProcessHandle.current().pid() && (cmd.startsWith("keepalived") || cmd.contains("/keepalived "))
+                    && cmd.contains(keepalivedConf) || (cmd.startsWith("conntrackd") || cmd.contains("/conntrackd "))
+                    && cmd.contains(conntrackdConf)) {
+                LOG.warn("ending a leftover of a previous run: pid {} ({})", p.pid(), cmd);
+                p.destroyForcibly();
+            }
+        });
+    }
+
+    /**
+     * An agent killed with its keepalived leaves the floating addresses on the nics (keepalived had no chance to take
+     * them away), and the kernel would go on answering ARP for the gateway beside the new master. At start, before
+     * anything else, they go: this router is a backup until keepalived, started again, says otherwise.
+     */
+    private void dropFloatingAddressesOfAPreviousRun() {
+        Path conf = files.keepalivedConf();
+        if (!Files.exists(conf)) {
+            return;
+        }
+        try {
+            StringBuilder batch = new StringBuilder();
+            boolean inside = false;
+            for (String line : Files.readAllLines(conf)) {
+                String t = line.trim();
+                if (t.startsWith("virtual_ipaddress")) {
+                    inside = true;
+                } else if (inside && t.equals("}")) {
+                    inside = false;
+                } else if (inside && t.matches("\\S+/\\d+ dev \\S+")) {
+                    batch.append("addr del ").append(t).append('\n');
+                }
+            }
+            if (batch.length() > 0) {
+                CommandResult r = runner.run(List.of("ip", "-force", "-batch", "-"), batch.toString());
+                LOG.info("removed the floating addresses a previous run left ({}): {}", r.exitCode() == 0 ? "all" : "some were gone",
+                        batch.toString().replace('\n', ';'));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot remove the floating addresses of a previous run: {}", e.toString());
+        }
     }
 
     @Override
@@ -129,12 +184,8 @@ public final class KeepalivedHa implements Ha {
     private void writeFiles(HaConfig next, DesiredState state) throws IOException {
         NicInfo vrrpNic = requireNic(state, next.vrrpNicMac(), "vrrpNicMac");
         NicInfo syncNic = requireNic(state, next.syncNicMac(), "syncNicMac");
-        String vrrpIf = interfaces.ifnameOf(vrrpNic.mac());
-        String gateway = next.floatingAddresses().stream().filter(a -> a.nicMac().equals(vrrpNic.mac())).findFirst()
-                .map(HaConfig.FloatingAddress::ip).orElse(vrrpNic.ip());
         write(files.keepalivedConf(), files.keepalived(routerName, next, state.vips().values(), interfaces::ifnameOf,
                 vrrpNic.ip()), false);
-        write(files.conflictScript(), files.conflictScript(vrrpIf, gateway), true);
         write(files.monitorScript(), files.monitorScript(next), true);
         write(files.standDownFile(), next.standDown() ? "1\n" : "0\n", false);
         List<String> own = new ArrayList<>();
@@ -216,11 +267,6 @@ public final class KeepalivedHa implements Ha {
         }
         // the connections first: a new master must hold its peer's flows before the guests' next packets arrive
         conntrackFor(next);
-        try {
-            Files.writeString(files.stateFile(), next.name());
-        } catch (IOException e) {
-            LOG.warn("cannot write {}: {}", files.stateFile(), e.toString());
-        }
         if (status.set(next)) {
             LOG.info("router {}: VRRP {}", routerName, next);
         }

@@ -31,7 +31,7 @@ class HaFilesTest {
                 .contains("unicast_src_ip 10.1.0.2").contains("unicast_peer {\n        10.1.0.3\n    }")
                 .contains("10.1.0.1/24 dev eth2").contains("192.0.2.99/24 dev eth1").contains("192.0.2.50/32 dev eth1")
                 .contains("notify_fifo /run/vr/ha/notify.fifo").contains("stand_down weight 0")
-                .contains("conflict").contains("monitor").contains("router_id vr_1");
+                .contains("track_script {\n        monitor").contains("router_id vr_1");
     }
 
     @Test
@@ -51,10 +51,7 @@ class HaFilesTest {
     }
 
     @Test
-    void theConflictScriptProbesOnlyAsMasterAndYieldsToTheLowerMac() {
-        String script = files.conflictScript("eth2", "10.1.0.1");
-        assertThat(script).contains("= Master ] || exit 0").contains("arping -D -I eth2").contains("10.1.0.1")
-                .contains("expr");
-        assertThat(files.monitorScript(config("10.1.0.3"))).contains("ping -c 1 -W 1 192.0.2.1");
+    void theMonitorScriptPingsEachMonitorAddress() {
+        assertThat(files.monitorScript(config("10.1.0.3"))).contains("busybox ping -c 1 -W 1 192.0.2.1").endsWith("exit 1\n");
     }
 }

@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  *
  * <p><b>The node's view.</b> Each router's agent reports its {@link HaStatus} (at once through a long poll, and on
  * every ping). A pair with no master, or with two, is an alarm: logged, counted in {@code vrouter.ha.pairs.alarmed},
- * and visible as the routers' {@code haStatus}. Two masters is a split brain the routers could not settle among
- * themselves (their adverts do not cross, and neither sees the other answering on the guest L2): the node tells
+ * and visible as the routers' {@code haStatus}. Two masters is a split brain the routers cannot settle among
+ * themselves (their adverts do not cross): the node tells
  * the router that became master later to stand down (keepalived's tracked file puts it in FAULT, which drops every
  * floating address) and lifts that as soon as its partner stops being master, so the L3 is never left without one.
  */
@@ -45,8 +45,15 @@ final class HaPairs {
     private final IpAllocator ips;
     /** When each router last became master, as reported: the earlier master wins a split brain. */
     private final Map<String, Instant> masterSince = new ConcurrentHashMap<>();
-    /** Routers the node told to stand down. */
-    private final Set<String> standingDown = ConcurrentHashMap.newKeySet();
+    /** Routers the node told to stand down, and since when. */
+    private final Map<String, Instant> standingDownSince = new ConcurrentHashMap<>();
+    private final Set<String> standingDown = standingDownSince.keySet();
+    /**
+     * A stand-down is lifted after this long even while the partner is master: the partition may have healed, and a
+     * pair with one router standing down has no backup. If it has not, the split brain comes back and is settled
+     * again within a second.
+     */
+    static final java.time.Duration STAND_DOWN_HOLD = java.time.Duration.ofSeconds(30);
     private final Map<String, Alarm> alarms = new ConcurrentHashMap<>();
     /** Marks a router dirty (its desired HA configuration changed): the router sync. */
     private volatile Consumer<String> resync = vr -> { };
@@ -185,6 +192,17 @@ final class HaPairs {
         return standingDown.contains(vrUuid);
     }
 
+    /** Lifts the stand-downs older than {@link #STAND_DOWN_HOLD} (every ping round). */
+    void reviewStandDowns() {
+        Instant limit = Instant.now().minus(STAND_DOWN_HOLD);
+        standingDownSince.forEach((vr, since) -> {
+            if (since.isBefore(limit) && standingDownSince.remove(vr, since)) {
+                LOG.info("router {} stood down for {} s: letting it back, in case the partition healed", vr, STAND_DOWN_HOLD.toSeconds());
+                resync.accept(vr);
+            }
+        });
+    }
+
     private synchronized void judge(RouterRepository.Pair pair) {
         List<String> routers = pair.routers();
         List<String> masters = routers.stream().filter(r -> repository.haStatus(r) == HaStatus.Master).toList();
@@ -202,7 +220,7 @@ final class HaPairs {
         if (alarm == Alarm.TWO_MASTERS) {
             String later = masters.stream().max((a, b) -> masterSince.getOrDefault(a, Instant.MAX)
                     .compareTo(masterSince.getOrDefault(b, Instant.MAX))).orElseThrow();
-            if (standingDown.add(later)) {
+            if (standingDownSince.putIfAbsent(later, Instant.now()) == null) {
                 LOG.warn("split brain on L3 {}: router {} became master last; telling it to stand down", pair.guestL3(), later);
                 resync.accept(later);
             }

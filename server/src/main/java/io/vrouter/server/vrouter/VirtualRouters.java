@@ -206,6 +206,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
      * the ping tracker every round; each L3 on its acquire queue, so it never races a VM's own acquire.
      */
     void keepPairs() {
+        pairs.reviewStandDowns();
         for (String guestL3 : repository.haGuestL3s()) {
             RouterRepository.Pair pair = repository.pairOf(guestL3).orElse(null);
             if (pair == null) {
