@@ -4,6 +4,7 @@ import io.vrouter.agent.protocol.HaConfig;
 import io.vrouter.agent.protocol.VipTO;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -23,6 +24,19 @@ final class HaFiles {
 
     Path keepalivedConf() {
         return dir.resolve("keepalived.conf");
+    }
+
+    /**
+     * conntrackd's control socket: a UNIX socket path holds at most 107 bytes, which a router's data directory can
+     * exceed, so it lives under {@code /run} named by a hash of the directory (one per router on a host).
+     */
+    Path conntrackdSocket() {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(dir.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Path.of("/run/vrouter-ha", java.util.HexFormat.of().formatHex(hash, 0, 8) + ".ctl");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     Path conntrackdConf() {
@@ -57,12 +71,10 @@ final class HaFiles {
                 .append("    script_user root\n")
                 .append("    enable_script_security\n")
                 .append("    notify_fifo ").append(fifo()).append('\n')
-                // a backup that lost the master sends adverts at once; no start-up delay
-                .append("    vrrp_startup_delay 0\n")
                 .append("    vrrp_garp_master_delay 1\n")
                 .append("    vrrp_garp_master_repeat 3\n")
                 .append("}\n");
-        s.append("vrrp_track_file stand_down {\n    file ").append(standDownFile()).append("\n}\n");
+        s.append("track_file stand_down {\n    file ").append(standDownFile()).append("\n}\n");
         if (!config.monitorIps().isEmpty()) {
             s.append("vrrp_script monitor {\n    script \"").append(monitorScript()).append("\"\n")
                     .append("    interval 1\n    timeout 2\n    fall 3\n    rise 2\n}\n");
@@ -85,9 +97,15 @@ final class HaFiles {
         }
         s.append("    }\n")
                 .append("    virtual_ipaddress {\n");
-        for (HaConfig.FloatingAddress a : config.floatingAddresses()) {
-            s.append("        ").append(a.ip()).append('/').append(a.prefixLength()).append(" dev ")
-                    .append(ifnameOfMac.apply(a.nicMac())).append('\n');
+        // the adverts carry the first address only (the gateway): a router that has not learnt every VIP yet (just
+        // restarted, mid-sync) must not reject its peer's adverts for a different address count and take over
+        List<HaConfig.FloatingAddress> floating = config.floatingAddresses();
+        if (!floating.isEmpty()) {
+            s.append("        ").append(address(floating.get(0), ifnameOfMac)).append('\n');
+        }
+        s.append("    }\n    virtual_ipaddress_excluded {\n");
+        for (HaConfig.FloatingAddress a : floating.subList(Math.min(1, floating.size()), floating.size())) {
+            s.append("        ").append(address(a, ifnameOfMac)).append('\n');
         }
         for (VipTO vip : vips) {
             s.append("        ").append(vip.ip()).append("/32 dev ").append(ifnameOfMac.apply(vip.ownerEthernetMac()))
@@ -100,6 +118,10 @@ final class HaFiles {
         }
         s.append("}\n");
         return s.toString();
+    }
+
+    private static String address(HaConfig.FloatingAddress a, Function<String, String> ifnameOfMac) {
+        return a.ip() + "/" + a.prefixLength() + " dev " + ifnameOfMac.apply(a.nicMac());
     }
 
     /** Master only while it reaches one of the monitor addresses at least. */
@@ -131,7 +153,7 @@ final class HaFiles {
                 .append("    LogFile ").append(dir.resolve("conntrackd.log")).append('\n')
                 .append("    Syslog off\n")
                 .append("    LockFile ").append(dir.resolve("conntrackd.lock")).append('\n')
-                .append("    UNIX {\n        Path ").append(dir.resolve("conntrackd.ctl")).append("\n        Backlog 20\n    }\n")
+                .append("    UNIX {\n        Path ").append(conntrackdSocket()).append("\n        Backlog 20\n    }\n")
                 .append("    NetlinkBufferSize 2097152\n    NetlinkBufferSizeMaxGrowth 8388608\n")
                 .append("    Filter From Userspace {\n")
                 .append("        Protocol Accept {\n            TCP\n            UDP\n            ICMP\n        }\n")

@@ -85,7 +85,7 @@ public final class KeepalivedHa implements Ha {
             boolean inside = false;
             for (String line : Files.readAllLines(conf)) {
                 String t = line.trim();
-                if (t.startsWith("virtual_ipaddress")) {
+                if (t.startsWith("virtual_ipaddress")) { // and virtual_ipaddress_excluded
                     inside = true;
                 } else if (inside && t.equals("}")) {
                     inside = false;
@@ -127,7 +127,14 @@ public final class KeepalivedHa implements Ha {
         }
         if (conntrackd == null && next.syncPeerAddress() != null) {
             conntrackd = new Daemon("conntrackd", List.of("conntrackd", "-C", files.conntrackdConf().toString()),
-                    dir.resolve("conntrackd.out"), () -> deleteQuietly(dir.resolve("conntrackd.lock"), dir.resolve("conntrackd.ctl")));
+                    dir.resolve("conntrackd.out"), () -> {
+                        deleteQuietly(dir.resolve("conntrackd.lock"), files.conntrackdSocket());
+                        try {
+                            Files.createDirectories(files.conntrackdSocket().getParent());
+                        } catch (IOException e) {
+                            LOG.warn("cannot create {}: {}", files.conntrackdSocket().getParent(), e.toString());
+                        }
+                    });
             conntrackd.start();
         }
         if (keepalived == null) {
@@ -265,11 +272,11 @@ public final class KeepalivedHa implements Ha {
         if (next == null) {
             return;
         }
-        // the connections first: a new master must hold its peer's flows before the guests' next packets arrive
-        conntrackFor(next);
+        // reported at once (the management node's long poll answers), then the connection tables follow
         if (status.set(next)) {
             LOG.info("router {}: VRRP {}", routerName, next);
         }
+        conntrackFor(next);
     }
 
     /** The conntrack-tools' primary/backup script, step for step. */
@@ -286,12 +293,37 @@ public final class KeepalivedHa implements Ha {
             case Fault -> List.of("-t");
             case NoHa -> List.of();
         };
+        if (!steps.isEmpty()) {
+            awaitConntrackd(conf);
+        }
         for (String step : steps) {
             CommandResult r = runner.run(List.of("conntrackd", "-C", conf, step), null);
             if (r.exitCode() != 0) {
                 LOG.warn("conntrackd {} failed ({}): {}", step, r.exitCode(), r.stderr().strip());
             }
         }
+    }
+
+    /**
+     * conntrackd starts with the agent's HA part, a moment before keepalived's first word: a resync asked of a daemon
+     * not yet listening would be lost, and the backup would miss every flow established before it came (conntrackd
+     * sends only changes afterwards). Waits up to 5 s for its control socket to appear.
+     */
+    private void awaitConntrackd(String conf) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        Path socket = files.conntrackdSocket();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(socket)) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("conntrackd does not answer on its control socket after 5 s; going on");
     }
 
     private synchronized void stopDaemons() {

@@ -29,7 +29,8 @@ class HaFilesTest {
         assertThat(conf).contains("vrrp_version 3").contains("nopreempt").contains("state BACKUP")
                 .contains("interface eth2").contains("virtual_router_id 42").contains("advert_int 0.10")
                 .contains("unicast_src_ip 10.1.0.2").contains("unicast_peer {\n        10.1.0.3\n    }")
-                .contains("10.1.0.1/24 dev eth2").contains("192.0.2.99/24 dev eth1").contains("192.0.2.50/32 dev eth1")
+                .contains("virtual_ipaddress {\n        10.1.0.1/24 dev eth2\n    }")
+                .contains("virtual_ipaddress_excluded {\n        192.0.2.99/24 dev eth1\n        192.0.2.50/32 dev eth1\n    }")
                 .contains("notify_fifo /run/vr/ha/notify.fifo").contains("stand_down weight 0")
                 .contains("track_script {\n        monitor").contains("router_id vr_1");
     }
@@ -47,7 +48,7 @@ class HaFilesTest {
         String conf = files.conntrackd(config("10.1.0.3"), "172.16.0.10", "eth0", List.of("172.16.0.10", "10.1.0.2"));
         assertThat(conf).contains("Mode FTFW").contains("IPv4_address 172.16.0.10")
                 .contains("IPv4_Destination_Address 172.16.0.11").contains("Interface eth0")
-                .contains("IPv4_address 10.1.0.2").contains("Port 3780");
+                .contains("IPv4_address 10.1.0.2").contains("Port 3780").contains("Path /run/vrouter-ha/");
     }
 
     @Test

@@ -57,6 +57,22 @@ final class HaPairs {
     private final Map<String, Alarm> alarms = new ConcurrentHashMap<>();
     /** Marks a router dirty (its desired HA configuration changed): the router sync. */
     private volatile Consumer<String> resync = vr -> { };
+    /** Asks a router's agent for its status now (empty when it does not answer within a second or two). */
+    private volatile java.util.function.Function<String, Optional<HaStatus>> probe = vr -> Optional.empty();
+    /** Pairs with a split brain check pending. */
+    private final Set<String> settling = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService settler = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "vr-ha-settle");
+                t.setDaemon(true);
+                return t;
+            });
+    /**
+     * Two masters must last this long, and both must say so when asked again, before the node steps in: a failover's
+     * reports can arrive in any order (the new master's before the old one's fault, or the old one cut off entirely,
+     * its last word still Master), and VRRP settles a passing overlap by itself within a few adverts.
+     */
+    static final java.time.Duration SPLIT_BRAIN_CONFIRMATION = java.time.Duration.ofSeconds(1);
 
     HaPairs(RouterRepository repository, Tags tags, GlobalConfigs configs, IpAllocator ips) {
         this.repository = repository;
@@ -67,6 +83,10 @@ final class HaPairs {
 
     void onDesiredChange(Consumer<String> markDirty) {
         this.resync = markDirty;
+    }
+
+    void probeWith(java.util.function.Function<String, Optional<HaStatus>> askNow) {
+        this.probe = askNow;
     }
 
     void bindMetrics(MeterRegistry registry) {
@@ -192,6 +212,57 @@ final class HaPairs {
         return standingDown.contains(vrUuid);
     }
 
+    /**
+     * A split brain confirmed: both routers still say Master when asked now. The one that became master later stands
+     * down. A router that does not answer is not counted (cut off, it is no master the node can reach; its own
+     * monitor addresses are what stops it).
+     */
+    private void settle(String guestL3) {
+        try {
+            RouterRepository.Pair pair = repository.pairOf(guestL3).orElse(null);
+            if (pair == null) {
+                return;
+            }
+            List<String> confirmed = new ArrayList<>();
+            for (String r : pair.routers()) {
+                Optional<HaStatus> now = probe.apply(r);
+                now.ifPresent(status -> repository.setHaStatus(r, status));
+                if (now.orElse(HaStatus.Unknown) == HaStatus.Master) {
+                    confirmed.add(r);
+                } else if (now.isEmpty()) {
+                    LOG.warn("router {} of the pair of L3 {} does not answer: not counted as master", r, guestL3);
+                    masterSince.remove(r);
+                    repository.setHaStatus(r, HaStatus.Unknown);
+                }
+            }
+            if (confirmed.size() >= 2) {
+                String later = confirmed.stream().max((a, b) -> masterSince.getOrDefault(a, Instant.MAX)
+                        .compareTo(masterSince.getOrDefault(b, Instant.MAX))).orElseThrow();
+                if (standingDownSince.putIfAbsent(later, Instant.now()) == null) {
+                    LOG.warn("split brain on L3 {} confirmed: router {} became master last; telling it to stand down", guestL3, later);
+                    resync.accept(later);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot settle the pair of L3 {}: {}", guestL3, e.toString(), e);
+        } finally {
+            settling.remove(guestL3);
+            repository.pairOf(guestL3).ifPresent(this::judgeQuietly);
+        }
+    }
+
+    private void judgeQuietly(RouterRepository.Pair pair) {
+        try {
+            judge(pair);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot judge the pair of L3 {}: {}", pair.guestL3(), e.toString());
+        }
+    }
+
+    void close() {
+        settler.shutdownNow();
+    }
+
     /** Lifts the stand-downs older than {@link #STAND_DOWN_HOLD} (every ping round). */
     void reviewStandDowns() {
         Instant limit = Instant.now().minus(STAND_DOWN_HOLD);
@@ -217,12 +288,12 @@ final class HaPairs {
         } else if (alarm != before && before != null && before != Alarm.NONE) {
             LOG.info("the VRRP pair of L3 {} is healthy again", pair.guestL3());
         }
-        if (alarm == Alarm.TWO_MASTERS) {
-            String later = masters.stream().max((a, b) -> masterSince.getOrDefault(a, Instant.MAX)
-                    .compareTo(masterSince.getOrDefault(b, Instant.MAX))).orElseThrow();
-            if (standingDownSince.putIfAbsent(later, Instant.now()) == null) {
-                LOG.warn("split brain on L3 {}: router {} became master last; telling it to stand down", pair.guestL3(), later);
-                resync.accept(later);
+        if (alarm == Alarm.TWO_MASTERS && settling.add(pair.guestL3())) {
+            try {
+                settler.schedule(() -> settle(pair.guestL3()), SPLIT_BRAIN_CONFIRMATION.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                settling.remove(pair.guestL3());
             }
         }
         // a router standing down is lifted once its partner is no longer master: the L3 needs it again

@@ -172,6 +172,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     public void close() {
         pingTracker.close();
         routers.haWatch().close();
+        pairs.close();
         routers.sync().close();
         syncQueues.beginShutdown();
         syncExecutor.shutdownNow();

@@ -83,6 +83,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
         this.sync = new RouterSync(repository, desired, this::command, syncQueues);
         this.pairs = pairs;
         pairs.onDesiredChange(sync::markDirty);
+        pairs.probeWith(this::haStatusNow);
         this.haWatch = new HaWatch(this, pairs);
         this.commands = commands;
         this.offerings = offerings;
@@ -209,7 +210,8 @@ public final class VirtualRouters implements VmLifecycleExtension {
         pairs.reviewStandDowns();
         for (String guestL3 : repository.haGuestL3s()) {
             RouterRepository.Pair pair = repository.pairOf(guestL3).orElse(null);
-            if (pair == null) {
+            if (pair == null || queues.pendingCount("vr-acquire-" + guestL3) > 0 || queues.runningCount("vr-acquire-" + guestL3) > 0) {
+                // missing while being created: the acquire under way brings it
                 continue;
             }
             boolean whole = pair.routers().size() == 2 && pair.routers().stream()
@@ -220,7 +222,8 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 queues.submit(Task.of("vr-acquire-" + guestL3, "keep-vr-pair", () -> acquireSerially(guestL3))
                         .withCoalescingKey("keep-pair"))
                         .whenComplete((ok, e) -> {
-                            if (e != null) {
+                            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                            if (cause != null && !(cause instanceof io.vrouter.server.task.TaskSupersededException)) {
                                 LOG.warn("cannot bring the VRRP pair of L3 {} back to two: {}", guestL3, e.getMessage());
                             }
                         });
@@ -511,6 +514,23 @@ public final class VirtualRouters implements VmLifecycleExtension {
     /** Sends one command to a connected router. */
     public <T> T command(RouterRepository.Router router, String name, java.util.function.Function<AgentClient, T> command) {
         return commands.run(router, agentUrl(router), name, command);
+    }
+
+    /** The router's HA status as its agent says it now; empty when it does not answer within 2 s. */
+    private Optional<HaStatus> haStatusNow(String vrUuid) {
+        try {
+            RouterRepository.Router router = repository.find(vrUuid).orElse(null);
+            if (router == null || !router.running()) {
+                return Optional.empty();
+            }
+            return Optional.of(HaStatus.of(client(router, Duration.ofSeconds(2)).haStatusAsync(-1, Duration.ZERO)
+                    .get(3, java.util.concurrent.TimeUnit.SECONDS).haStatus()));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }
     }
 
     /** A client of the router's agent with its own timeout (long polls). */

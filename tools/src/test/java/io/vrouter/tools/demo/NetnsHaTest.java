@@ -2,6 +2,7 @@ package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
+import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
 import io.vrouter.server.hypervisor.netns.NetnsSettings;
 import io.vrouter.server.hypervisor.netns.NetnsTesting;
@@ -145,8 +146,13 @@ class NetnsHaTest {
         assertThat(HaFailover.macsAnswering(guestNs, gateway)).hasSize(1);
 
         viaSnat = guest.converse(SeedWorld.OUTSIDE_IP, ECHO_OUTSIDE);
+        // the echo peer greets with the address it sees: the pair's floating public address, neither router's own
+        String seen = viaSnat.receive(Duration.ofSeconds(10));
+        assertThat(seen).startsWith("peer ");
+        routers.forEach(r -> assertThat(seen).isNotEqualTo("peer " + SeedWorld.ipOn(r, world.publicL3)));
         assertThat(viaSnat.exchange("snat-hello", Duration.ofSeconds(10))).isEqualTo("snat-hello");
         viaEip = new GuestProbe(world.outside.namespace()).converse(vipIp, ECHO_GUEST);
+        assertThat(viaEip.receive(Duration.ofSeconds(10))).isEqualTo("peer " + SeedWorld.OUTSIDE_IP);
         assertThat(viaEip.exchange("eip-hello", Duration.ofSeconds(10))).isEqualTo("eip-hello");
     }
 
@@ -155,6 +161,45 @@ class NetnsHaTest {
      * work from it, and after {@code mendIt} the old master must come back as backup (and stay so).
      */
     private void failover(String what, java.util.function.Consumer<String> breakIt, java.util.function.Consumer<String> mendIt)
+            throws Exception {
+        try {
+            failoverOnce(what, breakIt, mendIt);
+        } catch (AssertionError e) {
+            diagnose();
+            throw e;
+        }
+    }
+
+    /** What an operator would look at: each router's addresses, and the HA lines of its agent's and keepalived's logs. */
+    private static void diagnose() {
+        CommandRunner runner = new CommandRunner(Duration.ofSeconds(10));
+        for (String vr : HaFailover.haStatuses(api, haL3).keySet()) {
+            System.out.println("=== router " + vr + ": " + runner.run(List.of("ip", "-n", nsOf(vr), "-4", "-o", "addr"), null).stdout());
+            System.out.println("conntrack: " + runner.run(List.of("ip", "netns", "exec", nsOf(vr), "conntrack", "-L", "-p", "tcp"), null).stdout());
+            try (var confs = java.nio.file.Files.walk(node.dataDir())) {
+                for (java.nio.file.Path conf : confs.filter(f -> f.toString().contains(vr) && f.endsWith("conntrackd.conf")).toList()) {
+                    for (String flag : List.of("-i", "-e", "-s")) {
+                        System.out.println("conntrackd " + flag + ": " + runner.run(List.of("ip", "netns", "exec", nsOf(vr),
+                                "conntrackd", "-C", conf.toString(), flag), null));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                System.out.println("cannot find conntrackd.conf: " + e);
+            }
+            try (var files = java.nio.file.Files.walk(node.dataDir())) {
+                for (java.nio.file.Path f : files.filter(f -> f.toString().contains(vr)
+                        && (f.endsWith("agent.log") || f.endsWith("keepalived.log") || f.endsWith("conntrackd.log"))).toList()) {
+                    List<String> lines = java.nio.file.Files.readAllLines(f);
+                    System.out.println("--- " + f);
+                    lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.out::println);
+                }
+            } catch (java.io.IOException e) {
+                System.out.println("cannot read the logs: " + e);
+            }
+        }
+    }
+
+    private void failoverOnce(String what, java.util.function.Consumer<String> breakIt, java.util.function.Consumer<String> mendIt)
             throws Exception {
         String master = HaFailover.awaitMaster(api, haL3, Duration.ofSeconds(60), true);
         assertThat(master).as("a master and a backup before: " + HaFailover.haStatuses(api, haL3)).isNotNull();
