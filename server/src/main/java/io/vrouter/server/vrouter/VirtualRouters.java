@@ -190,8 +190,6 @@ public final class VirtualRouters implements VmLifecycleExtension {
                         repository.unclaimPeer(guestL3, peerUuid);
                         throw e;
                     }
-                    // the first router learns its partner's address
-                    sync.markDirty(first.uuid());
                 }
             } else {
                 repository.find(pair.peer()).ifPresent(this::ensureUsable);
@@ -317,6 +315,10 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+        if (partner != null) {
+            // the pair's other router learns its partner's address
+            sync.markDirty(partner.uuid());
         }
         RouterRepository.Router router = repository.find(vrUuid).orElseThrow();
         if (!CONNECTED.equals(router.status())) {
