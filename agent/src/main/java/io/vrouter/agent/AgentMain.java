@@ -12,11 +12,13 @@ import io.vrouter.agent.ha.RecordingHa;
 import io.vrouter.agent.http.AgentServer;
 import io.vrouter.agent.linux.LinuxDataplane;
 import io.vrouter.platform.process.CommandRunner;
+import io.vrouter.agent.tls.AgentTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,9 +54,20 @@ public final class AgentMain implements Callable<Integer> {
         configureLogging(config.logLevel());
         Files.createDirectories(config.dataDirPath());
 
+        SSLContext tls;
+        try {
+            tls = config.tls() == null ? null : AgentTls.agentContext(config.tls().read());
+        } catch (RuntimeException e) {
+            System.err.println("vrouter agent: cannot load its TLS identity: " + e.getMessage());
+            return 2;
+        }
+        if (tls == null) {
+            LoggerFactory.getLogger(AgentMain.class).warn("serving plain HTTP (plainHttp: true): commands and the"
+                    + " secret travel in clear; only for a lab");
+        }
         Dataplane dataplane = config.dataplane().equals("linux")
                 ? new LinuxDataplane(new LinuxDataplane.Settings(config.dataDirPath(), config.listenAddress(),
-                        config.port(), config.cleanOnStop()), new CommandRunner(Duration.ofSeconds(30)))
+                        config.port(), config.cleanOnStop(), config.managementNodeAddresses()), new CommandRunner(Duration.ofSeconds(30)))
                 : new RecordingDataplane();
         Ha ha = dataplane instanceof LinuxDataplane linux
                 ? new KeepalivedHa(config.name(), config.dataDirPath().resolve("ha"), new CommandRunner(Duration.ofSeconds(10)))
@@ -63,7 +76,7 @@ public final class AgentMain implements Callable<Integer> {
             linux.vipAddressesFloatWhen(ha::holdsVipAddresses);
         }
         Agent agent = new Agent(config.name(), config.secret(), dataplane, AgentIdentity.ofRunningCode(), ha);
-        AgentServer server = AgentServer.start(agent, config.listenAddress(), config.port());
+        AgentServer server = AgentServer.start(agent, config.listenAddress(), config.port(), tls);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -74,7 +87,7 @@ public final class AgentMain implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "agent-shutdown"));
-        System.out.println("vrouter agent " + config.name() + " listening on http://" + config.listenAddress() + ":"
+        System.out.println("vrouter agent " + config.name() + " listening on " + (tls == null ? "http" : "https") + "://" + config.listenAddress() + ":"
                 + server.port() + " (dataplane " + dataplane.name() + ", data dir " + config.dataDir() + ")");
         System.out.flush();
         stopped.await();

@@ -15,6 +15,11 @@ public enum ErrorCode {
     RESOURCE_NOT_FOUND("SYS.1003", 404),
     /** The request conflicts with the current state of a resource. */
     CONFLICT("SYS.1008", 409),
+    /**
+     * Too many failed attempts from this caller: wait and retry (the details say how long). Not a ZStack code:
+     * ZStack does not throttle logins.
+     */
+    TOO_MANY_REQUESTS("SYS.1429", 429),
     /** Internal error: a bug, never a user's mistake. */
     INTERNAL_ERROR("SYS.1000", 500),
     /** The virtual router is not in a state that allows the operation. */

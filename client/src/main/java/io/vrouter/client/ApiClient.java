@@ -116,7 +116,7 @@ public final class ApiClient {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("parameters of " + api + " are not JSON-serialisable: " + e.getMessage(), e);
         }
-        return post("/v1/api/" + api, json, api);
+        return postJson("/v1/api/" + api, json, api);
     }
 
     /** Calls and insists on success; returns the reply's JSON. */
@@ -159,10 +159,20 @@ public final class ApiClient {
 
     /** POSTs a body as it is (for tests of what the node does with a malformed one). */
     public ApiReply post(String path, String body) {
-        return post(path, body, "POST " + path);
+        return postJson(path, body, "POST " + path);
     }
 
-    private ApiReply post(String path, String body, String what) {
+    /** A POST with any Content-Type, or none when {@code contentType} is null: for tests of what the node refuses. */
+    public ApiReply post(String path, String body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send("POST " + path + " as " + contentType, request);
+    }
+
+    private ApiReply postJson(String path, String body, String what) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")

@@ -44,8 +44,14 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--db-password", paramLabel = "PASSWORD")
     private String dbPassword;
 
+    @Option(names = "--admin-password-file", paramLabel = "FILE",
+            description = "the admin account's password is the first line of FILE (keep it mode 0600)")
+    private Path adminPasswordFile;
+
     @Option(names = "--admin-password", paramLabel = "PASSWORD", defaultValue = "${env:VROUTER_ADMIN_PASSWORD}",
-            description = "the admin account's password (default: $VROUTER_ADMIN_PASSWORD; first start without one: generated)")
+            description = {"the admin account's password (default: $VROUTER_ADMIN_PASSWORD); visible to every local user in"
+                    + " /proc/<pid>/cmdline and `ps`: prefer --admin-password-file or the environment variable",
+                    "without either, the first start writes a random password to <data-dir>/admin-password (mode 0600)"})
     private String adminPassword;
 
     public static void main(String[] args) {
@@ -66,10 +72,26 @@ public final class ServerMain implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port " + port + " is outside 0-65535");
         }
+        if (adminPasswordFile != null) {
+            adminPassword = readPasswordFile(adminPasswordFile);
+        }
         if (adminPassword != null && adminPassword.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "the admin password must not be empty");
         }
         return new NodeOptions(host, port, dataDir, db, dbUser, dbPassword, adminPassword);
+    }
+
+    /** The first line of the file, without its line ending: what `echo secret > file` wrote. */
+    private String readPasswordFile(Path file) {
+        try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(file)) {
+            String line = reader.readLine();
+            if (line == null || line.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--admin-password-file " + file + " is empty");
+            }
+            return line;
+        } catch (java.io.IOException e) {
+            throw new ParameterException(spec.commandLine(), "--admin-password-file " + file + " cannot be read: " + e.getMessage());
+        }
     }
 
     @Override
@@ -88,7 +110,7 @@ public final class ServerMain implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown"));
         String url = node.start();
-        System.out.println("vrouter management node ready at " + url + " (data dir " + options.dataDir().toAbsolutePath()
+        System.out.println("vrouter management node ready at " + url + " (web console at " + url + "/; data dir " + options.dataDir().toAbsolutePath()
                 + ", database " + node.database().describe() + ")");
         System.out.flush();
         try {

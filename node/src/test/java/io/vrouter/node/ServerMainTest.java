@@ -58,4 +58,20 @@ class ServerMainTest {
         assertThat(err.toString()).startsWith("--port 70000 is outside 0-65535").contains("Usage: vrouter server");
         assertThat(out.toString()).isEmpty();
     }
+
+    @Test
+    void theAdminPasswordComesFromAFileAndHelpSaysWhyNotTheFlag(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pw");
+        java.nio.file.Files.writeString(file, "s3cret with spaces\n");
+        assertThat(ServerMain.parse("--admin-password-file", file.toString()).adminPassword()).isEqualTo("s3cret with spaces");
+        java.nio.file.Files.writeString(file, "");
+        assertThatThrownBy(() -> ServerMain.parse("--admin-password-file", file.toString()))
+                .hasMessage("--admin-password-file " + file + " is empty");
+        assertThatThrownBy(() -> ServerMain.parse("--admin-password-file", dir.resolve("none").toString()))
+                .hasMessageStartingWith("--admin-password-file " + dir.resolve("none") + " cannot be read");
+        StringWriter out = new StringWriter();
+        new CommandLine(new ServerMain()).setOut(new PrintWriter(out)).execute("--help");
+        assertThat(out.toString()).contains("--admin-password-file=FILE").contains("/proc/<pid>/cmdline")
+                .contains("VROUTER_ADMIN_PASSWORD");
+    }
 }

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vrouter.agent.protocol.InProcessAgents;
 import io.vrouter.server.account.Accounts;
+import io.vrouter.server.account.LoginThrottle;
 import io.vrouter.server.api.ApiCatalogue;
 import io.vrouter.server.api.ApiDispatcher;
 import io.vrouter.server.config.GlobalConfigs;
@@ -28,6 +29,7 @@ import io.vrouter.server.hypervisor.Hypervisors;
 import io.vrouter.server.hypervisor.netns.NetnsPlugin;
 import io.vrouter.server.hypervisor.netns.NetnsSettings;
 import io.vrouter.server.hypervisor.simulator.SimulatorHypervisor;
+import io.vrouter.server.backupstorage.BackupStorages;
 import io.vrouter.server.image.Images;
 import io.vrouter.server.l3.IpAllocator;
 import io.vrouter.server.offering.InstanceOfferings;
@@ -36,17 +38,23 @@ import io.vrouter.server.task.TaskQueues;
 import io.vrouter.server.vm.VmApis;
 import io.vrouter.server.vm.VmInstances;
 import io.vrouter.server.networkservice.NetworkServices;
+import io.vrouter.agent.tls.AgentTls;
+import io.vrouter.agent.tls.CertificateAuthority;
+import io.vrouter.agent.tls.PeerRole;
 import io.vrouter.server.vrouter.AgentPackage;
 import io.vrouter.server.vrouter.VirtualRouterPlugin;
 import io.vrouter.server.vrouter.simulator.SimulatorRouterAgents;
+import io.vrouter.server.console.ConsoleFiles;
 import io.vrouter.server.eip.Eips;
+import io.vrouter.server.events.EventStream;
+import io.vrouter.server.events.LiveEvents;
 import io.vrouter.server.portforwarding.PortForwardingRules;
 import io.vrouter.server.vip.Vips;
+import io.vrouter.server.zstack.ZStackWire;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 
 /**
  * The composition root: creates every package's service in dependency order, lets each register its APIs,
@@ -83,6 +91,12 @@ public final class ManagementNode implements AutoCloseable {
     private final Eips eips;
     private final PortForwardingRules portForwarding;
     private final NetnsPlugin netns;
+    private final ZStackWire zstackWire;
+    private final Accounts accounts;
+    private final QueryApis queries;
+    private final DataDirectory dataDir;
+    private final LiveEvents liveEvents;
+    private final EventStream eventStream;
     private int port;
 
     /**
@@ -91,21 +105,22 @@ public final class ManagementNode implements AutoCloseable {
      */
     public ManagementNode(NodeOptions options, Clock clock, InProcessAgents inProcessAgents) {
         this.options = options;
-        createDataDir(options.dataDir());
+        this.dataDir = DataDirectory.open(options.dataDir());
         String url = options.dbUrl() != null ? options.dbUrl() : Database.h2FileUrl(options.dataDir());
         this.database = Database.open(url, options.dbUser(), options.dbPassword(), 32);
         try {
+            dataDir.restrictFiles(); // the database files H2 just created
             ObjectMapper json = Json.newMapper();
             this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.catalogue = new ApiCatalogue();
             QueryRegistry registry = new QueryRegistry();
             this.queryEngine = new QueryEngine(database.dsl(), registry);
-            QueryApis queries = new QueryApis(catalogue, queryEngine);
+            this.queries = new QueryApis(catalogue, queryEngine);
 
             this.globalConfigs = new GlobalConfigs(database.dsl(), clock);
             globalConfigs.registerApis(catalogue, registry, queries);
 
-            Accounts accounts = new Accounts(database.dsl(), clock, globalConfigs);
+            this.accounts = new Accounts(database.dsl(), clock, globalConfigs, new LoginThrottle(clock, metrics));
             accounts.registerApis(catalogue);
             accounts.ensureAdmin(options.adminPassword(), options.dataDir().resolve("admin-password"));
 
@@ -140,7 +155,9 @@ public final class ManagementNode implements AutoCloseable {
             this.simulator = new SimulatorHypervisor();
             hypervisors.register(simulator);
             IpAllocator ipAllocator = new IpAllocator(database.dsl(), clock);
-            Images images = new Images(database.dsl(), clock, tags);
+            BackupStorages backupStorages = new BackupStorages(database.dsl(), clock, tags);
+            backupStorages.registerApis(catalogue, registry, queries, resourceTypes);
+            Images images = new Images(database.dsl(), clock, tags, backupStorages);
             images.registerApis(catalogue, registry, queries, resourceTypes);
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
@@ -167,10 +184,18 @@ public final class ManagementNode implements AutoCloseable {
             // netns backend: the agent jar is the shipped package when there is one (see NetnsPlugin.agentPackage)
             NetnsSettings netnsSettings = NetnsSettings.fromEnvironment(options.dataDir());
             AgentPackage agentPackage = NetnsPlugin.agentPackage(netnsSettings, VERSION);
+            // the installation's certificate authority: agents get certificates of it, the node presents one (docs/tls.md)
+            CertificateAuthority agentAuthority = CertificateAuthority.loadOrCreate(options.dataDir().resolve("tls"),
+                    "vrouter installation");
+            SSLContext agentTls = AgentTls.nodeContext(agentAuthority.issue(PeerRole.MANAGEMENT_NODE,
+                    "management node", java.util.List.of()));
+            // the Simulator's agents share one address, so their certificate names it rather than a router
+            inProcessAgents.useTls(AgentTls.agentContext(agentAuthority.issue(PeerRole.AGENT, "simulator agents",
+                    java.util.List.of("127.0.0.1"))));
             this.simulatorAgents = new SimulatorRouterAgents(agentPackage, inProcessAgents);
             simulator.setApplianceRuntime(simulatorAgents);
             this.virtualRouters = new VirtualRouterPlugin(database.dsl(), clock, taskQueues, globalConfigs, tags, vms,
-                    networkServices, offerings, images, agentPackage, vips, eips, portForwarding);
+                    networkServices, offerings, images, agentPackage, vips, eips, portForwarding, agentTls);
             virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
             virtualRouters.useHosts(hosts, metrics);
             virtualRouters.registerApis(catalogue, registry, queries);
@@ -178,12 +203,21 @@ public final class ManagementNode implements AutoCloseable {
             networkServices.onServicesChanged(virtualRouters.routers()::guestL3Changed);
 
             // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents
-            this.netns = new NetnsPlugin(netnsSettings, hypervisors, hosts, virtualRouters.routers());
+            this.netns = new NetnsPlugin(netnsSettings, hypervisors, hosts, virtualRouters.routers(), agentAuthority);
             netns.registerApis(catalogue, hosts, queries);
             // ---- end of netns backend
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
             this.apiServer = new ApiServer(dispatcher, catalogue, queries, json, metrics, VERSION);
+            // ---- ZStack's own wire (RPC envelope, REST v1) on the same port, in front of the same dispatcher
+            this.zstackWire = new ZStackWire(catalogue, dispatcher, apiServer, clock);
+
+            // ---- the web console: its files at /, live events (router statuses, API outcomes) at /v1/events
+            this.liveEvents = new LiveEvents();
+            virtualRouters.routers().onStatusChanged((vr, status) -> liveEvents.status("VirtualRouterVm", vr, status));
+            this.eventStream = new EventStream(liveEvents, accounts, json);
+            apiServer.extend(eventStream::addRoutes);
+            apiServer.extend(ConsoleFiles.fromEnvironment()::addRoutes);
         } catch (RuntimeException e) {
             inProcessAgents.close();
             database.close();
@@ -191,17 +225,10 @@ public final class ManagementNode implements AutoCloseable {
         }
     }
 
-    private static void createDataDir(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Opens the API port; returns the URL clients use. */
     public String start() {
         vms.recoverAfterRestart();
+        accounts.sessions().startPurging();
         port = apiServer.start(options.host(), options.port());
         virtualRouters.start();
         return url();
@@ -222,6 +249,11 @@ public final class ManagementNode implements AutoCloseable {
 
     public QueryEngine queryEngine() {
         return queryEngine;
+    }
+
+    /** The Query APIs and their REST collections. */
+    public QueryApis queries() {
+        return queries;
     }
 
     public GlobalConfigs globalConfigs() {
@@ -251,6 +283,11 @@ public final class ManagementNode implements AutoCloseable {
     /** The netns backend (its hypervisor: names, cleanup). */
     public NetnsPlugin netns() {
         return netns;
+    }
+
+    /** The live events the console streams. */
+    public LiveEvents liveEvents() {
+        return liveEvents;
     }
 
     public NetworkServices networkServices() {
@@ -298,6 +335,8 @@ public final class ManagementNode implements AutoCloseable {
         // stop taking requests first, so no request sees a closed database
         try {
             apiServer.close();
+            zstackWire.close();
+            eventStream.close();
             virtualRouters.close();
             taskQueues.beginShutdown();
             try {
@@ -307,10 +346,13 @@ public final class ManagementNode implements AutoCloseable {
             }
         } finally {
             taskExecutor.shutdownNow();
+            accounts.sessions().close();
             simulatorAgents.close();
             netns.close();
+            liveEvents.close();
             metrics.close();
             database.close();
+            dataDir.restrictFiles(); // anything the database wrote on its way out
         }
     }
 }

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLContext;
 
 /**
  * The one client of the agent protocol: a typed method per command. The base URL is either a standalone agent
- * ({@code http://10.0.0.5:7272}) or one of many agents in one process ({@code http://127.0.0.1:8999/agents/vr-1}).
+ * ({@code https://10.0.0.5:7272}) or one of many agents in one process ({@code https://127.0.0.1:8999/agents/vr-1});
+ * {@code https} needs an {@link HttpClient} made with the node's TLS context ({@link #newHttpClient(Duration, SSLContext)}).
  * Every call carries the agent's secret, has a timeout, and fails with an {@link AgentException} that names
  * the agent, the path and the elapsed time; a reply with {@code success=false} is a failure too.
  *
@@ -50,6 +52,17 @@ public final class AgentClient {
      */
     public static HttpClient newHttpClient(Duration connectTimeout) {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    }
+
+    /**
+     * The same over mutual TLS ({@code https://} agents): {@code tls} is the management node's context
+     * ({@link io.vrouter.agent.tls.AgentTls#nodeContext}). Connections are kept alive and TLS sessions resumed, so a
+     * handshake is paid per connection, not per call.
+     */
+    public static HttpClient newHttpClient(Duration connectTimeout, SSLContext tls) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .sslContext(Objects.requireNonNull(tls, "tls"))
+                .sslParameters(io.vrouter.agent.tls.AgentTls.clientParameters(tls)).build();
     }
 
     /** The same agent with another per-call timeout. */

@@ -51,4 +51,18 @@ public class AgentException extends RuntimeException {
     public boolean isUnauthorized() {
         return httpStatus == 401;
     }
+
+    /**
+     * True when no TLS session could be made: the agent speaks plain HTTP (an agent from before TLS), or its
+     * certificate is not one of this installation's authority for this address, or it refused ours. Waiting does
+     * not cure that; deploying the agent again (a new certificate and the authority's) does.
+     */
+    public boolean isTlsRefused() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

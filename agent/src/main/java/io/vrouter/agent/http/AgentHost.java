@@ -5,6 +5,7 @@ import io.vrouter.agent.core.Agent;
 import io.vrouter.agent.protocol.AgentPaths;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -24,24 +25,35 @@ public final class AgentHost implements AutoCloseable {
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
     private final Javalin app;
     private final String host;
+    private final SSLContext tls;
 
-    private AgentHost(String host, int port, int threads) {
+    private AgentHost(String host, int port, int threads, SSLContext tls) {
         this.host = host;
+        this.tls = tls;
         this.app = Javalin.create(config -> {
             QueuedThreadPool pool = new QueuedThreadPool(Math.max(threads, 8), Math.min(4, Math.max(threads, 8)));
             pool.setName("agent-host");
             config.jetty.threadPool = pool;
             AgentRoutes.mounted(config, agents::get);
+            AgentListener.listen(config, host, port, tls);
         });
-        app.start(host, port);
+        app.start();
     }
 
     /**
      * Starts an empty host on {@code host:port} (port 0: any free port) whose request threads number at most
-     * {@code threads} (at least 8: Jetty needs some for itself).
+     * {@code threads} (at least 8: Jetty needs some for itself), over plain HTTP.
      */
     public static AgentHost start(String host, int port, int threads) {
-        return new AgentHost(host, port, threads);
+        return new AgentHost(host, port, threads, null);
+    }
+
+    /**
+     * The same over mutual TLS: every agent mounted here presents the certificate of {@code tls}
+     * ({@link io.vrouter.agent.tls.AgentTls#agentContext}), issued for {@code host}, and requires the management node's.
+     */
+    public static AgentHost start(String host, int port, int threads, SSLContext tls) {
+        return new AgentHost(host, port, threads, java.util.Objects.requireNonNull(tls, "tls"));
     }
 
     /** Makes {@code agent} reachable at {@link #baseUrl(String) baseUrl(id)}; replaces an agent with that id. */
@@ -72,7 +84,7 @@ public final class AgentHost implements AutoCloseable {
     /** The base URL to give {@link io.vrouter.agent.protocol.AgentClient} for the agent {@code id}. */
     public String baseUrl(String id) {
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return "http://" + h + ":" + port() + AgentPaths.MOUNT_PREFIX + id;
+        return AgentListener.scheme(tls) + "://" + h + ":" + port() + AgentPaths.MOUNT_PREFIX + id;
     }
 
     @Override

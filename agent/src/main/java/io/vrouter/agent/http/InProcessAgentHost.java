@@ -5,7 +5,12 @@ import io.vrouter.agent.core.AgentIdentity;
 import io.vrouter.agent.dataplane.RecordingDataplane;
 import io.vrouter.agent.ha.RecordingHa;
 import io.vrouter.agent.protocol.InProcessAgents;
+import io.vrouter.agent.tls.AgentTls;
+import io.vrouter.agent.tls.CertificateAuthority;
+import io.vrouter.agent.tls.PeerRole;
 
+import javax.net.ssl.SSLContext;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,25 +21,53 @@ import java.util.concurrent.ConcurrentHashMap;
  * for real on the Simulator. A router's dataplane outlives its agent.
  */
 public final class InProcessAgentHost implements InProcessAgents {
-    private final AgentHost host = AgentHost.start("127.0.0.1", 0, 32);
     private final Map<String, RecordingDataplane> dataplanes = new ConcurrentHashMap<>();
     private final Map<String, RecordingHa> has = new ConcurrentHashMap<>();
+    private final Map<String, AgentHost> hostOf = new ConcurrentHashMap<>();
+    private SSLContext tls;
+    private AgentHost host;
+    /** Serves the agents started with a foreign certificate; started on first use, a node start does not pay for it. */
+    private AgentHost foreignHost;
+
+    @Override
+    public synchronized void useTls(SSLContext agentContext) {
+        if (host != null) {
+            throw new IllegalStateException("TLS is chosen before the first agent starts");
+        }
+        this.tls = agentContext;
+    }
 
     @Override
     public void start(String vrUuid, String secret, String version, String md5) {
+        mountOn(host(), vrUuid, secret, version, md5);
+    }
+
+    @Override
+    public void startWithForeignCertificate(String vrUuid, String secret, String version, String md5) {
+        mountOn(foreignHost(), vrUuid, secret, version, md5);
+    }
+
+    private void mountOn(AgentHost target, String vrUuid, String secret, String version, String md5) {
+        AgentHost previous = hostOf.put(vrUuid, target);
+        if (previous != null && previous != target) {
+            previous.unmount(vrUuid);
+        }
         RecordingDataplane dataplane = dataplanes.computeIfAbsent(vrUuid, k -> new RecordingDataplane(256));
         RecordingHa ha = has.computeIfAbsent(vrUuid, k -> new RecordingHa());
-        host.mount(vrUuid, new Agent(vrUuid, secret, dataplane, new AgentIdentity(version, md5), ha));
+        target.mount(vrUuid, new Agent(vrUuid, secret, dataplane, new AgentIdentity(version, md5), ha));
     }
 
     @Override
     public void stop(String vrUuid) {
-        host.unmount(vrUuid);
+        AgentHost current = hostOf.get(vrUuid);
+        if (current != null) {
+            current.unmount(vrUuid);
+        }
     }
 
     @Override
     public String url(String vrUuid) {
-        return host.baseUrl(vrUuid);
+        return hostOf.getOrDefault(vrUuid, host()).baseUrl(vrUuid);
     }
 
     /** The router's dataplane: what its agent applied (for tests and scale runs). */
@@ -47,8 +80,29 @@ public final class InProcessAgentHost implements InProcessAgents {
         return Optional.ofNullable(has.get(vrUuid));
     }
 
+    private synchronized AgentHost host() {
+        if (host == null) {
+            host = tls == null ? AgentHost.start("127.0.0.1", 0, 32) : AgentHost.start("127.0.0.1", 0, 32, tls);
+        }
+        return host;
+    }
+
+    private synchronized AgentHost foreignHost() {
+        if (foreignHost == null) {
+            CertificateAuthority elsewhere = CertificateAuthority.create("another installation");
+            foreignHost = AgentHost.start("127.0.0.1", 0, 8,
+                    AgentTls.agentContext(elsewhere.issue(PeerRole.AGENT, "foreign agents", List.of("127.0.0.1"))));
+        }
+        return foreignHost;
+    }
+
     @Override
-    public void close() {
-        host.close();
+    public synchronized void close() {
+        if (host != null) {
+            host.close();
+        }
+        if (foreignHost != null) {
+            foreignHost.close();
+        }
     }
 }

@@ -44,7 +44,11 @@ public final class LinuxDataplane implements Dataplane {
      * @param cleanOnClose  remove the nftables table on stop (default: leave it, so traffic keeps flowing while
      *                      the agent restarts, and the next rewrite replaces it)
      */
-    public record Settings(Path dataDir, String listenAddress, int agentPort, boolean cleanOnClose) {
+    public record Settings(Path dataDir, String listenAddress, int agentPort, boolean cleanOnClose,
+            List<String> managementNodeAddresses) {
+        public Settings(Path dataDir, String listenAddress, int agentPort, boolean cleanOnClose) {
+            this(dataDir, listenAddress, agentPort, cleanOnClose, List.of());
+        }
     }
 
     private final Settings settings;
@@ -81,10 +85,15 @@ public final class LinuxDataplane implements Dataplane {
         }
         String managementIfname = ifnameOfAddress(runner, settings.listenAddress());
         if (managementIfname == null) {
-            LOG.warn("no interface holds the listen address {}; the agent port is not restricted to one nic",
-                    settings.listenAddress());
+            LOG.info("listening on {}: the agent port is closed on every nic but the one /configurenic calls"
+                    + " Management", settings.listenAddress());
         }
-        this.renderer = new NftRenderer(new NftRenderer.Options(flowtable, settings.agentPort(), managementIfname));
+        this.renderer = new NftRenderer(new NftRenderer.Options(flowtable, settings.agentPort(), managementIfname,
+                settings.managementNodeAddresses()));
+        if (!nft.tableExists()) {
+            // a first start: the port is guarded before it opens; a restart keeps the table it finds (forwarding goes on)
+            nft.applyFull(renderer.fullScript(new DesiredState(), ifnameOfMac));
+        }
         this.dnsmasq = new DnsmasqService(settings.dataDir().resolve("dnsmasq"), runner);
         dnsmasq.adoptPrevious();
         JitWarmup.startInBackground();

@@ -63,6 +63,11 @@ public final class Nft implements AutoCloseable {
         channel.apply("add table " + table + "\ndelete table " + table + "\n");
     }
 
+    /** Whether the agent's table is in the kernel (a dry run of deleting it succeeds). */
+    public boolean tableExists() {
+        return channel.accepts("delete table " + NftLayout.FAMILY + " " + NftLayout.TABLE + "\n");
+    }
+
     /**
      * Whether the kernel can offload established flows to a flowtable. Checked as a dry run on a dummy table,
      * which the kernel validates without keeping anything.

@@ -41,8 +41,22 @@ import java.util.function.Function;
  */
 public final class NftRenderer {
 
-    /** Options that depend on the machine, not on the desired state. */
-    public record Options(boolean flowtable, int agentPort, String managementIfname) {
+    /**
+     * Options that depend on the machine, not on the desired state.
+     *
+     * @param managementIfname the interface holding the agent's listen address, or null (listening on 0.0.0.0): then
+     *                         the nic the state calls {@code Management} is the management nic
+     * @param agentClients     the only sources (addresses or CIDRs) the agent port accepts; empty: any on the
+     *                         management nic
+     */
+    public record Options(boolean flowtable, int agentPort, String managementIfname, List<String> agentClients) {
+        public Options {
+            agentClients = List.copyOf(agentClients);
+        }
+
+        public Options(boolean flowtable, int agentPort, String managementIfname) {
+            this(flowtable, agentPort, managementIfname, List.of());
+        }
     }
 
     private final Options options;
@@ -101,12 +115,49 @@ public final class NftRenderer {
             s.append("  flowtable fastpath { hook ingress priority 0; devices = { ");
             s.append(String.join(", ", allIfnames)).append(" }; }\n");
         }
-        chains(s, flowtable);
+        chains(s, flowtable, agentPortGuard(state, ifnameOfMac));
         s.append("}\n");
         return s.toString();
     }
 
-    private void chains(StringBuilder s, boolean flowtable) {
+    /**
+     * The input rules that keep the agent's port away from every nic but the management nic, and on it from every
+     * source but the management node's (a flat network's guests share the management L3). The management nic is
+     * the listen address's interface, else the state's {@code Management} nic; with neither (0.0.0.0 and no nics
+     * configured yet) every nic the state names is closed, which is none: only the source rule applies then.
+     */
+    private String agentPortGuard(DesiredState state, Function<String, String> ifnameOfMac) {
+        StringBuilder rules = new StringBuilder();
+        String port = Integer.toString(options.agentPort());
+        String management = options.managementIfname();
+        if (management == null) {
+            for (NicInfo nic : state.nics().values()) {
+                if (nic.isManagement()) {
+                    management = ifname(nic.mac(), ifnameOfMac).text();
+                }
+            }
+        } else {
+            management = new Ifname(management).text();
+        }
+        if (management != null) {
+            rules.append("    iifname != ").append(management).append(" tcp dport ").append(port).append(" drop\n");
+        } else if (!state.nics().isEmpty()) {
+            List<String> all = new ArrayList<>();
+            for (NicInfo nic : state.nics().values()) {
+                all.add(ifname(nic.mac(), ifnameOfMac).text());
+            }
+            rules.append("    iifname { ").append(String.join(", ", all)).append(" } tcp dport ").append(port)
+                    .append(" drop\n");
+        }
+        if (!options.agentClients().isEmpty()) {
+            rules.append("    tcp dport ").append(port).append(" ip saddr != { ")
+                    .append(String.join(", ", options.agentClients().stream().map(c -> io.vrouter.platform.net.Ipv4Cidr.parseNormalising(c).toString()).toList()))
+                    .append(" } drop\n");
+        }
+        return rules.toString();
+    }
+
+    private void chains(StringBuilder s, boolean flowtable, String agentPortGuard) {
         // allowedCidr filtering happens before DNAT, while the destination is still the VIP
         s.append("  chain pf_filter {\n")
                 .append("    type filter hook prerouting priority -150; policy accept;\n")
@@ -130,10 +181,7 @@ public final class NftRenderer {
                 .append("  }\n");
         s.append("  chain input {\n")
                 .append("    type filter hook input priority filter; policy accept;\n");
-        if (options.managementIfname() != null) {
-            s.append("    iifname != ").append(new Ifname(options.managementIfname()).text()).append(" tcp dport ")
-                    .append(options.agentPort()).append(" drop\n");
-        }
+        s.append(agentPortGuard);
         s.append("    iifname @").append(PUBLIC_IFS).append(" ct state established,related accept\n")
                 .append("    iifname @").append(PUBLIC_IFS).append(" icmp type { echo-request, destination-unreachable,"
                         + " time-exceeded } accept\n")

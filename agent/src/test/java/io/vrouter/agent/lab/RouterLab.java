@@ -2,11 +2,17 @@ package io.vrouter.agent.lab;
 
 import io.vrouter.agent.protocol.AgentClient;
 import io.vrouter.agent.protocol.AgentPaths;
+import io.vrouter.agent.tls.AgentTls;
+import io.vrouter.agent.tls.CertificateAuthority;
+import io.vrouter.agent.tls.PeerRole;
+import io.vrouter.agent.tls.TlsIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * A virtual router in a box, all in namespaces named after one lab prefix:
@@ -16,8 +22,9 @@ import java.time.Duration;
  *   [sw] brg ─veth─ gst (guest nic)  ┘ ─ pub (public nic) ─veth─ brp [sw]
  *        brg ─ [gu] eth0, [g2] eth0          brp ─ [in] eth0 ("internet": DNS server, web server)
  * </pre>
- * The management link is the only thing in the root namespace; it gets a random /30 out of 100.64.0.0/10 so
- * parallel runs do not clash. Guest network 10.1.0.0/24 (router .1), public network 203.0.113.0/24 (internet
+ * The management link is the only thing in the root namespace; it gets a random /29 out of 100.64.0.0/10 so
+ * parallel runs do not clash: .1 is the "management node", .3 another member of the management L3 (a flat
+ * network's guest), .2 the router. Guest network 10.1.0.0/24 (router .1), public network 203.0.113.0/24 (internet
  * .1, router .2). With {@code full=false} only the router namespace exists, its nics are veths to nowhere (benchmarks).
  */
 public final class RouterLab implements AutoCloseable {
@@ -38,7 +45,12 @@ public final class RouterLab implements AutoCloseable {
     private String guest;
     private String guest2;
     private String internet;
+    private final String hostIp;
+    private final String managementPeerIp;
     private AgentProcess agent;
+    /** The lab's own installation authority: it issues the agent's certificate and the "management node"'s. */
+    private CertificateAuthority authority;
+    private boolean agentTls;
 
     private RouterLab(Lab lab, Path workDir, boolean full) {
         this.lab = lab;
@@ -47,17 +59,20 @@ public final class RouterLab implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         random.nextBytes(bytes);
         this.secret = java.util.HexFormat.of().formatHex(bytes);
-        int subnet = random.nextInt(1 << 20);
-        int base = (100 << 24) | (64 << 16) | (subnet << 2);
-        String hostIp = io.vrouter.platform.net.Ipv4.ofBits(base + 1).toString();
+        int subnet = random.nextInt(1 << 19);
+        int base = (100 << 24) | (64 << 16) | (subnet << 3);
+        this.hostIp = io.vrouter.platform.net.Ipv4.ofBits(base + 1).toString();
         this.managementIp = io.vrouter.platform.net.Ipv4.ofBits(base + 2).toString();
+        this.managementPeerIp = io.vrouter.platform.net.Ipv4.ofBits(base + 3).toString();
 
         vr = lab.namespace("vr");
         String rootIf = lab.name("m0");
         lab.veth(null, rootIf, vr, "mgmt", null);
-        lab.exec(null, "ip", "addr", "add", hostIp + "/30", "dev", rootIf);
+        lab.exec(null, "ip", "addr", "add", hostIp + "/29", "dev", rootIf);
+        // a second member of the management L3, as a guest of a flat network is: not the management node
+        lab.exec(null, "ip", "addr", "add", managementPeerIp + "/29", "dev", rootIf);
         lab.exec(null, "ip", "link", "set", rootIf, "up");
-        lab.exec(vr, "ip", "addr", "add", managementIp + "/30", "dev", "mgmt");
+        lab.exec(vr, "ip", "addr", "add", managementIp + "/29", "dev", "mgmt");
         lab.exec(vr, "ip", "link", "set", "mgmt", "up");
         if (!full) {
             // veth pairs with both ends in the router: not every kernel has the dummy driver
@@ -106,20 +121,66 @@ public final class RouterLab implements AutoCloseable {
         lab.exec(ns, "ip", "link", "set", ifname, "up");
     }
 
-    /** Writes the agent's config and starts it in the router namespace from {@code classpath}. */
+    /** Writes the agent's config and starts it in the router namespace from {@code classpath}, over mutual TLS. */
     public AgentProcess startAgent(String classpath, String logLevel) throws IOException {
+        return startAgent(classpath, logLevel, true);
+    }
+
+    /**
+     * Writes the agent's config and starts it in the router namespace from {@code classpath}: over mutual TLS with a
+     * certificate of the lab's authority for the management address, or over plain HTTP (the benchmark's baseline).
+     * The management link's root end is the only source the agent's port accepts.
+     */
+    public AgentProcess startAgent(String classpath, String logLevel, boolean tls) throws IOException {
         Path config = workDir.resolve("agent.json");
+        String transport = ",\"plainHttp\":true";
+        if (tls) {
+            Path dir = workDir.resolve("agent-tls");
+            authority().issue(PeerRole.AGENT, lab.prefix() + "-vr", List.of(managementIp)).writeTo(dir);
+            transport = ",\"tls\":{\"key\":\"" + dir.resolve(TlsIdentity.KEY_FILE) + "\",\"certificate\":\""
+                    + dir.resolve(TlsIdentity.CERTIFICATE_FILE) + "\",\"authority\":\""
+                    + dir.resolve(TlsIdentity.AUTHORITY_FILE) + "\"}";
+        }
         Files.writeString(config, "{\"name\":\"" + lab.prefix() + "-vr\",\"listenAddress\":\"" + managementIp
                 + "\",\"port\":" + AgentPaths.DEFAULT_PORT + ",\"secret\":\"" + secret + "\",\"dataDir\":\""
                 + workDir.resolve("agent-data") + "\",\"dataplane\":\"linux\",\"logLevel\":\"" + logLevel
-                + "\",\"cleanOnStop\":true}\n");
+                + "\",\"cleanOnStop\":true" + transport + ",\"managementNodeAddresses\":[\"" + hostIp + "\"]}\n");
+        agentTls = tls;
         agent = AgentProcess.start(vr, classpath, config, workDir.resolve("agent.log"), Duration.ofSeconds(60));
         lab.onClose(agent::close);
         return agent;
     }
 
+    /** A client of the running agent, as the management node (with the lab authority's node certificate under TLS). */
     public AgentClient client(Duration timeout) {
-        return AgentClient.create("http://" + managementIp + ":" + AgentPaths.DEFAULT_PORT, secret, timeout);
+        if (!agentTls) {
+            return AgentClient.create("http://" + managementIp + ":" + AgentPaths.DEFAULT_PORT, secret, timeout);
+        }
+        SSLContext node = AgentTls.nodeContext(authority().issue(PeerRole.MANAGEMENT_NODE, "lab node", List.of()));
+        return new AgentClient(AgentClient.newHttpClient(timeout, node), agentUrl(), secret, timeout);
+    }
+
+    /** The agent's URL: https while it runs with TLS. */
+    public String agentUrl() {
+        return (agentTls ? "https" : "http") + "://" + managementIp + ":" + AgentPaths.DEFAULT_PORT;
+    }
+
+    /** The lab's authority (created on first use). */
+    public synchronized CertificateAuthority authority() {
+        if (authority == null) {
+            authority = CertificateAuthority.create("lab " + lab.prefix());
+        }
+        return authority;
+    }
+
+    /** Another address on the management link's root end: a member of the management L3 that is not the node. */
+    public String managementPeerIp() {
+        return managementPeerIp;
+    }
+
+    /** The root namespace's address on the management link: where the "management node" calls from. */
+    public String hostIp() {
+        return hostIp;
     }
 
     public Lab lab() {

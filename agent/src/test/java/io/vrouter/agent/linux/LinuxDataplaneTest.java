@@ -8,6 +8,7 @@ import io.vrouter.agent.lab.Lab;
 import io.vrouter.agent.lab.RouterLab;
 import io.vrouter.platform.process.CommandResult;
 import io.vrouter.agent.protocol.AgentClient;
+import io.vrouter.agent.protocol.AgentPaths;
 import io.vrouter.agent.protocol.AgentException;
 import io.vrouter.agent.protocol.DhcpInfo;
 import io.vrouter.agent.protocol.DnsInfo;
@@ -228,6 +229,35 @@ class LinuxDataplaneTest {
 
     @Test
     @Order(2)
+    void theAgentPortIsClosedToGuestsAndToTheManagementL3ButTheNode() {
+        String agent = router.managementIp();
+        int port = AgentPaths.DEFAULT_PORT;
+        // a guest routes to the management address through the router's guest nic: dropped there
+        CommandResult fromGuest = lab.tryExec(router.guestNs(), "timeout", "3", "busybox", "sh", "-c",
+                "busybox nc " + agent + " " + port + " </dev/null");
+        assertThat(fromGuest.succeeded()).as("a guest connects to the agent port: %s", fromGuest).isFalse();
+        // the guest does reach the router itself (so the failure above is the agent port's rule)
+        assertThat(lab.tryExec(router.guestNs(), "busybox", "ping", "-c", "1", "-W", "2", agent).succeeded()).isTrue();
+        // another member of the management L3 (a flat network's guest): dropped by source
+        assertThat(connects(router.managementPeerIp(), agent, port)).as("from the management L3's other member").isFalse();
+        // the management node's address still gets through
+        assertThat(connects(router.hostIp(), agent, port)).as("from the management node").isTrue();
+        assertThat(client.ping("vr-uuid-1").uuid()).isEqualTo("vr-uuid-1");
+    }
+
+    /** A TCP connection from {@code source} (an address of this namespace) within 2 s. */
+    private static boolean connects(String source, String host, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(source, 0));
+            socket.connect(new java.net.InetSocketAddress(host, port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    @Order(2)
     void guestResolvesNamesThroughTheRouter() {
         // through the resolv.conf the guest's DHCP client wrote: the router, which forwards to the "internet"
         CommandResult external = lab.exec(router.guestNs(), "busybox", "nslookup", "example.test");
@@ -311,8 +341,15 @@ class LinuxDataplaneTest {
         assertThatThrownBy(() -> client.createPortForwarding(List.of(pf("pf-bad", 100, 90, 100, 90, null))))
                 .isInstanceOf(AgentException.class)
                 .hasMessageContaining("rules[0]: vipPortStart 100 is after vipPortEnd 90");
-        AgentClient intruder = io.vrouter.agent.protocol.AgentClient.create(
-                "http://" + router.managementIp() + ":7272", "not-the-secret", Duration.ofSeconds(5));
+        // plain HTTP to a TLS agent: no session, nothing read
+        AgentClient plain = io.vrouter.agent.protocol.AgentClient.create(
+                "http://" + router.managementIp() + ":7272", router.secret(), Duration.ofSeconds(5));
+        assertThatThrownBy(() -> plain.syncPortForwarding(List.of())).isInstanceOf(AgentException.class);
+        // the node's certificate but the wrong secret: 401
+        AgentClient intruder = new AgentClient(AgentClient.newHttpClient(Duration.ofSeconds(5),
+                io.vrouter.agent.tls.AgentTls.nodeContext(router.authority().issue(
+                        io.vrouter.agent.tls.PeerRole.MANAGEMENT_NODE, "node", List.of()))),
+                router.agentUrl(), "not-the-secret", Duration.ofSeconds(5));
         assertThatThrownBy(() -> intruder.syncPortForwarding(List.of()))
                 .isInstanceOf(AgentException.class).hasMessageContaining("(HTTP 401)");
         assertThat(ruleset()).isEqualTo(rules);

@@ -10,6 +10,7 @@ import io.vrouter.agent.lab.Lab;
 import io.vrouter.platform.process.CommandResult;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.agent.protocol.EipTO;
+import io.vrouter.agent.protocol.NicInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,29 @@ class NftRendererTest {
                         Samples.pf("shift", "UDP", 5000, 5001, 6000, 6001, "198.51.100.0/24"))))
                 .build());
         return state;
+    }
+
+    @Test
+    void theAgentPortIsDroppedOffTheManagementNicAndFromAnySourceButTheNode() {
+        NftRenderer guarded = new NftRenderer(new NftRenderer.Options(false, 7272, "eth0", List.of("10.0.0.1", "10.0.9.0/24")));
+        assertThat(guarded.fullScript(state(), IFNAMES))
+                .contains("    iifname != \"eth0\" tcp dport 7272 drop\n")
+                .contains("    tcp dport 7272 ip saddr != { 10.0.0.1/32, 10.0.9.0/24 } drop\n");
+    }
+
+    @Test
+    void listeningOnEveryAddressTheManagementNicIsTheOneTheStateNamesManagement() {
+        NftRenderer anyAddress = new NftRenderer(new NftRenderer.Options(false, 7272, null, List.of()));
+        DesiredState withManagement = state();
+        NicInfo management = new NicInfo("10.0.0.5", "02:00:00:00:00:09", null, "255.255.255.0", false, "Management",
+                "L2NoVlanNetwork", null, null);
+        withManagement.apply(StateDelta.builder().nics(TestChanges.added(List.of(management))).build());
+        Function<String, String> ifnames = Map.of(Samples.PUBLIC_MAC, "eth1", Samples.GUEST_MAC, "eth2",
+                "02:00:00:00:00:09", "eth0")::get;
+
+        assertThat(anyAddress.fullScript(withManagement, ifnames)).contains("    iifname != \"eth0\" tcp dport 7272 drop\n");
+        // no management nic known yet: every nic the state names is closed
+        assertThat(anyAddress.fullScript(state(), IFNAMES)).contains("    iifname { \"eth1\", \"eth2\" } tcp dport 7272 drop\n");
     }
 
     @Test

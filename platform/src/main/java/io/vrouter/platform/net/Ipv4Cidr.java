@@ -56,7 +56,9 @@ public record Ipv4Cidr(Ipv4 network, int prefixLength) {
             return new Ipv4Cidr(Ipv4.parse(text), 32);
         }
         String prefix = text.substring(slash + 1);
-        if (prefix.isEmpty() || prefix.length() > 2 || !prefix.chars().allMatch(Character::isDigit)
+        // ASCII digits only: Character.isDigit also takes Arabic-Indic and other scripts' digits, which
+        // Integer.parseInt then reads as numbers, so "10.0.0.0/٢٤" would pass as a /24
+        if (prefix.isEmpty() || prefix.length() > 2 || !prefix.chars().allMatch(c -> c >= '0' && c <= '9')
                 || Integer.parseInt(prefix) > 32) {
             throw new IllegalArgumentException("'" + text + "' is not a CIDR: the prefix length must be 0-32");
         }

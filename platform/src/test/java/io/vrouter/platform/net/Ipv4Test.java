@@ -42,6 +42,15 @@ class Ipv4Test {
     }
 
     @Test
+    void cidrPrefixTakesAsciiDigitsOnly() {
+        // Arabic-Indic "24" and full-width "24": digits to Character.isDigit, numbers to Integer.parseInt
+        for (String bad : new String[] {"10.1.0.0/\u0662\u0664", "10.1.0.0/\uFF12\uFF14"}) {
+            assertThatThrownBy(() -> Ipv4Cidr.parseNormalising(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("'" + bad + "' is not a CIDR: the prefix length must be 0-32");
+        }
+    }
+
+    @Test
     void macsAreNormalised() {
         assertThat(Mac.normalize("02-AB-00-00-00-0F")).isEqualTo("02:ab:00:00:00:0f");
         assertThatThrownBy(() -> Mac.normalize("02:ab:00:00:00")).isInstanceOf(IllegalArgumentException.class)

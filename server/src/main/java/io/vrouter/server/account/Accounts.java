@@ -48,8 +48,6 @@ public final class Accounts implements SessionResolver {
 
     private static final Field<String> PASSWORD_HASH = field("password_hash", String.class);
     private static final Field<String> ACCOUNT_TYPE = field("account_type", String.class);
-    private static final Field<String> ACCOUNT_UUID = field("account_uuid", String.class);
-    private static final Field<LocalDateTime> EXPIRED_DATE = field("expired_date", LocalDateTime.class);
 
     static final String SESSION_TIMEOUT_CATEGORY = "identity";
     static final String SESSION_TIMEOUT_NAME = "session.timeout";
@@ -57,11 +55,15 @@ public final class Accounts implements SessionResolver {
     private final DSLContext dsl;
     private final Clock clock;
     private final GlobalConfigs configs;
+    private final LoginThrottle throttle;
+    private final SessionTokens sessions;
 
-    public Accounts(DSLContext dsl, Clock clock, GlobalConfigs configs) {
+    public Accounts(DSLContext dsl, Clock clock, GlobalConfigs configs, LoginThrottle throttle) {
         this.dsl = dsl;
         this.clock = clock;
         this.configs = configs;
+        this.throttle = throttle;
+        this.sessions = new SessionTokens(dsl, clock);
         configs.define(GlobalConfigDefinition.positiveInt(SESSION_TIMEOUT_CATEGORY, SESSION_TIMEOUT_NAME, 7200,
                 "seconds a session lives after LogInByAccount"));
     }
@@ -71,10 +73,12 @@ public final class Accounts implements SessionResolver {
      * without, a first start generates one and writes it to {@code passwordFile}.
      */
     public void ensureAdmin(String givenPassword, Path passwordFile) {
-        Record admin = dsl.select(UUID).from(ACCOUNT).where(NAME.eq(ADMIN)).fetchOne();
+        Record admin = dsl.select(UUID, PASSWORD_HASH).from(ACCOUNT).where(NAME.eq(ADMIN)).fetchOne();
         if (admin != null) {
-            if (givenPassword != null) {
-                dsl.update(ACCOUNT).set(PASSWORD_HASH, PasswordHasher.hash(givenPassword)).set(LAST_OP_DATE, clock.utcNow())
+            if (givenPassword == null) {
+                upgradeFromPasswordFile(admin.get(PASSWORD_HASH), passwordFile);
+            } else {
+                dsl.update(ACCOUNT).set(PASSWORD_HASH, ClientPasswordDigest.hashForStorage(givenPassword)).set(LAST_OP_DATE, clock.utcNow())
                         .where(NAME.eq(ADMIN)).execute();
             }
             return;
@@ -82,11 +86,30 @@ public final class Accounts implements SessionResolver {
         String password = givenPassword != null ? givenPassword : PasswordHasher.randomPassword();
         LocalDateTime now = clock.utcNow();
         dsl.insertInto(ACCOUNT).columns(UUID, NAME, PASSWORD_HASH, ACCOUNT_TYPE, CREATE_DATE, LAST_OP_DATE)
-                .values(Uuid.random(), ADMIN, PasswordHasher.hash(password), "SystemAdmin", now, now)
+                .values(Uuid.random(), ADMIN, ClientPasswordDigest.hashForStorage(password), "SystemAdmin", now, now)
                 .execute();
         if (givenPassword == null) {
             writeSecret(passwordFile, password);
             LOG.info("created account admin; its password is in {}", passwordFile);
+        }
+    }
+
+    /**
+     * An admin hash from before the digest form, on a node started without a password: the generated password is
+     * still in its file, so the hash is upgraded now and ZStack's clients can log in from the first start.
+     */
+    private void upgradeFromPasswordFile(String stored, Path passwordFile) {
+        if (!ClientPasswordDigest.isLegacy(stored) || !Files.isReadable(passwordFile)) {
+            return;
+        }
+        try {
+            String password = Files.readString(passwordFile).strip();
+            if (PasswordHasher.matches(password, stored)) {
+                dsl.update(ACCOUNT).set(PASSWORD_HASH, ClientPasswordDigest.hashForStorage(password)).where(NAME.eq(ADMIN)).execute();
+                LOG.info("admin password hash upgraded to the SHA-512 digest form ZStack's clients log in with");
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read {} to upgrade the admin password hash: {}", passwordFile, e.getMessage());
         }
     }
 
@@ -102,18 +125,26 @@ public final class Accounts implements SessionResolver {
         }
     }
 
-    public Map<String, Object> logIn(String accountName, String password) {
+    public Map<String, Object> logIn(String accountName, String password, String clientAddress) {
+        LoginThrottle.Attempt attempt = throttle.begin(accountName, clientAddress);
         Record account = dsl.select(UUID, PASSWORD_HASH).from(ACCOUNT).where(NAME.eq(accountName)).fetchOne();
-        if (account == null || !PasswordHasher.matches(password, account.get(PASSWORD_HASH))) {
+        // an unknown account is checked against a dummy hash: same cost, so timing does not reveal which names exist
+        boolean matches = ClientPasswordDigest.matches(password,
+                account == null ? PasswordHasher.UNKNOWN_ACCOUNT_HASH : account.get(PASSWORD_HASH));
+        if (account == null || !matches) {
+            attempt.failed();
             // one message for both cases, so the reply does not reveal which account names exist
             throw ApiException.notAuthenticated("wrong account name or password");
         }
-        String sessionUuid = Uuid.random();
+        attempt.succeeded();
+        if (ClientPasswordDigest.isLegacy(account.get(PASSWORD_HASH))) {
+            // a hash from before ZStack's digest login: the typed password just matched, store its digest form
+            dsl.update(ACCOUNT).set(PASSWORD_HASH, ClientPasswordDigest.hashForStorage(password))
+                    .where(UUID.eq(account.get(UUID))).execute();
+        }
         Instant now = clock.now();
         Instant expires = now.plusSeconds(configs.longValue(SESSION_TIMEOUT_CATEGORY, SESSION_TIMEOUT_NAME));
-        dsl.insertInto(SESSION).columns(UUID, ACCOUNT_UUID, EXPIRED_DATE, CREATE_DATE)
-                .values(sessionUuid, account.get(UUID), utc(expires), utc(now))
-                .execute();
+        String sessionUuid = sessions.open(account.get(UUID), expires);
         Map<String, Object> inventory = new LinkedHashMap<>();
         inventory.put("uuid", sessionUuid);
         inventory.put("accountUuid", account.get(UUID));
@@ -125,8 +156,7 @@ public final class Accounts implements SessionResolver {
 
     /** Closes a session of the caller's own account; another account's session is refused. */
     public void logOut(CallerSession caller, String sessionUuid) {
-        int deleted = dsl.deleteFrom(SESSION).where(UUID.eq(sessionUuid)).and(ACCOUNT_UUID.eq(caller.accountUuid())).execute();
-        if (deleted == 0) {
+        if (!sessions.close(sessionUuid, caller.accountUuid())) {
             throw ApiException.invalidArgument("session " + sessionUuid + " is not a session of account " + caller.accountName());
         }
     }
@@ -141,25 +171,22 @@ public final class Accounts implements SessionResolver {
             throw ApiException.notAuthenticated("the Authorization header must be 'OAuth <session uuid>'");
         }
         String sessionUuid = value.substring(6).trim();
-        Record session = Uuid.isValid(sessionUuid)
-                ? dsl.select(ACCOUNT_UUID, EXPIRED_DATE, NAME).from(SESSION)
-                .join(ACCOUNT).on(field("account", "uuid", String.class).eq(ACCOUNT_UUID))
-                .where(field("account_session", "uuid", String.class).eq(sessionUuid))
-                .fetchOne()
-                : null;
-        if (session == null) {
-            throw ApiException.notAuthenticated("session " + sessionUuid + " does not exist or was logged out; log in again");
+        if (!Uuid.isValid(sessionUuid)) {
+            throw ApiException.notAuthenticated("the session in the Authorization header is not a session uuid; log in again");
         }
-        if (!session.get(EXPIRED_DATE).isAfter(clock.utcNow())) {
-            dsl.deleteFrom(SESSION).where(UUID.eq(sessionUuid)).execute();
+        SessionTokens.Session session = sessions.find(sessionUuid).orElseThrow(() ->
+                ApiException.notAuthenticated("session " + sessionUuid + " does not exist or was logged out; log in again"));
+        if (!session.expiredDate().isAfter(clock.utcNow())) {
+            sessions.forget(sessionUuid);
             throw ApiException.notAuthenticated("session " + sessionUuid + " expired at "
-                    + session.get(EXPIRED_DATE).toInstant(ZoneOffset.UTC) + "; log in again");
+                    + session.expiredDate().toInstant(ZoneOffset.UTC) + "; log in again");
         }
-        return new CallerSession(sessionUuid, session.get(ACCOUNT_UUID), session.get(NAME));
+        return new CallerSession(sessionUuid, session.accountUuid(), session.accountName());
     }
 
-    private static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    /** The session table: tokens stored hashed, expired sessions purged. */
+    public SessionTokens sessions() {
+        return sessions;
     }
 
     /** Lets tags name accounts (resource type {@code AccountVO}). */
@@ -169,9 +196,9 @@ public final class Accounts implements SessionResolver {
 
     public void registerApis(ApiCatalogue catalogue) {
         catalogue.register(ApiDefinition.of("LogInByAccount", "Open a session with an account's name and password",
-                call -> Replies.inventory(logIn(call.string("accountName"), call.string("password"))),
+                call -> Replies.inventory(logIn(call.string("accountName"), call.string("password"), call.clientAddress())),
                 ApiParam.required("accountName", ParamType.STRING, "the account's name, e.g. admin").withRange(1, 255),
-                ApiParam.required("password", ParamType.STRING, "the account's password").withRange(1, 1024))
+                ApiParam.required("password", ParamType.STRING, "the account's password").withRange(1, 1024).secret())
                 .unauthenticated());
         catalogue.register(ApiDefinition.of("LogOut", "Close a session",
                 call -> {

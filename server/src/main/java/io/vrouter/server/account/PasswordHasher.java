@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * PBKDF2-SHA256 password hashes stored as {@code pbkdf2$iterations$salt$hash}, so the iteration count can grow
@@ -14,6 +15,13 @@ import java.util.Base64;
 final class PasswordHasher {
     private static final int ITERATIONS = 120_000;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How many times a password was derived for a check: tests see that unknown accounts cost a hash too. */
+    private static final LongAdder CHECKS = new LongAdder();
+    /**
+     * What an unknown account's password is checked against, so that "no such account" costs the same hash as
+     * "wrong password" and timing does not tell which account names exist. Random: it matches no password.
+     */
+    static final String UNKNOWN_ACCOUNT_HASH = hash(randomPassword());
 
     private PasswordHasher() {
     }
@@ -31,7 +39,12 @@ final class PasswordHasher {
         }
         byte[] salt = Base64.getDecoder().decode(parts[2]);
         byte[] expected = Base64.getDecoder().decode(parts[3]);
+        CHECKS.increment();
         return MessageDigest.isEqual(expected, derive(password, salt, Integer.parseInt(parts[1])));
+    }
+
+    static long checksRun() {
+        return CHECKS.sum();
     }
 
     /** A random password for the admin account's first start: 24 characters that survive copy and paste. */

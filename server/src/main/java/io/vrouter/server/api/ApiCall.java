@@ -14,16 +14,18 @@ public final class ApiCall {
     private final ApiDefinition api;
     private final Map<String, Object> values;
     private final CallerSession session;
+    private final String clientAddress;
 
-    ApiCall(ApiDefinition api, Map<String, Object> values, CallerSession session) {
+    ApiCall(ApiDefinition api, Map<String, Object> values, CallerSession session, String clientAddress) {
         this.api = api;
         this.values = values;
         this.session = session;
+        this.clientAddress = clientAddress;
     }
 
     /** For handlers that call other handlers, and for tests. */
     public static ApiCall of(ApiDefinition api, Map<String, Object> values, CallerSession session) {
-        return new ApiCall(api, Map.copyOf(values), session);
+        return new ApiCall(api, Map.copyOf(values), session, null);
     }
 
     public String apiName() {
@@ -32,6 +34,11 @@ public final class ApiCall {
 
     public CallerSession session() {
         return session;
+    }
+
+    /** The network address the call came from, or null when unknown (an in-process call). */
+    public String clientAddress() {
+        return clientAddress;
     }
 
     public boolean has(String name) {

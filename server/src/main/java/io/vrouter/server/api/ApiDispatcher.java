@@ -37,15 +37,49 @@ public final class ApiDispatcher {
      * @param authorizationHeader the raw {@code Authorization} header, may be null
      */
     public Object dispatch(String apiName, JsonNode body, String authorizationHeader) {
+        return dispatch(apiName, body, authorizationHeader, null);
+    }
+
+    /**
+     * As {@link #dispatch(String, JsonNode, String)}, for a caller at a known network address (what login
+     * throttling counts by; an HTTP endpoint passes the peer's address, null when there is none).
+     */
+    public Object dispatch(String apiName, JsonNode body, String authorizationHeader, String clientAddress) {
+        return run(prepare(apiName, body, authorizationHeader, clientAddress));
+    }
+
+    /** A call that passed authentication and validation and has not run yet. */
+    public record PreparedCall(ApiDefinition api, ApiCall call) {
+    }
+
+    /**
+     * Authenticates and validates without running the handler: the protocols that answer before the work is
+     * done (ZStack's jobs) refuse a bad call at once and run a good one later with {@link #run}.
+     */
+    public PreparedCall prepare(String apiName, JsonNode body, String authorizationHeader, String clientAddress) {
+        long start = System.nanoTime();
+        ApiDefinition api = catalogue.find(apiName).orElse(null);
+        try {
+            if (api == null) {
+                throw unknownApi(apiName);
+            }
+            CallerSession session = api.authenticated() ? sessions.resolve(authorizationHeader) : null;
+            return new PreparedCall(api, new ApiCall(api, validate(api, body), session, clientAddress));
+        } catch (ApiException e) {
+            record(api == null ? "unknown" : api.name(), e.code().code(), start);
+            throw e;
+        } catch (RuntimeException e) {
+            record(api == null ? "unknown" : api.name(), ErrorCode.INTERNAL_ERROR.code(), start);
+            throw e;
+        }
+    }
+
+    /** Runs a prepared call's handler; counted and timed like every call. */
+    public Object run(PreparedCall prepared) {
         long start = System.nanoTime();
         String outcome = "success";
-        String metricName = "unknown";
         try {
-            ApiDefinition api = catalogue.find(apiName).orElseThrow(() -> unknownApi(apiName));
-            metricName = api.name();
-            CallerSession session = api.authenticated() ? sessions.resolve(authorizationHeader) : null;
-            ApiCall call = new ApiCall(api, validate(api, body), session);
-            return api.handler().handle(call);
+            return prepared.api().handler().handle(prepared.call());
         } catch (ApiException e) {
             outcome = e.code().code();
             throw e;
@@ -53,12 +87,16 @@ public final class ApiDispatcher {
             outcome = ErrorCode.INTERNAL_ERROR.code();
             throw e;
         } finally {
-            Counter.builder("vrouter_api_calls").description("API calls by name and outcome (success or error code)")
-                    .tag("api", metricName).tag("outcome", outcome).register(metrics).increment();
-            Timer.builder("vrouter_api_latency").description("API call latency").tag("api", metricName)
-                    .publishPercentileHistogram().register(metrics)
-                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            record(prepared.api().name(), outcome, start);
         }
+    }
+
+    private void record(String metricName, String outcome, long startNanos) {
+        Counter.builder("vrouter_api_calls").description("API calls by name and outcome (success or error code)")
+                .tag("api", metricName).tag("outcome", outcome).register(metrics).increment();
+        Timer.builder("vrouter_api_latency").description("API call latency").tag("api", metricName)
+                .publishPercentileHistogram().register(metrics)
+                .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private ApiException unknownApi(String apiName) {

@@ -10,8 +10,10 @@ import io.vrouter.platform.net.Ipv4Cidr;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Converts one JSON parameter value to its Java value and checks it against its {@link ApiParam}.
@@ -21,6 +23,13 @@ import java.util.Map;
  * names the parameter, the value and what was expected.
  */
 final class ParamConverter {
+    /** Longest field name a condition may give (a path of relations, each a short name). */
+    static final int MAX_CONDITION_NAME = 256;
+    /** How much of a refused value an error quotes back. */
+    private static final int MAX_QUOTED = 100;
+    private static final Pattern HOST_NAME =
+            Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+
     private final ObjectMapper json;
 
     ParamConverter(ObjectMapper json) {
@@ -29,14 +38,15 @@ final class ParamConverter {
 
     Object convert(ApiParam param, JsonNode node) {
         Object value = switch (param.type()) {
-            case STRING -> text(param, node);
+            case STRING -> checkedText(param, text(param, node));
             case UUID -> uuid(param, text(param, node));
             case INTEGER -> integer(param, node, Integer.MIN_VALUE, Integer.MAX_VALUE).intValue();
             case LONG -> integer(param, node, Long.MIN_VALUE, Long.MAX_VALUE);
             case BOOLEAN -> bool(param, node);
             case IPV4 -> ipv4(param, text(param, node));
+            case HOST_ADDRESS -> hostAddress(param, checkedText(param, text(param, node)));
             case CIDR -> cidr(param, text(param, node));
-            case STRING_LIST -> stringList(param, node);
+            case STRING_LIST -> stringList(param, node).stream().map(v -> checkedText(param, v)).toList();
             case UUID_LIST -> stringList(param, node).stream().map(v -> uuid(param, v)).toList();
             case MAP -> map(param, node);
             case CONDITIONS -> conditions(param, node);
@@ -56,10 +66,46 @@ final class ParamConverter {
         throw invalid(param, node, "a string");
     }
 
+    /** A text value within its length and {@link TextRules}; checked before anything else looks at it. */
+    private static String checkedText(ApiParam param, String value) {
+        if (value.length() > param.maxTextLength()) {
+            throw ApiException.invalidArgument("parameter " + param.name() + ": " + value.length()
+                    + " characters, longer than its limit of " + param.maxTextLength());
+        }
+        if (param.text() != ApiParam.TextForm.SECRET) {
+            TextRules.problem(value, param.text() == ApiParam.TextForm.MULTI_LINE).ifPresent(problem -> {
+                throw ApiException.invalidArgument("parameter " + param.name() + ": " + problem + " is not allowed"
+                        + (param.text() == ApiParam.TextForm.LINE ? " in one line of text" : " in text"));
+            });
+        }
+        return value;
+    }
+
+    /** A value as quoted back in an error: cut short and escaped, so a refusal is small and prints safely. */
+    static String quote(String value) {
+        return "'" + printable(value) + "'" + (value.length() <= MAX_QUOTED ? "" : "... (" + value.length() + " characters)");
+    }
+
+    /** The first {@link #MAX_QUOTED} characters with controls, format characters and lone surrogates as \\uXXXX. */
+    private static String printable(String value) {
+        String cut = value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED);
+        StringBuilder out = new StringBuilder(cut.length());
+        cut.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                out.append(String.format("\\u%04X", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
+    }
+
     private static String uuid(ApiParam param, String value) {
         if (!Uuid.isValid(value)) {
-            throw ApiException.invalidArgument("parameter " + param.name() + ": '" + value
-                    + "' is not a uuid (32 lower-case hex digits)");
+            throw ApiException.invalidArgument("parameter " + param.name() + ": " + quote(value)
+                    + " is not a uuid (32 lower-case hex digits)");
         }
         return value;
     }
@@ -95,15 +141,31 @@ final class ParamConverter {
 
     private static String ipv4(ApiParam param, String value) {
         if (!Ipv4.isValid(value)) {
-            throw ApiException.invalidArgument("parameter " + param.name() + ": '" + value + "' is not an IPv4 address");
+            throw ApiException.invalidArgument("parameter " + param.name() + ": " + quote(value) + " is not an IPv4 address");
+        }
+        return value;
+    }
+
+    /**
+     * An IPv4 address, or a host name as RFC 1123 spells one: labels of letters, digits and inner hyphens, at most
+     * 63 characters each and 253 in all. Nothing else: the value reaches logs, commands and other programs' configs.
+     */
+    private static String hostAddress(ApiParam param, String value) {
+        if (Ipv4.isValid(value)) {
+            return value;
+        }
+        boolean allDigitsAndDots = value.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+        if (allDigitsAndDots || value.length() > 253 || !HOST_NAME.matcher(value).matches()) {
+            throw ApiException.invalidArgument("parameter " + param.name() + ": " + quote(value)
+                    + " is neither an IPv4 address nor a host name (letters, digits, hyphens and dots)");
         }
         return value;
     }
 
     private static String cidr(ApiParam param, String value) {
         if (Ipv4Cidr.tryParse(value).isEmpty()) {
-            throw ApiException.invalidArgument("parameter " + param.name() + ": '" + value
-                    + "' is not an IPv4 CIDR such as 192.168.0.0/24 (network address, no host bits)");
+            throw ApiException.invalidArgument("parameter " + param.name() + ": " + quote(value)
+                    + " is not an IPv4 CIDR such as 192.168.0.0/24 (network address, no host bits)");
         }
         return value;
     }
@@ -123,7 +185,7 @@ final class ParamConverter {
             throw invalid(param, node, "a list (JSON array or comma-separated string)");
         }
         if (values.stream().anyMatch(String::isEmpty)) {
-            throw ApiException.invalidArgument("parameter " + param.name() + ": empty element in " + node);
+            throw ApiException.invalidArgument("parameter " + param.name() + ": empty element in " + quote(node.toString()));
         }
         return List.copyOf(values);
     }
@@ -140,9 +202,27 @@ final class ParamConverter {
         if (object == null || !object.isObject()) {
             throw invalid(param, node, "a JSON object");
         }
+        checkTextInside(param, object);
         @SuppressWarnings("unchecked")
         Map<String, Object> value = json.convertValue(object, Map.class);
         return value;
+    }
+
+    /** Every key and string inside a map parameter is text like any other: same length limit, same {@link TextRules}. */
+    private static void checkTextInside(ApiParam param, JsonNode node) {
+        if (node.isTextual()) {
+            checkedText(param, node.asText());
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                checkedText(param, field.getKey());
+                checkTextInside(param, field.getValue());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode element : node) {
+                checkTextInside(param, element);
+            }
+        }
     }
 
     private static List<QueryCondition> conditions(ApiParam param, JsonNode node) {
@@ -152,18 +232,32 @@ final class ParamConverter {
         List<QueryCondition> conditions = new ArrayList<>();
         for (JsonNode c : node) {
             if (!c.isObject() || !c.path("name").isTextual() || !c.path("op").isTextual()) {
-                throw ApiException.invalidArgument("parameter " + param.name() + ": each condition needs a name and an op, got " + c);
+                throw ApiException.invalidArgument("parameter " + param.name() + ": each condition needs a name and an op, got "
+                        + quote(c.toString()));
             }
+            String name = c.get("name").asText();
+            if (name.length() > MAX_CONDITION_NAME) {
+                throw ApiException.invalidArgument("condition on " + quote(name) + ": a field name has at most "
+                        + MAX_CONDITION_NAME + " characters");
+            }
+            TextRules.problem(name, false).ifPresent(problem -> {
+                throw ApiException.invalidArgument("condition on " + quote(name) + ": " + problem + " is not allowed in a field name");
+            });
             String op = c.get("op").asText();
             QueryOp parsed = QueryOp.fromWire(op).orElseThrow(() -> ApiException.invalidArgument(
-                    "condition on " + c.get("name").asText() + ": unknown operator '" + op + "'; operators are "
+                    "condition on " + name + ": unknown operator " + quote(op) + "; operators are "
                             + Arrays.stream(QueryOp.values()).map(QueryOp::wire).toList()));
             JsonNode value = c.get("value");
             if (!parsed.unary() && (value == null || value.isNull() || value.isContainerNode())) {
-                throw ApiException.invalidArgument("condition on " + c.get("name").asText() + " with operator '"
+                throw ApiException.invalidArgument("condition on " + name + " with operator '"
                         + op + "' needs a value");
             }
-            conditions.add(new QueryCondition(c.get("name").asText(), parsed.wire(),
+            if (value != null && value.isTextual()) {
+                TextRules.problem(value.asText(), true).ifPresent(problem -> {
+                    throw ApiException.invalidArgument("condition on " + name + ": " + problem + " is not allowed in a value");
+                });
+            }
+            conditions.add(new QueryCondition(name, parsed.wire(),
                     parsed.unary() ? null : value.asText()));
         }
         return List.copyOf(conditions);
@@ -176,7 +270,7 @@ final class ParamConverter {
         List<?> values = value instanceof List<?> list ? list : List.of(value);
         for (Object v : values) {
             if (!param.choices().contains(String.valueOf(v))) {
-                throw ApiException.invalidArgument("parameter " + param.name() + ": '" + v + "' is not one of " + param.choices());
+                throw ApiException.invalidArgument("parameter " + param.name() + ": " + quote(String.valueOf(v)) + " is not one of " + param.choices());
             }
         }
     }
@@ -206,6 +300,9 @@ final class ParamConverter {
     }
 
     private static ApiException invalid(ApiParam param, JsonNode node, String expected) {
-        return ApiException.invalidArgument("parameter " + param.name() + ": expected " + expected + ", got " + node);
+        String json = node.toString();
+        String got = param.text() == ApiParam.TextForm.SECRET ? "a " + node.getNodeType().name().toLowerCase()
+                : printable(json) + (json.length() <= MAX_QUOTED ? "" : "... (" + json.length() + " characters)");
+        return ApiException.invalidArgument("parameter " + param.name() + ": expected " + expected + ", got " + got);
     }
 }

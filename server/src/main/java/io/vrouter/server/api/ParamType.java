@@ -10,6 +10,8 @@ public enum ParamType {
     BOOLEAN("boolean"),
     /** A dotted-quad IPv4 address. */
     IPV4("string"),
+    /** Where a host is reached: a dotted-quad IPv4 address or a DNS host name (letters, digits, hyphens, dots). */
+    HOST_ADDRESS("string"),
     /** An IPv4 network in CIDR notation, e.g. 10.0.0.0/24. */
     CIDR("string"),
     STRING_LIST("array"),

@@ -135,7 +135,7 @@ public final class Clusters {
                 ApiParam.required("zoneUuid", ParamType.UUID, "the zone"),
                 ApiParam.required("name", ParamType.STRING, "the cluster's name").withRange(1, 255),
                 ApiParam.required("hypervisorType", ParamType.STRING, "the hypervisor of its hosts").withChoices(SIMULATOR, NETNS),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
         catalogue.register(ApiDefinition.of("DeleteCluster", "Delete a cluster that has no host and no VM",
                 call -> {
                     delete(call.string("uuid"));

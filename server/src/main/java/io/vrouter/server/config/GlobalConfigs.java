@@ -140,8 +140,8 @@ public final class GlobalConfigs {
                             new io.vrouter.api.QueryCondition("category", "=", call.string("category")),
                             new io.vrouter.api.QueryCondition("name", "=", call.string("name"))).get(0));
                 },
-                ApiParam.required("category", ParamType.STRING, "the config's category, e.g. virtualRouter"),
-                ApiParam.required("name", ParamType.STRING, "the config's name, e.g. command.parallelismDegree"),
-                ApiParam.required("value", ParamType.STRING, "the new value")));
+                ApiParam.required("category", ParamType.STRING, "the config's category, e.g. virtualRouter").withRange(1, 64),
+                ApiParam.required("name", ParamType.STRING, "the config's name, e.g. command.parallelismDegree").withRange(1, 128),
+                ApiParam.required("value", ParamType.STRING, "the new value").withRange(0, 1024)));
     }
 }

@@ -208,7 +208,7 @@ public final class Eips implements VmLifecycleExtension {
                 ApiParam.required("name", ParamType.STRING, "EIP name").withRange(1, 255),
                 ApiParam.required("vipUuid", ParamType.UUID, "the VIP, used by nothing else"),
                 ApiParam.optional("vmNicUuid", ParamType.UUID, "attach to this user VM nic at once"),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
         catalogue.register(ApiDefinition.of("AttachEip", "Attach an unattached, enabled EIP to a user VM nic",
                 call -> {
                     attach(call.string("eipUuid"), call.string("vmNicUuid"));

@@ -273,13 +273,13 @@ public final class Hosts {
                         call.string("managementIp"), call.string("clusterUuid"), Clusters.SIMULATOR,
                         call.longValue("cpuCapacity"), call.longValue("memoryCapacity")))),
                 ApiParam.required("name", ParamType.STRING, "the host's name").withRange(1, 255),
-                ApiParam.required("managementIp", ParamType.STRING, "the address the node reaches it at; unique").withRange(1, 64),
+                ApiParam.required("managementIp", ParamType.HOST_ADDRESS, "the address the node reaches it at; unique").withRange(1, 64),
                 ApiParam.required("clusterUuid", ParamType.UUID, "a Simulator cluster"),
                 ApiParam.optional("cpuCapacity", ParamType.LONG, "CPUs offered to VMs").withRange(1, 1_000_000)
                         .withDefault(DEFAULT_CPU_CAPACITY),
                 ApiParam.optional("memoryCapacity", ParamType.LONG, "bytes of memory offered to VMs")
                         .withRange(1, Long.MAX_VALUE).withDefault(DEFAULT_MEMORY_CAPACITY),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
         catalogue.register(ApiDefinition.of("ChangeHostState", "Enable, disable or put a host into maintenance",
                 call -> {
                     changeState(call.string("uuid"), call.string("stateEvent"));

@@ -268,7 +268,7 @@ public final class L2Networks {
         if (vlan != null) {
             params.add(vlan);
         }
-        params.add(ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048));
+        params.add(ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine());
         return params.toArray(ApiParam[]::new);
     }
 

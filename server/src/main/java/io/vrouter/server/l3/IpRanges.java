@@ -265,7 +265,7 @@ public final class IpRanges {
         queries.register("QueryIpRange", INVENTORY, "l3-networks/ip-ranges");
         ApiParam l3Param = ApiParam.required("l3NetworkUuid", ParamType.UUID, "the L3 network");
         ApiParam nameParam = ApiParam.required("name", ParamType.STRING, "the range's name").withRange(1, 255);
-        ApiParam descriptionParam = ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048);
+        ApiParam descriptionParam = ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine();
         catalogue.register(ApiDefinition.of("AddIpRange", "Add a range of addresses to an L3 network",
                 call -> inventory(add(call.string("l3NetworkUuid"), call.string("name"), call.optString("description").orElse(null),
                         Ipv4.parse(call.string("startIp")), Ipv4.parse(call.string("endIp")),

@@ -283,7 +283,7 @@ public final class L3Networks {
                 ApiParam.optional("system", ParamType.BOOLEAN, "a system network (management, public) takes no user VM")
                         .withDefault(false),
                 ApiParam.optional("dnsDomain", ParamType.STRING, "DNS domain handed to guests").withRange(1, 253),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
         catalogue.register(ApiDefinition.of("UpdateL3Network", "Change an L3 network's name, description, system flag or DNS domain",
                 call -> {
                     update(call.string("uuid"), call.optString("name").orElse(null), call.optString("description").orElse(null),
@@ -292,7 +292,7 @@ public final class L3Networks {
                 },
                 uuidParam,
                 ApiParam.optional("name", ParamType.STRING, "the new name").withRange(1, 255),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048),
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine(),
                 ApiParam.optional("system", ParamType.BOOLEAN, "a system network takes no user VM"),
                 ApiParam.optional("dnsDomain", ParamType.STRING, "DNS domain handed to guests").withRange(1, 253)));
         catalogue.register(ApiDefinition.of("ChangeL3NetworkState", "Enable or disable an L3 network",

@@ -94,11 +94,12 @@ public final class InstanceOfferings {
         return List.of(
                 ApiParam.required("name", ParamType.STRING, "offering name").withRange(1, 255),
                 ApiParam.required("cpuNum", ParamType.INTEGER, "number of vCPUs").withRange(1, 1024),
-                ApiParam.required("cpuSpeed", ParamType.LONG, "MHz per vCPU").withRange(1, 1_000_000),
+                // optional as in ZStack 5.x (0.6 required it); 0 means unspecified
+                ApiParam.optional("cpuSpeed", ParamType.LONG, "MHz per vCPU (0: unspecified)").withRange(0, 1_000_000).withDefault(0L),
                 ApiParam.required("memorySize", ParamType.LONG, "bytes of memory (at least 16 MiB)").withRange(16L << 20, 1L << 50),
-                ApiParam.optional("allocatorStrategy", ParamType.STRING, "host allocator").withDefault("DefaultHostAllocatorStrategy"),
+                ApiParam.optional("allocatorStrategy", ParamType.STRING, "host allocator").withRange(1, 64).withDefault("DefaultHostAllocatorStrategy"),
                 ApiParam.optional("sortKey", ParamType.INTEGER, "display order").withDefault(0),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine());
     }
 
     /** Inserts the shared row inside the caller's transaction; returns the new uuid. */

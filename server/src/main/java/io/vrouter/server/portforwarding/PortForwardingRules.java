@@ -285,7 +285,7 @@ public final class PortForwardingRules implements VmLifecycleExtension {
                 ApiParam.required("protocolType", ParamType.STRING, "TCP or UDP").withChoices("TCP", "UDP"),
                 ApiParam.optional("vmNicUuid", ParamType.UUID, "attach to this user VM nic at once"),
                 ApiParam.optional("allowedCidr", ParamType.CIDR, "only sources in this network"),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
         catalogue.register(ApiDefinition.of("AttachPortForwardingRule", "Attach an unattached, enabled rule to a user VM nic",
                 call -> {
                     attach(call.string("ruleUuid"), call.string("vmNicUuid"));

@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class QueryApis {
     /** How deep nested field names are listed for completion; conditions themselves may go deeper. */
     private static final int COMPLETION_DEPTH = 2;
+    /** Most conditions one query may AND: far above any real question, and every one is SQL to compile. */
+    public static final int MAX_CONDITIONS = 100;
 
     private final ApiCatalogue catalogue;
     private final QueryEngine engine;
@@ -41,15 +43,16 @@ public final class QueryApis {
         List<String> fields = inventory.queryableFieldNames(engine.registry(), COMPLETION_DEPTH);
         catalogue.register(new ApiDefinition(apiName, "Query " + inventoryName + " inventories",
                 List.of(
-                        ApiParam.optional("conditions", ParamType.CONDITIONS, "AND-ed conditions {name, op, value}"),
+                        ApiParam.optional("conditions", ParamType.CONDITIONS, "AND-ed conditions {name, op, value}")
+                                .withRange(0, MAX_CONDITIONS),
                         ApiParam.optional("limit", ParamType.INTEGER, "at most this many (default 1000)")
                                 .withRange(0, 1_000_000).withDefault(QueryRequest.DEFAULT_LIMIT),
                         ApiParam.optional("start", ParamType.INTEGER, "skip this many").withRange(0, Integer.MAX_VALUE).withDefault(0),
                         ApiParam.optional("count", ParamType.BOOLEAN, "reply with the number only").withDefault(false),
                         ApiParam.optional("replyWithCount", ParamType.BOOLEAN, "reply with the number and the page").withDefault(false),
-                        ApiParam.optional("sortBy", ParamType.STRING, "field to sort by"),
+                        ApiParam.optional("sortBy", ParamType.STRING, "field to sort by").withRange(1, 256),
                         ApiParam.optional("sortDirection", ParamType.STRING, "asc or desc").withChoices("asc", "desc").withDefault("asc"),
-                        ApiParam.optional("fields", ParamType.STRING_LIST, "only these fields")),
+                        ApiParam.optional("fields", ParamType.STRING_LIST, "only these fields").withRange(0, 256)),
                 call -> run(inventoryName, call), true, fields));
         apiByRestPath.put(restPath, apiName);
     }

@@ -37,6 +37,14 @@ import static org.jooq.impl.DSL.unquotedName;
 public final class QueryEngine {
     /** Keeps IN lists of batch loads well inside what both databases accept. */
     private static final int BATCH = 1000;
+    /**
+     * Most relations a condition may walk ({@code vmNics.l3Network.l2Network.zone.name} walks four). Each one is a
+     * nested sub-select and a level of recursion here; relations loop ({@code vmNics.vmInstance.vmNics...}), so
+     * without a bound a long name overflows the stack and makes a statement no database should be asked to plan.
+     */
+    public static final int MAX_RELATIONS = 8;
+    /** Most values of an {@code in} / {@code not in} list: a longer list is a different question (use a relation). */
+    public static final int MAX_LIST_VALUES = 1000;
 
     private final DSLContext dsl;
     private final QueryRegistry registry;
@@ -105,6 +113,11 @@ public final class QueryEngine {
         for (QueryCondition c : conditions) {
             QueryOp op = QueryOp.fromWire(c.op()).orElseThrow(() -> new QueryException(
                     "condition on " + c.name() + ": unknown operator '" + c.op() + "'"));
+            long relations = c.name().chars().filter(ch -> ch == '.').count();
+            if (relations > MAX_RELATIONS) {
+                throw new QueryException("condition on " + abbreviate(c.name()) + ": walks " + relations
+                        + " relations; a condition may walk at most " + MAX_RELATIONS);
+            }
             compiled.add(compile(inventory, alias, c.name(), c.name(), op, c.value(), depth));
         }
         return DSL.and(compiled);
@@ -147,7 +160,12 @@ public final class QueryEngine {
             return op == QueryOp.LIKE ? text.like(value) : text.notLike(value);
         }
         if (op.takesList()) {
-            List<Field<Object>> values = Arrays.stream(value.split(",")).map(String::trim)
+            String[] items = value.split(",", MAX_LIST_VALUES + 1);
+            if (items.length > MAX_LIST_VALUES) {
+                throw new QueryException("condition on " + fullPath + " with operator '" + op.wire()
+                        + "': more than " + MAX_LIST_VALUES + " values; a list may hold at most " + MAX_LIST_VALUES);
+            }
+            List<Field<Object>> values = Arrays.stream(items).map(String::trim)
                     .map(v -> typed(field, v, fullPath)).toList();
             return op == QueryOp.IN ? column.in(values) : column.notIn(values);
         }
@@ -168,15 +186,20 @@ public final class QueryEngine {
         try {
             return DSL.val(field.type().parse(value), (org.jooq.DataType<Object>) field.type().sqlType());
         } catch (IllegalArgumentException e) {
-            throw new QueryException("condition on " + fullPath + ": '" + value + "' is not valid for a "
+            throw new QueryException("condition on " + fullPath + ": '" + abbreviate(value) + "' is not valid for a "
                     + field.type().name().toLowerCase() + " field (" + e.getMessage() + ")");
         }
+    }
+
+    /** A name as quoted back in an error: long hostile names are cut, so a refusal stays small. */
+    private static String abbreviate(String name) {
+        return name.length() <= 200 ? name : name.substring(0, 200) + "... (" + name.length() + " characters)";
     }
 
     private QueryException unknownField(Inventory inventory, String name, String fullPath) {
         Set<String> known = new LinkedHashSet<>(inventory.fields().keySet());
         known.addAll(inventory.expansions().keySet());
-        return new QueryException("unknown field '" + fullPath + "' of " + inventory.name() + ": '" + name
+        return new QueryException("unknown field '" + abbreviate(fullPath) + "' of " + inventory.name() + ": '" + abbreviate(name)
                 + "' is not one of " + known);
     }
 

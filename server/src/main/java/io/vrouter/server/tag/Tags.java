@@ -150,7 +150,7 @@ public final class Tags {
             queries.register("Query" + type + "Tag", type + "Tag", type.toLowerCase() + "-tags");
             catalogue.register(ApiDefinition.of("Create" + type + "Tag", "Put a " + type.toLowerCase() + " tag on a resource",
                     call -> created(type, call),
-                    ApiParam.required("resourceType", ParamType.STRING, "e.g. VmInstanceVO, InstanceOfferingVO"),
+                    ApiParam.required("resourceType", ParamType.STRING, "e.g. VmInstanceVO, InstanceOfferingVO").withRange(1, 64),
                     ApiParam.required("resourceUuid", ParamType.UUID, "the tagged resource"),
                     ApiParam.required("tag", ParamType.STRING, "the tag text").withRange(1, 2048)));
         }

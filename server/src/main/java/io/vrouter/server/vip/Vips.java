@@ -411,7 +411,7 @@ public final class Vips {
                 ApiParam.required("l3NetworkUuid", ParamType.UUID, "the (public) L3 network the address comes from"),
                 ApiParam.optional("requiredIp", ParamType.IPV4, "this address, which must be free"),
                 ApiParam.optional("ipRangeUuid", ParamType.UUID, "take the address from this IP range of the L3"),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
         catalogue.register(ApiDefinition.of("DeleteVip", "Delete a VIP with the EIPs and port forwarding rules on it, and release its address",
                 call -> {
                     delete(call.string("uuid"));

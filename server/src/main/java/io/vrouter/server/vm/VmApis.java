@@ -125,7 +125,12 @@ public final class VmApis {
         queries.register("QueryVolume", "Volume", "volumes");
 
         catalogue.register(ApiDefinition.of("CreateVmInstance", "Create a user VM with one nic per L3 network and start it",
-                call -> Replies.inventory(queries.inventory("VmInstance", vms.create(validate(call)))),
+                call -> {
+                    // a named host or cluster that does not exist is the caller's mistake (404), not a placement failure
+                    call.optString("clusterUuid").ifPresent(uuid -> queries.inventory("Cluster", uuid));
+                    call.optString("hostUuid").ifPresent(uuid -> queries.inventory("Host", uuid));
+                    return Replies.inventory(queries.inventory("VmInstance", vms.create(validate(call))));
+                },
                 ApiParam.required("name", ParamType.STRING, "VM name").withRange(1, 255),
                 ApiParam.required("instanceOfferingUuid", ParamType.UUID, "CPU and memory"),
                 ApiParam.required("imageUuid", ParamType.UUID, "root volume template"),
@@ -136,7 +141,7 @@ public final class VmApis {
                 ApiParam.optional("hostUuid", ParamType.UUID, "host to create on"),
                 ApiParam.optional("strategy", ParamType.STRING, "start at once or leave Created")
                         .withChoices("InstantStart", "CreateStopped").withDefault("InstantStart"),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
         ApiParam uuid = ApiParam.required("uuid", ParamType.UUID, "the VM");
         catalogue.register(ApiDefinition.of("StartVmInstance", "Start a stopped VM",
                 call -> userVmOperation(call, queries, vms::start), uuid));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
@@ -39,6 +40,8 @@ final class RouterRepository {
     private final Clock clock;
     /** VMs and nics are the VM package's; L3s, L2s and ranges theirs: read through their owners. */
     private final VmDirectory vms;
+    /** Told of every status written by {@link #setStatus} (the node's live events); nobody by default. */
+    private volatile BiConsumer<String, String> statusListener = (vrUuid, status) -> { };
 
     RouterRepository(DSLContext dsl, Clock clock) {
         this.dsl = dsl;
@@ -82,6 +85,11 @@ final class RouterRepository {
 
     void setStatus(String vrUuid, String status) {
         dsl.update(APPLIANCE).set(STATUS, status).where(UUID.eq(vrUuid)).execute();
+        statusListener.accept(vrUuid, status);
+    }
+
+    void onStatusChanged(BiConsumer<String, String> listener) {
+        this.statusListener = listener;
     }
 
     String status(String vrUuid) {

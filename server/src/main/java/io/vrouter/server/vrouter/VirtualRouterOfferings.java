@@ -243,7 +243,7 @@ public final class VirtualRouterOfferings {
         params.add(ApiParam.optional("publicNetworkUuid", ParamType.UUID, "L3 of public addresses; default the management network"));
         params.add(ApiParam.required("imageUuid", ParamType.UUID, "the virtual router image"));
         params.add(ApiParam.optional("isDefault", ParamType.BOOLEAN, "make it the zone's default").withDefault(false));
-        params.add(ApiParam.optional("systemTags", ParamType.STRING_LIST, "e.g. guestL3Network::<uuid>, commandsParallelismDegree::N"));
+        params.add(ApiParam.optional("systemTags", ParamType.STRING_LIST, "e.g. guestL3Network::<uuid>, commandsParallelismDegree::N").withRange(0, 100));
         catalogue.register(new ApiDefinition("CreateVirtualRouterOffering", "Create a virtual router offering",
                 params, call -> Replies.inventory(queries.inventory("VirtualRouterOffering", create(call))), true, List.of()));
         catalogue.register(ApiDefinition.of("UpdateVirtualRouterOffering", "Rename a virtual router offering or make it the default",
@@ -258,7 +258,7 @@ public final class VirtualRouterOfferings {
                 },
                 ApiParam.required("uuid", ParamType.UUID, "the offering"),
                 ApiParam.optional("name", ParamType.STRING, "new name").withRange(1, 255),
-                ApiParam.optional("description", ParamType.STRING, "new description").withRange(0, 2048),
+                ApiParam.optional("description", ParamType.STRING, "new description").withRange(0, 2048).multiLine(),
                 ApiParam.optional("isDefault", ParamType.BOOLEAN, "true: make it the zone's default")));
         catalogue.register(ApiDefinition.of("DeleteVirtualRouterOffering", "Delete a virtual router offering",
                 call -> {

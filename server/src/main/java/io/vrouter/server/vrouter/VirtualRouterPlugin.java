@@ -25,7 +25,9 @@ import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vrouter.agent.protocol.AgentClient;
 import java.net.http.HttpClient;
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -53,11 +55,13 @@ public final class VirtualRouterPlugin implements AutoCloseable {
 
     public VirtualRouterPlugin(DSLContext dsl, Clock clock, TaskQueues queues, GlobalConfigs configs, Tags tags,
                                VmInstances vms, NetworkServices services, InstanceOfferings instanceOfferings,
-                               Images images, AgentPackage agentPackage, Vips vips, Eips eips, PortForwardingRules portForwardings) {
+                               Images images, AgentPackage agentPackage, Vips vips, Eips eips, PortForwardingRules portForwardings,
+                               SSLContext agentTls) {
         this.repository = new RouterRepository(dsl, clock);
         this.pairs = new HaPairs(repository, tags, configs, new io.vrouter.server.l3.IpAllocator(dsl, clock));
         this.desired = new DesiredRouterState(repository, services, pairs);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // mutual TLS to every agent (agentTls: the node's identity of the installation's authority)
+        HttpClient http = AgentClient.newHttpClient(Duration.ofSeconds(5), agentTls);
         // agent commands get their own threads: a reconnect waits for its commands while holding a thread of the
         // node's pool, so commands queued on that same pool could starve behind a thousand reconnects (seen at 1,000
         // routers after a restart)

@@ -1,6 +1,7 @@
 package io.vrouter.server.vrouter;
 
 import io.vrouter.agent.protocol.AgentClient;
+import io.vrouter.agent.protocol.AgentException;
 import io.vrouter.agent.protocol.EchoReply;
 import io.vrouter.agent.protocol.InitCmd;
 import io.vrouter.agent.protocol.PingReply;
@@ -109,6 +110,11 @@ public final class VirtualRouters implements VmLifecycleExtension {
 
     HaWatch haWatch() {
         return haWatch;
+    }
+
+    /** Tells {@code listener(vrUuid, status)} of every status change of a router (the console's live events). */
+    public void onStatusChanged(java.util.function.BiConsumer<String, String> listener) {
+        repository.onStatusChanged(listener);
     }
 
     Optional<RouterRepository.Router> find(String vrUuid) {
@@ -461,12 +467,25 @@ public final class VirtualRouters implements VmLifecycleExtension {
         repository.setStatus(vrUuid, CONNECTING);
         try {
             String url = agentUrl(router);
-            EchoReply echo = waitForEcho(router, url);
+            EchoReply echo;
+            try {
+                echo = waitForEcho(router, url);
+            } catch (AgentException refused) {
+                if (!refused.isTlsRefused()) {
+                    throw refused;
+                }
+                // no TLS session: an agent from before TLS, or a certificate of a replaced authority; the hypervisor,
+                // not the agent's port, is how a new agent and certificate get in, so deploying is safe (docs/tls.md)
+                LOG.info("the agent of router {} refused TLS or is not of this installation ({}): redeploying it", vrUuid,
+                        refused.getMessage());
+                echo = new EchoReply(false, null, null, "none: TLS refused");
+            }
             boolean deploy = configs.boolValue(VirtualRouterSettings.VR, VirtualRouterSettings.DEPLOY_ON_START)
                     || !agentPackage.md5().equals(echo.md5());
             if (deploy) {
                 LOG.info("deploying agent {} to router {} (it reported md5 {})", agentPackage.md5(), vrUuid, echo.md5());
                 agentsByHypervisor.get(router.hypervisorType()).deployAgent(vms.spec(vrUuid));
+                url = agentUrl(router); // where the new agent listens (a backend may move it)
                 echo = waitForEcho(router, url);
                 if (!agentPackage.md5().equals(echo.md5())) {
                     throw ApiException.operationFailed("router " + vrUuid + " still runs agent md5 " + echo.md5()
@@ -499,14 +518,19 @@ public final class VirtualRouters implements VmLifecycleExtension {
         while (System.nanoTime() < deadline) {
             try {
                 return client.echo();
+            } catch (AgentException e) {
+                if (e.isTlsRefused()) {
+                    throw e; // waiting cures nothing: the caller redeploys
+                }
+                last = e;
             } catch (RuntimeException e) {
                 last = e;
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw ApiException.operationFailed("interrupted while waiting for the agent of router " + router.uuid());
-                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw ApiException.operationFailed("interrupted while waiting for the agent of router " + router.uuid());
             }
         }
         throw ApiException.operationFailed("the agent of router " + router.name() + " (" + router.uuid() + ") at " + url

@@ -151,6 +151,6 @@ public final class Zones {
     }
 
     private static ApiParam description() {
-        return ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048);
+        return ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine();
     }
 }

@@ -4,6 +4,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -53,22 +54,26 @@ class BaselineMigrationsTest {
             db.dsl().execute("insert into zone (uuid, name, state, zone_type, create_date, last_op_date)"
                     + " values ('00000000000000000000000000000001', 'kept', 'Enabled', 'zstack', now(), now())");
         }
-        // the new layout: the product's tree (the same baseline files, the owners' folders, already applied by the
-        // open above) plus a probe migration in an owner's folder
+        // the new layout: the product's files (opening the database above applied its owners' migrations too)
+        // plus one more migration in an owner's folder
         Path owned = dir.resolve("owned");
-        try (var files = Files.walk(MIGRATIONS)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sql")).toList()) {
-                Path target = owned.resolve(MIGRATIONS.relativize(file).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target);
-            }
-        }
+        copySqlTree(MIGRATIONS, owned);
         Files.createDirectories(owned.resolve("zone"));
         Files.writeString(owned.resolve("zone").resolve("V90__zone_name_index.sql"), "CREATE INDEX zone_name_probe ON zone (name);\n");
         var result = Flyway.configure().dataSource(url, null, null).locations("filesystem:" + owned).load().migrate();
-        assertThat(result.migrations).extracting(m -> m.version).containsExactly("90");
+        assertThat(result.migrationsExecuted).isEqualTo(1);
         try (Database db = Database.open(url, null, null, 2)) { // the product's own layout validates the same history
             assertThat(db.dsl().fetchValue("select name from zone where uuid = '00000000000000000000000000000001'")).isEqualTo("kept");
+        }
+    }
+
+    private static void copySqlTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".sql")).toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
         }
     }
 }

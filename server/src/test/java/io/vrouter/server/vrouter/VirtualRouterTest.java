@@ -176,6 +176,20 @@ class VirtualRouterTest extends NodeContract {
     }
 
     @Test
+    void anAgentWhoseCertificateIsNotOfThisInstallationIsRefusedThenRedeployed() {
+        var agents = node.node().simulatorAgents();
+        agents.bootNextWithForeignCertificate();
+        f.userVm("t", f.guestL3);
+        String vr = onlyRouter(f.guestL3).get("uuid").asText();
+
+        // the node refused the foreign agent's TLS, sent it nothing, and deployed its own with a certificate it trusts
+        assertThat(onlyRouter(f.guestL3).get("status").asText()).isEqualTo("Connected");
+        assertThat(agents.runsForeignCertificate(vr)).as("redeployed with the installation's certificate").isFalse();
+        assertThat(dataplane(vr).commandPaths()).startsWith("/init").containsOnlyOnce("/init");
+        RouterStateChecker.assertInSync(node, vr);
+    }
+
+    @Test
     void startStopRebootAndDestroyOfTheRouter() {
         JsonNode vm = f.userVm("s", f.guestL3);
         String vr = onlyRouter(f.guestL3).get("uuid").asText();

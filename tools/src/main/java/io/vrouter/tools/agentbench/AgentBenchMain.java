@@ -19,11 +19,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
 /**
- * {@code ./vrouter bench agent-scale [--pf 10000] [--eip 1000] [--dhcp 5000] [--rounds 30] [--naive-budget-s 180]}:
+ * {@code ./vrouter bench agent-scale [--pf 10000] [--eip 1000] [--dhcp 5000] [--rounds 30] [--naive-budget-s 180] [--tls [--sync-rounds 8]]}:
  * the real agent (its jar, {@code VROUTER_AGENT_JAR}) in a namespace with dummy nics, driven over HTTP. Measures, in one run:
  * incremental add/remove of one rule, EIP and DHCP host with 10 of each present, the full sync of the big state,
  * the same again with the big state present, the agent's RSS, and the naive approach (one {@code nft add rule}
- * process per rule) as the reference. Prints a Markdown report.
+ * process per rule) as the reference. Prints a Markdown report. With {@code --tls}: the cost of mutual TLS instead,
+ * one change and the full sync, an agent over plain HTTP and one over TLS side by side, in interleaved pairs.
  */
 public final class AgentBenchMain {
 
@@ -70,6 +71,12 @@ public final class AgentBenchMain {
         @CommandLine.Option(names = "--naive-budget-s", description = "seconds for the one-process-per-rule reference (default: ${DEFAULT-VALUE})")
         private int naiveBudgetSeconds = 180;
 
+        @CommandLine.Option(names = "--tls", description = "measure the cost of mutual TLS instead: plain and TLS agents side by side")
+        private boolean tls;
+
+        @CommandLine.Option(names = "--sync-rounds", description = "with --tls: full syncs per agent (default: ${DEFAULT-VALUE})")
+        private int syncRounds = 8;
+
         @CommandLine.Spec
         private CommandLine.Model.CommandSpec spec;
 
@@ -84,7 +91,12 @@ public final class AgentBenchMain {
                 System.err.println("agent-scale: " + reason);
                 return 2;
             }
-            new AgentBenchMain(pf, eip, dhcp, rounds, naiveBudgetSeconds).run();
+            AgentBenchMain bench = new AgentBenchMain(pf, eip, dhcp, rounds, naiveBudgetSeconds);
+            if (tls) {
+                bench.tlsCost(syncRounds);
+            } else {
+                bench.run();
+            }
             return 0;
         }
     }
@@ -209,6 +221,101 @@ public final class AgentBenchMain {
             }
         }
         System.out.print(report);
+    }
+
+    /**
+     * The cost of mutual TLS: two routers side by side (two labs), one agent over plain HTTP and one over TLS (a
+     * certificate of the lab's authority, the client presenting the node's), the same state in both, measured in
+     * interleaved pairs (the order swapped every round) so that the load of a shared machine hits both alike. Measures
+     * the full sync of the big state from empty (the three calls, {@code syncRounds} pairs after one warm-up pair) and
+     * one change (add, then remove, one forwarding rule: {@code rounds} pairs after a warm-up) with the big state
+     * present. Each transport's figure is its median; the ratio is the median of the per-pair ratios. One client per
+     * agent, its connection kept alive, as the management node's.
+     */
+    private void tlsCost(int syncRounds) throws IOException {
+        Path work = Files.createTempDirectory("vrouter-agent-bench");
+        line("# agent-scale --tls, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", load " + loadAverage());
+        line("");
+        var dhcp = Workload.list(0, dhcpCount, Workload::dhcp);
+        var pfs = Workload.list(0, pfCount, Workload::pf);
+        var eips = Workload.list(0, eipCount, Workload::eip);
+        PortForwardingRuleTO rule = Workload.pf(pfCount + 1);
+        try (RouterLab plainLab = RouterLab.create(Files.createDirectories(work.resolve("plain")), false);
+             RouterLab tlsLab = RouterLab.create(Files.createDirectories(work.resolve("tls")), false)) {
+            plainLab.startAgent(System.getProperty("java.class.path"), "info", false);
+            tlsLab.startAgent(System.getProperty("java.class.path"), "info", true);
+            AgentClient[] clients = {plainLab.client(Duration.ofSeconds(120)), tlsLab.client(Duration.ofSeconds(120))};
+            for (AgentClient client : clients) {
+                client.configureNics(Workload.nics());
+                client.createVips(Workload.list(0, eipCount + 2, Workload::eipVip));
+                client.createVips(Workload.list(0, pfCount / 100 + 1, i -> new io.vrouter.agent.protocol.VipTO(
+                        io.vrouter.platform.net.Ipv4.ofBits(Workload.PF_VIP_BASE + i).toString(), "255.255.0.0", "203.0.0.1",
+                        RouterLab.PUBLIC_MAC, "p" + i)));
+            }
+            double[][] sync = new double[2][syncRounds];
+            for (int r = -1; r < syncRounds; r++) {
+                for (int k = 0; k < 2; k++) {
+                    int t = (r + k + 2) % 2; // plain first on even rounds, TLS first on odd ones
+                    AgentClient client = clients[t];
+                    client.syncPortForwarding(List.of());
+                    client.syncEips(List.of());
+                    client.addDhcp(List.of(), true);
+                    long t0 = System.nanoTime();
+                    client.addDhcp(dhcp, true);
+                    client.syncPortForwarding(pfs);
+                    client.syncEips(eips);
+                    if (r >= 0) {
+                        sync[t][r] = ms(System.nanoTime() - t0);
+                    }
+                }
+            }
+            double[][] change = new double[2][rounds];
+            double[][] ping = new double[2][rounds];
+            for (int r = -5; r < rounds; r++) {
+                for (int k = 0; k < 2; k++) {
+                    int t = (r + k + 10) % 2;
+                    AgentClient client = clients[t];
+                    double c = timed(() -> {
+                        client.createPortForwarding(List.of(rule));
+                        client.revokePortForwarding(List.of(rule));
+                    });
+                    double p = timed(() -> client.ping("bench"));
+                    if (r >= 0) {
+                        change[t][r] = c;
+                        ping[t][r] = p;
+                    }
+                }
+            }
+            line("| measurement (state: " + dhcpCount + " DHCP hosts, " + pfCount + " rules, " + eipCount
+                    + " EIPs) | pairs | plain HTTP median ms | mutual TLS median ms | TLS / plain (median of pair ratios) |");
+            line("|---|---|---|---|---|");
+            pairRow("full sync from empty, all three calls", sync);
+            pairRow("one change: add then remove 1 forwarding rule", change);
+            pairRow("/ping (reference: a round trip, nothing applied)", ping);
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        line("");
+        line("Machine load at the end: " + loadAverage());
+        System.out.print(report);
+    }
+
+    private void pairRow(String what, double[][] samples) {
+        double[] ratios = new double[samples[0].length];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = samples[1][i] / samples[0][i];
+        }
+        line("| " + what + " | " + ratios.length + " | " + fmt(median(samples[0])) + " | " + fmt(median(samples[1])) + " | "
+                + String.format(Locale.ROOT, "%.3f", median(ratios)) + " |");
+    }
+
+    private static double median(double[] samples) {
+        double[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** Adds then removes one rule, one EIP, one DHCP host, {@code rounds} times each. */

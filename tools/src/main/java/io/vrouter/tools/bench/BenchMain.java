@@ -44,7 +44,7 @@ public final class BenchMain implements Runnable {
     /** Without a benchmark name: the usage, as a mistake. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a benchmark: query, create-vms, routers or rules");
+        throw new ParameterException(spec.commandLine(), "name a benchmark: query, create-vms, routers, rules or zstack-walk");
     }
 
     @Command(name = "query", description = "QueryVmInstance and the REST query over many VMs")
@@ -102,6 +102,13 @@ public final class BenchMain implements Runnable {
         atLeast("--rule-vips", ruleVips, 1);
         atLeast("--threads", threads, 1);
         return timed("rules", new RulesBench(eips, rules, ruleVips, threads, db, out)::run);
+    }
+
+    @Command(name = "zstack-walk", description = "the seed walk through ZStack's RPC envelope, timed call by call, against /v1/api")
+    int zstackWalk(@Option(names = "--rounds", defaultValue = "5", converter = Size.class) int rounds,
+                   @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
+        atLeast("--rounds", rounds, 1);
+        return timed("zstack-walk", new ZStackWalkBench(rounds, db, out)::run);
     }
 
     private void atLeast(String flag, int value, int min) {

@@ -127,6 +127,7 @@ public final class DemoMain implements Callable<Integer> {
             System.out.println("  export VROUTER_URL=" + url);
             cliHints(ADMIN_PASSWORD, router.get("uuid").asText()).forEach(words -> System.out.println("  ./vrouter cli " + String.join(" ", words)));
             System.out.println("  ip netns exec " + hypervisor.namespaceOf(vmUuid) + " dig " + SeedWorld.OUTSIDE_NAME);
+            System.out.println("Or open the web console: " + url + "/ (account admin, password " + ADMIN_PASSWORD + ")");
             System.out.println("Ctrl-C stops the demo and removes everything it made.");
         } catch (RuntimeException e) {
             System.err.println("vrouter demo failed: " + e.getMessage());

@@ -53,7 +53,7 @@ class BenchMainTest {
         assertThat(run("nope")).isEqualTo(2);
         assertThat(err.toString()).contains("Unmatched argument at index 0: 'nope'");
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("name a benchmark: query, create-vms, routers or rules");
+        assertThat(err.toString()).contains("name a benchmark: query, create-vms, routers, rules or zstack-walk");
     }
 
     @Test

@@ -335,6 +335,25 @@ class NetnsEndToEndTest {
         assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.resolve(SeedWorld.OUTSIDE_NAME))).isEqualTo(c.outsideIp());
         assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(c.outsideIp(), Outside.PORT)))
                 .as("no SNAT on a flat network").isEqualTo(vmIp);
+
+        // the guest shares the router's management L3 and nic, yet cannot even open a connection to the agent's port
+        // (it reaches the router: its DNS answered above); the management node still can
+        String guestNs = hypervisor.namespaceOf(vm.get("uuid").asText());
+        assertThat(tcpConnects(guestNs, routerIp, 53)).as("the guest opens a TCP connection to the router's DNS").isTrue();
+        assertThat(tcpConnects(guestNs, routerIp, io.vrouter.agent.protocol.AgentPaths.DEFAULT_PORT))
+                .as("a flat network's guest connects to the agent port").isFalse();
+        try (java.net.Socket fromNode = new java.net.Socket()) {
+            fromNode.connect(new java.net.InetSocketAddress(routerIp, io.vrouter.agent.protocol.AgentPaths.DEFAULT_PORT), 3000);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the management node's host cannot connect to the agent of the flat router: " + e, e);
+        }
+        world.api.call("ReconnectVirtualRouter", Map.of("vmInstanceUuid", flatRouter.get("uuid").asText()));
+    }
+
+    /** Whether a TCP connection from namespace {@code ns} to {@code ip:port} opens within 3 s (bash's /dev/tcp). */
+    private static boolean tcpConnects(String ns, String ip, int port) {
+        return new CommandRunner(Duration.ofSeconds(15)).run(List.of("ip", "netns", "exec", ns, "timeout", "3", "bash", "-c",
+                "exec 3<>/dev/tcp/" + ip + "/" + port), null).succeeded();
     }
 
     // ---------------------------------------------------------------- port forwarding, hairpin, detach
@@ -498,6 +517,39 @@ class NetnsEndToEndTest {
         } finally {
             listener.destroy();
             listener.waitFor();
+        }
+    }
+
+    @Test
+    @Order(12)
+    void anAgentFromBeforeTls_isRedeployedWithACertificateAtReconnect() throws Exception {
+        String vr = router.get("uuid").asText();
+        Path dir = hypervisor.settings().workDir().resolve("vms").resolve(vr);
+        Path config = dir.resolve("agent.json");
+        Path log = dir.resolve("agent.log");
+        // what a node from before TLS deployed: the same agent on plain HTTP, no certificate
+        Files.writeString(config, Files.readString(config).replaceAll(",\"tls\":\\{[^}]*\\}", "")
+                .replace("{\"name\"", "{\"plainHttp\":true,\"name\""));
+        long before = hypervisor.agentPid(vr);
+        ProcessHandle.of(before).ifPresent(ProcessHandle::destroy);
+        // the supervisor restarts it from that config
+        assertThat(awaitValue(Duration.ofSeconds(60), () -> lastListeningLine(log).contains("listening on http://"), true))
+                .as("the agent restarted on plain HTTP; its log ends:\n" + lastListeningLine(log)).isTrue();
+
+        world.api.call("ReconnectVirtualRouter", Map.of("vmInstanceUuid", vr));
+
+        assertThat(status(vr)).isEqualTo("Connected");
+        assertThat(Files.readString(config)).contains("\"tls\":{").doesNotContain("plainHttp");
+        assertThat(lastListeningLine(log)).contains("listening on https://");
+        GuestProbe guest = world.probe(guestVm);
+        assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.resolve(SeedWorld.OUTSIDE_NAME))).isEqualTo(SeedWorld.OUTSIDE_IP);
+    }
+
+    private static String lastListeningLine(Path log) {
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains(" listening on ")).reduce((a, b) -> b).orElse("");
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 

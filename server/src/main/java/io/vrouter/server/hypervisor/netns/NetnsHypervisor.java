@@ -51,8 +51,16 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
     /** The pieces for this machine, made on first use (choosing the prefix writes it to the work dir). */
     private volatile OnHost local;
 
+    private final RouterAgentCredentials credentials;
+
     public NetnsHypervisor(NetnsSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param authority the installation's certificate authority: it issues each router's agent certificate */
+    public NetnsHypervisor(NetnsSettings settings, io.vrouter.agent.tls.CertificateAuthority authority) {
         this.settings = settings;
+        this.credentials = new RouterAgentCredentials(authority);
     }
 
     /** The pieces of the backend for one host, composed. */
@@ -225,7 +233,7 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
 
     /** The address and port the agent of a router listens on. */
     public String agentUrl(VmSpec router) {
-        return "http://" + managementNic(router).ip() + ":" + AgentPaths.DEFAULT_PORT;
+        return "https://" + managementNic(router).ip() + ":" + AgentPaths.DEFAULT_PORT;
     }
 
     /** The pid of a router's agent process, or -1 when none runs. */
@@ -298,9 +306,11 @@ public final class NetnsHypervisor implements Hypervisor, AutoCloseable {
                 vm.nics().stream().map(nic -> new GuestDhcpClients.Nic(nic.deviceId(), nic.defaultRoute())).toList());
     }
 
-    private static RouterAgentDeployment.AgentConfig agentConfig(VmSpec router) {
-        return new RouterAgentDeployment.AgentConfig(router.uuid(), router.name(), managementNic(router).ip(),
-                AgentPaths.DEFAULT_PORT, router.bootParams().get("agentSecret"));
+    private RouterAgentDeployment.AgentConfig agentConfig(VmSpec router) {
+        NicSpec management = managementNic(router);
+        return new RouterAgentDeployment.AgentConfig(router.uuid(), router.name(), management.ip(),
+                AgentPaths.DEFAULT_PORT, router.bootParams().get("agentSecret"), credentials.issue(router, management),
+                management.gateway());
     }
 
     /** The host must not already route the management subnet through anything but our management port. */

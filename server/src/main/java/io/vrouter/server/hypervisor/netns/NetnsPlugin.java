@@ -23,8 +23,9 @@ public final class NetnsPlugin implements AutoCloseable {
     private final NetnsHypervisor hypervisor;
     private final NetnsHostConnector connector = new NetnsHostConnector();
 
-    public NetnsPlugin(NetnsSettings settings, Hypervisors hypervisors, Hosts hosts, VirtualRouters routers) {
-        this.hypervisor = new NetnsHypervisor(settings);
+    public NetnsPlugin(NetnsSettings settings, Hypervisors hypervisors, Hosts hosts, VirtualRouters routers,
+                       io.vrouter.agent.tls.CertificateAuthority authority) {
+        this.hypervisor = new NetnsHypervisor(settings, authority);
         hypervisors.register(hypervisor);
         hosts.registerConnector(connector);
         routers.registerAgents(NetnsHypervisor.TYPE, new NetnsRouterAgents(hypervisor));
@@ -56,13 +57,13 @@ public final class NetnsPlugin implements AutoCloseable {
                     return Replies.inventory(queries.inventory("Host", uuid));
                 },
                 ApiParam.required("name", ParamType.STRING, "the host's name").withRange(1, 255),
-                ApiParam.required("managementIp", ParamType.STRING, "an address of this machine (the management node runs on it)").withRange(1, 64),
+                ApiParam.required("managementIp", ParamType.HOST_ADDRESS, "an address of this machine (the management node runs on it)").withRange(1, 64),
                 ApiParam.required("clusterUuid", ParamType.UUID, "a Netns cluster"),
                 ApiParam.optional("cpuCapacity", ParamType.LONG, "CPUs offered to VMs").withRange(1, 1_000_000)
                         .withDefault(Hosts.DEFAULT_CPU_CAPACITY),
                 ApiParam.optional("memoryCapacity", ParamType.LONG, "bytes of memory offered to VMs")
                         .withRange(1, Long.MAX_VALUE).withDefault(Hosts.DEFAULT_MEMORY_CAPACITY),
-                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048)));
+                ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
     }
 
     /** A Netns host is the management node's own machine: its address must be one of this machine's. */

@@ -1,5 +1,6 @@
 package io.vrouter.server.hypervisor.netns;
 
+import io.vrouter.agent.tls.TlsIdentity;
 import io.vrouter.server.hypervisor.HypervisorException;
 
 import java.io.IOException;
@@ -26,9 +27,14 @@ final class RouterAgentDeployment {
      *
      * @param name          the router's name, for messages
      * @param listenAddress its management nic's address, where the management node reaches it
+     * @param tls           its key and certificate, of the installation's authority
+     * @param managementNodeAddress the only address its port answers: where the management node's calls come from
      */
-    record AgentConfig(String vmUuid, String name, String listenAddress, int port, String secret) {
+    record AgentConfig(String vmUuid, String name, String listenAddress, int port, String secret, TlsIdentity tls,
+                       String managementNodeAddress) {
     }
+
+    static final String TLS_DIRECTORY = "agent-tls";
 
     private final NetnsHost host;
     private final Path agentJar;
@@ -108,14 +114,20 @@ final class RouterAgentDeployment {
             throw new HypervisorException("appliance VM " + config.name() + " (" + config.vmUuid() + ") has no agentSecret boot parameter");
         }
         Path dir = host.vmDir(config.vmUuid());
+        Path tlsDir = dir.resolve(TLS_DIRECTORY);
         String json = "{\"name\":\"" + config.vmUuid() + "\",\"listenAddress\":\"" + config.listenAddress()
                 + "\",\"port\":" + config.port() + ",\"secret\":\"" + config.secret() + "\",\"dataDir\":\""
-                + dir.resolve("agent-data") + "\",\"dataplane\":\"linux\",\"logLevel\":\"info\",\"cleanOnStop\":false}\n";
+                + dir.resolve("agent-data") + "\",\"dataplane\":\"linux\",\"logLevel\":\"info\",\"cleanOnStop\":false"
+                + ",\"tls\":{\"key\":\"" + tlsDir.resolve(TlsIdentity.KEY_FILE) + "\",\"certificate\":\""
+                + tlsDir.resolve(TlsIdentity.CERTIFICATE_FILE) + "\",\"authority\":\"" + tlsDir.resolve(TlsIdentity.AUTHORITY_FILE)
+                + "\"},\"managementNodeAddresses\":[\"" + config.managementNodeAddress() + "\"]}\n";
         try {
             Files.createDirectories(dir);
-            Path file = dir.resolve(CONFIG);
-            Files.writeString(file, json);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            config.tls().writeTo(tlsDir);
+            // the secret is never in a readable file, not even for a moment: a 0600 file written, then moved in place
+            Path tmp = Files.createTempFile(dir, ".agent", ".json", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, json);
+            Files.move(tmp, dir.resolve(CONFIG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new HypervisorException("cannot write the agent config of router " + config.vmUuid() + ": " + e, e);
         }

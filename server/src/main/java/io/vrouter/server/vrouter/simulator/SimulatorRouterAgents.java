@@ -7,6 +7,7 @@ import io.vrouter.server.vrouter.AgentPackage;
 import io.vrouter.server.vrouter.ApplianceAgents;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,6 +22,9 @@ public final class SimulatorRouterAgents implements SimulatorHypervisor.Applianc
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private final Map<String, String> md5Override = new ConcurrentHashMap<>();
     private volatile String nextBootMd5;
+    private volatile boolean nextBootForeign;
+    /** Routers whose agent still presents the foreign certificate it booted with (not yet redeployed). */
+    private final Set<String> foreign = ConcurrentHashMap.newKeySet();
 
     public SimulatorRouterAgents(AgentPackage shipped, InProcessAgents agents) {
         this.shipped = shipped;
@@ -37,7 +41,13 @@ public final class SimulatorRouterAgents implements SimulatorHypervisor.Applianc
         String md5 = nextBootMd5 != null ? nextBootMd5 : shipped.md5();
         nextBootMd5 = null;
         md5Override.put(vm.uuid(), md5);
-        start(vm.uuid());
+        if (nextBootForeign) {
+            nextBootForeign = false;
+            foreign.add(vm.uuid());
+            agents.startWithForeignCertificate(vm.uuid(), secret, shipped.version(), md5);
+        } else {
+            start(vm.uuid());
+        }
     }
 
     @Override
@@ -57,6 +67,8 @@ public final class SimulatorRouterAgents implements SimulatorHypervisor.Applianc
     }
 
     private void start(String vrUuid) {
+        // a deploy or restart brings the installation's certificate
+        foreign.remove(vrUuid);
         agents.start(vrUuid, secrets.getOrDefault(vrUuid, ""), shipped.version(),
                 md5Override.getOrDefault(vrUuid, shipped.md5()));
     }
@@ -66,6 +78,19 @@ public final class SimulatorRouterAgents implements SimulatorHypervisor.Applianc
     /** The next router to boot runs an agent reporting this md5 (an old agent to upgrade). */
     public void bootNextWithAgentMd5(String md5) {
         this.nextBootMd5 = md5;
+    }
+
+    /**
+     * The next router to boot runs an agent whose certificate is not of this installation (its authority was
+     * replaced, or the agent predates TLS): the node must refuse it and redeploy.
+     */
+    public void bootNextWithForeignCertificate() {
+        this.nextBootForeign = true;
+    }
+
+    /** Whether the router's agent still presents the foreign certificate it booted with (not yet redeployed). */
+    public boolean runsForeignCertificate(String vrUuid) {
+        return foreign.contains(vrUuid);
     }
 
     /** The agent stops answering, the VM still runs. */

@@ -37,7 +37,8 @@ class NetnsHypervisorTest {
     void setUp(@TempDir Path dir) {
         String reason = new NetnsHostConnector().problems();
         Assumptions.assumeTrue(reason == null, () -> "needs a Netns-capable host: " + reason);
-        hypervisor = new NetnsHypervisor(new NetnsSettings(dir, null, Duration.ofSeconds(5), null));
+        hypervisor = new NetnsHypervisor(new NetnsSettings(dir, null, Duration.ofSeconds(5), null),
+                io.vrouter.agent.tls.CertificateAuthority.create("test installation"));
         // a stand-in "physical" interface: a dummy of this run, never a real one
         physical = hypervisor.names().extra("phy");
         runner.check(List.of("ip", "link", "add", physical, "type", "veth", "peer", "name", hypervisor.names().extra("phz")), null);

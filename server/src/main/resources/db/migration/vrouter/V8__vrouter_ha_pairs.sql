@@ -1,5 +1,4 @@
--- Highly available virtual routers (VRRP pairs). Version 19, the issue's number, leaves room below for the
--- migrations of work landing in parallel.
+-- Highly available virtual routers (VRRP pairs).
 
 -- Each router's role in its pair as its agent last reported it: NoHa for a plain router.
 ALTER TABLE appliance_vm ADD COLUMN ha_status VARCHAR(32) DEFAULT 'NoHa' NOT NULL;
