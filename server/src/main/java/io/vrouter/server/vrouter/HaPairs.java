@@ -59,6 +59,8 @@ final class HaPairs {
     private volatile Consumer<String> resync = vr -> { };
     /** Asks a router's agent for its status now (empty when it does not answer within a second or two). */
     private volatile java.util.function.Function<String, Optional<HaStatus>> probe = vr -> Optional.empty();
+    /** Pairs whose two masters were confirmed (asked again, both still said so). */
+    private final Set<String> confirmedSplits = ConcurrentHashMap.newKeySet();
     /** Pairs with a split brain check pending. */
     private final Set<String> settling = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ScheduledExecutorService settler = java.util.concurrent.Executors
@@ -236,6 +238,7 @@ final class HaPairs {
                 }
             }
             if (confirmed.size() >= 2) {
+                confirmedSplits.add(guestL3);
                 String later = confirmed.stream().max((a, b) -> masterSince.getOrDefault(a, Instant.MAX)
                         .compareTo(masterSince.getOrDefault(b, Instant.MAX))).orElseThrow();
                 if (standingDownSince.putIfAbsent(later, Instant.now()) == null) {
@@ -277,7 +280,11 @@ final class HaPairs {
     private synchronized void judge(RouterRepository.Pair pair) {
         List<String> routers = pair.routers();
         List<String> masters = routers.stream().filter(r -> repository.haStatus(r) == HaStatus.Master).toList();
-        Alarm alarm = masters.size() >= 2 ? Alarm.TWO_MASTERS
+        if (masters.size() < 2) {
+            confirmedSplits.remove(pair.guestL3());
+        }
+        // two masters is an alarm once confirmed: unconfirmed, it is usually a failover's reports crossing
+        Alarm alarm = masters.size() >= 2 && confirmedSplits.contains(pair.guestL3()) ? Alarm.TWO_MASTERS
                 : masters.isEmpty() && routers.stream().anyMatch(r -> repository.haStatus(r) != HaStatus.Unknown)
                   && routers.size() == 2 ? Alarm.NO_MASTER
                 : Alarm.NONE;
@@ -288,7 +295,7 @@ final class HaPairs {
         } else if (alarm != before && before != null && before != Alarm.NONE) {
             LOG.info("the VRRP pair of L3 {} is healthy again", pair.guestL3());
         }
-        if (alarm == Alarm.TWO_MASTERS && settling.add(pair.guestL3())) {
+        if (masters.size() >= 2 && !confirmedSplits.contains(pair.guestL3()) && settling.add(pair.guestL3())) {
             try {
                 settler.schedule(() -> settle(pair.guestL3()), SPLIT_BRAIN_CONFIRMATION.toMillis(),
                         java.util.concurrent.TimeUnit.MILLISECONDS);
