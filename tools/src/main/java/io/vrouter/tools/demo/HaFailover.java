@@ -142,16 +142,24 @@ public final class HaFailover {
         return pids;
     }
 
-    /** Sets every {@code eth*} link of the namespace down or up. */
+    /**
+     * Sets every {@code eth*} link of the namespace down or up. Down goes from the highest device to the lowest: a
+     * router's guest nic (its VRRP nic) is its last, and taking it first keeps keepalived from sending the goodbye
+     * advert (priority 0) it sends when another of its nics fails, which a router that dies does not send.
+     */
     public static void links(String ns, boolean up) {
         CommandResult r = RUNNER.check(List.of("ip", "-n", ns, "-o", "link", "show"), null);
+        List<String> ifnames = new ArrayList<>();
         for (String line : r.stdout().split("\n")) {
             String[] parts = line.split(":\\s+");
             if (parts.length > 1 && parts[1].startsWith("eth")) {
-                String ifname = parts[1].split("@")[0];
-                RUNNER.check(List.of("ip", "-n", ns, "link", "set", ifname, up ? "up" : "down"), null);
+                ifnames.add(parts[1].split("@")[0]);
             }
         }
+        ifnames.sort(up ? java.util.Comparator.naturalOrder() : java.util.Comparator.reverseOrder());
+        StringBuilder batch = new StringBuilder();
+        ifnames.forEach(ifname -> batch.append("link set ").append(ifname).append(up ? " up" : " down").append('\n'));
+        RUNNER.check(List.of("ip", "-n", ns, "-batch", "-"), batch.toString());
     }
 
     /** Drops VRRP in the namespace (both directions when called for both routers): the pair cannot hear each other. */
