@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * address, each router's HA configuration as desired state, and the management node's view of the pair.
  *
  * <p><b>The node's view.</b> Each router's agent reports its {@link HaStatus} (at once through a long poll, and on
- * every ping). A pair with no master, or with two, is an alarm: logged, counted in {@code vrouter.ha.pairs.alarmed},
+ * every ping). A pair with no master for longer than a failover takes ({@link #NO_MASTER_GRACE}), or with two masters
+ * confirmed, is an alarm: logged, counted in {@code vrouter.ha.pairs.alarmed},
  * and visible as the routers' {@code haStatus}. Two masters is a split brain the routers cannot settle among
  * themselves (their adverts do not cross): the node tells
  * the router that became master later to stand down (keepalived's tracked file puts it in FAULT, which drops every
@@ -61,6 +62,9 @@ final class HaPairs {
     private volatile java.util.function.Function<String, Optional<HaStatus>> probe = vr -> Optional.empty();
     /** Pairs whose two masters were confirmed (asked again, both still said so). */
     private final Set<String> confirmedSplits = ConcurrentHashMap.newKeySet();
+    /** Since when each pair has had no master: a failover has none for a few hundred ms, which is no alarm. */
+    private final Map<String, Instant> noMasterSince = new ConcurrentHashMap<>();
+    static final java.time.Duration NO_MASTER_GRACE = java.time.Duration.ofSeconds(2);
     /** Pairs with a split brain check pending. */
     private final Set<String> settling = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ScheduledExecutorService settler = java.util.concurrent.Executors
@@ -284,9 +288,23 @@ final class HaPairs {
             confirmedSplits.remove(pair.guestL3());
         }
         // two masters is an alarm once confirmed: unconfirmed, it is usually a failover's reports crossing
+        boolean noMaster = masters.isEmpty() && routers.size() == 2
+                && routers.stream().anyMatch(r -> repository.haStatus(r) != HaStatus.Unknown);
+        if (!noMaster) {
+            noMasterSince.remove(pair.guestL3());
+        } else if (noMasterSince.putIfAbsent(pair.guestL3(), Instant.now()) == null) {
+            // judged again when the grace is over: still none, and it is an alarm
+            try {
+                settler.schedule(() -> repository.pairOf(pair.guestL3()).ifPresent(this::judgeQuietly),
+                        NO_MASTER_GRACE.toMillis() + 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // shutting down
+            }
+        }
+        boolean noMasterTooLong = noMaster && noMasterSince.getOrDefault(pair.guestL3(), Instant.now())
+                .isBefore(Instant.now().minus(NO_MASTER_GRACE));
         Alarm alarm = masters.size() >= 2 && confirmedSplits.contains(pair.guestL3()) ? Alarm.TWO_MASTERS
-                : masters.isEmpty() && routers.stream().anyMatch(r -> repository.haStatus(r) != HaStatus.Unknown)
-                  && routers.size() == 2 ? Alarm.NO_MASTER
+                : noMasterTooLong ? Alarm.NO_MASTER
                 : Alarm.NONE;
         Alarm before = alarms.put(pair.guestL3(), alarm);
         if (alarm != before && alarm != Alarm.NONE) {
