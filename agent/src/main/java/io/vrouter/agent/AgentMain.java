@@ -6,6 +6,9 @@ import io.vrouter.agent.core.Agent;
 import io.vrouter.agent.core.AgentIdentity;
 import io.vrouter.agent.dataplane.Dataplane;
 import io.vrouter.agent.dataplane.RecordingDataplane;
+import io.vrouter.agent.ha.Ha;
+import io.vrouter.agent.ha.KeepalivedHa;
+import io.vrouter.agent.ha.RecordingHa;
 import io.vrouter.agent.http.AgentServer;
 import io.vrouter.agent.linux.LinuxDataplane;
 import io.vrouter.platform.process.CommandRunner;
@@ -66,12 +69,19 @@ public final class AgentMain implements Callable<Integer> {
                 ? new LinuxDataplane(new LinuxDataplane.Settings(config.dataDirPath(), config.listenAddress(),
                         config.port(), config.cleanOnStop(), config.managementNodeAddresses()), new CommandRunner(Duration.ofSeconds(30)))
                 : new RecordingDataplane();
-        Agent agent = new Agent(config.name(), config.secret(), dataplane, AgentIdentity.ofRunningCode());
+        Ha ha = dataplane instanceof LinuxDataplane linux
+                ? new KeepalivedHa(config.name(), config.dataDirPath().resolve("ha"), new CommandRunner(Duration.ofSeconds(10)))
+                : new RecordingHa();
+        if (dataplane instanceof LinuxDataplane linux) {
+            linux.vipAddressesFloatWhen(ha::holdsVipAddresses);
+        }
+        Agent agent = new Agent(config.name(), config.secret(), dataplane, AgentIdentity.ofRunningCode(), ha);
         AgentServer server = AgentServer.start(agent, config.listenAddress(), config.port(), tls);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
+                ha.close();
                 dataplane.close();
             } finally {
                 stopped.countDown();

@@ -227,6 +227,7 @@ public final class ManagementNode implements AutoCloseable {
             this.virtualRouters = new VirtualRouterPlugin(database.dsl(), clock, taskQueues, globalConfigs, tags, vms,
                     networkServices, offerings, images, agentPackage, vips, eips, portForwarding, agentTls, managementNodes);
             virtualRouters.routers().registerAgents(SimulatorHypervisor.TYPE, simulatorAgents);
+            virtualRouters.useHosts(hosts, metrics);
             virtualRouters.registerApis(catalogue, registry, queries);
             l3Networks.onDnsChanged(virtualRouters.routers()::guestL3Changed);
             networkServices.onServicesChanged(virtualRouters.routers()::guestL3Changed);

@@ -169,6 +169,17 @@ public final class AgentClient {
         return call(AgentPaths.SYNC_PORT_FORWARDING, new PortForwardingCmd(rules), AgentReply.class);
     }
 
+    // ---------------------------------------------------------------- VRRP pairs
+
+    public AgentReply configureHa(HaConfig config) {
+        return call(AgentPaths.CONFIGURE_HA, config, AgentReply.class);
+    }
+
+    /** A long poll: completes when the status's version differs from {@code knownVersion}, or after the wait. */
+    public CompletableFuture<HaStatusReply> haStatusAsync(long knownVersion, Duration wait) {
+        return callAsync(AgentPaths.HA_STATUS, new HaStatusCmd(knownVersion, (int) wait.toMillis()), HaStatusReply.class);
+    }
+
     // ---------------------------------------------------------------- generic calls
 
     /**

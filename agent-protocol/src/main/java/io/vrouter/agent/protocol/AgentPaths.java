@@ -25,6 +25,9 @@ public final class AgentPaths {
     public static final String CREATE_PORT_FORWARDING = "/createportforwarding";
     public static final String REVOKE_PORT_FORWARDING = "/revokeportforwarding";
     public static final String SYNC_PORT_FORWARDING = "/syncportforwarding";
+    /** This project's own: VRRP pairs (not in ZStack's virtual router protocol). */
+    public static final String CONFIGURE_HA = "/configureha";
+    public static final String HA_STATUS = "/hastatus";
 
     /** Carries {@code Bearer <secret>} on every path but {@link #ECHO}. */
     public static final String AUTHORIZATION_HEADER = "Authorization";

@@ -17,6 +17,10 @@ import io.vrouter.agent.protocol.AgentReply;
 import io.vrouter.agent.protocol.DnsCmd;
 import io.vrouter.agent.protocol.EchoReply;
 import io.vrouter.agent.protocol.EipCmd;
+import io.vrouter.agent.protocol.HaConfig;
+import io.vrouter.agent.protocol.HaStatusCmd;
+import io.vrouter.agent.ha.Ha;
+import io.vrouter.agent.ha.RecordingHa;
 import io.vrouter.agent.protocol.InitCmd;
 import io.vrouter.agent.protocol.NicsCmd;
 import io.vrouter.agent.protocol.PingReply;
@@ -80,6 +84,7 @@ public final class Agent {
     private final SecretCheck secret;
     private final Dataplane dataplane;
     private final AgentIdentity identity;
+    private final Ha ha;
     private final Object lock = new Object();
     private final DesiredState state = new DesiredState();
     private volatile String uuid;
@@ -89,10 +94,20 @@ public final class Agent {
      * @param secret what callers must present as {@code Authorization: Bearer <secret>}
      */
     public Agent(String name, String secret, Dataplane dataplane, AgentIdentity identity) {
+        this(name, secret, dataplane, identity, new RecordingHa());
+    }
+
+    /** @param ha the router's part in a VRRP pair (idle until {@code /configureha} enables it) */
+    public Agent(String name, String secret, Dataplane dataplane, AgentIdentity identity, Ha ha) {
         this.name = name;
         this.secret = new SecretCheck(secret);
         this.dataplane = dataplane;
         this.identity = identity;
+        this.ha = ha;
+    }
+
+    public Ha ha() {
+        return ha;
     }
 
     public String name() {
@@ -119,20 +134,30 @@ public final class Agent {
         if (AgentPaths.PING.equals(path)) {
             Health health = dataplane.health();
             return new AgentResponse(200, new PingReply(true, null, uuid, identity.version(), health.healthy(),
-                    health.detail(), identity.md5()));
+                    health.detail(), identity.md5(), ha.status().state().name()));
+        }
+        if (AgentPaths.HA_STATUS.equals(path)) {
+            // a long poll: outside the lock, so commands go on while the management node waits
+            try {
+                HaStatusCmd cmd = parse(HaStatusCmd.class, body);
+                return new AgentResponse(200, ha.status().await(cmd.knownVersion(), cmd.waitMillis()));
+            } catch (InvalidCommandException e) {
+                return new AgentResponse(400, AgentReply.failure(path + ": " + e.getMessage()));
+            }
         }
         if (AgentPaths.STATUS.equals(path)) {
             return new AgentResponse(200, status());
         }
         Route<?> route = ROUTES.get(path);
-        if (route == null && !AgentPaths.INIT.equals(path)) {
+        if (route == null && !AgentPaths.INIT.equals(path) && !AgentPaths.CONFIGURE_HA.equals(path)) {
             return new AgentResponse(404, AgentReply.failure("agent " + name + ": unknown path " + path));
         }
         long start = System.nanoTime();
         boolean success = false;
         dataplane.commandStarted(path);
         try {
-            AgentResponse response = AgentPaths.INIT.equals(path) ? init(body) : run(path, route, body);
+            AgentResponse response = AgentPaths.INIT.equals(path) ? init(body)
+                    : AgentPaths.CONFIGURE_HA.equals(path) ? configureHa(body) : run(path, route, body);
             success = response.status() == 200;
             return response;
         } catch (InvalidCommandException e) {
@@ -159,6 +184,10 @@ public final class Agent {
             StateDelta delta = route.plan(state, command);
             long planned = System.nanoTime();
             apply(path, delta);
+            if (!delta.vips().isEmpty()) {
+                // VIPs float with the master: keepalived learns the new set (a reload keeps its state)
+                ha.vipsChanged(state);
+            }
             long applied = System.nanoTime();
             if (applied - start > SLOW_COMMAND_NANOS) {
                 // big syncs are where an operator looks first: say where the time went
@@ -182,6 +211,28 @@ public final class Agent {
             uuid = newUuid;
         }
         LOG.info("agent {}: initialised as {}", name, newUuid);
+        return new AgentResponse(200, AgentReply.ok());
+    }
+
+    /**
+     * Makes the router one of a VRRP pair (or a plain one again). Checked whole first: addresses, the nics named
+     * (they must have been configured), the VRRP id and the advert interval.
+     */
+    private AgentResponse configureHa(byte[] body) {
+        HaConfig cmd = parse(HaConfig.class, body);
+        synchronized (lock) {
+            if (cmd.enabled()) {
+                HaChecks.check(cmd, state);
+            }
+            boolean wasHolding = ha.holdsVipAddresses();
+            ha.configure(cmd.enabled() ? cmd : HaConfig.DISABLED, state);
+            if (wasHolding != ha.holdsVipAddresses()) {
+                // the VIP addresses change hands between keepalived and the dataplane
+                dataplane.reapply(state);
+            }
+        }
+        LOG.info("agent {}: HA {}", name, cmd.enabled() ? "enabled (VRID " + cmd.virtualRouterId() + ", peer "
+                + cmd.peerAddress() + (cmd.standDown() ? ", standing down" : "") + ")" : "disabled");
         return new AgentResponse(200, AgentReply.ok());
     }
 

@@ -3,6 +3,7 @@ package io.vrouter.agent.http;
 import io.vrouter.agent.core.Agent;
 import io.vrouter.agent.core.AgentIdentity;
 import io.vrouter.agent.dataplane.RecordingDataplane;
+import io.vrouter.agent.ha.RecordingHa;
 import io.vrouter.agent.protocol.InProcessAgents;
 import io.vrouter.agent.tls.AgentTls;
 import io.vrouter.agent.tls.CertificateAuthority;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InProcessAgentHost implements InProcessAgents {
     private final Map<String, RecordingDataplane> dataplanes = new ConcurrentHashMap<>();
+    private final Map<String, RecordingHa> has = new ConcurrentHashMap<>();
     private final Map<String, AgentHost> hostOf = new ConcurrentHashMap<>();
     private SSLContext tls;
     private AgentHost host;
@@ -51,7 +53,8 @@ public final class InProcessAgentHost implements InProcessAgents {
             previous.unmount(vrUuid);
         }
         RecordingDataplane dataplane = dataplanes.computeIfAbsent(vrUuid, k -> new RecordingDataplane(256));
-        target.mount(vrUuid, new Agent(vrUuid, secret, dataplane, new AgentIdentity(version, md5)));
+        RecordingHa ha = has.computeIfAbsent(vrUuid, k -> new RecordingHa());
+        target.mount(vrUuid, new Agent(vrUuid, secret, dataplane, new AgentIdentity(version, md5), ha));
     }
 
     @Override
@@ -70,6 +73,11 @@ public final class InProcessAgentHost implements InProcessAgents {
     /** The router's dataplane: what its agent applied (for tests and scale runs). */
     public Optional<RecordingDataplane> dataplane(String vrUuid) {
         return Optional.ofNullable(dataplanes.get(vrUuid));
+    }
+
+    /** The router's HA part: its configuration, and the VRRP state a test makes it report. */
+    public Optional<RecordingHa> ha(String vrUuid) {
+        return Optional.ofNullable(has.get(vrUuid));
     }
 
     private synchronized AgentHost host() {

@@ -66,6 +66,8 @@ public final class LinuxDataplane implements Dataplane {
                 t.setDaemon(true);
                 return t;
             });
+    /** True while a VRRP pair's keepalived owns the VIP addresses (they float with the master). */
+    private volatile java.util.function.BooleanSupplier vipAddressesFloat = () -> false;
     /** The kernel and files are not known to match the desired state: the next command rewrites them. */
     private volatile boolean needsRewrite = true;
 
@@ -100,6 +102,11 @@ public final class LinuxDataplane implements Dataplane {
     @Override
     public String name() {
         return "linux";
+    }
+
+    /** Hands the VIP addresses to keepalived while {@code floating} says so: the dataplane then leaves them alone. */
+    public void vipAddressesFloatWhen(java.util.function.BooleanSupplier floating) {
+        this.vipAddressesFloat = floating;
     }
 
     /**
@@ -145,8 +152,10 @@ public final class LinuxDataplane implements Dataplane {
         }
         ip.unconfigure(gone);
         ip.configure(new ArrayList<>(state.nics().values()));
-        ip.removeVips(delta.vips().removed());
-        ip.syncVips(state);
+        if (!vipAddressesFloat.getAsBoolean()) {
+            ip.removeVips(delta.vips().removed());
+            ip.syncVips(state);
+        }
         long t1 = System.nanoTime();
         String script = renderer.fullScript(state, ifnameOfMac);
         long t2 = System.nanoTime();
@@ -163,8 +172,10 @@ public final class LinuxDataplane implements Dataplane {
 
     private void incremental(StateDelta delta, DesiredState state) {
         long start = System.nanoTime();
-        ip.removeVips(delta.vips().removed());
-        ip.addVips(delta.vips().added());
+        if (!vipAddressesFloat.getAsBoolean()) {
+            ip.removeVips(delta.vips().removed());
+            ip.addVips(delta.vips().added());
+        }
         NftElementChanges changes = renderer.elementChanges(delta, state, ifnameOfMac);
         long t1 = System.nanoTime();
         nft.applyElements(changes);

@@ -90,13 +90,9 @@ public final class VmDirectory {
 
     /** The host of each of the given VMs that has one, by VM uuid. */
     public java.util.Map<String, String> hostsOf(Collection<String> vmUuids) {
-        List<String> all = List.copyOf(vmUuids);
         java.util.Map<String, String> out = new java.util.HashMap<>();
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            dsl.select(UUID, VmTables.HOST_UUID).from(VM).where(UUID.in(all.subList(from, Math.min(all.size(), from + CHUNK))))
-                    .and(VmTables.HOST_UUID.isNotNull())
-                    .forEach(r -> out.put(r.value1(), r.value2()));
-        }
+        KeyBatches.read(vmUuids, batch -> dsl.select(UUID, VmTables.HOST_UUID).from(VM).where(UUID.in(batch))
+                .and(VmTables.HOST_UUID.isNotNull()).fetch()).forEach(r -> out.put(r.value1(), r.value2()));
         return out;
     }
 

@@ -351,7 +351,7 @@ public final class VmInstances {
             repository.moveTo(vmUuid, target, deadHostUuid);
             LOG.warn("VM {} ({}) of dead host {} is re-created on host {}", vm.name(), vmUuid, deadHostUuid, target.uuid());
             FlowChain chain = FlowChain.named("recreate-vm " + vm.name());
-            addStartSteps(chain, vmUuid);
+            addStartSteps(chain, vmUuid, UNDO_STOP_ON_HYPERVISOR);
             try {
                 chain.run(new FlowContext());
             } catch (FlowException e) {

@@ -3,6 +3,7 @@ package io.vrouter.server.vrouter;
 import io.vrouter.agent.protocol.DhcpInfo;
 import io.vrouter.agent.protocol.DnsInfo;
 import io.vrouter.agent.protocol.EipTO;
+import io.vrouter.agent.protocol.HaConfig;
 import io.vrouter.agent.protocol.NicInfo;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import io.vrouter.agent.protocol.SNATInfo;
@@ -21,8 +22,11 @@ import java.util.Optional;
  * rebuild a router from nothing, and what the tests' consistency checker compares an agent's state against.
  */
 public final class DesiredRouterState {
-    /** The whole state of one router, in the agent protocol's terms. */
-    public record State(List<NicInfo> nics, List<DnsInfo> dns, List<DhcpInfo> dhcp, List<SNATInfo> snats,
+    /**
+     * The whole state of one router, in the agent protocol's terms; {@code ha} is its part in a VRRP pair
+     * ({@link HaConfig#DISABLED} for a plain router).
+     */
+    public record State(List<NicInfo> nics, HaConfig ha, List<DnsInfo> dns, List<DhcpInfo> dhcp, List<SNATInfo> snats,
                         List<VipTO> vips, List<EipTO> eips, List<PortForwardingRuleTO> portForwardings) {
     }
 
@@ -52,11 +56,13 @@ public final class DesiredRouterState {
     private final NetworkServices services;
     private final DhcpMtu dhcpMtu;
     private volatile RuleSource rules = RuleSource.NONE;
+    private final HaPairs pairs;
 
-    DesiredRouterState(RouterRepository repository, NetworkServices services, DhcpMtu dhcpMtu) {
+    DesiredRouterState(RouterRepository repository, NetworkServices services, DhcpMtu dhcpMtu, HaPairs pairs) {
         this.repository = repository;
         this.services = services;
         this.dhcpMtu = dhcpMtu;
+        this.pairs = pairs;
     }
 
     void setRuleSource(RuleSource source) {
@@ -67,6 +73,7 @@ public final class DesiredRouterState {
         List<RouterRepository.Nic> routerNics = repository.nicsOf(router.uuid());
         List<String> guests = repository.guestL3s(router.uuid());
         List<NicInfo> nics = routerNics.stream().map(n -> nicInfo(router, n, guests, dhcpMtu.of(n.l2Type()))).toList();
+        HaConfig ha = pairs.configOf(router, routerNics, guests);
         List<DnsInfo> dns = new ArrayList<>();
         List<DhcpInfo> dhcp = new ArrayList<>();
         List<SNATInfo> snats = new ArrayList<>();
@@ -83,17 +90,23 @@ public final class DesiredRouterState {
                 boolean dnsOnRouter = VirtualRouterProvider.TYPE.equals(l3Services.get(NetworkServiceType.DNS));
                 // what every entry of this L3 shares is read once, not once per nic
                 String dnsDomain = repository.dnsDomainOf(guest);
-                List<String> guestDns = dnsOnRouter ? List.of(guestNic.get().ip()) : repository.dnsOf(guest);
+                // a pair's guests resolve through the gateway address, which is the master's wherever it is
+                String routerDns = ha.enabled() ? guestNic.get().gateway() : guestNic.get().ip();
+                List<String> guestDns = dnsOnRouter ? List.of(routerDns) : repository.dnsOf(guest);
                 for (RouterRepository.Nic userNic : repository.liveUserNicsOn(guest)) {
                     dhcp.add(dhcpEntry(userNic, guestNic.get(), guestDns, dnsDomain));
                 }
             }
             if (VirtualRouterProvider.TYPE.equals(l3Services.get(NetworkServiceType.SNAT))) {
-                snatFor(router, routerNics, guest).ifPresent(snats::add);
+                // a pair's source NAT uses its floating public address, so a flow keeps its address on failover
+                snatFor(router, routerNics, guest).map(snat -> ha.enabled()
+                        ? new SNATInfo(snat.publicNicMac(), pairs.floatingPublicIp(guests).orElse(snat.publicIp()),
+                                snat.privateNicMac(), snat.privateNicIp(), snat.privateGatewayIp(), snat.snatNetmask())
+                        : snat).ifPresent(snats::add);
             }
         }
         RouterView view = view(router, routerNics, guests);
-        return new State(nics, dns, dhcp, snats, rules.vips(view), rules.eips(view), rules.portForwardings(view));
+        return new State(nics, ha, dns, dhcp, snats, rules.vips(view), rules.eips(view), rules.portForwardings(view));
     }
 
     RouterView view(RouterRepository.Router router) {

@@ -71,6 +71,11 @@ public final class PingTracker implements AutoCloseable {
 
     /** One round over every running router of the hosts this node tracks; returns when all pings have answered or failed. */
     public void pingAll() {
+        try {
+            routers.keepPairs();
+        } catch (RuntimeException e) {
+            LOG.warn("checking the VRRP pairs failed; next round tries again", e);
+        }
         var futures = trackedRouters.get().stream()
                 .map(uuid -> java.util.concurrent.CompletableFuture.runAsync(() -> pingOne(uuid), pingers))
                 .toList();
@@ -100,11 +105,18 @@ public final class PingTracker implements AutoCloseable {
             return;
         }
         failures.remove(vrUuid);
+        if (reply.haStatus() != null && !"NoHa".equals(reply.haStatus()) && !restarted(vrUuid, reply)) {
+            routers.pairs().reported(vrUuid, HaStatus.of(reply.haStatus()));
+        }
         boolean restarted = !vrUuid.equals(reply.uuid());
         if (restarted || VirtualRouters.DISCONNECTED.equals(router.status())) {
             LOG.info("virtual router {} {}: reconnecting", vrUuid, restarted ? "agent restarted (lost its init)" : "answers again");
             routers.reconnectInBackground(vrUuid);
         }
+    }
+
+    private static boolean restarted(String vrUuid, PingReply reply) {
+        return !vrUuid.equals(reply.uuid());
     }
 
     @Override

@@ -24,12 +24,17 @@ import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
 import static io.vrouter.server.vrouter.VirtualRouterTables.APPLIANCE;
 import static io.vrouter.server.vrouter.VirtualRouterTables.GUEST;
+import static io.vrouter.server.vrouter.VirtualRouterTables.HA_PAIR;
 
 /** The virtual router provider's rows: appliance records, which router serves which guest L3, and the reads sync needs. */
 final class RouterRepository {
     private static final Field<String> STATUS = field("status", String.class);
     private static final Field<String> L3 = field("l3_network_uuid", String.class);
     private static final Field<String> ROUTER = field("virtual_router_uuid", String.class);
+    private static final Field<String> HA_STATUS = field("ha_status", String.class);
+    private static final Field<String> PEER = field("peer_router_uuid", String.class);
+    private static final Field<String> PUBLIC_IP = field("public_ip", String.class);
+    private static final Field<String> PUBLIC_USED_IP = field("public_used_ip_uuid", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
@@ -91,6 +96,16 @@ final class RouterRepository {
         return dsl.select(STATUS).from(APPLIANCE).where(UUID.eq(vrUuid)).fetchOne(STATUS);
     }
 
+    HaStatus haStatus(String vrUuid) {
+        return HaStatus.of(dsl.select(HA_STATUS).from(APPLIANCE).where(UUID.eq(vrUuid)).fetchOne(HA_STATUS));
+    }
+
+    /** True when the stored status changed. */
+    boolean setHaStatus(String vrUuid, HaStatus status) {
+        return dsl.update(APPLIANCE).set(HA_STATUS, status.name()).where(UUID.eq(vrUuid)).and(HA_STATUS.ne(status.name()))
+                .execute() > 0;
+    }
+
     List<String> runningRouters() {
         return vms.inState(dsl.select(UUID).from(APPLIANCE).fetch(UUID), Set.of(VmState.Running));
     }
@@ -106,6 +121,95 @@ final class RouterRepository {
     }
 
     // ---------------------------------------------------------------- which router serves a guest L3
+
+    /** Every router of the guest L3: none, one, or the two of a VRRP pair (the first router's claim first). */
+    List<String> routersOf(String guestL3) {
+        List<String> routers = new java.util.ArrayList<>();
+        routerOf(guestL3).ifPresent(routers::add);
+        peerOf(guestL3).filter(p -> !routers.contains(p)).ifPresent(routers::add);
+        return routers;
+    }
+
+    // ---------------------------------------------------------------- VRRP pairs
+
+    /** The pair serving an HA guest L3: its routers as claimed (either may be missing) and its floating address. */
+    record Pair(String guestL3, String first, String peer, String publicIp, String publicUsedIpUuid) {
+        List<String> routers() {
+            List<String> all = new java.util.ArrayList<>();
+            if (first != null) {
+                all.add(first);
+            }
+            if (peer != null && !peer.equals(first)) {
+                all.add(peer);
+            }
+            return all;
+        }
+
+        /** The other router of the pair, or null. */
+        String partnerOf(String vrUuid) {
+            return vrUuid.equals(first) ? peer : vrUuid.equals(peer) ? first : null;
+        }
+    }
+
+    Optional<Pair> pairOf(String guestL3) {
+        return dsl.select(PEER, PUBLIC_IP, PUBLIC_USED_IP).from(HA_PAIR).where(L3.eq(guestL3))
+                .fetchOptional(r -> new Pair(guestL3, routerOf(guestL3).orElse(null), r.value1(), r.value2(), r.value3()));
+    }
+
+    /** The pair a router belongs to (a router of a pair serves one guest L3). */
+    Optional<Pair> pairServedBy(String vrUuid) {
+        for (String l3 : guestL3s(vrUuid)) {
+            Optional<Pair> pair = pairOf(l3);
+            if (pair.isPresent()) {
+                return pair;
+            }
+        }
+        return Optional.empty();
+    }
+
+    Optional<String> peerOf(String guestL3) {
+        return dsl.select(PEER).from(HA_PAIR).where(L3.eq(guestL3)).and(PEER.isNotNull()).fetchOptional(PEER);
+    }
+
+    /** Records the pair of an HA guest L3; false when another creator recorded it first. */
+    boolean insertPair(String guestL3, String publicIp, String publicUsedIpUuid) {
+        try {
+            dsl.insertInto(HA_PAIR).columns(L3, PEER, PUBLIC_IP, PUBLIC_USED_IP, field("create_date", java.time.LocalDateTime.class))
+                    .values(guestL3, null, publicIp, publicUsedIpUuid, clock.utcNow()).execute();
+            return true;
+        } catch (DataAccessException e) {
+            if (e.sqlState() != null && e.sqlState().startsWith("23")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Claims the pair's second router slot (atomic: only a free slot is taken); false when it is held. */
+    boolean claimPeer(String guestL3, String vrUuid) {
+        return dsl.update(HA_PAIR).set(PEER, vrUuid).where(L3.eq(guestL3)).and(PEER.isNull()).execute() == 1;
+    }
+
+    void unclaimPeer(String guestL3, String vrUuid) {
+        dsl.update(HA_PAIR).set(PEER, (String) null).where(L3.eq(guestL3)).and(PEER.eq(vrUuid)).execute();
+    }
+
+    List<String> haGuestL3s() {
+        return dsl.select(L3).from(HA_PAIR).orderBy(L3).fetch(L3);
+    }
+
+    /** The L2 networks under some L3s (placement needs hosts that reach them all). */
+    Set<String> l2sOf(List<String> l3s) {
+        Set<String> l2s = new java.util.LinkedHashSet<>();
+        for (String l3 : l3s) {
+            L3Networks.find(dsl, l3).ifPresent(r -> l2s.add(r.l2NetworkUuid()));
+        }
+        return l2s;
+    }
+
+    void deletePair(String guestL3) {
+        dsl.deleteFrom(HA_PAIR).where(L3.eq(guestL3)).execute();
+    }
 
     Optional<String> routerOf(String guestL3) {
         return dsl.select(ROUTER).from(GUEST).where(L3.eq(guestL3)).fetchOptional(ROUTER);
@@ -136,6 +240,7 @@ final class RouterRepository {
 
     void unclaimAll(String vrUuid) {
         dsl.deleteFrom(GUEST).where(ROUTER.eq(vrUuid)).execute();
+        dsl.update(HA_PAIR).set(PEER, (String) null).where(PEER.eq(vrUuid)).execute();
     }
 
     /**
@@ -174,8 +279,11 @@ final class RouterRepository {
         }
     }
 
+    /** The guest L3s a router serves, as the first router or as the second of a pair. */
     List<String> guestL3s(String vrUuid) {
-        return dsl.select(L3).from(GUEST).where(ROUTER.eq(vrUuid)).orderBy(L3).fetch(L3);
+        return dsl.select(L3).from(GUEST).where(ROUTER.eq(vrUuid))
+                .union(dsl.select(L3).from(HA_PAIR).where(PEER.eq(vrUuid)))
+                .orderBy(1).fetch(L3);
     }
 
     // ---------------------------------------------------------------- what sync needs

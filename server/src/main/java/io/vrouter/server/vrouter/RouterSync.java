@@ -187,9 +187,13 @@ final class RouterSync implements AutoCloseable {
         applied.put(vrUuid, want);
     }
 
-    /** Reference §2's order after init: nics, DNS, DHCP (rebuild), SNAT, VIPs, port forwarding, EIPs. */
+    /** Reference §2's order after init: nics (then the router's part in a VRRP pair), DNS, DHCP (rebuild), SNAT, VIPs, port forwarding, EIPs. */
     private void sendAll(RouterRepository.Router router, DesiredRouterState.State state) {
         agents.command(router, "configurenic", c -> c.configureNics(state.nics()));
+        if (state.ha().enabled()) {
+            // a plain router's agent is never told about HA: its commands stay exactly what they were
+            agents.command(router, "configureha", c -> c.configureHa(state.ha()));
+        }
         agents.command(router, "setdns", c -> c.setDns(state.dns()));
         agents.command(router, "adddhcp", c -> c.addDhcp(state.dhcp(), true));
         agents.command(router, "syncsnat", c -> c.syncSnat(state.snats(), true));
@@ -205,6 +209,9 @@ final class RouterSync implements AutoCloseable {
     private void sendDifference(RouterRepository.Router router, DesiredRouterState.State have, DesiredRouterState.State want) {
         if (!have.nics().equals(want.nics())) {
             agents.command(router, "configurenic", c -> c.configureNics(want.nics()));
+        }
+        if (!have.ha().equals(want.ha())) {
+            agents.command(router, "configureha", c -> c.configureHa(want.ha()));
         }
         if (!have.dns().equals(want.dns())) {
             agents.command(router, "setdns", c -> c.setDns(want.dns()));
@@ -282,6 +289,11 @@ final class RouterSync implements AutoCloseable {
                 LOG.warn("periodic router resync failed: {}", e.toString(), e);
             }
         }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** True when the router's last sync succeeded (what it holds is known and current as of then). */
+    boolean lastSucceeded(String vrUuid) {
+        return applied.containsKey(vrUuid) && !failures.containsKey(vrUuid);
     }
 
     /** For tests: waits until the router has no sync queued, running or waiting for a retry. */

@@ -51,6 +51,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     private final HostOwnership ownership;
     private final RouterFailover failover;
     private final RouterRepository repository;
+    private final HaPairs pairs;
     private final java.util.concurrent.ExecutorService commandExecutor;
     private final TaskQueues commandQueues;
     private final java.util.concurrent.ExecutorService syncExecutor;
@@ -62,7 +63,9 @@ public final class VirtualRouterPlugin implements AutoCloseable {
                                SSLContext agentTls, HostOwnership ownership) {
         this.ownership = ownership;
         this.repository = new RouterRepository(dsl, clock);
-        this.desired = new DesiredRouterState(repository, services, io.vrouter.server.networkservice.DhcpMtu.define(configs));
+        this.pairs = new HaPairs(repository, tags, configs, new io.vrouter.server.l3.IpAllocator(dsl, clock));
+        this.desired = new DesiredRouterState(repository, services,
+                io.vrouter.server.networkservice.DhcpMtu.define(configs), pairs);
         // mutual TLS to every agent (agentTls: the node's identity of the installation's authority)
         HttpClient http = AgentClient.newHttpClient(Duration.ofSeconds(5), agentTls);
         // agent commands get their own threads: a reconnect waits for its commands while holding a thread of the
@@ -76,7 +79,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         this.syncQueues = new TaskQueues(syncExecutor, io.vrouter.server.task.TaskClock.system());
         this.offerings = new VirtualRouterOfferings(dsl, instanceOfferings, images, services, tags);
         this.routers = new VirtualRouters(repository, desired, commands, offerings, vms, queues, syncQueues, configs, tags,
-                agentPackage);
+                agentPackage, pairs);
         RouterRules rules = new RouterRules(routers, repository, services, offerings, eips, portForwardings, vips);
         this.provider = new VirtualRouterProvider(routers, rules);
         this.pingTracker = new PingTracker(routers, configs, this::trackedRouters);
@@ -95,6 +98,25 @@ public final class VirtualRouterPlugin implements AutoCloseable {
 
     public VirtualRouters routers() {
         return routers;
+    }
+
+    /**
+     * The second router of a VRRP pair goes on another host than the first when one can take it (docs/ha.md), and
+     * the pairs' alarms are counted in {@code vrouter.ha.pairs.alarmed}.
+     */
+    public void useHosts(io.vrouter.server.host.Hosts hosts, io.micrometer.core.instrument.MeterRegistry metrics) {
+        routers.usePlacement(PairPlacement.of(hosts));
+        pairs.bindMetrics(metrics);
+    }
+
+    /** What the node thinks of the VRRP pair of a guest L3: NONE, NO_MASTER or TWO_MASTERS (tests, the demo). */
+    public String haAlarmOf(String guestL3) {
+        return pairs.alarmOf(guestL3).name();
+    }
+
+    /** Every router of a guest L3 (two for a VRRP pair). */
+    public java.util.List<String> routersOf(String guestL3) {
+        return repository.routersOf(guestL3);
     }
 
     public DesiredRouterState desiredState() {
@@ -156,7 +178,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         registry.register(VmApis.vmInventory("VirtualRouterVm", "virtual_router_vm_view")
                 .strings("applianceVmType", "managementNetworkUuid", "publicNetworkUuid")
                 .field("defaultRouteL3NetworkUuid", FieldType.STRING)
-                .strings("virtualRouterOfferingUuid", "status")
+                .strings("virtualRouterOfferingUuid", "status", "haStatus")
                 .expand(Expansion.one("virtualRouterOffering", "VirtualRouterOffering", "virtualRouterOfferingUuid", "uuid"))
                 .expand(Expansion.many("eip", Eips.VIRTUAL_ROUTER_EIP, "uuid", "virtualRouterUuid"))
                 .expand(Expansion.many("vip", Vips.VIRTUAL_ROUTER_VIP, "uuid", "virtualRouterUuid"))
@@ -176,6 +198,8 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     public void close() {
         pingTracker.close();
         failover.close();
+        routers.haWatch().close();
+        pairs.close();
         routers.sync().close();
         syncQueues.beginShutdown();
         syncExecutor.shutdownNow();

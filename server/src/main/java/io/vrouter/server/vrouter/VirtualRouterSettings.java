@@ -16,6 +16,8 @@ public final class VirtualRouterSettings {
     public static final String PARALLELISM_DEGREE = "command.parallelismDegree";
     public static final String CONNECT_TIMEOUT = "connect.timeout";
     public static final String PING_INTERVAL = "ping.interval";
+    public static final String HA_ADVERT_INTERVAL = "ha.advertInterval";
+    public static final String L3_NETWORK_VO = io.vrouter.server.l3.L3Networks.RESOURCE_TYPE;
 
     public static final String INSTANCE_OFFERING_VO = "InstanceOfferingVO";
     public static final String VM_INSTANCE_VO = "VmInstanceVO";
@@ -32,6 +34,24 @@ public final class VirtualRouterSettings {
             .check("guestL3NetworkUuid", "an L3 network uuid", Uuid::isValid)
             .build();
 
+    /**
+     * {@code virtualRouterHa::VRRP} on a guest L3: its virtual router is a VRRP pair (docs/ha.md). Read when the
+     * L3's routers are created; a pair missing a router is brought back to two.
+     */
+    public static final SystemTagFormat HA = SystemTagFormat
+            .of("virtualRouterHa::{mode}", L3_NETWORK_VO)
+            .check("mode", "VRRP", "VRRP"::equals)
+            .build();
+
+    /**
+     * {@code virtualRouterHaMonitorIp::ip} on an HA guest L3 (any number): the master must reach one of them to stay
+     * master (ZStack's monitor IPs of an HA group).
+     */
+    public static final SystemTagFormat HA_MONITOR_IP = SystemTagFormat
+            .of("virtualRouterHaMonitorIp::{ip}", L3_NETWORK_VO)
+            .check("ip", "an IPv4 address", ip -> io.vrouter.platform.net.Ipv4.tryParse(ip).isPresent())
+            .build();
+
     private VirtualRouterSettings() {
     }
 
@@ -46,7 +66,12 @@ public final class VirtualRouterSettings {
                 "seconds the management node waits to connect to an appliance VM's agent, and for one of its commands"));
         configs.define(GlobalConfigDefinition.bool(APPLIANCE_VM, DEPLOY_ON_START, false,
                 "deploy the appliance VM agent whenever an appliance VM starts, stops or reboots (to upgrade it)"));
+        configs.define(new GlobalConfigDefinition(VR, HA_ADVERT_INTERVAL,
+                "milliseconds between VRRP adverts of an HA pair; the backup takes over after about three are missed",
+                GlobalConfigDefinition.Type.INTEGER, "100", 10L, 40_950L, java.util.List.of()));
         tags.registerFormat(COMMANDS_PARALLELISM_DEGREE);
+        tags.registerFormat(HA);
+        tags.registerFormat(HA_MONITOR_IP);
         tags.registerFormat(GUEST_L3_NETWORK);
     }
 

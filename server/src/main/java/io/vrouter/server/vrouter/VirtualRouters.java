@@ -78,13 +78,22 @@ public final class VirtualRouters implements VmLifecycleExtension {
     private final AgentPackage agentPackage;
     private final Map<String, ApplianceAgents> agentsByHypervisor = new ConcurrentHashMap<>();
     private final RouterSync sync;
+    private final HaPairs pairs;
+    private final HaWatch haWatch;
+    /** Connects of the two routers of a pair go one at a time (an agent upgrade restarts its keepalived). */
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> pairConnects = new ConcurrentHashMap<>();
+    private volatile PairPlacement placement = PairPlacement.NONE;
 
     /** @param syncQueues the queues of the per-router syncs: not the node's, since a connect waits for its sync */
     VirtualRouters(RouterRepository repository, DesiredRouterState desired, RouterCommands commands,
                    VirtualRouterOfferings offerings, VmInstances vms, TaskQueues queues, TaskQueues syncQueues,
-                   GlobalConfigs configs, Tags tags, AgentPackage agentPackage) {
+                   GlobalConfigs configs, Tags tags, AgentPackage agentPackage, HaPairs pairs) {
         this.repository = repository;
         this.sync = new RouterSync(repository, desired, this::command, syncQueues);
+        this.pairs = pairs;
+        pairs.onDesiredChange(sync::markDirty);
+        pairs.probeWith(this::haStatusNow);
+        this.haWatch = new HaWatch(this, pairs);
         this.commands = commands;
         this.offerings = offerings;
         this.vms = vms;
@@ -97,6 +106,19 @@ public final class VirtualRouters implements VmLifecycleExtension {
 
     public void registerAgents(String hypervisorType, ApplianceAgents agents) {
         agentsByHypervisor.put(hypervisorType, agents);
+    }
+
+    /** Where the second router of a pair goes: another host than the first's, when there is one. */
+    void usePlacement(PairPlacement placement) {
+        this.placement = placement;
+    }
+
+    HaPairs pairs() {
+        return pairs;
+    }
+
+    HaWatch haWatch() {
+        return haWatch;
     }
 
     /** Tells {@code listener(vrUuid, status)} of every status change of a router (the console's live events). */
@@ -124,6 +146,14 @@ public final class VirtualRouters implements VmLifecycleExtension {
     }
 
     private RouterRepository.Router acquireSerially(String guestL3) throws InterruptedException {
+        RouterRepository.Router first = acquireFirst(guestL3);
+        if (repository.pairOf(guestL3).isPresent()) {
+            ensurePeer(guestL3, first);
+        }
+        return first;
+    }
+
+    private RouterRepository.Router acquireFirst(String guestL3) throws InterruptedException {
         long deadline = System.nanoTime() + commands.timeout().toNanos();
         while (true) {
             Optional<String> existing = repository.routerOf(guestL3);
@@ -145,9 +175,67 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 Thread.sleep(100);
                 continue;
             }
-            Optional<RouterRepository.Router> created = createIfClaimed(guestL3, Uuid.random());
+            Optional<RouterRepository.Router> created = createIfClaimed(guestL3, Uuid.random(),
+                    // the replacement of a pair's first router goes apart from the second, which serves meanwhile
+                    repository.peerOf(guestL3).flatMap(repository::find).orElse(null));
             if (created.isPresent()) {
                 return created.get();
+            }
+        }
+    }
+
+    /**
+     * The second router of a VRRP pair, created (or started) beside the first: "created together" means an HA L3
+     * is not handed to a VM before both were tried. Its failure is logged, not thrown: the first router serves
+     * alone, and the pair keeper ({@link #keepPairs}) tries again.
+     */
+    private void ensurePeer(String guestL3, RouterRepository.Router first) {
+        RouterRepository.Pair pair = repository.pairOf(guestL3).orElseThrow();
+        try {
+            if (pair.peer() == null) {
+                String peerUuid = Uuid.random();
+                if (repository.claimPeer(guestL3, peerUuid)) {
+                    try {
+                        createPeer(guestL3, peerUuid, first);
+                    } catch (RuntimeException e) {
+                        repository.unclaimPeer(guestL3, peerUuid);
+                        throw e;
+                    }
+                }
+            } else {
+                repository.find(pair.peer()).ifPresent(this::ensureUsable);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the second router of the VRRP pair of L3 {} is not up ({}); router {} serves alone until it is",
+                    guestL3, e.getMessage(), first.uuid());
+        }
+    }
+
+    /**
+     * Brings every pair back to two running routers: one destroyed is replaced, one stopped is started. Called by
+     * the ping tracker every round; each L3 on its acquire queue, so it never races a VM's own acquire.
+     */
+    void keepPairs() {
+        pairs.reviewStandDowns();
+        for (String guestL3 : repository.haGuestL3s()) {
+            RouterRepository.Pair pair = repository.pairOf(guestL3).orElse(null);
+            if (pair == null || queues.pendingCount("vr-acquire-" + guestL3) > 0 || queues.runningCount("vr-acquire-" + guestL3) > 0) {
+                // missing while being created: the acquire under way brings it
+                continue;
+            }
+            boolean whole = pair.routers().size() == 2 && pair.routers().stream()
+                    .allMatch(r -> repository.find(r).map(RouterRepository.Router::running).orElse(false));
+            if (!whole) {
+                LOG.info("the VRRP pair of L3 {} has {} running router(s): bringing it back to two", guestL3,
+                        pair.routers().stream().filter(r -> repository.find(r).map(RouterRepository.Router::running).orElse(false)).count());
+                queues.submit(Task.of("vr-acquire-" + guestL3, "keep-vr-pair", () -> acquireSerially(guestL3))
+                        .withCoalescingKey("keep-pair"))
+                        .whenComplete((ok, e) -> {
+                            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                            if (cause != null && !(cause instanceof io.vrouter.server.task.TaskSupersededException)) {
+                                LOG.warn("cannot bring the VRRP pair of L3 {} back to two: {}", guestL3, e.getMessage());
+                            }
+                        });
             }
         }
     }
@@ -194,26 +282,43 @@ public final class VirtualRouters implements VmLifecycleExtension {
     }
 
     /** Claims the guest L3 and creates its router; empty when another node claimed it first. */
-    private Optional<RouterRepository.Router> createIfClaimed(String guestL3, String vrUuid) {
-        FlowJournal journal = vms.journal();
+    private Optional<RouterRepository.Router> createIfClaimed(String guestL3, String vrUuid, RouterRepository.Router partner) {
+        FlowChain chain = FlowChain.named("create-vr " + vrUuid + " for L3 " + guestL3)
+                .then(vms.journal().recorded("claim guest L3", ctx -> {
+                    if (!repository.claim(guestL3, vrUuid)) {
+                        throw new ClaimLost();
+                    }
+                }, UNDO_UNCLAIM, ctx -> Map.of("l3", guestL3, "vr", vrUuid)));
         try {
-            FlowChain.named("create-vr " + vrUuid + " for L3 " + guestL3)
-                    .then(journal.recorded("claim guest L3", ctx -> {
-                        if (!repository.claim(guestL3, vrUuid)) {
-                            throw new ClaimLost();
-                        }
-                    }, UNDO_UNCLAIM, ctx -> Map.of("l3", guestL3, "vr", vrUuid)))
-                    .then("choose offering", ctx -> ctx.put(OFFERING, offerings.selectFor(guestL3, repository.zoneOf(guestL3))))
-                    .then(journal.recorded("create router vm", ctx -> createVm(guestL3, vrUuid, ctx.get(OFFERING)),
-                            VmInstances.UNDO_DESTROY, ctx -> Map.of("vm", vrUuid)))
-                    // undone by the VM's destroy: the appliance row goes with the VM's row (ON DELETE CASCADE)
-                    .then("write appliance", ctx -> writeAppliance(vrUuid, ctx.get(OFFERING)))
-                    .then("start router vm", ctx -> vms.start(vrUuid))
-                    .run();
+            runCreation(withRouterSteps(chain, guestL3, vrUuid, partner));
+        } catch (ClaimLost lost) {
+            return Optional.empty();
+        }
+        return Optional.of(connected(vrUuid, partner));
+    }
+
+    /** The second router of a VRRP pair, whose claim the caller holds; placed apart from {@code first}. */
+    private RouterRepository.Router createPeer(String guestL3, String vrUuid, RouterRepository.Router first) {
+        runCreation(withRouterSteps(FlowChain.named("create-vr " + vrUuid + " (second of the pair) for L3 " + guestL3),
+                guestL3, vrUuid, first));
+        return connected(vrUuid, first);
+    }
+
+    /** The steps of a router's creation after its claim; the VM's creation is journaled, so a crash undoes it. */
+    private FlowChain withRouterSteps(FlowChain chain, String guestL3, String vrUuid, RouterRepository.Router partner) {
+        return chain.then("choose offering", ctx -> ctx.put(OFFERING, offerings.selectFor(guestL3, repository.zoneOf(guestL3))))
+                .then(vms.journal().recorded("create router vm", ctx -> createVm(guestL3, vrUuid, ctx.get(OFFERING), partner),
+                        VmInstances.UNDO_DESTROY, ctx -> Map.of("vm", vrUuid)))
+                // undone by the VM's destroy: the appliance row goes with the VM's row (ON DELETE CASCADE)
+                .then("write appliance", ctx -> writeAppliance(vrUuid, ctx.get(OFFERING)))
+                .then("start router vm", ctx -> vms.start(vrUuid));
+    }
+
+    /** Runs a router's creation; a failure is thrown as its cause, with the rollbacks' failures attached. */
+    private static void runCreation(FlowChain chain) {
+        try {
+            chain.run();
         } catch (FlowException e) {
-            if (e.getCause() instanceof ClaimLost) {
-                return Optional.empty();
-            }
             if (e.getCause() instanceof RuntimeException cause) {
                 for (Throwable rollbackFailure : e.getSuppressed()) {
                     cause.addSuppressed(rollbackFailure);
@@ -222,22 +327,38 @@ public final class VirtualRouters implements VmLifecycleExtension {
             }
             throw e;
         }
+    }
+
+    /** The router just created, which must be Connected; its pair partner, if any, learns its address. */
+    private RouterRepository.Router connected(String vrUuid, RouterRepository.Router partner) {
+        if (partner != null) {
+            sync.markDirty(partner.uuid());
+        }
         RouterRepository.Router router = repository.find(vrUuid).orElseThrow();
         if (!CONNECTED.equals(router.status())) {
             throw ApiException.operationFailed("virtual router " + router.name() + " (" + vrUuid + ") was created but its agent"
                     + " did not connect; it is " + router.status() + " (see the log, then ReconnectVirtualRouter)");
         }
-        return Optional.of(router);
+        return router;
     }
 
     private static final FlowKey<VirtualRouterOfferings.VrOffering> OFFERING = FlowKey.of("offering");
 
-    /** The router's VM, not started. */
-    private void createVm(String guestL3, String vrUuid, VirtualRouterOfferings.VrOffering offering) {
+    /**
+     * The router's VM, not started.
+     *
+     * @param partner the pair's other router when this is the second one (placed apart from it), else null
+     */
+    private void createVm(String guestL3, String vrUuid, VirtualRouterOfferings.VrOffering offering, RouterRepository.Router partner) {
         String zone = repository.zoneOf(guestL3);
         InstanceShape shape = InstanceShape.of(offering, guestL3);
         Map<String, String> requiredIps = new LinkedHashMap<>();
-        if (!guestL3.equals(offering.publicNetworkUuid()) && !guestL3.equals(offering.managementNetworkUuid())) {
+        boolean flat = guestL3.equals(offering.publicNetworkUuid()) || guestL3.equals(offering.managementNetworkUuid());
+        boolean pair = !flat && (repository.pairOf(guestL3).isPresent() || partner == null && pairs.isHa(guestL3));
+        if (pair) {
+            // a pair's routers each have an address of their own; the gateway floats with the master
+            pairs.ensurePair(guestL3, offering.publicNetworkUuid());
+        } else if (!flat) {
             // the router is the guests' gateway: its guest nic takes the L3's gateway address
             String gateway = repository.gatewayOf(guestL3);
             if (gateway == null) {
@@ -245,8 +366,12 @@ public final class VirtualRouters implements VmLifecycleExtension {
             }
             requiredIps.put(guestL3, gateway);
         }
-        VmCreation creation = VmCreation.builder("virtualRouter.l3." + guestL3, VmSpec.APPLIANCE_VM, zone)
+        String avoidHost = partner == null ? null : vms.spec(partner.uuid()).hostUuid();
+        String host = avoidHost == null ? null : placement.hostApartFrom(zone, avoidHost, repository.l2sOf(shape.l3s()));
+        VmCreation creation = VmCreation.builder("virtualRouter.l3." + guestL3 + (partner == null ? "" : ".peer"),
+                        VmSpec.APPLIANCE_VM, zone)
                 .uuid(vrUuid)
+                .placement(null, host)
                 .description("virtual router of L3 network " + guestL3)
                 .image(offering.imageUuid(), "Linux")
                 .offering(offering.uuid(), shape.cpuNum(), shape.cpuSpeed(), shape.memorySize())
@@ -316,7 +441,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
      * synced, which sends the difference. A failure is logged: the change is stored, the sync retries.
      */
     public void guestL3Changed(String l3Uuid) {
-        repository.routerOf(l3Uuid).ifPresent(vr -> {
+        repository.routersOf(l3Uuid).forEach(vr -> {
             try {
                 sync.syncNow(vr);
             } catch (RuntimeException e) {
@@ -330,7 +455,35 @@ public final class VirtualRouters implements VmLifecycleExtension {
      * this call (nothing to wait for when the L3 has no router); throws when that sync failed.
      */
     public void syncRouterOf(String guestL3Uuid) {
-        repository.routerOf(guestL3Uuid).ifPresent(sync::syncNow);
+        // both routers of a pair get the same desired state; each is waited for
+        List<String> routers = repository.routersOf(guestL3Uuid);
+        var syncs = routers.stream().map(sync::markDirty).toList();
+        RuntimeException first = null;
+        for (int i = 0; i < syncs.size(); i++) {
+            try {
+                syncs.get(i).join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                RuntimeException failure = cause instanceof ApiException api ? api
+                        : ApiException.operationFailed("sync of virtual router " + routers.get(i) + " failed: " + cause.getMessage());
+                if (first == null) {
+                    first = failure;
+                } else {
+                    first.addSuppressed(failure);
+                }
+            }
+        }
+        if (first != null && !(routers.size() == 2 && anyInSync(routers))) {
+            throw first;
+        } else if (first != null) {
+            // one router of a pair took the change and serves; the other is retried by its sync's backoff
+            LOG.warn("one router of the pair of L3 {} did not take the change yet: {}", guestL3Uuid, first.getMessage());
+        }
+    }
+
+    private boolean anyInSync(List<String> routers) {
+        return routers.stream().anyMatch(r -> repository.find(r).map(x -> x.running() && CONNECTED.equals(x.status())).orElse(false)
+                && sync.lastSucceeded(r));
     }
 
     RouterSync sync() {
@@ -362,8 +515,26 @@ public final class VirtualRouters implements VmLifecycleExtension {
         }).withCoalescingKey("reconnect"));
     }
 
-    /** The connect process; throws (after marking the router Disconnected) when any step fails. */
+    /**
+     * The connect process; throws (after marking the router Disconnected) when any step fails. The two routers of a
+     * pair connect one at a time, so an agent upgrade (which restarts keepalived) never takes both down at once.
+     */
     void connect(String vrUuid) {
+        Optional<RouterRepository.Pair> pair = repository.pairServedBy(vrUuid);
+        if (pair.isEmpty()) {
+            connectAlone(vrUuid);
+            return;
+        }
+        var lock = pairConnects.computeIfAbsent(pair.get().guestL3(), k -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
+        try {
+            connectAlone(vrUuid);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void connectAlone(String vrUuid) {
         RouterRepository.Router router = repository.find(vrUuid).orElseThrow(() -> ApiException.notFound("virtual router", vrUuid));
         repository.setStatus(vrUuid, CONNECTING);
         try {
@@ -398,6 +569,9 @@ public final class VirtualRouters implements VmLifecycleExtension {
             // another sync already applied
             sync.syncFully(vrUuid);
             repository.setStatus(vrUuid, CONNECTED);
+            if (repository.pairServedBy(vrUuid).isPresent()) {
+                haWatch.watch(vrUuid);
+            }
             // a change committed after the full sync read the database found the router still Connecting and was not
             // sent: one more sync, now that the router is Connected, picks it up (usually it sends nothing)
             sync.syncNow(vrUuid);
@@ -440,6 +614,28 @@ public final class VirtualRouters implements VmLifecycleExtension {
         return commands.run(router, agentUrl(router), name, command);
     }
 
+    /** The router's HA status as its agent says it now; empty when it does not answer within 2 s. */
+    private Optional<HaStatus> haStatusNow(String vrUuid) {
+        try {
+            RouterRepository.Router router = repository.find(vrUuid).orElse(null);
+            if (router == null || !router.running()) {
+                return Optional.empty();
+            }
+            return Optional.of(HaStatus.of(client(router, Duration.ofSeconds(2)).haStatusAsync(-1, Duration.ZERO)
+                    .get(3, java.util.concurrent.TimeUnit.SECONDS).haStatus()));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** A client of the router's agent with its own timeout (long polls). */
+    AgentClient client(RouterRepository.Router router, Duration timeout) {
+        return commands.client(agentUrl(router), router.secret(), timeout);
+    }
+
     /** One ping: the agent's reply, or an exception when it does not answer. */
     PingReply ping(RouterRepository.Router router, Duration timeout) {
         return commands.client(agentUrl(router), router.secret(), timeout).ping(router.uuid());
@@ -448,6 +644,8 @@ public final class VirtualRouters implements VmLifecycleExtension {
     void markDisconnected(String vrUuid) {
         repository.setStatus(vrUuid, DISCONNECTED);
         sync.forget(vrUuid);
+        haWatch.unwatch(vrUuid);
+        pairs.unreachable(vrUuid);
     }
 
     List<String> runningRouters() {
@@ -473,14 +671,19 @@ public final class VirtualRouters implements VmLifecycleExtension {
         if (vm.isAppliance() && repository.isRouter(vm.uuid())) {
             repository.setStatus(vm.uuid(), DISCONNECTED);
             sync.forget(vm.uuid());
+            haWatch.unwatch(vm.uuid());
+            pairs.unreachable(vm.uuid());
         }
     }
 
     @Override
     public void afterDestroy(VmSpec vm) {
         if (vm.isAppliance()) {
+            List<String> served = repository.guestL3s(vm.uuid());
             repository.unclaimAll(vm.uuid());
             sync.forget(vm.uuid());
+            haWatch.unwatch(vm.uuid());
+            pairs.routerGone(vm.uuid(), served);
         }
     }
 }

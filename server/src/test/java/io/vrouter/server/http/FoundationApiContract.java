@@ -235,7 +235,7 @@ abstract class FoundationApiContract extends NodeContract {
         ApiReply r = admin.get("/v1/global-configurations?q=category=virtualRouter&sort=-name");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.inventories()).extracting(n -> n.get("name").asText())
-                .containsExactly("ping.interval", "command.parallelismDegree", "agent.deployOnStart");
+                .containsExactly("ping.interval", "ha.advertInterval", "command.parallelismDegree", "agent.deployOnStart");
         ApiReply like = admin.get("/v1/global-configurations?q=name~=deployOn&replyWithCount=true&limit=1");
         assertThat(like.body().get("total").asLong()).isEqualTo(2);
         assertThat(like.inventories()).hasSize(1);

@@ -18,6 +18,7 @@ public final class RouterStateChecker {
         DesiredState have = node.agents().dataplane(vrUuid)
                 .orElseThrow(() -> new AssertionError("router " + vrUuid + " has no agent dataplane")).appliedState();
         assertThat(have.nics().values()).as("nics of " + vrUuid).containsExactlyInAnyOrderElementsOf(want.nics());
+        assertThat(node.agents().ha(vrUuid).orElseThrow().config()).as("HA configuration of " + vrUuid).isEqualTo(want.ha());
         assertThat(have.dns()).as("DNS upstreams of " + vrUuid + ", in order").containsExactlyElementsOf(want.dns());
         assertThat(have.dhcp().values()).as("DHCP entries of " + vrUuid).containsExactlyInAnyOrderElementsOf(want.dhcp());
         assertThat(have.snats().values()).as("SNAT of " + vrUuid).containsExactlyInAnyOrderElementsOf(want.snats());

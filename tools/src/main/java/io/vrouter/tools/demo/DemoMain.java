@@ -45,6 +45,9 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--port", description = "the node's API port (default: ${DEFAULT-VALUE})")
     private int port = NodeOptions.DEFAULT_PORT;
 
+    @Option(names = "--ha", description = "also an HA guest L3: a VRRP pair, its master killed under a ping and a TCP connection")
+    private boolean ha;
+
     @Option(names = "--clean", description = "only remove what a killed demo left")
     private boolean clean;
 
@@ -141,6 +144,9 @@ public final class DemoMain implements Callable<Integer> {
             say("TCP to " + SeedWorld.OUTSIDE_IP + ":" + Outside.PORT + " on the public side: the outside saw " + source
                     + " (the router's public address " + SeedWorld.ipOn(router, w.publicL3) + ": SNAT)");
             showEipAndPortForwarding(w, vm, router);
+            if (ha) {
+                showHaPair(w, hypervisor);
+            }
 
             System.out.println();
             System.out.println("The management node keeps running. Use the CLI against it from another terminal:");
@@ -163,6 +169,48 @@ public final class DemoMain implements Callable<Integer> {
                 List.of("QueryVirtualRouterVm"),
                 List.of("QueryVmInstance", "fields=name,state,vmNics.ip"),
                 List.of("ReconnectVirtualRouter", "vmInstanceUuid=" + routerUuid));
+    }
+
+    /**
+     * An HA guest L3 (docs/ha.md): both routers and their haStatus, a TCP connection through SNAT held open, the
+     * master killed (every link of its namespace down, as a dead VM looks), the guest's ping loss, the new master,
+     * the connection still carrying data; then the old master back as backup.
+     */
+    private void showHaPair(SeedWorld w, HostAgent hypervisor) throws InterruptedException {
+        step("CreateL3Network ha-l3 + CreateSystemTag virtualRouterHa::VRRP on it, then CreateVmInstance ha-guest");
+        String l3 = w.guestL3(null, "ha-l3", "10.99.0.0/24", List.of("DHCP", "DNS", "SNAT"));
+        w.api.ok("CreateSystemTag", java.util.Map.of("resourceType", "L3NetworkVO", "resourceUuid", l3, "tag", "virtualRouterHa::VRRP"));
+        long t0 = System.nanoTime();
+        JsonNode vm = w.userVm("ha-guest", l3);
+        String guestNs = hypervisor.namespaceOf(vm.get("uuid").asText());
+        GuestProbe.await(Duration.ofSeconds(60), w.probe(vm.get("uuid").asText())::address);
+        String master = HaFailover.awaitMaster(w.api, l3, Duration.ofSeconds(60), true);
+        say("guest leased after " + ms(t0) + " ms; the pair (QueryVirtualRouterVm fields=uuid,haStatus):");
+        HaFailover.haStatuses(w.api, l3).forEach((vr, status) -> say("  " + vr + "  " + status));
+
+        step("a TCP connection from the guest through SNAT to an echo peer on the public side, held open");
+        Process echo = GuestProbe.startPeerRecorder(w.outside.namespace(), SeedWorld.OUTSIDE_IP, PeerRecorder.Listener.echo(8083));
+        try (GuestProbe.Conversation conversation = new GuestProbe(guestNs).converse(SeedWorld.OUTSIDE_IP, 8083)) {
+            say("the peer sees the pair's floating address: " + conversation.receive(Duration.ofSeconds(10)));
+            say("sent 'before', echoed: " + conversation.exchange("before", Duration.ofSeconds(10)));
+
+            step("killing the master " + master + " (every link of its namespace down) under a ping every 10 ms");
+            HaFailover.PingRun ping = HaFailover.startPing(guestNs, SeedWorld.OUTSIDE_IP, 10, Duration.ofSeconds(4));
+            Thread.sleep(1000);
+            HaFailover.links(hypervisor.namespaceOf(master), false);
+            HaFailover.PingResult result = ping.finish();
+            String newMaster = HaFailover.awaitMaster(w.api, l3, Duration.ofSeconds(30), false);
+            say("ping: " + result.lost() + " of " + result.sent() + " lost, longest gap " + result.longestGapMillis() + " ms");
+            say("new master: " + newMaster);
+            say("sent 'after' on the same connection, echoed: " + conversation.exchange("after", Duration.ofSeconds(10)));
+
+            step("the old master's links back up: it returns as backup (no preemption)");
+            HaFailover.links(hypervisor.namespaceOf(master), true);
+            HaFailover.awaitStatus(w.api, l3, master, "Backup", Duration.ofSeconds(60));
+            HaFailover.haStatuses(w.api, l3).forEach((vr, status) -> say("  " + vr + "  " + status));
+        } finally {
+            echo.destroyForcibly();
+        }
     }
 
     /** An EIP and a forwarded port to a listener in the guest, reached from the outside world. */

@@ -188,7 +188,7 @@ public final class NetnsBenchMain implements Callable<Integer> {
     }
 
     /** One forwarding route: an iperf3 server in {@code serverNs} on {@code serverIp}, a client in {@code clientNs} to {@code target}. */
-    private static final class Route {
+    static final class Route {
         final String name;
         final String serverNs;
         final String serverIp;
@@ -295,7 +295,7 @@ public final class NetnsBenchMain implements Callable<Integer> {
     }
 
     /** Runs iperf3 over {@code route} for {@code seconds}; bits/s received. */
-    private static double iperf(Route route, int seconds) throws IOException, InterruptedException {
+    static double iperf(Route route, int seconds) throws IOException, InterruptedException {
         Process server = new ProcessBuilder("ip", "netns", "exec", route.serverNs, "iperf3", "-s", "-1", "-B", route.serverIp, "-p", "5299")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -310,7 +310,7 @@ public final class NetnsBenchMain implements Callable<Integer> {
     }
 
     /** The 1-, 5- and 15-minute load averages, from /proc/loadavg. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] words = Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
             return words[0] + " " + words[1] + " " + words[2];
@@ -323,7 +323,7 @@ public final class NetnsBenchMain implements Callable<Integer> {
         RUNNER.check(List.of(argv), null);
     }
 
-    private static double medianOf(List<Double> values) {
+    static double medianOf(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
     }

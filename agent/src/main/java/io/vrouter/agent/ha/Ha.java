@@ -1,0 +1,29 @@
+package io.vrouter.agent.ha;
+
+import io.vrouter.agent.protocol.HaConfig;
+import io.vrouter.agent.state.DesiredState;
+
+/**
+ * The router's part in a VRRP pair. {@link KeepalivedHa} runs keepalived and conntrackd in the router's namespace;
+ * {@link RecordingHa} only records (the Simulator's routers, unit tests). Calls come under the agent's lock, one at
+ * a time.
+ */
+public interface Ha extends AutoCloseable {
+
+    /** Becomes one of a pair, or a plain router again ({@code enabled=false}); {@code state} gives the VIPs. */
+    void configure(HaConfig config, DesiredState state);
+
+    /** The VIPs of the state changed: they float with the master too. */
+    void vipsChanged(DesiredState state);
+
+    /** True while VIP addresses are keepalived's to add and remove, not the dataplane's. */
+    boolean holdsVipAddresses();
+
+    HaConfig config();
+
+    HaStatusBoard status();
+
+    @Override
+    default void close() {
+    }
+}

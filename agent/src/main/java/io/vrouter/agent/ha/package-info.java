@@ -1,0 +1,2 @@
+/** VRRP pairs: the router's part in a highly available pair (keepalived, conntrackd) and the HA status it reports. */
+package io.vrouter.agent.ha;
