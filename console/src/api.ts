@@ -1,5 +1,6 @@
-// The one client of the management node's public API. Every request of the console goes through here, so moving
-// to another wire form of the same APIs (ZStack's REST v1) is a change of this file only.
+// The one client of the management node's public API. Every request of the console goes through here: calls and
+// queries speak ZStack's REST API v1 (/zstack/v1/..., Authorization: OAuth, 202 + polling of api-jobs as ZStack's SDK
+// does), the live events come from GET /v1/events, the forms' parameters from GET /v1/openapi.json.
 
 /** An error reply of the API: {"error":{"code","description","details"}}, with the HTTP status. */
 export class ApiError extends Error {
@@ -63,12 +64,25 @@ export interface ApiDescription {
   required: string[];
 }
 
+/** One API's REST v1 route as the node lists it at GET /zstack/v1/api-routes. */
+interface RestRoute {
+  apiName: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** with {var} segments filled from the parameters, e.g. /vm-instances/{uuid}/actions */
+  path: string;
+  sync: boolean;
+}
+
 const SESSION_KEY = 'vrouter.session';
+const REST = '/zstack/v1';
+/** How often a job still running (202) is asked again; the SDK asks at once, then at its interval. */
+const POLL_INTERVAL_MS = 250;
 
 export class Api {
   /** Called when the node says the session is gone (logged out elsewhere, timed out). */
   onSessionLost: (reason: string) => void = () => {};
   private catalogue: Map<string, ApiDescription> | null = null;
+  private routes: Promise<Map<string, RestRoute>> | null = null;
 
   constructor(private readonly base = '') {}
 
@@ -76,25 +90,66 @@ export class Api {
     return localStorage.getItem(SESSION_KEY);
   }
 
+  /** ZStack's login: the password travels as its hex SHA-512, as ZStack's own clients send it. */
   async logIn(accountName: string, password: string): Promise<void> {
-    const reply = await this.call<{ inventory: { uuid: string } }>('LogInByAccount', { accountName, password });
+    const reply = await this.call<{ inventory: { uuid: string } }>('LogInByAccount', { accountName, password: await sha512(password) });
     localStorage.setItem(SESSION_KEY, reply.inventory.uuid);
   }
 
   async logOut(): Promise<void> {
     try {
-      if (this.session) await this.call('LogOut', {});
+      if (this.session) await this.call('LogOut', { sessionUuid: this.session });
     } finally {
       localStorage.removeItem(SESSION_KEY);
     }
   }
 
-  /** POST /v1/api/{name}: any API, by its ZStack name. Throws ApiError on an error reply. */
+  /**
+   * Any API by its ZStack name, over REST v1 as ZStack's SDK calls it: the API's method and path with its {var}s
+   * filled from `params`; the rest as {"params": ...} (POST), {"<apiName>": ...} (PUT actions) or the query string
+   * (GET, DELETE). A 202 is a job: its location is polled until it answers. Throws ApiError on an error reply.
+   */
   async call<T = Record<string, unknown>>(name: string, params: Record<string, unknown>): Promise<T> {
-    return this.request<T>(`/v1/api/${encodeURIComponent(name)}`, { method: 'POST', body: JSON.stringify(params) });
+    const route = (await this.routeTable()).get(name);
+    if (!route) throw new Error(`the node has no REST route for ${name}`);
+    const rest: Record<string, unknown> = { ...params };
+    const path = route.path.replace(/\{(\w+)\}/g, (_, variable: string) => {
+      const value = rest[variable];
+      delete rest[variable];
+      if (value === undefined || value === null || value === '') throw new Error(`${name} needs ${variable}`);
+      return encodeURIComponent(String(value));
+    });
+    if (route.method === 'GET' || route.method === 'DELETE') {
+      const search = new URLSearchParams();
+      for (const [k, v] of Object.entries(rest)) {
+        if (v === undefined || v === null) continue;
+        for (const item of Array.isArray(v) ? v : [v]) search.append(k, typeof item === 'object' ? JSON.stringify(item) : String(item));
+      }
+      const qs = search.toString();
+      return this.request<T>(`${REST}${path}${qs ? `?${qs}` : ''}`, { method: route.method });
+    }
+    const { systemTags, userTags, ...others } = rest;
+    const key = route.method === 'PUT' ? name.charAt(0).toLowerCase() + name.slice(1) : 'params';
+    const body: Record<string, unknown> = { [key]: others };
+    if (systemTags !== undefined) body.systemTags = systemTags;
+    if (userTags !== undefined) body.userTags = userTags;
+    return this.request<T>(`${REST}${path}`, { method: route.method, body: JSON.stringify(body) });
   }
 
-  /** GET /v1/{collection}?q=...: a query in ZStack's REST form. */
+  /** The node's REST v1 route of every API (no session needed), read once. */
+  private routeTable(): Promise<Map<string, RestRoute>> {
+    if (!this.routes) {
+      this.routes = this.request<{ routes: RestRoute[] }>(`${REST}/api-routes`, { method: 'GET' })
+        .then((t) => new Map(t.routes.map((r) => [r.apiName, r])))
+        .catch((e) => {
+          this.routes = null;
+          throw e;
+        });
+    }
+    return this.routes;
+  }
+
+  /** GET /zstack/v1/{collection}?q=...: a query of REST v1. */
   async query<T = Inventory>(collection: string, options: QueryOptions = {}): Promise<QueryResult<T>> {
     const search = new URLSearchParams();
     for (const c of options.conditions ?? []) search.append('q', c);
@@ -104,7 +159,7 @@ export class Api {
     if (options.withTotal) search.set('replyWithCount', 'true');
     if (options.fields?.length) search.set('fields', options.fields.join(','));
     const qs = search.toString();
-    return this.request<QueryResult<T>>(`/v1/${collection}${qs ? `?${qs}` : ''}`, { method: 'GET' });
+    return this.request<QueryResult<T>>(`${REST}/${collection}${qs ? `?${qs}` : ''}`, { method: 'GET' });
   }
 
   /** Every match of a query, in pages of 5,000. */
@@ -123,7 +178,7 @@ export class Api {
     const search = new URLSearchParams();
     for (const c of conditions) search.append('q', c);
     search.set('count', 'true');
-    const r = await this.request<QueryResult<unknown>>(`/v1/${collection}?${search}`, { method: 'GET' });
+    const r = await this.request<QueryResult<unknown>>(`${REST}/${collection}?${search}`, { method: 'GET' });
     return r.total ?? 0;
   }
 
@@ -217,10 +272,22 @@ export class Api {
     this.onSessionLost(reason);
   }
 
+  /** One request; a 202 (a job of REST v1) is followed to its end as the SDK does: at once, then every 250 ms. */
   private async request<T>(path: string, init: RequestInit): Promise<T> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    const headers: Record<string, string> = {};
+    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
     if (this.session) headers.Authorization = `OAuth ${this.session}`;
-    const response = await fetch(`${this.base}${path}`, { ...init, headers });
+    let response = await fetch(`${this.base}${path}`, { ...init, headers });
+    if (response.status === 202) {
+      const { location } = (await response.json()) as { location: string };
+      const job = `${this.base}${new URL(location, window.location.href).pathname}`;
+      const auth: Record<string, string> = this.session ? { Authorization: `OAuth ${this.session}` } : {};
+      response = await fetch(job, { headers: auth });
+      while (response.status === 202) {
+        await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
+        response = await fetch(job, { headers: auth });
+      }
+    }
     const text = await response.text();
     let body: unknown;
     try {
@@ -231,11 +298,18 @@ export class Api {
     const error = (body as { error?: { code: string; description: string; details: string } }).error;
     if (!response.ok || error) {
       const e = new ApiError(response.status, error?.code ?? `HTTP ${response.status}`, error?.description ?? '', error?.details ?? text);
-      if (response.status === 401 && !path.endsWith('/LogInByAccount')) this.lostSession(e.details);
+      if (response.status === 401 && !path.startsWith(`${REST}/accounts/login`)) this.lostSession(e.details);
       throw e;
     }
     return body as T;
   }
+}
+
+/** The hex SHA-512 of what the user typed; the typed text itself where the browser offers no digest (plain HTTP). */
+async function sha512(typed: string): Promise<string> {
+  if (!globalThis.crypto?.subtle) return typed; // the node takes either form (docs/api.md)
+  const digest = await crypto.subtle.digest('SHA-512', new TextEncoder().encode(typed));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 interface OpenApiOperation {

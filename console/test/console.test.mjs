@@ -18,6 +18,8 @@ let api;
 let world;
 let browser;
 let page;
+/** The path of every request the page made: the console must speak REST v1 for its calls and queries. */
+const requests = [];
 
 async function shot(name) {
   mkdirSync(SHOTS, { recursive: true });
@@ -42,6 +44,7 @@ before(async () => {
   const t2 = Date.now();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
   console.log(`# node started in ${t1 - t0} ms, world seeded in ${t2 - t1} ms, browser in ${Date.now() - t2} ms`);
 });
 
@@ -65,6 +68,10 @@ test('nothing is shown without logging in; a wrong password is refused with its 
   await page.locator('.status-card[data-kind=routers] [data-status=Connected]').waitFor();
   // the failed login is among the last errors
   await page.locator('table.errors').filter({ hasText: 'LogInByAccount' }).waitFor();
+  // calls and queries go through ZStack's REST v1; only the event stream and the API description are our /v1
+  assert.ok(requests.includes('PUT /zstack/v1/accounts/login'), requests.join('\n'));
+  assert.ok(requests.some((r) => r.startsWith('GET /zstack/v1/vm-instances')), requests.join('\n'));
+  assert.deepEqual(requests.filter((r) => r.includes(' /v1/') && !/ \/v1\/(events|openapi\.json)$/.test(r)), []);
 });
 
 test('the topology shows the router with its management, public and guest nics, and the guests behind it', async () => {
@@ -209,6 +216,9 @@ test("a router's status change arrives live, on the dashboard and on the router'
   assert.match(await page.locator('[data-testid=nics]').textContent(), /management.*public.*guest/s);
   assert.match(await page.locator('[data-testid=dhcp]').textContent(), /web-1.*web-2.*web-3/s);
   assert.match(await page.locator('[data-testid=eips]').textContent(), /eip-web-1/);
+  // the action went as ZStack's SDK sends it: PUT on the router's actions, its job's result read from api-jobs
+  assert.ok(requests.includes(`PUT /zstack/v1/vm-instances/${router}/actions`), requests.join('\n'));
+  assert.ok(requests.some((r) => r.startsWith('GET /zstack/v1/api-jobs/')), requests.join('\n'));
   await shot('router');
 });
 
@@ -216,6 +226,7 @@ test('logging out ends the session: the API refuses it and the console asks for 
   const session = await page.evaluate(() => localStorage.getItem('vrouter.session'));
   await page.click('button.logout');
   await page.locator('form.login').waitFor();
+  assert.ok(requests.includes(`DELETE /zstack/v1/accounts/sessions/${session}`), requests.join('\n'));
   const r = await fetch(`${node.url}/v1/zones`, { headers: { Authorization: `OAuth ${session}` } });
   assert.equal(r.status, 401);
 });

@@ -24,6 +24,11 @@ public enum ErrorCode {
     INTERNAL_ERROR("SYS.1000", 500),
     /** The virtual router is not in a state that allows the operation. */
     VR_WRONG_STATE("VR.1000", 409),
+    /**
+     * The VM lacks its nics or its root volume (a creation that never finished): it cannot start. Not a ZStack code:
+     * ZStack's VMs are never left so.
+     */
+    VM_INCOMPLETE("VM.1100", 409),
     /** The virtual router offering has no public network. */
     VR_OFFERING_NO_PUBLIC_NETWORK("VR.1001", 400),
     /** No default virtual router offering exists in the zone. */

@@ -1,6 +1,7 @@
 package io.vrouter.node;
 
 import io.vrouter.agent.http.InProcessAgentHost;
+import io.vrouter.hostagent.InProcessHostAgent;
 import io.vrouter.server.Clock;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
@@ -17,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./vrouter server}: the management node, with the Simulator's router agents running in this JVM (the agent
- * module's {@link InProcessAgentHost}). Prints one line with the URL when ready; stops cleanly on SIGTERM.
+ * module's {@link InProcessAgentHost}) and the host agent of this machine in it too ({@link InProcessHostAgent}: a
+ * one-host Netns installation starts nothing more). Prints one line with the URL when ready; stops cleanly on SIGTERM.
  */
 @Command(name = "vrouter server", mixinStandardHelpOptions = true, version = ManagementNode.VERSION,
         description = "Runs the management node.", sortOptions = false)
@@ -99,7 +101,7 @@ public final class ServerMain implements Callable<Integer> {
         NodeOptions options = options();
         ManagementNode node;
         try {
-            node = new ManagementNode(options, Clock.SYSTEM, new InProcessAgentHost());
+            node = new ManagementNode(options, Clock.SYSTEM, new InProcessAgentHost(), new InProcessHostAgent());
         } catch (RuntimeException e) {
             System.err.println("vrouter server: cannot start: " + e.getMessage());
             return 1;

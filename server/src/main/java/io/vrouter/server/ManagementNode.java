@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vrouter.agent.protocol.InProcessAgents;
+import io.vrouter.agent.protocol.hostagent.NodeHostAgent;
 import io.vrouter.server.account.Accounts;
 import io.vrouter.server.account.LoginThrottle;
 import io.vrouter.server.api.ApiCatalogue;
@@ -37,6 +38,8 @@ import io.vrouter.server.task.TaskClock;
 import io.vrouter.server.task.TaskQueues;
 import io.vrouter.server.vm.VmApis;
 import io.vrouter.server.vm.VmInstances;
+import io.vrouter.server.task.FlowJournal;
+import io.vrouter.server.db.Uuid;
 import io.vrouter.server.networkservice.NetworkServices;
 import io.vrouter.agent.tls.AgentTls;
 import io.vrouter.agent.tls.CertificateAuthority;
@@ -84,6 +87,8 @@ public final class ManagementNode implements AutoCloseable {
     private final Hypervisors hypervisors;
     private final SimulatorHypervisor simulator;
     private final VmInstances vms;
+    private final FlowJournal flowJournal;
+    private AutoCloseable journalRetry = () -> { };
     private final NetworkServices networkServices;
     private final SimulatorRouterAgents simulatorAgents;
     private final VirtualRouterPlugin virtualRouters;
@@ -104,6 +109,17 @@ public final class ManagementNode implements AutoCloseable {
      *                        {@code InProcessAgentHost}); the node closes it
      */
     public ManagementNode(NodeOptions options, Clock clock, InProcessAgents inProcessAgents) {
+        this(options, clock, inProcessAgents, NodeHostAgent.NONE);
+    }
+
+    /**
+     * @param inProcessAgents runs the agents of Simulator routers in this JVM (the agent module's
+     *                        {@code InProcessAgentHost}); the node closes it
+     * @param nodeHostAgent   the host agent of this machine, run by the node (the host agent module's
+     *                        {@code InProcessHostAgent}): a Netns host at one of this machine's addresses needs no agent
+     *                        started by hand; the node closes it
+     */
+    public ManagementNode(NodeOptions options, Clock clock, InProcessAgents inProcessAgents, NodeHostAgent nodeHostAgent) {
         this.options = options;
         this.dataDir = DataDirectory.open(options.dataDir());
         String url = options.dbUrl() != null ? options.dbUrl() : Database.h2FileUrl(options.dataDir());
@@ -157,12 +173,17 @@ public final class ManagementNode implements AutoCloseable {
             IpAllocator ipAllocator = new IpAllocator(database.dsl(), clock);
             BackupStorages backupStorages = new BackupStorages(database.dsl(), clock, tags);
             backupStorages.registerApis(catalogue, registry, queries, resourceTypes);
+            backupStorages.registerDeletionCascades(zones);
             Images images = new Images(database.dsl(), clock, tags, backupStorages);
             images.registerApis(catalogue, registry, queries, resourceTypes);
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
+            // what flows leave half done when the node dies; this process's runs carry a new id at every start
+            this.flowJournal = new FlowJournal(database.dsl(), clock, Uuid.random());
+            io.micrometer.core.instrument.Gauge.builder("vrouter_flow_undo_pending", flowJournal, FlowJournal::pendingCount)
+                    .description("recorded flow steps waiting for an undo (left by a crash, or whose undo failed)").register(metrics);
             this.vms = new VmInstances(database.dsl(), clock, hosts, l2Networks, l3Networks, ipAllocator, hypervisors, taskQueues,
-                    VirtualRouterPlugin.bootParams(database.dsl(), clock));
+                    VirtualRouterPlugin.bootParams(database.dsl(), clock), flowJournal);
             vms.registerDeletionGuards(zones, clusters, hosts, l2Networks, l3Networks, images, offerings);
             new VmApis(l3Networks, vms, images, offerings).registerApis(catalogue, registry, queries, resourceTypes);
 
@@ -174,8 +195,8 @@ public final class ManagementNode implements AutoCloseable {
             eips.registerApis(catalogue, registry, queries, resourceTypes);
             this.portForwarding = new PortForwardingRules(database.dsl(), clock, vips, tags);
             portForwarding.registerApis(catalogue, registry, queries, resourceTypes);
-            vms.addExtension(eips);
-            vms.addExtension(portForwarding);
+            // VM destroy detaches the VM's rules of every kind on VIPs
+            vms.addExtension(vips);
 
             // ---- network services and the virtual router provider
             this.networkServices = new NetworkServices(database.dsl(), clock);
@@ -203,8 +224,9 @@ public final class ManagementNode implements AutoCloseable {
             networkServices.onServicesChanged(virtualRouters.routers()::guestL3Changed);
 
             // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents
-            this.netns = new NetnsPlugin(netnsSettings, hypervisors, hosts, virtualRouters.routers(), agentAuthority);
-            netns.registerApis(catalogue, hosts, queries);
+            this.netns = new NetnsPlugin(netnsSettings, database.dsl(), hypervisors, hosts, l2Networks, vms, globalConfigs,
+                    virtualRouters.routers(), nodeHostAgent, agentAuthority);
+            netns.registerApis(catalogue, queries);
             // ---- end of netns backend
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
@@ -215,11 +237,13 @@ public final class ManagementNode implements AutoCloseable {
             // ---- the web console: its files at /, live events (router statuses, API outcomes) at /v1/events
             this.liveEvents = new LiveEvents();
             virtualRouters.routers().onStatusChanged((vr, status) -> liveEvents.status("VirtualRouterVm", vr, status));
+            dispatcher.onOutcome(liveEvents::apiCall);
             this.eventStream = new EventStream(liveEvents, accounts, json);
             apiServer.extend(eventStream::addRoutes);
             apiServer.extend(ConsoleFiles.fromEnvironment()::addRoutes);
         } catch (RuntimeException e) {
             inProcessAgents.close();
+            nodeHostAgent.close();
             database.close();
             throw e;
         }
@@ -227,10 +251,17 @@ public final class ManagementNode implements AutoCloseable {
 
     /** Opens the API port; returns the URL clients use. */
     public String start() {
+        // first undo what dead runs of the node left half done (a single node: every run but this one's is dead),
+        // then settle what remains mid-operation and let the hypervisors agree
+        java.util.function.Predicate<String> deadNode = nodeId -> !nodeId.equals(flowJournal.nodeId());
+        flowJournal.recover(deadNode);
+        // an undo that failed (here or in a flow's own rollback) is retried while the node runs
+        journalRetry = flowJournal.retryEvery(Duration.ofMinutes(1), deadNode);
         vms.recoverAfterRestart();
         accounts.sessions().startPurging();
         port = apiServer.start(options.host(), options.port());
         virtualRouters.start();
+        netns.start();
         return url();
     }
 
@@ -270,6 +301,10 @@ public final class ManagementNode implements AutoCloseable {
 
     public VmInstances vms() {
         return vms;
+    }
+
+    public FlowJournal flowJournal() {
+        return flowJournal;
     }
 
     public SimulatorRouterAgents simulatorAgents() {
@@ -334,6 +369,7 @@ public final class ManagementNode implements AutoCloseable {
     public void close() {
         // stop taking requests first, so no request sees a closed database
         try {
+            closeQuietly(journalRetry);
             apiServer.close();
             zstackWire.close();
             eventStream.close();
@@ -353,6 +389,14 @@ public final class ManagementNode implements AutoCloseable {
             metrics.close();
             database.close();
             dataDir.restrictFiles(); // anything the database wrote on its way out
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(ManagementNode.class).warn("closing {}: {}", closeable, e.toString());
         }
     }
 }

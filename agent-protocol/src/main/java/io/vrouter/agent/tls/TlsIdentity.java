@@ -43,6 +43,20 @@ public record TlsIdentity(PrivateKey key, X509Certificate certificate, X509Certi
         write(dir.resolve(KEY_FILE), dir.resolve(CERTIFICATE_FILE), dir.resolve(AUTHORITY_FILE));
     }
 
+    /**
+     * The three as PEM text, in the order key, certificate, authority: how the management node hands an agent's
+     * identity to the host agent that deploys it ({@link #fromPem} on the other side).
+     */
+    public java.util.List<String> toPem() {
+        return java.util.List.of(Pem.privateKey(key), Pem.certificate(certificate), Pem.certificate(authority));
+    }
+
+    /** The identity {@link #toPem} gave; the exception names {@code source} when a part is not PEM of its kind. */
+    public static TlsIdentity fromPem(String key, String certificate, String authority, String source) {
+        return new TlsIdentity(Pem.readPrivateKey(key, source + " key"), Pem.readCertificate(certificate, source + " certificate"),
+                Pem.readCertificate(authority, source + " authority"));
+    }
+
     /** The certificate's subject, for messages. */
     public String subject() {
         return certificate.getSubjectX500Principal().getName();

@@ -1,5 +1,7 @@
 package io.vrouter.agent.core;
 
+import io.vrouter.agent.protocol.SecretCheck;
+
 import io.vrouter.agent.state.StateDelta;
 import io.vrouter.agent.state.DesiredState;
 import com.fasterxml.jackson.core.JsonProcessingException;

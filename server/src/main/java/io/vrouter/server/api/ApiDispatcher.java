@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Runs one API call: find it in the catalogue, authenticate, validate every parameter, then hand off to its
@@ -23,12 +24,28 @@ public final class ApiDispatcher {
     private final SessionResolver sessions;
     private final ParamConverter converter;
     private final MeterRegistry metrics;
+    private final List<OutcomeListener> outcomeListeners = new CopyOnWriteArrayList<>();
+
+    /** Told how every call of a known API ended, on every protocol (the console's live events listen). */
+    @FunctionalInterface
+    public interface OutcomeListener {
+        /** {@code errorCode} and {@code errorText} are null when the call succeeded. */
+        void ended(String apiName, String errorCode, String errorText);
+    }
 
     public ApiDispatcher(ApiCatalogue catalogue, SessionResolver sessions, ObjectMapper json, MeterRegistry metrics) {
         this.catalogue = catalogue;
         this.sessions = sessions;
         this.converter = new ParamConverter(json);
         this.metrics = metrics;
+    }
+
+    public void onOutcome(OutcomeListener listener) {
+        outcomeListeners.add(listener);
+    }
+
+    private void tell(String apiName, String errorCode, String errorText) {
+        outcomeListeners.forEach(l -> l.ended(apiName, errorCode, errorText));
     }
 
     /**
@@ -67,9 +84,15 @@ public final class ApiDispatcher {
             return new PreparedCall(api, new ApiCall(api, validate(api, body), session, clientAddress));
         } catch (ApiException e) {
             record(api == null ? "unknown" : api.name(), e.code().code(), start);
+            if (api != null) {
+                tell(api.name(), e.code().code(), e.toError().details());
+            }
             throw e;
         } catch (RuntimeException e) {
             record(api == null ? "unknown" : api.name(), ErrorCode.INTERNAL_ERROR.code(), start);
+            if (api != null) {
+                tell(api.name(), ErrorCode.INTERNAL_ERROR.code(), "internal error");
+            }
             throw e;
         }
     }
@@ -78,16 +101,20 @@ public final class ApiDispatcher {
     public Object run(PreparedCall prepared) {
         long start = System.nanoTime();
         String outcome = "success";
+        String errorText = null;
         try {
             return prepared.api().handler().handle(prepared.call());
         } catch (ApiException e) {
             outcome = e.code().code();
+            errorText = e.toError().details();
             throw e;
         } catch (RuntimeException e) {
             outcome = ErrorCode.INTERNAL_ERROR.code();
+            errorText = "internal error";
             throw e;
         } finally {
             record(prepared.api().name(), outcome, start);
+            tell(prepared.api().name(), errorText == null ? null : outcome, errorText);
         }
     }
 

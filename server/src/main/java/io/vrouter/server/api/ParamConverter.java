@@ -172,15 +172,16 @@ final class ParamConverter {
 
     private static List<String> stringList(ApiParam param, JsonNode node) {
         List<String> values = new ArrayList<>();
+        // strip, not trim: trim also drops control characters (a trailing NUL), hiding them from TextRules
         if (node.isArray()) {
             for (JsonNode element : node) {
                 if (!element.isValueNode() || element.isNull()) {
                     throw invalid(param, node, "a list of strings");
                 }
-                values.add(element.asText().trim());
+                values.add(element.asText().strip());
             }
         } else if (node.isTextual()) {
-            Arrays.stream(node.asText().split(",")).map(String::trim).forEach(values::add);
+            Arrays.stream(node.asText().split(",")).map(String::strip).forEach(values::add);
         } else {
             throw invalid(param, node, "a list (JSON array or comma-separated string)");
         }

@@ -178,6 +178,11 @@ public final class BackupStorages implements ImageStorage {
         }
     }
 
+    /** A deleted zone's backup storages are detached from it (ZStack's behaviour): they and their images stay. */
+    public void registerDeletionCascades(Zones zones) {
+        zones.registerDeletionCascade((tx, zoneUuid) -> tx.deleteFrom(ZONE_REF).where(ZONE_UUID.eq(zoneUuid)).execute());
+    }
+
     void delete(String bsUuid) {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);

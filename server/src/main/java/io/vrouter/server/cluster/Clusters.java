@@ -108,13 +108,9 @@ public final class Clusters {
     }
 
     void delete(String uuid) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            lockExisting(tx, uuid);
-            deletionGuards.collect(tx, uuid).refuseDeleting("cluster " + uuid);
-            // its L2 attachments (l2_network_cluster_ref) go by ON DELETE CASCADE
-            tx.deleteFrom(CLUSTER).where(UUID.eq(uuid)).execute();
-        });
+        // its L2 attachments (l2_network_cluster_ref) go by ON DELETE CASCADE
+        deletionGuards.deleteUnlessInTheWay(dsl, uuid, "cluster " + uuid, tx -> lockExisting(tx, uuid),
+                tx -> tx.deleteFrom(CLUSTER).where(UUID.eq(uuid)).execute());
         tags.deleteAllOf(uuid);
     }
 

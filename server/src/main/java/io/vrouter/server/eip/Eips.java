@@ -7,7 +7,6 @@ import io.vrouter.server.api.ApiException;
 import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
-import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.Inventory;
 import io.vrouter.server.query.QueryApis;
@@ -16,13 +15,9 @@ import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
 import io.vrouter.server.vip.VipRules;
 import io.vrouter.server.vip.Vips;
-import io.vrouter.server.vm.VmLifecycleExtension;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
 
 import java.util.List;
 import java.util.Map;
@@ -39,7 +34,7 @@ import static io.vrouter.server.eip.EipTables.EIP;
  * rules (attach, detach, state, syncing routers) is {@link VipRules}', see there for the order of database and
  * router changes.
  */
-public final class Eips implements VmLifecycleExtension {
+public final class Eips {
     public static final String RESOURCE_TYPE = "EipVO";
     /**
      * The attached EIPs whose nic is on a guest L3 a virtual router serves, with a {@code virtualRouterUuid}
@@ -47,8 +42,6 @@ public final class Eips implements VmLifecycleExtension {
      */
     public static final String VIRTUAL_ROUTER_EIP = "VirtualRouterEip";
 
-    private static final Table<?> PF = DSL.table(DSL.unquotedName("port_forwarding_rule"));
-    private static final Field<String> VIP_UUID = field("vip_uuid", String.class);
     private static final Field<String> NIC_UUID = field("vm_nic_uuid", String.class);
 
     private final Vips vips;
@@ -74,25 +67,15 @@ public final class Eips implements VmLifecycleExtension {
 
     public Eips(DSLContext dsl, Clock clock, Vips vips, Tags tags) {
         this.vips = vips;
-        this.rules = new VipRules<>(dsl, clock, vips, tags, new VipRules.Kind<>("EIP", "Eip", "eip", List.of(), List.of(),
-                Eips::view, Eips::summary));
+        // an EIP takes its VIP alone; a VIP has one EIP, so the VIP address orders a router's EIPs
+        this.rules = new VipRules<>(dsl, clock, vips, tags, new VipRules.Kind<>("EIP", "Eip", true, EIP, List.of(),
+                (a, b) -> 0, (rule, own) -> view(rule), Eips::summary));
     }
 
-    private static EipView view(Record r) {
-        return new EipView(column(r, "uuid"), column(r, "name"), column(r, "state"), column(r, "vip_uuid"), column(r, "vip_ip"),
-                column(r, "vip_netmask"), column(r, "vip_gateway"), column(r, "vip_l3_network_uuid"), column(r, "vm_nic_uuid"),
-                column(r, "vm_instance_uuid"), column(r, "guest_ip"), column(r, "guest_mac"), column(r, "guest_l3_network_uuid"),
-                column(r, "vm_state"));
-    }
-
-    /** A column of the view's row by its label; databases differ in the label's case (H2 upper, PostgreSQL lower). */
-    private static String column(Record r, String label) {
-        for (org.jooq.Field<?> f : r.fields()) {
-            if (f.getName().equalsIgnoreCase(label)) {
-                return r.get(f, String.class);
-            }
-        }
-        throw new IllegalStateException("the EIP view has no column " + label);
+    private static EipView view(VipRules.RuleOnNic r) {
+        return new EipView(r.uuid(), r.name(), r.state(), r.vipUuid(), r.vipIp(), r.vipNetmask(), r.vipGateway(),
+                r.vipL3NetworkUuid(), r.nic().uuid(), r.nic().vmUuid(), r.nic().ip(), r.nic().mac(), r.nic().l3Uuid(),
+                r.nic().vmState().name());
     }
 
     private static String summary(EipView eip) {
@@ -107,17 +90,6 @@ public final class Eips implements VmLifecycleExtension {
      */
     public List<EipView> activeEipsOnGuestL3(String guestL3Uuid) {
         return rules.activeOnGuestL3(guestL3Uuid);
-    }
-
-    /** Whether the nic has any of these rules, attached in any state ({@link VipRules#anyOnNic}). */
-    public boolean anyOnNic(String nicUuid) {
-        return rules.anyOnNic(nicUuid);
-    }
-
-    /** VM destroy detaches every EIP of the VM's nics ({@link VipRules#detachAllOfVm}). */
-    @Override
-    public void beforeDestroy(VmSpec vm) {
-        rules.detachAllOfVm(vm);
     }
 
     // ---------------------------------------------------------------- operations
@@ -141,20 +113,20 @@ public final class Eips implements VmLifecycleExtension {
             }
             vipUuid = eip.vipUuid();
         }
-        return vips.attachableNics(vips.get(vipUuid), "not exists (select 1 from eip x where x.vm_nic_uuid = n.uuid)");
+        return rules.attachableNics(vips.get(vipUuid), true);
     }
 
     // ---------------------------------------------------------------- checks
 
-    /** Under the VIP lock: nothing else may use an EIP's VIP. */
-    private static void checkVipFree(DSLContext tx, Vips.VipRow vip) {
-        tx.select(UUID, NAME).from(EIP).where(VIP_UUID.eq(vip.uuid())).limit(1).fetchOptional().ifPresent(r -> {
-            throw ApiException.invalidArgument(vip.describe() + " is already used by EIP " + r.get(NAME) + " ("
-                    + r.get(UUID) + "); a VIP takes one EIP");
+    /** Under the VIP lock: nothing else may use an EIP's VIP (the other kinds answer through {@link Vips#usesBesides}). */
+    private void checkVipFree(DSLContext tx, Vips.VipRow vip) {
+        rules.useOf(tx, vip.uuid()).ifPresent(eip -> {
+            throw ApiException.invalidArgument(vip.describe() + " is already used by EIP " + eip.ruleName() + " ("
+                    + eip.ruleUuid() + "); a VIP takes one EIP");
         });
-        tx.select(UUID, NAME).from(PF).where(VIP_UUID.eq(vip.uuid())).limit(1).fetchOptional().ifPresent(r -> {
-            throw ApiException.invalidArgument(vip.describe() + " is used for PortForwarding (rule " + r.get(NAME) + ", "
-                    + r.get(UUID) + "); an EIP needs a VIP used by nothing else");
+        vips.usesBesides(tx, vip.uuid(), rules).stream().findFirst().ifPresent(use -> {
+            throw ApiException.invalidArgument(vip.describe() + " is used for " + use.useFor() + " (rule " + use.ruleName() + ", "
+                    + use.ruleUuid() + "); an EIP needs a VIP used by nothing else");
         });
         if (vip.snat()) {
             throw ApiException.invalidArgument(vip.describe() + " is used for SNAT; an EIP needs a VIP used by nothing else");
@@ -163,8 +135,7 @@ public final class Eips implements VmLifecycleExtension {
 
     /** Under the VIP lock: the nic passes the shared checks and has no EIP yet. */
     private static void checkNic(DSLContext tx, Vips.VipRow vip, String nicUuid) {
-        Vips.GuestNic nic = Vips.guestNic(tx, nicUuid);
-        Vips.checkNic(vip, nic, "an EIP");
+        Vips.checkNic(vip, Vips.nicWithVm(tx, nicUuid), "an EIP");
         tx.select(UUID, NAME).from(EIP).where(NIC_UUID.eq(nicUuid)).limit(1).fetchOptional().ifPresent(r -> {
             throw nicHasEip(nicUuid, r.get(NAME) + " (" + r.get(UUID) + ")");
         });

@@ -45,10 +45,9 @@ public final class EventStream implements AutoCloseable {
         this.json = json;
     }
 
-    /** Adds the stream's route, and an after-handler publishing the outcome of every {@code /v1/api} call. */
+    /** Adds the stream's route (API outcomes reach {@link LiveEvents} from the dispatcher, for every protocol). */
     public void addRoutes(JavalinConfig config) {
         config.routes.get(PATH, this::open);
-        config.routes.after("/v1/api/{apiName}", this::publishApiOutcome);
     }
 
     private void open(Context ctx) throws Exception {
@@ -105,24 +104,6 @@ public final class EventStream implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + event, e);
         }
-    }
-
-    private void publishApiOutcome(Context ctx) {
-        String api = ctx.pathParam("apiName");
-        if (ctx.statusCode() < 400) {
-            events.apiCall(api, null, null);
-            return;
-        }
-        String code = null;
-        String text = null;
-        try {
-            var error = json.readTree(ctx.result() == null ? "{}" : ctx.result()).path("error");
-            code = error.path("code").asText(null);
-            text = error.path("details").asText(error.path("description").asText(null));
-        } catch (JsonProcessingException e) {
-            text = ctx.result();
-        }
-        events.apiCall(api, code == null ? "HTTP " + ctx.statusCode() : code, text);
     }
 
     private String quote(String s) {

@@ -14,4 +14,12 @@ public interface HostConnector {
      * status to record, {@code Connected} or {@code Disconnected}; may refuse the host by throwing an ApiException.
      */
     String connect(NewHost host);
+
+    /**
+     * The host as it will be written, once {@link #connect} accepted it: a connector whose hosts report their
+     * capacity fills in what the caller left at 0. By default the host as given.
+     */
+    default NewHost withReportedCapacity(NewHost host) {
+        return host;
+    }
 }

@@ -136,6 +136,17 @@ public final class Hosts {
                         && clusters.find(c).map(cluster -> ENABLED.equals(cluster.state())).orElse(false))).toList();
     }
 
+    /** The hosts of one hypervisor type, oldest first (a backend's ping rounds). */
+    public List<HostRecord> ofType(String hypervisorType) {
+        return dsl.select(recordFields()).from(HOST).where(HYPERVISOR_TYPE.eq(hypervisorType)).orderBy(CREATE_DATE, UUID)
+                .fetch(Hosts::toRecord);
+    }
+
+    /** Records what the host's connector found (a backend's pings: Connected, Disconnected); false if the host is gone. */
+    public boolean setStatus(String hostUuid, HostStatus status) {
+        return dsl.update(HOST).set(STATUS, status.name()).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(hostUuid)).execute() == 1;
+    }
+
     /** Takes capacity for a VM if the host still has it; false (and nothing taken) otherwise. */
     public boolean reserveCapacity(String hostUuid, long cpu, long memory) {
         return dsl.update(HOST).set(AVAILABLE_CPU, AVAILABLE_CPU.minus(cpu)).set(AVAILABLE_MEMORY, AVAILABLE_MEMORY.minus(memory))
@@ -182,6 +193,7 @@ public final class Hosts {
                 ApiException.invalidArgument("no host type " + host.hypervisorType() + "; types are " + connectors.keySet()));
         checkCanAdd(dsl, host);
         String status = connector.connect(host);
+        NewHost connected = connector.withReportedCapacity(host);
         String uuid = Uuid.random();
         try {
             dsl.transaction(cfg -> {
@@ -191,8 +203,8 @@ public final class Hosts {
                 tx.insertInto(HOST).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, CLUSTER_UUID, MANAGEMENT_IP, HYPERVISOR_TYPE,
                                 STATE, STATUS, TOTAL_CPU, AVAILABLE_CPU, TOTAL_MEMORY, AVAILABLE_MEMORY, CREATE_DATE, LAST_OP_DATE)
                         .values(uuid, host.name(), host.description(), cluster.zoneUuid(), cluster.uuid(), host.managementIp(),
-                                host.hypervisorType(), ENABLED, status, host.cpuCapacity(), host.cpuCapacity(),
-                                host.memoryCapacity(), host.memoryCapacity(), now, now)
+                                host.hypervisorType(), ENABLED, status, connected.cpuCapacity(), connected.cpuCapacity(),
+                                connected.memoryCapacity(), connected.memoryCapacity(), now, now)
                         .execute();
             });
         } catch (DataAccessException e) {

@@ -130,6 +130,15 @@ public final class ApiServer implements AutoCloseable {
         return parseBody(json, body);
     }
 
+    /**
+     * What every protocol on this port does with a request body: {@link #requireJson} (else
+     * {@link UnsupportedBodyType}, for a 415 in the protocol's own shape), then {@link #parseBody}.
+     */
+    public JsonNode parseJsonBody(String contentType, String body) {
+        requireJson(contentType, body);
+        return parseBody(json, body);
+    }
+
     /** The body as a JSON tree, or a 400 saying what is wrong with it and where. */
     static JsonNode parseBody(ObjectMapper json, String body) {
         if (body == null || body.isBlank()) {
@@ -155,7 +164,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** A body that is not JSON: HTTP 415. */
-    static final class UnsupportedBodyType extends RuntimeException {
+    public static final class UnsupportedBodyType extends RuntimeException {
         UnsupportedBodyType(String message) {
             super(message);
         }

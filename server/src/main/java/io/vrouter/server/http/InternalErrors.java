@@ -15,14 +15,14 @@ import java.sql.SQLException;
  * is logged without its message: jOOQ's and the drivers' messages quote the statement and the values, so the log
  * gets the exception classes, the SQL state and the stack, enough to find the statement in the code.
  */
-final class InternalErrors {
+public final class InternalErrors {
     private static final Logger LOG = LoggerFactory.getLogger(InternalErrors.class);
 
     private InternalErrors() {
     }
 
     /** Logs {@code error} once under a new incident id and returns the envelope to send. */
-    static ApiError.Envelope report(String method, String path, Throwable error) {
+    public static ApiError.Envelope report(String method, String path, Throwable error) {
         String incident = Uuid.random().substring(0, 12);
         SQLException sql = sqlCause(error);
         if (sql == null && !(rootOf(error) instanceof DataAccessException)) {

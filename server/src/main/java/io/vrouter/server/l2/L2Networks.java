@@ -48,6 +48,10 @@ import static io.vrouter.server.l2.L2Tables.L2_TYPE;
 import static io.vrouter.server.l2.L2Tables.VLAN_ID;
 import static io.vrouter.server.l2.L2Tables.L2_NETWORK_UUID;
 import static io.vrouter.server.l2.L2Tables.CLUSTER_UUID;
+import static io.vrouter.server.l2.L2Tables.POOL_UUID;
+import static io.vrouter.server.l2.L2Tables.VTEP_CIDR;
+import static io.vrouter.server.l2.L2Tables.VXLAN;
+import static io.vrouter.server.l2.L2Tables.VTEP;
 
 /**
  * L2 networks: a physical interface of the hosts, with or without a VLAN, attached to the clusters whose hosts
@@ -69,13 +73,28 @@ public final class L2Networks {
     private final Tags tags;
     private final List<ClusterDetachGuard> detachGuards = new CopyOnWriteArrayList<>();
     private final DeletionGuards deletionGuards = new DeletionGuards();
+    private final VxlanNetworks vxlan;
     private QueryApis queries;
 
     public L2Networks(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes) {
         this.dsl = dsl;
         this.clock = clock;
         this.tags = tags;
+        this.vxlan = new VxlanNetworks(dsl, clock, this);
         resourceTypes.register(RESOURCE_TYPE, "l2_network");
+        resourceTypes.register(VxlanNetworks.VNI_RANGE_RESOURCE_TYPE, "l2_vni_range");
+        // a pool goes only when its networks have gone (its ranges go with it)
+        registerDeletionGuard((tx, l2Uuid, inTheWay) -> inTheWay.named("VXLAN network(s)", L2,
+                UUID.in(DSL.select(UUID).from(VXLAN).where(POOL_UUID.eq(l2Uuid)))));
+    }
+
+    /** The VXLAN pools, VNI ranges and VXLAN networks (an L2 kind of this package). */
+    public VxlanNetworks vxlan() {
+        return vxlan;
+    }
+
+    static boolean isInterfaceName(String name) {
+        return INTERFACE.matcher(name).matches();
     }
 
     // ---------------------------------------------------------------- read API for other packages
@@ -95,6 +114,12 @@ public final class L2Networks {
                 .fetch(CLUSTER_UUID);
     }
 
+    /** The L2 networks attached to a cluster (what a host joining it must be able to carry). */
+    public List<L2NetworkRecord> attachedTo(String clusterUuid) {
+        return dsl.select(L2_NETWORK_UUID).from(REF).where(CLUSTER_UUID.eq(clusterUuid)).orderBy(CREATE_DATE, L2_NETWORK_UUID)
+                .fetch(L2_NETWORK_UUID).stream().map(this::find).flatMap(Optional::stream).toList();
+    }
+
     /** The uuids of the clusters to which every one of {@code l2Uuids} is attached. */
     public Set<String> clustersAttachedToAll(Set<String> l2Uuids) {
         return Set.copyOf(dsl.select(CLUSTER_UUID).from(REF).where(L2_NETWORK_UUID.in(l2Uuids)).groupBy(CLUSTER_UUID)
@@ -111,6 +136,19 @@ public final class L2Networks {
         Optional<? extends Record> row = lock ? select.forUpdate().fetchOptional() : select.fetchOptional();
         return row.map(r -> new L2NetworkRecord(r.get(UUID), r.get(NAME), r.get(ZONE_UUID), r.get(PHYSICAL_INTERFACE),
                 r.get(L2_TYPE), r.get(VLAN_ID)));
+    }
+
+    /**
+     * Locks the L2 an L3 network is being created on: any L2 but a VXLAN pool, which only lends VNIs to its
+     * VXLAN networks (ZStack refuses it too).
+     */
+    public static L2NetworkRecord lockForNewL3(DSLContext tx, String l2Uuid) {
+        L2NetworkRecord l2 = lockExisting(tx, l2Uuid);
+        if (VxlanNetworks.POOL.equals(l2.type())) {
+            throw ApiException.invalidArgument("L2 network " + label(l2) + " is a VXLAN pool; create the L3 network on one of its"
+                    + " VXLAN networks (CreateL2VxlanNetwork)");
+        }
+        return l2;
     }
 
     /** A child package's check that an L2 network may be deleted (what of its own stands on it). */
@@ -135,23 +173,33 @@ public final class L2Networks {
             throw ApiException.invalidArgument("physicalInterface '" + physicalInterface
                     + "' is not an interface name (1-15 letters, digits or _ . : -)");
         }
-        String uuid = Uuid.random();
-        dsl.transaction(cfg -> {
+        return dsl.transactionResult(cfg -> {
             DSLContext tx = DSL.using(cfg);
             Zones.lockExisting(tx, zoneUuid);
-            LocalDateTime now = clock.utcNow();
-            tx.insertInto(L2).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, PHYSICAL_INTERFACE, L2_TYPE, VLAN_ID, CREATE_DATE, LAST_OP_DATE)
-                    .values(uuid, name, description, zoneUuid, physicalInterface, vlan == null ? NO_VLAN : VLAN, vlan, now, now)
-                    .execute();
+            return insert(tx, zoneUuid, name, physicalInterface, vlan == null ? NO_VLAN : VLAN, vlan, description);
         });
+    }
+
+    /** Writes an L2's row inside the caller's transaction (which holds the zone's lock); returns its uuid. */
+    String insert(DSLContext tx, String zoneUuid, String name, String physicalInterface, String type, Integer vlan, String description) {
+        String uuid = Uuid.random();
+        LocalDateTime now = clock.utcNow();
+        tx.insertInto(L2).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, PHYSICAL_INTERFACE, L2_TYPE, VLAN_ID, CREATE_DATE, LAST_OP_DATE)
+                .values(uuid, name, description, zoneUuid, physicalInterface, type, vlan, now, now)
+                .execute();
         return uuid;
     }
 
-    void attach(String l2Uuid, String clusterUuid) {
+    void attach(String l2Uuid, String clusterUuid, List<String> systemTags) {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             L2NetworkRecord l2 = lockExisting(tx, l2Uuid);
             ClusterRecord cluster = Clusters.lockExisting(tx, clusterUuid);
+            String vtepCidr = VxlanNetworks.vtepCidrOf(l2, clusterUuid, systemTags);
+            if (VxlanNetworks.NETWORK.equals(l2.type())) {
+                throw ApiException.invalidArgument("VXLAN network " + label(l2) + " is attached where its pool "
+                        + VxlanNetworks.poolOf(tx, l2Uuid) + " is; attach the pool to the cluster");
+            }
             if (!l2.zoneUuid().equals(cluster.zoneUuid())) {
                 throw ApiException.invalidArgument("L2 network " + label(l2) + " is in zone " + l2.zoneUuid()
                         + " but cluster " + cluster.name() + " (" + clusterUuid + ") is in zone " + cluster.zoneUuid()
@@ -161,17 +209,25 @@ public final class L2Networks {
                 throw ApiException.conflict("L2 network " + label(l2) + " is already attached to cluster "
                         + cluster.name() + " (" + clusterUuid + ")");
             }
-            // two L2s on one interface (and VLAN) would be the same wire in one cluster: ZStack refuses it too
-            Condition sameWire = PHYSICAL_INTERFACE.eq(l2.physicalInterface())
+            // two L2s on one interface (and VLAN) would be the same wire in one cluster: ZStack refuses it too (a VXLAN
+            // pool's wire is its VNIs, checked below)
+            Condition sameWire = L2_TYPE.in(NO_VLAN, VLAN).and(PHYSICAL_INTERFACE.eq(l2.physicalInterface()))
                     .and(l2.vlan() == null ? VLAN_ID.isNull() : VLAN_ID.eq(l2.vlan()))
                     .and(UUID.in(DSL.select(L2_NETWORK_UUID).from(REF).where(CLUSTER_UUID.eq(clusterUuid))));
             var other = tx.select(NAME, UUID).from(L2).where(sameWire).limit(1).fetchOptional();
-            if (other.isPresent()) {
+            if (other.isPresent() && !VxlanNetworks.POOL.equals(l2.type())) {
                 throw ApiException.conflict("cluster " + cluster.name() + " (" + clusterUuid + ") already has L2 network "
                         + other.get().value1() + " (" + other.get().value2() + ") on interface " + l2.physicalInterface()
                         + (l2.vlan() == null ? " without VLAN" : " VLAN " + l2.vlan()));
             }
-            tx.insertInto(REF).columns(L2_NETWORK_UUID, CLUSTER_UUID, CREATE_DATE).values(l2Uuid, clusterUuid, clock.utcNow()).execute();
+            VxlanNetworks.checkNoSharedVnis(tx, l2Uuid, VxlanNetworks.rangesOf(tx, l2Uuid), List.of(clusterUuid));
+            LocalDateTime now = clock.utcNow();
+            tx.insertInto(REF).columns(L2_NETWORK_UUID, CLUSTER_UUID, CREATE_DATE, VTEP_CIDR).values(l2Uuid, clusterUuid, now, vtepCidr)
+                    .execute();
+            // a pool's VXLAN networks are attached where it is
+            for (String network : VxlanNetworks.networksOf(tx, l2Uuid)) {
+                tx.insertInto(REF).columns(L2_NETWORK_UUID, CLUSTER_UUID, CREATE_DATE).values(network, clusterUuid, now).execute();
+            }
         });
     }
 
@@ -184,10 +240,19 @@ public final class L2Networks {
                 throw ApiException.conflict("L2 network " + label(l2) + " is not attached to cluster "
                         + cluster.name() + " (" + clusterUuid + ")");
             }
+            if (VxlanNetworks.NETWORK.equals(l2.type())) {
+                throw ApiException.invalidArgument("VXLAN network " + label(l2) + " is attached where its pool "
+                        + VxlanNetworks.poolOf(tx, l2Uuid) + " is; detach the pool from the cluster");
+            }
+            // a pool leaves with its VXLAN networks: each must be free to go
+            List<String> leaving = new ArrayList<>(List.of(l2Uuid));
+            leaving.addAll(VxlanNetworks.networksOf(tx, l2Uuid));
             InTheWay inTheWay = new InTheWay(tx);
-            detachGuards.forEach(guard -> guard.collect(tx, l2Uuid, clusterUuid, inTheWay));
+            leaving.forEach(l2OrNetwork -> detachGuards.forEach(guard -> guard.collect(tx, l2OrNetwork, clusterUuid, inTheWay)));
             inTheWay.refuse("cannot detach L2 network " + label(l2) + " from cluster " + cluster.name() + " (" + clusterUuid + ")");
-            tx.deleteFrom(REF).where(L2_NETWORK_UUID.eq(l2Uuid)).and(CLUSTER_UUID.eq(clusterUuid)).execute();
+            tx.deleteFrom(REF).where(L2_NETWORK_UUID.in(leaving)).and(CLUSTER_UUID.eq(clusterUuid)).execute();
+            // the cluster's hosts are no VTEPs of the pool any more
+            tx.deleteFrom(VTEP).where(POOL_UUID.eq(l2Uuid)).and(CLUSTER_UUID.eq(clusterUuid)).execute();
         });
     }
 
@@ -196,13 +261,9 @@ public final class L2Networks {
     }
 
     void delete(String uuid) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            lockExisting(tx, uuid);
-            deletionGuards.collect(tx, uuid).refuseDeleting("L2 network " + uuid);
-            // cluster attachments go by ON DELETE CASCADE
-            tx.deleteFrom(L2).where(UUID.eq(uuid)).execute();
-        });
+        // cluster attachments go by ON DELETE CASCADE
+        deletionGuards.deleteUnlessInTheWay(dsl, uuid, "L2 network " + uuid, tx -> lockExisting(tx, uuid),
+                tx -> tx.deleteFrom(L2).where(UUID.eq(uuid)).execute());
         tags.deleteAllOf(uuid);
     }
 
@@ -211,7 +272,7 @@ public final class L2Networks {
     public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries) {
         this.queries = queries;
         registry.register(Inventory.builder("L2NetworkClusterRef", "l2_network_cluster_ref").primaryKey("clusterUuid")
-                .strings("l2NetworkUuid", "clusterUuid")
+                .strings("l2NetworkUuid", "clusterUuid", "vtepCidr")
                 .field("createDate", FieldType.TIMESTAMP)
                 .build());
         for (String type : List.of(INVENTORY, VLAN)) {
@@ -240,11 +301,13 @@ public final class L2Networks {
                 createParams(ApiParam.required("vlan", ParamType.INTEGER, "the VLAN id").withRange(1, 4094))));
         catalogue.register(ApiDefinition.of("AttachL2NetworkToCluster", "Attach an L2 network to a cluster of its zone",
                 call -> {
-                    attach(call.string("l2NetworkUuid"), call.string("clusterUuid"));
+                    attach(call.string("l2NetworkUuid"), call.string("clusterUuid"), call.has("systemTags") ? call.list("systemTags") : List.of());
                     return inventory(call.string("l2NetworkUuid"));
                 },
                 ApiParam.required("l2NetworkUuid", ParamType.UUID, "the L2 network"),
-                ApiParam.required("clusterUuid", ParamType.UUID, "the cluster")));
+                ApiParam.required("clusterUuid", ParamType.UUID, "the cluster"),
+                ApiParam.optional("systemTags", ParamType.STRING_LIST,
+                        "for a VXLAN pool: l2NetworkUuid::<pool>::clusterUuid::<cluster>::cidr::{<VTEP cidr>}").withRange(0, 4)));
         catalogue.register(ApiDefinition.of("DetachL2NetworkFromCluster", "Detach an L2 network from a cluster",
                 call -> {
                     detach(call.string("l2NetworkUuid"), call.string("clusterUuid"));
@@ -252,7 +315,8 @@ public final class L2Networks {
                 },
                 ApiParam.required("l2NetworkUuid", ParamType.UUID, "the L2 network"),
                 ApiParam.required("clusterUuid", ParamType.UUID, "the cluster")));
-        catalogue.register(ApiDefinition.of("DeleteL2Network", "Delete an L2 network that has no L3 network",
+        vxlan.registerApis(catalogue, registry, queries);
+        catalogue.register(ApiDefinition.of("DeleteL2Network", "Delete an L2 network that has no L3 network (a VXLAN pool: no VXLAN network)",
                 call -> {
                     delete(call.string("uuid"));
                     return Replies.success();

@@ -73,14 +73,22 @@ public final class IpAllocator {
      * @param usedFor       what takes it: {@code VmNic}, {@code Vip}, {@code ApplianceVm}...
      */
     public AllocatedIp allocate(String l3NetworkUuid, String requiredIp, String usedFor) {
+        return allocate(l3NetworkUuid, requiredIp, usedFor, Uuid.random());
+    }
+
+    /**
+     * The same, under a uuid the caller chose: a caller that records what to release before it allocates (a
+     * crash-safe flow step) knows the record's uuid before the record exists.
+     */
+    public AllocatedIp allocate(String l3NetworkUuid, String requiredIp, String usedFor, String usedIpUuid) {
         List<Range> ranges = ranges(l3NetworkUuid);
         if (ranges.isEmpty()) {
             throw ApiException.operationFailed("L3 network " + l3NetworkUuid + " has no IP range to allocate an address from; add one with AddIpRange");
         }
         if (requiredIp != null) {
-            return allocateRequired(l3NetworkUuid, ranges, requiredIp, usedFor);
+            return allocateRequired(l3NetworkUuid, ranges, requiredIp, usedFor, usedIpUuid);
         }
-        return allocateAny(l3NetworkUuid, ranges, usedFor, null);
+        return allocateAny(l3NetworkUuid, ranges, usedFor, usedIpUuid, null);
     }
 
     /** Any free address of one of the L3's ranges (a VIP created from a chosen range). */
@@ -90,12 +98,12 @@ public final class IpAllocator {
             throw ApiException.notFound("IP range", ipRangeUuid);
         }
         Range range = ranges.get(0);
-        return allocateAny(l3NetworkUuid, ranges, usedFor, "IP range " + ipRangeUuid + " of L3 network " + l3NetworkUuid
+        return allocateAny(l3NetworkUuid, ranges, usedFor, Uuid.random(), "IP range " + ipRangeUuid + " of L3 network " + l3NetworkUuid
                 + " has no free IP (" + new Ipv4(range.start()) + "-" + new Ipv4(range.end()) + ")");
     }
 
     /** @param exhausted the message when every address is taken, or null for the L3's */
-    private AllocatedIp allocateAny(String l3NetworkUuid, List<Range> ranges, String usedFor, String exhausted) {
+    private AllocatedIp allocateAny(String l3NetworkUuid, List<Range> ranges, String usedFor, String usedIpUuid, String exhausted) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long total = ranges.stream().mapToLong(Range::size).sum();
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -110,7 +118,7 @@ public final class IpAllocator {
                 }
             }
             Range range = rangeOf(ranges, candidate.get());
-            Optional<AllocatedIp> taken = tryInsert(l3NetworkUuid, range, candidate.get(), usedFor);
+            Optional<AllocatedIp> taken = tryInsert(l3NetworkUuid, range, candidate.get(), usedFor, usedIpUuid);
             if (taken.isPresent()) {
                 return taken.get();
             }
@@ -123,18 +131,17 @@ public final class IpAllocator {
                 + total + " addresses of its " + ranges.size() + " IP range(s) are in use");
     }
 
-    private AllocatedIp allocateRequired(String l3NetworkUuid, List<Range> ranges, String requiredIp, String usedFor) {
+    private AllocatedIp allocateRequired(String l3NetworkUuid, List<Range> ranges, String requiredIp, String usedFor, String usedIpUuid) {
         Ipv4 ip = Ipv4.tryParse(requiredIp).orElseThrow(() -> ApiException.invalidArgument("'" + requiredIp + "' is not an IPv4 address"));
         // the gateway lies outside every range but can be taken on purpose: a virtual router is the guests' gateway
         Range range = ranges.stream().filter(r -> r.contains(ip.value()) || r.gateway().equals(requiredIp)).findFirst()
                 .orElseThrow(() -> ApiException.invalidArgument(requiredIp + " is neither inside an IP range nor the gateway of L3 network "
                         + l3NetworkUuid));
-        return tryInsert(l3NetworkUuid, range, ip.value(), usedFor).orElseThrow(() ->
+        return tryInsert(l3NetworkUuid, range, ip.value(), usedFor, usedIpUuid).orElseThrow(() ->
                 ApiException.conflict(requiredIp + " is already in use on L3 network " + l3NetworkUuid));
     }
 
-    private Optional<AllocatedIp> tryInsert(String l3NetworkUuid, Range range, long value, String usedFor) {
-        String uuid = Uuid.random();
+    private Optional<AllocatedIp> tryInsert(String l3NetworkUuid, Range range, long value, String usedFor, String uuid) {
         String ip = new Ipv4(value).toString();
         try {
             dsl.insertInto(USED_IP).columns(UUID, RANGE, L3, IP, IP_VALUE, GATEWAY, NETMASK, USED_FOR, CREATE_DATE)
@@ -156,6 +163,16 @@ public final class IpAllocator {
     /** Gives an address back; releasing twice is harmless. */
     public void release(String usedIpUuid) {
         dsl.deleteFrom(USED_IP).where(UUID.eq(usedIpUuid)).execute();
+    }
+
+    /**
+     * Gives addresses back inside the caller's transaction, so that what held them (a VM's nics) and the addresses
+     * go together: a crash can no longer come between the two and leave addresses no one holds.
+     */
+    public static void release(DSLContext tx, java.util.Collection<String> usedIpUuids) {
+        if (!usedIpUuids.isEmpty()) {
+            tx.deleteFrom(USED_IP).where(UUID.in(usedIpUuids)).execute();
+        }
     }
 
     public boolean isInUse(String l3NetworkUuid, String ip) {

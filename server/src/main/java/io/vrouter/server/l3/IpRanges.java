@@ -16,6 +16,7 @@ import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -24,6 +25,7 @@ import org.jooq.impl.DSL;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static io.vrouter.server.db.Columns.CREATE_DATE;
 import static io.vrouter.server.db.Columns.DESCRIPTION;
@@ -95,8 +97,17 @@ public final class IpRanges {
 
     /** The L3's ranges read through the caller's context (for packages that hold no {@code IpRanges}), lowest first. */
     public static List<IpRangeRecord> rangesOf(DSLContext ctx, String l3Uuid) {
+        return ranges(ctx, L3_NETWORK_UUID.eq(l3Uuid));
+    }
+
+    /** A range read through the caller's context, or empty when there is no such range. */
+    public static Optional<IpRangeRecord> find(DSLContext ctx, String rangeUuid) {
+        return ranges(ctx, UUID.eq(rangeUuid)).stream().findFirst();
+    }
+
+    private static List<IpRangeRecord> ranges(DSLContext ctx, Condition condition) {
         return ctx.select(UUID, L3_NETWORK_UUID, NAME, START_IP, END_IP, NETMASK, GATEWAY, NETWORK_CIDR).from(IP_RANGE)
-                .where(L3_NETWORK_UUID.eq(l3Uuid)).orderBy(START_VALUE)
+                .where(condition).orderBy(START_VALUE)
                 .fetch(r -> new IpRangeRecord(r.get(UUID), r.get(L3_NETWORK_UUID), r.get(NAME), r.get(START_IP), r.get(END_IP),
                         r.get(NETMASK), r.get(GATEWAY), r.get(NETWORK_CIDR)));
     }

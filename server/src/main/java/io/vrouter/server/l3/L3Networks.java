@@ -141,7 +141,7 @@ public final class L3Networks {
         String uuid = Uuid.random();
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
-            L2NetworkRecord l2 = L2Networks.lockExisting(tx, l2Uuid);
+            L2NetworkRecord l2 = L2Networks.lockForNewL3(tx, l2Uuid);
             LocalDateTime now = clock.utcNow();
             tx.insertInto(L3).columns(UUID, NAME, DESCRIPTION, L3_TYPE, ZONE_UUID, L2_NETWORK_UUID, STATE, SYSTEM, DNS_DOMAIN,
                             CREATE_DATE, LAST_OP_DATE)

@@ -89,6 +89,22 @@ public final class InstanceOfferings {
                 call.longValue("cpuSpeed"), call.longValue("memorySize"), call.string("allocatorStrategy"), call.integer("sortKey"));
     }
 
+    /**
+     * An inventory's fields every offering has, in ZStack's order up to {@code state}: an instance offering's, which
+     * a virtual router offering extends with its own. The caller adds its fields and builds it.
+     */
+    public static Inventory.Builder inventoryOf(String name, String tableOrView) {
+        return Inventory.builder(name, tableOrView)
+                .strings("uuid", "name", "description")
+                .field("cpuNum", FieldType.INTEGER)
+                .field("cpuSpeed", FieldType.LONG)
+                .field("memorySize", FieldType.LONG)
+                .field("type", "offering_type", FieldType.STRING)
+                .strings("allocatorStrategy")
+                .field("sortKey", FieldType.INTEGER)
+                .strings("state");
+    }
+
     /** The parameters of CreateInstanceOffering, which CreateVirtualRouterOffering also takes. */
     public static List<ApiParam> specParams() {
         return List.of(
@@ -148,17 +164,7 @@ public final class InstanceOfferings {
 
     public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries, ResourceTypes types) {
         types.register(RESOURCE_TYPE, "instance_offering");
-        registry.register(Inventory.builder("InstanceOffering", "instance_offering")
-                .strings("uuid", "name", "description")
-                .field("cpuNum", FieldType.INTEGER)
-                .field("cpuSpeed", FieldType.LONG)
-                .field("memorySize", FieldType.LONG)
-                .field("type", "offering_type", FieldType.STRING)
-                .strings("allocatorStrategy")
-                .field("sortKey", FieldType.INTEGER)
-                .strings("state")
-                .dates()
-                .build());
+        registry.register(inventoryOf("InstanceOffering", "instance_offering").dates().build());
         queries.register("QueryInstanceOffering", "InstanceOffering", "instance-offerings");
         catalogue.register(new ApiDefinition("CreateInstanceOffering", "Create an instance offering (CPU and memory of user VMs)",
                 specParams(), call -> {

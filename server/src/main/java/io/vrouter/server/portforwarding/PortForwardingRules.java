@@ -7,7 +7,6 @@ import io.vrouter.server.api.ApiException;
 import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
-import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
@@ -16,15 +15,14 @@ import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
 import io.vrouter.server.vip.VipRules;
+import io.vrouter.server.vip.VipUser;
 import io.vrouter.server.vip.Vips;
-import io.vrouter.server.vm.VmLifecycleExtension;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +39,7 @@ import static io.vrouter.server.portforwarding.PortForwardingTables.PF;
  * edges back it up. Port forwarding and SNAT may share a VIP; an EIP may not. The life a rule shares with EIPs
  * (attach, detach, state, syncing routers) is {@link VipRules}'.
  */
-public final class PortForwardingRules implements VmLifecycleExtension {
+public final class PortForwardingRules {
     public static final String RESOURCE_TYPE = "PortForwardingRuleVO";
     /**
      * The attached rules whose nic is on a guest L3 a virtual router serves, with a {@code virtualRouterUuid}
@@ -51,7 +49,6 @@ public final class PortForwardingRules implements VmLifecycleExtension {
     public static final String VIRTUAL_ROUTER_PORT_FORWARDING = "VirtualRouterPortForwardingRule";
     static final int MAX_PORT = 65535;
 
-    private static final Table<?> EIP = DSL.table(DSL.unquotedName("eip"));
     private static final Field<String> VIP_UUID = field("vip_uuid", String.class);
     private static final Field<Integer> VIP_START = field("vip_port_start", Integer.class);
     private static final Field<Integer> VIP_END = field("vip_port_end", Integer.class);
@@ -66,10 +63,9 @@ public final class PortForwardingRules implements VmLifecycleExtension {
 
     public PortForwardingRules(DSLContext dsl, Clock clock, Vips vips, Tags tags) {
         this.vips = vips;
-        this.rules = new VipRules<>(dsl, clock, vips, tags, new VipRules.Kind<>("port forwarding rule", "PortForwarding",
-                "port_forwarding_rule",
-                List.of("vip_port_start", "vip_port_end", "private_port_start", "private_port_end", "protocol_type", "allowed_cidr"),
-                List.of("protocol_type", "vip_port_start"),
+        this.rules = new VipRules<>(dsl, clock, vips, tags, new VipRules.Kind<>("port forwarding rule", "PortForwarding", false,
+                PF, List.of(VIP_START, VIP_END, PRIVATE_START, PRIVATE_END, PROTOCOL, ALLOWED_CIDR),
+                Comparator.comparing(PortForwardingView::protocolType).thenComparingInt(PortForwardingView::vipPortStart),
                 PortForwardingRules::view, PortForwardingRules::summary));
     }
 
@@ -129,13 +125,11 @@ public final class PortForwardingRules implements VmLifecycleExtension {
 
     // ---------------------------------------------------------------- views
 
-    private static PortForwardingView view(Record r) {
-        return new PortForwardingView(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class),
-                r.get(3, String.class), r.get(4, String.class), r.get(5, String.class), r.get(6, String.class),
-                r.get(7, String.class), r.get(8, String.class), r.get(9, String.class), r.get(10, String.class),
-                r.get(11, String.class), r.get(12, String.class), r.get(13, String.class), r.get(14, Integer.class),
-                r.get(15, Integer.class), r.get(16, Integer.class), r.get(17, Integer.class), r.get(18, String.class),
-                r.get(19, String.class));
+    private static PortForwardingView view(VipRules.RuleOnNic r, Record own) {
+        return new PortForwardingView(r.uuid(), r.name(), r.state(), r.vipUuid(), r.vipIp(), r.vipNetmask(), r.vipGateway(),
+                r.vipL3NetworkUuid(), r.nic().uuid(), r.nic().vmUuid(), r.nic().ip(), r.nic().mac(), r.nic().l3Uuid(),
+                r.nic().vmState().name(), own.get(VIP_START), own.get(VIP_END), own.get(PRIVATE_START), own.get(PRIVATE_END),
+                own.get(PROTOCOL), own.get(ALLOWED_CIDR));
     }
 
     private static String summary(PortForwardingView v) {
@@ -151,17 +145,6 @@ public final class PortForwardingRules implements VmLifecycleExtension {
      */
     public List<PortForwardingView> activeRulesOnGuestL3(String guestL3Uuid) {
         return rules.activeOnGuestL3(guestL3Uuid);
-    }
-
-    /** Whether the nic has any of these rules, attached in any state ({@link VipRules#anyOnNic}). */
-    public boolean anyOnNic(String nicUuid) {
-        return rules.anyOnNic(nicUuid);
-    }
-
-    /** VM destroy detaches every rule of the VM's nics ({@link VipRules#detachAllOfVm}). */
-    @Override
-    public void beforeDestroy(VmSpec vm) {
-        rules.detachAllOfVm(vm);
     }
 
     // ---------------------------------------------------------------- operations
@@ -191,16 +174,16 @@ public final class PortForwardingRules implements VmLifecycleExtension {
 
         @Override
         public void vip(DSLContext tx, Vips.VipRow vip) {
-            tx.select(UUID, NAME).from(EIP).where(VIP_UUID.eq(vip.uuid())).limit(1).fetchOptional().ifPresent(r -> {
-                throw ApiException.invalidArgument(vip.describe() + " is used by EIP " + r.get(NAME) + " (" + r.get(UUID)
-                        + "); a VIP with an EIP cannot take port forwarding rules");
+            vips.usesBesides(tx, vip.uuid(), rules).stream().filter(VipUser.Use::needsVipAlone).findFirst().ifPresent(use -> {
+                throw ApiException.invalidArgument(vip.describe() + " is used by " + use.noun() + " " + use.ruleName() + " ("
+                        + use.ruleUuid() + "); a VIP with an " + use.noun() + " cannot take port forwarding rules");
             });
             checkNoOverlap(tx, vip, ports);
         }
 
         @Override
         public void nic(DSLContext tx, Vips.VipRow vip, String nicUuid) {
-            Vips.checkNic(vip, Vips.guestNic(tx, nicUuid), "a port forwarding rule");
+            Vips.checkNic(vip, Vips.nicWithVm(tx, nicUuid), "a port forwarding rule");
         }
 
         /** A competitor that slipped past the lock (it cannot, but the keys say so too) gets the overlap message. */
@@ -238,7 +221,7 @@ public final class PortForwardingRules implements VmLifecycleExtension {
         if (rule.vmNicUuid() != null) {
             return List.of();
         }
-        return vips.attachableNics(vips.get(rule.vipUuid()), null);
+        return rules.attachableNics(vips.get(rule.vipUuid()), false);
     }
 
     // ---------------------------------------------------------------- API
@@ -246,27 +229,13 @@ public final class PortForwardingRules implements VmLifecycleExtension {
     public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries, ResourceTypes types) {
         this.queries = queries;
         types.register(RESOURCE_TYPE, "port_forwarding_rule");
-        registry.register(Inventory.builder("PortForwardingRule", "port_forwarding_rule_view")
-                .strings("uuid", "name", "description", "vipUuid", "vipIp", "guestIp")
-                .field("vipPortStart", FieldType.INTEGER)
-                .field("vipPortEnd", FieldType.INTEGER)
-                .field("privatePortStart", FieldType.INTEGER)
-                .field("privatePortEnd", FieldType.INTEGER)
-                .strings("vmNicUuid", "protocolType", "state", "allowedCidr")
-                .dates()
+        registry.register(ruleFields(Inventory.builder("PortForwardingRule", "port_forwarding_rule_view").strings("uuid"))
                 .expand(Expansion.one("vip", "Vip", "vipUuid", "uuid"))
                 .expand(Expansion.one("vmNic", "VmNic", "vmNicUuid", "uuid"))
                 .build());
         queries.register("QueryPortForwardingRule", "PortForwardingRule", "port-forwarding");
-        registry.register(Inventory.builder(VIRTUAL_ROUTER_PORT_FORWARDING, "virtual_router_port_forwarding_view")
-                .strings("uuid", "virtualRouterUuid", "name", "description", "vipUuid", "vipIp", "guestIp")
-                .field("vipPortStart", FieldType.INTEGER)
-                .field("vipPortEnd", FieldType.INTEGER)
-                .field("privatePortStart", FieldType.INTEGER)
-                .field("privatePortEnd", FieldType.INTEGER)
-                .strings("vmNicUuid", "protocolType", "state", "allowedCidr")
-                .dates()
-                .build());
+        registry.register(ruleFields(Inventory.builder(VIRTUAL_ROUTER_PORT_FORWARDING, "virtual_router_port_forwarding_view")
+                .strings("uuid", "virtualRouterUuid")).build());
         catalogue.register(ApiDefinition.of("CreatePortForwardingRule",
                 "Forward a port range of a VIP to the same-sized range of a user VM nic",
                 call -> inventory(create(call.string("name"), call.optString("description").orElse(null),
@@ -298,6 +267,17 @@ public final class PortForwardingRules implements VmLifecycleExtension {
                 "The user VM nics a rule could be attached to: on another L3 than its VIP",
                 call -> Vips.nicInventories(queries, attachableNics(call.string("ruleUuid"))),
                 ApiParam.required("ruleUuid", ParamType.UUID, "the rule")));
+    }
+
+    /** A rule's inventory fields after its uuid (and a router's uuid, on the router's), in ZStack's order. */
+    private static Inventory.Builder ruleFields(Inventory.Builder inventory) {
+        return inventory.strings("name", "description", "vipUuid", "vipIp", "guestIp")
+                .field("vipPortStart", FieldType.INTEGER)
+                .field("vipPortEnd", FieldType.INTEGER)
+                .field("privatePortStart", FieldType.INTEGER)
+                .field("privatePortEnd", FieldType.INTEGER)
+                .strings("vmNicUuid", "protocolType", "state", "allowedCidr")
+                .dates();
     }
 
     private Object inventory(String uuid) {

@@ -127,6 +127,13 @@ public final class QueryEngine {
                               String value, int depth) {
         int dot = path.indexOf('.');
         if (dot < 0) {
+            Optional<Expansion> values = inventory.field(path).isEmpty()
+                    ? inventory.expansion(path).filter(e -> e.valueField() != null) : Optional.empty();
+            if (values.isPresent()) {
+                // a list of plain values (a backup storage's attachedZoneUuids, an L3's dns) matches on its values,
+                // as in ZStack: attachedZoneUuids=Z finds the backup storages attached to Z
+                return compile(inventory, alias, path + "." + values.get().valueField(), fullPath, op, value, depth);
+            }
             QueryField field = inventory.field(path).orElseThrow(() -> unknownField(inventory, path, fullPath));
             return compare(field, alias, op, value, fullPath);
         }

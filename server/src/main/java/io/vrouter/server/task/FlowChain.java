@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * serialises the resource. If the thread was interrupted (a task timeout), rollbacks run with the interrupt flag
  * cleared, so that their own blocking calls work, and the flag is restored afterwards.
  *
+ * <p>Steps built with {@link FlowJournal#recorded} are also written to that journal before they run, so that a
+ * node start after a crash undoes them in reverse order when this node cannot (see {@link FlowJournal}); the
+ * chain's rows go when it ends, done or wholly rolled back. A chain without such steps writes nothing.
+ *
  * <p>What the caller owes it: steps that keep their state in the {@link FlowContext}, not in fields, if one built
  * chain is run more than once or from several threads; building (the {@code then}/{@code done}/{@code error}
  * calls) is not thread-safe and should finish before the first run.
@@ -41,6 +45,8 @@ public final class FlowChain {
     private final Set<String> stepNames = new HashSet<>();
     private final List<Consumer<FlowContext>> doneHooks = new ArrayList<>(1);
     private final List<BiConsumer<FlowContext, FlowException>> errorHooks = new ArrayList<>(1);
+    /** The journal of the chain's recorded steps, if it has any. */
+    private FlowJournal journal;
 
     private FlowChain(String name) {
         this.name = name;
@@ -65,6 +71,13 @@ public final class FlowChain {
         if (!stepNames.add(stepName)) {
             throw new IllegalArgumentException("flow chain '" + name + "' already has a step named '"
                     + stepName + "'");
+        }
+        if (flow instanceof RecordedFlow recorded) {
+            if (journal != null && journal != recorded.journal()) {
+                throw new IllegalArgumentException("flow chain '" + name + "': step '" + stepName
+                        + "' is recorded in another journal than the chain's earlier steps");
+            }
+            journal = recorded.journal();
         }
         flows.add(flow);
         return this;
@@ -117,19 +130,38 @@ public final class FlowChain {
      */
     public FlowContext run(FlowContext context) {
         Objects.requireNonNull(context, "context");
-        List<Flow> completed = new ArrayList<>(flows.size());
+        FlowJournal.Run record = journal == null ? null : journal.newRun(name);
+        List<Completed> completed = new ArrayList<>(flows.size());
         for (int i = 0; i < flows.size(); i++) {
             Flow flow = flows.get(i);
+            boolean written = false;
             try {
                 if (flow.skip(context)) {
                     log.debug("Flow chain '{}': step '{}' skipped", name, flow.name());
                     continue;
                 }
+                if (flow instanceof RecordedFlow recorded && record != null) {
+                    // before the step runs: a crash in the middle of it must find it recorded
+                    record.write(i, recorded.name(), recorded.undoKind(), recorded.prepare(context));
+                    written = true;
+                }
                 flow.run(context);
             } catch (Throwable failure) {
-                throw rollBack(context, completed, flow, i + 1, failure);
+                if (written) {
+                    // a failed run cleans up its own partial work (the Flow contract): nothing left to undo
+                    forgetQuietly(record, i, failure);
+                }
+                throw rollBack(context, completed, record, flow.name(), i + 1, failure);
             }
-            completed.add(flow);
+            completed.add(new Completed(flow, i));
+        }
+        if (record != null) {
+            try {
+                record.end();
+            } catch (Throwable failure) {
+                // the journal would undo at the next start what this run reports done: undo it now instead
+                throw rollBack(context, completed, record, "end of journal record", flows.size(), failure);
+            }
         }
         for (Consumer<FlowContext> hook : doneHooks) {
             hook.accept(context);
@@ -137,30 +169,66 @@ public final class FlowChain {
         return context;
     }
 
+    /** A step that ran, with its position in the chain (its key in the journal). */
+    private record Completed(Flow flow, int index) {
+    }
+
+    private static void forgetQuietly(FlowJournal.Run record, int index, Throwable failure) {
+        try {
+            record.forget(index);
+        } catch (Throwable t) {
+            // recorded still: the recovery will call its undo, which tolerates absent work
+            failure.addSuppressed(t);
+        }
+    }
+
     // ------------------------------------------------------------------ rollback
 
-    private FlowException rollBack(FlowContext context, List<Flow> completed, Flow failedFlow, int position,
-                                   Throwable failure) {
+    private static void noteUndoFailed(FlowJournal.Run record, int index, Throwable undoFailure, Throwable failure) {
+        try {
+            record.undoFailed(index, undoFailure);
+        } catch (Throwable t) {
+            failure.addSuppressed(t);
+        }
+    }
+
+    private FlowException rollBack(FlowContext context, List<Completed> completed, FlowJournal.Run record,
+                                   String failedStep, int position, Throwable failure) {
         // a timeout interrupts the worker; the undo steps' own blocking calls must still work
         boolean interrupted = Thread.interrupted() || failure instanceof InterruptedException;
         List<String> rolledBack = new ArrayList<>(completed.size());
         List<FlowRollbackException> rollbackFailures = new ArrayList<>(0);
         for (int i = completed.size() - 1; i >= 0; i--) {
-            Flow flow = completed.get(i);
+            Flow flow = completed.get(i).flow();
             rolledBack.add(flow.name());
+            boolean undone = false;
             try {
                 flow.rollback(context);
+                undone = true;
             } catch (Throwable t) {
                 if (t instanceof InterruptedException) {
                     interrupted = true;
                 }
                 Thread.interrupted(); // the next rollback deserves a clean start too
                 rollbackFailures.add(new FlowRollbackException(name, flow.name(), t));
+                if (record != null && flow instanceof RecordedFlow) {
+                    noteUndoFailed(record, completed.get(i).index(), t, failure);
+                }
+            }
+            if (undone && record != null && flow instanceof RecordedFlow) {
+                forgetQuietly(record, completed.get(i).index(), failure);
+            }
+        }
+        if (record != null) {
+            try {
+                record.end();
+            } catch (Throwable t) {
+                failure.addSuppressed(t);
             }
         }
 
         StringBuilder message = new StringBuilder()
-                .append("Flow chain '").append(name).append("' failed at step '").append(failedFlow.name())
+                .append("Flow chain '").append(name).append("' failed at step '").append(failedStep)
                 .append("' (").append(position).append(" of ").append(flows.size()).append("): ").append(failure);
         if (!rolledBack.isEmpty()) {
             message.append("; rolled back ").append(rolledBack.size()).append(" step(s)");
@@ -169,7 +237,7 @@ public final class FlowChain {
             message.append(", ").append(rollbackFailures.size()).append(" rollback(s) failed: ")
                     .append(rollbackFailures.stream().map(f -> "'" + f.step() + "'").toList());
         }
-        FlowException ex = new FlowException(message.toString(), name, failedFlow.name(), rolledBack, failure);
+        FlowException ex = new FlowException(message.toString(), name, failedStep, rolledBack, failure);
         rollbackFailures.forEach(ex::addSuppressed);
         if (rollbackFailures.isEmpty()) {
             log.debug(ex.getMessage());

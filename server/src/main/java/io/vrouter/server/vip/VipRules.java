@@ -11,6 +11,11 @@ import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.tag.Tags;
+import io.vrouter.platform.net.Ipv4;
+import io.vrouter.server.db.KeyBatches;
+import io.vrouter.server.vm.VmDirectory;
+import io.vrouter.server.vm.VmState;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -21,11 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.LocalDateTime;
-import java.util.List;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -56,42 +68,53 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
     private static final Field<String> VIP_UUID = field("vip_uuid", String.class);
     private static final Field<String> NIC_UUID = field("vm_nic_uuid", String.class);
     private static final Field<String> STATE = field("state", String.class);
-
-    /** The view columns every kind has, the rule table being {@code r}; a kind's own columns follow. */
-    /** Named, so a kind's view reads its record by field name (see {@code Eips.view}); the order stays for the others. */
-    private static final String SHARED_VIEW_COLUMNS = "r.uuid as uuid, r.name as name, r.state as state, v.uuid as vip_uuid,"
-            + " v.ip as vip_ip, v.netmask as vip_netmask, v.gateway as vip_gateway, v.l3_network_uuid as vip_l3_network_uuid,"
-            + " n.uuid as vm_nic_uuid, n.vm_instance_uuid as vm_instance_uuid, n.ip as guest_ip, n.mac as guest_mac,"
-            + " n.l3_network_uuid as guest_l3_network_uuid, vm.state as vm_state";
-    private static final String ACTIVE = " r.state = 'Enabled' and v.state = 'Enabled' and vm.state = 'Running'";
+    /** The rule ({@code r}) joined with its VIP ({@code v}): both have a uuid and a state. */
+    private static final Field<String> R_UUID = field("r", "uuid", String.class);
+    private static final Field<String> R_STATE = field("r", "state", String.class);
+    private static final Field<String> R_VIP = field("r", "vip_uuid", String.class);
+    private static final Field<String> R_NIC = field("r", "vm_nic_uuid", String.class);
+    private static final Field<String> V_UUID = field("v", "uuid", String.class);
+    private static final Field<String> V_STATE = field("v", "state", String.class);
     /** The VM is Destroying by then and may have been Running a moment before: its rules count as applied. */
-    private static final String APPLIED_OF_DESTROYING_VM = " r.state = 'Enabled' and v.state = 'Enabled'"
-            + " and vm.state in ('Running', 'Destroying')";
+    private static final Set<VmState> APPLIED_WHILE_DESTROYING = EnumSet.of(VmState.Running, VmState.Destroying);
 
-    /** What every kind's view of an active rule tells: which rule, and whose router serves it. */
+    /** What every kind's view of an active rule tells: which rule, on which VIP address, and whose router serves it. */
     public interface ActiveRule {
         String uuid();
 
         String name();
+
+        /** The VIP's address: a router's rules are ordered by it. */
+        String vipIp();
 
         /** The nic's L3: its router applies the rule. */
         String guestL3NetworkUuid();
     }
 
     /**
+     * What every kind's view holds, read from the owners: the rule and the VIP it stands on (the kind's table and the
+     * VIP's), the nic it reaches with that nic's VM (the VM package's {@link VmDirectory}).
+     */
+    public record RuleOnNic(String uuid, String name, String state, String vipUuid, String vipIp, String vipNetmask,
+                            String vipGateway, String vipL3NetworkUuid, VmDirectory.NicWithVm nic) {
+    }
+
+    /**
      * What sets a kind of rule apart.
      *
-     * @param noun           {@code EIP}, {@code port forwarding rule}: for messages
-     * @param useFor         ZStack's name of what the VIP is used for, e.g. {@code Eip}; also the network service type
-     *                       the nic's L3 needs from the router
-     * @param table          the kind's table: uuid, name, description, vip_uuid, vm_nic_uuid, state, the dates and its own
-     * @param ownViewColumns the kind's columns its view has after the shared ones
-     * @param guestL3Order   the kind's columns that order a router's rules after the VIP address, before the uuid
-     * @param view           a row of the shared view columns and the kind's own to the kind's view
-     * @param summary        an active rule for messages, e.g. {@code web (172.16.0.5 -> 10.0.0.5)}
+     * @param noun          {@code EIP}, {@code port forwarding rule}: for messages
+     * @param useFor        ZStack's name of what the VIP is used for, e.g. {@code Eip}; also the network service type
+     *                      the nic's L3 needs from the router
+     * @param needsVipAlone whether a rule of the kind takes its VIP for itself (no other kind beside it)
+     * @param table         the kind's table (from its owner's {@code *Tables}): uuid, name, description, vip_uuid,
+     *                      vm_nic_uuid, state, the dates and its own
+     * @param ownColumns    the kind's own columns its view has; {@code view} finds them in its record by their names
+     * @param order         how a router's rules of this kind are ordered after the VIP address, before the uuid
+     * @param view          the shared part and the record of the kind's own columns to the kind's view
+     * @param summary       an active rule for messages, e.g. {@code web (172.16.0.5 -> 10.0.0.5)}
      */
-    public record Kind<V>(String noun, String useFor, String table, List<String> ownViewColumns,
-                          List<String> guestL3Order, Function<Record, V> view, Function<V, String> summary) {
+    public record Kind<V>(String noun, String useFor, boolean needsVipAlone, Table<?> table, List<Field<?>> ownColumns,
+                          Comparator<V> order, BiFunction<RuleOnNic, Record, V> view, Function<V, String> summary) {
     }
 
     /**
@@ -119,31 +142,46 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
     public record Row(String uuid, String name, String vipUuid, String vmNicUuid, String state) {
     }
 
+    /** A rule joined with its VIP, before the nic is added: the kind's own columns stay in {@code own}. */
+    private record Joined(String uuid, String name, String state, String vipUuid, String vipIp, String vipNetmask,
+                          String vipGateway, String vipL3NetworkUuid, String vipState, String vmNicUuid, Record own) {
+        RuleOnNic on(VmDirectory.NicWithVm nic) {
+            return new RuleOnNic(uuid, name, state, vipUuid, vipIp, vipNetmask, vipGateway, vipL3NetworkUuid, nic);
+        }
+
+        boolean enabledOnEnabledVip() {
+            return Vips.ENABLED.equals(state) && Vips.ENABLED.equals(vipState);
+        }
+    }
+
     private final DSLContext dsl;
     private final Clock clock;
     private final Vips vips;
     private final Tags tags;
+    private final VmDirectory vms;
     private final Kind<V> kind;
     private final Table<?> table;
-    private final String viewSelect;
-    private final String guestL3Order;
+    private final List<Field<?>> joinedColumns;
+    private final Comparator<V> routerOrder;
 
     public VipRules(DSLContext dsl, Clock clock, Vips vips, Tags tags, Kind<V> kind) {
         this.dsl = dsl;
         this.clock = clock;
         this.vips = vips;
         this.tags = tags;
+        this.vms = new VmDirectory(dsl);
         this.kind = kind;
-        this.table = DSL.table(DSL.unquotedName(kind.table()));
-        this.viewSelect = "select " + SHARED_VIEW_COLUMNS + ruleColumns(kind.ownViewColumns()) + " from " + kind.table()
-                + " r join vip v on v.uuid = r.vip_uuid join vm_nic n on n.uuid = r.vm_nic_uuid"
-                + " join vm_instance vm on vm.uuid = n.vm_instance_uuid";
-        this.guestL3Order = " order by v.ip" + ruleColumns(kind.guestL3Order()) + ", r.uuid";
+        this.table = kind.table();
+        List<Field<?>> columns = new ArrayList<>(List.of(R_UUID.as("uuid"), field("r", "name", String.class).as("name"),
+                R_STATE.as("state"), R_VIP.as("vip_uuid"), field("v", "ip", String.class).as("vip_ip"),
+                field("v", "netmask", String.class).as("vip_netmask"), field("v", "gateway", String.class).as("vip_gateway"),
+                field("v", "l3_network_uuid", String.class).as("vip_l3_network_uuid"), V_STATE.as("vip_state"),
+                R_NIC.as("vm_nic_uuid")));
+        kind.ownColumns().forEach(c -> columns.add(field("r", c.getName(), c.getType()).as(c.getName())));
+        this.joinedColumns = List.copyOf(columns);
+        this.routerOrder = Comparator.comparing((V v) -> Ipv4.parse(v.vipIp())).thenComparing(kind.order())
+                .thenComparing(ActiveRule::uuid);
         vips.addUser(this);
-    }
-
-    private static String ruleColumns(List<String> columns) {
-        return columns.stream().map(c -> ", r." + c).collect(Collectors.joining());
     }
 
     public Kind<V> kind() {
@@ -169,43 +207,89 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
         return kind.noun() + " " + row.name() + " (" + row.uuid() + ")";
     }
 
-    /** The rule as routers should serve it, if it is active now. */
+    /** Rules joined with their VIPs. */
+    private List<Joined> joined(Condition condition) {
+        return dsl.select(joinedColumns).from(table.as("r")).join(VipTables.VIP.as("v")).on(V_UUID.eq(R_VIP))
+                .where(condition)
+                .fetch(r -> new Joined(r.get("uuid", String.class), r.get("name", String.class), r.get("state", String.class),
+                        r.get("vip_uuid", String.class), r.get("vip_ip", String.class), r.get("vip_netmask", String.class),
+                        r.get("vip_gateway", String.class), r.get("vip_l3_network_uuid", String.class),
+                        r.get("vip_state", String.class), r.get("vm_nic_uuid", String.class), r));
+    }
+
+    /** Rules attached to any of the nics, joined with their VIPs: one query per thousand nics. */
+    private List<Joined> joinedOn(Collection<String> nicUuids, Condition condition) {
+        return KeyBatches.read(nicUuids, batch -> joined(R_NIC.in(batch).and(condition)));
+    }
+
+    private V view(Joined rule, VmDirectory.NicWithVm nic) {
+        return kind.view().apply(rule.on(nic), rule.own());
+    }
+
+    /** The rule as routers should serve it, if it is active now (attached, it and its VIP Enabled, the VM Running). */
     private Optional<V> activeView(String uuid) {
-        return dsl.fetchOptional(viewSelect + " where r.uuid = ? and" + ACTIVE, uuid).map(kind.view());
+        return joined(R_UUID.eq(uuid)).stream().filter(Joined::enabledOnEnabledVip).filter(r -> r.vmNicUuid() != null)
+                .findFirst()
+                .flatMap(r -> vms.nicWithVm(r.vmNicUuid()).filter(n -> n.vmState() == VmState.Running).map(n -> view(r, n)));
     }
 
     /**
      * The desired state of a guest L3's router: every active rule attached to a nic on that L3, ordered by VIP
-     * address, then the kind's order.
+     * address, then the kind's order. Two reads whatever the number of rules: the L3's nics of Running VMs from the
+     * VM package, then the rules on them (a read per thousand nics).
      */
     public List<V> activeOnGuestL3(String guestL3Uuid) {
-        return dsl.fetch(viewSelect + " where n.l3_network_uuid = ? and" + ACTIVE + guestL3Order, guestL3Uuid)
-                .map(kind.view()::apply);
+        Map<String, VmDirectory.NicWithVm> nics = new HashMap<>();
+        vms.nicsOfRunningVmsOn(guestL3Uuid).forEach(n -> nics.put(n.uuid(), n));
+        List<V> active = new ArrayList<>();
+        for (Joined rule : joinedOn(nics.keySet(), R_STATE.eq(Vips.ENABLED).and(V_STATE.eq(Vips.ENABLED)))) {
+            active.add(view(rule, nics.get(rule.vmNicUuid())));
+        }
+        active.sort(routerOrder);
+        return active;
     }
 
     /** Whether any rule of this kind, in any state, reaches the nic: only then can the nic's VM starting or stopping change what routers serve. */
+    @Override
     public boolean anyOnNic(String nicUuid) {
         return dsl.fetchExists(table, NIC_UUID.eq(nicUuid));
+    }
+
+    /**
+     * Nics a rule of this kind from the VIP could reach: those of live user VMs passing {@link Vips#checkNic}, and
+     * when {@code oneRulePerNic} without a rule of this kind yet; ordered by VM, then device.
+     */
+    public List<String> attachableNics(Vips.VipRow vip, boolean oneRulePerNic) {
+        List<String> candidates = vms.userNicsOffL3(vip.l3NetworkUuid()).stream()
+                .filter(n -> Vips.nicProblem(vip, n, "a rule") == null).map(VmDirectory.NicWithVm::uuid).toList();
+        if (!oneRulePerNic) {
+            return candidates;
+        }
+        Set<String> taken = new HashSet<>(KeyBatches.read(candidates,
+                batch -> dsl.select(NIC_UUID).from(table).where(NIC_UUID.in(batch)).fetch(NIC_UUID)));
+        return candidates.stream().filter(n -> !taken.contains(n)).toList();
     }
 
     // ---------------------------------------------------------------- VM destroy
 
     /**
-     * Detaches every rule of a user VM's nics: what VM destroy needs (the kind's service calls it from its VM
-     * lifecycle hook). A failing sync is logged, not thrown: the VM goes anyway, and the router's retries drop
-     * what the database no longer holds.
+     * Detaches every rule of a user VM's nics: what VM destroy needs ({@link Vips#beforeDestroy} calls it for every
+     * kind). A failing sync is logged, not thrown: the VM goes anyway, and the router's retries drop what the
+     * database no longer holds.
      */
+    @Override
     public void detachAllOfVm(VmSpec vm) {
         if (vm.isAppliance()) {
             return;
         }
-        List<String> rules = dsl.fetch("select r.uuid from " + kind.table() + " r join vm_nic n on n.uuid = r.vm_nic_uuid"
-                + " where n.vm_instance_uuid = ?", vm.uuid()).map(r -> r.get(0, String.class));
-        for (String uuid : rules) {
-            Optional<V> applied = dsl.fetchOptional(viewSelect + " where r.uuid = ? and" + APPLIED_OF_DESTROYING_VM, uuid)
-                    .map(kind.view());
-            dsl.update(table).setNull(NIC_UUID).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(uuid)).execute();
-            applied.ifPresent(view -> quietly("revoke " + kind.noun() + " " + uuid + " of VM " + vm.uuid(),
+        Map<String, VmDirectory.NicWithVm> nics = new HashMap<>();
+        vms.nicsWithVmOf(vm.uuid()).forEach(n -> nics.put(n.uuid(), n));
+        for (Joined rule : joinedOn(nics.keySet(), DSL.noCondition())) {
+            VmDirectory.NicWithVm nic = nics.get(rule.vmNicUuid());
+            Optional<V> applied = rule.enabledOnEnabledVip() && APPLIED_WHILE_DESTROYING.contains(nic.vmState())
+                    ? Optional.of(view(rule, nic)) : Optional.empty();
+            dsl.update(table).setNull(NIC_UUID).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(rule.uuid())).execute();
+            applied.ifPresent(view -> quietly("revoke " + kind.noun() + " " + rule.uuid() + " of VM " + vm.uuid(),
                     () -> routers().syncGuestL3(view.guestL3NetworkUuid())));
         }
     }
@@ -448,7 +532,21 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
 
     @Override
     public Set<String> guestL3sOfRulesOn(String vipUuid) {
-        return dsl.fetch(viewSelect + " where v.uuid = ? and r.state = 'Enabled' and vm.state = 'Running'", vipUuid)
-                .map(kind.view()::apply).stream().map(ActiveRule::guestL3NetworkUuid).collect(Collectors.toCollection(LinkedHashSet::new));
+        List<String> nics = dsl.select(NIC_UUID).from(table)
+                .where(VIP_UUID.eq(vipUuid)).and(STATE.eq(Vips.ENABLED)).and(NIC_UUID.isNotNull()).fetch(NIC_UUID);
+        return vms.nicsWithVm(nics).stream().filter(n -> n.vmState() == VmState.Running).map(VmDirectory.NicWithVm::l3Uuid)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    @Override
+    public Optional<Use> useOf(DSLContext tx, String vipUuid) {
+        return tx.select(UUID, NAME).from(table).where(VIP_UUID.eq(vipUuid)).limit(1)
+                .fetchOptional(r -> new Use(kind.useFor(), kind.noun(), kind.needsVipAlone(), r.get(UUID), r.get(NAME)));
+    }
+
+    @Override
+    public Set<String> vipsOfEnabledRulesOn(Collection<String> nicUuids) {
+        return new LinkedHashSet<>(KeyBatches.read(nicUuids, batch -> dsl.selectDistinct(VIP_UUID).from(table)
+                .where(NIC_UUID.in(batch)).and(STATE.eq(Vips.ENABLED)).fetch(VIP_UUID)));
     }
 }

@@ -9,28 +9,35 @@ import io.vrouter.server.api.ApiException;
 import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
+import io.vrouter.server.db.KeyBatches;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.l3.AllocatedIp;
 import io.vrouter.server.l3.IpAllocator;
+import io.vrouter.server.l3.IpRangeRecord;
+import io.vrouter.server.l3.IpRanges;
+import io.vrouter.server.l3.L3Networks;
 import io.vrouter.platform.net.Ipv4;
 import io.vrouter.platform.net.Ipv4Cidr;
 import io.vrouter.server.query.Expansion;
-import io.vrouter.server.query.FieldType;
 import io.vrouter.server.query.Inventory;
 import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.ResourceTypes;
 import io.vrouter.server.tag.Tags;
+import io.vrouter.server.vm.VmDirectory;
+import io.vrouter.server.vm.VmLifecycleExtension;
+import io.vrouter.server.vm.VmState;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +52,7 @@ import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
 import static io.vrouter.server.vip.VipTables.VIP;
+import static io.vrouter.server.vip.VipTables.VIP_VIEW;
 
 /**
  * VIPs: addresses of an L3's ranges (never handed to a VM, the allocator's key sees to that) that EIPs and port
@@ -55,7 +63,7 @@ import static io.vrouter.server.vip.VipTables.VIP;
  * committed competitor and no competitor can slip in before the commit. That is the database's serialisation,
  * so it holds across management nodes. The nic checks EIPs and rules share live here too.
  */
-public final class Vips {
+public final class Vips implements VmLifecycleExtension {
     private static final Logger LOG = LoggerFactory.getLogger(Vips.class);
     public static final String RESOURCE_TYPE = "VipVO";
     public static final String ENABLED = "Enabled";
@@ -67,7 +75,6 @@ public final class Vips {
      */
     public static final String VIRTUAL_ROUTER_VIP = "VirtualRouterVip";
 
-    private static final Table<?> IP_RANGE = DSL.table(DSL.unquotedName("ip_range"));
     private static final Field<String> L3 = field("l3_network_uuid", String.class);
     private static final Field<String> RANGE = field("ip_range_uuid", String.class);
     private static final Field<String> USED_IP_UUID = field("used_ip_uuid", String.class);
@@ -78,13 +85,13 @@ public final class Vips {
     private static final Field<String> SERVICE_PROVIDER = field("service_provider", String.class);
     private static final Field<String> PEER_L3 = field("peer_l3_network_uuid", String.class);
     private static final Field<Boolean> SNAT = field("snat", Boolean.class);
-    private static final Field<Long> START = field("start_value", Long.class);
-    private static final Field<Long> END = field("end_value", Long.class);
+    private static final Field<String> USE_FOR = field("use_for", String.class);
 
     private final DSLContext dsl;
     private final Clock clock;
     private final IpAllocator ipAllocator;
     private final Tags tags;
+    private final VmDirectory vms;
     private final List<VipUser> users = new CopyOnWriteArrayList<>();
     private volatile VipRuleRouters routers = VipRuleRouters.NONE;
     private QueryApis queries;
@@ -94,6 +101,7 @@ public final class Vips {
         this.clock = clock;
         this.ipAllocator = ipAllocator;
         this.tags = tags;
+        this.vms = new VmDirectory(dsl);
     }
 
     /** The router provider registers itself here, once for every kind of rule; null puts the no-op back. */
@@ -144,80 +152,50 @@ public final class Vips {
                 .orElseThrow(() -> ApiException.notFound("VIP", vipUuid));
     }
 
-    /** A VM nic as EIP and port forwarding checks see it. */
-    public record GuestNic(String uuid, String vmInstanceUuid, String vmName, String vmType, String vmState,
-                           String l3NetworkUuid, String ip, String netmask, String mac) {
-        public String describe() {
-            return "VM nic " + uuid + " (" + (ip == null ? "no address" : ip) + " of VM " + vmName + ")";
-        }
-    }
-
-    private static final String NIC_SELECT = "select n.uuid, n.vm_instance_uuid, vm.name, vm.vm_type, vm.state,"
-            + " n.l3_network_uuid, n.ip, n.netmask, n.mac from vm_nic n join vm_instance vm on vm.uuid = n.vm_instance_uuid";
-
-    private static GuestNic nicRow(Record r) {
-        return new GuestNic(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class), r.get(3, String.class),
-                r.get(4, String.class), r.get(5, String.class), r.get(6, String.class), r.get(7, String.class),
-                r.get(8, String.class));
-    }
-
-    public static GuestNic guestNic(DSLContext ctx, String nicUuid) {
-        return ctx.fetchOptional(NIC_SELECT + " where n.uuid = ?", nicUuid).map(Vips::nicRow)
-                .orElseThrow(() -> ApiException.notFound("VM nic", nicUuid));
-    }
-
     /**
      * The checks of reference §4 between a VIP and the nic its EIP or rule would reach: a user VM's nic that is
      * alive, has an address, is not on the VIP's L3, and whose subnet does not contain the VIP.
      *
      * @param what e.g. {@code an EIP} or {@code a port forwarding rule}, for the message
      */
-    public static void checkNic(VipRow vip, GuestNic nic, String what) {
+    public static void checkNic(VipRow vip, VmDirectory.NicWithVm nic, String what) {
         String problem = nicProblem(vip, nic, what);
         if (problem != null) {
             throw ApiException.invalidArgument(problem);
         }
     }
 
-    static String nicProblem(VipRow vip, GuestNic nic, String what) {
-        if (!"UserVm".equals(nic.vmType())) {
-            return nic.describe() + " belongs to an appliance VM (" + nic.vmType() + "); " + what
+    static String nicProblem(VipRow vip, VmDirectory.NicWithVm nic, String what) {
+        if (!VmSpec.USER_VM.equals(nic.vmType())) {
+            return describe(nic) + " belongs to an appliance VM (" + nic.vmType() + "); " + what
                     + " can only reach a user VM";
         }
-        if ("Destroying".equals(nic.vmState()) || "Destroyed".equals(nic.vmState())) {
-            return nic.describe() + " belongs to a VM that is " + nic.vmState();
+        if (nic.vmState() == VmState.Destroying || nic.vmState() == VmState.Destroyed) {
+            return describe(nic) + " belongs to a VM that is " + nic.vmState();
         }
         if (nic.ip() == null || nic.netmask() == null) {
-            return nic.describe() + " has no IP address";
+            return describe(nic) + " has no IP address";
         }
-        if (nic.l3NetworkUuid().equals(vip.l3NetworkUuid())) {
-            return nic.describe() + " is on L3 network " + vip.l3NetworkUuid() + ", the L3 of " + vip.describe()
+        if (nic.l3Uuid().equals(vip.l3NetworkUuid())) {
+            return describe(nic) + " is on L3 network " + vip.l3NetworkUuid() + ", the L3 of " + vip.describe()
                     + "; " + what + " needs a nic on another (guest) L3";
         }
         Optional<Ipv4Cidr> subnet = Ipv4Cidr.prefixOf(Ipv4.tryParse(nic.netmask()).orElseThrow())
                 .map(p -> Ipv4Cidr.of(Ipv4.tryParse(nic.ip()).orElseThrow(), Ipv4.tryParse(nic.netmask()).orElseThrow()));
         if (subnet.isPresent() && subnet.get().contains(Ipv4.tryParse(vip.ip()).orElseThrow())) {
-            return vip.describe() + " lies inside the guest subnet " + subnet.get() + " of " + nic.describe();
+            return vip.describe() + " lies inside the guest subnet " + subnet.get() + " of " + describe(nic);
         }
         return null;
     }
 
-    /**
-     * Nics a VIP's EIP or rule could reach: those of live user VMs passing {@link #checkNic}, and matching
-     * {@code extraCondition} (plain SQL on {@code n}, the nic; e.g. "has no EIP"), ordered by VM then device.
-     */
-    public List<String> attachableNics(VipRow vip, String extraCondition) {
-        List<String> out = new ArrayList<>();
-        String sql = NIC_SELECT + " where vm.vm_type = 'UserVm' and vm.state not in ('Destroying', 'Destroyed')"
-                + " and n.l3_network_uuid <> ?" + (extraCondition == null ? "" : " and " + extraCondition)
-                + " order by vm.create_date, vm.uuid, n.device_id";
-        for (Record r : dsl.fetch(sql, vip.l3NetworkUuid())) {
-            GuestNic nic = nicRow(r);
-            if (nicProblem(vip, nic, "a rule") == null) {
-                out.add(nic.uuid());
-            }
-        }
-        return out;
+    /** A nic for the messages of the checks, e.g. {@code VM nic <uuid> (10.0.0.5 of VM web)}. */
+    public static String describe(VmDirectory.NicWithVm nic) {
+        return "VM nic " + nic.uuid() + " (" + (nic.ip() == null ? "no address" : nic.ip()) + " of VM " + nic.vmName() + ")";
+    }
+
+    /** A nic with its VM, read in the caller's transaction; SYS.1003 when there is no such nic. */
+    public static VmDirectory.NicWithVm nicWithVm(DSLContext tx, String nicUuid) {
+        return new VmDirectory(tx).nicWithVm(nicUuid).orElseThrow(() -> ApiException.notFound("VM nic", nicUuid));
     }
 
     /** {@code {"inventories": [VmNic...]}} in the given order. */
@@ -234,21 +212,18 @@ public final class Vips {
     // ---------------------------------------------------------------- create, delete, state
 
     String create(String name, String description, String l3Uuid, String requiredIp, String ipRangeUuid) {
-        if (!dsl.fetchExists(DSL.table(DSL.unquotedName("l3_network")), UUID.eq(l3Uuid))) {
+        if (L3Networks.find(dsl, l3Uuid).isEmpty()) {
             throw ApiException.notFound("L3 network", l3Uuid);
         }
         AllocatedIp ip;
         if (ipRangeUuid != null) {
-            Record range = dsl.select(UUID, L3, START, END).from(IP_RANGE).where(UUID.eq(ipRangeUuid)).fetchOne();
-            if (range == null) {
-                throw ApiException.notFound("IP range", ipRangeUuid);
-            }
-            if (!range.get(L3).equals(l3Uuid)) {
-                throw ApiException.invalidArgument("IP range " + ipRangeUuid + " belongs to L3 network " + range.get(L3)
+            IpRangeRecord range = IpRanges.find(dsl, ipRangeUuid).orElseThrow(() -> ApiException.notFound("IP range", ipRangeUuid));
+            if (!range.l3NetworkUuid().equals(l3Uuid)) {
+                throw ApiException.invalidArgument("IP range " + ipRangeUuid + " belongs to L3 network " + range.l3NetworkUuid()
                         + ", not to L3 network " + l3Uuid);
             }
-            long start = range.get(START);
-            long end = range.get(END);
+            long start = Ipv4.parse(range.startIp()).value();
+            long end = Ipv4.parse(range.endIp()).value();
             if (requiredIp != null) {
                 long wanted = Ipv4.tryParse(requiredIp).orElseThrow().value();
                 if (wanted < start || wanted > end) {
@@ -289,12 +264,9 @@ public final class Vips {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             lockForUse(tx, uuid);
-            for (String table : List.of("eip", "port_forwarding_rule")) {
-                if (tx.fetchExists(DSL.table(DSL.unquotedName(table)), field("vip_uuid", String.class).eq(uuid))) {
-                    throw ApiException.conflict(vip.describe() + " got a new " + table.replace('_', ' ')
-                            + " while it was being deleted; delete again");
-                }
-            }
+            usesBesides(tx, uuid, null).stream().findFirst().ifPresent(use -> {
+                throw ApiException.conflict(vip.describe() + " got a new " + use.noun() + " while it was being deleted; delete again");
+            });
             tx.deleteFrom(VIP).where(UUID.eq(uuid)).execute();
         });
         ipAllocator.release(vip.usedIpUuid());
@@ -354,11 +326,28 @@ public final class Vips {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             VipRow vip = lockForUse(tx, vipUuid);
-            if (snat && tx.fetchExists(DSL.table(DSL.unquotedName("eip")), field("vip_uuid", String.class).eq(vipUuid))) {
-                throw ApiException.invalidArgument(vip.describe() + " is used by an EIP; it cannot serve SNAT as well");
+            if (snat) {
+                usesBesides(tx, vipUuid, null).stream().filter(VipUser.Use::needsVipAlone).findFirst().ifPresent(use -> {
+                    throw ApiException.invalidArgument(vip.describe() + " is used by an " + use.noun() + "; it cannot serve SNAT as well");
+                });
             }
             tx.update(VIP).set(SNAT, snat).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(vipUuid)).execute();
         });
+    }
+
+    /**
+     * Under the VIP lock ({@link #lockForUse}): one rule of each kind but {@code besides} (null: of every kind) that
+     * stands on the VIP, in the order the kinds registered. How a kind learns what the others put on a VIP without
+     * reading their tables.
+     */
+    public List<VipUser.Use> usesBesides(DSLContext tx, String vipUuid, VipUser besides) {
+        List<VipUser.Use> uses = new ArrayList<>();
+        for (VipUser user : users) {
+            if (user != besides) {
+                user.useOf(tx, vipUuid).ifPresent(uses::add);
+            }
+        }
+        return uses;
     }
 
     /** Records which provider serves the VIP (and through which peer L3), as the inventory shows. */
@@ -370,18 +359,33 @@ public final class Vips {
     // ---------------------------------------------------------------- for the virtual router provider
 
     /**
+     * Whether a rule of the kind whose useFor (the network service type it needs) is given reaches the nic, in any
+     * state: only then can the nic's VM starting or stopping change what the router serves for that service.
+     */
+    public boolean anyRuleOnNic(String nicUuid, String useFor) {
+        return users.stream().anyMatch(u -> u.useFor().equals(useFor) && u.anyOnNic(nicUuid));
+    }
+
+    /** VM destroy detaches every rule of every kind from the VM's nics ({@link VipRules#detachAllOfVm}). */
+    @Override
+    public void beforeDestroy(VmSpec vm) {
+        users.forEach(u -> u.detachAllOfVm(vm));
+    }
+
+    /**
      * VIPs that an active EIP or port forwarding rule on this guest L3 stands on (active: attached, the rule and
      * the VIP Enabled, the nic's VM Running): what the guest L3's router must hold on its public nic.
      */
     public List<VipView> vipsInUseOnGuestL3(String guestL3Uuid) {
-        String active = " join vm_nic n on n.uuid = x.vm_nic_uuid join vm_instance vm on vm.uuid = n.vm_instance_uuid"
-                + " where x.vip_uuid = v.uuid and x.state = 'Enabled' and vm.state = 'Running' and n.l3_network_uuid = ?";
-        String sql = "select v.uuid, v.name, v.ip, v.netmask, v.gateway, v.l3_network_uuid, v.state, v.use_for"
-                + " from vip_view v where v.state = 'Enabled' and (exists (select 1 from eip x" + active + ")"
-                + " or exists (select 1 from port_forwarding_rule x" + active + ")) order by v.ip, v.uuid";
-        return dsl.fetch(sql, guestL3Uuid, guestL3Uuid).map(r -> new VipView(r.get(0, String.class), r.get(1, String.class),
-                r.get(2, String.class), r.get(3, String.class), r.get(4, String.class), r.get(5, String.class),
-                r.get(6, String.class), r.get(7, String.class)));
+        List<String> nics = vms.nicsOfRunningVmsOn(guestL3Uuid).stream().map(VmDirectory.NicWithVm::uuid).toList();
+        Set<String> used = new LinkedHashSet<>();
+        users.forEach(u -> used.addAll(u.vipsOfEnabledRulesOn(nics)));
+        List<VipView> views = KeyBatches.read(used, batch -> dsl.select(UUID, NAME, IP, NETMASK, GATEWAY, L3, STATE, USE_FOR)
+                .from(VIP_VIEW).where(UUID.in(batch)).and(STATE.eq(ENABLED))
+                .fetch(r -> new VipView(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(), r.value8())));
+        List<VipView> ordered = new ArrayList<>(views);
+        ordered.sort(Comparator.comparing((VipView v) -> Ipv4.parse(v.ip())).thenComparing(VipView::uuid));
+        return ordered;
     }
 
     // ---------------------------------------------------------------- API

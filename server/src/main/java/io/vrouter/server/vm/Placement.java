@@ -1,17 +1,22 @@
 package io.vrouter.server.vm;
 
 import io.vrouter.server.api.ApiException;
+import io.vrouter.server.cluster.Clusters;
 import io.vrouter.server.host.HostRecord;
 import io.vrouter.server.host.Hosts;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Chooses the host of a new VM among the host package's candidates (Enabled, Connected, in a cluster with every L2
- * of the VM's L3s attached): a random one, so concurrent creations spread instead of piling onto the first host.
- * Capacity is recorded per host but not yet reserved (a Simulator host has no real limit to enforce).
+ * of the VM's L3s attached) and reserves its CPUs and memory there. The allocator spreads VMs: the candidate with
+ * the most memory available first (ties in random order, so concurrent creations do not pile onto one host); when
+ * another creation took that capacity meanwhile, the next. A Simulator host's capacity is a number with no machine
+ * behind it: it is not reserved (thousands of simulated VMs share a handful of hosts in the benchmarks).
  */
 final class Placement {
     private final Hosts hosts;
@@ -20,14 +25,33 @@ final class Placement {
         this.hosts = hosts;
     }
 
-    HostRecord choose(String zoneUuid, String clusterUuid, String hostUuid, Set<String> l2Uuids) {
-        List<HostRecord> candidates = hosts.candidates(zoneUuid, clusterUuid, l2Uuids).stream()
-                .filter(h -> hostUuid == null || h.uuid().equals(hostUuid)).toList();
+    HostRecord choose(String zoneUuid, String clusterUuid, String hostUuid, Set<String> l2Uuids, int cpuNum, long memorySize) {
+        List<HostRecord> candidates = new ArrayList<>(hosts.candidates(zoneUuid, clusterUuid, l2Uuids).stream()
+                .filter(h -> hostUuid == null || h.uuid().equals(hostUuid)).toList());
         if (candidates.isEmpty()) {
             throw ApiException.operationFailed("no host to place the VM on: need an Enabled, Connected host in zone " + zoneUuid
                     + (clusterUuid != null ? ", cluster " + clusterUuid : "") + (hostUuid != null ? ", host " + hostUuid : "")
                     + " whose cluster has L2 network(s) " + l2Uuids + " attached");
         }
-        return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+        java.util.Collections.shuffle(candidates, ThreadLocalRandom.current());
+        candidates.sort(Comparator.comparingLong(HostRecord::availableMemoryCapacity).reversed());
+        for (HostRecord host : candidates) {
+            if (!reserves(host) || hosts.reserveCapacity(host.uuid(), cpuNum, memorySize)) {
+                return host;
+            }
+        }
+        throw ApiException.operationFailed("no host has " + cpuNum + " CPU(s) and " + memorySize + " bytes of memory left for the VM"
+                + " among " + candidates.stream().map(HostRecord::name).toList());
+    }
+
+    /** Gives back what {@link #choose} reserved on {@code host}. */
+    void release(HostRecord host, int cpuNum, long memorySize) {
+        if (reserves(host)) {
+            hosts.returnCapacity(host.uuid(), cpuNum, memorySize);
+        }
+    }
+
+    private static boolean reserves(HostRecord host) {
+        return !Clusters.SIMULATOR.equals(host.hypervisorType());
     }
 }

@@ -1,16 +1,18 @@
 package io.vrouter.server.vm;
 
+import io.vrouter.server.db.KeyBatches;
 import io.vrouter.server.hypervisor.VmSpec;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.SortField;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.vrouter.server.db.Columns.CREATE_DATE;
 import static io.vrouter.server.db.Columns.NAME;
 import static io.vrouter.server.db.Columns.UUID;
 import static io.vrouter.server.db.Columns.field;
@@ -25,8 +27,9 @@ import static io.vrouter.server.vm.VmTables.ZONE_UUID;
 
 /**
  * The VM package's read API for packages that are built beside {@link VmInstances} rather than on it (the virtual
- * router's repository exists before the VMs' service, which takes the routers' boot parameters): VMs and nics as
- * records, read from the VM package's tables only.
+ * router's repository exists before the VMs' service, which takes the routers' boot parameters) or that read inside
+ * a transaction of their own ({@code new VmDirectory(tx)}): VMs and nics as records, read from the VM package's
+ * tables only. Reads of many are batched ({@link KeyBatches}), never one query per VM or nic.
  */
 public final class VmDirectory {
     /** What other packages know of a VM. */
@@ -39,7 +42,11 @@ public final class VmDirectory {
                               int deviceId, String vmDefaultL3Uuid) {
     }
 
-    private static final int CHUNK = 1000;
+    /** A nic with what rules on it (EIPs, port forwarding) need of its VM. */
+    public record NicWithVm(String uuid, String vmUuid, String vmName, String vmType, VmState vmState, String l3Uuid,
+                            String ip, String netmask, String mac) {
+    }
+
     // nic and VM both have a uuid: the join names its columns by alias
     private static final Field<String> N_UUID = field("n", "uuid", String.class);
     private static final Field<String> N_VM = field("n", "vm_instance_uuid", String.class);
@@ -48,6 +55,11 @@ public final class VmDirectory {
     private static final Field<String> V_UUID = field("v", "uuid", String.class);
     private static final Field<String> V_TYPE = field("v", "vm_type", String.class);
     private static final Field<String> V_STATE = field("v", "state", String.class);
+    private static final Field<String> V_NAME = field("v", "name", String.class);
+    private static final Field<String> N_IP = field("n", "ip", String.class);
+    private static final Field<String> N_NETMASK = field("n", "netmask", String.class);
+    private static final Field<String> N_MAC = field("n", "mac", String.class);
+    private static final List<String> GONE = List.of(VmState.Destroying.name(), VmState.Destroyed.name());
 
     private final DSLContext dsl;
 
@@ -72,13 +84,8 @@ public final class VmDirectory {
     }
 
     private List<String> among(Collection<String> vmUuids, Condition condition) {
-        List<String> all = List.copyOf(vmUuids);
-        List<String> out = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            Condition where = UUID.in(all.subList(from, Math.min(all.size(), from + CHUNK)));
-            out.addAll(dsl.select(UUID).from(VM).where(condition == null ? where : where.and(condition)).fetch(UUID));
-        }
-        return out;
+        return KeyBatches.read(vmUuids, batch -> dsl.select(UUID).from(VM)
+                .where(condition == null ? UUID.in(batch) : UUID.in(batch).and(condition)).fetch(UUID));
     }
 
     /** A VM's nics in device order. */
@@ -98,13 +105,53 @@ public final class VmDirectory {
     }
 
     private List<VmNicRecord> nics(Condition condition) {
-        return dsl.select(N_UUID, N_VM, N_L3, field("n", "ip", String.class), field("n", "mac", String.class),
-                        field("n", "netmask", String.class), field("n", "gateway", String.class), N_DEVICE,
+        return dsl.select(N_UUID, N_VM, N_L3, N_IP, N_MAC,
+                        N_NETMASK, field("n", "gateway", String.class), N_DEVICE,
                         field("v", "default_l3_network_uuid", String.class))
                 .from(NIC.as("n")).join(VM.as("v")).on(V_UUID.eq(N_VM))
                 .where(condition)
                 .orderBy(N_VM, N_DEVICE)
                 .fetch(r -> new VmNicRecord(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(),
                         r.value8(), r.value9()));
+    }
+
+    // ---------------------------------------------------------------- nics with their VMs, for rules on VIPs
+
+    /** A nic with its VM, or empty when there is no such nic. */
+    public Optional<NicWithVm> nicWithVm(String nicUuid) {
+        return readNicsWithVm(N_UUID.eq(nicUuid)).stream().findFirst();
+    }
+
+    /** The given nics with their VMs (those that exist), in no particular order. */
+    public List<NicWithVm> nicsWithVm(Collection<String> nicUuids) {
+        return KeyBatches.read(nicUuids, batch -> readNicsWithVm(N_UUID.in(batch)));
+    }
+
+    /** A VM's nics with the VM, in device order. */
+    public List<NicWithVm> nicsWithVmOf(String vmUuid) {
+        return readNicsWithVm(N_VM.eq(vmUuid), N_DEVICE.asc());
+    }
+
+    /** The nics on an L3 whose VM is Running, of any type: those a router serves rules to. */
+    public List<NicWithVm> nicsOfRunningVmsOn(String l3Uuid) {
+        return readNicsWithVm(N_L3.eq(l3Uuid).and(V_STATE.eq(VmState.Running.name())));
+    }
+
+    /**
+     * Nics of user VMs that are not going away, on any L3 but the given one: the candidates for a rule from a VIP on
+     * that L3. Ordered by the VM's creation, then device.
+     */
+    public List<NicWithVm> userNicsOffL3(String l3Uuid) {
+        return readNicsWithVm(V_TYPE.eq(VmSpec.USER_VM).and(V_STATE.notIn(GONE)).and(N_L3.ne(l3Uuid)),
+                field("v", CREATE_DATE.getName(), CREATE_DATE.getType()).asc(), V_UUID.asc(), N_DEVICE.asc());
+    }
+
+    private List<NicWithVm> readNicsWithVm(Condition condition, SortField<?>... order) {
+        return dsl.select(N_UUID, N_VM, V_NAME, V_TYPE, V_STATE, N_L3, N_IP, N_NETMASK, N_MAC)
+                .from(NIC.as("n")).join(VM.as("v")).on(V_UUID.eq(N_VM))
+                .where(condition)
+                .orderBy(order)
+                .fetch(r -> new NicWithVm(r.value1(), r.value2(), r.value3(), r.value4(), VmState.valueOf(r.value5()), r.value6(),
+                        r.value7(), r.value8(), r.value9()));
     }
 }

@@ -1,5 +1,8 @@
 package io.vrouter.server.vm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.api.ErrorCode;
 import io.vrouter.server.Clock;
 import io.vrouter.server.api.ApiException;
@@ -19,6 +22,7 @@ import io.vrouter.server.l3.IpAllocator;
 import io.vrouter.server.task.FlowChain;
 import io.vrouter.server.task.FlowContext;
 import io.vrouter.server.task.FlowException;
+import io.vrouter.server.task.FlowJournal;
 import io.vrouter.server.task.FlowKey;
 import io.vrouter.server.task.Task;
 import io.vrouter.server.task.TaskQueues;
@@ -39,36 +43,121 @@ import java.util.function.Function;
  * The VM lifecycle. Each operation runs on the VM's serial queue ({@code vm-<uuid>}), so operations on one VM never
  * overlap, and multi-step operations are {@link FlowChain}s, so a failure part-way rolls back what was done:
  * addresses released, records removed, the hypervisor told to stop what it started, extensions told to undo.
+ *
+ * <p>Create and start survive a crash of the node: their steps that leave something behind (the VM's rows, its
+ * nics and addresses, what the hypervisor started) are recorded in the {@link FlowJournal} before they run, and
+ * their undos are registered here under the kinds below, so the next node start undoes a creation the dead node
+ * left half done. Nothing of the network services step is recorded: what a router holds for a VM is derived from
+ * the database at every sync, and every running router is fully synced at node start, so a VM whose rows are
+ * gone loses its DHCP entry and rules there.
  */
 public final class VmInstances {
     private static final Logger LOG = LoggerFactory.getLogger(VmInstances.class);
     private static final FlowKey<HostRecord> HOST = FlowKey.of("host");
-    private static final FlowKey<List<AllocatedIp>> IPS = FlowKey.of("ips");
     private static final FlowKey<VmSpec> SPEC = FlowKey.of("spec");
+    /** Records hypervisor specs for their undo; derived getters ({@code isAppliance}) are written and not read back. */
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** Undo kinds this package registers with the flow journal. */
+    static final String UNDO_DELETE_RECORDS = "vm.delete-records";
+    static final String UNDO_RELEASE_NICS = "vm.release-nics";
+    static final String UNDO_DESTROY_ON_HYPERVISOR = "vm.destroy-on-hypervisor";
+    static final String UNDO_STOP_ON_HYPERVISOR = "vm.stop-on-hypervisor";
+    /**
+     * Destroys a VM as DestroyVmInstance does, if it still exists ({@code vm}: its uuid): for other packages' flows
+     * that create a VM as one of their steps (a virtual router's creation).
+     */
+    public static final String UNDO_DESTROY = "vm.destroy";
 
     private final VmRepository repository;
     private final Placement placement;
+    private final Hosts hosts;
     private final L3Networks l3Networks;
     private final IpAllocator ipAllocator;
     private final Hypervisors hypervisors;
     private final TaskQueues queues;
     private final List<VmLifecycleExtension> extensions = new CopyOnWriteArrayList<>();
     private final Function<String, Map<String, String>> bootParams;
+    private final FlowJournal journal;
 
     /**
      * @param bootParams what an appliance VM needs at (re)boot, by VM uuid; user VMs get an empty map
+     * @param journal    where create and start record their steps; this package's undos are registered with it
      */
     public VmInstances(DSLContext dsl, Clock clock, Hosts hosts, L2Networks l2Networks, L3Networks l3Networks, IpAllocator ipAllocator,
-                       Hypervisors hypervisors, TaskQueues queues, Function<String, Map<String, String>> bootParams) {
+                       Hypervisors hypervisors, TaskQueues queues, Function<String, Map<String, String>> bootParams,
+                       FlowJournal journal) {
         this.repository = new VmRepository(dsl, clock, l3Uuid -> l3Networks.find(l3Uuid)
                 .flatMap(l3 -> l2Networks.find(l3.l2NetworkUuid()))
                 .orElseThrow(() -> new IllegalStateException("L3 network " + l3Uuid + " of a nic has no L2 network")));
         this.placement = new Placement(hosts);
+        this.hosts = hosts;
         this.l3Networks = l3Networks;
         this.ipAllocator = ipAllocator;
         this.hypervisors = hypervisors;
         this.queues = queues;
         this.bootParams = bootParams;
+        this.journal = journal;
+        registerUndos();
+    }
+
+    /** What a node that did not run a step of this package's flows needs to undo it: the recorded arguments only. */
+    private void registerUndos() {
+        journal.registerUndo(UNDO_DELETE_RECORDS, args -> {
+            repository.find(args.get("vm")).ifPresent(vm -> {
+                repository.deleteVm(vm.uuid());
+                releaseCapacity(vm);
+            });
+        });
+        journal.registerUndo(UNDO_RELEASE_NICS, args -> {
+            repository.deleteNics(args.get("vm"));
+            // chosen before the allocation, so an address taken just before a crash is released too
+            for (String usedIp : args.get("usedIps").split(",")) {
+                if (!usedIp.isEmpty()) {
+                    ipAllocator.release(usedIp);
+                }
+            }
+        });
+        journal.registerUndo(UNDO_DESTROY_ON_HYPERVISOR, args -> {
+            VmSpec spec = readSpec(args.get("spec"));
+            hypervisors.get(spec.hypervisorType()).destroy(spec);
+        });
+        journal.registerUndo(UNDO_STOP_ON_HYPERVISOR, args -> {
+            VmSpec spec = readSpec(args.get("spec"));
+            hypervisors.get(spec.hypervisorType()).stop(spec);
+        });
+        journal.registerUndo(UNDO_DESTROY, args -> {
+            if (exists(args.get("vm"))) {
+                destroy(args.get("vm"));
+            }
+        });
+    }
+
+    /** Gives back the CPUs and memory the VM held on its host. */
+    private void releaseCapacity(VmRepository.VmRow vm) {
+        if (vm.hostUuid() != null) {
+            hosts.find(vm.hostUuid()).ifPresent(host -> placement.release(host, vm.cpuNum(), vm.memorySize()));
+        }
+    }
+
+    /** The spec as recorded for a hypervisor undo: without boot parameters, which hold an appliance's agent secret. */
+    private static String writeSpec(VmSpec spec) {
+        VmSpec withoutSecrets = new VmSpec(spec.uuid(), spec.name(), spec.type(), spec.hostUuid(), spec.hypervisorType(),
+                spec.cpuNum(), spec.memorySize(), spec.nics(), Map.of());
+        try {
+            return JSON.writeValueAsString(withoutSecrets);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot record the spec of VM " + spec.uuid() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static VmSpec readSpec(String json) throws JsonProcessingException {
+        return JSON.readValue(json, VmSpec.class);
+    }
+
+    /** The journal this package records its flows in, for other packages' flows that contain VM operations. */
+    public FlowJournal journal() {
+        return journal;
     }
 
     /**
@@ -99,48 +188,57 @@ public final class VmInstances {
             l2s.add(l3Networks.find(l3).orElseThrow(() -> ApiException.notFound("L3 network", l3)).l2NetworkUuid());
         }
         String rootVolumeUuid = Uuid.random();
+        // chosen up front, so that the journal knows what to release before the addresses are taken
+        List<String> usedIps = c.l3NetworkUuids().stream().map(l3 -> Uuid.random()).toList();
         FlowChain chain = FlowChain.named("create-vm " + c.name())
-                .then("choose host", ctx -> ctx.put(HOST, placement.choose(c.zoneUuid(), c.clusterUuid(), c.hostUuid(), l2s)))
-                .then("write vm record",
-                        ctx -> {
-                            repository.insertVm(uuid, c, ctx.get(HOST), rootVolumeUuid,
-                                    c.startImmediately() ? VmState.Starting : VmState.Created);
-                            repository.insertRootVolume(rootVolumeUuid, uuid, c.name(), c.imageUuid());
+                // the host's CPUs and memory are reserved here and given back by the records' undo (it reads the VM
+                // row), so a rollback releases them once; a crash between the two steps leaves the reservation behind
+                .then("choose host", ctx -> ctx.put(HOST, placement.choose(c.zoneUuid(), c.clusterUuid(), c.hostUuid(), l2s,
+                        c.cpuNum(), c.memorySize())))
+                .then(journal.recorded("write vm record", ctx -> {
+                            try {
+                                repository.insertVmWithRootVolume(uuid, c, ctx.get(HOST), rootVolumeUuid,
+                                        c.startImmediately() ? VmState.Starting : VmState.Created);
+                            } catch (RuntimeException e) {
+                                placement.release(ctx.get(HOST), c.cpuNum(), c.memorySize());
+                                throw e;
+                            }
                         },
-                        ctx -> repository.deleteVm(uuid))
-                .then("allocate nics", ctx -> allocateNics(ctx, uuid, c), ctx -> releaseNics(ctx, uuid));
+                        UNDO_DELETE_RECORDS, ctx -> Map.of("vm", uuid)))
+                .then(journal.recorded("allocate nics", ctx -> allocateNics(uuid, c, usedIps),
+                        UNDO_RELEASE_NICS, ctx -> Map.of("vm", uuid, "usedIps", String.join(",", usedIps))));
         if (c.startImmediately()) {
-            addStartSteps(chain, uuid);
+            addStartSteps(chain, uuid, UNDO_DESTROY_ON_HYPERVISOR);
         }
         run(uuid, "create", () -> chain.run(new FlowContext()));
         return uuid;
     }
 
-    private void allocateNics(FlowContext ctx, String vmUuid, VmCreation c) {
-        List<AllocatedIp> ips = new ArrayList<>();
-        ctx.put(IPS, ips);
+    /** On a failure part-way, releases what it took: its rollback runs only after it returned (the Flow contract). */
+    private void allocateNics(String vmUuid, VmCreation c, List<String> usedIps) {
         String usedFor = VmSpec.APPLIANCE_VM.equals(c.type()) ? "ApplianceVm" : "VmNic";
-        for (int device = 0; device < c.l3NetworkUuids().size(); device++) {
-            String l3 = c.l3NetworkUuids().get(device);
-            AllocatedIp ip = ipAllocator.allocate(l3, c.requiredIps().get(l3), usedFor);
-            ips.add(ip);
-            repository.insertNic(vmUuid, ip, device);
+        try {
+            for (int device = 0; device < c.l3NetworkUuids().size(); device++) {
+                String l3 = c.l3NetworkUuids().get(device);
+                AllocatedIp ip = ipAllocator.allocate(l3, c.requiredIps().get(l3), usedFor, usedIps.get(device));
+                repository.insertNic(vmUuid, ip, device);
+            }
+        } catch (RuntimeException e) {
+            repository.deleteNics(vmUuid);
+            usedIps.forEach(ipAllocator::release);
+            throw e;
         }
-    }
-
-    private void releaseNics(FlowContext ctx, String vmUuid) {
-        repository.deleteNics(vmUuid);
-        ctx.find(IPS).ifPresent(ips -> ips.forEach(ip -> ipAllocator.release(ip.uuid())));
     }
 
     // ---------------------------------------------------------------- start, stop, reboot, destroy
 
-    private void addStartSteps(FlowChain chain, String uuid) {
+    /** @param undoStart how to undo the hypervisor's start: destroy for a VM being created, stop for an existing one */
+    private void addStartSteps(FlowChain chain, String uuid, String undoStart) {
         chain.then("load spec", ctx -> ctx.put(SPEC, repository.spec(repository.get(uuid), bootParams.apply(uuid))))
                 .then("network services", ctx -> extensions.forEach(e -> e.preStart(ctx.get(SPEC))),
                         ctx -> extensions.forEach(e -> quietly("rollbackStart", () -> e.rollbackStart(ctx.get(SPEC)))))
-                .then("start on hypervisor", ctx -> hypervisors.get(ctx.get(SPEC).hypervisorType()).start(ctx.get(SPEC)),
-                        ctx -> hypervisors.get(ctx.get(SPEC).hypervisorType()).stop(ctx.get(SPEC)))
+                .then(journal.recorded("start on hypervisor", ctx -> hypervisors.get(ctx.get(SPEC).hypervisorType()).start(ctx.get(SPEC)),
+                        undoStart, ctx -> Map.of("spec", writeSpec(ctx.get(SPEC)))))
                 .then("mark running", ctx -> {
                     repository.setState(uuid, VmState.Running);
                     extensions.forEach(e -> quietly("afterStart", () -> e.afterStart(ctx.get(SPEC))));
@@ -150,11 +248,18 @@ public final class VmInstances {
     public void start(String uuid) {
         run(uuid, "start", () -> {
             VmRepository.VmRow vm = repository.get(uuid);
+            List<String> missing = repository.missingParts(uuid);
+            if (!missing.isEmpty()) {
+                // a creation that never finished (or rows removed by hand): starting it would give a VM without network
+                throw new ApiException(ErrorCode.VM_INCOMPLETE, "VM is incomplete",
+                        "VM " + vm.name() + " (" + uuid + ") has " + String.join(" and ", missing)
+                                + "; StartVmInstance refuses a VM without its nics and root volume: destroy it and create it again");
+            }
             if (!repository.transition(uuid, List.of(VmState.Stopped, VmState.Created), VmState.Starting)) {
                 throw wrongState(vm, "StartVmInstance", "Stopped or Created");
             }
             FlowChain chain = FlowChain.named("start-vm " + vm.name());
-            addStartSteps(chain, uuid);
+            addStartSteps(chain, uuid, UNDO_STOP_ON_HYPERVISOR);
             try {
                 chain.run(new FlowContext());
             } catch (FlowException e) {
@@ -214,9 +319,9 @@ public final class VmInstances {
                 repository.setState(uuid, previous);
                 throw e;
             }
-            List<String> usedIps = repository.usedIpsOf(uuid);
+            // one transaction: a crash leaves the VM whole (settled Stopped at node start, to destroy again) or gone
             repository.deleteVm(uuid);
-            usedIps.forEach(ipAllocator::release);
+            releaseCapacity(vm);
             extensions.forEach(ext -> quietly("afterDestroy", () -> ext.afterDestroy(spec)));
         });
     }
@@ -249,6 +354,28 @@ public final class VmInstances {
             hypervisor.reconcile(repository.specsInState(VmState.Running, hypervisor.type(),
                     vm -> VmSpec.APPLIANCE_VM.equals(vm.type()) ? bootParams.apply(vm.uuid()) : Map.of()));
         }
+    }
+
+    // ---------------------------------------------------------------- a host that stops and starts answering
+
+    /** The host's agent stopped answering: its running VMs become Unknown (they may well run; nobody can tell). */
+    public int markUnknownOn(String hostUuid) {
+        return repository.settleOnHost(hostUuid, VmState.Running, VmState.Unknown);
+    }
+
+    /**
+     * The host answers again: its Unknown VMs are Running again (the host agent kept them, or the reconcile that
+     * follows brings them back); returns what the database says runs there, for that reconcile.
+     */
+    public List<VmSpec> markKnownOn(String hostUuid) {
+        repository.settleOnHost(hostUuid, VmState.Unknown, VmState.Running);
+        return runningOn(hostUuid);
+    }
+
+    /** What the database says runs on a host. */
+    public List<VmSpec> runningOn(String hostUuid) {
+        return repository.specsOnHost(hostUuid, VmState.Running,
+                vm -> VmSpec.APPLIANCE_VM.equals(vm.type()) ? bootParams.apply(vm.uuid()) : Map.of());
     }
 
     public boolean exists(String uuid) {

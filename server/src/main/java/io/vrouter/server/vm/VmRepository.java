@@ -6,6 +6,7 @@ import io.vrouter.server.hypervisor.NicSpec;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.l2.L2NetworkRecord;
 import io.vrouter.server.l3.AllocatedIp;
+import io.vrouter.server.l3.IpAllocator;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -53,9 +54,34 @@ final class VmRepository {
         return find(uuid).orElseThrow(() -> ApiException.notFound("VM instance", uuid));
     }
 
-    void insertVm(String uuid, VmCreation c, io.vrouter.server.host.HostRecord host, String rootVolumeUuid, VmState state) {
+    /** The VM's row and its root volume's, in one transaction: a VM never exists without the volume it names. */
+    void insertVmWithRootVolume(String uuid, VmCreation c, io.vrouter.server.host.HostRecord host, String rootVolumeUuid, VmState state) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            insertVm(tx, uuid, c, host, rootVolumeUuid, state);
+            insertRootVolume(tx, rootVolumeUuid, uuid, c.name(), c.imageUuid());
+        });
+    }
+
+    /**
+     * What a VM lacks of what every VM has (a nic, its root volume), in words; empty when it is whole. A creation
+     * that never finished leaves such a VM; it must not start.
+     */
+    List<String> missingParts(String vmUuid) {
+        List<String> missing = new java.util.ArrayList<>();
+        if (!dsl.fetchExists(NIC, VM_INSTANCE_UUID.eq(vmUuid))) {
+            missing.add("no nic");
+        }
+        String rootVolume = dsl.select(ROOT_VOLUME_UUID).from(VM).where(UUID.eq(vmUuid)).fetchOne(ROOT_VOLUME_UUID);
+        if (rootVolume == null || !dsl.fetchExists(VOLUME, UUID.eq(rootVolume).and(VM_INSTANCE_UUID.eq(vmUuid)))) {
+            missing.add("no root volume");
+        }
+        return missing;
+    }
+
+    private void insertVm(DSLContext tx, String uuid, VmCreation c, io.vrouter.server.host.HostRecord host, String rootVolumeUuid, VmState state) {
         var now = clock.utcNow();
-        dsl.insertInto(VM).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, CLUSTER_UUID, HOST_UUID, LAST_HOST_UUID, IMAGE_UUID,
+        tx.insertInto(VM).columns(UUID, NAME, DESCRIPTION, ZONE_UUID, CLUSTER_UUID, HOST_UUID, LAST_HOST_UUID, IMAGE_UUID,
                         INSTANCE_OFFERING_UUID, ROOT_VOLUME_UUID, DEFAULT_L3, HYPERVISOR_TYPE, VM_TYPE, STATE, CPU_NUM,
                         CPU_SPEED, MEMORY_SIZE, ALLOCATOR_STRATEGY, PLATFORM, CREATE_DATE, LAST_OP_DATE)
                 .values(uuid, c.name(), c.description(), host.zoneUuid(), host.clusterUuid(), host.uuid(), host.uuid(),
@@ -65,9 +91,9 @@ final class VmRepository {
                 .execute();
     }
 
-    void insertRootVolume(String uuid, String vmUuid, String vmName, String imageUuid) {
+    private void insertRootVolume(DSLContext tx, String uuid, String vmUuid, String vmName, String imageUuid) {
         var now = clock.utcNow();
-        dsl.insertInto(VOLUME).columns(UUID, NAME, DESCRIPTION, VM_INSTANCE_UUID, ROOT_IMAGE_UUID, VOLUME_TYPE, FORMAT, SIZE,
+        tx.insertInto(VOLUME).columns(UUID, NAME, DESCRIPTION, VM_INSTANCE_UUID, ROOT_IMAGE_UUID, VOLUME_TYPE, FORMAT, SIZE,
                         VmTables.DEVICE_ID, STATE, STATUS, INSTALL_PATH, CREATE_DATE, LAST_OP_DATE)
                 .values(uuid, "ROOT-for-" + vmName, "Root volume for VM[uuid:" + vmUuid + "]", vmUuid, imageUuid, "Root",
                         "qcow2", 0L, 0, "Enabled", "Ready", null, now, now)
@@ -95,15 +121,14 @@ final class VmRepository {
         }
     }
 
-    /** The used-ip records of a VM's nics, to release them. */
-    List<String> usedIpsOf(String vmUuid) {
-        return dsl.select(USED_IP_UUID).from(NIC).where(VM_INSTANCE_UUID.eq(vmUuid)).and(USED_IP_UUID.isNotNull()).fetch(USED_IP_UUID);
-    }
-
+    /** The VM's rows and the addresses its nics held, in one transaction. */
     void deleteVm(String vmUuid) {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
+            List<String> usedIps = tx.select(USED_IP_UUID).from(NIC).where(VM_INSTANCE_UUID.eq(vmUuid)).and(USED_IP_UUID.isNotNull())
+                    .fetch(USED_IP_UUID);
             tx.deleteFrom(NIC).where(VM_INSTANCE_UUID.eq(vmUuid)).execute();
+            IpAllocator.release(tx, usedIps);
             tx.deleteFrom(VOLUME).where(VM_INSTANCE_UUID.eq(vmUuid)).execute();
             tx.deleteFrom(VM).where(UUID.eq(vmUuid)).execute();
         });
@@ -160,12 +185,27 @@ final class VmRepository {
 
     /** Every VM in a state on a hypervisor type, as specs: a few queries however many VMs (node start adopts thousands). */
     List<VmSpec> specsInState(VmState state, String hypervisorType, java.util.function.Function<VmRow, Map<String, String>> bootParams) {
+        return specsWhere(STATE.eq(state.name()).and(HYPERVISOR_TYPE.eq(hypervisorType)), bootParams);
+    }
+
+    /** The VMs of a host in state {@code state}. */
+    List<VmSpec> specsOnHost(String hostUuid, VmState state, java.util.function.Function<VmRow, Map<String, String>> bootParams) {
+        return specsWhere(STATE.eq(state.name()).and(HOST_UUID.eq(hostUuid)), bootParams);
+    }
+
+    private List<VmSpec> specsWhere(org.jooq.Condition where, java.util.function.Function<VmRow, Map<String, String>> bootParams) {
         List<VmRow> vms = dsl.select(UUID, NAME, VM_TYPE, STATE, HOST_UUID, HYPERVISOR_TYPE, CPU_NUM, MEMORY_SIZE, DEFAULT_L3, ZONE_UUID)
-                .from(VM).where(STATE.eq(state.name())).and(HYPERVISOR_TYPE.eq(hypervisorType))
+                .from(VM).where(where)
                 .fetch(r -> new VmRow(r.get(UUID), r.get(NAME), r.get(VM_TYPE), r.get(STATE), r.get(HOST_UUID),
                         r.get(HYPERVISOR_TYPE), r.get(CPU_NUM), r.get(MEMORY_SIZE), r.get(DEFAULT_L3), r.get(ZONE_UUID)));
         Map<String, List<NicSpec>> nics = nicsOf(vms);
         return vms.stream().map(vm -> toSpec(vm, nics.getOrDefault(vm.uuid(), List.of()), bootParams.apply(vm))).toList();
+    }
+
+    /** Moves every VM of a host in state {@code from} to {@code to}; returns how many moved. */
+    int settleOnHost(String hostUuid, VmState from, VmState to) {
+        return dsl.update(VM).set(STATE, to.name()).set(LAST_OP_DATE, clock.utcNow())
+                .where(HOST_UUID.eq(hostUuid)).and(STATE.eq(from.name())).execute();
     }
 
     /** Moves every VM in one of {@code from} to {@code to}; returns how many moved. */

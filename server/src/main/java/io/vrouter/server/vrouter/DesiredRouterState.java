@@ -8,6 +8,7 @@ import io.vrouter.agent.protocol.NicInfo;
 import io.vrouter.agent.protocol.PortForwardingRuleTO;
 import io.vrouter.agent.protocol.SNATInfo;
 import io.vrouter.agent.protocol.VipTO;
+import io.vrouter.server.networkservice.DhcpMtu;
 import io.vrouter.server.networkservice.NetworkServiceType;
 import io.vrouter.server.networkservice.NetworkServices;
 
@@ -53,12 +54,14 @@ public final class DesiredRouterState {
 
     private final RouterRepository repository;
     private final NetworkServices services;
+    private final DhcpMtu dhcpMtu;
     private volatile RuleSource rules = RuleSource.NONE;
     private final HaPairs pairs;
 
-    DesiredRouterState(RouterRepository repository, NetworkServices services, HaPairs pairs) {
+    DesiredRouterState(RouterRepository repository, NetworkServices services, DhcpMtu dhcpMtu, HaPairs pairs) {
         this.repository = repository;
         this.services = services;
+        this.dhcpMtu = dhcpMtu;
         this.pairs = pairs;
     }
 
@@ -69,7 +72,7 @@ public final class DesiredRouterState {
     State of(RouterRepository.Router router) {
         List<RouterRepository.Nic> routerNics = repository.nicsOf(router.uuid());
         List<String> guests = repository.guestL3s(router.uuid());
-        List<NicInfo> nics = routerNics.stream().map(n -> nicInfo(router, n, guests)).toList();
+        List<NicInfo> nics = routerNics.stream().map(n -> nicInfo(router, n, guests, dhcpMtu.of(n.l2Type()))).toList();
         HaConfig ha = pairs.configOf(router, routerNics, guests);
         List<DnsInfo> dns = new ArrayList<>();
         List<DhcpInfo> dhcp = new ArrayList<>();
@@ -123,13 +126,15 @@ public final class DesiredRouterState {
     /**
      * The category tells the agent's firewall how far to trust a nic. A nic on the management L3 stays
      * Management even when that L3 is also public or guest, or the management node could not reach the agent.
+     * The nic's MTU is its guests' ({@code mtu}, by the L2's kind): on a VXLAN L2 the router must not send frames its
+     * guests' vxlan device would drop.
      */
-    static NicInfo nicInfo(RouterRepository.Router router, RouterRepository.Nic n, List<String> guests) {
+    static NicInfo nicInfo(RouterRepository.Router router, RouterRepository.Nic n, List<String> guests, Integer mtu) {
         String category = n.l3Uuid().equals(router.managementL3()) ? NicInfo.CATEGORY_MANAGEMENT
                 : guests.contains(n.l3Uuid()) ? NicInfo.CATEGORY_PRIVATE
                 : NicInfo.CATEGORY_PUBLIC;
         return new NicInfo(n.ip(), n.mac(), n.gateway(), n.netmask(), n.l3Uuid().equals(router.publicL3()), category,
-                n.l2Type(), n.vlan(), null);
+                n.l2Type(), n.vlan(), mtu);
     }
 
     List<DnsInfo> dnsFor(String guestL3, RouterRepository.Nic routerGuestNic) {
@@ -146,11 +151,12 @@ public final class DesiredRouterState {
         return dhcpEntry(userNic, routerGuestNic, dns, repository.dnsDomainOf(userNic.l3Uuid()));
     }
 
-    private static DhcpInfo dhcpEntry(RouterRepository.Nic userNic, RouterRepository.Nic routerGuestNic, List<String> dns,
-                                      String dnsDomain) {
+    private DhcpInfo dhcpEntry(RouterRepository.Nic userNic, RouterRepository.Nic routerGuestNic, List<String> dns,
+                               String dnsDomain) {
+        // the L3's MTU by its L2's kind (a VXLAN L2 leaves room for the encapsulation): DHCP option 26
         return new DhcpInfo(userNic.ip(), userNic.mac(), userNic.netmask(), userNic.gateway(), dns,
                 userNic.ip().replace('.', '-'), routerGuestNic.mac(), dnsDomain,
-                userNic.l3Uuid().equals(userNic.vmDefaultL3()), null);
+                userNic.l3Uuid().equals(userNic.vmDefaultL3()), dhcpMtu.of(userNic.l2Type()));
     }
 
     /** Source NAT of the guest subnet to the router's public address; none for a flat network (guest = public). */

@@ -67,7 +67,7 @@ final class RouterRules implements VipRuleRouters, DesiredRouterState.RuleSource
 
     /** Whether a rule of this service type reaches the nic: else its VM coming or going changes no rule on the router. */
     boolean anyOnNic(String nicUuid, String serviceType) {
-        return NetworkServiceType.EIP.equals(serviceType) ? eips.anyOnNic(nicUuid) : portForwardings.anyOnNic(nicUuid);
+        return vips.anyRuleOnNic(nicUuid, serviceType);
     }
 
     @Override

@@ -20,7 +20,6 @@ import io.vrouter.server.l3.L3Networks;
 import io.vrouter.server.zone.Zones;
 import io.vrouter.server.query.Expansion;
 import io.vrouter.server.query.FieldType;
-import io.vrouter.server.query.Inventory;
 import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.query.QueryRegistry;
 import io.vrouter.server.tag.Tags;
@@ -220,15 +219,8 @@ public final class VirtualRouterOfferings {
     // ---------------------------------------------------------------- API
 
     public void registerApis(ApiCatalogue catalogue, QueryRegistry registry, QueryApis queries) {
-        registry.register(Inventory.builder("VirtualRouterOffering", "virtual_router_offering_view")
-                .strings("uuid", "name", "description")
-                .field("cpuNum", FieldType.INTEGER)
-                .field("cpuSpeed", FieldType.LONG)
-                .field("memorySize", FieldType.LONG)
-                .field("type", "offering_type", FieldType.STRING)
-                .strings("allocatorStrategy")
-                .field("sortKey", FieldType.INTEGER)
-                .strings("state", "zoneUuid", "managementNetworkUuid", "publicNetworkUuid", "imageUuid")
+        registry.register(InstanceOfferings.inventoryOf("VirtualRouterOffering", "virtual_router_offering_view")
+                .strings("zoneUuid", "managementNetworkUuid", "publicNetworkUuid", "imageUuid")
                 .field("isDefault", FieldType.BOOLEAN)
                 .dates()
                 .expand(Expansion.one("image", "Image", "imageUuid", "uuid"))

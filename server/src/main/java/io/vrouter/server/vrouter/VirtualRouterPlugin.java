@@ -59,7 +59,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
                                SSLContext agentTls) {
         this.repository = new RouterRepository(dsl, clock);
         this.pairs = new HaPairs(repository, tags, configs, new io.vrouter.server.l3.IpAllocator(dsl, clock));
-        this.desired = new DesiredRouterState(repository, services, pairs);
+        this.desired = new DesiredRouterState(repository, services, io.vrouter.server.networkservice.DhcpMtu.define(configs), pairs);
         // mutual TLS to every agent (agentTls: the node's identity of the installation's authority)
         HttpClient http = AgentClient.newHttpClient(Duration.ofSeconds(5), agentTls);
         // agent commands get their own threads: a reconnect waits for its commands while holding a thread of the

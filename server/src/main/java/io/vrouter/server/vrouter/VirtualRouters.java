@@ -12,6 +12,10 @@ import io.vrouter.server.db.Uuid;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.l3.IpAllocator;
 import io.vrouter.server.tag.Tags;
+import io.vrouter.server.task.FlowChain;
+import io.vrouter.server.task.FlowException;
+import io.vrouter.server.task.FlowJournal;
+import io.vrouter.server.task.FlowKey;
 import io.vrouter.server.task.Task;
 import io.vrouter.server.task.TaskQueues;
 import io.vrouter.server.vm.VmCreation;
@@ -36,7 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Acquire.</b> Serialised per guest L3 on the queue {@code vr-acquire-<l3>} within this node, and across
  * nodes by the primary key of {@code virtual_router_guest_l3}: the node that inserts the row creates the router;
- * any other waits for it. An existing router is reused (started if stopped).
+ * any other waits for it. An existing router is reused (started if stopped). Creation is a {@link FlowChain}
+ * recorded in the node's {@link FlowJournal} (claim, the router's VM, its appliance row, its start): a node that
+ * dies in the middle leaves nothing the next node start does not undo.
  *
  * <p><b>Connect</b> (create, start, reboot, Reconnect): status Connecting; wait for the agent's echo; upgrade it if
  * its md5 differs from the management node's agent or {@code virtualRouter/agent.deployOnStart} is true; init; then a
@@ -58,6 +64,8 @@ public final class VirtualRouters implements VmLifecycleExtension {
      * router behind it is the leftover of a node that died in between.
      */
     static final Duration ORPHAN_CLAIM_AGE = Duration.ofSeconds(10);
+    /** Undo kind of the claim of a guest L3 ({@code l3}, {@code vr}): drops the claim if it is still that router's. */
+    static final String UNDO_UNCLAIM = "vrouter.unclaim";
     private static final java.util.Set<String> TRANSITIONAL = java.util.Set.of("Created", "Starting", "Stopping", "Rebooting", "Destroying");
 
     private final RouterRepository repository;
@@ -93,6 +101,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
         this.configs = configs;
         this.tags = tags;
         this.agentPackage = agentPackage;
+        vms.journal().registerUndo(UNDO_UNCLAIM, args -> repository.unclaim(args.get("l3"), args.get("vr")));
     }
 
     public void registerAgents(String hypervisorType, ApplianceAgents agents) {
@@ -166,16 +175,19 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 Thread.sleep(100);
                 continue;
             }
-            String vrUuid = Uuid.random();
-            if (repository.claim(guestL3, vrUuid)) {
-                try {
-                    // the replacement of a pair's first router goes apart from the second, which serves meanwhile
-                    return create(guestL3, vrUuid, repository.peerOf(guestL3).flatMap(repository::find).orElse(null));
-                } catch (RuntimeException e) {
-                    repository.unclaim(guestL3, vrUuid);
-                    throw e;
-                }
+            // the replacement of a pair's first router goes apart from the second, which serves meanwhile
+            Optional<RouterRepository.Router> created = createIfClaimed(guestL3, Uuid.random(),
+                    repository.peerOf(guestL3).flatMap(repository::find).orElse(null));
+            if (created.isPresent()) {
+                return created.get();
             }
+        }
+    }
+
+    /** Another node claimed the L3 first: it creates the router. */
+    private static final class ClaimLost extends RuntimeException {
+        ClaimLost() {
+            super("another node claimed the L3 first", null, false, false);
         }
     }
 
@@ -191,8 +203,18 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 String peerUuid = Uuid.random();
                 if (repository.claimPeer(guestL3, peerUuid)) {
                     try {
-                        create(guestL3, peerUuid, first);
+                        createVm(guestL3, peerUuid, offerings.selectFor(guestL3, repository.zoneOf(guestL3)), first);
+                        writeAppliance(peerUuid, offerings.selectFor(guestL3, repository.zoneOf(guestL3)));
+                        vms.start(peerUuid);
+                        sync.markDirty(first.uuid());
                     } catch (RuntimeException e) {
+                        if (vms.exists(peerUuid)) {
+                            try {
+                                vms.destroy(peerUuid);
+                            } catch (RuntimeException suppressed) {
+                                e.addSuppressed(suppressed);
+                            }
+                        }
                         repository.unclaimPeer(guestL3, peerUuid);
                         throw e;
                     }
@@ -269,14 +291,53 @@ public final class VirtualRouters implements VmLifecycleExtension {
         return now;
     }
 
-    private RouterRepository.Router create(String guestL3, String vrUuid) {
-        return create(guestL3, vrUuid, null);
+    /** Claims the guest L3 and creates its router; empty when another node claimed it first. */
+    /** @param partner the pair's other router (the new one is placed apart from it, and it learns the new peer), or null */
+    private Optional<RouterRepository.Router> createIfClaimed(String guestL3, String vrUuid, RouterRepository.Router partner) {
+        FlowJournal journal = vms.journal();
+        try {
+            FlowChain.named("create-vr " + vrUuid + " for L3 " + guestL3)
+                    .then(journal.recorded("claim guest L3", ctx -> {
+                        if (!repository.claim(guestL3, vrUuid)) {
+                            throw new ClaimLost();
+                        }
+                    }, UNDO_UNCLAIM, ctx -> Map.of("l3", guestL3, "vr", vrUuid)))
+                    .then("choose offering", ctx -> ctx.put(OFFERING, offerings.selectFor(guestL3, repository.zoneOf(guestL3))))
+                    .then(journal.recorded("create router vm", ctx -> createVm(guestL3, vrUuid, ctx.get(OFFERING), partner),
+                            VmInstances.UNDO_DESTROY, ctx -> Map.of("vm", vrUuid)))
+                    // undone by the VM's destroy: the appliance row goes with the VM's row (ON DELETE CASCADE)
+                    .then("write appliance", ctx -> writeAppliance(vrUuid, ctx.get(OFFERING)))
+                    .then("start router vm", ctx -> vms.start(vrUuid))
+                    .run();
+        } catch (FlowException e) {
+            if (e.getCause() instanceof ClaimLost) {
+                return Optional.empty();
+            }
+            if (e.getCause() instanceof RuntimeException cause) {
+                for (Throwable rollbackFailure : e.getSuppressed()) {
+                    cause.addSuppressed(rollbackFailure);
+                }
+                throw cause;
+            }
+            throw e;
+        }
+        if (partner != null) {
+            // the pair's other router learns its partner's address
+            sync.markDirty(partner.uuid());
+        }
+        RouterRepository.Router router = repository.find(vrUuid).orElseThrow();
+        if (!CONNECTED.equals(router.status())) {
+            throw ApiException.operationFailed("virtual router " + router.name() + " (" + vrUuid + ") was created but its agent"
+                    + " did not connect; it is " + router.status() + " (see the log, then ReconnectVirtualRouter)");
+        }
+        return Optional.of(router);
     }
 
-    /** @param partner the pair's other router when this is the second one (placed apart from it), else null */
-    private RouterRepository.Router create(String guestL3, String vrUuid, RouterRepository.Router partner) {
+    private static final FlowKey<VirtualRouterOfferings.VrOffering> OFFERING = FlowKey.of("offering");
+
+    /** The router's VM, not started. */
+    private void createVm(String guestL3, String vrUuid, VirtualRouterOfferings.VrOffering offering, RouterRepository.Router partner) {
         String zone = repository.zoneOf(guestL3);
-        VirtualRouterOfferings.VrOffering offering = offerings.selectFor(guestL3, zone);
         InstanceShape shape = InstanceShape.of(offering, guestL3);
         Map<String, String> requiredIps = new LinkedHashMap<>();
         boolean flat = guestL3.equals(offering.publicNetworkUuid()) || guestL3.equals(offering.managementNetworkUuid());
@@ -307,31 +368,14 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 .startImmediately(false)
                 .build();
         vms.create(creation);
-        try {
-            repository.insertAppliance(vrUuid, offering.managementNetworkUuid(), offering.publicNetworkUuid(), offering.uuid(), newSecret());
-            // the offering's parallelism tag is inherited by its routers
-            tags.systemTagValues(offering.uuid(), VirtualRouterSettings.COMMANDS_PARALLELISM_DEGREE).forEach(v ->
-                    tags.createInherent(VirtualRouterSettings.VM_INSTANCE_VO, vrUuid,
-                            VirtualRouterSettings.COMMANDS_PARALLELISM_DEGREE.render(v.get("parallelismDegree"))));
-            vms.start(vrUuid);
-        } catch (RuntimeException e) {
-            try {
-                vms.destroy(vrUuid);
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        if (partner != null) {
-            // the pair's other router learns its partner's address
-            sync.markDirty(partner.uuid());
-        }
-        RouterRepository.Router router = repository.find(vrUuid).orElseThrow();
-        if (!CONNECTED.equals(router.status())) {
-            throw ApiException.operationFailed("virtual router " + router.name() + " (" + vrUuid + ") was created but its agent"
-                    + " did not connect; it is " + router.status() + " (see the log, then ReconnectVirtualRouter)");
-        }
-        return router;
+    }
+
+    private void writeAppliance(String vrUuid, VirtualRouterOfferings.VrOffering offering) {
+        repository.insertAppliance(vrUuid, offering.managementNetworkUuid(), offering.publicNetworkUuid(), offering.uuid(), newSecret());
+        // the offering's parallelism tag is inherited by its routers
+        tags.systemTagValues(offering.uuid(), VirtualRouterSettings.COMMANDS_PARALLELISM_DEGREE).forEach(v ->
+                tags.createInherent(VirtualRouterSettings.VM_INSTANCE_VO, vrUuid,
+                        VirtualRouterSettings.COMMANDS_PARALLELISM_DEGREE.render(v.get("parallelismDegree"))));
     }
 
     /** The router's shape: the offering's CPU and memory and one nic per distinct L3 (management, public, guest). */
@@ -428,6 +472,8 @@ public final class VirtualRouters implements VmLifecycleExtension {
         return routers.stream().anyMatch(r -> repository.find(r).map(x -> x.running() && CONNECTED.equals(x.status())).orElse(false)
                 && sync.lastSucceeded(r));
     }
+
+
 
     RouterSync sync() {
         return sync;
@@ -564,7 +610,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
         return commands.client(agentUrl(router), router.secret(), timeout);
     }
 
-    /** One ping: the agent's reply, or an exception when it does not answer. */
+
     PingReply ping(RouterRepository.Router router, Duration timeout) {
         return commands.client(agentUrl(router), router.secret(), timeout).ping(router.uuid());
     }

@@ -9,6 +9,7 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
 import io.vrouter.server.db.Uuid;
+import io.vrouter.server.deletion.DeletionCascade;
 import io.vrouter.server.deletion.DeletionGuard;
 import io.vrouter.server.deletion.DeletionGuards;
 import io.vrouter.server.query.Inventory;
@@ -73,6 +74,11 @@ public final class Zones {
         }
     }
 
+    /** What a child package detaches from a zone that is deleted (its backup storages), in the same transaction. */
+    public void registerDeletionCascade(DeletionCascade cascade) {
+        deletionGuards.registerCascade(cascade);
+    }
+
     /** A child package's check that a zone may be deleted (what of its own still stands in the zone). */
     public void registerDeletionGuard(DeletionGuard guard) {
         deletionGuards.register(guard);
@@ -105,12 +111,8 @@ public final class Zones {
     }
 
     void delete(String uuid) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            lockExisting(tx, uuid);
-            deletionGuards.collect(tx, uuid).refuseDeleting("zone " + uuid);
-            tx.deleteFrom(ZONE).where(UUID.eq(uuid)).execute();
-        });
+        deletionGuards.deleteUnlessInTheWay(dsl, uuid, "zone " + uuid, tx -> lockExisting(tx, uuid),
+                tx -> tx.deleteFrom(ZONE).where(UUID.eq(uuid)).execute());
         tags.deleteAllOf(uuid);
     }
 

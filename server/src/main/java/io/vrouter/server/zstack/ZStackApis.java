@@ -32,6 +32,9 @@ public final class ZStackApis {
     private static final String HOST = "org.zstack.header.host";
     private static final String SIMULATOR = "org.zstack.header.simulator";
     private static final String L2 = "org.zstack.header.network.l2";
+    private static final String VXLAN_POOL = "org.zstack.network.l2.vxlan.vxlanNetworkPool";
+    private static final String VXLAN = "org.zstack.network.l2.vxlan.vxlanNetwork";
+    private static final String VTEP = "org.zstack.network.l2.vxlan.vtep";
     private static final String L3 = "org.zstack.header.network.l3";
     private static final String SERVICE = "org.zstack.header.network.service";
     private static final String IMAGE = "org.zstack.header.image";
@@ -87,6 +90,14 @@ public final class ZStackApis {
             api("DetachL2NetworkFromCluster", L2, "DELETE /l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}"),
             api("QueryL2Network", L2, "GET /l2-networks"),
             api("QueryL2VlanNetwork", L2, "GET /l2-networks/vlan"),
+            api("CreateL2VxlanNetworkPool", VXLAN_POOL, "POST /l2-networks/vxlan-pool"),
+            api("CreateVniRange", VXLAN_POOL, "POST /l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges"),
+            api("DeleteVniRange", VXLAN_POOL, "DELETE /l2-networks/vxlan-pool/vni-ranges/{uuid}"),
+            api("QueryL2VxlanNetworkPool", VXLAN_POOL, "GET /l2-networks/vxlan-pool"),
+            api("QueryVniRange", VXLAN_POOL, "GET /l2-networks/vxlan-pool/vni-ranges"),
+            api("CreateL2VxlanNetwork", VXLAN, "POST /l2-networks/vxlan"),
+            api("QueryL2VxlanNetwork", VXLAN, "GET /l2-networks/vxlan"),
+            api("QueryVtep", VTEP, "GET /l2-networks/vteps"),
 
             api("CreateL3Network", L3, "POST /l3-networks"),
             api("UpdateL3Network", L3, "PUT /l3-networks/{uuid}/actions"),

@@ -8,8 +8,7 @@ import io.vrouter.server.api.ApiDefinition;
 import io.vrouter.server.api.ApiDispatcher;
 import io.vrouter.server.api.ApiException;
 import io.vrouter.server.api.ApiCatalogue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.vrouter.server.http.InternalErrors;
 
 import java.util.List;
 import java.util.Set;
@@ -20,8 +19,6 @@ import java.util.Set;
  * any failure into ZStack's {@code {code, description, details}}.
  */
 public final class ZStackCalls {
-    private static final Logger LOG = LoggerFactory.getLogger(ZStackCalls.class);
-
     /**
      * Fields of ZStack's message base classes, sent by some clients and meaningless here: message ids, timeouts,
      * the 5.x login's client info, the delete mode (deletes here are always checked, as Permissive asks).
@@ -65,7 +62,10 @@ public final class ZStackCalls {
         return dispatcher.run(call);
     }
 
-    /** ZStack's error for a failure; a bug is logged and reported as SYS.1000 without its stack. */
+    /**
+     * ZStack's error for a failure; a bug is logged once under an incident id and reported as SYS.1000 with only that
+     * id (never the exception's class or text: they may quote SQL and values).
+     */
     public static ApiError error(Throwable failure, String apiName) {
         if (failure instanceof ApiException e) {
             ApiError error = e.toError();
@@ -75,9 +75,7 @@ public final class ZStackCalls {
             }
             return error;
         }
-        LOG.error("internal error in {}", apiName, failure);
-        return new ApiError(ErrorCode.INTERNAL_ERROR.code(), "internal error",
-                failure.getClass().getSimpleName() + ": " + failure.getMessage());
+        return InternalErrors.report("ZStack", String.valueOf(apiName), failure).error();
     }
 
     /** The HTTP status a failure carries where status means something: 4xx for the caller's mistakes. */

@@ -32,8 +32,8 @@ public final class ZStackWire implements AutoCloseable {
         ZStackCalls calls = new ZStackCalls(dispatcher, catalogue);
         ZStackJson json = new ZStackJson(Json.newMapper(), ZoneId.systemDefault());
         this.jobs = new ApiJobs(clock, RESULT_RETENTION, 64);
-        RpcEndpoint rpc = new RpcEndpoint(apis, calls, jobs, json, server::parseBody, clock, FIRST_REPLY_WAIT);
-        RestV1Endpoint rest = new RestV1Endpoint(apis, calls, jobs, json, server::parseBody, FIRST_REPLY_WAIT);
+        RpcEndpoint rpc = new RpcEndpoint(apis, calls, jobs, json, server::parseJsonBody, clock, FIRST_REPLY_WAIT);
+        RestV1Endpoint rest = new RestV1Endpoint(apis, calls, jobs, json, server::parseJsonBody, FIRST_REPLY_WAIT);
         server.extend(config -> rpc.routes(config.routes));
         server.extend(config -> rest.routes(config.routes));
     }

@@ -45,12 +45,21 @@ class ParamLimitsMatchSchemaTest {
             Map.entry("AddNetnsHost.name", "host.name"),
             Map.entry("AddNetnsHost.description", "host.description"),
             Map.entry("AddNetnsHost.managementIp", "host.management_ip"),
+            Map.entry("AddNetnsHost.agentSecret", "netns_host_agent.agent_secret"),
             Map.entry("CreateL2NoVlanNetwork.name", "l2_network.name"),
             Map.entry("CreateL2NoVlanNetwork.description", "l2_network.description"),
             Map.entry("CreateL2NoVlanNetwork.physicalInterface", "l2_network.physical_interface"),
             Map.entry("CreateL2VlanNetwork.name", "l2_network.name"),
             Map.entry("CreateL2VlanNetwork.description", "l2_network.description"),
             Map.entry("CreateL2VlanNetwork.physicalInterface", "l2_network.physical_interface"),
+            Map.entry("CreateL2VxlanNetworkPool.name", "l2_network.name"),
+            Map.entry("CreateL2VxlanNetworkPool.description", "l2_network.description"),
+            Map.entry("CreateL2VxlanNetworkPool.physicalInterface", "l2_network.physical_interface"),
+            Map.entry("CreateL2VxlanNetwork.name", "l2_network.name"),
+            Map.entry("CreateL2VxlanNetwork.description", "l2_network.description"),
+            Map.entry("CreateL2VxlanNetwork.physicalInterface", "l2_network.physical_interface"),
+            Map.entry("CreateVniRange.name", "l2_vni_range.name"),
+            Map.entry("CreateVniRange.description", "l2_vni_range.description"),
             Map.entry("AddIpRangeByNetworkCidr.name", "ip_range.name"),
             Map.entry("AddIpRangeByNetworkCidr.description", "ip_range.description"),
             Map.entry("CreatePortForwardingRule.name", "port_forwarding_rule.name"),
@@ -79,7 +88,8 @@ class ParamLimitsMatchSchemaTest {
             Map.entry("AddSftpBackupStorage.type", "the API names the type (backup_storage.bs_type)"),
             Map.entry("AddSimulatorBackupStorage.type", "the API names the type (backup_storage.bs_type)"),
             Map.entry("AddSftpBackupStorage.username", "accepted from ZStack's clients, not used"),
-            Map.entry("AddSftpBackupStorage.password", "accepted from ZStack's clients, never stored"));
+            Map.entry("AddSftpBackupStorage.password", "accepted from ZStack's clients, never stored"),
+            Map.entry("AttachL2NetworkToCluster.systemTags", "the VTEP cidr tag: only its cidr is stored (l2_network_cluster_ref.vtep_cidr)"));
 
     private TestNode node;
 

@@ -228,6 +228,52 @@ abstract class ImageDownloadContract extends NodeContract {
         assertThat(infra.query("QueryBackupStorage", Infra.cond("uuid", "=", bs))).isEmpty();
     }
 
+    @Test
+    void backupStoragesAreFoundByTheZonesTheyAreAttachedTo() {
+        String bs1 = directoryStorage();
+        String bs2 = directoryStorage();
+        String zone1 = infra.zone();
+        String zone2 = infra.zone();
+        admin.ok("AttachBackupStorageToZone", Map.of("backupStorageUuid", bs1, "zoneUuid", zone1));
+        admin.ok("AttachBackupStorageToZone", Map.of("backupStorageUuid", bs2, "zoneUuid", zone1));
+        admin.ok("AttachBackupStorageToZone", Map.of("backupStorageUuid", bs2, "zoneUuid", zone2));
+        assertThat(uuids(infra.query("QueryBackupStorage", Infra.cond("attachedZoneUuids", "=", zone1))))
+                .containsExactlyInAnyOrder(bs1, bs2);
+        assertThat(uuids(infra.query("QueryBackupStorage", Infra.cond("attachedZoneUuids", "=", zone2)))).containsExactly(bs2);
+        assertThat(uuids(infra.query("QueryBackupStorage", Infra.cond("attachedZoneUuids", "in", zone2 + "," + Infra.MISSING))))
+                .containsExactly(bs2);
+        assertThat(infra.query("QueryBackupStorage", Infra.cond("attachedZoneUuids", "=", Infra.MISSING))).isEmpty();
+        // the whole inventory still shows every zone of a storage found through one of them
+        assertThat(infra.query("QueryBackupStorage", Infra.cond("attachedZoneUuids", "=", zone2)).get(0).get("attachedZoneUuids"))
+                .hasSize(2);
+    }
+
+    @Test
+    void deletingAZoneDetachesItsBackupStorages() {
+        String bs = directoryStorage();
+        String zone = infra.zone();
+        String otherZone = infra.zone();
+        admin.ok("AttachBackupStorageToZone", Map.of("backupStorageUuid", bs, "zoneUuid", zone));
+        admin.ok("AttachBackupStorageToZone", Map.of("backupStorageUuid", bs, "zoneUuid", otherZone));
+        admin.ok("DeleteZone", Map.of("uuid", zone));
+        JsonNode storage = infra.query("QueryBackupStorage", Infra.cond("uuid", "=", bs)).get(0);
+        assertThat(storage.get("attachedZoneUuids").toString()).isEqualTo("[\"" + otherZone + "\"]");
+        assertThat(infra.query("QueryBackupStorage", Infra.cond("attachedZoneUuids", "=", zone))).isEmpty();
+
+        // a refused deletion detaches nothing
+        String busyZone = infra.zone();
+        admin.ok("AttachBackupStorageToZone", Map.of("backupStorageUuid", bs, "zoneUuid", busyZone));
+        infra.cluster(busyZone);
+        assertThat(admin.call("DeleteZone", Map.of("uuid", busyZone)).status()).isEqualTo(409);
+        assertThat(uuids(infra.query("QueryBackupStorage", Infra.cond("attachedZoneUuids", "=", busyZone)))).containsExactly(bs);
+    }
+
+    private static List<String> uuids(JsonNode inventories) {
+        List<String> uuids = new java.util.ArrayList<>();
+        inventories.forEach(i -> uuids.add(i.get("uuid").asText()));
+        return uuids;
+    }
+
     private void assertNothingLeft(String imageName) throws IOException {
         assertThat(infra.query("QueryImage", Infra.cond("name", "=", imageName))).isEmpty();
         assertThat(filesUnder(storageDir)).isEmpty();

@@ -36,25 +36,6 @@ class TableOwnershipTest {
      */
     private static final Set<String> TABLE_AGNOSTIC = Set.of("query/QueryEngine.java", "query/Inventory.java", "tag/ResourceTypes.java");
 
-    /**
-     * Findings still open, each to be removed with the change that fixes it (the list may only shrink): the rule
-     * path's packages, rewritten on a parallel branch, still join the VM and L3 tables in SQL.
-     */
-    private static final Set<String> NOT_YET_OWNED = Set.of(
-            "eip/Eips.java names port_forwarding_rule (owned by portforwarding)",
-            "eip/Eips.java declares a jOOQ table outside its package's *Tables class",
-            "portforwarding/PortForwardingRules.java names eip (owned by eip)",
-            "portforwarding/PortForwardingRules.java declares a jOOQ table outside its package's *Tables class",
-            "vip/VipRules.java names vm_instance (owned by vm)",
-            "vip/VipRules.java names vm_nic (owned by vm)",
-            "vip/Vips.java names eip (owned by eip)",
-            "vip/Vips.java names ip_range (owned by l3)",
-            "vip/Vips.java names l3_network (owned by l3)",
-            "vip/Vips.java names port_forwarding_rule (owned by portforwarding)",
-            "vip/Vips.java names vm_instance (owned by vm)",
-            "vip/Vips.java names vm_nic (owned by vm)",
-            "vip/Vips.java declares a jOOQ table outside its package's *Tables class");
-
     private static final Pattern STRING_LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** A string literal that is (part of) SQL text, not a message that happens to say "from cluster". */
     private static final Pattern SQL_TEXT = Pattern.compile("\\b(?:select|join|exists|insert into|delete from)\\b", Pattern.CASE_INSENSITIVE);
@@ -131,8 +112,7 @@ class TableOwnershipTest {
                 violations.add(relative + " declares a jOOQ table outside its package's *Tables class");
             }
         }
-        assertThat(violations).as("tables named outside their owner").isSubsetOf(NOT_YET_OWNED);
-        assertThat(NOT_YET_OWNED).as("fixed findings still listed as open: remove them from NOT_YET_OWNED").isSubsetOf(violations);
+        assertThat(violations).as("tables named outside their owner").isEmpty();
     }
 
     private static List<Path> sources() throws IOException {

@@ -88,6 +88,30 @@ class EventStreamTest {
     }
 
     @Test
+    void callsOverZStacksRestV1ArriveAsTheirOwnDo() throws Exception {
+        var api = node.admin();
+        Stream stream = Stream.open(node.url(), api.session(), lastId());
+        try {
+            stream.next("hello");
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(node.url() + "/zstack/v1/zones"))
+                    .header("Authorization", "OAuth " + api.session()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"params\": {\"name\": \"events-rest-zone\"}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).isEqualTo(202);
+            assertThat(stream.next("changed")).contains("\"resourceType\":\"CreateZone\"");
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(node.url() + "/zstack/v1/zones"))
+                    .header("Authorization", "OAuth " + api.session()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"params\": {}}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(stream.next("error")).contains("\"resourceType\":\"CreateZone\"").contains("SYS.1007")
+                    .contains("missing required parameter name");
+        } finally {
+            stream.close();
+        }
+    }
+
+    @Test
     void aReconnectingBrowserGetsWhatItMissedAfterItsLastEventId() throws Exception {
         var api = node.admin();
         api.call("DeleteZone", Map.of("uuid", "0123456789abcdef0123456789abcdef"));

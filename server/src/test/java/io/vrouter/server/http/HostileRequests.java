@@ -7,7 +7,9 @@ import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The project's list of hostile request bodies for one API, each one invalid whatever the API: bodies broken as
@@ -18,11 +20,11 @@ import java.util.List;
  *
  * <p>A body here is protocol-neutral JSON text: a {@link HostileProtocol} decides how it travels.
  */
-final class HostileRequests {
+public final class HostileRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One hostile body: what it tries, the JSON text, and the Content-Type it is sent with. */
-    record Body(String label, String json, String contentType) {
+    public record Body(String label, String json, String contentType) {
         Body(String label, String json) {
             this(label, json, "application/json");
         }
@@ -31,11 +33,11 @@ final class HostileRequests {
     private HostileRequests() {
     }
 
-    static String nested(int depth) {
+    public static String nested(int depth) {
         return "[".repeat(depth) + "]".repeat(depth);
     }
 
-    static List<Body> forApi(ApiDefinition api) {
+    public static List<Body> forApi(ApiDefinition api) {
         List<Body> bodies = new ArrayList<>();
         bodies.add(new Body("nested 5,000 deep", nested(5000)));
         bodies.add(new Body("object nested 2,000 deep", "{\"a\":".repeat(2000) + "1" + "}".repeat(2000)));
@@ -60,6 +62,25 @@ final class HostileRequests {
                     + quote(p.name()) + ":" + anyValue(p) + "}"));
         }
         return bodies;
+    }
+
+    /**
+     * Hostile query strings for a REST collection ({@code q=}, {@code limit}, {@code sort}, ...), by what each tries;
+     * the same for our {@code /v1} queries and ZStack's REST queries.
+     */
+    public static Map<String, String> queryStrings() {
+        return Map.ofEntries(
+                Map.entry("looping relations", "q=" + HostileProtocol.urlEncoded("vmNics.vmInstance.".repeat(100) + "uuid=x")),
+                // longer lists do not fit in a URL (Jetty answers 414 before the node sees them)
+                Map.entry("in-list of 1,001", "q=" + HostileProtocol.urlEncoded("uuid?=" + String.join(",", Collections.nCopies(1001, "x")))),
+                Map.entry("NUL value", "q=" + HostileProtocol.urlEncoded("uuid=a\u0000")),
+                Map.entry("bidi field", "q=" + HostileProtocol.urlEncoded("na\u202Eme=x")),
+                Map.entry("no operator", "q=" + HostileProtocol.urlEncoded("uuid")),
+                Map.entry("unknown field", "q=" + HostileProtocol.urlEncoded("noSuchField=x")),
+                Map.entry("bad limit", "limit=" + HostileProtocol.urlEncoded("\u0661\u0662")),
+                Map.entry("negative start", "start=-1"),
+                Map.entry("bad sort", "sort=" + HostileProtocol.urlEncoded("-" + "x".repeat(5000))),
+                Map.entry("bad fields", "fields=" + HostileProtocol.urlEncoded("a\u0000")));
     }
 
     private record Value(String label, String json) {

@@ -1,6 +1,8 @@
 package io.vrouter.server.testing;
 
 import io.vrouter.agent.http.InProcessAgentHost;
+import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.InProcessHostAgent;
 import io.vrouter.client.ApiClient;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
@@ -24,6 +26,7 @@ public final class TestNode implements AutoCloseable {
     private final MutableClock clock;
     private ManagementNode node;
     private InProcessAgentHost agents;
+    private InProcessHostAgent hostAgent;
     private String url;
 
     private TestNode(Path dataDir, String dbUrl, MutableClock clock) {
@@ -56,8 +59,15 @@ public final class TestNode implements AutoCloseable {
 
     private void boot() {
         agents = new InProcessAgentHost();
-        node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock, agents);
+        hostAgent = new InProcessHostAgent();
+        node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, dbUrl, null, null, ADMIN_PASSWORD), clock, agents,
+                hostAgent);
         url = node.start();
+    }
+
+    /** The host agent of this machine the node runs (started now if it is not yet): what it made on the host. */
+    public HostAgent hostAgent() {
+        return hostAgent.startedAgent(dataDir);
     }
 
     /** Stops the node and starts a new one on the same data: what survives is what was persisted. */

@@ -1,5 +1,7 @@
 package io.vrouter.server.vip;
 
+import io.vrouter.server.vm.VmDirectory;
+import io.vrouter.server.vm.VmState;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,8 +11,8 @@ class VipsTest {
     private static final Vips.VipRow VIP = new Vips.VipRow("v", "vip", "public", "172.16.5.9", "255.255.0.0", "172.16.0.1",
             "Enabled", false, "u");
 
-    private static Vips.GuestNic nic(String vmType, String vmState, String l3, String ip, String netmask) {
-        return new Vips.GuestNic("n", "vm", "web", vmType, vmState, l3, ip, netmask, "fa:00:00:00:00:01");
+    private static VmDirectory.NicWithVm nic(String vmType, String vmState, String l3, String ip, String netmask) {
+        return new VmDirectory.NicWithVm("n", "vm", "web", vmType, VmState.valueOf(vmState), l3, ip, netmask, "fa:00:00:00:00:01");
     }
 
     @Test

@@ -63,7 +63,11 @@ final class RestV1Client implements ZStackClient {
                 "CreateEip POST /eips", "QueryEip GET /eips",
                 "CreatePortForwardingRule POST /port-forwarding",
                 "AttachPortForwardingRule POST /port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}",
-                "QueryPortForwardingRule GET /port-forwarding"};
+                "QueryPortForwardingRule GET /port-forwarding",
+                "CreateL2VxlanNetworkPool POST /l2-networks/vxlan-pool",
+                "CreateVniRange POST /l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges",
+                "CreateL2VxlanNetwork POST /l2-networks/vxlan", "QueryL2VxlanNetwork GET /l2-networks/vxlan",
+                "QueryVniRange GET /l2-networks/vxlan-pool/vni-ranges"};
         for (String row : table) {
             String[] w = row.split(" ");
             ROUTES.put(w[0], w[1] + " " + w[2]);
@@ -170,9 +174,16 @@ final class RestV1Client implements ZStackClient {
 
     /** One call; a 202 is followed to its end as the SDK's syncPollResult does. */
     Reply send(String method, String pathAndQuery, String body, String jobUuid, boolean withSession) {
+        return send(method, pathAndQuery, body, "application/json", jobUuid, withSession);
+    }
+
+    /** The same with this Content-Type (none when null). */
+    Reply send(String method, String pathAndQuery, String body, String contentType, String jobUuid, boolean withSession) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/zstack/v1" + pathAndQuery))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
         if (jobUuid != null) {
             b.header("X-Job-UUID", jobUuid);
         }

@@ -147,8 +147,17 @@ final class RpcClient implements ZStackClient {
 
     /** Posts a body as is and follows the job to Done. */
     Result sendRaw(String body) {
-        HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(baseUrl + "/zstack/api/"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        return sendRaw(body, "application/json");
+    }
+
+    /** Posts a body as is with this Content-Type (none when null) and follows the job to Done. */
+    Result sendRaw(String body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/zstack/api/"))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        HttpResponse<String> response = exchange(request);
         JsonNode envelope = parse(response.body());
         int polls = 0;
         while (response.statusCode() == 200 && !"Done".equals(envelope.path("state").asText())) {

@@ -113,6 +113,14 @@ abstract class ZStackWireContract extends NodeContract {
         RpcClient.Result notObject = zs.sendRaw("[1, 2]");
         assertThat(notObject.status()).isEqualTo(400);
 
+        // zstack-cli sends application/json; a form or text/plain body (what a page may post cross-site) is refused
+        String createZone = "{\"org.zstack.header.zone.APICreateZoneMsg\": {\"name\": \"z\", \"session\": {\"uuid\": \""
+                + zs.session() + "\"}}}";
+        RpcClient.Result textPlain = zs.sendRaw(createZone, "text/plain");
+        assertThat(textPlain.status()).isEqualTo(415);
+        assertRpcError(textPlain, "SYS.1007", "Content-Type: application/json");
+        assertThat(zs.sendRaw(createZone, null).status()).isEqualTo(415);
+
         RpcClient.Result unknown = zs.send("org.zstack.header.zone.APIMakeZoneMsg", Map.of("name", "x"));
         assertThat(unknown.status()).isEqualTo(400);
         assertRpcError(unknown, "SYS.1007", "no API message org.zstack.header.zone.APIMakeZoneMsg");
@@ -197,6 +205,23 @@ abstract class ZStackWireContract extends NodeContract {
     }
 
     @Test
+    void restV1ListsTheRouteOfEveryApiForClientsThatBuildCallsFromIt() {
+        RestV1Client.Reply table = rawRest("GET", "/api-routes", null, null, null);
+        assertThat(table.status()).isEqualTo(200);
+        Map<String, JsonNode> byApi = new java.util.HashMap<>();
+        table.body().get("routes").forEach(r -> byApi.put(r.get("apiName").asText(), r));
+        assertThat(byApi.get("CreateZone").get("method").asText()).isEqualTo("POST");
+        assertThat(byApi.get("CreateZone").get("path").asText()).isEqualTo("/zones");
+        assertThat(byApi.get("CreateZone").get("sync").asBoolean()).isFalse();
+        assertThat(byApi.get("StopVmInstance").get("path").asText()).isEqualTo("/vm-instances/{uuid}/actions");
+        assertThat(byApi.get("QueryZone").get("sync").asBoolean()).isTrue();
+        for (Map.Entry<String, String> route : RestV1Client.ROUTES.entrySet()) {
+            assertThat(byApi.get(route.getKey()).get("method").asText() + " " + byApi.get(route.getKey()).get("path").asText())
+                    .as("the SDK's route of %s", route.getKey()).isEqualTo(route.getValue());
+        }
+    }
+
+    @Test
     void restRefusesBadInputWith4xxAndZStacksErrorAndWritesNothing() {
         RestV1Client zs = rest();
         zs.logIn("admin", TestNode.ADMIN_PASSWORD);
@@ -207,6 +232,11 @@ abstract class ZStackWireContract extends NodeContract {
         assertRestError(rawRest("POST", "/zones", "{\"params\": {\"name\": \"z\"}}", "0123456789abcdef0123456789abcdef", null),
                 401, "ID.1001", "does not exist");
         assertRestError(rawRest("POST", "/zones", "{\"params\": ", s, null), 400, "SYS.1007", "not valid JSON");
+        // what a browser may send cross-site without asking is not taken as JSON (as on our /v1)
+        assertRestError(rawRest("POST", "/zones", "{\"params\": {\"name\": \"z\"}}", "text/plain", s, null), 415, "SYS.1007",
+                "Content-Type: application/json");
+        assertRestError(rawRest("POST", "/zones", "{\"params\": {\"name\": \"z\"}}", null, s, null), 415, "SYS.1007",
+                "no Content-Type");
         assertRestError(rawRest("POST", "/zones", "[]", s, null), 400, "SYS.1007", "must be a JSON object");
         assertRestError(rawRest("POST", "/zones", "{\"params\": 5}", s, null), 400, "SYS.1007", "must be a JSON object");
         assertRestError(rawRest("POST", "/zones", "{\"parms\": {\"name\": \"z\"}}", s, null), 400, "SYS.1007", "unexpected key \"parms\"");
@@ -268,9 +298,17 @@ abstract class ZStackWireContract extends NodeContract {
 
     // ---------------------------------------------------------------- helpers
 
+    /** A request as the SDK sends it: a body is JSON with its Content-Type. */
     private RestV1Client.Reply rawRest(String method, String path, String body, String session, String job) {
+        return rawRest(method, path, body, body == null ? null : "application/json", session, job);
+    }
+
+    private RestV1Client.Reply rawRest(String method, String path, String body, String contentType, String session, String job) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.url() + "/zstack/v1" + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
         if (session != null) {
             b.header("Authorization", "OAuth " + session);
         }

@@ -7,9 +7,11 @@ import io.vrouter.server.Clock;
 import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
-import io.vrouter.server.hypervisor.netns.NetnsHostConnector;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.hypervisor.netns.NetnsSettings;
+import io.vrouter.hostagent.HostCheck;
+import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.lab.MultiHostLab;
+import io.vrouter.hostagent.InProcessHostAgent;
+import io.vrouter.hostagent.HostAgentSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,6 +51,10 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--clean", description = "only remove what a killed demo left")
     private boolean clean;
 
+    @Option(names = "--hosts", paramLabel = "N", description = "hosts to spread the seed over, each a namespace with its own"
+            + " host agent process (default: ${DEFAULT-VALUE}: this machine, with the node's own agent)")
+    private int hosts = 1;
+
     public static void main(String[] args) {
         int code = new CommandLine(new DemoMain()).execute(args);
         if (code != 0) {
@@ -63,7 +69,7 @@ public final class DemoMain implements Callable<Integer> {
             System.out.println("vrouter demo: removed everything the demo made (" + dataDir + ", its namespaces, bridges and processes)");
             return 0;
         }
-        String problems = new NetnsHostConnector().problems();
+        String problems = new HostCheck().problems();
         if (problems != null) {
             System.err.println("vrouter demo: this machine cannot run the demo: " + problems);
             return 1;
@@ -72,14 +78,28 @@ public final class DemoMain implements Callable<Integer> {
             System.out.println("vrouter demo: removing the previous demo in " + dataDir);
             cleanUp(dataDir);
         }
+        if (hosts < 1 || hosts > 20) {
+            System.err.println("vrouter demo: --hosts " + hosts + " is outside 1-20");
+            return 2;
+        }
+        if (hosts > 1) {
+            String reason = MultiHostLab.unavailableReason();
+            if (reason != null) {
+                System.err.println("vrouter demo: cannot build " + hosts + " hosts here: " + reason);
+                return 1;
+            }
+            new MultiHostDemo(dataDir, port, hosts).run();
+            return 0;
+        }
         run(dataDir, port);
         return 0;
     }
 
     private void run(Path dataDir, int port) throws InterruptedException {
+        InProcessHostAgent hostAgents = new InProcessHostAgent();
         ManagementNode node = new ManagementNode(new NodeOptions("127.0.0.1", port, dataDir, null, null, null, ADMIN_PASSWORD),
-                Clock.SYSTEM, new InProcessAgentHost());
-        NetnsHypervisor hypervisor = node.netns().hypervisor();
+                Clock.SYSTEM, new InProcessAgentHost(), hostAgents);
+        HostAgent hypervisor = hostAgents.startedAgent(dataDir);
         CountDownLatch stopped = new CountDownLatch(1);
         SeedWorld[] world = new SeedWorld[1];
         Thread cleanup = new Thread(() -> {
@@ -96,7 +116,7 @@ public final class DemoMain implements Callable<Integer> {
             String url = node.start();
             say("management node at " + url + " (H2 in " + dataDir + ", netns backend, prefix " + hypervisor.names().prefix() + ")");
             if (hypervisor.settings().agentJar() == null) {
-                throw new IllegalStateException("no agent jar: build it (mvn -pl agent package) or set " + NetnsSettings.AGENT_JAR_ENV);
+                throw new IllegalStateException("no agent jar: build it (mvn -pl agent package) or set " + HostAgentSettings.AGENT_JAR_ENV);
             }
             ApiClient api = ApiClient.forUrl(url).logIn(ADMIN_PASSWORD);
             world[0] = new SeedWorld(api, hypervisor, dataDir.resolve("outside"), this::step);
@@ -156,7 +176,7 @@ public final class DemoMain implements Callable<Integer> {
      * master killed (every link of its namespace down, as a dead VM looks), the guest's ping loss, the new master,
      * the connection still carrying data; then the old master back as backup.
      */
-    private void showHaPair(SeedWorld w, NetnsHypervisor hypervisor) throws InterruptedException {
+    private void showHaPair(SeedWorld w, HostAgent hypervisor) throws InterruptedException {
         step("CreateL3Network ha-l3 + CreateSystemTag virtualRouterHa::VRRP on it, then CreateVmInstance ha-guest");
         String l3 = w.guestL3(null, "ha-l3", "10.99.0.0/24", List.of("DHCP", "DNS", "SNAT"));
         w.api.ok("CreateSystemTag", java.util.Map.of("resourceType", "L3NetworkVO", "resourceUuid", l3, "tag", "virtualRouterHa::VRRP"));
@@ -221,11 +241,11 @@ public final class DemoMain implements Callable<Integer> {
                 + GuestProbe.await(Duration.ofSeconds(20), () -> outside.sourceSeenBy(pfIp, 2222)));
     }
 
-    private void step(String what) {
+    void step(String what) {
         System.out.printf("[%2d] %s%n", ++step, what);
     }
 
-    private static void say(String what) {
+    static void say(String what) {
         System.out.println("     " + what);
     }
 
@@ -233,15 +253,15 @@ public final class DemoMain implements Callable<Integer> {
         return text.lines().map(l -> "     " + l).reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
-    private static long ms(long t0) {
+    static long ms(long t0) {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
     /** What a killed demo left: its installation's namespaces, links and processes, then its data dir. */
     static void cleanUp(Path dataDir) {
-        NetnsSettings settings = NetnsSettings.fromEnvironment(dataDir);
+        HostAgentSettings settings = HostAgentSettings.ofNodeHost(dataDir);
         if (Files.isRegularFile(settings.workDir().resolve("prefix"))) {
-            NetnsHypervisor hypervisor = new NetnsHypervisor(settings);
+            HostAgent hypervisor = new HostAgent(settings);
             hypervisor.cleanAll();
             hypervisor.close();
         }

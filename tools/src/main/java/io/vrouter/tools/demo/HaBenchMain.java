@@ -7,8 +7,9 @@ import io.vrouter.platform.files.FileTrees;
 import io.vrouter.server.Clock;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
-import io.vrouter.server.hypervisor.netns.NetnsHostConnector;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.HostCheck;
+import io.vrouter.hostagent.InProcessHostAgent;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,9 +61,9 @@ public final class HaBenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String problems = new NetnsHostConnector().problems();
+        String problems = new HostCheck().problems();
         for (String tool : List.of("keepalived", "conntrackd", "iperf3")) {
-            if (problems == null && !NetnsHostConnector.onPath(tool)) {
+            if (problems == null && !HostCheck.onPath(tool)) {
                 problems = "missing " + tool;
             }
         }
@@ -71,9 +72,10 @@ public final class HaBenchMain implements Callable<Integer> {
             return 1;
         }
         Path dataDir = Files.createTempDirectory("vrouter-ha-bench-");
+        InProcessHostAgent hostAgents = new InProcessHostAgent();
         ManagementNode node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, null, null, null, "bench-password"), Clock.SYSTEM,
-                new InProcessAgentHost());
-        NetnsHypervisor hypervisor = node.netns().hypervisor();
+                new InProcessAgentHost(), hostAgents);
+        HostAgent hypervisor = hostAgents.startedAgent(dataDir);
         SeedWorld world = null;
         List<Process> processes = new ArrayList<>();
         List<GuestProbe.Conversation> conversations = new ArrayList<>();
@@ -168,7 +170,7 @@ public final class HaBenchMain implements Callable<Integer> {
         }
     }
 
-    private Trials failovers(ApiClient api, NetnsHypervisor hypervisor, String l3, String guestNs,
+    private Trials failovers(ApiClient api, HostAgent hypervisor, String l3, String guestNs,
                              GuestProbe.Conversation viaSnat, GuestProbe.Conversation viaEip, int advert) throws InterruptedException {
         List<Long> gaps = new ArrayList<>();
         int snat = 0;
@@ -198,7 +200,7 @@ public final class HaBenchMain implements Callable<Integer> {
     }
 
     /** iperf3 guest -> public through the HA master's SNAT and through a plain router's, in palindromic rounds. */
-    private void forwardingCost(ApiClient api, SeedWorld world, NetnsHypervisor hypervisor, String haL3, String haGuestNs)
+    private void forwardingCost(ApiClient api, SeedWorld world, HostAgent hypervisor, String haL3, String haGuestNs)
             throws Exception {
         String plainL3 = world.guestL3(null, "bench-plain", "10.221.0.0/24", List.of("DHCP", "DNS", "SNAT"));
         JsonNode plainGuest = world.userVm("bench-plain-guest", plainL3);

@@ -10,9 +10,10 @@ import io.vrouter.server.Clock;
 import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.server.ManagementNode;
 import io.vrouter.server.NodeOptions;
-import io.vrouter.server.hypervisor.netns.NetnsHostConnector;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.hypervisor.netns.NetnsNames;
+import io.vrouter.hostagent.HostCheck;
+import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.InProcessHostAgent;
+import io.vrouter.hostagent.NetnsNames;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
  *   included) and for M more guests on an L3 whose router exists;</li>
  *   <li>iperf3 TCP throughput guest -> public side through the router's SNAT, public side -> guest through an EIP,
  *   and over a direct veth pair between two namespaces in the same run, given the link settings the backend gives its
- *   own links (BIG TCP where the kernel has it, {@link NetnsHypervisor#bigTcpBytes()}); each as a ratio to that pair
+ *   own links (BIG TCP where the kernel has it, {@link HostAgent#bigTcpBytes()}); each as a ratio to that pair
  *   and, when the backend's links differ from the kernel's, to a pair as the kernel makes it;</li>
  *   <li>with {@code --baselines}, two references that say where the gap comes from: plain kernel NAT between
  *   namespaces over direct veths, and the same through two L2 networks of the backend (bridges of its fabric
@@ -72,15 +73,16 @@ public final class NetnsBenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String problems = new NetnsHostConnector().problems();
-        if (problems != null || !NetnsHostConnector.onPath("iperf3")) {
+        String problems = new HostCheck().problems();
+        if (problems != null || !HostCheck.onPath("iperf3")) {
             System.err.println("netns benchmark: cannot run here: " + (problems != null ? problems : "missing iperf3"));
             return 1;
         }
         Path dataDir = Files.createTempDirectory("vrouter-netns-bench-");
+        InProcessHostAgent hostAgents = new InProcessHostAgent();
         ManagementNode node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dataDir, null, null, null, "bench-password"), Clock.SYSTEM,
-                new InProcessAgentHost());
-        NetnsHypervisor hypervisor = node.netns().hypervisor();
+                new InProcessAgentHost(), hostAgents);
+        HostAgent hypervisor = hostAgents.startedAgent(dataDir);
         SeedWorld world = null;
         List<Runnable> undo = new ArrayList<>();
         try {
@@ -212,7 +214,7 @@ public final class NetnsBenchMain implements Callable<Integer> {
      * A veth pair between two namespaces of their own, with the link settings the backend gives its links
      * ({@code backendSettings}) or as the kernel makes it.
      */
-    private static Route directPair(NetnsHypervisor hypervisor, String tag, boolean backendSettings, List<Runnable> undo) {
+    private static Route directPair(HostAgent hypervisor, String tag, boolean backendSettings, List<Runnable> undo) {
         String a = hypervisor.names().extra(tag + "a");
         String b = hypervisor.names().extra(tag + "b");
         undo.add(() -> RUNNER.run(List.of("ip", "netns", "del", a), null));
@@ -250,7 +252,7 @@ public final class NetnsBenchMain implements Callable<Integer> {
      * plain kernel NAT (ip_forward and one nftables masquerade rule, no other rule) between a client and a server
      * namespace, linked as {@code links} says.
      */
-    private static Route plainNat(NetnsHypervisor hypervisor, String tag, NatLinks links, List<Runnable> undo) throws IOException {
+    private static Route plainNat(HostAgent hypervisor, String tag, NatLinks links, List<Runnable> undo) throws IOException {
         NetnsNames names = hypervisor.names();
         String client = names.extra(tag + "c");
         String nat = names.extra(tag + "r");
@@ -267,7 +269,7 @@ public final class NetnsBenchMain implements Callable<Integer> {
             for (String[] p : new String[][] {{"c0", client, "eth0", inner}, {"r0", nat, "eth0", inner},
                     {"r1", nat, "eth1", outer}, {"s0", server, "eth0", outer}}) {
                 String port = names.extra(tag + p[0]);
-                undo.add(0, () -> hypervisor.unplug(port));
+                undo.add(0, () -> hypervisor.unplugPort(port));
                 hypervisor.plugIntoL2(p[3], port, p[1], p[2]);
             }
         } else {

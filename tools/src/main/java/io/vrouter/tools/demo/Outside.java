@@ -2,7 +2,7 @@ package io.vrouter.tools.demo;
 
 import io.vrouter.platform.process.CommandResult;
 import io.vrouter.platform.process.CommandRunner;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+import io.vrouter.hostagent.HostAgent;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,32 +21,51 @@ public final class Outside implements AutoCloseable {
     public static final int PORT = 8080;
 
     private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
-    private final NetnsHypervisor hypervisor;
     private final String ns;
-    private final String port;
+    private final Runnable unplug;
     private final String ip;
     private final List<Process> processes = new ArrayList<>();
 
-    private Outside(NetnsHypervisor hypervisor, String ns, String port, String ip) {
-        this.hypervisor = hypervisor;
+    private Outside(String ns, Runnable unplug, String ip) {
         this.ns = ns;
-        this.port = port;
+        this.unplug = unplug;
         this.ip = ip;
+    }
+
+    /** How the outside's {@code eth0} gets onto the network: plugs {@code eth0} of the namespace it is given. */
+    public interface Link {
+        void plug(String ns);
+
+        void unplug();
     }
 
     /**
      * @param address the outside's address with prefix length, e.g. {@code 203.0.113.1/24}
      * @param dnsName the name its DNS server resolves to {@code address}
      */
-    public static Outside create(NetnsHypervisor hypervisor, String suffix, String l2Uuid, String address, String dnsName,
+    public static Outside create(HostAgent hypervisor, String suffix, String l2Uuid, String address, String dnsName,
                                  Path workDir) {
-        String ns = hypervisor.names().extra(suffix);
         String port = hypervisor.names().extra(suffix + "0");
-        Outside outside = new Outside(hypervisor, ns, port, address.substring(0, address.indexOf('/')));
+        return create(hypervisor.names().extra(suffix), new Link() {
+            @Override
+            public void plug(String ns) {
+                hypervisor.plugIntoL2(l2Uuid, port, ns, "eth0");
+            }
+
+            @Override
+            public void unplug() {
+                hypervisor.unplugPort(port);
+            }
+        }, address, dnsName, workDir);
+    }
+
+    /** The outside in namespace {@code ns}, its {@code eth0} on the network through {@code link}. */
+    public static Outside create(String ns, Link link, String address, String dnsName, Path workDir) {
+        Outside outside = new Outside(ns, link::unplug, address.substring(0, address.indexOf('/')));
         try {
             outside.check("ip", "netns", "add", ns);
             outside.check("ip", "-n", ns, "link", "set", "lo", "up");
-            hypervisor.plugIntoL2(l2Uuid, port, ns, "eth0");
+            link.plug(ns);
             outside.check("ip", "-n", ns, "addr", "add", address, "dev", "eth0");
             Files.createDirectories(workDir);
             outside.spawn(workDir.resolve(ns + "-dns.log"), "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
@@ -121,7 +140,7 @@ public final class Outside implements AutoCloseable {
             }
         }
         try {
-            hypervisor.unplug(port);
+            unplug.run();
         } finally {
             runner.run(List.of("ip", "netns", "del", ns), null);
         }

@@ -3,7 +3,7 @@ package io.vrouter.tools.demo;
 import io.vrouter.client.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.platform.process.CommandRunner;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
+import io.vrouter.hostagent.HostAgent;
 import io.vrouter.platform.net.Ipv4Cidr;
 
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public final class SeedWorld implements AutoCloseable {
     public static final int PUBLIC_RANGE_LAST = 199;
 
     public final ApiClient api;
-    public final NetnsHypervisor hypervisor;
+    public final HostAgent hypervisor;
     public final String zone;
     public final String cluster;
     public final String host;
@@ -51,7 +51,7 @@ public final class SeedWorld implements AutoCloseable {
     private int guestNetworks;
 
     /** Builds it, telling {@code progress} each step. */
-    public SeedWorld(ApiClient api, NetnsHypervisor hypervisor, Path workDir, Consumer<String> progress) {
+    public SeedWorld(ApiClient api, HostAgent hypervisor, Path workDir, Consumer<String> progress) {
         this.api = api;
         this.hypervisor = hypervisor;
         progress.accept("CreateZone name=demo-zone");
@@ -59,7 +59,10 @@ public final class SeedWorld implements AutoCloseable {
         progress.accept("CreateCluster hypervisorType=Netns");
         cluster = api.create("CreateCluster", "zoneUuid", zone, "name", "demo-cluster", "hypervisorType", "Netns");
         progress.accept("AddNetnsHost managementIp=127.0.0.1 (this machine: root, iproute2, nftables, dnsmasq, busybox checked)");
-        host = api.create("AddNetnsHost", "clusterUuid", cluster, "name", "demo-host", "managementIp", "127.0.0.1");
+        // the tests built on the seed run dozens of guests on this one machine: more CPUs than its cores times the
+        // default over-provisioning (a guest is a namespace and an idle DHCP client)
+        host = api.create("AddNetnsHost", "clusterUuid", cluster, "name", "demo-host", "managementIp", "127.0.0.1",
+                "cpuCapacity", 1000);
         progress.accept("CreateL2NoVlanNetwork x3 (management, public, guest) and AttachL2NetworkToCluster");
         managementL2 = newL2("mgmt0");
         publicL2 = newL2("pub0");

@@ -1,9 +1,9 @@
 package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.hypervisor.netns.NetnsSettings;
-import io.vrouter.server.hypervisor.netns.NetnsTesting;
+import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.HostAgentSettings;
+import io.vrouter.hostagent.HostTesting;
 import io.vrouter.client.ApiClient;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class NetnsCrashTest {
 
     @Test
     void nodeKilledWhileCreatingARouter_restart_oneWorkingRouterAndNoStrayNamespaces(@TempDir Path dir) throws Exception {
-        String reason = NetnsTesting.unavailableReason();
+        String reason = HostTesting.unavailableReason();
         Assumptions.assumeTrue(reason == null, reason);
         Path dataDir = dir.resolve("data");
         int port;
@@ -42,7 +42,7 @@ class NetnsCrashTest {
             port = s.getLocalPort();
         }
         // the test side only builds the outside world; it shares the node's prefix through the data dir
-        NetnsHypervisor hypervisor = new NetnsHypervisor(new NetnsSettings(dataDir.resolve("netns"), null, Duration.ofSeconds(5), null));
+        HostAgent hypervisor = new HostAgent(new HostAgentSettings(dataDir.resolve("netns"), null, Duration.ofSeconds(5), null, true, true));
         Process node = startNode(dataDir, port, dir.resolve("node.log"));
         SeedWorld world = null;
         try {
@@ -97,7 +97,7 @@ class NetnsCrashTest {
                 world.close();
             }
             hypervisor.cleanAll();
-            assertThat(NetnsTesting.leftovers(hypervisor.names().prefix())).isEmpty();
+            assertThat(HostTesting.leftovers(hypervisor.names().prefix())).isEmpty();
         }
     }
 
@@ -116,7 +116,7 @@ class NetnsCrashTest {
                 System.getProperty("java.class.path"), "io.vrouter.node.ServerMain", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString(), "--admin-password", PASSWORD)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put(NetnsSettings.AGENT_JAR_ENV, NetnsTesting.agentJar().toString());
+        pb.environment().put(HostAgentSettings.AGENT_JAR_ENV, HostTesting.agentJar().toString());
         Process p = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {

@@ -1,9 +1,9 @@
 package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.hypervisor.netns.NetnsSettings;
-import io.vrouter.server.hypervisor.netns.NetnsTesting;
+import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.HostAgentSettings;
+import io.vrouter.hostagent.HostTesting;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.client.ApiClient;
 import io.vrouter.server.testing.TestDatabase;
@@ -44,7 +44,7 @@ class NetnsEndToEndTest {
     private static final Duration LEASE = Duration.ofSeconds(60);
     private static TestNode node;
     private static SeedWorld world;
-    private static NetnsHypervisor hypervisor;
+    private static HostAgent hypervisor;
     private static String guestVm;
     private static JsonNode router;
     /** The L3 that is management and public of two routers, and guest of one of them (built by {@link #combined()}). */
@@ -57,22 +57,22 @@ class NetnsEndToEndTest {
 
     @BeforeAll
     static void setUp() {
-        String reason = NetnsTesting.unavailableReason();
+        String reason = HostTesting.unavailableReason();
         if (reason != null) {
             System.out.println("NetnsEndToEndTest skipped: " + reason);
         }
         Assumptions.assumeTrue(reason == null, reason);
-        System.setProperty(NetnsSettings.AGENT_JAR_PROPERTY, NetnsTesting.agentJar().toString());
-        System.setProperty(NetnsSettings.RESTART_DELAY_PROPERTY, "8");
+        System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
+        System.setProperty(HostAgentSettings.RESTART_DELAY_PROPERTY, "8");
         try {
             node = TestNode.start(TestDatabase.H2);
-            hypervisor = node.node().netns().hypervisor();
+            hypervisor = node.hostAgent();
             ApiClient api = ApiClient.forUrl(node.url()).logIn(TestNode.ADMIN_PASSWORD);
             api.ok("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "ping.interval", "value", "1"));
             world = new SeedWorld(api, hypervisor, node.dataDir().resolve("outside"), step -> { });
         } finally {
-            System.clearProperty(NetnsSettings.AGENT_JAR_PROPERTY);
-            System.clearProperty(NetnsSettings.RESTART_DELAY_PROPERTY);
+            System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
+            System.clearProperty(HostAgentSettings.RESTART_DELAY_PROPERTY);
         }
     }
 
@@ -92,7 +92,7 @@ class NetnsEndToEndTest {
         }
         if (hypervisor != null) {
             String prefix = hypervisor.names().prefix();
-            assertThat(NetnsTesting.leftovers(prefix)).as("namespaces and links left with prefix " + prefix).isEmpty();
+            assertThat(HostTesting.leftovers(prefix)).as("namespaces and links left with prefix " + prefix).isEmpty();
         }
         if (!failures.isEmpty()) {
             failures.subList(1, failures.size()).forEach(failures.get(0)::addSuppressed);
@@ -567,13 +567,13 @@ class NetnsEndToEndTest {
         String vr = router.get("uuid").asText();
         long agentBefore = hypervisor.agentPid(vr);
 
-        System.setProperty(NetnsSettings.AGENT_JAR_PROPERTY, NetnsTesting.agentJar().toString());
+        System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
         try {
             node.restart();
         } finally {
-            System.clearProperty(NetnsSettings.AGENT_JAR_PROPERTY);
+            System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
         }
-        hypervisor = node.node().netns().hypervisor();
+        hypervisor = node.hostAgent();
         ApiClient api = ApiClient.forUrl(node.url()).logIn(TestNode.ADMIN_PASSWORD);
 
         assertThat(Files.exists(Path.of("/run/netns", stray))).as("stray namespace removed").isFalse();

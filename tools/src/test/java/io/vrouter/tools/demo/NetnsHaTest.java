@@ -3,9 +3,9 @@ package io.vrouter.tools.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
 import io.vrouter.platform.process.CommandRunner;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.hypervisor.netns.NetnsSettings;
-import io.vrouter.server.hypervisor.netns.NetnsTesting;
+import io.vrouter.hostagent.HostAgent;
+import io.vrouter.hostagent.HostAgentSettings;
+import io.vrouter.hostagent.HostTesting;
 import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +42,7 @@ class NetnsHaTest {
     private static final Duration LEASE = Duration.ofSeconds(60);
     private static TestNode node;
     private static SeedWorld world;
-    private static NetnsHypervisor hypervisor;
+    private static HostAgent hypervisor;
     private static ApiClient api;
     private static String haL3;
     private static String gateway;
@@ -54,7 +54,7 @@ class NetnsHaTest {
 
     @BeforeAll
     static void setUp() {
-        String reason = NetnsTesting.unavailableReason();
+        String reason = HostTesting.unavailableReason();
         if (reason == null && (!onPath("keepalived") || !onPath("conntrackd"))) {
             reason = "needs keepalived and conntrackd (./vrouter installs them)";
         }
@@ -62,17 +62,17 @@ class NetnsHaTest {
             System.out.println("NetnsHaTest skipped: " + reason);
         }
         Assumptions.assumeTrue(reason == null, reason);
-        System.setProperty(NetnsSettings.AGENT_JAR_PROPERTY, NetnsTesting.agentJar().toString());
-        System.setProperty(NetnsSettings.RESTART_DELAY_PROPERTY, "1");
+        System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
+        System.setProperty(HostAgentSettings.RESTART_DELAY_PROPERTY, "1");
         try {
             node = TestNode.start(TestDatabase.H2);
-            hypervisor = node.node().netns().hypervisor();
+            hypervisor = node.hostAgent();
             api = ApiClient.forUrl(node.url()).logIn(TestNode.ADMIN_PASSWORD);
             api.ok("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "ping.interval", "value", "1"));
             world = new SeedWorld(api, hypervisor, node.dataDir().resolve("outside"), step -> { });
         } finally {
-            System.clearProperty(NetnsSettings.AGENT_JAR_PROPERTY);
-            System.clearProperty(NetnsSettings.RESTART_DELAY_PROPERTY);
+            System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
+            System.clearProperty(HostAgentSettings.RESTART_DELAY_PROPERTY);
         }
         haL3 = world.guestL3(null, "ha", "10.203.0.0/24", List.of("DHCP", "DNS", "SNAT", "Eip"));
         api.ok("CreateSystemTag", Map.of("resourceType", "L3NetworkVO", "resourceUuid", haL3, "tag", "virtualRouterHa::VRRP"));
@@ -120,7 +120,7 @@ class NetnsHaTest {
         }
         if (hypervisor != null) {
             String prefix = hypervisor.names().prefix();
-            assertThat(NetnsTesting.leftovers(prefix)).as("namespaces and links left with prefix " + prefix).isEmpty();
+            assertThat(HostTesting.leftovers(prefix)).as("namespaces and links left with prefix " + prefix).isEmpty();
         }
         if (!failures.isEmpty()) {
             failures.subList(1, failures.size()).forEach(failures.get(0)::addSuppressed);

@@ -1,47 +1,36 @@
 package io.vrouter.server.hypervisor.netns;
 
+import io.vrouter.agent.protocol.AgentException;
+import io.vrouter.agent.protocol.hostagent.ConnectReply;
 import io.vrouter.server.api.ApiException;
 import io.vrouter.server.host.HostConnector;
 import io.vrouter.server.host.Hosts;
 import io.vrouter.server.host.NewHost;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * Connects a Netns host: the machine the management node runs on. It must be run as root and have what VMs need:
- * iproute2 ({@code ip}), nftables ({@code nft}) and dnsmasq for the routers' agents, busybox with udhcpc for user VMs.
- * A refusal names everything missing at once, with the Debian packages that bring it.
+ * Connects a Netns host through its agent ({@code /host/connect}): the agent must answer, accept the secret, and
+ * have what VMs need (run as root, iproute2, nftables, dnsmasq, busybox with udhcpc); a refusal names everything
+ * missing at once, with the packages that bring it. A host being added is connected through the endpoint its
+ * {@code AddNetnsHost} gave ({@link #connecting}); a known host ({@code ReconnectHost}) through its record, and is
+ * then reconciled with what the database says runs there.
  */
-public final class NetnsHostConnector implements HostConnector {
-    /** Tool -> Debian package. */
-    static final Map<String, String> TOOLS = new java.util.LinkedHashMap<>();
+final class NetnsHostConnector implements HostConnector {
+    private final HostAgents agents;
+    /** Hosts being added, by management IP: their endpoint until their record exists, then what their agent reported. */
+    private final Map<String, HostAgents.Endpoint> adding = new ConcurrentHashMap<>();
+    private final Map<String, ConnectReply> reported = new ConcurrentHashMap<>();
+    /** The uuid of a known host by management IP, and what to do once it answers (reconcile it). */
+    private final Function<String, String> hostByIp;
+    private final java.util.function.Consumer<String> reconnected;
 
-    static {
-        TOOLS.put("ip", "iproute2");
-        TOOLS.put("nft", "nftables");
-        TOOLS.put("dnsmasq", "dnsmasq-base");
-        TOOLS.put("busybox", "busybox");
-    }
-
-    private final Predicate<String> onPath;
-    private final boolean root;
-    private final Predicate<String> busyboxHasApplet;
-
-    public NetnsHostConnector() {
-        this(NetnsHostConnector::onPath, isRoot(), NetnsHostConnector::busyboxHas);
-    }
-
-    NetnsHostConnector(Predicate<String> onPath, boolean root, Predicate<String> busyboxHasApplet) {
-        this.onPath = onPath;
-        this.root = root;
-        this.busyboxHasApplet = busyboxHasApplet;
+    NetnsHostConnector(HostAgents agents, Function<String, String> hostByIp, java.util.function.Consumer<String> reconnected) {
+        this.agents = agents;
+        this.hostByIp = hostByIp;
+        this.reconnected = reconnected;
     }
 
     @Override
@@ -49,69 +38,69 @@ public final class NetnsHostConnector implements HostConnector {
         return NetnsHypervisor.TYPE;
     }
 
+    /** Runs {@code add} with {@code endpoint} as the agent of the host at {@code managementIp}. */
+    <T> T connecting(String managementIp, HostAgents.Endpoint endpoint, java.util.function.Supplier<T> add) {
+        adding.put(managementIp, endpoint);
+        try {
+            return add.get();
+        } finally {
+            adding.remove(managementIp);
+            reported.remove(managementIp);
+        }
+    }
+
     @Override
     public String connect(NewHost host) {
-        String problem = problems();
-        if (problem != null) {
-            throw ApiException.operationFailed("Netns host " + host.name() + " cannot run VMs: " + problem);
+        HostAgents.Endpoint endpoint = adding.get(host.managementIp());
+        if (endpoint != null) {
+            reported.put(host.managementIp(), check(host.name(), () -> agents.client(endpoint, null).connect()));
+            return Hosts.CONNECTED;
         }
+        String uuid = hostByIp.apply(host.managementIp());
+        agents.forget(uuid);
+        check(host.name(), () -> agents.of(uuid).connect());
+        reconnected.accept(uuid);
         return Hosts.CONNECTED;
     }
 
-    /** Null when this machine can run Netns VMs, else everything that is missing. */
-    public String problems() {
-        List<String> missing = new ArrayList<>();
-        if (!root) {
-            missing.add("root (network namespaces need it; running as " + System.getProperty("user.name") + ")");
+    /**
+     * CPUs offered per CPU of a host, as ZStack's default CPU over-provisioning: a Netns VM is a namespace and its
+     * processes, mostly idle, so reserving a whole core for each would leave a 2-core machine with room for one guest
+     * and its router. Memory is offered as it is.
+     */
+    static final int CPU_OVERPROVISIONING = 10;
+
+    /**
+     * A capacity left at 0 by {@code AddNetnsHost} is what the host's agent reported: its CPUs (times
+     * {@link #CPU_OVERPROVISIONING}) and memory.
+     */
+    @Override
+    public NewHost withReportedCapacity(NewHost host) {
+        ConnectReply reply = reported.get(host.managementIp());
+        if (reply == null) {
+            return host;
         }
-        List<String> packages = new ArrayList<>();
-        TOOLS.forEach((tool, pkg) -> {
-            if (!onPath.test(tool)) {
-                missing.add(tool + " (" + pkg + ")");
-                packages.add(pkg);
-            }
-        });
-        if (onPath.test("busybox") && !busyboxHasApplet.test("udhcpc")) {
-            missing.add("busybox's udhcpc applet (busybox)");
-            packages.add("busybox");
-        }
-        if (missing.isEmpty()) {
-            return null;
-        }
-        return "missing " + String.join(", ", missing)
-                + (packages.isEmpty() ? "" : "; install with: apt-get install " + String.join(" ", packages.stream().distinct().toList()));
+        return new NewHost(host.name(), host.description(), host.managementIp(), host.clusterUuid(), host.hypervisorType(),
+                host.cpuCapacity() > 0 ? host.cpuCapacity() : (long) reply.cpuNum() * CPU_OVERPROVISIONING,
+                host.memoryCapacity() > 0 ? host.memoryCapacity() : reply.memoryBytes());
     }
 
-    static boolean isRoot() {
+    /** Connects and returns the agent's answer; an API error saying why the host cannot be used. */
+    static ConnectReply check(String name, java.util.function.Supplier<ConnectReply> connect) {
+        ConnectReply reply;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[2].equals("0"); // effective uid
-                }
+            reply = connect.get();
+        } catch (AgentException e) {
+            if (e.isUnauthorized()) {
+                throw ApiException.invalidArgument("the host agent of Netns host " + name + " at " + e.agentUrl()
+                        + " refused the secret (HTTP 401): give the content of its --secret-file as agentSecret");
             }
-        } catch (IOException e) {
-            // not Linux
+            throw ApiException.operationFailed("cannot reach the host agent of Netns host " + name + " at " + e.agentUrl() + ": "
+                    + e.getMessage());
         }
-        return false;
-    }
-
-    public static boolean onPath(String tool) {
-        return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")), Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
-                .filter(dir -> !dir.isEmpty())
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
-    }
-
-    private static boolean busyboxHas(String applet) {
-        try {
-            Process p = new ProcessBuilder("busybox", "--list").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
-            return out.lines().anyMatch(applet::equals);
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        if (reply.problems() != null) {
+            throw ApiException.operationFailed("Netns host " + name + " cannot run VMs: " + reply.problems());
         }
+        return reply;
     }
 }

@@ -1,34 +1,66 @@
 package io.vrouter.server.hypervisor.netns;
 
+import io.vrouter.agent.protocol.AgentException;
+import io.vrouter.agent.protocol.hostagent.HostAgentPaths;
+import io.vrouter.agent.protocol.hostagent.NodeHostAgent;
+import io.vrouter.platform.net.Ipv4;
 import io.vrouter.server.api.ApiCatalogue;
 import io.vrouter.server.api.ApiDefinition;
 import io.vrouter.server.api.ApiException;
 import io.vrouter.server.api.ApiParam;
 import io.vrouter.server.api.ParamType;
 import io.vrouter.server.api.Replies;
+import io.vrouter.server.config.GlobalConfigs;
+import io.vrouter.server.host.HostRecord;
 import io.vrouter.server.host.Hosts;
 import io.vrouter.server.host.NewHost;
 import io.vrouter.server.hypervisor.Hypervisors;
+import io.vrouter.server.l2.L2NetworkRecord;
+import io.vrouter.server.l2.L2Networks;
 import io.vrouter.server.query.QueryApis;
+import io.vrouter.server.vm.VmInstances;
 import io.vrouter.server.vrouter.AgentPackage;
 import io.vrouter.server.vrouter.VirtualRouters;
+import org.jooq.DSLContext;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Files;
+import java.util.Collections;
+import java.util.List;
 
 /**
- * The netns backend as one piece for the composition root: the hypervisor, its host connector and
- * {@code AddNetnsHost}, and the way to reach its routers' agents.
+ * The netns backend as one piece for the composition root: the hypervisor (a client of each host's agent), the
+ * host connector, {@code AddNetnsHost}, the host ping tracker and its global configurations, and the way to reach
+ * its routers' agents.
  */
 public final class NetnsPlugin implements AutoCloseable {
+    private final HostAgents agents;
     private final NetnsHypervisor hypervisor;
-    private final NetnsHostConnector connector = new NetnsHostConnector();
+    private final NetnsHostConnector connector;
+    private final HostPingTracker pings;
+    private final NodeHostAgent nodeHostAgent;
+    private final Hosts hosts;
+    private final L2Networks l2Networks;
 
-    public NetnsPlugin(NetnsSettings settings, Hypervisors hypervisors, Hosts hosts, VirtualRouters routers,
+    public NetnsPlugin(NetnsSettings settings, DSLContext dsl, Hypervisors hypervisors, Hosts hosts, L2Networks l2Networks,
+                       VmInstances vms, GlobalConfigs configs, VirtualRouters routers, NodeHostAgent nodeHostAgent,
                        io.vrouter.agent.tls.CertificateAuthority authority) {
-        this.hypervisor = new NetnsHypervisor(settings, authority);
+        this.nodeHostAgent = nodeHostAgent;
+        this.hosts = hosts;
+        this.l2Networks = l2Networks;
+        this.agents = new HostAgents(dsl, hosts, nodeHostAgent, settings.dataDir());
+        this.hypervisor = new NetnsHypervisor(agents, hosts, new RouterAgentCredentials(authority));
+        this.connector = new NetnsHostConnector(agents, ip -> hosts.ofType(NetnsHypervisor.TYPE).stream()
+                .filter(h -> h.managementIp().equals(ip)).map(HostRecord::uuid).findFirst()
+                .orElseThrow(() -> ApiException.operationFailed("no Netns host has management IP " + ip)),
+                uuid -> hypervisor.reconcileHost(uuid, vms.markKnownOn(uuid)));
         hypervisors.register(hypervisor);
         hosts.registerConnector(connector);
         routers.registerAgents(NetnsHypervisor.TYPE, new NetnsRouterAgents(hypervisor));
+        HostPingTracker.defineConfigs(configs);
+        this.pings = new HostPingTracker(hosts, agents, configs, vms, hypervisor);
     }
 
     /**
@@ -45,43 +77,112 @@ public final class NetnsPlugin implements AutoCloseable {
         return hypervisor;
     }
 
-    public void registerApis(ApiCatalogue catalogue, Hosts hosts, QueryApis queries) {
+    /** The client of a Netns host's agent (the demo and the tests ask hosts what they made). */
+    public HostAgentClient agentOf(String hostUuid) {
+        return agents.of(hostUuid);
+    }
+
+    /** Starts pinging the hosts (at node start, after the hypervisors reconciled). */
+    public void start() {
+        pings.start();
+    }
+
+    /** One ping round now (tests). */
+    public void pingHosts() {
+        pings.pingAll();
+    }
+
+    public void registerApis(ApiCatalogue catalogue, QueryApis queries) {
         catalogue.register(ApiDefinition.of("AddNetnsHost",
-                "Add this machine as a Netns host (VMs as network namespaces; needs root, iproute2, nftables, dnsmasq, busybox)",
+                "Add a Netns host (VMs as network namespaces): the node connects to the host agent at managementIp:agentPort with"
+                        + " agentSecret; without agentSecret, an address of the node's own machine is served by the agent the node runs",
                 call -> {
                     String ip = call.string("managementIp");
-                    checkLocal(ip);
-                    String uuid = hosts.add(new NewHost(call.string("name"), call.optString("description").orElse(null), ip,
-                            call.string("clusterUuid"), NetnsHypervisor.TYPE, call.longValue("cpuCapacity"),
-                            call.longValue("memoryCapacity")));
+                    if (!Ipv4.isValid(ip)) {
+                        throw ApiException.invalidArgument("managementIp '" + ip + "' is not an IPv4 address");
+                    }
+                    HostAgents.Endpoint endpoint = endpoint(ip, call.optInteger("agentPort").orElse(HostAgentPaths.DEFAULT_PORT),
+                            call.optString("agentSecret").orElse(null));
+                    NewHost host = new NewHost(call.string("name"), call.optString("description").orElse(null), ip,
+                            call.string("clusterUuid"), NetnsHypervisor.TYPE, call.optLong("cpuCapacity").orElse(0L),
+                            call.optLong("memoryCapacity").orElse(0L));
+                    checkInterfaces(host, endpoint);
+                    String uuid = connector.connecting(ip, endpoint, () -> hosts.add(host));
+                    agents.record(uuid, endpoint);
                     return Replies.inventory(queries.inventory("Host", uuid));
                 },
                 ApiParam.required("name", ParamType.STRING, "the host's name").withRange(1, 255),
-                ApiParam.required("managementIp", ParamType.HOST_ADDRESS, "an address of this machine (the management node runs on it)").withRange(1, 64),
+                ApiParam.required("managementIp", ParamType.HOST_ADDRESS, "the address the host agent listens on").withRange(1, 64),
                 ApiParam.required("clusterUuid", ParamType.UUID, "a Netns cluster"),
-                ApiParam.optional("cpuCapacity", ParamType.LONG, "CPUs offered to VMs").withRange(1, 1_000_000)
-                        .withDefault(Hosts.DEFAULT_CPU_CAPACITY),
-                ApiParam.optional("memoryCapacity", ParamType.LONG, "bytes of memory offered to VMs")
-                        .withRange(1, Long.MAX_VALUE).withDefault(Hosts.DEFAULT_MEMORY_CAPACITY),
+                ApiParam.optional("agentPort", ParamType.INTEGER, "the host agent's port (default " + HostAgentPaths.DEFAULT_PORT + ")")
+                        .withRange(1, 65535),
+                ApiParam.optional("agentSecret", ParamType.STRING, "the content of the host agent's --secret-file; none for the"
+                        + " node's own machine").withRange(16, 256),
+                ApiParam.optional("cpuCapacity", ParamType.LONG, "CPUs offered to VMs (default: the host's)").withRange(1, 1_000_000),
+                ApiParam.optional("memoryCapacity", ParamType.LONG, "bytes of memory offered to VMs (default: the host's)")
+                        .withRange(1, Long.MAX_VALUE),
                 ApiParam.optional("description", ParamType.STRING, "free text").withRange(0, 2048).multiLine()));
     }
 
-    /** A Netns host is the management node's own machine: its address must be one of this machine's. */
-    private void checkLocal(String ip) {
-        if (!io.vrouter.platform.net.Ipv4.isValid(ip)) {
-            throw ApiException.invalidArgument("managementIp '" + ip + "' is not an IPv4 address");
+    /** How to reach the new host's agent: the one at {@code ip:port} with {@code secret}, or the node's own. */
+    private HostAgents.Endpoint endpoint(String ip, int port, String secret) {
+        if (secret != null) {
+            return new HostAgents.Endpoint("http://" + ip + ":" + port, secret, false);
         }
+        if (isThisMachine(ip)) {
+            HostAgents.Endpoint own = agents.nodeOwn();
+            if (own != null) {
+                return own;
+            }
+        }
+        throw ApiException.invalidArgument("agentSecret is required for host " + ip + ": give the content of the --secret-file its"
+                + " host agent runs with (only an address of the node's own machine is served by the node's agent without one)");
+    }
+
+    /**
+     * The L2s attached to the host's cluster need their physical interfaces on the host: a host without one is
+     * refused before anything is written, naming the interfaces.
+     */
+    private void checkInterfaces(NewHost host, HostAgents.Endpoint endpoint) {
+        List<L2NetworkRecord> l2s = l2Networks.attachedTo(host.clusterUuid());
+        List<String> interfaces = l2s.stream().map(L2NetworkRecord::physicalInterface).filter(i -> i != null).distinct().toList();
+        if (interfaces.isEmpty() || endpoint.nodeOwn()) {
+            return; // the node's own machine makes a bridge alone where it lacks an interface
+        }
+        List<String> missing;
+        try {
+            missing = agents.client(endpoint, null).missingInterfaces(interfaces);
+        } catch (AgentException e) {
+            return; // the connect that follows says why the agent cannot be used
+        }
+        if (!missing.isEmpty()) {
+            throw ApiException.invalidArgument("host " + host.name() + " (" + host.managementIp() + ") has no physical interface "
+                    + String.join(", ", missing) + ", which L2 network(s) "
+                    + l2s.stream().filter(l2 -> missing.contains(l2.physicalInterface())).map(L2NetworkRecord::name).toList()
+                    + " attached to its cluster need");
+        }
+    }
+
+    static boolean isThisMachine(String ip) {
         if (ip.startsWith("127.")) {
-            return;
+            return true;
         }
-        if (NetnsHostConnector.onPath("ip") && !new LinuxHost().addresses().contains(ip)) {
-            throw ApiException.invalidArgument("managementIp " + ip + " is not an address of this machine; a Netns host is the"
-                    + " machine the management node runs on (use 127.0.0.1 or one of its addresses)");
+        try {
+            InetAddress address = InetAddress.getByName(ip);
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (Collections.list(nic.getInetAddresses()).contains(address)) {
+                    return true;
+                }
+            }
+        } catch (SocketException | java.net.UnknownHostException e) {
+            return false;
         }
+        return false;
     }
 
     @Override
     public void close() {
-        hypervisor.close();
+        pings.close();
+        nodeHostAgent.close();
     }
 }

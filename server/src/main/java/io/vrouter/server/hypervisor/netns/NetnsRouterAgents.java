@@ -3,7 +3,11 @@ package io.vrouter.server.hypervisor.netns;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.vrouter.ApplianceAgents;
 
-/** The agents of Netns routers: real processes in the routers' namespaces, reached on their management nic. */
+/**
+ * The agents of Netns routers: real processes in the routers' namespaces on their hosts, reached on their
+ * management nic (the datacenter routes the management L3 to the node; on a one-host installation the host holds its
+ * gateway), deployed by the router's host agent.
+ */
 public final class NetnsRouterAgents implements ApplianceAgents {
     private final NetnsHypervisor hypervisor;
 

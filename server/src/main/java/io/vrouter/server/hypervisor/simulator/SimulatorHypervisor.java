@@ -4,14 +4,18 @@ import io.vrouter.server.hypervisor.Hypervisor;
 import io.vrouter.server.hypervisor.HypervisorException;
 import io.vrouter.server.hypervisor.VmSpec;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An in-memory hypervisor. It remembers each VM's state and spec so tests can check what the management node
  * asked for, and lets a test make the next operation on a VM fail, to prove rollbacks. Appliance VMs get their
- * agent from an {@link ApplianceRuntime} the virtual router provider plugs in.
+ * agent from an {@link ApplianceRuntime} the virtual router provider plugs in. A test can also hold an operation
+ * until it says so ({@link #holdNext}), to catch the management node in the middle of a flow.
  */
 public final class SimulatorHypervisor implements Hypervisor {
     public static final String TYPE = "Simulator";
@@ -29,6 +33,7 @@ public final class SimulatorHypervisor implements Hypervisor {
 
     private final Map<String, SimulatedVm> vms = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private volatile ApplianceRuntime applianceRuntime;
 
     @Override
@@ -43,6 +48,47 @@ public final class SimulatorHypervisor implements Hypervisor {
     /** The next {@code operation} ("start", "stop", "reboot", "destroy") on a VM with this name fails. */
     public void failNext(String operation, String vmName) {
         failures.put(operation + ":" + vmName, operation);
+    }
+
+    /**
+     * The next {@code operation} on a VM with this name waits, before doing anything, until the hold is released;
+     * interrupts do not end the wait (a node "killed" there must not roll back).
+     */
+    public Hold holdNext(String operation, String vmName) {
+        Hold hold = new Hold();
+        holds.put(operation + ":" + vmName, hold);
+        return hold;
+    }
+
+    /** An operation held by {@link #holdNext}. */
+    public static final class Hold {
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        /** Whether the operation arrived at the hold within the timeout. */
+        public boolean awaitReached(Duration timeout) throws InterruptedException {
+            return reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        public void release() {
+            released.countDown();
+        }
+
+        private void arrive() {
+            reached.countDown();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    released.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public Optional<SimulatedVm> vm(String uuid) {
@@ -97,6 +143,10 @@ public final class SimulatorHypervisor implements Hypervisor {
     }
 
     private void check(String operation, VmSpec vm) {
+        Hold hold = holds.remove(operation + ":" + vm.name());
+        if (hold != null) {
+            hold.arrive();
+        }
         if (failures.remove(operation + ":" + vm.name()) != null) {
             throw new HypervisorException("simulated failure: " + operation + " of VM " + vm.name() + " (" + vm.uuid()
                     + ") on host " + vm.hostUuid());

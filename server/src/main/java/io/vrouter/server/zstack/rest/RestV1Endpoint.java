@@ -23,7 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * ZStack's REST API v1 (reference §8b) under {@code /zstack/v1}: the SDK's paths and methods for every API of the
@@ -41,16 +41,21 @@ public final class RestV1Endpoint {
     private static final String PREFIX = "/zstack/v1/";
     private static final String JOBS = "api-jobs/";
 
+    /** Not ZStack's: the route of every API, for clients that build their calls from it (the web console). */
+    static final String ROUTE_TABLE = "/api-routes";
+
     private final RestRoutes routes;
+    private final List<ZStackApi> served;
     private final ZStackCalls calls;
     private final ApiJobs jobs;
     private final ZStackJson json;
-    private final Function<String, JsonNode> parseBody;
+    private final BiFunction<String, String, JsonNode> parseBody;
     private final Duration firstReplyWait;
 
     public RestV1Endpoint(ZStackApis apis, ZStackCalls calls, ApiJobs jobs, ZStackJson json,
-                          Function<String, JsonNode> parseBody, Duration firstReplyWait) {
-        this.routes = new RestRoutes(apis.all().stream().filter(a -> a.restMethod() != null).toList());
+                          BiFunction<String, String, JsonNode> parseBody, Duration firstReplyWait) {
+        this.served = apis.all().stream().filter(a -> a.restMethod() != null).toList();
+        this.routes = new RestRoutes(served);
         this.calls = calls;
         this.jobs = jobs;
         this.json = json;
@@ -73,6 +78,10 @@ public final class RestV1Endpoint {
                 job(ctx, path.substring(JOBS.length() + 1));
                 return;
             }
+            if (method.equals("GET") && path.equals(ROUTE_TABLE)) {
+                respond(ctx, 200, routeTable());
+                return;
+            }
             List<RestRoutes.Match> matches = routes.match(method, path);
             if (matches.isEmpty()) {
                 if (routes.servedByAnotherMethod(method, path)) {
@@ -87,11 +96,13 @@ public final class RestV1Endpoint {
             respondError(ctx, r.status, r.error);
         } catch (ApiException e) {
             respondError(ctx, restStatus(e), ZStackCalls.error(e, null));
+        } catch (ApiServer.UnsupportedBodyType e) {
+            respondError(ctx, 415, new ApiError(ErrorCode.INVALID_ARGUMENT.code(), "unsupported media type", e.getMessage()));
         }
     }
 
     private void call(Context ctx, String method, List<RestRoutes.Match> matches) {
-        JsonNode body = method.equals("POST") || method.equals("PUT") ? parseBody.apply(ctx.body()) : null;
+        JsonNode body = method.equals("POST") || method.equals("PUT") ? parseBody.apply(ctx.header("Content-Type"), ctx.body()) : null;
         if (body != null && !body.isObject()) {
             throw ApiException.invalidArgument("the body must be a JSON object such as {\"params\": {...}}, got " + body.getNodeType());
         }
@@ -122,6 +133,20 @@ public final class RestV1Endpoint {
         respond(ctx, 202, location);
     }
 
+    /**
+     * {@code {"routes": [{"apiName", "method", "path", "sync"}]}}: the current SDK's path of every API, with its
+     * {@code {var}}s; public as {@code /v1/openapi.json} is (names, not data).
+     */
+    private ObjectNode routeTable() {
+        ObjectNode table = json.mapper().createObjectNode();
+        ArrayNode list = table.putArray("routes");
+        for (ZStackApi api : served) {
+            list.addObject().put("apiName", api.apiName()).put("method", api.restMethod())
+                    .put("path", api.restPaths().get(0)).put("sync", api.sync());
+        }
+        return table;
+    }
+
     /** Among routes of equal rank (several actions on one path), the one the body's key names. */
     private static RestRoutes.Match choose(String method, List<RestRoutes.Match> matches, ObjectNode body) {
         if (matches.size() == 1) {
@@ -142,8 +167,12 @@ public final class RestV1Endpoint {
     /** The call's parameters: the body's object under "params" or the action's key, path variables, query string. */
     private ObjectNode params(Context ctx, String method, ZStackApi api, RestRoutes.Match match, ObjectNode body) {
         if (api.isQuery()) {
-            return RestQueryParams.toQueryBody(json.mapper(), match.route().byUuid() ? match.variables().get("uuid") : null,
-                    ctx.queryParamMap());
+            String uuid = match.route().byUuid() ? match.variables().get("uuid") : null;
+            if (uuid != null && !Uuid.isValid(uuid)) {
+                // what is not a uuid names nothing: refused as our /v1 refuses it, not answered as an empty page
+                throw ApiException.invalidArgument("the last segment of the path must be a uuid (32 hex digits)");
+            }
+            return RestQueryParams.toQueryBody(json.mapper(), uuid, ctx.queryParamMap());
         }
         ObjectNode params = json.mapper().createObjectNode();
         if (body != null) {
@@ -216,7 +245,8 @@ public final class RestV1Endpoint {
 
     private void job(Context ctx, String uuid) {
         ApiJobs.Job job = jobs.find(uuid).orElseThrow(() -> new Refusal(404, new ApiError(ErrorCode.RESOURCE_NOT_FOUND.code(),
-                "resource not found", "no API job " + uuid + " (finished results are kept for a while, then dropped)")));
+                "resource not found", (Uuid.isValid(uuid) ? "no API job " + uuid : "no API job by that name (a job's uuid is 32 hex digits)")
+                            + " (finished results are kept for a while, then dropped)")));
         if (!job.isDone()) {
             respond(ctx, 202, json.mapper().createObjectNode());
             return;

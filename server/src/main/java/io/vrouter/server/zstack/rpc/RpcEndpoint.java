@@ -20,7 +20,7 @@ import io.vrouter.server.zstack.ZStackJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * ZStack's RPC envelope (reference §8a). A request is {@code {"<message class>": {params..., "session": {"uuid": S}}}};
@@ -44,12 +44,12 @@ public final class RpcEndpoint {
     private final ZStackCalls calls;
     private final ApiJobs jobs;
     private final ZStackJson json;
-    private final Function<String, JsonNode> parseBody;
+    private final BiFunction<String, String, JsonNode> parseBody;
     private final Clock clock;
     private final Duration firstReplyWait;
 
     public RpcEndpoint(ZStackApis apis, ZStackCalls calls, ApiJobs jobs, ZStackJson json,
-                       Function<String, JsonNode> parseBody, Clock clock, Duration firstReplyWait) {
+                       BiFunction<String, String, JsonNode> parseBody, Clock clock, Duration firstReplyWait) {
         this.apis = apis;
         this.calls = calls;
         this.jobs = jobs;
@@ -69,9 +69,13 @@ public final class RpcEndpoint {
         Instant created = clock.now();
         JsonNode body;
         try {
-            body = parseBody.apply(ctx.body());
+            body = parseBody.apply(ctx.header("Content-Type"), ctx.body());
         } catch (ApiException e) {
             respondRefused(ctx, jobUuid, created, e.toError());
+            return;
+        } catch (ApiServer.UnsupportedBodyType e) {
+            respond(ctx, 415, done(jobUuid, created, clock.now(), failed(GENERIC_REPLY,
+                    new ApiError(ErrorCode.INVALID_ARGUMENT.code(), "unsupported media type", e.getMessage()))));
             return;
         }
         if (body == null || !body.isObject() || body.size() != 1 || !body.elements().next().isObject()) {
@@ -117,8 +121,9 @@ public final class RpcEndpoint {
         ApiJobs.Job job = jobs.find(uuid).orElse(null);
         if (job == null) {
             Instant now = clock.now();
-            respond(ctx, 404, done(uuid, now, now, failed(GENERIC_REPLY, new ApiError(ErrorCode.RESOURCE_NOT_FOUND.code(),
-                    "resource not found", "no API job " + uuid + " (finished results are kept for a while, then dropped)"))));
+            respond(ctx, 404, done(Uuid.isValid(uuid) ? uuid : Uuid.random(), now, now, failed(GENERIC_REPLY, new ApiError(ErrorCode.RESOURCE_NOT_FOUND.code(),
+                    "resource not found", (Uuid.isValid(uuid) ? "no API job " + uuid : "no API job by that name (a job's uuid is 32 hex digits)")
+                            + " (finished results are kept for a while, then dropped)"))));
             return;
         }
         respond(ctx, 200, state(job, apis.byApiName(job.apiName()).orElseThrow()));

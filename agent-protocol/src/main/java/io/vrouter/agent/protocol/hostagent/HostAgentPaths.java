@@ -1,0 +1,33 @@
+package io.vrouter.agent.protocol.hostagent;
+
+/** The host agent's HTTP paths (after ZStack's KVM agent) and its default port. */
+public final class HostAgentPaths {
+    /** {@link ConnectCmd} -> {@link ConnectReply}: can this host run VMs, and with how much. */
+    public static final String CONNECT = "/host/connect";
+    /** {@link PingCmd} -> {@link PingReply}. */
+    public static final String PING = "/host/ping";
+    /** {@link ReconcileCmd} -> {@link HostAgentReply}: make the host hold exactly these running VMs. */
+    public static final String RECONCILE = "/host/reconcile";
+    /** {@link CheckInterfacesCmd} -> {@link CheckInterfacesReply}: which of these physical interfaces the host lacks. */
+    public static final String CHECK_INTERFACES = "/network/checkphysicalinterface";
+    /** {@link PlugCmd} -> {@link HostAgentReply}: something of the operator's plugged into an L2 (the demo's outside). */
+    public static final String PLUG = "/network/plug";
+    /** {@link UnplugCmd} -> {@link HostAgentReply}. */
+    public static final String UNPLUG = "/network/unplug";
+    /** {@link VmCmd} -> {@link HostAgentReply}. */
+    public static final String VM_START = "/vm/start";
+    public static final String VM_STOP = "/vm/stop";
+    public static final String VM_DESTROY = "/vm/destroy";
+    /** {@link VmCmd} -> {@link HostAgentReply}: the shipped router agent jar installed in a router, its agent restarted. */
+    public static final String VM_DEPLOY_ROUTER_AGENT = "/vm/router/deployagent";
+    /** {@link VmStatusCmd} -> {@link VmStatusReply}: a VM's lease, DHCP client log, agent pid (diagnostics, tests). */
+    public static final String VM_STATUS = "/vm/status";
+    /** {@link HostAgentReply}: everything of the installation removed from the host (tests, {@code demo --clean}). */
+    public static final String CLEAN_ALL = "/host/cleanall";
+
+    /** The host agent's default TCP port (ZStack's KVM agent listens on 7070). */
+    public static final int DEFAULT_PORT = 7070;
+
+    private HostAgentPaths() {
+    }
+}

@@ -1,0 +1,5 @@
+package io.vrouter.agent.protocol.hostagent;
+
+/** {@code /host/ping}. */
+public record PingCmd(String hostUuid) {
+}

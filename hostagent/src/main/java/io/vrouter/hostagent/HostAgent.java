@@ -1,0 +1,461 @@
+package io.vrouter.hostagent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrouter.agent.protocol.AgentJson;
+import io.vrouter.agent.protocol.AgentPaths;
+import io.vrouter.agent.protocol.hostagent.ConnectReply;
+import io.vrouter.agent.protocol.hostagent.L2TO;
+import io.vrouter.agent.protocol.hostagent.NicTO;
+import io.vrouter.agent.protocol.hostagent.PlugCmd;
+import io.vrouter.agent.protocol.hostagent.VmStatusReply;
+import io.vrouter.agent.protocol.hostagent.VmTO;
+import io.vrouter.agent.tls.TlsIdentity;
+import io.vrouter.platform.net.Ipv4;
+import io.vrouter.platform.net.Ipv4Cidr;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a host agent does on its host, composed of one piece per job, each given the host ({@link NetnsHost}) it acts on:
+ * <ul>
+ *   <li>{@link Fabric}: the L2 networks, bridges with their uplinks (the physical interface, or a VLAN sub-interface
+ *       of it), veth ports and management ports, in the installation's fabric namespace (with {@link BigTcp} on
+ *       every link it makes);</li>
+ *   <li>{@link VmNamespaces}: a VM's namespace, its nics plugged into the fabric, an appliance's addresses;</li>
+ *   <li>{@link GuestDhcpClients}: busybox udhcpc per nic of a user VM;</li>
+ *   <li>{@link RouterAgentDeployment}: the agent jar, config and process of a router;</li>
+ *   <li>{@link ProcessSupervisor}: detached processes restarted when they die;</li>
+ *   <li>{@link HostCleanup}: what no running VM wants, and everything of the installation.</li>
+ * </ul>
+ * This class turns the protocol's {@link VmTO} into the plain values those pieces take, checks what the host must
+ * not already have (a route over a router's management subnet, a missing physical interface) before anything is
+ * made, and serialises operations per VM. Every operation is idempotent.
+ *
+ * <p>What runs is written down ({@code vms/<uuid>/running.json}) so that an agent that restarts adopts it
+ * ({@link #adopt()}): the namespaces, bridges and processes never stopped (processes are detached from the agent),
+ * the new agent only watches them again.
+ */
+public final class HostAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
+    private static final ObjectMapper JSON = AgentJson.newMapper();
+    private static final String RUNNING = "running.json";
+
+    private final HostAgentSettings settings;
+    private final String agentUuid = UUID.randomUUID().toString().replace("-", "");
+    private final HostCheck check;
+    private final LinuxHost kernel = new LinuxHost();
+    private final BigTcp bigTcp = BigTcp.fromEnvironment();
+    private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
+    private final ProcessSupervisor supervisor = new ProcessSupervisor(this::lockOf);
+    /** The pieces for this host, made on first use (choosing the prefix writes it to the work dir). */
+    private volatile OnHost pieces;
+
+    public HostAgent(HostAgentSettings settings) {
+        this(settings, new HostCheck());
+    }
+
+    HostAgent(HostAgentSettings settings, HostCheck check) {
+        this.settings = settings;
+        this.check = check;
+    }
+
+    private record OnHost(NetnsHost host, Fabric fabric, VmNamespaces namespaces, GuestDhcpClients dhcp,
+                          RouterAgentDeployment agents, HostCleanup cleanup) {
+        static OnHost of(NetnsHost host, BigTcp bigTcp, HostAgentSettings settings, ProcessSupervisor supervisor) {
+            Fabric fabric = new Fabric(host, bigTcp, settings.bridgesWithoutUplink());
+            VmNamespaces namespaces = new VmNamespaces(host, fabric);
+            return new OnHost(host, fabric, namespaces, new GuestDhcpClients(host, supervisor),
+                    new RouterAgentDeployment(host, settings.agentJar(), settings.agentRestartDelay(), supervisor),
+                    new HostCleanup(host, fabric, namespaces));
+        }
+    }
+
+    private OnHost pieces() {
+        OnHost h = pieces;
+        if (h == null) {
+            synchronized (this) {
+                if (pieces == null) {
+                    pieces = OnHost.of(NetnsHost.open(NetnsHost.LOCAL, settings.workDir(), settings.prefix(), kernel), bigTcp,
+                            settings, supervisor);
+                }
+                h = pieces;
+            }
+        }
+        return h;
+    }
+
+    /** Whether this installation may already have something on this host (a prefix was chosen before). */
+    private boolean hasPrefix() {
+        return pieces != null || NetnsHost.hasPrefix(settings.workDir(), settings.prefix());
+    }
+
+    public HostAgentSettings settings() {
+        return settings;
+    }
+
+    /** This run of the agent: another after every restart. */
+    public String agentUuid() {
+        return agentUuid;
+    }
+
+    // ---------------------------------------------------------------- host
+
+    /** Whether this host can run VMs, and with how much; the prefix is chosen (and saved) when it can. */
+    public ConnectReply connect() {
+        String problems = check.problems();
+        String prefix = problems == null ? names().prefix() : null;
+        return new ConnectReply(true, null, problems, Runtime.getRuntime().availableProcessors(), memoryBytes(), agentUuid, prefix,
+                HostAgent.class.getPackage().getImplementationVersion());
+    }
+
+    private static long memoryBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: report what the JVM sees
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /** This host's names; the prefix is chosen (free on this host) and saved on first use. */
+    public NetnsNames names() {
+        return pieces().host().names();
+    }
+
+    /** The physical interfaces of {@code interfaces} this host does not have. */
+    public List<String> missingInterfaces(List<String> interfaces) {
+        return interfaces.stream().filter(i -> !kernel.linkExists(i)
+                && !kernel.linksIn(names().fabric()).containsKey(i)).distinct().toList();
+    }
+
+    /**
+     * At agent start: watches again the processes of every VM that ran when the last agent stopped (they kept running)
+     * and restores whatever of them is missing.
+     */
+    public void adopt() {
+        if (!hasPrefix()) {
+            return;
+        }
+        List<VmTO> running = recordedRunning();
+        for (VmTO vm : running) {
+            try {
+                start(vm);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot adopt VM {} ({}): {}", vm.name(), vm.uuid(), e.getMessage());
+            }
+        }
+        if (!running.isEmpty()) {
+            LOG.info("adopted {} running VM(s) of the last run", running.size());
+        }
+    }
+
+    private List<VmTO> recordedRunning() {
+        List<VmTO> vms = new ArrayList<>();
+        Path dir = settings.workDir().resolve("vms");
+        if (!Files.isDirectory(dir)) {
+            return vms;
+        }
+        try (var entries = Files.list(dir)) {
+            for (Path vmDir : entries.toList()) {
+                Path file = vmDir.resolve(RUNNING);
+                if (Files.isRegularFile(file)) {
+                    try {
+                        vms.add(JSON.readValue(file.toFile(), VmTO.class));
+                    } catch (IOException e) {
+                        LOG.warn("cannot read {}: {}", file, e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new HostAgentException("cannot list " + dir + ": " + e, e);
+        }
+        return vms;
+    }
+
+    private void recordRunning(VmTO vm) {
+        Path dir = pieces().host().vmDir(vm.uuid());
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(RUNNING + ".tmp");
+            // a router's secret is in it: the file is the root's alone
+            Files.write(tmp, JSON.writeValueAsBytes(vm));
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.move(tmp, dir.resolve(RUNNING), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new HostAgentException("cannot record VM " + vm.uuid() + " as running: " + e, e);
+        }
+    }
+
+    private void forgetRunning(String vmUuid) {
+        try {
+            Files.deleteIfExists(pieces().host().vmDir(vmUuid).resolve(RUNNING));
+        } catch (IOException e) {
+            throw new HostAgentException("cannot forget VM " + vmUuid + ": " + e, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- VMs
+
+    /** Creates the VM on this host if needed and starts it; a VM that runs is left as it is. */
+    public void start(VmTO vm) {
+        synchronized (lockOf(vm.uuid())) {
+            OnHost h = pieces();
+            // before anything exists, so a refusal leaves nothing behind
+            h.fabric().checkUplinks(network(vm).nics().stream().map(VmNamespaces.Nic::l2).toList());
+            if (vm.appliance()) {
+                checkManagementSubnet(h, vm);
+            }
+            h.namespaces().ensure(network(vm));
+            if (vm.appliance()) {
+                NicTO mgmt = managementNic(vm);
+                if (settings.takesManagementGateway()) {
+                    h.fabric().ensureManagementAddress(mgmt.l2().uuid(), mgmt.gateway() + "/" + subnetOf(mgmt).prefixLength());
+                }
+                h.agents().ensureRunning(agentConfig(vm));
+            } else {
+                h.dhcp().ensureRunning(guest(vm));
+            }
+            recordRunning(vm);
+        }
+    }
+
+    public void stop(VmTO vm) {
+        synchronized (lockOf(vm.uuid())) {
+            supervisor.unwatch(vm.uuid());
+            if (hasPrefix()) {
+                forgetRunning(vm.uuid());
+                pieces().namespaces().stop(network(vm));
+            }
+        }
+    }
+
+    public void destroy(VmTO vm) {
+        synchronized (lockOf(vm.uuid())) {
+            supervisor.unwatch(vm.uuid());
+            if (hasPrefix()) {
+                OnHost h = pieces();
+                h.namespaces().remove(network(vm));
+                h.cleanup().removeUnusedBridges();
+            }
+        }
+        vmLocks.remove(vm.uuid());
+    }
+
+    /**
+     * Makes the host match {@code running}: namespaces of this installation that belong to no VM of the list are
+     * removed (a stopped VM's is recreated by its next start), the fabric gets its settings back, every listed VM
+     * gets back whatever is missing (namespace, links, addresses, processes), bridges left without ports go.
+     */
+    public void reconcile(List<VmTO> running) {
+        if (running.isEmpty() && !hasPrefix()) {
+            return; // this installation never made anything on this host
+        }
+        OnHost h = pieces();
+        Set<String> wanted = new HashSet<>();
+        running.forEach(vm -> wanted.add(vm.uuid()));
+        for (VmTO vm : recordedRunning()) {
+            if (!wanted.contains(vm.uuid())) {
+                supervisor.unwatch(vm.uuid());
+            }
+        }
+        h.cleanup().removeAllBut(wanted);
+        for (VmTO vm : running) {
+            try {
+                start(vm);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot restore VM {} ({}) on host {}: {}", vm.name(), vm.uuid(), h.host().id(), e.getMessage());
+            }
+        }
+        h.cleanup().removeUnusedBridges();
+    }
+
+    /** Installs the shipped agent jar in a router and restarts its agent (Reconnect's upgrade step). */
+    public void deployRouterAgent(VmTO router) {
+        synchronized (lockOf(router.uuid())) {
+            pieces().agents().redeploy(agentConfig(router));
+        }
+    }
+
+    /** A VM's namespace, the lease and log of the DHCP client of one nic, the pid of a router's agent. */
+    public VmStatusReply status(String vmUuid, int deviceId) {
+        OnHost h = pieces();
+        return new VmStatusReply(true, null, h.namespaces().namespaceOf(vmUuid), h.dhcp().leaseOf(vmUuid, deviceId),
+                h.dhcp().log(vmUuid, deviceId), h.agents().pid(vmUuid));
+    }
+
+    // ---------------------------------------------------------------- the operator's links
+
+    /**
+     * Plugs something of the operator's into an L2 network (the demo's outside world): a veth pair from port
+     * {@code <prefix>x<suffix>} of the L2's bridge to {@code ifname} in namespace {@code ns}, both ends up.
+     */
+    public void plug(PlugCmd cmd) {
+        Fabric.L2 l2 = l2Of(cmd.l2());
+        pieces().fabric().checkUplinks(List.of(l2));
+        pieces().fabric().plug(l2, names().extra(cmd.portSuffix()), cmd.namespace(), cmd.ifname(), null);
+    }
+
+    /** Removes a port {@link #plug} made; nothing when it is not there. */
+    public void unplug(String portSuffix) {
+        if (hasPrefix()) {
+            pieces().fabric().unplug(names().extra(portSuffix));
+        }
+    }
+
+    /**
+     * Removes everything of this installation from the host whatever anyone wants: every namespace with its
+     * processes, the fabric with every bridge, VLAN interface and veth (physical interfaces go back to the host),
+     * every link of the installation left in the host namespace, every /etc/netns directory.
+     */
+    public void cleanAll() {
+        supervisor.unwatchAll();
+        if (!hasPrefix()) {
+            return;
+        }
+        pieces().cleanup().removeEverything();
+    }
+
+    // ---------------------------------------------------------------- what tools on this host look at
+
+    /** The namespace of a VM on this host. */
+    public String namespaceOf(String vmUuid) {
+        return names().namespace(vmUuid);
+    }
+
+    /** The bridge of an L2 network on this host. */
+    public String bridgeOf(String l2Uuid) {
+        return names().bridge(l2Uuid);
+    }
+
+    /** The namespace that holds this host's bridges and their ports. */
+    public String fabricNamespace() {
+        return names().fabric();
+    }
+
+    /** The pid of a router's agent process, or -1 when none runs. */
+    public long agentPid(String vmUuid) {
+        return pieces().agents().pid(vmUuid);
+    }
+
+    /** Where the guest's DHCP client recorded its lease on {@code eth<deviceId>}, if it has one. */
+    public String leaseOf(String vmUuid, int deviceId) {
+        return pieces().dhcp().leaseOf(vmUuid, deviceId);
+    }
+
+    /** What the guest's DHCP client printed on {@code eth<deviceId>}, for diagnostics. */
+    public String dhcpLog(String vmUuid, int deviceId) {
+        return pieces().dhcp().log(vmUuid, deviceId);
+    }
+
+    /**
+     * Plugs something of the operator's into an L2 network's bridge (the demo's outside world): a veth pair from port
+     * {@code port} (a name of this installation, {@link NetnsNames#extra}) to {@code ifname} in namespace {@code ns}.
+     */
+    public void plugIntoL2(String l2Uuid, String port, String ns, String ifname) {
+        pieces().fabric().plug(Fabric.L2.withoutVlan(l2Uuid), port, ns, ifname, null);
+    }
+
+    /** Removes a port {@link #plugIntoL2} made; nothing when it is not there. */
+    public void unplugPort(String port) {
+        pieces().fabric().unplug(port);
+    }
+
+    /** The IPv4 GSO/GRO size the links made here get (BIG TCP), 0 when they keep the kernel's 64 KiB. */
+    public int bigTcpBytes() {
+        return bigTcp.size();
+    }
+
+    /** Gives links made outside the agent its link settings: for baselines measured like for like. */
+    public void applyLinkSettings(String ns, List<String> ifnames) {
+        bigTcp.apply(ns, ifnames);
+    }
+
+    @Override
+    public void close() {
+        supervisor.close();
+    }
+
+    private Object lockOf(String vmUuid) {
+        return vmLocks.computeIfAbsent(vmUuid, k -> new Object());
+    }
+
+    // ---------------------------------------------------------------- from a VmTO to what the pieces take
+
+    /** The router's management nic: device 0 (the management L3 is always a router's first nic). */
+    static NicTO managementNic(VmTO router) {
+        return router.nics().stream().min(Comparator.comparingInt(NicTO::deviceId))
+                .orElseThrow(() -> new HostAgentException("appliance VM " + router.name() + " (" + router.uuid() + ") has no nic"));
+    }
+
+    private static Ipv4Cidr subnetOf(NicTO nic) {
+        return Ipv4Cidr.of(Ipv4.parse(nic.ip()), Ipv4.parse(nic.netmask()));
+    }
+
+    static Fabric.L2 l2Of(L2TO l2) {
+        String type = l2.type() != null ? l2.type() : (l2.vlan() != null ? L2TO.VLAN : L2TO.NO_VLAN);
+        return new Fabric.L2(l2.uuid(), type, l2.physicalInterface(), l2.vlan());
+    }
+
+    /**
+     * The VM's nics on their L2s; an appliance's with the addresses the management node allocated and the default
+     * route of its default L3 (a user VM's come from DHCP).
+     */
+    private static VmNamespaces.VmNetwork network(VmTO vm) {
+        List<VmNamespaces.Nic> nics = vm.nics().stream().map(nic -> {
+            boolean configured = vm.appliance() && nic.ip() != null && nic.netmask() != null;
+            String address = configured ? nic.ip() + "/" + subnetOf(nic).prefixLength() : null;
+            String gateway = configured && nic.defaultRoute() && nic.gateway() != null && !nic.gateway().equals(nic.ip())
+                    ? nic.gateway() : null;
+            return new VmNamespaces.Nic(nic.uuid(), nic.deviceId(), nic.mac(), l2Of(nic.l2()), address, gateway);
+        }).toList();
+        return new VmNamespaces.VmNetwork(vm.uuid(), vm.name(), nics);
+    }
+
+    private static GuestDhcpClients.Guest guest(VmTO vm) {
+        return new GuestDhcpClients.Guest(vm.uuid(), vm.name(),
+                vm.nics().stream().map(nic -> new GuestDhcpClients.Nic(nic.deviceId(), nic.defaultRoute())).toList());
+    }
+
+    private static RouterAgentDeployment.AgentConfig agentConfig(VmTO router) {
+        TlsIdentity tls = router.agentTls() == null ? null : TlsIdentity.fromPem(router.agentTls().key(),
+                router.agentTls().certificate(), router.agentTls().authority(), "the TLS identity of router " + router.uuid());
+        return new RouterAgentDeployment.AgentConfig(router.uuid(), router.name(), managementNic(router).ip(),
+                AgentPaths.DEFAULT_PORT, router.agentSecret(), tls, router.managementNodeAddress());
+    }
+
+    /** A host that takes the management gateway must not already route the management subnet elsewhere. */
+    private void checkManagementSubnet(OnHost h, VmTO router) {
+        NicTO mgmt = managementNic(router);
+        if (!settings.takesManagementGateway()) {
+            return;
+        }
+        if (mgmt.gateway() == null) {
+            throw new HostAgentException("the management L3 network of router " + router.name()
+                    + " has no gateway; the netns host takes the gateway address to reach the agent");
+        }
+        Ipv4Cidr subnet = subnetOf(mgmt);
+        h.fabric().routeOverlapping(mgmt.l2().uuid(), subnet).ifPresent(route -> {
+            throw new HostAgentException("cannot start router " + router.name() + " (" + router.uuid() + "): its management"
+                    + " subnet " + subnet + " overlaps the host's route " + route.destination() + " (dev " + route.device()
+                    + "); giving the host an address there would break the host's own connectivity. Use a management L3"
+                    + " network on a subnet this host does not route");
+        });
+    }
+}

@@ -1,0 +1,173 @@
+package io.vrouter.hostagent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.vrouter.agent.protocol.AgentJson;
+import io.vrouter.agent.protocol.AgentPaths;
+import io.vrouter.agent.protocol.SecretCheck;
+import io.vrouter.agent.protocol.hostagent.CheckInterfacesCmd;
+import io.vrouter.agent.protocol.hostagent.CheckInterfacesReply;
+import io.vrouter.agent.protocol.hostagent.HostAgentPaths;
+import io.vrouter.agent.protocol.hostagent.HostAgentReply;
+import io.vrouter.agent.protocol.hostagent.PingReply;
+import io.vrouter.agent.protocol.hostagent.PlugCmd;
+import io.vrouter.agent.protocol.hostagent.ReconcileCmd;
+import io.vrouter.agent.protocol.hostagent.UnplugCmd;
+import io.vrouter.agent.protocol.hostagent.VmCmd;
+import io.vrouter.agent.protocol.hostagent.VmStatusCmd;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * The host agent over HTTP: one POST path per command ({@link HostAgentPaths}), JSON bodies, the host's secret as
+ * {@code Authorization: Bearer <secret>} on every path, compared in constant time. A call without the secret gets
+ * 401 and changes nothing; a body that is not the command's JSON gets 400; a failure on the host 500 with the
+ * reason. The only class that knows both Javalin and {@link HostAgent}.
+ */
+public final class HostAgentServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HostAgentServer.class);
+    private static final ObjectMapper JSON = AgentJson.newMapper();
+
+    private final Javalin app;
+
+    private HostAgentServer(Javalin app) {
+        this.app = app;
+    }
+
+    /** Serves {@code agent} on {@code host:port} (port 0: any free port), accepting only {@code secret}. */
+    public static HostAgentServer start(HostAgent agent, String secret, String host, int port) {
+        SecretCheck check = new SecretCheck(secret);
+        Javalin app = Javalin.create(config -> {
+            QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+            pool.setName("host-agent-http");
+            config.jetty.threadPool = pool;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = 16L * 1024 * 1024;
+            routes(config, agent, check);
+        });
+        app.start(host, port);
+        return new HostAgentServer(app);
+    }
+
+    private interface Handler {
+        Object handle(Context ctx) throws IOException;
+    }
+
+    private static void routes(JavalinConfig config, HostAgent agent, SecretCheck check) {
+        route(config, check, HostAgentPaths.CONNECT, ctx -> agent.connect());
+        route(config, check, HostAgentPaths.PING, ctx -> new PingReply(true, null, agent.agentUuid()));
+        route(config, check, HostAgentPaths.RECONCILE, ctx -> {
+            agent.reconcile(body(ctx, ReconcileCmd.class).running());
+            return HostAgentReply.ok();
+        });
+        route(config, check, HostAgentPaths.CHECK_INTERFACES, ctx ->
+                new CheckInterfacesReply(true, null, agent.missingInterfaces(body(ctx, CheckInterfacesCmd.class).interfaces())));
+        route(config, check, HostAgentPaths.PLUG, ctx -> {
+            agent.plug(body(ctx, PlugCmd.class));
+            return HostAgentReply.ok();
+        });
+        route(config, check, HostAgentPaths.UNPLUG, ctx -> {
+            agent.unplug(body(ctx, UnplugCmd.class).portSuffix());
+            return HostAgentReply.ok();
+        });
+        route(config, check, HostAgentPaths.VM_START, ctx -> {
+            agent.start(vm(ctx).vm());
+            return HostAgentReply.ok();
+        });
+        route(config, check, HostAgentPaths.VM_STOP, ctx -> {
+            agent.stop(vm(ctx).vm());
+            return HostAgentReply.ok();
+        });
+        route(config, check, HostAgentPaths.VM_DESTROY, ctx -> {
+            agent.destroy(vm(ctx).vm());
+            return HostAgentReply.ok();
+        });
+        route(config, check, HostAgentPaths.VM_DEPLOY_ROUTER_AGENT, ctx -> {
+            agent.deployRouterAgent(vm(ctx).vm());
+            return HostAgentReply.ok();
+        });
+        route(config, check, HostAgentPaths.VM_STATUS, ctx -> {
+            VmStatusCmd cmd = body(ctx, VmStatusCmd.class);
+            return agent.status(cmd.vmUuid(), cmd.deviceId());
+        });
+        route(config, check, HostAgentPaths.CLEAN_ALL, ctx -> {
+            agent.cleanAll();
+            return HostAgentReply.ok();
+        });
+        config.routes.error(404, ctx -> {
+            if (ctx.result() == null) {
+                write(ctx, 404, HostAgentReply.failure("no such path: " + ctx.path()));
+            }
+        });
+    }
+
+    private static void route(JavalinConfig config, SecretCheck check, String path, Handler handler) {
+        config.routes.post(path, ctx -> {
+            if (!check.accepts(ctx.header(AgentPaths.AUTHORIZATION_HEADER))) {
+                write(ctx, 401, HostAgentReply.failure("unauthorized: " + path + " needs the host's secret"));
+                return;
+            }
+            try {
+                write(ctx, 200, handler.handle(ctx));
+            } catch (BadRequest e) {
+                write(ctx, 400, HostAgentReply.failure(e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.warn("{} failed: {}", path, e.getMessage());
+                write(ctx, 500, HostAgentReply.failure(e.getMessage() != null ? e.getMessage() : e.toString()));
+            }
+        });
+    }
+
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+
+    private static VmCmd vm(Context ctx) {
+        VmCmd cmd = body(ctx, VmCmd.class);
+        if (cmd.vm() == null || cmd.vm().uuid() == null || cmd.vm().nics() == null) {
+            throw new BadRequest(ctx.path() + " needs a vm with a uuid and nics");
+        }
+        return cmd;
+    }
+
+    private static <T> T body(Context ctx, Class<T> type) {
+        try {
+            T value = JSON.readValue(ctx.bodyAsBytes(), type);
+            if (value == null) {
+                throw new BadRequest(ctx.path() + " needs a " + type.getSimpleName() + " body");
+            }
+            return value;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BadRequest(ctx.path() + ": the body is not a " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static void write(Context ctx, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            status = 500;
+            bytes = "{\"success\":false,\"error\":\"the host agent could not encode its reply\"}".getBytes();
+        }
+        ctx.status(status).contentType("application/json").result(bytes);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
