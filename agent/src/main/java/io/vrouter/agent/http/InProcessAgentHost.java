@@ -67,7 +67,8 @@ public final class InProcessAgentHost implements InProcessAgents {
 
     @Override
     public String url(String vrUuid) {
-        return hostOf.getOrDefault(vrUuid, host()).baseUrl(vrUuid);
+        AgentHost current = hostOf.get(vrUuid);
+        return (current != null ? current : host()).baseUrl(vrUuid);
     }
 
     /** The router's dataplane: what its agent applied (for tests and scale runs). */

@@ -104,28 +104,13 @@ class NetnsHaTest {
 
     @AfterAll
     static void tearDown() {
-        List<RuntimeException> failures = new ArrayList<>();
-        for (Runnable step : new Runnable[] {
+        NetnsTeardown.run(hypervisor,
                 () -> { if (viaSnat != null) viaSnat.close(); },
                 () -> { if (viaEip != null) viaEip.close(); },
                 () -> processes.forEach(Process::destroyForcibly),
                 () -> { if (world != null) world.close(); },
                 () -> { if (node != null) node.close(); },
-                () -> { if (hypervisor != null) hypervisor.cleanAll(); }}) {
-            try {
-                step.run();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        if (hypervisor != null) {
-            String prefix = hypervisor.names().prefix();
-            assertThat(HostTesting.leftovers(prefix)).as("namespaces and links left with prefix " + prefix).isEmpty();
-        }
-        if (!failures.isEmpty()) {
-            failures.subList(1, failures.size()).forEach(failures.get(0)::addSuppressed);
-            throw failures.get(0);
-        }
+                () -> { if (hypervisor != null) hypervisor.cleanAll(); });
     }
 
     private static String nsOf(String vr) {
