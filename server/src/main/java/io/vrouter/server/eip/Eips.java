@@ -92,6 +92,11 @@ public final class Eips {
         return rules.activeOnGuestL3(guestL3Uuid);
     }
 
+    /** The kind's rules as a router reads them: all on its guest L3s' nics, or only a few that changed. */
+    public VipRules<EipView> rules() {
+        return rules;
+    }
+
     // ---------------------------------------------------------------- operations
 
     String create(String name, String description, String vipUuid, String nicUuid) {

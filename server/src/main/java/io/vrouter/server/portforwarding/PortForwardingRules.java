@@ -147,6 +147,11 @@ public final class PortForwardingRules {
         return rules.activeOnGuestL3(guestL3Uuid);
     }
 
+    /** The kind's rules as a router reads them: all on its guest L3s' nics, or only a few that changed. */
+    public VipRules<PortForwardingView> rules() {
+        return rules;
+    }
+
     // ---------------------------------------------------------------- operations
 
     String create(String name, String description, String vipUuid, Ports ports, String allowedCidr, String nicUuid) {

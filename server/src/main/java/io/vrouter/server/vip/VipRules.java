@@ -56,8 +56,8 @@ import static io.vrouter.server.db.Columns.field;
  *
  * <p>Every transaction that adds or attaches a rule locks the VIP row first ({@link Vips#lockForUse}), so the
  * kind's checks see every committed competitor. Routers follow the database, never the other way round: each
- * change is committed first, then the router of the rule's guest L3 is synced ({@link VipRuleRouters#syncGuestL3},
- * which reads the database when it runs). When that sync fails the change is undone in the database and the router
+ * change is committed first, then the router of the rule's guest L3 is synced for that rule
+ * ({@link VipRuleRouters#syncRules}, which reads the rule from the database when it runs). When that sync fails the change is undone in the database and the router
  * synced once more, so the API call fails with "the change was undone" (an apply) or "nothing was changed" (a
  * revocation); except on VM destroy, where the failure is only logged and the router's retries converge.
  *
@@ -76,6 +76,8 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
     private static final Field<String> V_UUID = field("v", "uuid", String.class);
     private static final Field<String> V_STATE = field("v", "state", String.class);
     /** The VM is Destroying by then and may have been Running a moment before: its rules count as applied. */
+    /** Where the kind's own columns start in a joined row: after the ten shared ones. */
+    private static final int FIRST_OWN_COLUMN = 10;
     private static final Set<VmState> APPLIED_WHILE_DESTROYING = EnumSet.of(VmState.Running, VmState.Destroying);
 
     /** What every kind's view of an active rule tells: which rule, on which VIP address, and whose router serves it. */
@@ -162,6 +164,8 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
     private final Kind<V> kind;
     private final Table<?> table;
     private final List<Field<?>> joinedColumns;
+    /** The kind's own columns, which {@link #joinedColumns} lists from {@link #FIRST_OWN_COLUMN} on. */
+    private final Field<?>[] ownColumns;
     private final Comparator<V> routerOrder;
 
     public VipRules(DSLContext dsl, Clock clock, Vips vips, Tags tags, Kind<V> kind) {
@@ -179,6 +183,7 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
                 R_NIC.as("vm_nic_uuid")));
         kind.ownColumns().forEach(c -> columns.add(field("r", c.getName(), c.getType()).as(c.getName())));
         this.joinedColumns = List.copyOf(columns);
+        this.ownColumns = kind.ownColumns().toArray(Field<?>[]::new);
         this.routerOrder = Comparator.comparing((V v) -> Ipv4.parse(v.vipIp())).thenComparing(kind.order())
                 .thenComparing(ActiveRule::uuid);
         vips.addUser(this);
@@ -207,14 +212,25 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
         return kind.noun() + " " + row.name() + " (" + row.uuid() + ")";
     }
 
-    /** Rules joined with their VIPs. */
+    /**
+     * Rules joined with their VIPs. Columns are read by position, and the kind's own columns are handed over in a
+     * record of exactly those fields: a lookup by an aliased field's name costs a scan of the row per value, which
+     * at 10,000 rules was most of a router's sync.
+     */
     private List<Joined> joined(Condition condition) {
         return dsl.select(joinedColumns).from(table.as("r")).join(VipTables.VIP.as("v")).on(V_UUID.eq(R_VIP))
                 .where(condition)
-                .fetch(r -> new Joined(r.get("uuid", String.class), r.get("name", String.class), r.get("state", String.class),
-                        r.get("vip_uuid", String.class), r.get("vip_ip", String.class), r.get("vip_netmask", String.class),
-                        r.get("vip_gateway", String.class), r.get("vip_l3_network_uuid", String.class),
-                        r.get("vip_state", String.class), r.get("vm_nic_uuid", String.class), r));
+                .fetch(r -> {
+                    Object[] values = new Object[ownColumns.length];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = r.get(FIRST_OWN_COLUMN + i);
+                    }
+                    Record own = dsl.newRecord(ownColumns);
+                    own.fromArray(values);
+                    return new Joined(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class),
+                            r.get(3, String.class), r.get(4, String.class), r.get(5, String.class), r.get(6, String.class),
+                            r.get(7, String.class), r.get(8, String.class), r.get(9, String.class), own);
+                });
     }
 
     /** Rules attached to any of the nics, joined with their VIPs: one query per thousand nics. */
@@ -247,6 +263,48 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
         }
         active.sort(routerOrder);
         return active;
+    }
+
+    /**
+     * An Enabled rule attached to a nic of a Running VM: it keeps its VIP on the nic's router (while the VIP is
+     * Enabled), and is served there when its VIP is Enabled too ({@code vipEnabled}).
+     */
+    public record Placed<V>(String ruleUuid, String vipUuid, String vipIp, String vipNetmask, String vipGateway,
+                            boolean vipEnabled, V view) {
+    }
+
+    /**
+     * The Enabled rules of this kind attached to these nics, which the caller read as nics of Running VMs: a
+     * router's whole read of this kind, one query per thousand nics.
+     */
+    public List<Placed<V>> placedOn(Map<String, VmDirectory.NicWithVm> runningNics) {
+        List<Placed<V>> out = new ArrayList<>();
+        for (Joined rule : joinedOn(runningNics.keySet(), R_STATE.eq(Vips.ENABLED))) {
+            out.add(placed(rule, runningNics.get(rule.vmNicUuid())));
+        }
+        return out;
+    }
+
+    /**
+     * Those of these rules (of any kind: the others' uuids are not found) that are Enabled and attached to a nic of
+     * a Running VM, as the database has them now: what a change of a few rules reads, whatever the number of rules.
+     */
+    public List<Placed<V>> placed(Collection<String> ruleUuids) {
+        List<Joined> rules = KeyBatches.read(ruleUuids, batch -> joined(R_UUID.in(batch).and(R_STATE.eq(Vips.ENABLED))
+                .and(R_NIC.isNotNull())));
+        if (rules.isEmpty()) {
+            return List.of();
+        }
+        Map<String, VmDirectory.NicWithVm> running = new HashMap<>();
+        vms.nicsWithVm(rules.stream().map(Joined::vmNicUuid).toList()).stream()
+                .filter(n -> n.vmState() == VmState.Running).forEach(n -> running.put(n.uuid(), n));
+        return rules.stream().filter(r -> running.containsKey(r.vmNicUuid()))
+                .map(r -> placed(r, running.get(r.vmNicUuid()))).toList();
+    }
+
+    private Placed<V> placed(Joined rule, VmDirectory.NicWithVm nic) {
+        return new Placed<>(rule.uuid(), rule.vipUuid(), rule.vipIp(), rule.vipNetmask(), rule.vipGateway(),
+                Vips.ENABLED.equals(rule.vipState()), view(rule, nic));
     }
 
     /** Whether any rule of this kind, in any state, reaches the nic: only then can the nic's VM starting or stopping change what routers serve. */
@@ -290,7 +348,7 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
                     ? Optional.of(view(rule, nic)) : Optional.empty();
             dsl.update(table).setNull(NIC_UUID).set(LAST_OP_DATE, clock.utcNow()).where(UUID.eq(rule.uuid())).execute();
             applied.ifPresent(view -> quietly("revoke " + kind.noun() + " " + rule.uuid() + " of VM " + vm.uuid(),
-                    () -> routers().syncGuestL3(view.guestL3NetworkUuid())));
+                    () -> routers().syncRules(view.guestL3NetworkUuid(), Set.of(rule.uuid()))));
         }
     }
 
@@ -444,10 +502,11 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
         }
         String guestL3 = view.get().guestL3NetworkUuid();
         try {
-            routers().syncGuestL3(guestL3);
+            routers().syncRules(guestL3, Set.of(uuid));
         } catch (RuntimeException e) {
             undo.run();
-            quietly("clean up after the failed apply of " + kind.noun() + " " + uuid, () -> routers().syncGuestL3(guestL3));
+            quietly("clean up after the failed apply of " + kind.noun() + " " + uuid,
+                    () -> routers().syncRules(guestL3, Set.of(uuid)));
             throw applyFailure(e, "applying " + kind.noun() + " " + kind.summary().apply(view.get()) + " failed: "
                     + e.getMessage() + "; the change was undone");
         }
@@ -462,12 +521,13 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
             return;
         }
         String guestL3 = wasActive.get().guestL3NetworkUuid();
+        Set<String> rule = Set.of(wasActive.get().uuid());
         try {
-            routers().syncGuestL3(guestL3);
+            routers().syncRules(guestL3, rule);
         } catch (RuntimeException e) {
             undo.run();
             quietly("restore " + kind.noun() + " " + wasActive.get().uuid() + " after its failed revocation",
-                    () -> routers().syncGuestL3(guestL3));
+                    () -> routers().syncRules(guestL3, rule));
             throw applyFailure(e, "revoking " + kind.noun() + " " + kind.summary().apply(wasActive.get()) + " failed: "
                     + e.getMessage() + "; nothing was changed");
         }

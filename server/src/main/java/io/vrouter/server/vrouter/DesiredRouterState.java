@@ -13,6 +13,7 @@ import io.vrouter.server.networkservice.NetworkServiceType;
 import io.vrouter.server.networkservice.NetworkServices;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,20 +32,35 @@ public final class DesiredRouterState {
     }
 
     /** Where EIP, VIP and port forwarding state comes from; empty until those resources exist. */
-    public interface RuleSource {
+    interface RuleSource {
         RuleSource NONE = new RuleSource() {
+            @Override
+            public RouterRuleSet all(RouterView router) {
+                return new RouterRuleSet();
+            }
+
+            @Override
+            public RouterRuleSet only(RouterView router, Collection<String> ruleUuids) {
+                return new RouterRuleSet();
+            }
         };
 
-        default List<VipTO> vips(RouterView router) {
-            return List.of();
-        }
+        /** Every rule the router holds, read in one pass (the guest L3s' nics once, then each kind's rules on them). */
+        RouterRuleSet all(RouterView router);
 
-        default List<EipTO> eips(RouterView router) {
-            return List.of();
-        }
+        /** Only these rules (of any kind), as the database has them now: those absent from the set are not placed. */
+        RouterRuleSet only(RouterView router, Collection<String> ruleUuids);
+    }
 
-        default List<PortForwardingRuleTO> portForwardings(RouterView router) {
-            return List.of();
+    /**
+     * What a sync read: the state, and its rules kept by rule so that a later change of a few rules can be applied
+     * to them ({@link RouterRuleSet#replace}).
+     */
+    record Snapshot(State base, RouterRuleSet rules) {
+        /** The whole state; the rule lists are built from {@code rules} as they are now. */
+        State state() {
+            return new State(base.nics(), base.ha(), base.dns(), base.dhcp(), base.snats(), rules.vips(), rules.eips(),
+                    rules.portForwardings());
         }
     }
 
@@ -70,6 +86,11 @@ public final class DesiredRouterState {
     }
 
     State of(RouterRepository.Router router) {
+        return read(router).state();
+    }
+
+    /** The router's whole desired state, as of now. */
+    Snapshot read(RouterRepository.Router router) {
         List<RouterRepository.Nic> routerNics = repository.nicsOf(router.uuid());
         List<String> guests = repository.guestL3s(router.uuid());
         List<NicInfo> nics = routerNics.stream().map(n -> nicInfo(router, n, guests, dhcpMtu.of(n.l2Type()))).toList();
@@ -105,8 +126,13 @@ public final class DesiredRouterState {
                         : snat).ifPresent(snats::add);
             }
         }
-        RouterView view = view(router, routerNics, guests);
-        return new State(nics, ha, dns, dhcp, snats, rules.vips(view), rules.eips(view), rules.portForwardings(view));
+        RouterRuleSet ruleSet = rules.all(view(router, routerNics, guests));
+        return new Snapshot(new State(nics, ha, dns, dhcp, snats, List.of(), List.of(), List.of()), ruleSet);
+    }
+
+    /** Only these rules of the router, as of now: what a sync after a change of just those rules reads. */
+    RouterRuleSet rulesOnly(RouterRepository.Router router, Collection<String> ruleUuids) {
+        return rules.only(view(router), ruleUuids);
     }
 
     RouterView view(RouterRepository.Router router) {

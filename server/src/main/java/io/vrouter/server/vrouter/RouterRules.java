@@ -13,16 +13,18 @@ import io.vrouter.server.portforwarding.PortForwardingView;
 import io.vrouter.server.vip.VipRuleRouters;
 import io.vrouter.server.vip.VipRules;
 import io.vrouter.server.vip.Vips;
+import io.vrouter.server.vm.VmDirectory;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * EIPs, port forwarding and their VIPs on routers: the provider's side of {@link VipRuleRouters} (its checks, and a
- * sync of the guest L3's router through {@link RouterSync} when a rule changed), and the desired-state source that
- * lists what the database says a router serves.
+ * sync of the guest L3's router through {@link RouterSync} when a rule changed, for just that rule), and the
+ * desired-state source that reads what the database says a router serves: all of it, or only the rules that changed.
  */
 final class RouterRules implements VipRuleRouters, DesiredRouterState.RuleSource {
     private final VirtualRouters routers;
@@ -32,9 +34,10 @@ final class RouterRules implements VipRuleRouters, DesiredRouterState.RuleSource
     private final Eips eips;
     private final PortForwardingRules portForwardings;
     private final Vips vips;
+    private final VmDirectory vms;
 
     RouterRules(VirtualRouters routers, RouterRepository repository, NetworkServices services, VirtualRouterOfferings offerings,
-                Eips eips, PortForwardingRules portForwardings, Vips vips) {
+                Eips eips, PortForwardingRules portForwardings, Vips vips, VmDirectory vms) {
         this.routers = routers;
         this.repository = repository;
         this.services = services;
@@ -42,6 +45,7 @@ final class RouterRules implements VipRuleRouters, DesiredRouterState.RuleSource
         this.eips = eips;
         this.portForwardings = portForwardings;
         this.vips = vips;
+        this.vms = vms;
     }
 
     /** The nic's L3 has the kind's service from the virtual router, and the VIP is on that router's public L3. */
@@ -75,44 +79,68 @@ final class RouterRules implements VipRuleRouters, DesiredRouterState.RuleSource
         routers.syncRouterOf(guestL3Uuid);
     }
 
+    @Override
+    public void syncRules(String guestL3Uuid, Set<String> ruleUuids) {
+        routers.syncRulesOf(guestL3Uuid, ruleUuids);
+    }
+
     // ---------------------------------------------------------------- desired state
 
+    /** The guest L3s' nics of Running VMs are read once, then each kind's rules on them (a read per thousand nics). */
     @Override
-    public List<VipTO> vips(DesiredRouterState.RouterView router) {
-        Map<String, VipTO> byUuid = new LinkedHashMap<>();
+    public RouterRuleSet all(DesiredRouterState.RouterView router) {
+        Map<String, VmDirectory.NicWithVm> nics = new HashMap<>();
         for (String l3 : router.guestL3s()) {
-            vips.vipsInUseOnGuestL3(l3).forEach(v -> byUuid.put(v.uuid(), vipTO(router, v.uuid(), v.ip(), v.netmask(), v.gateway())));
+            vms.nicsOfRunningVmsOn(l3).forEach(n -> nics.put(n.uuid(), n));
         }
-        return new ArrayList<>(byUuid.values());
+        return ruleSet(router, eips.rules().placedOn(nics), portForwardings.rules().placedOn(nics));
     }
 
+    /** A read of each kind's table by rule uuid (and of those rules' nics): the same few reads at any number of rules. */
     @Override
-    public List<EipTO> eips(DesiredRouterState.RouterView router) {
-        List<EipTO> out = new ArrayList<>();
-        for (String l3 : router.guestL3s()) {
-            if (VirtualRouterProvider.TYPE.equals(services.servicesOf(l3).get(NetworkServiceType.EIP))) {
-                eips.activeEipsOnGuestL3(l3).forEach(e -> out.add(eipTO(router, e)));
-            }
-        }
-        return out;
+    public RouterRuleSet only(DesiredRouterState.RouterView router, Collection<String> ruleUuids) {
+        return ruleSet(router, eips.rules().placed(ruleUuids), portForwardings.rules().placed(ruleUuids));
     }
 
-    @Override
-    public List<PortForwardingRuleTO> portForwardings(DesiredRouterState.RouterView router) {
-        List<PortForwardingRuleTO> out = new ArrayList<>();
-        for (String l3 : router.guestL3s()) {
-            if (VirtualRouterProvider.TYPE.equals(services.servicesOf(l3).get(NetworkServiceType.PORT_FORWARDING))) {
-                portForwardings.activeRulesOnGuestL3(l3).forEach(r -> out.add(ruleTO(router, r)));
+    private RouterRuleSet ruleSet(DesiredRouterState.RouterView router, List<VipRules.Placed<EipView>> placedEips,
+                                  List<VipRules.Placed<PortForwardingView>> placedRules) {
+        Set<String> guests = Set.copyOf(router.guestL3s());
+        Map<String, Map<String, String>> servicesByL3 = new HashMap<>();
+        RouterRuleSet set = new RouterRuleSet();
+        for (VipRules.Placed<EipView> eip : placedEips) {
+            if (place(set, router, guests, eip) && served(servicesByL3, eip, NetworkServiceType.EIP)) {
+                set.serve(eip.ruleUuid(), eipTO(router, eip.view()));
             }
         }
-        return out;
+        for (VipRules.Placed<PortForwardingView> rule : placedRules) {
+            if (place(set, router, guests, rule) && served(servicesByL3, rule, NetworkServiceType.PORT_FORWARDING)) {
+                set.serve(rule.ruleUuid(), ruleTO(router, rule.view()));
+            }
+        }
+        return set;
+    }
+
+    /** Places a rule on the router when its nic is on one of the router's guest L3s; true when its VIP is Enabled. */
+    private static boolean place(RouterRuleSet set, DesiredRouterState.RouterView router, Set<String> guests,
+                                 VipRules.Placed<? extends VipRules.ActiveRule> rule) {
+        if (!guests.contains(rule.view().guestL3NetworkUuid())) {
+            return false;
+        }
+        set.place(rule.ruleUuid(), rule.vipUuid(), rule.vipEnabled()
+                ? new VipTO(rule.vipIp(), rule.vipNetmask(), rule.vipGateway(), router.nicMacByL3().get(router.publicL3()),
+                        rule.vipUuid())
+                : null);
+        return rule.vipEnabled();
+    }
+
+    /** Whether the rule's guest L3 has the kind's service from the virtual router (each L3's services read once). */
+    private boolean served(Map<String, Map<String, String>> servicesByL3, VipRules.Placed<? extends VipRules.ActiveRule> rule,
+                           String serviceType) {
+        String l3 = rule.view().guestL3NetworkUuid();
+        return VirtualRouterProvider.TYPE.equals(servicesByL3.computeIfAbsent(l3, services::servicesOf).get(serviceType));
     }
 
     // ---------------------------------------------------------------- wire forms
-
-    private static VipTO vipTO(DesiredRouterState.RouterView router, String uuid, String ip, String netmask, String gateway) {
-        return new VipTO(ip, netmask, gateway, router.nicMacByL3().get(router.publicL3()), uuid);
-    }
 
     private static EipTO eipTO(DesiredRouterState.RouterView router, EipView eip) {
         return new EipTO(eip.vipIp(), router.nicMacByL3().get(eip.guestL3NetworkUuid()), router.nicMacByL3().get(router.publicL3()),

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,16 @@ import java.util.function.Function;
  *
  * <p>Whatever changed (a rule attached or detached, a VM started or stopped, a guest L3's DNS servers, a reconnect)
  * only marks the router dirty ({@link #markDirty}); the change itself is never carried. One serial worker per
- * router, a task on the queue {@code vr-sync-<uuid>} coalesced under one key, reads the router's whole desired state
- * from the database <em>when it runs</em> ({@link DesiredRouterState#of}) and sends the agent the difference from
+ * router, a task on the queue {@code vr-sync-<uuid>} coalesced under one key, reads the router's desired state
+ * from the database <em>when it runs</em> ({@link DesiredRouterState#read}) and sends the agent the difference from
  * what it last applied, or everything after a connect or a failure. So no sync can push a view of the database
  * older than a change already applied: a change committed while a sync runs marks the router dirty again, and the
  * next sync, which starts after that, reads it.
+ *
+ * <p>A change of some rules only ({@link #markRulesDirty}, what the rule APIs do) makes the sync read just those
+ * rules and send what changed of them, applied to the rules it keeps from its last sync ({@link RouterRuleSet}):
+ * the same few reads and commands at ten rules as at ten thousand. Any other change (VMs, nics, DNS, services, a
+ * VIP's state, a connect, a failure) reads and compares everything; coalesced changes of both kinds read everything.
  *
  * <p>A caller that must know its change reached the router (an API call, a VM start) waits for the future
  * {@code markDirty} returns: it completes when a sync that started after the call has finished, exceptionally when
@@ -58,10 +64,10 @@ final class RouterSync implements AutoCloseable {
     private final DesiredRouterState desired;
     private final Agents agents;
     private final TaskQueues queues;
-    /** Per router, the future of the sync that has not started yet: every caller until it starts shares it. */
-    private final Map<String, CompletableFuture<Void>> next = new ConcurrentHashMap<>();
+    /** Per router, the sync that has not started yet: every caller until it starts shares it, and adds what changed. */
+    private final Map<String, Pending> next = new ConcurrentHashMap<>();
     /** What each router's agent holds after our last successful sync; absent = unknown, the next sync sends everything. */
-    private final Map<String, DesiredRouterState.State> applied = new ConcurrentHashMap<>();
+    private final Map<String, DesiredRouterState.Snapshot> applied = new ConcurrentHashMap<>();
     /** Routers whose next sync must send everything and push even while Connecting (a connect asked for it). */
     private final Set<String> fullRequested = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
@@ -79,6 +85,16 @@ final class RouterSync implements AutoCloseable {
         this.queues = queues;
     }
 
+    /**
+     * A sync not started yet: its callers' future, and what they changed: everything, or only some rules. Changed
+     * only inside {@code next.compute}; the worker reads it after taking it out of {@code next}.
+     */
+    private static final class Pending {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean everything;
+        final Set<String> rules = new HashSet<>();
+    }
+
     static String signature(String vrUuid) {
         return "vr-sync-" + vrUuid;
     }
@@ -88,10 +104,31 @@ final class RouterSync implements AutoCloseable {
      * finished (exceptionally when that sync failed); callers that need not wait may drop it.
      */
     CompletableFuture<Void> markDirty(String vrUuid) {
+        return mark(vrUuid, null);
+    }
+
+    /**
+     * Only these rules changed in the database (anything else that changed marks the router dirty as a whole): the
+     * sync then reads just these rules and sends what changed of them, when it knows what the agent holds.
+     */
+    CompletableFuture<Void> markRulesDirty(String vrUuid, Set<String> ruleUuids) {
+        return mark(vrUuid, ruleUuids);
+    }
+
+    /** @param rules the rules that changed; null: anything may have */
+    private CompletableFuture<Void> mark(String vrUuid, Set<String> rules) {
         boolean[] created = {false};
-        CompletableFuture<Void> waiting = next.computeIfAbsent(vrUuid, k -> {
-            created[0] = true;
-            return new CompletableFuture<>();
+        Pending waiting = next.compute(vrUuid, (k, pending) -> {
+            if (pending == null) {
+                created[0] = true;
+                pending = new Pending();
+            }
+            if (rules == null) {
+                pending.everything = true;
+            } else {
+                pending.rules.addAll(rules);
+            }
+            return pending;
         });
         if (created[0]) {
             // one task per waiting future; an older task still queued is superseded by this one (same key), and
@@ -101,14 +138,13 @@ final class RouterSync implements AutoCloseable {
                         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                         if (cause != null && !(cause instanceof TaskSupersededException)) {
                             // rejected (shutting down) or timed out before it ran: nobody else will complete them
-                            CompletableFuture<Void> orphan = next.get(vrUuid);
-                            if (orphan == waiting && next.remove(vrUuid, waiting)) {
-                                waiting.completeExceptionally(cause);
+                            if (next.remove(vrUuid, waiting)) {
+                                waiting.done.completeExceptionally(cause);
                             }
                         }
                     });
         }
-        return waiting;
+        return waiting.done;
     }
 
     /** Marks the router dirty and waits for the sync; throws its failure as the API reports it. */
@@ -148,13 +184,14 @@ final class RouterSync implements AutoCloseable {
     // ---------------------------------------------------------------- the worker
 
     private void run(String vrUuid) {
-        CompletableFuture<Void> mine = next.remove(vrUuid);
+        Pending mine = next.remove(vrUuid);
         boolean full = fullRequested.remove(vrUuid);
         try {
-            reconcile(vrUuid, full);
+            // a task without its pending sync (taken by another) knows nothing of what changed: it reads everything
+            reconcile(vrUuid, full, mine == null || mine.everything ? null : mine.rules);
             failures.remove(vrUuid);
             if (mine != null) {
-                mine.complete(null);
+                mine.done.complete(null);
             }
         } catch (RuntimeException e) {
             applied.remove(vrUuid);
@@ -163,12 +200,13 @@ final class RouterSync implements AutoCloseable {
             }
             scheduleRetry(vrUuid);
             if (mine != null) {
-                mine.completeExceptionally(e);
+                mine.done.completeExceptionally(e);
             }
         }
     }
 
-    private void reconcile(String vrUuid, boolean full) {
+    /** @param changedRules when only these rules changed; null: anything may have */
+    private void reconcile(String vrUuid, boolean full, Set<String> changedRules) {
         RouterRepository.Router router = repository.find(vrUuid).orElse(null);
         boolean reachable = router != null && router.running()
                 && (VirtualRouters.CONNECTED.equals(router.status()) || full && VirtualRouters.CONNECTING.equals(router.status()));
@@ -177,14 +215,29 @@ final class RouterSync implements AutoCloseable {
             applied.remove(vrUuid);
             return;
         }
-        DesiredRouterState.State want = desired.of(router);
-        DesiredRouterState.State have = full ? null : applied.get(vrUuid);
+        DesiredRouterState.Snapshot have = full ? null : applied.get(vrUuid);
+        if (have != null && changedRules != null) {
+            // only those rules are read, and only what changed of them is sent: a rule change costs the same at any
+            // number of rules. What the agent holds is kept up to date in place; a failure forgets it (run).
+            RouterRuleSet.Delta delta = have.rules().replace(changedRules, desired.rulesOnly(router, changedRules));
+            DesiredRouterState.State base = have.base();
+            sendDifference(router, withRules(base, delta.vipsBefore(), delta.eipsBefore(), delta.portForwardingsBefore()),
+                    withRules(base, delta.vipsAfter(), delta.eipsAfter(), delta.portForwardingsAfter()));
+            return;
+        }
+        DesiredRouterState.Snapshot want = desired.read(router);
         if (have == null) {
-            sendAll(router, want);
+            sendAll(router, want.state());
         } else {
-            sendDifference(router, have, want);
+            sendDifference(router, have.state(), want.state());
         }
         applied.put(vrUuid, want);
+    }
+
+    /** The router's state with no nics, DNS, DHCP or SNAT (so none is sent) and these rules. */
+    private static DesiredRouterState.State withRules(DesiredRouterState.State base, List<VipTO> vips, List<EipTO> eips,
+                                                      List<PortForwardingRuleTO> portForwardings) {
+        return new DesiredRouterState.State(List.of(), base.ha(), List.of(), List.of(), List.of(), vips, eips, portForwardings);
     }
 
     /** Reference §2's order after init: nics (then the router's part in a VRRP pair), DNS, DHCP (rebuild), SNAT, VIPs, port forwarding, EIPs. */

@@ -80,7 +80,8 @@ public final class VirtualRouterPlugin implements AutoCloseable {
         this.offerings = new VirtualRouterOfferings(dsl, instanceOfferings, images, services, tags);
         this.routers = new VirtualRouters(repository, desired, commands, offerings, vms, queues, syncQueues, configs, tags,
                 agentPackage, pairs);
-        RouterRules rules = new RouterRules(routers, repository, services, offerings, eips, portForwardings, vips);
+        RouterRules rules = new RouterRules(routers, repository, services, offerings, eips, portForwardings, vips,
+                new io.vrouter.server.vm.VmDirectory(dsl));
         this.provider = new VirtualRouterProvider(routers, rules);
         this.pingTracker = new PingTracker(routers, configs, this::trackedRouters);
         this.failover = new RouterFailover(repository, routers, vms);

@@ -32,8 +32,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Virtual router VMs: one per guest L3, created on demand, connected and kept in sync.
@@ -455,9 +458,18 @@ public final class VirtualRouters implements VmLifecycleExtension {
      * this call (nothing to wait for when the L3 has no router); throws when that sync failed.
      */
     public void syncRouterOf(String guestL3Uuid) {
+        waitForSyncs(guestL3Uuid, sync::markDirty);
+    }
+
+    /** As {@link #syncRouterOf}, when the database changed only these rules: the sync reads just them. */
+    public void syncRulesOf(String guestL3Uuid, Set<String> ruleUuids) {
+        waitForSyncs(guestL3Uuid, vr -> sync.markRulesDirty(vr, ruleUuids));
+    }
+
+    private void waitForSyncs(String guestL3Uuid, Function<String, CompletableFuture<Void>> markDirty) {
         // both routers of a pair get the same desired state; each is waited for
         List<String> routers = repository.routersOf(guestL3Uuid);
-        var syncs = routers.stream().map(sync::markDirty).toList();
+        var syncs = routers.stream().map(markDirty).toList();
         RuntimeException first = null;
         for (int i = 0; i < syncs.size(); i++) {
             try {
