@@ -235,7 +235,16 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
 
     /** Rules attached to any of the nics, joined with their VIPs: one query per thousand nics. */
     private List<Joined> joinedOn(Collection<String> nicUuids, Condition condition) {
-        return KeyBatches.read(nicUuids, batch -> joined(R_NIC.in(batch).and(condition)));
+        return KeyBatches.read(nicUuids, batch -> joined(inKeys(R_NIC, batch).and(condition)));
+    }
+
+    /**
+     * {@code field IN (keys)} with the keys as literals: jOOQ binds each key as {@code cast(? as varchar)} for H2,
+     * which H2 then casts again for every row and key without using the index (10,000 rules x 1,000 nics took
+     * seconds of a router's sync); literals make it a set lookup on the index. Keys are uuids we read ourselves.
+     */
+    private static Condition inKeys(Field<String> field, List<String> keys) {
+        return field.in(keys.stream().map(DSL::inline).toList());
     }
 
     private V view(Joined rule, VmDirectory.NicWithVm nic) {
@@ -290,7 +299,7 @@ public final class VipRules<V extends VipRules.ActiveRule> implements VipUser {
      * a Running VM, as the database has them now: what a change of a few rules reads, whatever the number of rules.
      */
     public List<Placed<V>> placed(Collection<String> ruleUuids) {
-        List<Joined> rules = KeyBatches.read(ruleUuids, batch -> joined(R_UUID.in(batch).and(R_STATE.eq(Vips.ENABLED))
+        List<Joined> rules = KeyBatches.read(ruleUuids, batch -> joined(inKeys(R_UUID, batch).and(R_STATE.eq(Vips.ENABLED))
                 .and(R_NIC.isNotNull())));
         if (rules.isEmpty()) {
             return List.of();
