@@ -102,6 +102,43 @@ class RouterRulesTest extends NodeContract {
         assertThat(inSync().portForwardings()).hasSize(1);
     }
 
+    /** The commands the router received but the liveness probes (a ping may come at any time). */
+    private static List<String> ruleCommands(io.vrouter.agent.dataplane.RecordingDataplane dataplane) {
+        return dataplane.commandPaths().stream().filter(p -> !p.equals("/ping") && !p.equals("/echo")).toList();
+    }
+
+    /**
+     * A rule API call sends the router only that rule: never a whole sync of every rule, whose cost would grow with
+     * the rules already there. The VIP comes with its first rule and goes with its last.
+     */
+    @Test
+    void aRuleChangeSendsOnlyThatRuleAndItsVipComesAndGoesWithItsRules() {
+        String vip = vip("delta-vip");
+        var dataplane = node.agents().dataplane(vr).orElseThrow();
+        dataplane.clearLog();
+        String first = Infra.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "first", "vipUuid", vip,
+                "vipPortStart", 80, "protocolType", "TCP", "vmNicUuid", nic)));
+        assertThat(ruleCommands(dataplane)).containsExactly("/createvip", "/createportforwarding");
+        assertThat(inSync().vips()).hasSize(1);
+
+        dataplane.clearLog();
+        String second = Infra.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "second", "vipUuid", vip,
+                "vipPortStart", 443, "protocolType", "TCP", "vmNicUuid", nic)));
+        assertThat(ruleCommands(dataplane)).containsExactly("/createportforwarding");
+        assertThat(dataplane.appliedState().portForwardings()).hasSize(2);
+
+        dataplane.clearLog();
+        admin.ok("DeletePortForwardingRule", Map.of("uuid", first));
+        assertThat(ruleCommands(dataplane)).containsExactly("/revokeportforwarding");
+        assertThat(inSync().vips()).hasSize(1);
+
+        dataplane.clearLog();
+        admin.ok("DetachPortForwardingRule", Map.of("uuid", second));
+        assertThat(ruleCommands(dataplane)).containsExactly("/revokeportforwarding", "/removevip");
+        assertThat(inSync().vips()).isEmpty();
+        assertThat(inSync().portForwardings()).isEmpty();
+    }
+
     @Test
     void rulesComeBackAfterRouterReconnectRebootAndRecreation() {
         String vip = vip("survive");
