@@ -52,15 +52,11 @@ public final class BenchMain implements Runnable {
     int query(@Option(names = "--vms", defaultValue = "100000", converter = Size.class) int vms,
               @Option(names = "--runs", defaultValue = "200", converter = Size.class) int runs,
               @Option(names = "--page-runs", defaultValue = "30", converter = Size.class) int pageRuns,
-              @Option(names = "--warmup", defaultValue = "20", converter = Size.class) int warmup,
+              @Option(names = "--warmup", defaultValue = "20", converter = Count.class) int warmup,
               @Option(names = "--batch", defaultValue = "2000", converter = Size.class) int batch,
               @Option(names = "--seed", defaultValue = "1") long seed,
               @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
         atLeast("--vms", vms, 1_000);
-        atLeast("--runs", runs, 1);
-        atLeast("--page-runs", pageRuns, 1);
-        atLeast("--warmup", warmup, 0);
-        atLeast("--batch", batch, 1);
         return timed("query", new QueryBench(vms, runs, pageRuns, warmup, batch, seed, db, out)::run);
     }
 
@@ -69,13 +65,8 @@ public final class BenchMain implements Runnable {
                   @Option(names = "--threads", defaultValue = "100", converter = Size.class) int threads,
                   @Option(names = "--small-ips", defaultValue = "5", converter = Size.class) int smallIps,
                   @Option(names = "--small-vms", defaultValue = "10", converter = Size.class) int smallVms,
-                  @Option(names = "--warmup", defaultValue = "20", converter = Size.class) int warmup,
+                  @Option(names = "--warmup", defaultValue = "20", converter = Count.class) int warmup,
                   @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
-        atLeast("--vms", vms, 1);
-        atLeast("--threads", threads, 1);
-        atLeast("--small-ips", smallIps, 1);
-        atLeast("--small-vms", smallVms, 1);
-        atLeast("--warmup", warmup, 0);
         return timed("create-vms", new CreateVmsBench(vms, threads, smallIps, smallVms, warmup, db, out)::run);
     }
 
@@ -85,10 +76,6 @@ public final class BenchMain implements Runnable {
                 @Option(names = "--threads", defaultValue = "32", converter = Size.class) int threads,
                 @Option(names = "--wait-s", defaultValue = "900", converter = Size.class) int waitSeconds,
                 @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
-        atLeast("--l3s", l3s, 1);
-        atLeast("--vms", vms, 1);
-        atLeast("--threads", threads, 1);
-        atLeast("--wait-s", waitSeconds, 1);
         return timed("routers", new RoutersBench(l3s, vms, threads, waitSeconds, db, out)::run);
     }
 
@@ -98,17 +85,12 @@ public final class BenchMain implements Runnable {
               @Option(names = "--rule-vips", defaultValue = "10", converter = Size.class) int ruleVips,
               @Option(names = "--threads", defaultValue = "16", converter = Size.class) int threads,
               @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
-        atLeast("--eips", eips, 1);
-        atLeast("--rules", rules, 1);
-        atLeast("--rule-vips", ruleVips, 1);
-        atLeast("--threads", threads, 1);
         return timed("rules", new RulesBench(eips, rules, ruleVips, threads, db, out)::run);
     }
 
     @Command(name = "zstack-walk", description = "the seed walk through ZStack's RPC envelope, timed call by call, against /v1/api")
     int zstackWalk(@Option(names = "--rounds", defaultValue = "5", converter = Size.class) int rounds,
                    @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
-        atLeast("--rounds", rounds, 1);
         return timed("zstack-walk", new ZStackWalkBench(rounds, db, out)::run);
     }
 
@@ -119,9 +101,6 @@ public final class BenchMain implements Runnable {
                  @Option(names = "--probe-s", defaultValue = "1", converter = Size.class, description = "hostFailure/probe.interval (the product's default: 1)") int probe,
                  @Option(names = "--db", paramLabel = "JDBC_URL", description = DB) String db) {
         routers.forEach(n -> atLeast("--routers", n, 1));
-        atLeast("--runs", runs, 1);
-        atLeast("--confirm-s", confirm, 1);
-        atLeast("--probe-s", probe, 1);
         return timed("deadhost", new DeadHostBench(routers, runs, confirm, probe, db, out)::run);
     }
 
@@ -149,15 +128,35 @@ public final class BenchMain implements Runnable {
         return 0;
     }
 
-    /** A whole number, maybe written with separators as sizes are ({@code 100_000}, {@code 1,000}). */
-    static final class Size implements CommandLine.ITypeConverter<Integer> {
+    /**
+     * A size: a whole number of at least 1, maybe written with separators as sizes are ({@code 100_000},
+     * {@code 1,000}). picocli names the option in its message, so no command checks its sizes itself.
+     */
+    static class Size implements CommandLine.ITypeConverter<Integer> {
+        int min() {
+            return 1;
+        }
+
         @Override
         public Integer convert(String value) {
+            int n;
             try {
-                return Integer.parseInt(value.replace("_", "").replace(",", ""));
+                n = Integer.parseInt(value.replace("_", "").replace(",", ""));
             } catch (NumberFormatException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
             }
+            if (n < min()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is less than " + min());
+            }
+            return n;
+        }
+    }
+
+    /** A count that may be 0 (warm-up rounds). */
+    static final class Count extends Size {
+        @Override
+        int min() {
+            return 0;
         }
     }
 }

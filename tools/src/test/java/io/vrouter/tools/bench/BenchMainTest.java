@@ -46,6 +46,10 @@ class BenchMainTest {
         assertThat(err.toString()).startsWith("--vms must be at least 1000, got 10");
         assertThat(run("rules", "--eips", "ten")).isEqualTo(2);
         assertThat(err.toString()).contains("'ten' is not a whole number");
+        assertThat(run("rules", "--threads", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--threads").contains("'0' is less than 1");
+        assertThat(run("create-vms", "--warmup", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--warmup").contains("'-1' is less than 0");
     }
 
     @Test
