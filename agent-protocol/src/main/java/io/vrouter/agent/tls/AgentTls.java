@@ -47,6 +47,22 @@ public final class AgentTls {
         return context(node, PeerRole.AGENT);
     }
 
+    /**
+     * The client side of the management node towards host agents: only certificates of role
+     * {@link PeerRole#HOST_AGENT} naming the address called (a router agent's certificate is refused).
+     */
+    public static SSLContext nodeContextForHostAgents(TlsIdentity node) {
+        return context(node, PeerRole.HOST_AGENT);
+    }
+
+    /**
+     * The server side of a host agent: accepts only the management node, as {@link #agentContext}; {@code host} must
+     * hold a {@link PeerRole#HOST_AGENT} certificate.
+     */
+    public static SSLContext hostAgentContext(TlsIdentity host) {
+        return context(host, PeerRole.MANAGEMENT_NODE);
+    }
+
     /** What a client of agents sets on its connections: TLS 1.3 and {@link #CIPHER_SUITES}. */
     public static javax.net.ssl.SSLParameters clientParameters(SSLContext context) {
         javax.net.ssl.SSLParameters parameters = context.getDefaultSSLParameters();
@@ -150,11 +166,24 @@ public final class AgentTls {
             } catch (CertificateParsingException e) {
                 throw new CertificateException("cannot read the extended key usage of " + leaf.getSubjectX500Principal(), e);
             }
-            if (usages == null || !usages.contains(expected.extendedKeyUsage())) {
+            if (usages == null || !usages.contains(expected.extendedKeyUsage()) || !expected.unit().equals(unitOf(leaf))) {
                 throw new CertificateException(leaf.getSubjectX500Principal().getName() + " is not a certificate of a "
                         + expected.unit() + " (extended key usage " + usages + ")");
             }
         }
     }
 
+    /** The subject's organisational unit, where {@link CertificateAuthority#issue} writes the role; null without one. */
+    static String unitOf(X509Certificate certificate) {
+        try {
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("OU")) {
+                    return rdn.getValue().toString();
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return null;
+        }
+        return null;
+    }
 }

@@ -104,6 +104,25 @@ class AgentTlsTest {
         assertRefused(node);
     }
 
+    @Test
+    void towardsHostAgents_theNodeAcceptsAHostAgentCertificate_andRefusesARoutersForTheSameAddress() {
+        AgentClient node = client(serve(CA.issue(PeerRole.HOST_AGENT, "host", List.of("127.0.0.1"))),
+                AgentTls.nodeContextForHostAgents(CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of())));
+        assertThat(node.echo().version()).isEqualTo("test");
+        stop();
+        requests.set(0);
+
+        // a router (it faces guests) with a valid serverAuth certificate of the installation must not pass as a host
+        String url = serve(CA.issue(PeerRole.AGENT, "vr-1", List.of("127.0.0.1")));
+        assertRefused(client(url, AgentTls.nodeContextForHostAgents(CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of()))));
+    }
+
+    @Test
+    void towardsRouterAgents_theNodeRefusesAHostAgentCertificate() {
+        String url = serve(CA.issue(PeerRole.HOST_AGENT, "host", List.of("127.0.0.1")));
+        assertRefused(client(url, AgentTls.nodeContext(CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of()))));
+    }
+
     /** The node refuses the agent: the JDK's TLS says so, and no request went out. */
     private void assertRefused(AgentClient client) {
         assertThatThrownBy(client::echo)
