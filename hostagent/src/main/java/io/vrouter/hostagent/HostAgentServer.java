@@ -102,7 +102,7 @@ public final class HostAgentServer implements AutoCloseable {
             factory.setSslContext(tls);
             factory.setNeedClientAuth(true);
             factory.setIncludeProtocols("TLSv1.3");
-            factory.setIncludeCipherSuites(AgentTls.CIPHER_SUITES);
+            factory.setIncludeCipherSuites(AgentTls.serverCipherSuites());
             factory.setUseCipherSuitesOrder(true);
             ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(factory, "http/1.1"),
                     new HttpConnectionFactory(http));
