@@ -95,7 +95,8 @@ public final class NetnsPlugin implements AutoCloseable {
     public void registerApis(ApiCatalogue catalogue, QueryApis queries) {
         catalogue.register(ApiDefinition.of("AddNetnsHost",
                 "Add a Netns host (VMs as network namespaces): the node connects to the host agent at managementIp:agentPort with"
-                        + " agentSecret, over mutual TLS (an agent without a certificate is enrolled first, the secret its proof); without agentSecret, an address of the node's own machine is served by the agent the node runs",
+                        + " agentSecret, over mutual TLS (an agent without a certificate is enrolled first, the secret its proof);"
+                        + " without agentSecret, an address of the node's own machine is served by the agent the node runs",
                 call -> {
                     String ip = call.string("managementIp");
                     if (!Ipv4.isValid(ip)) {

@@ -47,6 +47,7 @@ class HostAgentEnrollmentTest {
     private static Infra infra;
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<HostAgentServer, HostAgent> agentOf = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() {
@@ -75,6 +76,7 @@ class HostAgentEnrollmentTest {
             try {
                 HostAgentServer server = HostAgentMain.serve(agent, SECRET, ip, port, dir.resolve("tls"));
                 started.add(0, server);
+                agentOf.put(server, agent);
                 return server;
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -113,6 +115,42 @@ class HostAgentEnrollmentTest {
                 .isEqualTo(CertificateAuthority.loadOrCreate(node.dataDir().resolve("tls"), "unused").certificate());
         assertThat(enrolled.certificate().getSubjectAlternativeNames()).containsExactly(List.of(7, "127.0.0.3"));
         assertThat(enrolled.certificate().getSubjectX500Principal().getName()).contains("OU=host-agent");
+        if (problems != null) {
+            System.out.println("HostAgentEnrollmentTest: re-enrollment at reconnect not tried: the host cannot run VMs here ("
+                    + problems + ")");
+            return;
+        }
+
+        // the host's agent loses its certificate (its TLS directory removed, the agent restarted): ReconnectHost
+        // enrolls it again with the secret the node recorded, and reaches it over TLS
+        String hostUuid = reply.inventory().get("uuid").asText();
+        HostAgentServer first = served.get();
+        first.close();
+        started.remove(first);
+        try (var files = Files.walk(dir.resolve("tls"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        CompletableFuture<HostAgentServer> again = serveAgain(first, port, dir);
+        awaitListening("127.0.0.3", port);
+        api.ok("ReconnectHost", Map.of("uuid", hostUuid));
+        assertThat(again.get(20, java.util.concurrent.TimeUnit.SECONDS).scheme()).isEqualTo("https");
+        assertThat(HostEnrollmentServer.read(dir.resolve("tls")).certificate()).as("a new certificate")
+                .isNotEqualTo(enrolled.certificate());
+        assertThat(api.query("QueryHost", "uuid", "=", hostUuid).get(0).get("status").asText()).isEqualTo("Connected");
+        api.ok("DeleteHost", Map.of("uuid", hostUuid));
+    }
+
+    /** The same host agent started again on {@code port} (after its first server closed). */
+    private CompletableFuture<HostAgentServer> serveAgain(HostAgentServer closed, int port, Path dir) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                HostAgentServer server = HostAgentMain.serve(agentOf.get(closed), SECRET, "127.0.0.3", port, dir.resolve("tls"));
+                started.add(0, server);
+                return server;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
