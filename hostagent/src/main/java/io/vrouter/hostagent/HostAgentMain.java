@@ -2,6 +2,8 @@ package io.vrouter.hostagent;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.vrouter.agent.tls.AgentTls;
+import io.vrouter.agent.tls.TlsIdentity;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +22,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./vrouter host-agent --listen ADDR:PORT --data-dir DIR --secret-file FILE}: the host agent, as root, until
  * SIGTERM. The secret is the file's content; a file that does not exist gets a new random secret (0600), which the
- * operator gives to {@code AddNetnsHost agentSecret=}. At start the agent adopts the VMs its last run left running.
+ * operator gives to {@code AddNetnsHost agentSecret=}. The agent serves over mutual TLS with the identity in
+ * {@code --tls-dir}; without one yet it first waits, on the same address, to be enrolled by the management node with
+ * that secret ({@link HostEnrollmentServer}). At start the agent adopts the VMs its last run left running.
  */
 @Command(name = "vrouter host-agent", mixinStandardHelpOptions = true, version = "vrouter host-agent",
         description = "Runs the host agent: makes on this host the bridges, VMs and routers the management node asks for.",
@@ -39,6 +43,11 @@ public final class HostAgentMain implements Callable<Integer> {
     @Option(names = "--secret-file", paramLabel = "FILE", required = true,
             description = "the secret callers must present; created with a new random secret when missing")
     private Path secretFile;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR",
+            description = "the agent's key, certificate and the installation's authority (default: <data-dir>/tls); created"
+                    + " when the management node enrolls this agent; remove it to enroll the agent again")
+    private Path tlsDir;
 
     @Option(names = "--agent-jar", paramLabel = "FILE",
             description = "the router agent jar routers run (default: $VROUTER_AGENT_JAR, else agent/target/vrouter-agent.jar)")
@@ -83,7 +92,9 @@ public final class HostAgentMain implements Callable<Integer> {
         Path jar = agentJar != null ? agentJar.toAbsolutePath() : HostAgentSettings.agentJarFromEnvironment();
         HostAgent agent = new HostAgent(new HostAgentSettings(dataDir.resolve("netns").toAbsolutePath(), jar,
                 HostAgentSettings.restartDelayFromEnvironment(), prefix, takeManagementGateway, false));
-        HostAgentServer server = HostAgentServer.start(agent, secret, address, port);
+        Path tls = (tlsDir != null ? tlsDir : dataDir.resolve("tls")).toAbsolutePath();
+        HostAgentServer server = serve(agent, secret, address, port, tls);
+        TlsIdentity identity = HostEnrollmentServer.read(tls);
         agent.adopt();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -94,11 +105,21 @@ public final class HostAgentMain implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "host-agent-shutdown"));
-        System.out.println("vrouter host agent listening on http://" + address + ":" + server.port() + " (data dir " + dataDir
-                + ", secret in " + secretFile + ")");
+        System.out.println("vrouter host agent listening on https://" + address + ":" + server.port() + " (data dir " + dataDir
+                + ", secret in " + secretFile + ", certificate " + identity.subject() + " in " + tls + ")");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Serves {@code agent} on {@code address:port} over mutual TLS with the identity in {@code tlsDir}; without one,
+     * first waits there to be enrolled by the management node ({@link HostEnrollmentServer#readOrEnroll}).
+     */
+    public static HostAgentServer serve(HostAgent agent, String secret, String address, int port, Path tlsDir)
+            throws InterruptedException {
+        TlsIdentity identity = HostEnrollmentServer.readOrEnroll(tlsDir, secret, address, port);
+        return HostAgentServer.start(agent, secret, address, port, AgentTls.hostAgentContext(identity));
     }
 
     /** The secret in {@code file}; a new random one written there (0600) when the file does not exist. */

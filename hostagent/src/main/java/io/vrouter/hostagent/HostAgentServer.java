@@ -18,6 +18,12 @@ import io.vrouter.agent.protocol.hostagent.ReconcileCmd;
 import io.vrouter.agent.protocol.hostagent.UnplugCmd;
 import io.vrouter.agent.protocol.hostagent.VmCmd;
 import io.vrouter.agent.protocol.hostagent.VmStatusCmd;
+import io.vrouter.agent.tls.AgentTls;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +31,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 
 /**
- * The host agent over HTTP: one POST path per command ({@link HostAgentPaths}), JSON bodies, the host's secret as
+ * The host agent over HTTPS with mutual TLS (the management node's certificate required, {@code docs/tls.md}): one
+ * POST path per command ({@link HostAgentPaths}), JSON bodies, the host's secret as
  * {@code Authorization: Bearer <secret>} on every path, compared in constant time. A call without the secret gets
  * 401 and changes nothing; a body that is not the command's JSON gets 400; a failure on the host 500 with the
  * reason. The only class that knows both Javalin and {@link HostAgent}.
@@ -35,13 +42,34 @@ public final class HostAgentServer implements AutoCloseable {
     private static final ObjectMapper JSON = AgentJson.newMapper();
 
     private final Javalin app;
+    private final String scheme;
 
-    private HostAgentServer(Javalin app) {
+    private HostAgentServer(Javalin app, String scheme) {
         this.app = app;
+        this.scheme = scheme;
     }
 
-    /** Serves {@code agent} on {@code host:port} (port 0: any free port), accepting only {@code secret}. */
+    /**
+     * Idle connections stay open this long: the node pings every host every few seconds, and a kept connection spares
+     * it a handshake per call.
+     */
+    static final long IDLE_TIMEOUT_MS = 5 * 60_000L;
+
+    /**
+     * Serves {@code agent} on {@code host:port} (port 0: any free port) over plain HTTP, accepting only
+     * {@code secret}: for tests of the commands alone; the management node reaches host agents only over mutual TLS
+     * ({@link #start(HostAgent, String, String, int, SSLContext)}).
+     */
     public static HostAgentServer start(HostAgent agent, String secret, String host, int port) {
+        return start(agent, secret, host, port, null);
+    }
+
+    /**
+     * Serves {@code agent} on {@code host:port} over TLS with {@code tls} ({@link AgentTls#hostAgentContext}: the
+     * host agent's certificate, the management node's required of every client; plain HTTP when null, tests only),
+     * accepting only {@code secret}.
+     */
+    public static HostAgentServer start(HostAgent agent, String secret, String host, int port, SSLContext tls) {
         SecretCheck check = new SecretCheck(secret);
         Javalin app = Javalin.create(config -> {
             QueuedThreadPool pool = new QueuedThreadPool(64, 4);
@@ -50,10 +78,39 @@ public final class HostAgentServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = 16L * 1024 * 1024;
+            if (tls != null) {
+                listenTls(config, host, port, tls);
+            }
             routes(config, agent, check);
         });
-        app.start(host, port);
-        return new HostAgentServer(app);
+        if (tls != null) {
+            app.start();
+        } else {
+            app.start(host, port);
+        }
+        return new HostAgentServer(app, tls != null ? "https" : "http");
+    }
+
+    /**
+     * The one listening socket, TLS 1.3 with a required client certificate: a handshake without the management
+     * node's certificate fails before any byte of HTTP is read. The TLS context and cipher suites are the shared
+     * package's ({@link AgentTls}); this is only Jetty's side of them.
+     */
+    private static void listenTls(JavalinConfig config, String host, int port, SSLContext tls) {
+        config.jetty.addConnector((server, http) -> {
+            SslContextFactory.Server factory = new SslContextFactory.Server();
+            factory.setSslContext(tls);
+            factory.setNeedClientAuth(true);
+            factory.setIncludeProtocols("TLSv1.3");
+            factory.setIncludeCipherSuites(AgentTls.serverCipherSuites());
+            factory.setUseCipherSuitesOrder(true);
+            ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(factory, "http/1.1"),
+                    new HttpConnectionFactory(http));
+            connector.setHost(host);
+            connector.setPort(port);
+            connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+            return connector;
+        });
     }
 
     private interface Handler {
@@ -164,6 +221,11 @@ public final class HostAgentServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** How the agent is called: {@code https}, or {@code http} for a plain test server. */
+    public String scheme() {
+        return scheme;
     }
 
     @Override

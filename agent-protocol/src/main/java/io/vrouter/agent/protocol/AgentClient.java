@@ -229,8 +229,7 @@ public final class AgentClient {
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header(AgentPaths.AUTHORIZATION_HEADER, authorization)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(
-                            body == null ? new byte[] {'{', '}'} : JSON.writeValueAsBytes(body)))
+                    .POST(new RequestBody(body == null ? new byte[] {'{', '}'} : JSON.writeValueAsBytes(body)))
                     .build();
         } catch (IOException | IllegalArgumentException e) {
             throw failure(path, start, 0, null, "cannot build the request: " + e.getMessage(), e);

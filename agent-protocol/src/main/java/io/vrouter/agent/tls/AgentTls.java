@@ -28,11 +28,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class AgentTls {
     private static final String PROTOCOL = "TLSv1.3";
     /**
-     * The cipher suites both sides allow, the agent's preference first. ChaCha20-Poly1305 first: agents run with only
-     * the quick JIT (C1), which has no AES or GHASH intrinsics, and in plain Java ChaCha20-Poly1305 encrypts a big
-     * sync several times faster than AES-GCM; AES-128-GCM second (cheaper than the JDK's default AES-256).
+     * The cipher suites both sides allow: ChaCha20-Poly1305 and AES-128-GCM (cheaper than the JDK's default AES-256).
+     * The server picks, in the order {@link #serverCipherSuites} gives for its JVM.
      */
     public static final String[] CIPHER_SUITES = {"TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"};
+    private static final String AES_128_GCM = "TLS_AES_128_GCM_SHA256";
+    private static final String CHACHA20_POLY1305 = "TLS_CHACHA20_POLY1305_SHA256";
 
     private AgentTls() {
     }
@@ -45,6 +46,48 @@ public final class AgentTls {
     /** The client side of the management node: talks only to agents. */
     public static SSLContext nodeContext(TlsIdentity node) {
         return context(node, PeerRole.AGENT);
+    }
+
+    /**
+     * The client side of the management node towards host agents: only certificates of role
+     * {@link PeerRole#HOST_AGENT} naming the address called (a router agent's certificate is refused).
+     */
+    public static SSLContext nodeContextForHostAgents(TlsIdentity node) {
+        return context(node, PeerRole.HOST_AGENT);
+    }
+
+    /**
+     * The server side of a host agent: accepts only the management node, as {@link #agentContext}; {@code host} must
+     * hold a {@link PeerRole#HOST_AGENT} certificate.
+     */
+    public static SSLContext hostAgentContext(TlsIdentity host) {
+        return context(host, PeerRole.MANAGEMENT_NODE);
+    }
+
+    /**
+     * {@link #CIPHER_SUITES} in the order an agent's server prefers them in this JVM. AES-128-GCM first where the
+     * JVM's optimising compiler (C2) runs the JDK's AES and GHASH intrinsics (AES-NI, carry-less multiply): a
+     * 4 MB sync is then decrypted in a few milliseconds. Where it cannot (a JVM limited to the quick JIT, C1, or
+     * without the intrinsics), ChaCha20-Poly1305 first: in plain Java it is several times cheaper than AES-GCM
+     * (benchmarks.md, "Mutual TLS").
+     */
+    public static String[] serverCipherSuites() {
+        return aesIsFastHere() ? new String[] {AES_128_GCM, CHACHA20_POLY1305} : new String[] {CHACHA20_POLY1305, AES_128_GCM};
+    }
+
+    /**
+     * C2 available (not stopped at a C1 tier) and {@code UseAES} on (HotSpot turns it on where the processor has
+     * AES instructions; the intrinsics' own flags are diagnostic ones, which a running JVM does not show).
+     */
+    static boolean aesIsFastHere() {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) >= 4
+                    && Boolean.parseBoolean(vm.getVMOption("UseAES").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false; // not a HotSpot JVM, or the flags are not there: assume plain Java
+        }
     }
 
     /** What a client of agents sets on its connections: TLS 1.3 and {@link #CIPHER_SUITES}. */
@@ -150,11 +193,24 @@ public final class AgentTls {
             } catch (CertificateParsingException e) {
                 throw new CertificateException("cannot read the extended key usage of " + leaf.getSubjectX500Principal(), e);
             }
-            if (usages == null || !usages.contains(expected.extendedKeyUsage())) {
+            if (usages == null || !usages.contains(expected.extendedKeyUsage()) || !expected.unit().equals(unitOf(leaf))) {
                 throw new CertificateException(leaf.getSubjectX500Principal().getName() + " is not a certificate of a "
                         + expected.unit() + " (extended key usage " + usages + ")");
             }
         }
     }
 
+    /** The subject's organisational unit, where {@link CertificateAuthority#issue} writes the role; null without one. */
+    static String unitOf(X509Certificate certificate) {
+        try {
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("OU")) {
+                    return rdn.getValue().toString();
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return null;
+        }
+        return null;
+    }
 }

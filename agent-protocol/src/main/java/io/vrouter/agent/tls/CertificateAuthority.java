@@ -96,8 +96,17 @@ public final class CertificateAuthority {
      *                  name; none for the management node's own certificate
      */
     public TlsIdentity issue(PeerRole role, String name, List<String> addresses) {
-        Objects.requireNonNull(role, "role");
         KeyPair pair = newKeyPair();
+        return new TlsIdentity(pair.getPrivate(), certify(role, name, addresses, pair.getPublic()), certificate);
+    }
+
+    /**
+     * A certificate for a key made elsewhere (a host agent's, whose private key never leaves its host:
+     * {@link HostEnrollment}), as {@link #issue} makes them.
+     */
+    public X509Certificate certify(PeerRole role, String name, List<String> addresses, PublicKey publicKey) {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(publicKey, "publicKey");
         X500Principal subject = new X500Principal("CN=" + escape(name) + ",OU=" + role.unit() + ",O=vrouter");
         Instant now = Instant.now();
         List<byte[]> extensions = new ArrayList<>(List.of(
@@ -112,9 +121,19 @@ public final class CertificateAuthority {
             }
             extensions.add(extension("2.5.29.17", false, Der.sequence(names.toArray(byte[][]::new))));
         }
-        X509Certificate issued = sign(key, certificate.getSubjectX500Principal(), subject, pair.getPublic(),
+        return sign(key, certificate.getSubjectX500Principal(), subject, publicKey,
                 now.minus(CLOCK_SKEW), now.plus(ISSUED_VALIDITY), Der.sequence(extensions.toArray(byte[][]::new)));
-        return new TlsIdentity(pair.getPrivate(), issued, certificate);
+    }
+
+    /** A new EC P-256 key pair, the kind the authority certifies (a host agent makes its own with it). */
+    public static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM has EC P-256", e);
+        }
     }
 
     // ---------------------------------------------------------------- certificate building (RFC 5280 §4.1)
@@ -154,16 +173,6 @@ public final class CertificateAuthority {
             return java.security.MessageDigest.getInstance("SHA-1").digest(key.getEncoded());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every JVM has SHA-1", e);
-        }
-    }
-
-    private static KeyPair newKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JVM has EC P-256", e);
         }
     }
 

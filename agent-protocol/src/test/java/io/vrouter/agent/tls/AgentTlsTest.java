@@ -104,6 +104,38 @@ class AgentTlsTest {
         assertRefused(node);
     }
 
+    @Test
+    void towardsHostAgents_theNodeAcceptsAHostAgentCertificate_andRefusesARoutersForTheSameAddress() {
+        AgentClient node = client(serve(CA.issue(PeerRole.HOST_AGENT, "host", List.of("127.0.0.1"))),
+                AgentTls.nodeContextForHostAgents(CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of())));
+        assertThat(node.echo().version()).isEqualTo("test");
+        stop();
+        requests.set(0);
+
+        // a router (it faces guests) with a valid serverAuth certificate of the installation must not pass as a host
+        String url = serve(CA.issue(PeerRole.AGENT, "vr-1", List.of("127.0.0.1")));
+        assertRefused(client(url, AgentTls.nodeContextForHostAgents(CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of()))));
+    }
+
+    @Test
+    void towardsRouterAgents_theNodeRefusesAHostAgentCertificate() {
+        String url = serve(CA.issue(PeerRole.HOST_AGENT, "host", List.of("127.0.0.1")));
+        assertRefused(client(url, AgentTls.nodeContext(CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of()))));
+    }
+
+    @Test
+    void theServersOrderPutsAesFirstOnlyWhereThisJvmRunsItsIntrinsics() {
+        assertThat(AgentTls.serverCipherSuites()).containsExactlyInAnyOrder(AgentTls.CIPHER_SUITES);
+        // this test JVM runs C2 unless told otherwise; an agent's C1-only JVM gets ChaCha20 first
+        boolean c1Only = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.startsWith("-XX:TieredStopAtLevel=") && !a.endsWith("=4"));
+        assertThat(AgentTls.aesIsFastHere()).isEqualTo(!c1Only && Boolean.parseBoolean(
+                java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                        .getVMOption("UseAES").getValue()));
+        assertThat(AgentTls.serverCipherSuites()[0]).isEqualTo(AgentTls.aesIsFastHere()
+                ? "TLS_AES_128_GCM_SHA256" : "TLS_CHACHA20_POLY1305_SHA256");
+    }
+
     /** The node refuses the agent: the JDK's TLS says so, and no request went out. */
     private void assertRefused(AgentClient client) {
         assertThatThrownBy(client::echo)

@@ -42,8 +42,8 @@ final class AgentListener {
         // a handshake without the management node's certificate fails before any byte of HTTP is read
         factory.setNeedClientAuth(true);
         factory.setIncludeProtocols("TLSv1.3");
-        // in this order, the agent's preference (see AgentTls.CIPHER_SUITES for why)
-        factory.setIncludeCipherSuites(AgentTls.CIPHER_SUITES);
+        // in this order, the agent's preference in this JVM (see AgentTls.serverCipherSuites for why)
+        factory.setIncludeCipherSuites(AgentTls.serverCipherSuites());
         factory.setUseCipherSuitesOrder(true);
         return factory;
     }

@@ -30,6 +30,15 @@ public final class AgentProcess implements AutoCloseable {
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx160m",
             "-XX:TieredStopAtLevel=1", "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages");
 
+    /**
+     * {@link #JVM_OPTIONS}, or {@code $VROUTER_AGENT_JAVA_OPTS} (space-separated) when set, as {@code ./vrouter agent}
+     * takes them: how a benchmark compares JVM settings.
+     */
+    public static List<String> jvmOptions() {
+        String env = System.getenv("VROUTER_AGENT_JAVA_OPTS");
+        return env == null || env.isBlank() ? JVM_OPTIONS : List.of(env.trim().split("\\s+"));
+    }
+
     private final Process process;
     private final Path log;
 
@@ -44,7 +53,7 @@ public final class AgentProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classpath, "io.vrouter.agent.AgentMain", "--config", configFile.toString()));
-        cmd.addAll(5, JVM_OPTIONS);
+        cmd.addAll(5, jvmOptions());
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         AgentProcess agent = new AgentProcess(process, log);
         CompletableFuture<Void> listening = new CompletableFuture<>();

@@ -202,7 +202,7 @@ public final class AgentBenchMain {
             line("CPU per incremental command with the big state (agent + its nft/conntrack children, averaged over "
                     + (6 * rounds + 10) + " commands): **" + fmt((double) (cpu3 - cpu2) / (6 * rounds + 10))
                     + " ms**");
-            line("Agent RSS with that state: **" + agent.rssKib() / 1024 + " MiB** (JVM " + String.join(" ", AgentProcess.JVM_OPTIONS) + ")");
+            line("Agent RSS with that state: **" + agent.rssKib() / 1024 + " MiB** (JVM " + String.join(" ", AgentProcess.jvmOptions()) + ")");
             line("");
             line("Where the full syncs spent their time (from the agent's log):");
             line("");
@@ -246,6 +246,9 @@ public final class AgentBenchMain {
             plainLab.startAgent(System.getProperty("java.class.path"), "info", false);
             tlsLab.startAgent(System.getProperty("java.class.path"), "info", true);
             AgentClient[] clients = {plainLab.client(Duration.ofSeconds(120)), tlsLab.client(Duration.ofSeconds(120))};
+            line("Agent JVM: `" + String.join(" ", AgentProcess.jvmOptions()) + "`; cipher suite the TLS agent chose: "
+                    + negotiatedCipherSuite(tlsLab));
+            line("");
             for (AgentClient client : clients) {
                 client.configureNics(Workload.nics());
                 client.createVips(Workload.list(0, eipCount + 2, Workload::eipVip));
@@ -254,6 +257,11 @@ public final class AgentBenchMain {
                         RouterLab.PUBLIC_MAC, "p" + i)));
             }
             double[][] sync = new double[2][syncRounds];
+            // CPU time of each side during a sync: what TLS costs whatever the machine's load (wall time waits for cores)
+            double[][] agentCpu = new double[2][syncRounds];
+            double[][] nodeCpu = new double[2][syncRounds];
+            RouterLab[] labs = {plainLab, tlsLab};
+            var self = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             for (int r = -1; r < syncRounds; r++) {
                 for (int k = 0; k < 2; k++) {
                     int t = (r + k + 2) % 2; // plain first on even rounds, TLS first on odd ones
@@ -261,12 +269,16 @@ public final class AgentBenchMain {
                     client.syncPortForwarding(List.of());
                     client.syncEips(List.of());
                     client.addDhcp(List.of(), true);
+                    long a0 = labs[t].agent().cpuMillis();
+                    long n0 = self.getProcessCpuTime();
                     long t0 = System.nanoTime();
                     client.addDhcp(dhcp, true);
                     client.syncPortForwarding(pfs);
                     client.syncEips(eips);
                     if (r >= 0) {
                         sync[t][r] = ms(System.nanoTime() - t0);
+                        nodeCpu[t][r] = ms(self.getProcessCpuTime() - n0);
+                        agentCpu[t][r] = labs[t].agent().cpuMillis() - a0;
                     }
                 }
             }
@@ -291,6 +303,8 @@ public final class AgentBenchMain {
                     + " EIPs) | pairs | plain HTTP median ms | mutual TLS median ms | TLS / plain (median of pair ratios) |");
             line("|---|---|---|---|---|");
             pairRow("full sync from empty, all three calls", sync);
+            pairRow("full sync: CPU of the agent (and its nft), ms", agentCpu);
+            pairRow("full sync: CPU of the client (the node's side), ms", nodeCpu);
             pairRow("one change: add then remove 1 forwarding rule", change);
             pairRow("/ping (reference: a round trip, nothing applied)", ping);
         } finally {
@@ -301,6 +315,24 @@ public final class AgentBenchMain {
         line("");
         line("Machine load at the end: " + loadAverage());
         System.out.print(report);
+    }
+
+    /** The suite the agent picks for the node's offer: one {@code /echo} over a client of the lab's node certificate. */
+    private static String negotiatedCipherSuite(RouterLab lab) {
+        javax.net.ssl.SSLContext node = io.vrouter.agent.tls.AgentTls.nodeContext(lab.authority().issue(
+                io.vrouter.agent.tls.PeerRole.MANAGEMENT_NODE, "bench node", List.of()));
+        try {
+            java.net.http.HttpResponse<Void> response = AgentClient.newHttpClient(Duration.ofSeconds(10), node).send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(lab.agentUrl() + io.vrouter.agent.protocol.AgentPaths.ECHO))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            return response.sslSession().map(javax.net.ssl.SSLSession::getCipherSuite).orElse("(none)");
+        } catch (IOException e) {
+            return "(unknown: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
     }
 
     private void pairRow(String what, double[][] samples) {

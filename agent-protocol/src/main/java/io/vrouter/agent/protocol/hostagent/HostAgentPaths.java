@@ -25,6 +25,14 @@ public final class HostAgentPaths {
     /** {@link HostAgentReply}: everything of the installation removed from the host (tests, {@code demo --clean}). */
     public static final String CLEAN_ALL = "/host/cleanall";
 
+    /**
+     * {@link EnrollBeginCmd} -> {@link EnrollBeginReply}, then {@link EnrollFinishCmd} -> {@link HostAgentReply}: the
+     * only paths of a host agent that has no certificate yet, over plain HTTP, and then never again
+     * ({@link io.vrouter.agent.tls.HostEnrollment}). Every other path is served over mutual TLS only.
+     */
+    public static final String ENROLL_BEGIN = "/host/enroll/begin";
+    public static final String ENROLL_FINISH = "/host/enroll/finish";
+
     /** The host agent's default TCP port (ZStack's KVM agent listens on 7070). */
     public static final int DEFAULT_PORT = 7070;
 

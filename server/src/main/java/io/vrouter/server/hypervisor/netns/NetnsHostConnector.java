@@ -2,6 +2,7 @@ package io.vrouter.server.hypervisor.netns;
 
 import io.vrouter.agent.protocol.AgentException;
 import io.vrouter.agent.protocol.hostagent.ConnectReply;
+import io.vrouter.agent.tls.HostEnrollment;
 import io.vrouter.server.api.ApiException;
 import io.vrouter.server.host.HostConnector;
 import io.vrouter.server.host.Hosts;
@@ -58,6 +59,8 @@ final class NetnsHostConnector implements HostConnector {
         }
         String uuid = hostByIp.apply(host.managementIp());
         agents.forget(uuid);
+        // an agent that lost its certificate (its TLS directory removed) or predates TLS is enrolled again
+        enroll(host.name(), agents.endpointOf(uuid));
         check(host.name(), () -> agents.of(uuid).connect());
         reconnected.accept(uuid);
         return Hosts.CONNECTED;
@@ -85,22 +88,41 @@ final class NetnsHostConnector implements HostConnector {
                 host.memoryCapacity() > 0 ? host.memoryCapacity() : reply.memoryBytes());
     }
 
+    /**
+     * Enrolls the agent at {@code endpoint} when it has no certificate yet ({@link HostAgents#ensureEnrolled}); an
+     * API error saying why it cannot be.
+     */
+    void enroll(String name, HostAgents.Endpoint endpoint) {
+        try {
+            agents.ensureEnrolled(endpoint);
+        } catch (AgentException e) {
+            throw refusal(name, e);
+        } catch (HostEnrollment.Refused e) {
+            throw ApiException.operationFailed("the host agent of Netns host " + name + " at " + endpoint.url()
+                    + " failed its enrollment: " + e.getMessage());
+        }
+    }
+
     /** Connects and returns the agent's answer; an API error saying why the host cannot be used. */
     static ConnectReply check(String name, java.util.function.Supplier<ConnectReply> connect) {
         ConnectReply reply;
         try {
             reply = connect.get();
         } catch (AgentException e) {
-            if (e.isUnauthorized()) {
-                throw ApiException.invalidArgument("the host agent of Netns host " + name + " at " + e.agentUrl()
-                        + " refused the secret (HTTP 401): give the content of its --secret-file as agentSecret");
-            }
-            throw ApiException.operationFailed("cannot reach the host agent of Netns host " + name + " at " + e.agentUrl() + ": "
-                    + e.getMessage());
+            throw refusal(name, e);
         }
         if (reply.problems() != null) {
             throw ApiException.operationFailed("Netns host " + name + " cannot run VMs: " + reply.problems());
         }
         return reply;
+    }
+
+    private static ApiException refusal(String name, AgentException e) {
+        if (e.isUnauthorized()) {
+            return ApiException.invalidArgument("the host agent of Netns host " + name + " at " + e.agentUrl()
+                    + " refused the secret (HTTP 401): give the content of its --secret-file as agentSecret");
+        }
+        return ApiException.operationFailed("cannot reach the host agent of Netns host " + name + " at " + e.agentUrl() + ": "
+                + e.getMessage());
     }
 }

@@ -50,7 +50,7 @@ public final class NetnsPlugin implements AutoCloseable {
         this.nodeHostAgent = nodeHostAgent;
         this.hosts = hosts;
         this.l2Networks = l2Networks;
-        this.agents = new HostAgents(dsl, hosts, nodeHostAgent, settings.dataDir());
+        this.agents = new HostAgents(dsl, hosts, nodeHostAgent, settings.dataDir(), authority);
         this.hypervisor = new NetnsHypervisor(agents, hosts, new RouterAgentCredentials(authority));
         this.connector = new NetnsHostConnector(agents, ip -> hosts.ofType(NetnsHypervisor.TYPE).stream()
                 .filter(h -> h.managementIp().equals(ip)).map(HostRecord::uuid).findFirst()
@@ -95,7 +95,8 @@ public final class NetnsPlugin implements AutoCloseable {
     public void registerApis(ApiCatalogue catalogue, QueryApis queries) {
         catalogue.register(ApiDefinition.of("AddNetnsHost",
                 "Add a Netns host (VMs as network namespaces): the node connects to the host agent at managementIp:agentPort with"
-                        + " agentSecret; without agentSecret, an address of the node's own machine is served by the agent the node runs",
+                        + " agentSecret, over mutual TLS (an agent without a certificate is enrolled first, the secret its proof);"
+                        + " without agentSecret, an address of the node's own machine is served by the agent the node runs",
                 call -> {
                     String ip = call.string("managementIp");
                     if (!Ipv4.isValid(ip)) {
@@ -106,6 +107,8 @@ public final class NetnsPlugin implements AutoCloseable {
                     NewHost host = new NewHost(call.string("name"), call.optString("description").orElse(null), ip,
                             call.string("clusterUuid"), NetnsHypervisor.TYPE, call.optLong("cpuCapacity").orElse(0L),
                             call.optLong("memoryCapacity").orElse(0L));
+                    // a host agent without a certificate gets one now, the secret its one-time proof (docs/tls.md)
+                    connector.enroll(host.name(), endpoint);
                     checkInterfaces(host, endpoint);
                     String uuid = connector.connecting(ip, endpoint, () -> hosts.add(host));
                     agents.record(uuid, endpoint);
@@ -127,7 +130,7 @@ public final class NetnsPlugin implements AutoCloseable {
     /** How to reach the new host's agent: the one at {@code ip:port} with {@code secret}, or the node's own. */
     private HostAgents.Endpoint endpoint(String ip, int port, String secret) {
         if (secret != null) {
-            return new HostAgents.Endpoint("http://" + ip + ":" + port, secret, false);
+            return HostAgents.remote(ip, port, secret);
         }
         if (isThisMachine(ip)) {
             HostAgents.Endpoint own = agents.nodeOwn();

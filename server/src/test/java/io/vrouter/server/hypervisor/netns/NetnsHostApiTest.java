@@ -56,7 +56,7 @@ class NetnsHostApiTest {
         ApiReply reply = api.call("AddNetnsHost", Map.of("name", "h", "clusterUuid", cluster, "managementIp", "127.0.0.9",
                 "agentPort", closedPort, "agentSecret", "0123456789abcdef0123456789abcdef"));
         assertThat(reply.status()).isEqualTo(500);
-        assertThat(reply.errorDetails()).startsWith("cannot reach the host agent of Netns host h at http://127.0.0.9:" + closedPort);
+        assertThat(reply.errorDetails()).startsWith("cannot reach the host agent of Netns host h at https://127.0.0.9:" + closedPort);
         assertThat(api.count("QueryHost", "managementIp", "=", "127.0.0.9")).isZero();
     }
 
