@@ -260,4 +260,44 @@ class MultiHostHaTest {
         assertThat(viaSnat.exchange("whole-snat", Duration.ofSeconds(10))).isEqualTo("whole-snat");
         assertThat(viaEip.exchange("whole-eip", Duration.ofSeconds(10))).isEqualTo("whole-eip");
     }
+
+    @Test
+    @Order(4)
+    void aPlainRoutersL3TaggedHa_becomesAPairOnTwoHosts_theGuestServedThroughout() throws Exception {
+        Assumptions.assumeTrue(deadHost != null, "the pairs were not set up");
+        String l3 = api.create("CreateL3Network", "l2NetworkUuid", world.guestL2, "name", "plain-then-ha", "system", false);
+        api.ok("AddIpRangeByNetworkCidr", Map.of("l3NetworkUuid", l3, "name", "plain-range", "networkCidr", "172.20.100.0/24"));
+        api.ok("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", SeedWorld.OUTSIDE_IP));
+        api.ok("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices",
+                Map.of(world.providerUuid, List.of("DHCP", "DNS", "SNAT"))));
+        JsonNode vm = api.inventory("CreateVmInstance", "name", "plain-guest", "instanceOfferingUuid", world.userOffering,
+                "imageUuid", world.userImage, "l3NetworkUuids", List.of(l3), "hostUuid", world.host(4));
+        String ns = world.namespaceOf(vm);
+        assertThat(GuestProbe.await(LEASE, world.probe(vm)::address)).isEqualTo(SeedWorld.ipOn(vm, l3));
+        List<JsonNode> before = world.routersOn(l3);
+        assertThat(before).hasSize(1);
+        String plain = before.get(0).get("uuid").asText();
+        assertThat(before.get(0).path("haStatus").asText()).isEqualTo("NoHa");
+
+        HaFailover.PingRun ping = HaFailover.startPing(ns, SeedWorld.OUTSIDE_IP, 10, Duration.ofSeconds(75));
+        Thread.sleep(1000);
+        api.ok("CreateSystemTag", Map.of("resourceType", "L3NetworkVO", "resourceUuid", l3, "tag", "virtualRouterHa::VRRP"));
+        String pairHosts = GuestProbe.await(Duration.ofSeconds(70), () -> {
+            Map<String, String> hosts = HaHostDeath.routerHosts(world, l3);
+            Map<String, String> statuses = HaFailover.haStatuses(api, l3);
+            return hosts.size() == 2 && !hosts.containsKey(plain) && new HashSet<>(hosts.values()).size() == 2
+                    && statuses.containsValue("Master") && statuses.containsValue("Backup") ? hosts.toString() : null;
+        });
+        HaFailover.PingResult result = ping.finish();
+        System.out.printf("MultiHostHaTest plain -> pair: %d of %d pings lost, longest gap %d ms; pair on %s%n", result.lost(),
+                result.sent(), result.longestGapMillis(), pairHosts);
+        assertThat(pairHosts).as("a master and a backup on two hosts in place of the plain router: " + HaHostDeath.routerHosts(world, l3)
+                + " " + HaFailover.haStatuses(api, l3)).isNotNull();
+        assertThat(result.received()).as("the guest's pings answered across the conversion").isPositive();
+        GuestProbe probe = world.probe(vm);
+        assertThat(probe.defaultGateway()).as("the same gateway, now floating").isEqualTo(vm.get("vmNics").get(0).get("gateway").asText());
+        assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> probe.resolve(SeedWorld.OUTSIDE_NAME))).isEqualTo(SeedWorld.OUTSIDE_IP);
+        assertThat(HaFailover.dhcpAnswers(ns)).as("a DHCP exchange with the pair's master").isTrue();
+        assertThat(HaFailover.macsAnswering(ns, vm.get("vmNics").get(0).get("gateway").asText())).hasSize(1);
+    }
 }
