@@ -41,37 +41,9 @@ public final class HaHostDeath {
     /**
      * {@code count} HA guest L3s ({@code virtualRouterHa::VRRP} before their first VM) on the world's guest L2, named
      * {@code <name>-<i>}, on {@code 172.20.<first + i>.0/24}, with DHCP, DNS and SNAT from the virtual router; each
-     * gets one guest on {@code guestHost}, which creates its pair. {@code parallel} L3s are created at a time.
+     * gets a seed VM on {@code seedHost}, which creates its pair, {@code parallel} L3s at a time. Their guests come
+     * with {@link #addGuests}: the guests' host can be kept free of routers (disabled meanwhile).
      */
-    public static List<HaL3> create(MultiHostWorld world, String name, int count, int first, String guestHost, int parallel)
-            throws Exception {
-        return create(world, name, count, first, null, guestHost, parallel);
-    }
-
-    /**
-     * The same, but each L3's pair is created by a first VM on {@code seedHost} (when not null), before the guest
-     * on {@code guestHost}: the guests' host can then be kept free of routers (disabled while the seeds are created).
-     */
-    public static List<HaL3> create(MultiHostWorld world, String name, int count, int first, String seedHost, String guestHost,
-                                    int parallel) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
-        try {
-            List<Future<HaL3>> made = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = i;
-                made.add(pool.submit(() -> createOne(world, name + "-" + n, "172.20." + (first + n) + ".0/24", seedHost, guestHost)));
-            }
-            List<HaL3> l3s = new ArrayList<>();
-            for (Future<HaL3> f : made) {
-                l3s.add(f.get());
-            }
-            return l3s;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** Creates the L3s (each with its seed VM, which creates its pair) without their guests; {@link #addGuests} adds them. */
     public static List<String> createSeeded(MultiHostWorld world, String name, int count, int first, String seedHost, int parallel)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
@@ -110,10 +82,6 @@ public final class HaHostDeath {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private static HaL3 createOne(MultiHostWorld world, String name, String cidr, String seedHost, String guestHost) {
-        return guestOn(world, l3With(world, name, cidr, seedHost), name, guestHost);
     }
 
     private static HaL3 guestOn(MultiHostWorld world, String l3, String name, String guestHost) {
