@@ -195,10 +195,19 @@ public final class HaBenchMain implements Callable<Integer> {
             System.out.printf("%d HA L3s with their pairs created in %d s%n", pairs, (System.nanoTime() - t0) / 1_000_000_000);
             api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "enable"));
             List<HaHostDeath.HaL3> guests = HaHostDeath.addGuests(world, "bench", l3s, world.host(4), 2);
+            // a guest without its lease cannot ping: its pair is still measured from the node's view
+            List<HaHostDeath.HaL3> measured = new ArrayList<>();
+            List<String> leaseless = new ArrayList<>();
             for (HaHostDeath.HaL3 g : guests) {
-                if (GuestProbe.await(Duration.ofSeconds(120), world.probe(g.guest())::address) == null) {
-                    throw new IllegalStateException("the guest of " + g.name() + " got no lease");
+                if (GuestProbe.await(Duration.ofSeconds(60), world.probe(g.guest())::address) == null) {
+                    leaseless.add(g.name());
+                    measured.add(new HaHostDeath.HaL3(g.uuid(), g.name(), g.guest(), null, g.gateway()));
+                } else {
+                    measured.add(g);
                 }
+            }
+            if (!leaseless.isEmpty()) {
+                System.out.printf("%d guest(s) got no lease within 60 s, their pings left out: %s%n", leaseless.size(), leaseless);
             }
             HaHostDeath.mastersOn(world, world.host(1), l3s);
             Map<String, Long> memory = HaHostDeath.residentMemoryMiB(HaHostDeath.routerNamespaces(world, guests));
@@ -206,7 +215,7 @@ public final class HaBenchMain implements Callable<Integer> {
             System.out.printf("resident memory of the %d routers: %d MiB (%d MiB a router) by program %s; memory available now %d MiB%n",
                     2 * pairs, total, total / Math.max(1, 2 * pairs), memory, memAvailableMiB());
             System.out.println("load average before the power-off: " + NetnsBenchMain.loadAverage());
-            HaHostDeath.Outcome outcome = HaHostDeath.powerOff(world, lab.hosts().get(0), world.host(1), guests, 20,
+            HaHostDeath.Outcome outcome = HaHostDeath.powerOff(world, lab.hosts().get(0), world.host(1), measured, 20,
                     Duration.ofSeconds(8), Duration.ofSeconds(60));
             System.out.println("host 1 powered off with " + pairs + " masters: " + outcome.summary());
             System.out.println("per pair, node's view (ms): " + outcome.nodeSawMasterMillis().values());
