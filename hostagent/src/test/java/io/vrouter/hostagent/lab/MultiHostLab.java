@@ -223,6 +223,30 @@ public final class MultiHostLab implements AutoCloseable {
         }
     }
 
+    /**
+     * The host loses its power: every process of the host dies at once (its agent, the router agents, keepalived,
+     * dnsmasq, the guests' DHCP clients), every namespace its agent made is gone (the VMs with their kernels' state:
+     * no ARP answer, no forwarding), and the host's own namespace is cut from every underlay (its "cables" are dead).
+     * Nothing says goodbye: the links drop first, so no process can send a last packet. The host's namespace stays
+     * (for {@link #close}); the host cannot be started again.
+     */
+    public synchronized void powerOff(Host host) {
+        for (String ifname : INTERFACES) {
+            runner.run(List.of("ip", "link", "set", prefix + "e" + host.index() + ifname.substring(3), "down"), null);
+        }
+        killAgent(host);
+        // its agent names the namespaces it makes <namePrefix>-<VM uuid>
+        List<String> itsNamespaces = namespaces().stream().filter(ns -> ns.startsWith(host.namePrefix() + "-")).toList();
+        for (String ns : itsNamespaces) {
+            killAllIn(ns);
+        }
+        killAllIn(host.namespace());
+        for (String ns : itsNamespaces) {
+            runner.run(List.of("ip", "netns", "del", ns), null);
+            runner.run(List.of("rm", "-rf", "/etc/netns/" + ns), null);
+        }
+    }
+
     private void awaitListening(Host host, Process p, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -36,6 +36,16 @@ final class Placement {
         return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
     }
 
+    /**
+     * The same, apart from {@code preferNot} (the hosts of a VRRP partner) whenever another candidate remains: the
+     * pair's two routers stay on two hosts after one of them moved.
+     */
+    HostRecord chooseExcept(String zoneUuid, Set<String> l2Uuids, String excludedHost, Set<String> preferNot) {
+        List<HostRecord> apart = hosts.candidates(zoneUuid, null, l2Uuids).stream()
+                .filter(h -> !h.uuid().equals(excludedHost) && !preferNot.contains(h.uuid())).toList();
+        return apart.isEmpty() ? chooseExcept(zoneUuid, l2Uuids, excludedHost) : apart.get(ThreadLocalRandom.current().nextInt(apart.size()));
+    }
+
     HostRecord choose(String zoneUuid, String clusterUuid, String hostUuid, Set<String> l2Uuids, int cpuNum, long memorySize) {
         List<HostRecord> candidates = new ArrayList<>(hosts.candidates(zoneUuid, clusterUuid, l2Uuids).stream()
                 .filter(h -> hostUuid == null || h.uuid().equals(hostUuid)).toList());

@@ -338,6 +338,11 @@ public final class VmInstances {
      * no other host can take it; the VM then stays where it was, unfenced.
      */
     public java.util.Optional<String> recreateElsewhere(String vmUuid, String deadHostUuid) {
+        return recreateElsewhere(vmUuid, deadHostUuid, Set.of());
+    }
+
+    /** The same, on a host not in {@code preferNotHosts} (a VRRP partner's) whenever another can take it. */
+    public java.util.Optional<String> recreateElsewhere(String vmUuid, String deadHostUuid, Set<String> preferNotHosts) {
         java.util.concurrent.atomic.AtomicReference<String> moved = new java.util.concurrent.atomic.AtomicReference<>();
         run(vmUuid, "recreate", () -> {
             VmRepository.VmRow vm = repository.find(vmUuid).orElse(null);
@@ -346,7 +351,7 @@ public final class VmInstances {
             }
             Set<String> l2s = new HashSet<>();
             repository.spec(vm, Map.of()).nics().forEach(n -> l2s.add(n.l2NetworkUuid()));
-            HostRecord target = placement.chooseExcept(vm.zoneUuid(), l2s, deadHostUuid);
+            HostRecord target = placement.chooseExcept(vm.zoneUuid(), l2s, deadHostUuid, preferNotHosts);
             fences.record(vmUuid, deadHostUuid, vm.type(), vm.hypervisorType());
             repository.moveTo(vmUuid, target, deadHostUuid);
             LOG.warn("VM {} ({}) of dead host {} is re-created on host {}", vm.name(), vmUuid, deadHostUuid, target.uuid());

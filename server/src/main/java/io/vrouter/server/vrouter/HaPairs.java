@@ -56,6 +56,11 @@ final class HaPairs {
      */
     static final java.time.Duration STAND_DOWN_HOLD = java.time.Duration.ofSeconds(30);
     private final Map<String, Alarm> alarms = new ConcurrentHashMap<>();
+    /**
+     * Guest L3s whose plain router is being turned into a pair, with the new router held in FAULT (holding no
+     * address) until the plain one is gone: the L3 has one gateway on its L2 at any time, and no alarm meanwhile.
+     */
+    private final Map<String, String> converting = new ConcurrentHashMap<>();
     /** Marks a router dirty (its desired HA configuration changed): the router sync. */
     private volatile Consumer<String> resync = vr -> { };
     /** Asks a router's agent for its status now (empty when it does not answer within a second or two). */
@@ -172,8 +177,26 @@ final class HaPairs {
         List<String> monitors = tags.systemTagValues(p.guestL3(), VirtualRouterSettings.HA_MONITOR_IP).stream()
                 .map(v -> v.get("ip")).toList();
         int advert = (int) configs.longValue(VirtualRouterSettings.VR, VirtualRouterSettings.HA_ADVERT_INTERVAL);
-        return new HaConfig(true, virtualRouterId(p.guestL3()), guestNic.get().mac(), partnerGuest, advert,
-                floating, monitors, syncNic.get().mac(), partnerSync, standingDown.contains(router.uuid()));
+        boolean heldForConversion = router.uuid().equals(converting.get(p.guestL3()));
+        return new HaConfig(true, virtualRouterId(p.guestL3()), guestNic.get().mac(), heldForConversion ? null : partnerGuest, advert,
+                floating, monitors, syncNic.get().mac(), heldForConversion ? null : partnerSync,
+                heldForConversion || standingDown.contains(router.uuid()));
+    }
+
+    /**
+     * The plain router of {@code guestL3} is being replaced by a pair: {@code newRouter} (about to be created, or
+     * created) is held in FAULT, so it takes every rule and lease but no address while the plain router serves.
+     */
+    void holdForConversion(String guestL3, String newRouter) {
+        converting.put(guestL3, newRouter);
+    }
+
+    /** The plain router is gone: the held router may take the addresses (synced at once). */
+    void conversionDone(String guestL3) {
+        String held = converting.remove(guestL3);
+        if (held != null) {
+            resync.accept(held);
+        }
     }
 
     /** The same for both routers of a pair and spread over 1-255 by the L3 (unicast makes a clash harmless). */
@@ -288,7 +311,7 @@ final class HaPairs {
             confirmedSplits.remove(pair.guestL3());
         }
         // two masters is an alarm once confirmed: unconfirmed, it is usually a failover's reports crossing
-        boolean noMaster = masters.isEmpty() && routers.size() == 2
+        boolean noMaster = masters.isEmpty() && routers.size() == 2 && !converting.containsKey(pair.guestL3())
                 && routers.stream().anyMatch(r -> repository.haStatus(r) != HaStatus.Unknown);
         if (!noMaster) {
             noMasterSince.remove(pair.guestL3());

@@ -52,13 +52,24 @@ public final class RouterFailover implements HostFailureListener, AutoCloseable 
         AtomicInteger moved = new AtomicInteger();
         CompletableFuture.allOf(onHost.stream().map(vr -> CompletableFuture.runAsync(() -> {
             try {
-                vms.recreateElsewhere(vr, host.uuid()).ifPresent(to -> moved.incrementAndGet());
+                vms.recreateElsewhere(vr, host.uuid(), partnerHosts(vr)).ifPresent(to -> moved.incrementAndGet());
             } catch (RuntimeException e) {
                 LOG.error("router {} of dead host {} could not be re-created elsewhere: {}", vr, host.uuid(), e.getMessage());
             }
         }, workers)).toArray(CompletableFuture[]::new)).join();
         LOG.warn("{} of {} router(s) of dead host {} re-created elsewhere in {} ms", moved.get(), onHost.size(), host.uuid(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Where the router's VRRP partner runs (its replacement goes elsewhere when it can), or nothing for a plain router. */
+    private java.util.Set<String> partnerHosts(String vr) {
+        try {
+            return repository.pairServedBy(vr).map(pair -> pair.partnerOf(vr)).filter(java.util.Objects::nonNull)
+                    .map(partner -> vms.spec(partner).hostUuid()).filter(java.util.Objects::nonNull).map(java.util.Set::of)
+                    .orElse(java.util.Set.of());
+        } catch (RuntimeException partnerGone) {
+            return java.util.Set.of();
+        }
     }
 
     @Override

@@ -220,6 +220,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
      */
     void keepPairs() {
         pairs.reviewStandDowns();
+        convertTaggedPlainRouters();
         for (String guestL3 : repository.haGuestL3s()) {
             RouterRepository.Pair pair = repository.pairOf(guestL3).orElse(null);
             if (pair == null || queues.pendingCount("vr-acquire-" + guestL3) > 0 || queues.runningCount("vr-acquire-" + guestL3) > 0) {
@@ -241,6 +242,88 @@ public final class VirtualRouters implements VmLifecycleExtension {
                         });
             }
         }
+    }
+
+    // ---------------------------------------------------------------- plain router -> pair
+
+    /**
+     * Guest L3s tagged {@code virtualRouterHa::VRRP} after their plain router was created become pairs, each on its
+     * acquire queue (so never beside a VM's own acquire): see {@link #convertToPair}.
+     */
+    private void convertTaggedPlainRouters() {
+        for (String guestL3 : tags.resourcesWithSystemTag(VirtualRouterSettings.L3_NETWORK_VO, VirtualRouterSettings.HA.render("VRRP"))) {
+            Optional<RouterRepository.Router> plain = repository.routerOf(guestL3).flatMap(repository::find).filter(r -> isPlainRouterOf(r, guestL3));
+            if (plain.isEmpty() || queues.pendingCount("vr-acquire-" + guestL3) > 0 || queues.runningCount("vr-acquire-" + guestL3) > 0) {
+                continue;
+            }
+            queues.submit(Task.of("vr-acquire-" + guestL3, "convert-vr-to-pair", () -> {
+                convertToPair(guestL3);
+                return null;
+            }).withCoalescingKey("convert-pair")).whenComplete((ok, e) -> {
+                if (e != null) {
+                    LOG.warn("cannot turn the router of L3 {} into a VRRP pair yet (retried next round): {}", guestL3, e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** A plain router holds the L3's gateway as its own guest address; a pair's routers never do. */
+    private boolean isPlainRouterOf(RouterRepository.Router router, String guestL3) {
+        return DesiredRouterState.nicOn(repository.nicsOf(router.uuid()), guestL3).map(n -> n.ip().equals(n.gateway())).orElse(false);
+    }
+
+    /**
+     * Turns the plain router of an HA-tagged guest L3 into a pair, the L3 served throughout:
+     * <ol>
+     *   <li>the pair's record and floating public address;</li>
+     *   <li>the new router, apart from the plain one, fully synced (every lease, rule and VIP) but held in FAULT,
+     *   holding no address, so the L3 keeps exactly one gateway on its L2;</li>
+     *   <li>the plain router destroyed, then the new one released: it becomes master alone and takes the gateway, the
+     *   floating public address and the VIPs, with gratuitous ARP (the guests' gap: the destroy plus one VRRP
+     *   takeover);</li>
+     *   <li>the plain router's replacement, the pair's second router, created apart from the first.</li>
+     * </ol>
+     * Resumable: a failure leaves the plain router serving (or the new one, if the plain one is gone), and the next
+     * round goes on from there.
+     */
+    private void convertToPair(String guestL3) throws InterruptedException {
+        RouterRepository.Router plain = repository.routerOf(guestL3).flatMap(repository::find).orElse(null);
+        if (plain == null || !isPlainRouterOf(plain, guestL3) || !pairs.isHa(guestL3)) {
+            return;
+        }
+        if (!plain.running() || !CONNECTED.equals(plain.status())) {
+            throw ApiException.operationFailed("its router " + plain.uuid() + " is " + plain.state() + "/" + plain.status());
+        }
+        LOG.info("L3 {} is tagged for a VRRP pair: turning its plain router {} into one", guestL3, plain.uuid());
+        RouterRepository.Pair pair = pairs.ensurePair(guestL3, plain.publicL3());
+        String held = pair.peer() != null ? pair.peer() : Uuid.random();
+        pairs.holdForConversion(guestL3, held);
+        boolean plainGone = false;
+        try {
+            if (pair.peer() == null) {
+                if (!repository.claimPeer(guestL3, held)) {
+                    throw ApiException.operationFailed("another node is making the pair");
+                }
+                try {
+                    createPeer(guestL3, held, plain);
+                } catch (RuntimeException e) {
+                    repository.unclaimPeer(guestL3, held);
+                    throw e;
+                }
+            } else {
+                repository.find(held).ifPresent(this::ensureUsable);
+                sync.syncNow(held);
+            }
+            vms.destroy(plain.uuid());
+            plainGone = true;
+        } finally {
+            if (plainGone || repository.find(held).isEmpty()) {
+                pairs.conversionDone(guestL3);
+            }
+        }
+        sync.syncNow(held);
+        LOG.info("L3 {}: router {} serves as the pair's first; creating its partner", guestL3, held);
+        acquireSerially(guestL3);
     }
 
     /** Another node claimed the L3 first: it creates the router. */

@@ -47,6 +47,12 @@ class HaPairTest extends NodeContract {
         admin.ok("CreateSystemTag", Map.of("resourceType", "L3NetworkVO", "resourceUuid", guest, "tag", "virtualRouterHa::VRRP"));
     }
 
+    private List<String> routersOf(String l3) {
+        List<String> uuids = new ArrayList<>();
+        f.routersOn(l3).forEach(r -> uuids.add(r.get("uuid").asText()));
+        return uuids;
+    }
+
     private List<String> routers() {
         List<String> uuids = new ArrayList<>();
         f.routersOn(guest).forEach(r -> uuids.add(r.get("uuid").asText()));
@@ -117,6 +123,135 @@ class HaPairTest extends NodeContract {
             assertThat(RouterStateChecker.assertInSync(node, vr).eips()).extracting(EipTO::guestIp)
                     .containsExactly(vm.get("vmNics").get(0).get("ip").asText());
         }
+    }
+
+    /**
+     * What a router's agent holds of the rules (VIPs, EIPs, port forwarding, SNAT), with the router's own nic MACs
+     * and addresses written as the L3 of the nic, so two routers' lists compare: the same rule on two routers differs
+     * only by which router's nic it names.
+     */
+    private List<Object> ruleListsOf(String vr) {
+        var have = node.agents().dataplane(vr).orElseThrow().appliedState();
+        Map<String, String> own = new java.util.HashMap<>();
+        new RouterFixture.Reader(admin).router(vr).get("vmNics").forEach(n -> {
+            own.put(n.get("mac").asText(), "mac-of-nic-on-" + n.get("l3NetworkUuid").asText());
+            own.put(n.get("ip").asText(), "ip-of-nic-on-" + n.get("l3NetworkUuid").asText());
+        });
+        java.util.function.Function<Object, String> normalised = rule -> {
+            String text = rule.toString();
+            for (Map.Entry<String, String> e : own.entrySet()) {
+                text = text.replaceAll("(?<![0-9a-fA-F.:])" + java.util.regex.Pattern.quote(e.getKey()) + "(?![0-9a-fA-F])", e.getValue());
+            }
+            return text;
+        };
+        return List.of(have.vips().values().stream().map(normalised).collect(java.util.stream.Collectors.toSet()),
+                have.eips().values().stream().map(normalised).collect(java.util.stream.Collectors.toSet()),
+                have.portForwardings().values().stream().map(normalised).collect(java.util.stream.Collectors.toSet()),
+                have.snats().values().stream().map(normalised).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /** Both routers in sync with the desired state (a replaced one's partner learns it within its next sync), then compared. */
+    private void assertPairHoldsTheSameRules(String when) {
+        List<String> pair = routers();
+        assertThat(pair).hasSize(2);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> pair.forEach(vr -> RouterStateChecker.assertInSync(node, vr)));
+        assertThat(ruleListsOf(pair.get(1))).as("the rule lists of the second router equal the first's " + when)
+                .isEqualTo(ruleListsOf(pair.get(0)));
+    }
+
+    @Test
+    void bothRoutersHoldEqualRuleListsThroughCreatesDeletesAndAReplacement() {
+        JsonNode web = f.userVm("web", guest);
+        JsonNode db = f.userVm("db", guest);
+        String webNic = web.get("vmNics").get(0).get("uuid").asText();
+        String dbNic = db.get("vmNics").get(0).get("uuid").asText();
+        List<String> eips = new ArrayList<>();
+        for (String nic : List.of(webNic, dbNic)) {
+            String vip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "eip-vip", "l3NetworkUuid", f.publicL3)));
+            eips.add(Infra.uuid(admin.ok("CreateEip", Map.of("name", "e", "vipUuid", vip, "vmNicUuid", nic))));
+        }
+        String pfVip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "pf-vip", "l3NetworkUuid", f.publicL3)));
+        List<String> pfs = new ArrayList<>();
+        pfs.add(Infra.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "ssh", "vipUuid", pfVip, "vipPortStart", 2222,
+                "privatePortStart", 22, "protocolType", "TCP", "vmNicUuid", webNic))));
+        pfs.add(Infra.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "dns", "vipUuid", pfVip, "vipPortStart", 5353,
+                "privatePortStart", 53, "protocolType", "UDP", "vmNicUuid", dbNic))));
+        pfs.add(Infra.uuid(admin.ok("CreatePortForwardingRule", Map.of("name", "range", "vipUuid", pfVip, "vipPortStart", 8000,
+                "vipPortEnd", 8010, "privatePortStart", 8000, "privatePortEnd", 8010, "protocolType", "TCP", "vmNicUuid", webNic))));
+        assertPairHoldsTheSameRules("after 2 EIPs and 3 port forwarding rules");
+        assertThat(ruleListsOf(routers().get(0)).get(1)).as("EIPs held").asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.COLLECTION).hasSize(2);
+        assertThat(ruleListsOf(routers().get(0)).get(2)).as("port forwarding held").asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.COLLECTION).hasSize(3);
+
+        admin.ok("DeleteEip", Map.of("uuid", eips.get(0)));
+        admin.ok("DeletePortForwardingRule", Map.of("uuid", pfs.get(1)));
+        assertPairHoldsTheSameRules("after deleting an EIP and a rule");
+
+        // a replacement router starts from nothing and must end up with the survivor's lists
+        List<String> pair = routers();
+        admin.ok("DestroyVmInstance", Map.of("uuid", pair.get(0)));
+        node.node().virtualRouters().pingTracker().pingAll();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> routers().size() == 2);
+        String replacement = routers().stream().filter(r -> !r.equals(pair.get(1))).findFirst().orElseThrow();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> node.node().virtualRouters().awaitRouterSynced(replacement,
+                Duration.ofSeconds(1)));
+        assertPairHoldsTheSameRules("after the first router was replaced");
+        assertThat(ruleListsOf(replacement).get(2)).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.COLLECTION).hasSize(2);
+    }
+
+    @Test
+    void taggingAnL3WhosePlainRouterServesTurnsItIntoAPairWithTheSameRules() {
+        int octet = OCTET.getAndIncrement();
+        String l3 = f.guestL3("plain-then-ha", "10." + octet + ".21.0/24", List.of("DHCP", "DNS", "SNAT", "Eip", "PortForwarding"));
+        JsonNode vm = f.userVm("web", l3);
+        String gateway = vm.get("vmNics").get(0).get("gateway").asText();
+        String nic = vm.get("vmNics").get(0).get("uuid").asText();
+        String vip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "v", "l3NetworkUuid", f.publicL3)));
+        admin.ok("CreateEip", Map.of("name", "e", "vipUuid", vip, "vmNicUuid", nic));
+        String pfVip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "pf", "l3NetworkUuid", f.publicL3)));
+        admin.ok("CreatePortForwardingRule", Map.of("name", "ssh", "vipUuid", pfVip, "vipPortStart", 2222,
+                "privatePortStart", 22, "protocolType", "TCP", "vmNicUuid", nic));
+        List<String> before = routersOf(l3);
+        assertThat(before).hasSize(1);
+        String plain = before.get(0);
+        assertThat(RouterStateChecker.assertInSync(node, plain).ha().enabled()).isFalse();
+        List<Object> plainRules = ruleListsOf(plain);
+
+        admin.ok("CreateSystemTag", Map.of("resourceType", "L3NetworkVO", "resourceUuid", l3, "tag", "virtualRouterHa::VRRP"));
+        // the pair keeper (every ping round) makes the L3 what its tag says
+        node.node().virtualRouters().pingTracker().pingAll();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+            List<String> now = routersOf(l3);
+            return now.size() == 2 && !now.contains(plain);
+        });
+        List<String> pair = routersOf(l3);
+        // the first learns its partner's address once the partner exists
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> pair.forEach(vr -> {
+            RouterStateChecker.assertInSync(node, vr);
+            assertThat(ha(vr).config().peerAddress()).isNotNull();
+        }));
+        DesiredRouterState.State a = RouterStateChecker.assertInSync(node, pair.get(0));
+        DesiredRouterState.State b = RouterStateChecker.assertInSync(node, pair.get(1));
+        assertThat(a.ha().enabled()).isTrue();
+        assertThat(a.ha().standDown()).as("no longer held").isFalse();
+        assertThat(b.ha().standDown()).isFalse();
+        assertThat(a.ha().floatingAddresses()).extracting(HaConfig.FloatingAddress::ip).contains(gateway);
+        for (String vr : pair) {
+            JsonNode guestNic = new RouterFixture.Reader(admin).router(vr).get("vmNics");
+            guestNic.forEach(n -> {
+                if (n.get("l3NetworkUuid").asText().equals(l3)) {
+                    assertThat(n.get("ip").asText()).as("a pair's router does not own the gateway").isNotEqualTo(gateway);
+                }
+            });
+        }
+        assertThat(a.ha().peerAddress()).isNotNull();
+        // the same leases and rules as the plain router had, on both; SNAT now to the floating address
+        assertThat(ruleListsOf(pair.get(1))).isEqualTo(ruleListsOf(pair.get(0)));
+        assertThat(ruleListsOf(pair.get(0)).subList(0, 3)).as("VIPs, EIPs, port forwarding as the plain router held them")
+                .isEqualTo(plainRules.subList(0, 3));
+        assertThat(a.dhcp()).singleElement().satisfies(d -> assertThat(d.ip()).isEqualTo(vm.get("vmNics").get(0).get("ip").asText()));
+        assertThat(a.snats()).singleElement().satisfies(s -> assertThat(s.publicIp()).isEqualTo(a.ha().floatingAddresses().get(1).ip()));
     }
 
     @Test

@@ -55,6 +55,10 @@ public final class HaBenchMain implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "R", description = "palindromic iperf3 rounds (0: skip) (default: ${DEFAULT-VALUE})")
     private int rounds = 3;
 
+    @Option(names = "--host-death-pairs", paramLabel = "P", description = "instead: P pairs on a lab of 4 hosts lose their"
+            + " masters at once (host 1 powered off); the time until every pair has a master again (0: not this)")
+    private int hostDeathPairs = 0;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new HaBenchMain()).execute(args));
     }
@@ -70,6 +74,9 @@ public final class HaBenchMain implements Callable<Integer> {
         if (problems != null) {
             System.err.println("ha benchmark: cannot run here: " + problems);
             return 1;
+        }
+        if (hostDeathPairs > 0) {
+            return hostDeath();
         }
         Path dataDir = Files.createTempDirectory("vrouter-ha-bench-");
         InProcessHostAgent hostAgents = new InProcessHostAgent();
@@ -137,6 +144,105 @@ public final class HaBenchMain implements Callable<Integer> {
             FileTrees.delete(dataDir);
         }
         return 0;
+    }
+
+    /**
+     * The memory a router pair needs on its hosts, as measured on 2026-12-03 (two agent JVMs at ~126 MiB resident each,
+     * keepalived ~13, conntrackd and dnsmasq ~5 each, per router).
+     */
+    private static final long PAIR_MIB_ESTIMATE = 2 * 150;
+    /** The seed's public range holds 198 addresses: each router takes one, each pair one more (floating). */
+    private static final int MAX_PAIRS_ON_THE_PUBLIC_RANGE = 60;
+
+    /**
+     * P HA guest L3s on a {@link io.vrouter.hostagent.lab.MultiHostLab} of 4 hosts: each pair's routers on host 1 and
+     * host 2 or 3 (host 4 disabled while they are created), every master on host 1, one guest per L3 on host 4
+     * pinging its gateway every 20 ms. Host 1 is powered off; the time until every pair has a master again, as the
+     * node sees it and as the guests do.
+     */
+    private int hostDeath() throws Exception {
+        String reason = io.vrouter.hostagent.lab.MultiHostLab.unavailableReason();
+        if (reason != null) {
+            System.err.println("ha benchmark: cannot run the host death here: " + reason);
+            return 1;
+        }
+        long availableMiB = memAvailableMiB();
+        int pairs = Math.min(hostDeathPairs, MAX_PAIRS_ON_THE_PUBLIC_RANGE);
+        if ((long) pairs * PAIR_MIB_ESTIMATE > availableMiB * 8 / 10) {
+            pairs = (int) (availableMiB * 8 / 10 / PAIR_MIB_ESTIMATE);
+        }
+        if (pairs != hostDeathPairs) {
+            System.out.printf("host death: %d pairs asked, %d fit (memory available %d MiB at ~%d MiB a pair; public range)%n",
+                    hostDeathPairs, pairs, availableMiB, PAIR_MIB_ESTIMATE);
+        }
+        Path dir = Files.createTempDirectory("vrouter-ha-hostdeath-");
+        io.vrouter.hostagent.lab.MultiHostLab lab = io.vrouter.hostagent.lab.MultiHostLab.create(dir.resolve("lab"));
+        ManagementNode node = null;
+        MultiHostWorld world = null;
+        try {
+            node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dir.resolve("node"), null, null, null, "bench-password"),
+                    Clock.SYSTEM, new InProcessAgentHost());
+            ApiClient api = ApiClient.forUrl(node.start()).logIn("bench-password");
+            // the routers' ping stays at its default (15 s): a TLS round trip to 100 agents every second is load of its
+            // own on two cores, and the node learns of a takeover through its long poll (HaWatch), not the ping
+            setAdvert(api, advertMs);
+            world = new MultiHostWorld(api, lab, 4, dir.resolve("outside"), step -> { }, 4L * pairs + 16);
+            System.out.printf("host death: %d pairs, memory available %d MiB, load average %s%n", pairs, availableMiB,
+                    NetnsBenchMain.loadAverage());
+            api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "disable"));
+            long t0 = System.nanoTime();
+            List<String> l3s = HaHostDeath.createSeeded(world, "bench", pairs, 0, world.host(1), 2);
+            System.out.printf("%d HA L3s with their pairs created in %d s%n", pairs, (System.nanoTime() - t0) / 1_000_000_000);
+            api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "enable"));
+            List<HaHostDeath.HaL3> guests = HaHostDeath.addGuests(world, "bench", l3s, world.host(4), 2);
+            // a guest without its lease cannot ping: its pair is still measured from the node's view
+            List<HaHostDeath.HaL3> measured = new ArrayList<>();
+            List<String> leaseless = new ArrayList<>();
+            long leaseDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            for (HaHostDeath.HaL3 g : guests) {
+                Duration left = Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), leaseDeadline - System.nanoTime()));
+                if (GuestProbe.await(left, world.probe(g.guest())::address) == null) {
+                    leaseless.add(g.name());
+                    measured.add(new HaHostDeath.HaL3(g.uuid(), g.name(), g.guest(), null, g.gateway()));
+                } else {
+                    measured.add(g);
+                }
+            }
+            if (!leaseless.isEmpty()) {
+                System.out.printf("%d guest(s) had no lease 60 s after the guests were created, their pings left out: %s%n", leaseless.size(), leaseless);
+            }
+            HaHostDeath.mastersOn(world, world.host(1), l3s);
+            Map<String, Long> memory = HaHostDeath.residentMemoryMiB(HaHostDeath.routerNamespaces(world, guests));
+            long total = memory.values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf("resident memory of the %d routers: %d MiB (%d MiB a router) by program %s; memory available now %d MiB%n",
+                    2 * pairs, total, total / Math.max(1, 2 * pairs), memory, memAvailableMiB());
+            System.out.println("load average before the power-off: " + NetnsBenchMain.loadAverage());
+            HaHostDeath.Outcome outcome = HaHostDeath.powerOff(world, lab.hosts().get(0), world.host(1), measured, 20,
+                    Duration.ofSeconds(8), Duration.ofSeconds(60));
+            System.out.println("host 1 powered off with " + pairs + " masters: " + outcome.summary());
+            System.out.println("per pair, node's view (ms): " + outcome.nodeSawMasterMillis().values());
+            System.out.println("per pair, guest's longest ping gap (ms): " + outcome.longestGapMillis().values());
+            System.out.println("load average at the end: " + NetnsBenchMain.loadAverage());
+            return outcome.withoutMaster().isEmpty() ? 0 : 2;
+        } finally {
+            if (world != null) {
+                world.close();
+            }
+            if (node != null) {
+                node.close();
+            }
+            lab.close();
+            FileTrees.delete(dir);
+        }
+    }
+
+    private static long memAvailableMiB() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemAvailable:"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024).findFirst().orElse(0L);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     private static void setAdvert(ApiClient api, int ms) {

@@ -48,8 +48,15 @@ public final class MultiHostWorld implements AutoCloseable {
     public final Outside outside;
     private final List<String> hostUuids = new ArrayList<>();
     private final Consumer<String> progress;
+    private final long cpuCapacity;
 
     public MultiHostWorld(ApiClient api, MultiHostLab lab, int hosts, Path workDir, Consumer<String> progress) {
+        this(api, lab, hosts, workDir, progress, 16);
+    }
+
+    /** The same with hosts offering {@code cpuCapacity} CPUs each: every VM reserves one, and a host may carry 100 routers. */
+    public MultiHostWorld(ApiClient api, MultiHostLab lab, int hosts, Path workDir, Consumer<String> progress, long cpuCapacity) {
+        this.cpuCapacity = cpuCapacity;
         this.api = api;
         this.lab = lab;
         this.progress = progress;
@@ -129,7 +136,7 @@ public final class MultiHostWorld implements AutoCloseable {
         long memory = host.index() == 1 ? 64L << 30 : 16L << 30;
         progress.accept("AddNetnsHost host" + host.index() + " managementIp=" + host.managementIp() + " agentSecret=(its secret file)");
         String uuid = api.create("AddNetnsHost", "clusterUuid", cluster, "name", "host" + host.index(), "managementIp", host.managementIp(),
-                "agentSecret", host.secret(), "cpuCapacity", 16, "memoryCapacity", memory);
+                "agentSecret", host.secret(), "cpuCapacity", cpuCapacity, "memoryCapacity", memory);
         hostUuids.add(uuid);
         return uuid;
     }
