@@ -18,6 +18,9 @@ import io.vrouter.agent.protocol.hostagent.ReconcileCmd;
 import io.vrouter.agent.protocol.hostagent.UnplugCmd;
 import io.vrouter.agent.protocol.hostagent.VmCmd;
 import io.vrouter.agent.protocol.hostagent.VmStatusCmd;
+import io.vrouter.agent.protocol.hostagent.VxlanCidrCmd;
+import io.vrouter.agent.protocol.hostagent.VxlanCidrReply;
+import io.vrouter.agent.protocol.hostagent.VxlanFdbCmd;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +72,12 @@ public final class HostAgentServer implements AutoCloseable {
         });
         route(config, check, HostAgentPaths.CHECK_INTERFACES, ctx ->
                 new CheckInterfacesReply(true, null, agent.missingInterfaces(body(ctx, CheckInterfacesCmd.class).interfaces())));
+        route(config, check, HostAgentPaths.VXLAN_CHECK_CIDR, ctx ->
+                new VxlanCidrReply(true, null, agent.vtepAddress(body(ctx, VxlanCidrCmd.class).cidr())));
+        route(config, check, HostAgentPaths.VXLAN_POPULATE_FDB, ctx -> {
+            agent.populateFdb(body(ctx, VxlanFdbCmd.class).networks());
+            return HostAgentReply.ok();
+        });
         route(config, check, HostAgentPaths.PLUG, ctx -> {
             agent.plug(body(ctx, PlugCmd.class));
             return HostAgentReply.ok();
