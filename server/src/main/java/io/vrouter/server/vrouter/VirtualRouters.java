@@ -540,6 +540,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
         try {
             String url = agentUrl(router);
             EchoReply echo;
+            long t0 = System.nanoTime();
             try {
                 echo = waitForEcho(router, url);
             } catch (AgentException refused) {
@@ -564,11 +565,15 @@ public final class VirtualRouters implements VmLifecycleExtension {
                             + " after deploying " + agentPackage.md5());
                 }
             }
+            long echoed = System.nanoTime();
             commands.run(router, url, "init", c -> c.init(new InitCmd(router.uuid(), null, "INFO", List.of(), Map.of())));
+            long initialized = System.nanoTime();
             // everything else through the router's one sync, so a connect never pushes a view older than a change
             // another sync already applied
             sync.syncFully(vrUuid);
             repository.setStatus(vrUuid, CONNECTED);
+            LOG.debug("router {} connected: echo after {} ms, init {} ms, full sync {} ms", vrUuid, (echoed - t0) / 1_000_000,
+                    (initialized - echoed) / 1_000_000, (System.nanoTime() - initialized) / 1_000_000);
             if (repository.pairServedBy(vrUuid).isPresent()) {
                 haWatch.watch(vrUuid);
             }
