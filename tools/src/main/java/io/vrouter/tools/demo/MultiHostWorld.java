@@ -125,8 +125,13 @@ public final class MultiHostWorld implements AutoCloseable {
 
     /** A new host of the lab, added through {@code AddNetnsHost}; host 1 offers the most memory. */
     public String addHost() {
+        return addHost(0);
+    }
+
+    /** A new host offering {@code memoryBytes} (0: 64 GiB for host 1, 16 GiB for the others, as {@link #addHost()}). */
+    public String addHost(long memoryBytes) {
         MultiHostLab.Host host = lab.addHost();
-        long memory = host.index() == 1 ? 64L << 30 : 16L << 30;
+        long memory = memoryBytes > 0 ? memoryBytes : host.index() == 1 ? 64L << 30 : 16L << 30;
         progress.accept("AddNetnsHost host" + host.index() + " managementIp=" + host.managementIp() + " agentSecret=(its secret file)");
         String uuid = api.create("AddNetnsHost", "clusterUuid", cluster, "name", "host" + host.index(), "managementIp", host.managementIp(),
                 "agentSecret", host.secret(), "cpuCapacity", 16, "memoryCapacity", memory);
