@@ -587,6 +587,9 @@ public final class VirtualRouters implements VmLifecycleExtension {
         }
     }
 
+    /** How often a booting router's agent is asked for its echo. */
+    private static final long ECHO_POLL_MILLIS = 50;
+
     private EchoReply waitForEcho(RouterRepository.Router router, String url) {
         Duration timeout = commands.timeout();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -604,7 +607,8 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 last = e;
             }
             try {
-                Thread.sleep(200);
+                // a refused connection costs little; a long pause here is added to every new router's first lease
+                Thread.sleep(ECHO_POLL_MILLIS);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 throw ApiException.operationFailed("interrupted while waiting for the agent of router " + router.uuid());
