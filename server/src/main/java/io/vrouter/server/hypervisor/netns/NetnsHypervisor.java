@@ -87,10 +87,39 @@ public final class NetnsHypervisor implements Hypervisor {
     @Override
     public void reconcile(List<VmSpec> running) {
         Map<String, List<VmSpec>> byHost = running.stream().collect(Collectors.groupingBy(VmSpec::hostUuid));
-        for (HostRecord host : hosts.ofType(TYPE)) {
-            reconcileHost(host.uuid(), byHost.getOrDefault(host.uuid(), List.of()));
+        List<HostRecord> netnsHosts = hosts.ofType(TYPE);
+        if (netnsHosts.isEmpty()) {
+            return;
+        }
+        // hosts reconcile on their own machines: one at a time, a new node waited for the sum of them (20 hosts of
+        // 10 VMs: 54 s at a load of 100, docs/benchmarks.md); at most RECONCILE_PARALLELISM at once
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(RECONCILE_PARALLELISM, netnsHosts.size()), r -> {
+                    Thread t = new Thread(r, "netns-reconcile");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<Boolean>> done = netnsHosts.stream()
+                    .map(host -> pool.submit(() -> reconcileHost(host.uuid(), byHost.getOrDefault(host.uuid(), List.of()))))
+                    .toList();
+            for (java.util.concurrent.Future<Boolean> f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.warn("reconciling a Netns host failed: {}", e.getCause().toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
+
+    /** Hosts reconciled at once at node start (each a call to its agent that runs its VMs' checks). */
+    static final int RECONCILE_PARALLELISM = 8;
 
     /**
      * Tells one host what runs on it; false (logged) when its agent cannot be reached. Its VTEPs are found first (its
