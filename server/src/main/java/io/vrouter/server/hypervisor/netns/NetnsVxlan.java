@@ -188,14 +188,15 @@ final class NetnsVxlan implements VxlanPoolAttachment {
 
     @Override
     public void attached(String poolUuid, String clusterUuid) {
+        VxlanNetworks.PoolAttachment attachment = vxlan.poolsAttachedTo(clusterUuid).stream()
+                .filter(a -> a.poolUuid().equals(poolUuid)).findFirst().orElse(null);
+        if (attachment == null) {
+            return; // detached again meanwhile
+        }
         for (HostRecord host : connectedHostsOf(clusterUuid)) {
             try {
-                VxlanNetworks.PoolAttachment attachment = vxlan.poolsAttachedTo(clusterUuid).stream()
-                        .filter(a -> a.poolUuid().equals(poolUuid)).findFirst().orElse(null);
-                if (attachment != null) {
-                    String vtep = vtepOf(host.name(), host.managementIp(), agents.of(host.uuid()), attachment);
-                    vxlan.recordVtep(host.uuid(), clusterUuid, poolUuid, vtep);
-                }
+                String vtep = vtepOf(host.name(), host.managementIp(), agents.of(host.uuid()), attachment);
+                vxlan.recordVtep(host.uuid(), clusterUuid, poolUuid, vtep);
             } catch (RuntimeException e) {
                 LOG.warn("cannot record the VTEP of host {} in VXLAN pool {}: {}", host.name(), poolUuid, e.getMessage());
             }
