@@ -71,12 +71,13 @@ public final class HostAgent implements AutoCloseable {
         this.check = check;
     }
 
-    private record OnHost(NetnsHost host, Fabric fabric, VmNamespaces namespaces, GuestDhcpClients dhcp,
+    private record OnHost(NetnsHost host, Fabric fabric, VxlanFabric vxlan, VmNamespaces namespaces, GuestDhcpClients dhcp,
                           RouterAgentDeployment agents, HostCleanup cleanup) {
         static OnHost of(NetnsHost host, BigTcp bigTcp, HostAgentSettings settings, ProcessSupervisor supervisor) {
             Fabric fabric = new Fabric(host, bigTcp, settings.bridgesWithoutUplink());
             VmNamespaces namespaces = new VmNamespaces(host, fabric);
-            return new OnHost(host, fabric, namespaces, new GuestDhcpClients(host, supervisor),
+            // the agent runs in the host's own namespace: that is where the host's VTEP address is
+            return new OnHost(host, fabric, new VxlanFabric(host, fabric, null), namespaces, new GuestDhcpClients(host, supervisor),
                     new RouterAgentDeployment(host, settings.agentJar(), settings.agentRestartDelay(), supervisor),
                     new HostCleanup(host, fabric, namespaces));
         }
@@ -155,7 +156,7 @@ public final class HostAgent implements AutoCloseable {
         List<VmTO> running = recordedRunning();
         for (VmTO vm : running) {
             try {
-                start(vm);
+                start(vm, true);
             } catch (RuntimeException e) {
                 LOG.warn("cannot adopt VM {} ({}): {}", vm.name(), vm.uuid(), e.getMessage());
             }
@@ -215,12 +216,28 @@ public final class HostAgent implements AutoCloseable {
 
     /** Creates the VM on this host if needed and starts it; a VM that runs is left as it is. */
     public void start(VmTO vm) {
+        start(vm, false);
+    }
+
+    /**
+     * {@code adopting}: the VM comes from this host's own record of an earlier run, whose VXLAN peers may be older than
+     * what the node sent since; a vxlan device that exists is then left as it is (the node's next reconcile sends the
+     * peers of now).
+     */
+    private void start(VmTO vm, boolean adopting) {
         synchronized (lockOf(vm.uuid())) {
             OnHost h = pieces();
             // before anything exists, so a refusal leaves nothing behind
             h.fabric().checkUplinks(network(vm).nics().stream().map(VmNamespaces.Nic::l2).toList());
             if (vm.appliance()) {
                 checkManagementSubnet(h, vm);
+            }
+            List<L2TO> vxlans = vm.nics().stream().map(NicTO::l2).filter(L2TO::isVxlan).distinct().toList();
+            vxlans.forEach(HostAgent::checkVxlan);
+            for (L2TO l2 : vxlans) {
+                if (!adopting || h.vxlan().peers(l2.uuid()).isEmpty()) {
+                    applyVxlan(h, l2);
+                }
             }
             h.namespaces().ensure(network(vm));
             if (vm.appliance()) {
@@ -298,6 +315,62 @@ public final class HostAgent implements AutoCloseable {
         OnHost h = pieces();
         return new VmStatusReply(true, null, h.namespaces().namespaceOf(vmUuid), h.dhcp().leaseOf(vmUuid, deviceId),
                 h.dhcp().log(vmUuid, deviceId), h.agents().pid(vmUuid));
+    }
+
+    // ---------------------------------------------------------------- VXLAN
+
+    /** This host's VTEP address in a VXLAN pool's VTEP cidr: the lowest of its addresses there. */
+    public String vtepAddress(String cidr) {
+        Ipv4Cidr parsed = Ipv4Cidr.tryParse(cidr).orElseThrow(() -> new HostAgentException("'" + cidr + "' is not an IPv4 cidr"));
+        return pieces().vxlan().vtepAddress(parsed).toString();
+    }
+
+    /**
+     * The peers of the VXLAN L2s this host realizes (a VM of the L2 runs or ran here: its bridge exists); the others
+     * are left alone, their first VM brings their whole state. Returns the L2s whose FDB changed.
+     */
+    public List<String> populateFdb(List<L2TO> networks) {
+        networks.forEach(HostAgent::checkVxlan);
+        if (!hasPrefix()) {
+            return List.of();
+        }
+        OnHost h = pieces();
+        Map<String, String> links = kernel.linksIn(h.fabric().namespace());
+        List<String> changed = new ArrayList<>();
+        for (L2TO l2 : networks) {
+            if (links.containsKey(names().bridge(l2.uuid())) && !applyVxlan(h, l2).isEmpty()) {
+                changed.add(l2.uuid());
+            }
+        }
+        return changed;
+    }
+
+    private static List<VxlanPlan.Op> applyVxlan(OnHost h, L2TO l2) {
+        Set<Ipv4> peers = new HashSet<>();
+        l2.peerVteps().forEach(p -> peers.add(Ipv4.parse(p)));
+        return h.vxlan().apply(l2.uuid(), l2.vni(), Ipv4.parse(l2.localVtep()), peers);
+    }
+
+    /** A VXLAN L2 needs its VNI, this host's VTEP and its peers, all well formed; checked before anything is made. */
+    private static void checkVxlan(L2TO l2) {
+        if (!l2.isVxlan()) {
+            throw new HostAgentException("L2 network " + l2.uuid() + " is of type " + l2.type() + ", not " + L2TO.VXLAN);
+        }
+        if (l2.vni() == null || l2.vni() < 1 || l2.vni() > 16_777_214 || l2.localVtep() == null || l2.peerVteps() == null
+                || Ipv4.tryParse(l2.localVtep()).isEmpty() || !l2.peerVteps().stream().allMatch(p -> Ipv4.tryParse(p).isPresent())) {
+            throw new HostAgentException("VXLAN L2 network " + l2.uuid() + " needs a VNI (1-16777214), this host's VTEP address and"
+                    + " the peers' VTEP addresses (IPv4); got vni=" + l2.vni() + " localVtep=" + l2.localVtep() + " peerVteps="
+                    + l2.peerVteps());
+        }
+    }
+
+    /** For the tests and tools: the VTEPs a VXLAN L2's device floods to on this host, empty when it has no device. */
+    public Set<String> vxlanPeers(String l2Uuid) {
+        return pieces().vxlan().peers(l2Uuid).map(p -> {
+            Set<String> out = new java.util.TreeSet<>();
+            p.forEach(a -> out.add(a.toString()));
+            return out;
+        }).orElse(Set.of());
     }
 
     // ---------------------------------------------------------------- the operator's links
@@ -409,6 +482,9 @@ public final class HostAgent implements AutoCloseable {
     }
 
     static Fabric.L2 l2Of(L2TO l2) {
+        if (l2.isVxlan()) {
+            return Fabric.L2.withoutVlan(l2.uuid()); // the bridge only: its uplink, the vxlan device, is VxlanFabric's
+        }
         String type = l2.type() != null ? l2.type() : (l2.vlan() != null ? L2TO.VLAN : L2TO.NO_VLAN);
         return new Fabric.L2(l2.uuid(), type, l2.physicalInterface(), l2.vlan());
     }

@@ -24,6 +24,9 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import io.vrouter.agent.protocol.hostagent.VxlanCidrCmd;
+import io.vrouter.agent.protocol.hostagent.VxlanCidrReply;
+import io.vrouter.agent.protocol.hostagent.VxlanFdbCmd;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +129,12 @@ public final class HostAgentServer implements AutoCloseable {
         });
         route(config, check, HostAgentPaths.CHECK_INTERFACES, ctx ->
                 new CheckInterfacesReply(true, null, agent.missingInterfaces(body(ctx, CheckInterfacesCmd.class).interfaces())));
+        route(config, check, HostAgentPaths.VXLAN_CHECK_CIDR, ctx ->
+                new VxlanCidrReply(true, null, agent.vtepAddress(body(ctx, VxlanCidrCmd.class).cidr())));
+        route(config, check, HostAgentPaths.VXLAN_POPULATE_FDB, ctx -> {
+            agent.populateFdb(body(ctx, VxlanFdbCmd.class).networks());
+            return HostAgentReply.ok();
+        });
         route(config, check, HostAgentPaths.PLUG, ctx -> {
             agent.plug(body(ctx, PlugCmd.class));
             return HostAgentReply.ok();

@@ -56,6 +56,9 @@ public final class MultiHostLab implements AutoCloseable {
     private final List<Host> hosts = new ArrayList<>();
     private final List<Process> agents = new ArrayList<>();
     private final List<String> extraLinks = new ArrayList<>();
+    /** The VTEP network ({@link #addVtepNetwork}): the hosts' interface on it and its a.b.c, or null. */
+    private String vtepInterface;
+    private String vtepNet;
 
     private MultiHostLab(String prefix, Path workDir, Path hostAgentJar, Path agentJar, String managementNet) {
         this.prefix = prefix;
@@ -177,6 +180,9 @@ public final class MultiHostLab implements AutoCloseable {
         }
         Host host = new Host(i, ns, ip, AGENT_PORT, secret, dir, prefix + i);
         hosts.add(host);
+        if (vtepInterface != null) {
+            plugIntoVtepNetwork(host);
+        }
         startAgent(host);
         return host;
     }
@@ -185,6 +191,47 @@ public final class MultiHostLab implements AutoCloseable {
         check("ip", "link", "add", rootEnd, "type", "veth", "peer", "name", hostEnd, "netns", ns);
         check("ip", "link", "set", rootEnd, "master", bridge, "up");
         check("ip", "-n", ns, "link", "set", hostEnd, "up");
+    }
+
+    /**
+     * A data network for VXLAN: every host, those added later too, gets interface {@code ifname} (e.g. {@code eth4})
+     * on an underlay bridge of its own ({@link #underlay}) with the address {@code a.b.c.(10 + i)/24} of a free /24 of
+     * 198.18.0.0/15, its VTEP address. Returns the network's cidr (the VXLAN pool's VTEP cidr).
+     */
+    public synchronized String addVtepNetwork(String ifname) {
+        if (vtepInterface != null) {
+            throw new IllegalStateException("the lab has a VTEP network already, on " + vtepInterface);
+        }
+        String routes = runner.run(List.of("ip", "-4", "route", "show", "table", "all"), null).stdout();
+        String net = null;
+        for (int attempt = 0; attempt < 100 && net == null; attempt++) {
+            String candidate = "198." + (18 + ThreadLocalRandom.current().nextInt(2)) + "." + ThreadLocalRandom.current().nextInt(256);
+            if (!routes.contains(candidate + ".")) {
+                net = candidate;
+            }
+        }
+        if (net == null) {
+            throw new IllegalStateException("no free /24 in 198.18.0.0/15");
+        }
+        check("ip", "link", "add", underlay(ifname), "type", "bridge");
+        check("ip", "link", "set", underlay(ifname), "up");
+        runner.run(List.of("sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/" + underlay(ifname) + "/disable_ipv6"), null);
+        vtepInterface = ifname;
+        vtepNet = net;
+        for (Host host : hosts) {
+            plugIntoVtepNetwork(host);
+        }
+        return net + ".0/24";
+    }
+
+    /** Host {@code host}'s address on the VTEP network ({@link #addVtepNetwork}). */
+    public String vtepAddress(Host host) {
+        return vtepNet + "." + (10 + host.index());
+    }
+
+    private void plugIntoVtepNetwork(Host host) {
+        plugHost(host.namespace(), prefix + "e" + host.index() + vtepInterface.substring(3), vtepInterface, underlay(vtepInterface));
+        check("ip", "-n", host.namespace(), "addr", "add", vtepAddress(host) + "/24", "dev", vtepInterface);
     }
 
     /** Starts the host's agent process (in the host's namespace) and waits until it answers. */

@@ -81,6 +81,7 @@ public final class Hosts {
     private final Map<String, HostConnector> connectors = new ConcurrentHashMap<>();
     private final DeletionGuards deletionGuards = new DeletionGuards();
     private final List<java.util.function.Consumer<String>> addedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<HostRecord>> deletedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private QueryApis queries;
 
     public Hosts(DSLContext dsl, Clock clock, Tags tags, ResourceTypes resourceTypes, Clusters clusters, L2Networks l2Networks) {
@@ -118,6 +119,11 @@ public final class Hosts {
     /** Called with a new host's uuid once it is written (the node that added it starts tracking it at once). */
     public void onAdded(java.util.function.Consumer<String> listener) {
         addedListeners.add(listener);
+    }
+
+    /** Called with a host's last record once it is deleted (the others of its cluster forget it: VXLAN peers). */
+    public void onDeleted(java.util.function.Consumer<HostRecord> listener) {
+        deletedListeners.add(listener);
     }
 
     public void registerConnector(HostConnector connector) {
@@ -282,6 +288,7 @@ public final class Hosts {
     }
 
     void delete(String uuid) {
+        Optional<HostRecord> record = find(uuid);
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             if (tx.select(UUID).from(HOST).where(UUID.eq(uuid)).forUpdate().fetchOptional().isEmpty()) {
@@ -291,6 +298,7 @@ public final class Hosts {
             tx.deleteFrom(HOST).where(UUID.eq(uuid)).execute();
         });
         tags.deleteAllOf(uuid);
+        record.ifPresent(r -> deletedListeners.forEach(l -> l.accept(r)));
     }
 
     // ---------------------------------------------------------------- API

@@ -191,6 +191,18 @@ public final class L2Networks {
     }
 
     void attach(String l2Uuid, String clusterUuid, List<String> systemTags) {
+        // a pool's hosts must each have a VTEP address in the cidr: asked of their agents before anything is written
+        Optional<L2NetworkRecord> pool = find(l2Uuid).filter(l2 -> VxlanNetworks.POOL.equals(l2.type()));
+        if (pool.isPresent()) {
+            vxlan.checkAttachment(l2Uuid, clusterUuid, VxlanNetworks.vtepCidrOf(pool.get(), clusterUuid, systemTags));
+        }
+        attachRow(l2Uuid, clusterUuid, systemTags);
+        if (pool.isPresent()) {
+            vxlan.attached(l2Uuid, clusterUuid);
+        }
+    }
+
+    private void attachRow(String l2Uuid, String clusterUuid, List<String> systemTags) {
         dsl.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             L2NetworkRecord l2 = lockExisting(tx, l2Uuid);

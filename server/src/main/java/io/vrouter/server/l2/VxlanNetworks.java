@@ -101,6 +101,42 @@ public final class VxlanNetworks {
                 .fetchOptional(VTEP_CIDR).map(Ipv4Cidr::parse);
     }
 
+    /** The VXLAN networks of a pool, by VNI. */
+    public List<VxlanNetworkRecord> networksOfPool(String poolUuid) {
+        return dsl.select(UUID, POOL_UUID, VNI).from(VXLAN).where(POOL_UUID.eq(poolUuid)).orderBy(VNI)
+                .fetch(r -> new VxlanNetworkRecord(r.get(UUID), r.get(POOL_UUID), r.get(VNI)));
+    }
+
+    /** A pool's attachment to a cluster: the cidr its hosts' VTEPs are in (empty: their management addresses). */
+    public record PoolAttachment(String poolUuid, String clusterUuid, Optional<Ipv4Cidr> vtepCidr) {
+    }
+
+    /** The VXLAN pools attached to a cluster. */
+    public List<PoolAttachment> poolsAttachedTo(String clusterUuid) {
+        return dsl.select(L2_NETWORK_UUID, VTEP_CIDR).from(REF).where(CLUSTER_UUID.eq(clusterUuid))
+                .and(L2_NETWORK_UUID.in(DSL.select(UUID).from(L2Tables.L2).where(L2Tables.L2_TYPE.eq(POOL)))).orderBy(L2_NETWORK_UUID)
+                .fetch(r -> new PoolAttachment(r.get(L2_NETWORK_UUID), clusterUuid,
+                        Optional.ofNullable(r.get(VTEP_CIDR)).map(Ipv4Cidr::parse)));
+    }
+
+    private final List<VxlanPoolAttachment> attachments = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A hypervisor backend's part in attaching a pool to a cluster (its hosts' VTEPs). */
+    public void registerPoolAttachment(VxlanPoolAttachment attachment) {
+        attachments.add(attachment);
+    }
+
+    /** Before a pool's attachment is written: every backend checks its hosts of the cluster (refusing throws). */
+    void checkAttachment(String poolUuid, String clusterUuid, String vtepCidr) {
+        Optional<Ipv4Cidr> cidr = Optional.ofNullable(vtepCidr).map(Ipv4Cidr::parse);
+        attachments.forEach(a -> a.check(poolUuid, clusterUuid, cidr));
+    }
+
+    /** After a pool's attachment is written. */
+    void attached(String poolUuid, String clusterUuid) {
+        attachments.forEach(a -> a.attached(poolUuid, clusterUuid));
+    }
+
     /** A host's VTEP in a pool (ZStack's VtepVO). */
     public record Vtep(String hostUuid, String poolUuid, String clusterUuid, String vtepIp, int port) {
     }

@@ -140,12 +140,15 @@ public final class FlowChain {
                     log.debug("Flow chain '{}': step '{}' skipped", name, flow.name());
                     continue;
                 }
+                long started = System.nanoTime();
                 if (flow instanceof RecordedFlow recorded && record != null) {
                     // before the step runs: a crash in the middle of it must find it recorded
                     record.write(i, recorded.name(), recorded.undoKind(), recorded.prepare(context));
                     written = true;
                 }
                 flow.run(context);
+                // where an operation's time goes, step by step (docs/benchmarks.md: create -> lease)
+                log.debug("Flow chain '{}': step '{}' took {} ms", name, flow.name(), (System.nanoTime() - started) / 1_000_000);
             } catch (Throwable failure) {
                 if (written) {
                     // a failed run cleans up its own partial work (the Flow contract): nothing left to undo

@@ -635,6 +635,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
         try {
             String url = agentUrl(router);
             EchoReply echo;
+            long t0 = System.nanoTime();
             try {
                 echo = waitForEcho(router, url);
             } catch (AgentException refused) {
@@ -659,11 +660,15 @@ public final class VirtualRouters implements VmLifecycleExtension {
                             + " after deploying " + agentPackage.md5());
                 }
             }
+            long echoed = System.nanoTime();
             commands.run(router, url, "init", c -> c.init(new InitCmd(router.uuid(), null, "INFO", List.of(), Map.of())));
+            long initialized = System.nanoTime();
             // everything else through the router's one sync, so a connect never pushes a view older than a change
             // another sync already applied
             sync.syncFully(vrUuid);
             repository.setStatus(vrUuid, CONNECTED);
+            LOG.debug("router {} connected: echo after {} ms, init {} ms, full sync {} ms", vrUuid, (echoed - t0) / 1_000_000,
+                    (initialized - echoed) / 1_000_000, (System.nanoTime() - initialized) / 1_000_000);
             if (repository.pairServedBy(vrUuid).isPresent()) {
                 haWatch.watch(vrUuid);
             }
@@ -676,6 +681,9 @@ public final class VirtualRouters implements VmLifecycleExtension {
             throw e;
         }
     }
+
+    /** How often a booting router's agent is asked for its echo. */
+    private static final long ECHO_POLL_MILLIS = 50;
 
     private EchoReply waitForEcho(RouterRepository.Router router, String url) {
         Duration timeout = commands.timeout();
@@ -694,7 +702,8 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 last = e;
             }
             try {
-                Thread.sleep(200);
+                // a refused connection costs little; a long pause here is added to every new router's first lease
+                Thread.sleep(ECHO_POLL_MILLIS);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 throw ApiException.operationFailed("interrupted while waiting for the agent of router " + router.uuid());

@@ -132,8 +132,13 @@ public final class MultiHostWorld implements AutoCloseable {
 
     /** A new host of the lab, added through {@code AddNetnsHost}; host 1 offers the most memory. */
     public String addHost() {
+        return addHost(0);
+    }
+
+    /** A new host offering {@code memoryBytes} (0: 64 GiB for host 1, 16 GiB for the others, as {@link #addHost()}). */
+    public String addHost(long memoryBytes) {
         MultiHostLab.Host host = lab.addHost();
-        long memory = host.index() == 1 ? 64L << 30 : 16L << 30;
+        long memory = memoryBytes > 0 ? memoryBytes : host.index() == 1 ? 64L << 30 : 16L << 30;
         progress.accept("AddNetnsHost host" + host.index() + " managementIp=" + host.managementIp() + " agentSecret=(its secret file)");
         String uuid = api.create("AddNetnsHost", "clusterUuid", cluster, "name", "host" + host.index(), "managementIp", host.managementIp(),
                 "agentSecret", host.secret(), "cpuCapacity", cpuCapacity, "memoryCapacity", memory);
@@ -159,6 +164,43 @@ public final class MultiHostWorld implements AutoCloseable {
     public JsonNode guestOn(String name, String hostUuid) {
         return api.inventory("CreateVmInstance", "name", name, "instanceOfferingUuid", userOffering, "imageUuid", userImage,
                 "l3NetworkUuids", List.of(guestL3), "hostUuid", hostUuid);
+    }
+
+    /** A user VM on {@code l3} on host {@code hostUuid}; its inventory. */
+    public JsonNode guestOn(String name, String hostUuid, String l3) {
+        return api.inventory("CreateVmInstance", "name", name, "instanceOfferingUuid", userOffering, "imageUuid", userImage,
+                "l3NetworkUuids", List.of(l3), "hostUuid", hostUuid);
+    }
+
+    /** A VXLAN guest network: its pool, the VXLAN L2 and the guest L3 on it. */
+    public record Vxlan(String pool, String l2, int vni, String l3) {
+    }
+
+    /**
+     * A VXLAN guest network through ZStack's calls: {@code CreateL2VxlanNetworkPool}, {@code CreateVniRange}
+     * {@code firstVni}-{@code firstVni + 99}, the pool attached to the cluster with the VTEP cidr system tag,
+     * {@code CreateL2VxlanNetwork} (VNI allocated), and on it a guest L3 on {@code guestCidr} with DNS, SNAT, EIP and port
+     * forwarding from the virtual router, its DNS server the outside's.
+     */
+    public Vxlan vxlanGuestNetwork(String name, String vtepCidr, int firstVni, String guestCidr) {
+        progress.accept("VXLAN pool " + name + " (VNIs " + firstVni + "-" + (firstVni + 99) + ") attached with VTEP cidr " + vtepCidr
+                + "; a VXLAN network in it; guest L3 " + guestCidr + " on it");
+        String pool = api.create("CreateL2VxlanNetworkPool", "zoneUuid", zone, "name", name + "-pool");
+        api.create("CreateVniRange", "l2NetworkUuid", pool, "name", name + "-vnis", "startVni", firstVni, "endVni", firstVni + 99);
+        api.ok("AttachL2NetworkToCluster", Map.of("l2NetworkUuid", pool, "clusterUuid", cluster, "systemTags",
+                List.of(vtepCidrTag(pool, vtepCidr))));
+        JsonNode l2 = api.inventory("CreateL2VxlanNetwork", "poolUuid", pool, "zoneUuid", zone, "name", name);
+        String l3 = api.create("CreateL3Network", "l2NetworkUuid", l2.get("uuid").asText(), "name", name + "-l3", "system", false);
+        api.ok("AddIpRangeByNetworkCidr", Map.of("l3NetworkUuid", l3, "name", name + "-range", "networkCidr", guestCidr));
+        api.ok("AddDnsToL3Network", Map.of("l3NetworkUuid", l3, "dns", SeedWorld.OUTSIDE_IP));
+        api.ok("AttachNetworkServiceToL3Network", Map.of("l3NetworkUuid", l3, "networkServices",
+                Map.of(providerUuid, List.of("DHCP", "DNS", "SNAT", "Eip", "PortForwarding"))));
+        return new Vxlan(pool, l2.get("uuid").asText(), l2.get("vni").asInt(), l3);
+    }
+
+    /** ZStack's system tag naming the subnet a pool's VTEPs are in, in this world's cluster. */
+    public String vtepCidrTag(String pool, String vtepCidr) {
+        return "l2NetworkUuid::" + pool + "::clusterUuid::" + cluster + "::cidr::{" + vtepCidr + "}";
     }
 
     /** A probe inside a VM, in the namespace its host's agent made for it. */

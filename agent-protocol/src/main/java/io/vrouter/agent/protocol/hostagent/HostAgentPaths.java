@@ -14,6 +14,10 @@ public final class HostAgentPaths {
     public static final String PLUG = "/network/plug";
     /** {@link UnplugCmd} -> {@link HostAgentReply}. */
     public static final String UNPLUG = "/network/unplug";
+    /** {@link VxlanCidrCmd} -> {@link VxlanCidrReply}: the host's address in a VXLAN pool's VTEP cidr. */
+    public static final String VXLAN_CHECK_CIDR = "/network/vxlan/checkcidr";
+    /** {@link VxlanFdbCmd} -> {@link HostAgentReply}: the peers each VXLAN L2 on the host floods to. */
+    public static final String VXLAN_POPULATE_FDB = "/network/vxlan/populatefdb";
     /** {@link VmCmd} -> {@link HostAgentReply}. */
     public static final String VM_START = "/vm/start";
     public static final String VM_STOP = "/vm/stop";

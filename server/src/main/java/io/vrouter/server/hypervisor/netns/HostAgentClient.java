@@ -17,6 +17,9 @@ import io.vrouter.agent.protocol.hostagent.VmCmd;
 import io.vrouter.agent.protocol.hostagent.VmStatusCmd;
 import io.vrouter.agent.protocol.hostagent.VmStatusReply;
 import io.vrouter.agent.protocol.hostagent.VmTO;
+import io.vrouter.agent.protocol.hostagent.VxlanCidrCmd;
+import io.vrouter.agent.protocol.hostagent.VxlanCidrReply;
+import io.vrouter.agent.protocol.hostagent.VxlanFdbCmd;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -83,6 +86,16 @@ public final class HostAgentClient {
     /** The interfaces of {@code interfaces} the host lacks. */
     public List<String> missingInterfaces(List<String> interfaces) {
         return commands.call(HostAgentPaths.CHECK_INTERFACES, new CheckInterfacesCmd(interfaces), CheckInterfacesReply.class).missing();
+    }
+
+    /** This host's address in a VXLAN pool's VTEP cidr; the agent's error names its addresses when it has none. */
+    public String vtepAddress(String cidr) {
+        return commands.call(HostAgentPaths.VXLAN_CHECK_CIDR, new VxlanCidrCmd(cidr), VxlanCidrReply.class).vtepIp();
+    }
+
+    /** The peers each of these VXLAN L2s floods to on this host (those it realizes). */
+    public void populateFdb(List<L2TO> networks) {
+        commands.call(HostAgentPaths.VXLAN_POPULATE_FDB, new VxlanFdbCmd(networks), HostAgentReply.class);
     }
 
     public void plug(L2TO l2, String portSuffix, String namespace, String ifname) {

@@ -36,11 +36,13 @@ public final class NetnsHypervisor implements Hypervisor {
     private final Hosts hosts;
 
     private final RouterAgentCredentials credentials;
+    private final NetnsVxlan vxlan;
 
-    NetnsHypervisor(HostAgents agents, Hosts hosts, RouterAgentCredentials credentials) {
+    NetnsHypervisor(HostAgents agents, Hosts hosts, RouterAgentCredentials credentials, NetnsVxlan vxlan) {
         this.agents = agents;
         this.hosts = hosts;
         this.credentials = credentials;
+        this.vxlan = vxlan;
     }
 
     @Override
@@ -85,13 +87,46 @@ public final class NetnsHypervisor implements Hypervisor {
     @Override
     public void reconcile(List<VmSpec> running) {
         Map<String, List<VmSpec>> byHost = running.stream().collect(Collectors.groupingBy(VmSpec::hostUuid));
-        for (HostRecord host : hosts.ofType(TYPE)) {
-            reconcileHost(host.uuid(), byHost.getOrDefault(host.uuid(), List.of()));
+        List<HostRecord> netnsHosts = hosts.ofType(TYPE);
+        if (netnsHosts.isEmpty()) {
+            return;
+        }
+        // hosts reconcile on their own machines: one at a time, a new node waited for the sum of them (20 hosts of
+        // 10 VMs: 54 s at a load of 100, docs/benchmarks.md); at most RECONCILE_PARALLELISM at once
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(RECONCILE_PARALLELISM, netnsHosts.size()), r -> {
+                    Thread t = new Thread(r, "netns-reconcile");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<Boolean>> done = netnsHosts.stream()
+                    .map(host -> pool.submit(() -> reconcileHost(host.uuid(), byHost.getOrDefault(host.uuid(), List.of()))))
+                    .toList();
+            for (java.util.concurrent.Future<Boolean> f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.warn("reconciling a Netns host failed: {}", e.getCause().toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
-    /** Tells one host what runs on it; false (logged) when its agent cannot be reached. */
+    /** Hosts reconciled at once at node start (each a call to its agent that runs its VMs' checks). */
+    static final int RECONCILE_PARALLELISM = 8;
+
+    /**
+     * Tells one host what runs on it; false (logged) when its agent cannot be reached. Its VTEPs are found first (its
+     * address may have changed while it was away), so that its VXLAN nics get the addresses of now.
+     */
     boolean reconcileHost(String hostUuid, List<VmSpec> running) {
+        vxlan.refreshHost(hostUuid);
         try {
             agents.of(hostUuid).reconcile(running.stream().map(this::withAgentIdentity).toList());
             return true;
@@ -139,7 +174,7 @@ public final class NetnsHypervisor implements Hypervisor {
      * node's calls come from, the node's own machine or the datacenter's router on that network).
      */
     private VmTO withAgentIdentity(VmSpec vm) {
-        VmTO plain = to(vm);
+        VmTO plain = onItsHost(vm);
         if (!vm.isAppliance()) {
             return plain;
         }
@@ -147,6 +182,22 @@ public final class NetnsHypervisor implements Hypervisor {
         java.util.List<String> pem = credentials.issue(vm, management).toPem();
         return new VmTO(plain.uuid(), plain.name(), true, plain.nics(), plain.agentSecret(),
                 new AgentTlsTO(pem.get(0), pem.get(1), pem.get(2)), management.gateway());
+    }
+
+    /**
+     * The VM as its host starts it: each VXLAN nic's L2 with its VNI, the host's VTEP and the peers of now (the
+     * plain {@link #to} is enough to stop or destroy a VM).
+     */
+    private VmTO onItsHost(VmSpec vm) {
+        VmTO plain = to(vm);
+        Map<String, L2TO> byL2 = new java.util.HashMap<>();
+        List<NicTO> nics = plain.nics().stream().map(nic -> {
+            L2TO l2 = byL2.computeIfAbsent(nic.l2().uuid(), uuid -> vxlan.l2On(vm.hostUuid(), uuid).orElse(nic.l2()));
+            return l2 == nic.l2() ? nic : new NicTO(nic.uuid(), nic.deviceId(), nic.mac(), l2, nic.ip(), nic.netmask(), nic.gateway(),
+                    nic.defaultRoute());
+        }).toList();
+        return new VmTO(plain.uuid(), plain.name(), plain.appliance(), nics, plain.agentSecret(), plain.agentTls(),
+                plain.managementNodeAddress());
     }
 
     static VmTO to(VmSpec vm) {
@@ -159,8 +210,8 @@ public final class NetnsHypervisor implements Hypervisor {
     }
 
     /**
-     * The nic's L2 as a host realizes it. The kind follows from the VLAN id today; a kind carried by the L2 itself
-     * (VXLAN: the VNI and the VTEPs) is added here and realized by the agent's fabric.
+     * The nic's L2 as a host realizes it, as far as the nic tells: no VLAN or VLAN by its VLAN id. A VXLAN network's
+     * VNI and VTEPs are the host's ({@link #onItsHost}).
      */
     static L2TO l2(NicSpec nic) {
         return new L2TO(nic.l2NetworkUuid(), nic.vlan() != null ? L2TO.VLAN : L2TO.NO_VLAN, nic.physicalInterface(), nic.vlan());

@@ -17,6 +17,7 @@ import io.vrouter.server.host.NewHost;
 import io.vrouter.server.hypervisor.Hypervisors;
 import io.vrouter.server.l2.L2NetworkRecord;
 import io.vrouter.server.l2.L2Networks;
+import io.vrouter.server.l2.VxlanNetworks;
 import io.vrouter.server.query.QueryApis;
 import io.vrouter.server.vm.VmInstances;
 import io.vrouter.server.vrouter.AgentPackage;
@@ -43,6 +44,7 @@ public final class NetnsPlugin implements AutoCloseable {
     private final NodeHostAgent nodeHostAgent;
     private final Hosts hosts;
     private final L2Networks l2Networks;
+    private final NetnsVxlan vxlan;
 
     public NetnsPlugin(NetnsSettings settings, DSLContext dsl, Hypervisors hypervisors, Hosts hosts, L2Networks l2Networks,
                        VmInstances vms, GlobalConfigs configs, VirtualRouters routers, NodeHostAgent nodeHostAgent,
@@ -51,7 +53,10 @@ public final class NetnsPlugin implements AutoCloseable {
         this.hosts = hosts;
         this.l2Networks = l2Networks;
         this.agents = new HostAgents(dsl, hosts, nodeHostAgent, settings.dataDir(), authority);
-        this.hypervisor = new NetnsHypervisor(agents, hosts, new RouterAgentCredentials(authority));
+        this.vxlan = new NetnsVxlan(hosts, agents, l2Networks.vxlan());
+        l2Networks.vxlan().registerPoolAttachment(vxlan);
+        hosts.onDeleted(vxlan::hostDeleted);
+        this.hypervisor = new NetnsHypervisor(agents, hosts, new RouterAgentCredentials(authority), vxlan);
         this.connector = new NetnsHostConnector(agents, ip -> hosts.ofType(NetnsHypervisor.TYPE).stream()
                 .filter(h -> h.managementIp().equals(ip)).map(HostRecord::uuid).findFirst()
                 .orElseThrow(() -> ApiException.operationFailed("no Netns host has management IP " + ip)),
@@ -110,8 +115,10 @@ public final class NetnsPlugin implements AutoCloseable {
                     // a host agent without a certificate gets one now, the secret its one-time proof (docs/tls.md)
                     connector.enroll(host.name(), endpoint);
                     checkInterfaces(host, endpoint);
+                    checkVteps(host, endpoint);
                     String uuid = connector.connecting(ip, endpoint, () -> hosts.add(host));
                     agents.record(uuid, endpoint);
+                    vxlan.refreshHost(uuid);
                     return Replies.inventory(queries.inventory("Host", uuid));
                 },
                 ApiParam.required("name", ParamType.STRING, "the host's name").withRange(1, 255),
@@ -147,7 +154,9 @@ public final class NetnsPlugin implements AutoCloseable {
      * refused before anything is written, naming the interfaces.
      */
     private void checkInterfaces(NewHost host, HostAgents.Endpoint endpoint) {
-        List<L2NetworkRecord> l2s = l2Networks.attachedTo(host.clusterUuid());
+        // a VXLAN pool and its networks go over the host's VTEP address, not over an interface by name (checkVteps)
+        List<L2NetworkRecord> l2s = l2Networks.attachedTo(host.clusterUuid()).stream()
+                .filter(l2 -> !VxlanNetworks.POOL.equals(l2.type()) && !VxlanNetworks.NETWORK.equals(l2.type())).toList();
         List<String> interfaces = l2s.stream().map(L2NetworkRecord::physicalInterface).filter(i -> i != null).distinct().toList();
         if (interfaces.isEmpty() || endpoint.nodeOwn()) {
             return; // the node's own machine makes a bridge alone where it lacks an interface
@@ -163,6 +172,15 @@ public final class NetnsPlugin implements AutoCloseable {
                     + String.join(", ", missing) + ", which L2 network(s) "
                     + l2s.stream().filter(l2 -> missing.contains(l2.physicalInterface())).map(L2NetworkRecord::name).toList()
                     + " attached to its cluster need");
+        }
+    }
+
+    /** A host joining a cluster with VXLAN pools needs a VTEP address in each pool's cidr: refused before anything is written. */
+    private void checkVteps(NewHost host, HostAgents.Endpoint endpoint) {
+        try {
+            vxlan.checkNewHost(host.name(), host.managementIp(), agents.client(endpoint, null), host.clusterUuid());
+        } catch (AgentException e) {
+            // the connect that follows says why the agent cannot be used
         }
     }
 

@@ -1,0 +1,125 @@
+package io.vrouter.tools.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vrouter.client.ApiClient;
+import io.vrouter.hostagent.HostAgentSettings;
+import io.vrouter.hostagent.HostTesting;
+import io.vrouter.hostagent.lab.MultiHostLab;
+import io.vrouter.platform.files.FileTrees;
+import io.vrouter.platform.process.CommandRunner;
+import io.vrouter.server.testing.TestDatabase;
+import io.vrouter.server.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A VLAN L2 across hosts, through the API only (root, and a kernel that makes VLAN devices, 8021q; skipped with the
+ * reason printed otherwise): a {@link MultiHostWorld} whose guest L2 is VLAN {@value MultiHostWorld#GUEST_VLAN} over the
+ * hosts' {@code eth1} and whose management L2 is VLAN {@value MultiHostWorld#MANAGEMENT_VLAN} over {@code eth0}. The
+ * router on host 1, guests on hosts 2 and 3: each host's bridge of the guest L2 has the VLAN sub-interface as its
+ * uplink, the guests lease from the router, resolve through it, leave through its SNAT and reach each other, every
+ * frame between hosts tagged on the shared data underlay. Everything carries the lab's prefix and is removed.
+ */
+@Timeout(600)
+class MultiHostVlanEndToEndTest {
+    private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(60));
+    private static Path dir;
+    private static MultiHostLab lab;
+    private static TestNode node;
+    private static MultiHostWorld world;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        String reason = MultiHostLab.unavailableReason();
+        if (reason == null) {
+            dir = Files.createTempDirectory("vrouter-vlanhosts-");
+            lab = MultiHostLab.create(dir.resolve("lab"));
+            if (!lab.vlanSupported()) {
+                reason = "this kernel makes no VLAN devices (no 8021q module): a VLAN L2 cannot cross hosts here";
+            }
+        }
+        if (reason != null) {
+            System.out.println("MultiHostVlanEndToEndTest skipped: " + reason);
+            tearDown();
+        }
+        Assumptions.assumeTrue(reason == null, reason);
+        try {
+            System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
+            try {
+                node = TestNode.start(TestDatabase.H2);
+            } finally {
+                System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
+            }
+            ApiClient api = node.admin();
+            world = new MultiHostWorld(api, lab, 3, dir.resolve("outside"), step -> System.out.println("vlanhosts: " + step));
+            assertThat(world.vlans).as("the world's guest and management L2s are VLANs").isTrue();
+        } catch (RuntimeException | Error e) {
+            tearDown();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (lab == null) {
+            return;
+        }
+        MultiHostLab built = lab;
+        lab = null;
+        NetnsTeardown.run(null,
+                () -> {
+                    if (world != null) {
+                        world.close();
+                    }
+                },
+                () -> {
+                    if (node != null) {
+                        node.close();
+                    }
+                },
+                built::close,
+                () -> FileTrees.delete(dir),
+                () -> assertThat(built.leftovers()).as("namespaces and links of the lab left").isEmpty());
+    }
+
+    @Test
+    void guestsOnHosts2And3_routerOnHost1_overVlan_dhcpDnsSnat() {
+        JsonNode guest2 = world.guestOn("vlan-guest2", world.host(2));
+        JsonNode guest3 = world.guestOn("vlan-guest3", world.host(3));
+        JsonNode router = world.routersOn(world.guestL3).get(0);
+        assertThat(router.get("hostUuid").asText()).as("the router on host 1").isEqualTo(world.host(1));
+        String routerGuestIp = SeedWorld.ipOn(router, world.guestL3);
+        for (JsonNode guest : List.of(guest2, guest3)) {
+            GuestProbe probe = world.probe(guest);
+            String ip = SeedWorld.ipOn(guest, world.guestL3);
+            assertThat(GuestProbe.await(Duration.ofSeconds(60), () -> ip.equals(probe.address()) ? ip : null))
+                    .as("the lease of " + guest.get("name").asText() + " over VLAN " + MultiHostWorld.GUEST_VLAN).isEqualTo(ip);
+            assertThat(probe.defaultGateway()).isEqualTo(routerGuestIp);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> probe.resolve(SeedWorld.OUTSIDE_NAME)))
+                    .as("DNS through the router").isEqualTo(SeedWorld.OUTSIDE_IP);
+            assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> probe.sourceSeenBy(SeedWorld.OUTSIDE_IP, Outside.PORT)))
+                    .as("SNAT to the router's public address").isEqualTo(SeedWorld.ipOn(router, world.publicL3));
+        }
+        String ping = RUNNER.run(List.of("ip", "netns", "exec", world.namespaceOf(guest2), "busybox", "ping", "-c", "3", "-W", "2",
+                SeedWorld.ipOn(guest3, world.guestL3)), null).stdout();
+        assertThat(ping).as("host 2 -> host 3 over the VLAN").contains(" 0% packet loss");
+        for (int i = 1; i <= 3; i++) {
+            MultiHostLab.Host host = lab.hosts().get(i - 1);
+            String vlans = RUNNER.check(List.of("ip", "-n", host.namePrefix() + "fabric", "-d", "-o", "link", "show", "type", "vlan"), null)
+                    .stdout();
+            assertThat(vlans).as("host " + i + "'s fabric: the guest L2's uplink is VLAN " + MultiHostWorld.GUEST_VLAN + " of eth1")
+                    .contains("vlan protocol 802.1Q id " + MultiHostWorld.GUEST_VLAN + " ");
+        }
+    }
+}
