@@ -25,15 +25,18 @@ final class Placement {
         this.hosts = hosts;
     }
 
-    /** A host for a VM leaving {@code excludedHost} (confirmed dead): any candidate of the zone but that one. */
-    HostRecord chooseExcept(String zoneUuid, Set<String> l2Uuids, String excludedHost) {
-        List<HostRecord> candidates = hosts.candidates(zoneUuid, null, l2Uuids).stream()
-                .filter(h -> !h.uuid().equals(excludedHost)).toList();
+    /**
+     * A host for a VM leaving {@code excludedHost} (confirmed dead): a candidate of the zone but that one, chosen and
+     * reserved as for a new VM (the most memory left first), so that a failover never overcommits a host.
+     */
+    HostRecord chooseExcept(String zoneUuid, Set<String> l2Uuids, String excludedHost, int cpuNum, long memorySize) {
+        List<HostRecord> candidates = new ArrayList<>(hosts.candidates(zoneUuid, null, l2Uuids).stream()
+                .filter(h -> !h.uuid().equals(excludedHost)).toList());
         if (candidates.isEmpty()) {
             throw ApiException.operationFailed("no other host to re-create the VM on: need an Enabled, Connected host in zone "
                     + zoneUuid + " other than " + excludedHost + " whose cluster has L2 network(s) " + l2Uuids + " attached");
         }
-        return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+        return reserveOnFirst(candidates, cpuNum, memorySize);
     }
 
     HostRecord choose(String zoneUuid, String clusterUuid, String hostUuid, Set<String> l2Uuids, int cpuNum, long memorySize) {
@@ -44,6 +47,11 @@ final class Placement {
                     + (clusterUuid != null ? ", cluster " + clusterUuid : "") + (hostUuid != null ? ", host " + hostUuid : "")
                     + " whose cluster has L2 network(s) " + l2Uuids + " attached");
         }
+        return reserveOnFirst(candidates, cpuNum, memorySize);
+    }
+
+    /** The first candidate, most memory left first (ties at random), that still has the VM's CPUs and memory: reserved. */
+    private HostRecord reserveOnFirst(List<HostRecord> candidates, int cpuNum, long memorySize) {
         java.util.Collections.shuffle(candidates, ThreadLocalRandom.current());
         candidates.sort(Comparator.comparingLong(HostRecord::availableMemoryCapacity).reversed());
         for (HostRecord host : candidates) {
