@@ -223,6 +223,44 @@ public final class MultiHostLab implements AutoCloseable {
         }
     }
 
+    /**
+     * "Powers the host off": its agent and every process in its namespaces SIGKILLed, then the host's namespace and
+     * every namespace its agent made deleted (their veths, the host's links to the underlays, go with them). Nothing
+     * of it answers anymore.
+     */
+    public synchronized void powerOff(Host host) {
+        killAgent(host);
+        List<String> its = namespaces().stream().filter(ns -> ns.equals(host.namespace()) || madeBy(host, ns)).toList();
+        its.forEach(this::killAllIn);
+        for (String ns : its) {
+            runner.run(List.of("ip", "netns", "del", ns), null);
+            runner.run(List.of("rm", "-rf", "/etc/netns/" + ns), null);
+        }
+    }
+
+    /** Whether namespace {@code ns} is one the host's agent made (its fabric, its VMs', its extras). */
+    private static boolean madeBy(Host host, String ns) {
+        String p = host.namePrefix();
+        return ns.equals(p + "fabric") || ns.startsWith(p + "-") || ns.startsWith(p + "x");
+    }
+
+    /**
+     * Cuts the host off the datacenter network (its links to every underlay down, at the switch's end): its agent
+     * and its namespaces keep running, nothing reaches them and they reach nothing. {@link #reconnect} undoes it.
+     */
+    public synchronized void cutOff(Host host) {
+        for (String ifname : INTERFACES) {
+            check("ip", "link", "set", prefix + "e" + host.index() + ifname.substring(3), "down");
+        }
+    }
+
+    /** Plugs a host cut off by {@link #cutOff} back into every underlay. */
+    public synchronized void reconnect(Host host) {
+        for (String ifname : INTERFACES) {
+            check("ip", "link", "set", prefix + "e" + host.index() + ifname.substring(3), "up");
+        }
+    }
+
     private void awaitListening(Host host, Process p, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
