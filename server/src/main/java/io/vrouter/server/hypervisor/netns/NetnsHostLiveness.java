@@ -33,8 +33,8 @@ import java.util.Optional;
 final class NetnsHostLiveness implements HostLiveness {
     private static final Logger LOG = LoggerFactory.getLogger(NetnsHostLiveness.class);
     /** A heartbeat of a live host answers in milliseconds; a dead one must not hold the round up. */
-    static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(1500);
-    static final Duration ECHO_TIMEOUT = Duration.ofMillis(1000);
+    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration ECHO_TIMEOUT = Duration.ofMillis(700);
 
     private final HostAgents agents;
     private final Hosts hosts;
