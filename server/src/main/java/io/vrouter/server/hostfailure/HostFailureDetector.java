@@ -185,17 +185,17 @@ public final class HostFailureDetector implements AutoCloseable {
             if (liveness.agentAnswers(host)) {
                 return new HostObservation(true, 0, 0); // the agent answers: alive, no need to bother the witnesses
             }
-            return witnessed(host, liveness, witnesses, false);
+            return witnessed(host, liveness, witnesses);
         }
-        CompletableFuture<HostObservation> data = CompletableFuture.supplyAsync(() -> witnessed(host, liveness, witnesses, false),
+        CompletableFuture<HostObservation> data = CompletableFuture.supplyAsync(() -> witnessed(host, liveness, witnesses),
                 witnessProbes);
         boolean agent = liveness.agentAnswers(host);
         HostObservation dataPlane = data.join();
         return agent ? new HostObservation(true, dataPlane.dataPlaneAnswered(), dataPlane.dataPlaneSilent()) : dataPlane;
     }
 
-    /** The witnesses' probes of the host's data plane, all at once. */
-    private HostObservation witnessed(HostRecord host, HostLiveness liveness, int witnesses, boolean agentAnswers) {
+    /** The witnesses' probes of the host's data plane, all at once (its agent counted silent). */
+    private HostObservation witnessed(HostRecord host, HostLiveness liveness, int witnesses) {
         List<HostRecord> peers = hosts.candidates(host.zoneUuid(), host.clusterUuid(), List.of()).stream()
                 .filter(p -> !p.uuid().equals(host.uuid())).limit(witnesses).toList();
         List<HostRecord> from = new ArrayList<>(peers);
@@ -216,7 +216,7 @@ public final class HostFailureDetector implements AutoCloseable {
                 }
             }
         }
-        return new HostObservation(agentAnswers, answered, silent);
+        return new HostObservation(false, answered, silent);
     }
 
     @Override
