@@ -54,7 +54,8 @@ public final class HostAgentServer implements AutoCloseable {
         SecretCheck check = new SecretCheck(secret);
         Reachability reachability = new Reachability();
         SelfFence fence = new SelfFence(agent::stopRouters,
-                peers -> reachability.reachable(peers, SelfFence.PEER_TIMEOUT), System::nanoTime);
+                peers -> reachability.reachable(peers, SelfFence.PEER_TIMEOUT), System::nanoTime,
+                agent.settings().workDir().resolve("self-fence.json"));
         Javalin app = Javalin.create(config -> {
             QueuedThreadPool pool = new QueuedThreadPool(64, 4);
             pool.setName("host-agent-http");

@@ -1,9 +1,15 @@
 package io.vrouter.hostagent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vrouter.agent.protocol.AgentJson;
 import io.vrouter.agent.protocol.hostagent.HeartbeatCmd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +30,17 @@ import java.util.function.Supplier;
  * confirm it dead while a peer reaches it.
  *
  * <p>The fenced routers stay stopped until the node reconciles the host: only the node knows whether they moved.
- * Armed by the first heartbeat with a bound; a bound of 0 disarms it.
+ * Armed by the first heartbeat with a bound; a bound of 0 disarms it. The arming is kept in the agent's work dir, so
+ * an agent restarted while its host is cut off is armed from its start.
  */
 final class SelfFence implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SelfFence.class);
     static final Duration PEER_TIMEOUT = Duration.ofMillis(800);
 
+    private static final ObjectMapper JSON = AgentJson.newMapper();
+
     private final Supplier<List<String>> stopRouters;
+    private final Path armFile;
     /** Which of the given peer addresses answer (an echo each, within the peer timeout). */
     private final Function<List<String>, List<String>> reachablePeers;
     private final LongSupplier nanoTime;
@@ -45,9 +55,53 @@ final class SelfFence implements AutoCloseable {
     private final List<String> fenced = new ArrayList<>();
 
     SelfFence(Supplier<List<String>> stopRouters, Function<List<String>, List<String>> reachablePeers, LongSupplier nanoTime) {
+        this(stopRouters, reachablePeers, nanoTime, null);
+    }
+
+    /**
+     * @param armFile where the last heartbeat's peers and bound are kept (null: nowhere), so that an agent restarted
+     *                while its host is cut off is armed from its start rather than never (no heartbeat can reach it)
+     */
+    SelfFence(Supplier<List<String>> stopRouters, Function<List<String>, List<String>> reachablePeers, LongSupplier nanoTime,
+              Path armFile) {
         this.stopRouters = stopRouters;
         this.reachablePeers = reachablePeers;
         this.nanoTime = nanoTime;
+        this.armFile = armFile;
+        HeartbeatCmd last = readArm(armFile);
+        if (last != null) {
+            // armed as if the node's last heartbeat came at this start: the bound counts from here
+            lastHeartbeatNanos = nanoTime.getAsLong();
+            peers = last.peers();
+            bound = Duration.ofSeconds(Math.max(0, last.fenceAfterSeconds()));
+        }
+    }
+
+    private static HeartbeatCmd readArm(Path file) {
+        if (file == null || !Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(file.toFile(), HeartbeatCmd.class);
+        } catch (IOException e) {
+            LOG.warn("cannot read the self-fence's arming {}: {}", file, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Keeps the arming for the next start of the agent, when it changed. */
+    private void keepArm(HeartbeatCmd cmd) {
+        if (armFile == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(armFile.toAbsolutePath().getParent());
+            Path tmp = armFile.resolveSibling(armFile.getFileName() + ".tmp");
+            Files.write(tmp, JSON.writeValueAsBytes(new HeartbeatCmd(null, cmd.peers(), cmd.fenceAfterSeconds())));
+            Files.move(tmp, armFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot keep the self-fence's arming in {}: {}", armFile, e.getMessage());
+        }
     }
 
     /** Checks twice a second from now on. */
@@ -59,8 +113,12 @@ final class SelfFence implements AutoCloseable {
     /** The node is there: the bound starts over. Returns the routers fenced and not yet reconciled. */
     synchronized List<String> heartbeat(HeartbeatCmd cmd) {
         lastHeartbeatNanos = nanoTime.getAsLong();
+        Duration newBound = Duration.ofSeconds(Math.max(0, cmd.fenceAfterSeconds()));
+        if (!cmd.peers().equals(peers) || !newBound.equals(bound)) {
+            keepArm(cmd);
+        }
         peers = cmd.peers();
-        bound = Duration.ofSeconds(Math.max(0, cmd.fenceAfterSeconds()));
+        bound = newBound;
         return List.copyOf(fenced);
     }
 

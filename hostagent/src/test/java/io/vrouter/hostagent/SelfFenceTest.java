@@ -77,4 +77,23 @@ class SelfFenceTest {
         }
         assertThat(stops).hasValue(0);
     }
+
+    @Test
+    void anAgentRestartedWhileCutOff_isArmedFromItsStartByTheKeptArming(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path arm = dir.resolve("self-fence.json");
+        SelfFence before = new SelfFence(() -> List.of("router-1"), peers -> List.of(), now::get, arm);
+        before.heartbeat(new HeartbeatCmd("h", List.of("10.0.0.2"), 5));
+        // the agent restarts; no heartbeat reaches the new one, no peer answers
+        SelfFence after = new SelfFence(() -> {
+            stops.incrementAndGet();
+            return List.of("router-1");
+        }, peers -> List.of(), now::get, arm);
+        advance(Duration.ofSeconds(4));
+        after.check();
+        assertThat(stops).as("the bound counts from the start").hasValue(0);
+        advance(Duration.ofSeconds(2));
+        after.check();
+        assertThat(stops).hasValue(1);
+        assertThat(after.fenced()).containsExactly("router-1");
+    }
 }
