@@ -303,6 +303,29 @@ public final class HostAgent implements AutoCloseable {
         h.cleanup().removeUnusedBridges();
     }
 
+    /**
+     * The self-fence ({@link SelfFence}): stops every router this host runs (processes killed, addresses flushed,
+     * links down) and forgets them as running, so that neither this agent nor the next adopts them; the management
+     * node's next reconcile starts again those that did not move. Returns their uuids.
+     */
+    public List<String> stopRouters() {
+        if (!hasPrefix()) {
+            return List.of();
+        }
+        List<String> stopped = new ArrayList<>();
+        for (VmTO vm : recordedRunning()) {
+            if (vm.appliance()) {
+                try {
+                    stop(vm);
+                    stopped.add(vm.uuid());
+                } catch (RuntimeException e) {
+                    LOG.error("self-fence: cannot stop router {} ({}): {}", vm.name(), vm.uuid(), e.getMessage());
+                }
+            }
+        }
+        return stopped;
+    }
+
     /** Installs the shipped agent jar in a router and restarts its agent (Reconnect's upgrade step). */
     public void deployRouterAgent(VmTO router) {
         synchronized (lockOf(router.uuid())) {

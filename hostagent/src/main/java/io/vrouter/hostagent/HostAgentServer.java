@@ -10,10 +10,14 @@ import io.vrouter.agent.protocol.AgentPaths;
 import io.vrouter.agent.protocol.SecretCheck;
 import io.vrouter.agent.protocol.hostagent.CheckInterfacesCmd;
 import io.vrouter.agent.protocol.hostagent.CheckInterfacesReply;
+import io.vrouter.agent.protocol.hostagent.HeartbeatCmd;
+import io.vrouter.agent.protocol.hostagent.HeartbeatReply;
 import io.vrouter.agent.protocol.hostagent.HostAgentPaths;
 import io.vrouter.agent.protocol.hostagent.HostAgentReply;
 import io.vrouter.agent.protocol.hostagent.PingReply;
 import io.vrouter.agent.protocol.hostagent.PlugCmd;
+import io.vrouter.agent.protocol.hostagent.ProbeCmd;
+import io.vrouter.agent.protocol.hostagent.ProbeReply;
 import io.vrouter.agent.protocol.hostagent.ReconcileCmd;
 import io.vrouter.agent.protocol.hostagent.UnplugCmd;
 import io.vrouter.agent.protocol.hostagent.VmCmd;
@@ -32,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * The host agent over HTTPS with mutual TLS (the management node's certificate required, {@code docs/tls.md}): one
@@ -46,10 +51,14 @@ public final class HostAgentServer implements AutoCloseable {
 
     private final Javalin app;
     private final String scheme;
+    private final Reachability reachability;
+    private final SelfFence fence;
 
-    private HostAgentServer(Javalin app, String scheme) {
+    private HostAgentServer(Javalin app, String scheme, Reachability reachability, SelfFence fence) {
         this.app = app;
         this.scheme = scheme;
+        this.reachability = reachability;
+        this.fence = fence;
     }
 
     /**
@@ -74,6 +83,10 @@ public final class HostAgentServer implements AutoCloseable {
      */
     public static HostAgentServer start(HostAgent agent, String secret, String host, int port, SSLContext tls) {
         SecretCheck check = new SecretCheck(secret);
+        Reachability reachability = new Reachability();
+        SelfFence fence = new SelfFence(agent::stopRouters,
+                peers -> reachability.reachable(peers, SelfFence.PEER_TIMEOUT), System::nanoTime,
+                agent.settings().workDir().resolve("self-fence.json"));
         Javalin app = Javalin.create(config -> {
             QueuedThreadPool pool = new QueuedThreadPool(64, 4);
             pool.setName("host-agent-http");
@@ -84,14 +97,15 @@ public final class HostAgentServer implements AutoCloseable {
             if (tls != null) {
                 listenTls(config, host, port, tls);
             }
-            routes(config, agent, check);
+            routes(config, agent, check, fence);
+            witnessRoutes(config, agent, check, reachability, fence);
         });
         if (tls != null) {
             app.start();
         } else {
             app.start(host, port);
         }
-        return new HostAgentServer(app, tls != null ? "https" : "http");
+        return new HostAgentServer(app, tls != null ? "https" : "http", reachability, fence.start());
     }
 
     /**
@@ -120,11 +134,12 @@ public final class HostAgentServer implements AutoCloseable {
         Object handle(Context ctx) throws IOException;
     }
 
-    private static void routes(JavalinConfig config, HostAgent agent, SecretCheck check) {
+    private static void routes(JavalinConfig config, HostAgent agent, SecretCheck check, SelfFence fence) {
         route(config, check, HostAgentPaths.CONNECT, ctx -> agent.connect());
         route(config, check, HostAgentPaths.PING, ctx -> new PingReply(true, null, agent.agentUuid()));
         route(config, check, HostAgentPaths.RECONCILE, ctx -> {
             agent.reconcile(body(ctx, ReconcileCmd.class).running());
+            fence.reconciled(); // the node decided what runs here: a self-fence is settled
             return HostAgentReply.ok();
         });
         route(config, check, HostAgentPaths.CHECK_INTERFACES, ctx ->
@@ -171,6 +186,22 @@ public final class HostAgentServer implements AutoCloseable {
             if (ctx.result() == null) {
                 write(ctx, 404, HostAgentReply.failure("no such path: " + ctx.path()));
             }
+        });
+    }
+
+    /** A host's death and its fence: probes of a peer on the node's behalf, the node's heartbeat. */
+    private static void witnessRoutes(JavalinConfig config, HostAgent agent, SecretCheck check, Reachability reachability, SelfFence fence) {
+        route(config, check, HostAgentPaths.PROBE, ctx -> {
+            ProbeCmd cmd = body(ctx, ProbeCmd.class);
+            if (cmd.addresses().size() > 64 || cmd.timeoutMillis() < 0) {
+                throw new BadRequest(ctx.path() + " takes up to 64 addresses and a timeout of 0 ms or more");
+            }
+            return new ProbeReply(true, null, reachability.reachable(cmd.addresses(),
+                    Duration.ofMillis(cmd.timeoutMillis() == 0 ? 1000 : cmd.timeoutMillis())));
+        });
+        route(config, check, HostAgentPaths.HEARTBEAT, ctx -> {
+            HeartbeatCmd cmd = body(ctx, HeartbeatCmd.class);
+            return new HeartbeatReply(true, null, agent.agentUuid(), fence.heartbeat(cmd));
         });
     }
 
@@ -240,5 +271,7 @@ public final class HostAgentServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        fence.close();
+        reachability.close();
     }
 }

@@ -2,12 +2,16 @@ package io.vrouter.hostagent;
 
 import io.vrouter.agent.protocol.AgentClient;
 import io.vrouter.agent.protocol.AgentException;
+import io.vrouter.agent.protocol.hostagent.HeartbeatCmd;
+import io.vrouter.agent.protocol.hostagent.HeartbeatReply;
 import io.vrouter.agent.protocol.hostagent.HostAgentPaths;
 import io.vrouter.agent.protocol.hostagent.HostAgentReply;
 import io.vrouter.agent.protocol.hostagent.L2TO;
 import io.vrouter.agent.protocol.hostagent.NicTO;
 import io.vrouter.agent.protocol.hostagent.PingCmd;
 import io.vrouter.agent.protocol.hostagent.PingReply;
+import io.vrouter.agent.protocol.hostagent.ProbeCmd;
+import io.vrouter.agent.protocol.hostagent.ProbeReply;
 import io.vrouter.agent.protocol.hostagent.VmCmd;
 import io.vrouter.agent.protocol.hostagent.VmTO;
 import org.junit.jupiter.api.AfterEach;
@@ -77,5 +81,21 @@ class HostAgentServerTest {
         assertThatThrownBy(() -> client(SECRET).call(HostAgentPaths.VM_START, List.of(1, 2), HostAgentReply.class))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
         assertThat(Files.exists(workDir.resolve("vms"))).isFalse();
+    }
+
+    @Test
+    void probe_namesTheAddressesThatAnswer_heartbeat_reportsNothingFenced_andTooManyAddressesIs400() {
+        // 127.0.0.1 answers an echo (as root) or refuses the TCP echo port (otherwise): reached either way;
+        // 198.51.100.77 (TEST-NET-2) answers nobody
+        ProbeReply probe = client(SECRET).call(HostAgentPaths.PROBE, new ProbeCmd(List.of("127.0.0.1", "198.51.100.77"), 500),
+                ProbeReply.class);
+        assertThat(probe.answered()).containsExactly("127.0.0.1");
+        HeartbeatReply beat = client(SECRET).call(HostAgentPaths.HEARTBEAT, new HeartbeatCmd("h", List.of("198.51.100.77"), 5),
+                HeartbeatReply.class);
+        assertThat(beat.agentUuid()).isEqualTo(agent.agentUuid());
+        assertThat(beat.fenced()).isEmpty();
+        List<String> many = java.util.stream.IntStream.range(0, 65).mapToObj(i -> "192.0.2." + i).toList();
+        assertThatThrownBy(() -> client(SECRET).call(HostAgentPaths.PROBE, new ProbeCmd(many, 100), ProbeReply.class))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
     }
 }

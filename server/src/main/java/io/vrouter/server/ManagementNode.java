@@ -188,7 +188,8 @@ public final class ManagementNode implements AutoCloseable {
             InstanceOfferings offerings = new InstanceOfferings(database.dsl(), clock, tags);
             offerings.registerApis(catalogue, registry, queries, resourceTypes);
             // what flows leave half done when the node dies; this process's runs carry a new id at every start
-            this.flowJournal = new FlowJournal(database.dsl(), clock, Uuid.random());
+            // runs are written under this node's membership uuid, so other nodes ask the membership whether it lives
+            this.flowJournal = new FlowJournal(database.dsl(), clock, managementNodes.uuid());
             io.micrometer.core.instrument.Gauge.builder("vrouter_flow_undo_pending", flowJournal, FlowJournal::pendingCount)
                     .description("recorded flow steps waiting for an undo (left by a crash, or whose undo failed)").register(metrics);
             this.vms = new VmInstances(database.dsl(), clock, hosts, l2Networks, l3Networks, ipAllocator, hypervisors, taskQueues,
@@ -249,6 +250,7 @@ public final class ManagementNode implements AutoCloseable {
             this.netns = new NetnsPlugin(netnsSettings, database.dsl(), hypervisors, hosts, l2Networks, vms, globalConfigs,
                     virtualRouters.routers(), nodeHostAgent, agentAuthority);
             netns.registerApis(catalogue, queries);
+            hostFailures.registerLiveness(netns.liveness());
             // ---- end of netns backend
 
             ApiDispatcher dispatcher = new ApiDispatcher(catalogue, accounts, json, metrics);
@@ -285,13 +287,22 @@ public final class ManagementNode implements AutoCloseable {
 
     /** Opens the API port; returns the URL clients use. */
     public String start() {
-        // first undo what dead runs of the node left half done (a single node: every run but this one's is dead),
-        // then settle what remains mid-operation and let the hypervisors agree
-        java.util.function.Predicate<String> deadNode = nodeId -> !nodeId.equals(flowJournal.nodeId());
+        // first undo what dead nodes left half done, then settle what remains mid-operation and let the hypervisors
+        // agree. The embedded database is one node's: every run but this process's is a dead run of the node. On a
+        // shared database (several nodes) the membership says which nodes are gone: a live node's flows and VM
+        // operations are its own to finish, and a node that dies has its runs undone by the others' periodic pass
+        java.util.function.Predicate<String> deadNode = sharedDatabase()
+                ? managementNodes::isGone : nodeId -> !nodeId.equals(flowJournal.nodeId());
         flowJournal.recover(deadNode);
-        // an undo that failed (here or in a flow's own rollback) is retried while the node runs
-        journalRetry = flowJournal.retryEvery(Duration.ofMinutes(1), deadNode);
-        vms.recoverAfterRestart();
+        // an undo that failed (here or in a flow's own rollback), or a run of a node that died since, is retried
+        journalRetry = flowJournal.retryEvery(sharedDatabase() ? Duration.ofSeconds(15) : Duration.ofMinutes(1), deadNode);
+        if (sharedDatabase() && managementNodes.othersLive()) {
+            // their VMs mid-operation are theirs, and reconciling hosts they drive would undo what they are making
+            org.slf4j.LoggerFactory.getLogger(ManagementNode.class).info(
+                    "other management nodes are live: VMs mid-operation and the hosts' reconciles are left to them");
+        } else {
+            vms.recoverAfterRestart();
+        }
         accounts.sessions().startPurging();
         port = apiServer.start(options.host(), options.port());
         // join before acting on hosts: the first round tells which hosts (and so which routers) are this node's
@@ -300,6 +311,11 @@ public final class ManagementNode implements AutoCloseable {
         netns.start();
         hostFailures.start();
         return url();
+    }
+
+    /** Whether the database may be shared with other management nodes (PostgreSQL; the embedded H2 is one node's). */
+    private boolean sharedDatabase() {
+        return database.dialect() != org.jooq.SQLDialect.H2;
     }
 
     public String url() {

@@ -272,25 +272,44 @@ public final class MultiHostLab implements AutoCloseable {
 
     /**
      * The host loses its power: every process of the host dies at once (its agent, the router agents, keepalived,
-     * dnsmasq, the guests' DHCP clients), every namespace its agent made is gone (the VMs with their kernels' state:
-     * no ARP answer, no forwarding), and the host's own namespace is cut from every underlay (its "cables" are dead).
-     * Nothing says goodbye: the links drop first, so no process can send a last packet. The host's namespace stays
-     * (for {@link #close}); the host cannot be started again.
+     * dnsmasq, the guests' DHCP clients), and the host's namespace and every namespace its agent made are deleted
+     * (the VMs with their kernels' state: no ARP answer, no forwarding; their veths and the host's links to the
+     * underlays go with them). Nothing says goodbye: the links drop first, so no process can send a last packet. The
+     * host cannot be started again.
      */
     public synchronized void powerOff(Host host) {
         for (String ifname : INTERFACES) {
             runner.run(List.of("ip", "link", "set", prefix + "e" + host.index() + ifname.substring(3), "down"), null);
         }
         killAgent(host);
-        // its agent names the namespaces it makes <namePrefix>-<VM uuid>
-        List<String> itsNamespaces = namespaces().stream().filter(ns -> ns.startsWith(host.namePrefix() + "-")).toList();
-        for (String ns : itsNamespaces) {
-            killAllIn(ns);
-        }
-        killAllIn(host.namespace());
-        for (String ns : itsNamespaces) {
+        List<String> its = namespaces().stream().filter(ns -> ns.equals(host.namespace()) || madeBy(host, ns)).toList();
+        its.forEach(this::killAllIn);
+        for (String ns : its) {
             runner.run(List.of("ip", "netns", "del", ns), null);
             runner.run(List.of("rm", "-rf", "/etc/netns/" + ns), null);
+        }
+    }
+
+    /** Whether namespace {@code ns} is one the host's agent made (its fabric, its VMs', its extras). */
+    private static boolean madeBy(Host host, String ns) {
+        String p = host.namePrefix();
+        return ns.equals(p + "fabric") || ns.startsWith(p + "-") || ns.startsWith(p + "x");
+    }
+
+    /**
+     * Cuts the host off the datacenter network (its links to every underlay down, at the switch's end): its agent
+     * and its namespaces keep running, nothing reaches them and they reach nothing. {@link #reconnect} undoes it.
+     */
+    public synchronized void cutOff(Host host) {
+        for (String ifname : INTERFACES) {
+            check("ip", "link", "set", prefix + "e" + host.index() + ifname.substring(3), "down");
+        }
+    }
+
+    /** Plugs a host cut off by {@link #cutOff} back into every underlay. */
+    public synchronized void reconnect(Host host) {
+        for (String ifname : INTERFACES) {
+            check("ip", "link", "set", prefix + "e" + host.index() + ifname.substring(3), "up");
         }
     }
 

@@ -44,6 +44,8 @@ public final class HostFailureDetector implements AutoCloseable {
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "host-probe-timer"));
     private final ExecutorService probes = Executors.newFixedThreadPool(8, r -> daemon(r, "host-probe"));
+    /** The witnesses' probes (each a call to a peer's agent that may wait for its timeout), apart from the rounds' pool. */
+    private final ExecutorService witnessProbes = Executors.newCachedThreadPool(r -> daemon(r, "host-witness"));
     /** Failovers run here, so a slow one never delays the probes of other hosts. */
     private final ExecutorService failovers = Executors.newCachedThreadPool(r -> daemon(r, "host-failover"));
     private volatile boolean running;
@@ -76,19 +78,27 @@ public final class HostFailureDetector implements AutoCloseable {
         scheduleNext();
     }
 
-    private void scheduleNext() {
+    private void scheduleNext(long roundMillis) {
         if (running) {
-            timer.schedule(this::roundQuietly, HostFailureSettings.probeInterval(configs).toMillis(), TimeUnit.MILLISECONDS);
+            // a round starts every probe interval; one that took longer (a dead host's probes time out) is followed
+            // by the next at once
+            long delay = Math.max(0, HostFailureSettings.probeInterval(configs).toMillis() - roundMillis);
+            timer.schedule(this::roundQuietly, delay, TimeUnit.MILLISECONDS);
         }
     }
 
+    private void scheduleNext() {
+        scheduleNext(0);
+    }
+
     private void roundQuietly() {
+        long started = System.nanoTime();
         try {
             round();
         } catch (RuntimeException e) {
             LOG.warn("host probe round failed; the next runs as scheduled", e);
         } finally {
-            scheduleNext();
+            scheduleNext((System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -119,10 +129,12 @@ public final class HostFailureDetector implements AutoCloseable {
             return;
         }
         int witnesses = HostFailureSettings.witnesses(configs);
-        HostObservation seen = observe(host, liveness, witnesses);
         DeathRule rule = rules.computeIfAbsent(hostUuid, h -> new DeathRule());
         DeathRule.Verdict before = rule.last();
-        DeathRule.Verdict verdict = rule.observe(seen, System.nanoTime(), HostFailureSettings.confirmTime(configs), witnesses);
+        // the round's start is when it saw the host: its probes time out later only because nothing answered
+        long seenAt = System.nanoTime();
+        HostObservation seen = observe(host, liveness, witnesses, before != DeathRule.Verdict.ALIVE);
+        DeathRule.Verdict verdict = rule.observe(seen, seenAt, HostFailureSettings.confirmTime(configs), witnesses);
         switch (verdict) {
             case DEAD -> {
                 if (ownership.owns(hostUuid) && confirmed.add(hostUuid)) {
@@ -163,21 +175,39 @@ public final class HostFailureDetector implements AutoCloseable {
         }
     }
 
-    private HostObservation observe(HostRecord host, HostLiveness liveness, int witnesses) {
-        boolean agent = liveness.agentAnswers(host);
-        if (agent) {
-            return new HostObservation(true, 0, 0); // the agent answers: alive, no need to bother the witnesses
+    /**
+     * One look at the host: its agent first; its data plane from the witnesses when the agent does not answer. A host
+     * already silent or agent-less ({@code suspect}) has its witnesses asked at the same time as its agent, so that
+     * each round of a dying host takes one timeout, not two; a healthy host costs its witnesses nothing.
+     */
+    private HostObservation observe(HostRecord host, HostLiveness liveness, int witnesses, boolean suspect) {
+        if (!suspect) {
+            if (liveness.agentAnswers(host)) {
+                return new HostObservation(true, 0, 0); // the agent answers: alive, no need to bother the witnesses
+            }
+            return witnessed(host, liveness, witnesses);
         }
+        CompletableFuture<HostObservation> data = CompletableFuture.supplyAsync(() -> witnessed(host, liveness, witnesses),
+                witnessProbes);
+        boolean agent = liveness.agentAnswers(host);
+        HostObservation dataPlane = data.join();
+        return agent ? new HostObservation(true, dataPlane.dataPlaneAnswered(), dataPlane.dataPlaneSilent()) : dataPlane;
+    }
+
+    /** The witnesses' probes of the host's data plane, all at once (its agent counted silent). */
+    private HostObservation witnessed(HostRecord host, HostLiveness liveness, int witnesses) {
         List<HostRecord> peers = hosts.candidates(host.zoneUuid(), host.clusterUuid(), List.of()).stream()
                 .filter(p -> !p.uuid().equals(host.uuid())).limit(witnesses).toList();
-        int answered = 0;
-        int silent = 0;
         List<HostRecord> from = new ArrayList<>(peers);
         if (from.size() < witnesses) {
             from.add(null); // this management node stands in for the missing peers, once
         }
-        for (HostRecord witness : from) {
-            Optional<Boolean> reached = liveness.dataPlaneAnswers(host, witness);
+        List<CompletableFuture<Optional<Boolean>>> probes = from.stream()
+                .map(witness -> CompletableFuture.supplyAsync(() -> liveness.dataPlaneAnswers(host, witness), witnessProbes)).toList();
+        int answered = 0;
+        int silent = 0;
+        for (CompletableFuture<Optional<Boolean>> probe : probes) {
+            Optional<Boolean> reached = probe.join();
             if (reached.isPresent()) {
                 if (reached.get()) {
                     answered++;
@@ -194,6 +224,7 @@ public final class HostFailureDetector implements AutoCloseable {
         running = false;
         timer.shutdownNow();
         probes.shutdownNow();
+        witnessProbes.shutdownNow();
         failovers.shutdownNow();
     }
 }

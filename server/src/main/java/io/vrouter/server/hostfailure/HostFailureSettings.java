@@ -29,7 +29,7 @@ public final class HostFailureSettings {
                         + " unanswered in a round for it to count as silent"));
     }
 
-    static boolean enabled(GlobalConfigs configs) {
+    public static boolean enabled(GlobalConfigs configs) {
         return configs.boolValue(CATEGORY, ENABLED);
     }
 
@@ -37,7 +37,7 @@ public final class HostFailureSettings {
         return Duration.ofSeconds(configs.longValue(CATEGORY, PROBE_INTERVAL));
     }
 
-    static Duration confirmTime(GlobalConfigs configs) {
+    public static Duration confirmTime(GlobalConfigs configs) {
         return Duration.ofSeconds(configs.longValue(CATEGORY, CONFIRM_TIME));
     }
 

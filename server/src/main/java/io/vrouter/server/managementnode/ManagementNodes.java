@@ -208,6 +208,27 @@ public final class ManagementNodes implements HostOwnership, AutoCloseable {
         }
     }
 
+    /**
+     * Whether the node {@code nodeUuid} is gone: no row of it, or a heartbeat older than {@code heartbeat.timeout} by
+     * the database's clock. What a node asks before undoing or settling another node's work: a live node's flows and
+     * VM operations are its own to finish.
+     */
+    public boolean isGone(String nodeUuid) {
+        if (uuid.equals(nodeUuid)) {
+            return false;
+        }
+        long now = databaseNow();
+        return !dsl.fetchExists(dsl.selectOne().from(NODE).where(UUID.eq(nodeUuid))
+                .and(HEART_BEAT_MS.ge(now - MembershipSettings.timeout(configs).toMillis())));
+    }
+
+    /** Whether another node than this one is live now (a heartbeat within {@code heartbeat.timeout}). */
+    public boolean othersLive() {
+        long now = databaseNow();
+        return dsl.fetchExists(dsl.selectOne().from(NODE).where(UUID.ne(uuid))
+                .and(HEART_BEAT_MS.ge(now - MembershipSettings.timeout(configs).toMillis())));
+    }
+
     // ---------------------------------------------------------------- HostOwnership
 
     @Override

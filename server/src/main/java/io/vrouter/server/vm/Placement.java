@@ -6,8 +6,10 @@ import io.vrouter.server.host.HostRecord;
 import io.vrouter.server.host.Hosts;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,25 +27,23 @@ final class Placement {
         this.hosts = hosts;
     }
 
-    /** A host for a VM leaving {@code excludedHost} (confirmed dead): any candidate of the zone but that one. */
-    HostRecord chooseExcept(String zoneUuid, Set<String> l2Uuids, String excludedHost) {
-        List<HostRecord> candidates = hosts.candidates(zoneUuid, null, l2Uuids).stream()
-                .filter(h -> !h.uuid().equals(excludedHost)).toList();
+    /**
+     * A host for a VM leaving {@code excludedHost} (confirmed dead): a candidate of the zone but that one, chosen and
+     * reserved as for a new VM (the most memory left first), so that a failover never overcommits a host; a host not
+     * in {@code preferNot} (the hosts of a VRRP partner) whenever one of those has room, so a pair's two routers stay
+     * on two hosts after one of them moved.
+     */
+    HostRecord chooseExcept(String zoneUuid, Set<String> l2Uuids, String excludedHost, Set<String> preferNot,
+                            int cpuNum, long memorySize) {
+        List<HostRecord> candidates = new ArrayList<>(hosts.candidates(zoneUuid, null, l2Uuids).stream()
+                .filter(h -> !h.uuid().equals(excludedHost)).toList());
         if (candidates.isEmpty()) {
             throw ApiException.operationFailed("no other host to re-create the VM on: need an Enabled, Connected host in zone "
                     + zoneUuid + " other than " + excludedHost + " whose cluster has L2 network(s) " + l2Uuids + " attached");
         }
-        return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
-    }
-
-    /**
-     * The same, apart from {@code preferNot} (the hosts of a VRRP partner) whenever another candidate remains: the
-     * pair's two routers stay on two hosts after one of them moved.
-     */
-    HostRecord chooseExcept(String zoneUuid, Set<String> l2Uuids, String excludedHost, Set<String> preferNot) {
-        List<HostRecord> apart = hosts.candidates(zoneUuid, null, l2Uuids).stream()
-                .filter(h -> !h.uuid().equals(excludedHost) && !preferNot.contains(h.uuid())).toList();
-        return apart.isEmpty() ? chooseExcept(zoneUuid, l2Uuids, excludedHost) : apart.get(ThreadLocalRandom.current().nextInt(apart.size()));
+        List<HostRecord> apart = new ArrayList<>(candidates.stream().filter(h -> !preferNot.contains(h.uuid())).toList());
+        return reserveOnFirstWithRoom(apart, cpuNum, memorySize)
+                .orElseGet(() -> reserveOnFirst(candidates, cpuNum, memorySize));
     }
 
     HostRecord choose(String zoneUuid, String clusterUuid, String hostUuid, Set<String> l2Uuids, int cpuNum, long memorySize) {
@@ -54,15 +54,25 @@ final class Placement {
                     + (clusterUuid != null ? ", cluster " + clusterUuid : "") + (hostUuid != null ? ", host " + hostUuid : "")
                     + " whose cluster has L2 network(s) " + l2Uuids + " attached");
         }
-        java.util.Collections.shuffle(candidates, ThreadLocalRandom.current());
+        return reserveOnFirst(candidates, cpuNum, memorySize);
+    }
+
+    /** The first candidate, most memory left first (ties at random), that still has the VM's CPUs and memory: reserved. */
+    private HostRecord reserveOnFirst(List<HostRecord> candidates, int cpuNum, long memorySize) {
+        return reserveOnFirstWithRoom(candidates, cpuNum, memorySize).orElseThrow(() -> ApiException.operationFailed(
+                "no host has " + cpuNum + " CPU(s) and " + memorySize + " bytes of memory left for the VM"
+                        + " among " + candidates.stream().map(HostRecord::name).toList()));
+    }
+
+    private Optional<HostRecord> reserveOnFirstWithRoom(List<HostRecord> candidates, int cpuNum, long memorySize) {
+        Collections.shuffle(candidates, ThreadLocalRandom.current());
         candidates.sort(Comparator.comparingLong(HostRecord::availableMemoryCapacity).reversed());
         for (HostRecord host : candidates) {
             if (!reserves(host) || hosts.reserveCapacity(host.uuid(), cpuNum, memorySize)) {
-                return host;
+                return Optional.of(host);
             }
         }
-        throw ApiException.operationFailed("no host has " + cpuNum + " CPU(s) and " + memorySize + " bytes of memory left for the VM"
-                + " among " + candidates.stream().map(HostRecord::name).toList());
+        return Optional.empty();
     }
 
     /** Gives back what {@link #choose} reserved on {@code host}. */

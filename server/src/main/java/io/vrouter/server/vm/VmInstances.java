@@ -334,7 +334,8 @@ public final class VmInstances {
      * The VM's host was confirmed dead: starts the VM on another host of its zone with the same nics (addresses, MACs),
      * the lifecycle extensions running as for any start (a router connects and is fully synced). First, in the same
      * queue task, a fence is written: the dead host destroys its copy before it is Connected again. Returns the new
-     * host, or empty when the VM is no longer Running on that host (moved, stopped, destroyed meanwhile). Throws when
+     * host, or empty when the VM is no longer Running (or Unknown) on that host (moved, stopped, destroyed meanwhile). The
+     * VM's CPUs and memory are reserved on the new host and given back on the dead one. Throws when
      * no other host can take it; the VM then stays where it was, unfenced.
      */
     public java.util.Optional<String> recreateElsewhere(String vmUuid, String deadHostUuid) {
@@ -346,12 +347,16 @@ public final class VmInstances {
         java.util.concurrent.atomic.AtomicReference<String> moved = new java.util.concurrent.atomic.AtomicReference<>();
         run(vmUuid, "recreate", () -> {
             VmRepository.VmRow vm = repository.find(vmUuid).orElse(null);
-            if (vm == null || !deadHostUuid.equals(vm.hostUuid()) || !VmState.Running.name().equals(vm.state())) {
+            // Unknown: its host's agent stopped answering before the host was confirmed dead
+            if (vm == null || !deadHostUuid.equals(vm.hostUuid())
+                    || !(VmState.Running.name().equals(vm.state()) || VmState.Unknown.name().equals(vm.state()))) {
                 return;
             }
             Set<String> l2s = new HashSet<>();
             repository.spec(vm, Map.of()).nics().forEach(n -> l2s.add(n.l2NetworkUuid()));
-            HostRecord target = placement.chooseExcept(vm.zoneUuid(), l2s, deadHostUuid, preferNotHosts);
+            HostRecord target = placement.chooseExcept(vm.zoneUuid(), l2s, deadHostUuid, preferNotHosts, vm.cpuNum(), vm.memorySize());
+            // its CPUs and memory go with it: reserved on the new host above, given back on the dead one
+            releaseCapacity(vm);
             fences.record(vmUuid, deadHostUuid, vm.type(), vm.hypervisorType());
             repository.moveTo(vmUuid, target, deadHostUuid);
             LOG.warn("VM {} ({}) of dead host {} is re-created on host {}", vm.name(), vmUuid, deadHostUuid, target.uuid());

@@ -41,7 +41,9 @@ public final class RouterFailover implements HostFailureListener, AutoCloseable 
 
     @Override
     public void hostDead(HostRecord host) {
-        List<String> onHost = vms.onHost(host.uuid(), VmState.Running, VmSpec.APPLIANCE_VM).stream()
+        // Unknown too: a host whose agent stopped answering first had its VMs made Unknown by its ping tracker
+        List<String> onHost = java.util.stream.Stream.of(VmState.Running, VmState.Unknown)
+                .flatMap(state -> vms.onHost(host.uuid(), state, VmSpec.APPLIANCE_VM).stream())
                 .filter(repository::isRouter).toList();
         if (onHost.isEmpty()) {
             return;

@@ -43,6 +43,16 @@ public final class GuestProbe {
         return null;
     }
 
+    /**
+     * A DHCP exchange from inside the guest now: a one-shot client on {@code eth0} asks for {@code ip} (its lease is
+     * left as it is: the client's script does nothing). Returns {@code ip} when a server leased it, else null.
+     */
+    public String renewLease(String ip) {
+        CommandResult r = RUNNER.run(List.of("ip", "netns", "exec", ns, "busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "3",
+                "-T", "1", "-s", "/bin/true", "-r", ip), null);
+        return r.succeeded() && (r.stdout() + r.stderr()).contains("lease of " + ip + " obtained") ? ip : null;
+    }
+
     /** The default route's gateway, or null. */
     public String defaultGateway() {
         CommandResult r = RUNNER.run(List.of("ip", "-n", ns, "-4", "route", "show", "default"), null);

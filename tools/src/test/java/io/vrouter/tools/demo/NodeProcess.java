@@ -7,6 +7,8 @@ import io.vrouter.hostagent.HostTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A management node as a child process ({@code ServerMain} on this test's class path), so that a test can SIGKILL
@@ -23,9 +25,18 @@ final class NodeProcess {
 
     /** Starts a node and waits until the admin can log in; its output is appended to {@code log}. */
     static NodeProcess start(Path dataDir, int port, String adminPassword, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        return start(dataDir, port, adminPassword, log, null);
+    }
+
+    /** The same on the database at {@code jdbcUrl} (PostgreSQL, shared with other nodes), or the embedded one when null. */
+    static NodeProcess start(Path dataDir, int port, String adminPassword, Path log, String jdbcUrl) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "io.vrouter.node.ServerMain", "--port", Integer.toString(port),
-                "--data-dir", dataDir.toString(), "--admin-password", adminPassword)
+                "--data-dir", dataDir.toString(), "--admin-password", adminPassword));
+        if (jdbcUrl != null) {
+            argv.addAll(List.of("--db", jdbcUrl));
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Path agentJar = HostTesting.agentJar();
         if (agentJar != null) { // the netns backend's routers run it; the Simulator's run in the node

@@ -26,6 +26,10 @@ public final class HostAgentPaths {
     public static final String VM_DEPLOY_ROUTER_AGENT = "/vm/router/deployagent";
     /** {@link VmStatusCmd} -> {@link VmStatusReply}: a VM's lease, DHCP client log, agent pid (diagnostics, tests). */
     public static final String VM_STATUS = "/vm/status";
+    /** {@link ProbeCmd} -> {@link ProbeReply}: which of another host's addresses this host reaches (a witness of its death). */
+    public static final String PROBE = "/host/probe";
+    /** {@link HeartbeatCmd} -> {@link HeartbeatReply}: the tracking node is there; arms the host's self-fence. */
+    public static final String HEARTBEAT = "/host/heartbeat";
     /** {@link HostAgentReply}: everything of the installation removed from the host (tests, {@code demo --clean}). */
     public static final String CLEAN_ALL = "/host/cleanall";
 

@@ -5,12 +5,16 @@ import io.vrouter.agent.protocol.hostagent.CheckInterfacesCmd;
 import io.vrouter.agent.protocol.hostagent.CheckInterfacesReply;
 import io.vrouter.agent.protocol.hostagent.ConnectCmd;
 import io.vrouter.agent.protocol.hostagent.ConnectReply;
+import io.vrouter.agent.protocol.hostagent.HeartbeatCmd;
+import io.vrouter.agent.protocol.hostagent.HeartbeatReply;
 import io.vrouter.agent.protocol.hostagent.HostAgentPaths;
 import io.vrouter.agent.protocol.hostagent.HostAgentReply;
 import io.vrouter.agent.protocol.hostagent.L2TO;
 import io.vrouter.agent.protocol.hostagent.PingCmd;
 import io.vrouter.agent.protocol.hostagent.PingReply;
 import io.vrouter.agent.protocol.hostagent.PlugCmd;
+import io.vrouter.agent.protocol.hostagent.ProbeCmd;
+import io.vrouter.agent.protocol.hostagent.ProbeReply;
 import io.vrouter.agent.protocol.hostagent.ReconcileCmd;
 import io.vrouter.agent.protocol.hostagent.UnplugCmd;
 import io.vrouter.agent.protocol.hostagent.VmCmd;
@@ -56,6 +60,18 @@ public final class HostAgentClient {
 
     public PingReply ping() {
         return pings.call(HostAgentPaths.PING, new PingCmd(hostUuid), PingReply.class);
+    }
+
+    /** The tracking node's heartbeat, within {@code timeout} (a probe round must not wait long for a dead host). */
+    public HeartbeatReply heartbeat(List<String> peers, int fenceAfterSeconds, Duration timeout) {
+        return pings.withTimeout(timeout).call(HostAgentPaths.HEARTBEAT, new HeartbeatCmd(hostUuid, peers, fenceAfterSeconds),
+                HeartbeatReply.class);
+    }
+
+    /** Which of {@code addresses} this host reaches (it witnesses another host's death), each within {@code each}. */
+    public List<String> probe(List<String> addresses, Duration each) {
+        return pings.withTimeout(each.plusSeconds(2)).call(HostAgentPaths.PROBE, new ProbeCmd(addresses, (int) each.toMillis()),
+                ProbeReply.class).answered();
     }
 
     public void startVm(VmTO vm) {

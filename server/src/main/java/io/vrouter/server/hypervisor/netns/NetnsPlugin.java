@@ -41,6 +41,7 @@ public final class NetnsPlugin implements AutoCloseable {
     private final NetnsHypervisor hypervisor;
     private final NetnsHostConnector connector;
     private final HostPingTracker pings;
+    private final NetnsHostLiveness liveness;
     private final NodeHostAgent nodeHostAgent;
     private final Hosts hosts;
     private final L2Networks l2Networks;
@@ -66,6 +67,12 @@ public final class NetnsPlugin implements AutoCloseable {
         routers.registerAgents(NetnsHypervisor.TYPE, new NetnsRouterAgents(hypervisor));
         HostPingTracker.defineConfigs(configs);
         this.pings = new HostPingTracker(hosts, agents, configs, vms, hypervisor);
+        this.liveness = new NetnsHostLiveness(agents, hosts, configs, vms, hypervisor);
+    }
+
+    /** How the host failure detector tells a dead Netns host from one whose agent alone died. */
+    public io.vrouter.server.hostfailure.HostLiveness liveness() {
+        return liveness;
     }
 
     /**
