@@ -46,7 +46,9 @@ public final class HostFailureDetector implements AutoCloseable {
     private final ExecutorService probes = Executors.newFixedThreadPool(8, r -> daemon(r, "host-probe"));
     /** The witnesses' probes (each a call to a peer's agent that may wait for its timeout), apart from the rounds' pool. */
     private final ExecutorService witnessProbes = Executors.newCachedThreadPool(r -> daemon(r, "host-witness"));
-    /** Failovers run here, so a slow one never delays the probes of other hosts. */
+    /** Hosts whose reconnect is running: one at a time per host. */
+    private final Set<String> reconnecting = ConcurrentHashMap.newKeySet();
+    /** Failovers and reconnects run here, so a slow one never delays the probes of any host. */
     private final ExecutorService failovers = Executors.newCachedThreadPool(r -> daemon(r, "host-failover"));
     private volatile boolean running;
 
@@ -157,21 +159,30 @@ public final class HostFailureDetector implements AutoCloseable {
                 // back from the dead, or from a silence too short to be death (its host agent may have fenced its VMs
                 // meanwhile): the reconnect's gates and reconcile make it match the database again
                 boolean wasSilent = before == DeathRule.Verdict.SUSPECT || before == DeathRule.Verdict.DEAD;
-                if ((Hosts.DISCONNECTED.equals(host.status()) || wasSilent) && ownership.owns(hostUuid)) {
+                if ((Hosts.DISCONNECTED.equals(host.status()) || wasSilent) && ownership.owns(hostUuid)
+                        && reconnecting.add(hostUuid)) {
                     LOG.info("host {} ({}) answers again: reconnecting it", host.name(), hostUuid);
-                    try {
-                        hosts.reconnect(hostUuid);
-                        confirmed.remove(hostUuid);
-                        HostRecord back = hosts.find(hostUuid).orElse(host);
-                        listeners.forEach(l -> l.hostReturned(back));
-                    } catch (RuntimeException e) {
-                        LOG.warn("host {} answers but did not reconnect ({}); trying again next round", hostUuid, e.getMessage());
-                    }
+                    // apart from the round: a reconnect's reconcile may wait minutes for a host that dies during it,
+                    // and the rounds must go on judging that host and every other meanwhile
+                    failovers.submit(() -> reconnect(host));
                 }
             }
             default -> {
                 // AGENT_DOWN: its data plane forwards, nothing moves; SUSPECT: not yet confirmed
             }
+        }
+    }
+
+    private void reconnect(HostRecord host) {
+        try {
+            hosts.reconnect(host.uuid());
+            confirmed.remove(host.uuid());
+            HostRecord back = hosts.find(host.uuid()).orElse(host);
+            listeners.forEach(l -> l.hostReturned(back));
+        } catch (RuntimeException e) {
+            LOG.warn("host {} answers but did not reconnect ({}); trying again next round", host.uuid(), e.getMessage());
+        } finally {
+            reconnecting.remove(host.uuid());
         }
     }
 
