@@ -2,15 +2,10 @@ package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
-import io.vrouter.hostagent.HostAgentSettings;
-import io.vrouter.hostagent.HostTesting;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
 import io.vrouter.platform.process.CommandRunner;
-import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -19,8 +14,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(900)
 class DeadHostEndToEndTest {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(30));
-    private static Path dir;
+    private static MultiHostFixture fixture;
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
@@ -64,24 +57,14 @@ class DeadHostEndToEndTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason != null) {
-            System.out.println("DeadHostEndToEndTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-        dir = Files.createTempDirectory("vrouter-deadhost-");
-        lab = MultiHostLab.create(dir.resolve("lab"));
+        fixture = MultiHostFixture.open("DeadHostEndToEndTest", "vrouter-deadhost-");
+        fixture.closeFirst(() -> listeners.forEach(Process::destroyForcibly));
+        lab = fixture.lab();
         try {
-            System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
-            try {
-                node = TestNode.start(TestDatabase.H2);
-            } finally {
-                System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
-            }
+            node = fixture.startNode();
+            fixture.pingHostsEverySecond();
             ApiClient api = node.admin();
-            api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.interval", "value", "1"));
-            api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.maxMisses", "value", "2"));
-            world = new MultiHostWorld(api, lab, 4, dir.resolve("outside"), step -> System.out.println("deadhost: " + step));
+            world = fixture.world(4, "deadhost");
             guest2 = world.guestOn("guest2", world.host(2));
             guest3 = world.guestOn("guest3", world.host(3));
             JsonNode router = world.routersOn(world.guestL3).get(0);
@@ -113,24 +96,9 @@ class DeadHostEndToEndTest {
 
     @AfterAll
     static void tearDown() {
-        if (lab == null) {
-            return;
+        if (fixture != null) {
+            fixture.close();
         }
-        NetnsTeardown.run(null,
-                () -> listeners.forEach(Process::destroyForcibly),
-                () -> {
-                    if (world != null) {
-                        world.close();
-                    }
-                },
-                () -> {
-                    if (node != null) {
-                        node.close();
-                    }
-                },
-                lab::close,
-                () -> FileTrees.delete(dir),
-                () -> assertThat(lab.leftovers()).as("namespaces and links of the lab left").isEmpty());
     }
 
     @Test

@@ -2,15 +2,11 @@ package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
-import io.vrouter.hostagent.HostAgentSettings;
 import io.vrouter.hostagent.HostCheck;
-import io.vrouter.hostagent.HostTesting;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
 import io.vrouter.server.host.HostRecord;
 import io.vrouter.server.hostfailure.HostLiveness;
 import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -25,8 +21,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,7 +46,7 @@ class MultiHostHaTest {
     private static final int ECHO_GUEST = 9002;
     private static final int PAIRS = 10;
     private static final Duration LEASE = Duration.ofSeconds(90);
-    private static Path dir;
+    private static MultiHostFixture fixture;
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
@@ -68,23 +62,16 @@ class MultiHostHaTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason == null && (!HostCheck.onPath("keepalived") || !HostCheck.onPath("conntrackd"))) {
-            reason = "needs keepalived and conntrackd (./vrouter installs them)";
-        }
-        if (reason != null) {
-            System.out.println("MultiHostHaTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-        dir = Files.createTempDirectory("vrouter-multihost-ha-");
-        lab = MultiHostLab.create(dir.resolve("lab"));
+        fixture = MultiHostFixture.open("MultiHostHaTest", "vrouter-multihost-ha-",
+                () -> HostCheck.onPath("keepalived") && HostCheck.onPath("conntrackd") ? null
+                        : "needs keepalived and conntrackd (./vrouter installs them)");
+        fixture.closeFirst(
+                () -> { if (viaSnat != null) viaSnat.close(); },
+                () -> { if (viaEip != null) viaEip.close(); },
+                () -> processes.forEach(Process::destroyForcibly));
+        lab = fixture.lab();
         try {
-            System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
-            try {
-                node = TestNode.start(TestDatabase.H2);
-            } finally {
-                System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
-            }
+            node = fixture.startNode();
             api = node.admin();
             api.ok("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "ping.interval", "value", "1"));
             api.ok("UpdateGlobalConfig", Map.of("category", "hostFailure", "name", "confirm.time", "value", "2"));
@@ -92,7 +79,7 @@ class MultiHostHaTest {
             // would only make its VMs Unknown
             api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.maxMisses", "value", "30"));
             useLabLivenessUnlessTheNodeHasOne();
-            world = new MultiHostWorld(api, lab, 4, dir.resolve("outside"), step -> System.out.println("multihost-ha: " + step), 64);
+            world = fixture.world(4, "multihost-ha", 64);
 
             // the pairs on hosts 1-3 (host 4 disabled meanwhile), the guests on host 4, every master on host 1
             api.ok("CreateSystemTag", Map.of("resourceType", "L3NetworkVO", "resourceUuid", world.guestL3, "tag", "virtualRouterHa::VRRP"));
@@ -166,18 +153,9 @@ class MultiHostHaTest {
 
     @AfterAll
     static void tearDown() {
-        if (lab == null) {
-            return;
+        if (fixture != null) {
+            fixture.close();
         }
-        NetnsTeardown.run(null,
-                () -> { if (viaSnat != null) viaSnat.close(); },
-                () -> { if (viaEip != null) viaEip.close(); },
-                () -> processes.forEach(Process::destroyForcibly),
-                () -> { if (world != null) world.close(); },
-                () -> { if (node != null) node.close(); },
-                lab::close,
-                () -> FileTrees.delete(dir),
-                () -> assertThat(lab.leftovers()).as("namespaces and links of the lab left").isEmpty());
     }
 
     @Test
