@@ -7,15 +7,14 @@ import io.vrouter.hostagent.lab.MultiHostLab;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(600)
 class MultiHostEndToEndTest {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(60));
-    private static MultiHostFixture fixture;
+    @RegisterExtension
+    static final MultiHostFixture fixture = new MultiHostFixture("MultiHostEndToEndTest", "vrouter-multihost-");
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
@@ -44,27 +44,14 @@ class MultiHostEndToEndTest {
     private static JsonNode router;
 
     @BeforeAll
-    static void setUp() throws IOException {
-        fixture = MultiHostFixture.open("MultiHostEndToEndTest", "vrouter-multihost-");
-        lab = fixture.lab();
-        try {
-            node = fixture.startNode();
-            fixture.pingHostsEverySecond();
-            world = fixture.world(3, "multihost");
-            guest2 = world.guestOn("guest2", world.host(2));
-            guest3 = world.guestOn("guest3", world.host(3));
-            router = world.routersOn(world.guestL3).get(0);
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (fixture != null) {
-            fixture.close();
-        }
+    static void setUp() throws Exception {
+        lab = fixture.open();
+        node = fixture.startNode();
+        fixture.pingHostsEverySecond();
+        world = fixture.world(3, "multihost");
+        guest2 = world.guestOn("guest2", world.host(2));
+        guest3 = world.guestOn("guest3", world.host(3));
+        router = world.routersOn(world.guestL3).get(0);
     }
 
     @Test

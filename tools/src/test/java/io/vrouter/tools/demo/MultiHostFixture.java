@@ -8,6 +8,8 @@ import io.vrouter.platform.files.FileTrees;
 import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,66 +22,58 @@ import java.util.function.Supplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The start and end every multi-host root test class shares: skip with the reason printed unless a
- * {@link MultiHostLab} can be made here, the lab in a temporary directory, a management node on H2 that ships the
- * host agent jar, the {@link MultiHostWorld} on top; and at the end everything closed (what the class added first),
- * nothing of the lab left behind.
+ * The start and end every multi-host root test class shares (registered as its static extension): skip with the
+ * reason printed unless a {@link MultiHostLab} can be made here, the lab in a temporary directory, a management node
+ * on H2 that ships the host agent jar, the {@link MultiHostWorld} on top; and after the class everything closed (what
+ * the class added first), nothing of the lab left behind.
  */
-final class MultiHostFixture {
+final class MultiHostFixture implements AfterAllCallback {
     private final String test;
-    private final Path dir;
-    private final MultiHostLab lab;
+    private final String dirPrefix;
+    private final Supplier<String> otherReason;
     private final List<Runnable> firstClosers = new ArrayList<>();
+    private Path dir;
+    private MultiHostLab lab;
     private TestNode node;
     private MultiHostWorld world;
-    private boolean closed;
 
-    private MultiHostFixture(String test, Path dir, MultiHostLab lab) {
-        this.test = test;
-        this.dir = dir;
-        this.lab = lab;
-    }
-
-    /** The lab, or the test class skipped (with the reason printed) when this machine cannot make one. */
-    static MultiHostFixture open(String test, String dirPrefix) throws IOException {
-        return open(test, dirPrefix, () -> null);
+    /**
+     * @param test      the test class's name, as its skip message starts
+     * @param dirPrefix the temporary directory's
+     */
+    MultiHostFixture(String test, String dirPrefix) {
+        this(test, dirPrefix, () -> null);
     }
 
     /** @param otherReason why the class cannot run here beyond the lab's own needs (null when it can); asked only when a lab can be made */
-    static MultiHostFixture open(String test, String dirPrefix, Supplier<String> otherReason) throws IOException {
+    MultiHostFixture(String test, String dirPrefix, Supplier<String> otherReason) {
+        this.test = test;
+        this.dirPrefix = dirPrefix;
+        this.otherReason = otherReason;
+    }
+
+    /** The lab, or the test class skipped (with the reason printed) when this machine cannot make one. */
+    MultiHostLab open() throws IOException {
         String reason = MultiHostLab.unavailableReason();
         if (reason == null) {
             reason = otherReason.get();
         }
-        skipIfReason(test, reason);
-        Path dir = Files.createTempDirectory(dirPrefix);
-        return new MultiHostFixture(test, dir, MultiHostLab.create(dir.resolve("lab")));
+        skipIfReason(reason);
+        dir = Files.createTempDirectory(dirPrefix);
+        lab = MultiHostLab.create(dir.resolve("lab"));
+        return lab;
     }
 
-    private static void skipIfReason(String test, String reason) {
+    private void skipIfReason(String reason) {
         if (reason != null) {
             System.out.println(test + " skipped: " + reason);
         }
         Assumptions.assumeTrue(reason == null, reason);
     }
 
-    /** Skips the class (reason printed, the lab removed) unless what only the made lab can tell holds. */
+    /** Skips the class (reason printed; the lab removed after) unless what only the made lab can tell holds. */
     void skipUnless(boolean runnable, String reason) {
-        if (!runnable) {
-            try {
-                close();
-            } finally {
-                skipIfReason(test, reason);
-            }
-        }
-    }
-
-    MultiHostLab lab() {
-        return lab;
-    }
-
-    Path dir() {
-        return dir;
+        skipIfReason(runnable ? null : reason);
     }
 
     /** The management node; it ships the jar the hosts run in routers (its md5 is what a connect compares). */
@@ -119,14 +113,14 @@ final class MultiHostFixture {
     }
 
     /**
-     * Every step runs even when an earlier one fails; the lab may leave nothing. Safe to call again (a class's
-     * {@code @AfterAll} after a failed or skipped {@code @BeforeAll} that already closed).
+     * After the class's {@code @AfterAll} methods, also when its {@code @BeforeAll} failed or skipped it: every step
+     * runs even when an earlier one fails; the lab may leave nothing.
      */
-    void close() {
-        if (closed) {
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (lab == null) {
             return;
         }
-        closed = true;
         List<Runnable> steps = new ArrayList<>(firstClosers);
         steps.add(() -> {
             if (world != null) {

@@ -8,7 +8,6 @@ import io.vrouter.server.host.HostRecord;
 import io.vrouter.server.hostfailure.HostLiveness;
 import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,7 +46,10 @@ class MultiHostHaTest {
     private static final int ECHO_GUEST = 9002;
     private static final int PAIRS = 10;
     private static final Duration LEASE = Duration.ofSeconds(90);
-    private static MultiHostFixture fixture;
+    @RegisterExtension
+    static final MultiHostFixture fixture = new MultiHostFixture("MultiHostHaTest", "vrouter-multihost-ha-",
+            () -> HostCheck.onPath("keepalived") && HostCheck.onPath("conntrackd") ? null
+                    : "needs keepalived and conntrackd (./vrouter installs them)");
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
@@ -62,53 +65,45 @@ class MultiHostHaTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        fixture = MultiHostFixture.open("MultiHostHaTest", "vrouter-multihost-ha-",
-                () -> HostCheck.onPath("keepalived") && HostCheck.onPath("conntrackd") ? null
-                        : "needs keepalived and conntrackd (./vrouter installs them)");
         fixture.closeFirst(
                 () -> { if (viaSnat != null) viaSnat.close(); },
                 () -> { if (viaEip != null) viaEip.close(); },
                 () -> processes.forEach(Process::destroyForcibly));
-        lab = fixture.lab();
-        try {
-            node = fixture.startNode();
-            api = node.admin();
-            api.ok("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "ping.interval", "value", "1"));
-            api.ok("UpdateGlobalConfig", Map.of("category", "hostFailure", "name", "confirm.time", "value", "2"));
-            // the host's death is the failure detector's to confirm (its routers move); the agent's ping misses alone
-            // would only make its VMs Unknown
-            api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.maxMisses", "value", "30"));
-            useLabLivenessUnlessTheNodeHasOne();
-            world = fixture.world(4, "multihost-ha", 64);
+        lab = fixture.open();
+        node = fixture.startNode();
+        api = node.admin();
+        api.ok("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "ping.interval", "value", "1"));
+        api.ok("UpdateGlobalConfig", Map.of("category", "hostFailure", "name", "confirm.time", "value", "2"));
+        // the host's death is the failure detector's to confirm (its routers move); the agent's ping misses alone
+        // would only make its VMs Unknown
+        api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.maxMisses", "value", "30"));
+        useLabLivenessUnlessTheNodeHasOne();
+        world = fixture.world(4, "multihost-ha", 64);
 
-            // the pairs on hosts 1-3 (host 4 disabled meanwhile), the guests on host 4, every master on host 1
-            api.ok("CreateSystemTag", Map.of("resourceType", "L3NetworkVO", "resourceUuid", world.guestL3, "tag", "virtualRouterHa::VRRP"));
-            api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "disable"));
-            world.guestOn("ha-seed", world.host(1));
-            List<String> l3s = new ArrayList<>(List.of(world.guestL3));
-            l3s.addAll(HaHostDeath.createSeeded(world, "ha", PAIRS - 1, 0, world.host(1), 3));
-            api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "enable"));
-            guest = world.guestOn("ha-guest", world.host(4));
-            eipGuest = world.guestOn("ha-eip", world.host(4));
-            haL3s.add(new HaHostDeath.HaL3(world.guestL3, "guest-l3", guest, world.namespaceOf(guest),
-                    guest.get("vmNics").get(0).get("gateway").asText()));
-            haL3s.addAll(HaHostDeath.addGuests(world, "ha", l3s.subList(1, l3s.size()), world.host(4), 3));
-            HaHostDeath.mastersOn(world, world.host(1), l3s);
+        // the pairs on hosts 1-3 (host 4 disabled meanwhile), the guests on host 4, every master on host 1
+        api.ok("CreateSystemTag", Map.of("resourceType", "L3NetworkVO", "resourceUuid", world.guestL3, "tag", "virtualRouterHa::VRRP"));
+        api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "disable"));
+        world.guestOn("ha-seed", world.host(1));
+        List<String> l3s = new ArrayList<>(List.of(world.guestL3));
+        l3s.addAll(HaHostDeath.createSeeded(world, "ha", PAIRS - 1, 0, world.host(1), 3));
+        api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "enable"));
+        guest = world.guestOn("ha-guest", world.host(4));
+        eipGuest = world.guestOn("ha-eip", world.host(4));
+        haL3s.add(new HaHostDeath.HaL3(world.guestL3, "guest-l3", guest, world.namespaceOf(guest),
+                guest.get("vmNics").get(0).get("gateway").asText()));
+        haL3s.addAll(HaHostDeath.addGuests(world, "ha", l3s.subList(1, l3s.size()), world.host(4), 3));
+        HaHostDeath.mastersOn(world, world.host(1), l3s);
 
-            JsonNode vip = api.inventory("CreateVip", "name", "ha-vip", "l3NetworkUuid", world.publicL3);
-            vipIp = vip.get("ip").asText();
-            api.inventory("CreateEip", "name", "ha-eip", "vipUuid", vip.get("uuid").asText(),
-                    "vmNicUuid", eipGuest.get("vmNics").get(0).get("uuid").asText());
-            assertThat(GuestProbe.await(LEASE, world.probe(guest)::address)).isEqualTo(SeedWorld.ipOn(guest, world.guestL3));
-            String eipGuestIp = GuestProbe.await(LEASE, world.probe(eipGuest)::address);
-            assertThat(eipGuestIp).isEqualTo(SeedWorld.ipOn(eipGuest, world.guestL3));
-            processes.add(GuestProbe.startPeerRecorder(world.outside.namespace(), SeedWorld.OUTSIDE_IP,
-                    PeerRecorder.Listener.echo(ECHO_OUTSIDE)));
-            processes.add(GuestProbe.startPeerRecorder(world.namespaceOf(eipGuest), eipGuestIp, PeerRecorder.Listener.echo(ECHO_GUEST)));
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
+        JsonNode vip = api.inventory("CreateVip", "name", "ha-vip", "l3NetworkUuid", world.publicL3);
+        vipIp = vip.get("ip").asText();
+        api.inventory("CreateEip", "name", "ha-eip", "vipUuid", vip.get("uuid").asText(),
+                "vmNicUuid", eipGuest.get("vmNics").get(0).get("uuid").asText());
+        assertThat(GuestProbe.await(LEASE, world.probe(guest)::address)).isEqualTo(SeedWorld.ipOn(guest, world.guestL3));
+        String eipGuestIp = GuestProbe.await(LEASE, world.probe(eipGuest)::address);
+        assertThat(eipGuestIp).isEqualTo(SeedWorld.ipOn(eipGuest, world.guestL3));
+        processes.add(GuestProbe.startPeerRecorder(world.outside.namespace(), SeedWorld.OUTSIDE_IP,
+                PeerRecorder.Listener.echo(ECHO_OUTSIDE)));
+        processes.add(GuestProbe.startPeerRecorder(world.namespaceOf(eipGuest), eipGuestIp, PeerRecorder.Listener.echo(ECHO_GUEST)));
     }
 
     /**
@@ -148,13 +143,6 @@ class MultiHostHaTest {
         } catch (IOException refusedOrUnreachable) {
             String why = String.valueOf(refusedOrUnreachable.getMessage());
             return !why.contains("unreachable") && !why.contains("No route");
-        }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (fixture != null) {
-            fixture.close();
         }
     }
 

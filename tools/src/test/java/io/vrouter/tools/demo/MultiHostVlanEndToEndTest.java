@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.hostagent.lab.MultiHostLab;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,32 +25,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(600)
 class MultiHostVlanEndToEndTest {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(60));
-    private static MultiHostFixture fixture;
+    @RegisterExtension
+    static final MultiHostFixture fixture = new MultiHostFixture("MultiHostVlanEndToEndTest", "vrouter-vlanhosts-");
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
 
     @BeforeAll
-    static void setUp() throws IOException {
-        fixture = MultiHostFixture.open("MultiHostVlanEndToEndTest", "vrouter-vlanhosts-");
-        lab = fixture.lab();
+    static void setUp() throws Exception {
+        lab = fixture.open();
         fixture.skipUnless(lab.vlanSupported(),
                 "this kernel makes no VLAN devices (no 8021q module): a VLAN L2 cannot cross hosts here");
-        try {
-            node = fixture.startNode();
-            world = fixture.world(3, "vlanhosts");
-            assertThat(world.vlans).as("the world's guest and management L2s are VLANs").isTrue();
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (fixture != null) {
-            fixture.close();
-        }
+        node = fixture.startNode();
+        world = fixture.world(3, "vlanhosts");
+        assertThat(world.vlans).as("the world's guest and management L2s are VLANs").isTrue();
     }
 
     @Test

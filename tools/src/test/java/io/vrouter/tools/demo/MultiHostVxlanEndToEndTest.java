@@ -7,15 +7,14 @@ import io.vrouter.hostagent.lab.MultiHostLab;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.testing.Infra;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,8 @@ class MultiHostVxlanEndToEndTest {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(60));
     private static final String GUEST_CIDR = "10.210.0.0/24";
     private static final int FIRST_VNI = 5000;
-    private static MultiHostFixture fixture;
+    @RegisterExtension
+    static final MultiHostFixture fixture = new MultiHostFixture("MultiHostVxlanEndToEndTest", "vrouter-vxlanhosts-");
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
@@ -51,28 +51,15 @@ class MultiHostVxlanEndToEndTest {
     private static JsonNode router;
 
     @BeforeAll
-    static void setUp() throws IOException {
-        fixture = MultiHostFixture.open("MultiHostVxlanEndToEndTest", "vrouter-vxlanhosts-");
-        lab = fixture.lab();
-        try {
-            vtepCidr = lab.addVtepNetwork("eth4");
-            node = fixture.startNode();
-            world = fixture.world(3, "vxlanhosts");
-            vxlan = world.vxlanGuestNetwork("vx", vtepCidr, FIRST_VNI, GUEST_CIDR);
-            guest2 = world.guestOn("vx-guest2", world.host(2), vxlan.l3());
-            guest3 = world.guestOn("vx-guest3", world.host(3), vxlan.l3());
-            router = world.routersOn(vxlan.l3()).get(0);
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (fixture != null) {
-            fixture.close();
-        }
+    static void setUp() throws Exception {
+        lab = fixture.open();
+        vtepCidr = lab.addVtepNetwork("eth4");
+        node = fixture.startNode();
+        world = fixture.world(3, "vxlanhosts");
+        vxlan = world.vxlanGuestNetwork("vx", vtepCidr, FIRST_VNI, GUEST_CIDR);
+        guest2 = world.guestOn("vx-guest2", world.host(2), vxlan.l3());
+        guest3 = world.guestOn("vx-guest3", world.host(3), vxlan.l3());
+        router = world.routersOn(vxlan.l3()).get(0);
     }
 
     @Test
