@@ -3,8 +3,8 @@ package io.vrouter.server.hostfailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.server.hypervisor.simulator.SimulatorHypervisor;
 import io.vrouter.server.testing.RouterFixture;
-import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
+import io.vrouter.server.testing.ThreeHosts;
 import io.vrouter.server.vrouter.RouterStateChecker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,9 +33,7 @@ class RouterFailoverTest {
     private TestNode node;
     private RouterFixture f;
     private SimulatorHypervisor simulator;
-    private String hostA;
-    private String hostB;
-    private String hostC;
+    private ThreeHosts hosts;
     private final List<String> routers = new ArrayList<>();
     private final ConcurrentLinkedQueue<String> twoLiveCopies = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sampling = new AtomicBoolean(true);
@@ -43,15 +41,10 @@ class RouterFailoverTest {
 
     @BeforeEach
     void setUp() {
-        node = TestNode.start(TestDatabase.H2);
-        var configs = node.node().globalConfigs();
-        configs.update(HostFailureSettings.CATEGORY, HostFailureSettings.CONFIRM_TIME, "2");
-        configs.update(HostFailureSettings.CATEGORY, HostFailureSettings.PROBE_INTERVAL, "1");
-        f = new RouterFixture(node.admin(), 70);
-        simulator = node.node().simulator();
-        hostA = f.zone.hostUuid();
-        hostB = f.infra.host(f.zone.clusterUuid());
-        hostC = f.infra.host(f.zone.clusterUuid());
+        hosts = ThreeHosts.start(70);
+        node = hosts.node();
+        f = hosts.seed();
+        simulator = hosts.simulator();
     }
 
     @AfterEach
@@ -67,24 +60,24 @@ class RouterFailoverTest {
     private void routersOnHostA(int count) {
         for (int i = 0; i < count; i++) {
             String l3 = i == 0 ? f.guestL3 : f.guestL3("guest" + i, "10.7" + i + ".0.0/24", List.of("DHCP", "DNS", "SNAT"));
-            only(hostA);
+            only(hosts.a());
             f.userVm("ga" + i, l3);
-            only(hostB);
+            only(hosts.b());
             f.userVm("gb" + i, l3);
-            only(hostC);
+            only(hosts.c());
             f.userVm("gc" + i, l3);
             routers.add(f.routersOn(l3).get(0).get("uuid").asText());
         }
-        for (String h : List.of(hostA, hostB, hostC)) {
+        for (String h : List.of(hosts.a(), hosts.b(), hosts.c())) {
             node.admin().ok("ChangeHostState", Map.of("uuid", h, "stateEvent", "enable"));
         }
         for (String vr : routers) {
-            assertThat(hostOf(vr)).isEqualTo(hostA);
+            assertThat(hostOf(vr)).isEqualTo(hosts.a());
         }
     }
 
     private void only(String host) {
-        for (String h : List.of(hostA, hostB, hostC)) {
+        for (String h : List.of(hosts.a(), hosts.b(), hosts.c())) {
             node.admin().ok("ChangeHostState", Map.of("uuid", h, "stateEvent", h.equals(host) ? "enable" : "disable"));
         }
     }
@@ -132,7 +125,7 @@ class RouterFailoverTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             for (String vr : routers) {
                 JsonNode r = router(vr);
-                assertThat(r.get("hostUuid").asText()).as("host of " + vr).isIn(hostB, hostC);
+                assertThat(r.get("hostUuid").asText()).as("host of " + vr).isIn(hosts.b(), hosts.c());
                 assertThat(r.get("state").asText()).isEqualTo("Running");
                 assertThat(r.get("status").asText()).isEqualTo("Connected");
             }
@@ -148,13 +141,13 @@ class RouterFailoverTest {
         sampleTwoLiveCopies();
         routers.forEach(vr -> node.agents().dataplane(vr).orElseThrow().clearLog());
 
-        simulator.powerOff(hostA);
+        simulator.powerOff(hosts.a());
         awaitEveryRouterBackOffHostA();
 
-        assertThat(hostStatus(hostA)).isEqualTo("Disconnected");
+        assertThat(hostStatus(hosts.a())).isEqualTo("Disconnected");
         for (String vr : routers) {
             assertThat(addresses(vr)).as("nics of " + vr + " (L3 -> ip mac)").isEqualTo(before.get(vr));
-            assertThat(simulator.vm(vr).orElseThrow().spec().hostUuid()).isIn(hostB, hostC);
+            assertThat(simulator.vm(vr).orElseThrow().spec().hostUuid()).isIn(hosts.b(), hosts.c());
             // the new copy was initialised and sent everything: DHCP of the guests on B and C (the one on A is dead but
             // still Running in the database: its entry stays, as ZStack keeps it for an Unknown VM)
             List<String> sent = node.agents().dataplane(vr).orElseThrow().commandPaths();
@@ -162,10 +155,10 @@ class RouterFailoverTest {
             assertThat(RouterStateChecker.assertInSync(node, vr).dhcp()).hasSize(3);
         }
 
-        simulator.recover(hostA); // powered on again: empty
-        await().atMost(Duration.ofSeconds(30)).until(() -> hostStatus(hostA).equals("Connected"));
-        routers.forEach(vr -> assertThat(hostOf(vr)).isIn(hostB, hostC));
-        assertThat(simulator.copiesOn(hostA)).doesNotContainAnyElementsOf(routers);
+        simulator.recover(hosts.a()); // powered on again: empty
+        await().atMost(Duration.ofSeconds(30)).until(() -> hostStatus(hosts.a()).equals("Connected"));
+        routers.forEach(vr -> assertThat(hostOf(vr)).isIn(hosts.b(), hosts.c()));
+        assertThat(simulator.copiesOn(hosts.a())).doesNotContainAnyElementsOf(routers);
         assertThat(twoLiveCopies).isEmpty();
     }
 
@@ -175,18 +168,18 @@ class RouterFailoverTest {
         routersOnHostA(1);
         String vr = routers.get(0);
         sampleTwoLiveCopies();
-        simulator.killHostAgent(hostA);
+        simulator.killHostAgent(hosts.a());
         // three confirmation times: a dead host would have been confirmed and its router moved by now
         Thread.sleep(Duration.ofSeconds(6).toMillis());
-        assertThat(hostOf(vr)).isEqualTo(hostA);
+        assertThat(hostOf(vr)).isEqualTo(hosts.a());
         assertThat(router(vr).get("status").asText()).isEqualTo("Connected");
-        assertThat(hostStatus(hostA)).as("not confirmed dead").isEqualTo("Connected");
+        assertThat(hostStatus(hosts.a())).as("not confirmed dead").isEqualTo("Connected");
 
-        simulator.recover(hostA);
+        simulator.recover(hosts.a());
         Thread.sleep(Duration.ofSeconds(2).toMillis());
-        assertThat(hostOf(vr)).isEqualTo(hostA);
+        assertThat(hostOf(vr)).isEqualTo(hosts.a());
         assertThat(router(vr).get("status").asText()).isEqualTo("Connected");
-        assertThat(simulator.forwardingCopies(vr)).containsExactly(hostA);
+        assertThat(simulator.forwardingCopies(vr)).containsExactly(hosts.a());
         assertThat(twoLiveCopies).isEmpty();
     }
 
@@ -196,14 +189,14 @@ class RouterFailoverTest {
         routersOnHostA(1);
         String vr = routers.get(0);
         sampleTwoLiveCopies();
-        simulator.isolate(hostA);
+        simulator.isolate(hosts.a());
         awaitEveryRouterBackOffHostA();
         String now = hostOf(vr);
-        assertThat(simulator.copiesOn(hostA)).as("what the cut-off host still holds").contains(vr);
+        assertThat(simulator.copiesOn(hosts.a())).as("what the cut-off host still holds").contains(vr);
 
-        simulator.recover(hostA);
-        await().atMost(Duration.ofSeconds(30)).until(() -> hostStatus(hostA).equals("Connected"));
-        assertThat(simulator.copiesOn(hostA)).as("the stale copy is destroyed before the host is Connected").doesNotContain(vr);
+        simulator.recover(hosts.a());
+        await().atMost(Duration.ofSeconds(30)).until(() -> hostStatus(hosts.a()).equals("Connected"));
+        assertThat(simulator.copiesOn(hosts.a())).as("the stale copy is destroyed before the host is Connected").doesNotContain(vr);
         assertThat(simulator.forwardingCopies(vr)).containsExactly(now);
         assertThat(router(vr).get("status").asText()).isEqualTo("Connected");
         RouterStateChecker.assertInSync(node, vr);

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two management nodes on one PostgreSQL database: a VM creation held in the middle on the first (its hypervisor call
@@ -28,9 +27,7 @@ class FlowRecoveryOnPostgresTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aLiveNodesFlowIsLeftAlone_andUndoneOnceThatNodeIsGone() throws Exception {
-        PostgresServer pg = PostgresServer.shared().orElse(null);
-        assumeTrue(pg != null, () -> "PostgreSQL tests skipped: " + PostgresServer.unavailableReason());
-        String url = pg.newDatabase();
+        String url = PostgresServer.newDatabaseOrSkip();
         try (TestNode first = TestNode.startOn(url)) {
             var configs = first.node().globalConfigs();
             configs.update(MembershipSettings.CATEGORY, MembershipSettings.HEARTBEAT_INTERVAL, "1");

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two management nodes on one PostgreSQL database, ten Simulator hosts split between them, routers on both halves.
@@ -33,9 +32,7 @@ class NodeTakeoverOnPostgresTest {
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void theSurvivorTakesTheKilledNodesHostsAndEveryRouterStaysConnected() throws Exception {
-        PostgresServer pg = PostgresServer.shared().orElse(null);
-        assumeTrue(pg != null, () -> "PostgreSQL tests skipped: " + PostgresServer.unavailableReason());
-        String url = pg.newDatabase();
+        String url = PostgresServer.newDatabaseOrSkip();
         try (TestNode first = TestNode.startOn(url)) {
             var configs = first.node().globalConfigs();
             configs.update(MembershipSettings.CATEGORY, MembershipSettings.HEARTBEAT_INTERVAL, "1");

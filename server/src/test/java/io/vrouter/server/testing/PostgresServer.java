@@ -1,5 +1,7 @@
 package io.vrouter.server.testing;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -109,6 +111,16 @@ public final class PostgresServer {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * An empty database on the JVM's cluster (its JDBC URL), or the calling test skipped with the reason where
+     * PostgreSQL cannot run here.
+     */
+    public static String newDatabaseOrSkip() {
+        PostgresServer pg = shared().orElse(null);
+        Assumptions.assumeTrue(pg != null, () -> "PostgreSQL tests skipped: " + unavailableReason());
+        return pg.newDatabase();
     }
 
     /** Creates an empty database and returns its JDBC URL (user postgres, no password). */

@@ -1,10 +1,9 @@
 package io.vrouter.server.vrouter;
 
-import io.vrouter.server.hostfailure.HostFailureSettings;
 import io.vrouter.server.hypervisor.simulator.SimulatorHypervisor;
 import io.vrouter.server.testing.RouterFixture;
-import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
+import io.vrouter.server.testing.ThreeHosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,21 +27,14 @@ class HaPairHostDeathTest {
     private TestNode node;
     private RouterFixture f;
     private SimulatorHypervisor simulator;
-    private String hostA;
-    private String hostB;
-    private String hostC;
+    private ThreeHosts hosts;
 
     @BeforeEach
     void setUp() {
-        node = TestNode.start(TestDatabase.H2);
-        var configs = node.node().globalConfigs();
-        configs.update(HostFailureSettings.CATEGORY, HostFailureSettings.CONFIRM_TIME, "2");
-        configs.update(HostFailureSettings.CATEGORY, HostFailureSettings.PROBE_INTERVAL, "1");
-        f = new RouterFixture(node.admin(), 75);
-        simulator = node.node().simulator();
-        hostA = f.zone.hostUuid();
-        hostB = f.infra.host(f.zone.clusterUuid());
-        hostC = f.infra.host(f.zone.clusterUuid());
+        hosts = ThreeHosts.start(75);
+        node = hosts.node();
+        f = hosts.seed();
+        simulator = hosts.simulator();
     }
 
     @AfterEach
@@ -65,7 +57,7 @@ class HaPairHostDeathTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aDeadHostsPairRoutersComeBackApartFromTheirPartners() {
         // every pair on hosts A and B (C disabled while they are made)
-        node.admin().ok("ChangeHostState", Map.of("uuid", hostC, "stateEvent", "disable"));
+        node.admin().ok("ChangeHostState", Map.of("uuid", hosts.c(), "stateEvent", "disable"));
         List<String> l3s = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String l3 = f.guestL3("ha" + i, "10.75." + (10 + i) + ".0/24", List.of("DHCP", "DNS", "SNAT"));
@@ -73,19 +65,19 @@ class HaPairHostDeathTest {
             f.userVm("g" + i, l3);
             List<String> pair = routersOf(l3);
             assertThat(pair).hasSize(2);
-            assertThat(List.of(hostOf(pair.get(0)), hostOf(pair.get(1)))).containsExactlyInAnyOrder(hostA, hostB);
+            assertThat(List.of(hostOf(pair.get(0)), hostOf(pair.get(1)))).containsExactlyInAnyOrder(hosts.a(), hosts.b());
             l3s.add(l3);
         }
-        node.admin().ok("ChangeHostState", Map.of("uuid", hostC, "stateEvent", "enable"));
+        node.admin().ok("ChangeHostState", Map.of("uuid", hosts.c(), "stateEvent", "enable"));
 
-        simulator.powerOff(hostA);
+        simulator.powerOff(hosts.a());
         for (String l3 : l3s) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> routersOf(l3).stream().noneMatch(vr -> hostA.equals(hostOf(vr)))
+            await().atMost(Duration.ofSeconds(60)).until(() -> routersOf(l3).stream().noneMatch(vr -> hosts.a().equals(hostOf(vr)))
                     && routersOf(l3).stream().allMatch(vr -> simulator.vm(vr).isPresent()));
             List<String> pair = routersOf(l3);
             assertThat(pair).hasSize(2);
             assertThat(List.of(hostOf(pair.get(0)), hostOf(pair.get(1)))).as("the pair of " + l3 + " on two hosts again")
-                    .containsExactlyInAnyOrder(hostB, hostC);
+                    .containsExactlyInAnyOrder(hosts.b(), hosts.c());
         }
     }
 }

@@ -1,19 +1,12 @@
 package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.client.ApiClient;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
-import io.vrouter.server.Clock;
-import io.vrouter.server.ManagementNode;
-import io.vrouter.server.NodeOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,9 +45,7 @@ public final class DeadHostLabBenchMain implements java.util.concurrent.Callable
 
     @Override
     public Integer call() throws Exception {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason != null) {
-            System.err.println("deadhost-netns benchmark: cannot run here: " + reason);
+        if (LabBench.cannotRunLab("deadhost-netns")) {
             return 1;
         }
         System.out.printf("deadhost-netns: %s, %d CPUs, load average %.2f, confirm.time %d s%n", Instant.now(),
@@ -71,17 +62,18 @@ public final class DeadHostLabBenchMain implements java.util.concurrent.Callable
     }
 
     private void oneRun(int size, int run) throws Exception {
-        Path dir = Files.createTempDirectory("vrouter-deadhost-bench-");
-        MultiHostLab lab = MultiHostLab.create(dir.resolve("lab"));
-        ManagementNode node = null;
-        MultiHostWorld world = null;
+        try (LabBench bench = LabBench.open("vrouter-deadhost-bench-")) {
+            oneRun(bench, size, run);
+        }
+    }
+
+    private void oneRun(LabBench bench, int size, int run) throws Exception {
+        MultiHostLab lab = bench.lab();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, size));
         try {
-            node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dir.resolve("node"), null, null, null, "bench-password"),
-                    Clock.SYSTEM, new InProcessAgentHost());
-            ApiClient api = ApiClient.forUrl(node.start()).logIn("bench-password");
+            ApiClient api = bench.startNode();
             api.ok("UpdateGlobalConfig", Map.of("category", "hostFailure", "name", "confirm.time", "value", Integer.toString(confirm)));
-            world = new MultiHostWorld(api, lab, 3, dir.resolve("outside"), step -> { });
+            MultiHostWorld world = bench.world(api, 3);
             MultiHostWorld w = world;
             List<String> l3s = new ArrayList<>();
             for (int i = 0; i < size; i++) {
@@ -129,14 +121,6 @@ public final class DeadHostLabBenchMain implements java.util.concurrent.Callable
                     all / createS);
         } finally {
             pool.shutdownNow();
-            if (world != null) {
-                world.close();
-            }
-            if (node != null) {
-                node.close();
-            }
-            lab.close();
-            FileTrees.delete(dir);
         }
     }
 

@@ -71,8 +71,7 @@ public final class HaBenchMain implements Callable<Integer> {
                 problems = "missing " + tool;
             }
         }
-        if (problems != null) {
-            System.err.println("ha benchmark: cannot run here: " + problems);
+        if (LabBench.cannotRun("ha", problems)) {
             return 1;
         }
         if (hostDeathPairs > 0) {
@@ -175,18 +174,13 @@ public final class HaBenchMain implements Callable<Integer> {
             System.out.printf("host death: %d pairs asked, %d fit (memory available %d MiB at ~%d MiB a pair; public range)%n",
                     hostDeathPairs, pairs, availableMiB, PAIR_MIB_ESTIMATE);
         }
-        Path dir = Files.createTempDirectory("vrouter-ha-hostdeath-");
-        io.vrouter.hostagent.lab.MultiHostLab lab = io.vrouter.hostagent.lab.MultiHostLab.create(dir.resolve("lab"));
-        ManagementNode node = null;
-        MultiHostWorld world = null;
-        try {
-            node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dir.resolve("node"), null, null, null, "bench-password"),
-                    Clock.SYSTEM, new InProcessAgentHost());
-            ApiClient api = ApiClient.forUrl(node.start()).logIn("bench-password");
+        try (LabBench bench = LabBench.open("vrouter-ha-hostdeath-")) {
+            io.vrouter.hostagent.lab.MultiHostLab lab = bench.lab();
+            ApiClient api = bench.startNode();
             // the routers' ping stays at its default (15 s): a TLS round trip to 100 agents every second is load of its
             // own on two cores, and the node learns of a takeover through its long poll (HaWatch), not the ping
             setAdvert(api, advertMs);
-            world = new MultiHostWorld(api, lab, 4, dir.resolve("outside"), step -> { }, 4L * pairs + 16);
+            MultiHostWorld world = bench.world(api, 4, 4L * pairs + 16);
             System.out.printf("host death: %d pairs, memory available %d MiB, load average %s%n", pairs, availableMiB,
                     NetnsBenchMain.loadAverage());
             api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "disable"));
@@ -224,15 +218,6 @@ public final class HaBenchMain implements Callable<Integer> {
             System.out.println("per pair, guest's longest ping gap (ms): " + outcome.longestGapMillis().values());
             System.out.println("load average at the end: " + NetnsBenchMain.loadAverage());
             return outcome.withoutMaster().isEmpty() ? 0 : 2;
-        } finally {
-            if (world != null) {
-                world.close();
-            }
-            if (node != null) {
-                node.close();
-            }
-            lab.close();
-            FileTrees.delete(dir);
         }
     }
 

@@ -1,19 +1,12 @@
 package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.client.ApiClient;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
-import io.vrouter.server.Clock;
-import io.vrouter.server.ManagementNode;
-import io.vrouter.server.NodeOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,21 +50,13 @@ public final class MultiHostBenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason != null) {
-            System.err.println("multihost benchmark: cannot run here: " + reason);
+        if (LabBench.cannotRunLab("multihost")) {
             return 1;
         }
-        Path dir = Files.createTempDirectory("vrouter-multihost-bench-");
-        MultiHostLab lab = MultiHostLab.create(dir.resolve("lab"));
-        ManagementNode node = null;
-        MultiHostWorld world = null;
-        try {
-            node = new ManagementNode(new NodeOptions("127.0.0.1", 0, dir.resolve("node"), null, null, null, "bench-password"),
-                    Clock.SYSTEM, new InProcessAgentHost());
-            ApiClient api = ApiClient.forUrl(node.start()).logIn("bench-password");
+        try (LabBench bench = LabBench.open("vrouter-multihost-bench-")) {
+            ApiClient api = bench.startNode();
             long t0 = System.nanoTime();
-            world = new MultiHostWorld(api, lab, hosts, dir.resolve("outside"), step -> { });
+            MultiHostWorld world = bench.world(api, hosts);
             System.out.printf("%d hosts added and the seed built in %d ms (L2s: %s)%n", hosts, ms(t0),
                     world.vlans ? "VLAN guest and management" : "no-VLAN, one interface each (no VLAN devices here)");
 
@@ -118,15 +103,6 @@ public final class MultiHostBenchMain implements Callable<Integer> {
             System.out.printf("creation rate: %d guests (4 at a time) Running in %d ms = %.1f VMs/s; per host %s%n", burst, burstMs,
                     burst * 1000.0 / burstMs, perHost);
             return 0;
-        } finally {
-            if (world != null) {
-                world.close();
-            }
-            if (node != null) {
-                node.close();
-            }
-            lab.close();
-            FileTrees.delete(dir);
         }
     }
 

@@ -1,19 +1,12 @@
 package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.agent.http.InProcessAgentHost;
 import io.vrouter.client.ApiClient;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
-import io.vrouter.server.Clock;
-import io.vrouter.server.ManagementNode;
-import io.vrouter.server.NodeOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,21 +42,13 @@ public final class MultiHostScaleBenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason != null) {
-            System.err.println("multihost-scale benchmark: cannot run here: " + reason);
+        if (LabBench.cannotRunLab("multihost-scale")) {
             return 1;
         }
-        Path dir = Files.createTempDirectory("vrouter-multihost-scale-");
-        MultiHostLab lab = MultiHostLab.create(dir.resolve("lab"));
-        NodeOptions options = new NodeOptions("127.0.0.1", 0, dir.resolve("node"), null, null, null, "bench-password");
-        ManagementNode node = null;
-        MultiHostWorld world = null;
-        try {
-            node = new ManagementNode(options, Clock.SYSTEM, new InProcessAgentHost());
-            ApiClient api = ApiClient.forUrl(node.start()).logIn("bench-password");
+        try (LabBench bench = LabBench.open("vrouter-multihost-scale-")) {
+            ApiClient api = bench.startNode();
             long t0 = System.nanoTime();
-            world = new MultiHostWorld(api, lab, 0, dir.resolve("outside"), step -> { });
+            MultiHostWorld world = bench.world(api, 0);
             for (int i = 0; i < hosts; i++) {
                 world.addHost(64L << 30);
             }
@@ -103,11 +88,9 @@ public final class MultiHostScaleBenchMain implements Callable<Integer> {
             System.out.println("  guests per host " + perHost + "; routers per host " + routersPerHost);
 
             // a new management node on the same database: the old one stops cleanly, hosts and routers run on
-            node.close();
-            node = null;
+            bench.stopNode();
             long r0 = System.nanoTime();
-            node = new ManagementNode(options, Clock.SYSTEM, new InProcessAgentHost());
-            ApiClient api2 = ApiClient.forUrl(node.start()).logIn("bench-password");
+            ApiClient api2 = bench.startNode();
             long started = ms(r0);
             long hostsConnected = -1;
             long routersConnected = -1;
@@ -125,15 +108,6 @@ public final class MultiHostScaleBenchMain implements Callable<Integer> {
             System.out.printf("new management node: started (hosts reconciled) in %d ms; every host Connected at %d ms; every router"
                     + " reconnected and re-synced (Connected) at %d ms%n", started, hostsConnected, routersConnected);
             return 0;
-        } finally {
-            if (world != null) {
-                world.close();
-            }
-            if (node != null) {
-                node.close();
-            }
-            lab.close();
-            FileTrees.delete(dir);
         }
     }
 

@@ -88,7 +88,7 @@ public final class VxlanBenchMain implements Callable<Integer> {
                 ratios.add((vxA + vxB) / (plainA + plainB));
             }
             System.out.printf("kernel %s, %d cores, load average %s%n", System.getProperty("os.version"),
-                    Runtime.getRuntime().availableProcessors(), loadAverage());
+                    Runtime.getRuntime().availableProcessors(), NetnsBenchMain.loadAverage());
             for (Path2 p : List.of(overPlain, overVxlan)) {
                 System.out.printf("iperf3 TCP %-58s %s Gbit/s, median %.2f%n", p.name() + ":", gbits(p.runs()), median(p.runs()) / 1e9);
             }
@@ -112,15 +112,6 @@ public final class VxlanBenchMain implements Callable<Integer> {
         } finally {
             server.destroy();
             server.waitFor();
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] words = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return words[0] + " " + words[1] + " " + words[2];
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 

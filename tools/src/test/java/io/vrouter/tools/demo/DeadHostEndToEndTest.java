@@ -2,25 +2,17 @@ package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
-import io.vrouter.hostagent.HostAgentSettings;
-import io.vrouter.hostagent.HostTesting;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
 import io.vrouter.platform.process.CommandRunner;
-import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(900)
 class DeadHostEndToEndTest {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(30));
-    private static Path dir;
+    @RegisterExtension
+    static final MultiHostFixture fixture = new MultiHostFixture("DeadHostEndToEndTest", "vrouter-deadhost-");
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
@@ -63,74 +56,36 @@ class DeadHostEndToEndTest {
     private static final List<Process> listeners = new ArrayList<>();
 
     @BeforeAll
-    static void setUp() throws IOException {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason != null) {
-            System.out.println("DeadHostEndToEndTest skipped: " + reason);
+    static void setUp() throws Exception {
+        fixture.closeFirst(() -> listeners.forEach(Process::destroyForcibly));
+        lab = fixture.open();
+        node = fixture.startNode();
+        fixture.pingHostsEverySecond();
+        ApiClient api = node.admin();
+        world = fixture.world(4, "deadhost");
+        guest2 = world.guestOn("guest2", world.host(2));
+        guest3 = world.guestOn("guest3", world.host(3));
+        JsonNode router = world.routersOn(world.guestL3).get(0);
+        routerUuid = router.get("uuid").asText();
+        routerGuestIp = SeedWorld.ipOn(router, world.guestL3);
+        routerPublicIp = SeedWorld.ipOn(router, world.publicL3);
+        for (JsonNode guest : List.of(guest2, guest3)) {
+            String ip = SeedWorld.ipOn(guest, world.guestL3);
+            GuestProbe probe = world.probe(guest);
+            assertThat(GuestProbe.await(Duration.ofSeconds(60), () -> ip.equals(probe.address()) ? ip : null))
+                    .as("the first lease of " + guest.get("name").asText()).isEqualTo(ip);
+            listeners.add(GuestProbe.startPeerRecorder(world.namespaceOf(guest), ip, Outside.PORT));
         }
-        Assumptions.assumeTrue(reason == null, reason);
-        dir = Files.createTempDirectory("vrouter-deadhost-");
-        lab = MultiHostLab.create(dir.resolve("lab"));
-        try {
-            System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
-            try {
-                node = TestNode.start(TestDatabase.H2);
-            } finally {
-                System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
-            }
-            ApiClient api = node.admin();
-            api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.interval", "value", "1"));
-            api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.maxMisses", "value", "2"));
-            world = new MultiHostWorld(api, lab, 4, dir.resolve("outside"), step -> System.out.println("deadhost: " + step));
-            guest2 = world.guestOn("guest2", world.host(2));
-            guest3 = world.guestOn("guest3", world.host(3));
-            JsonNode router = world.routersOn(world.guestL3).get(0);
-            routerUuid = router.get("uuid").asText();
-            routerGuestIp = SeedWorld.ipOn(router, world.guestL3);
-            routerPublicIp = SeedWorld.ipOn(router, world.publicL3);
-            for (JsonNode guest : List.of(guest2, guest3)) {
-                String ip = SeedWorld.ipOn(guest, world.guestL3);
-                GuestProbe probe = world.probe(guest);
-                assertThat(GuestProbe.await(Duration.ofSeconds(60), () -> ip.equals(probe.address()) ? ip : null))
-                        .as("the first lease of " + guest.get("name").asText()).isEqualTo(ip);
-                listeners.add(GuestProbe.startPeerRecorder(world.namespaceOf(guest), ip, Outside.PORT));
-            }
-            JsonNode vip = api.inventory("CreateVip", "name", "eip-vip", "l3NetworkUuid", world.publicL3);
-            eipIp = vip.get("ip").asText();
-            api.inventory("CreateEip", "name", "eip", "vipUuid", vip.get("uuid").asText(),
-                    "vmNicUuid", guest3.get("vmNics").get(0).get("uuid").asText());
-            JsonNode pfVip = api.inventory("CreateVip", "name", "pf-vip", "l3NetworkUuid", world.publicL3);
-            pfIp = pfVip.get("ip").asText();
-            api.inventory("CreatePortForwardingRule", "name", "pf", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2222,
-                    "privatePortStart", Outside.PORT, "protocolType", "TCP",
-                    "vmNicUuid", guest2.get("vmNics").get(0).get("uuid").asText());
-            assertEveryServiceAnswers("before any host dies", List.of(guest2, guest3));
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (lab == null) {
-            return;
-        }
-        NetnsTeardown.run(null,
-                () -> listeners.forEach(Process::destroyForcibly),
-                () -> {
-                    if (world != null) {
-                        world.close();
-                    }
-                },
-                () -> {
-                    if (node != null) {
-                        node.close();
-                    }
-                },
-                lab::close,
-                () -> FileTrees.delete(dir),
-                () -> assertThat(lab.leftovers()).as("namespaces and links of the lab left").isEmpty());
+        JsonNode vip = api.inventory("CreateVip", "name", "eip-vip", "l3NetworkUuid", world.publicL3);
+        eipIp = vip.get("ip").asText();
+        api.inventory("CreateEip", "name", "eip", "vipUuid", vip.get("uuid").asText(),
+                "vmNicUuid", guest3.get("vmNics").get(0).get("uuid").asText());
+        JsonNode pfVip = api.inventory("CreateVip", "name", "pf-vip", "l3NetworkUuid", world.publicL3);
+        pfIp = pfVip.get("ip").asText();
+        api.inventory("CreatePortForwardingRule", "name", "pf", "vipUuid", pfVip.get("uuid").asText(), "vipPortStart", 2222,
+                "privatePortStart", Outside.PORT, "protocolType", "TCP",
+                "vmNicUuid", guest2.get("vmNics").get(0).get("uuid").asText());
+        assertEveryServiceAnswers("before any host dies", List.of(guest2, guest3));
     }
 
     @Test

@@ -3,26 +3,18 @@ package io.vrouter.tools.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
 import io.vrouter.client.ApiReply;
-import io.vrouter.hostagent.HostAgentSettings;
-import io.vrouter.hostagent.HostTesting;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.testing.Infra;
-import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(600)
 class MultiHostEndToEndTest {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(60));
-    private static Path dir;
+    @RegisterExtension
+    static final MultiHostFixture fixture = new MultiHostFixture("MultiHostEndToEndTest", "vrouter-multihost-");
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
@@ -51,55 +44,14 @@ class MultiHostEndToEndTest {
     private static JsonNode router;
 
     @BeforeAll
-    static void setUp() throws IOException {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason != null) {
-            System.out.println("MultiHostEndToEndTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-        dir = Files.createTempDirectory("vrouter-multihost-");
-        lab = MultiHostLab.create(dir.resolve("lab"));
-        try {
-            // the node ships the jar the hosts run in routers (its md5 is what a connect compares)
-            System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
-            try {
-                node = TestNode.start(TestDatabase.H2);
-            } finally {
-                System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
-            }
-            ApiClient api = node.admin();
-            api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.interval", "value", "1"));
-            api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.maxMisses", "value", "2"));
-            world = new MultiHostWorld(api, lab, 3, dir.resolve("outside"), step -> System.out.println("multihost: " + step));
-            guest2 = world.guestOn("guest2", world.host(2));
-            guest3 = world.guestOn("guest3", world.host(3));
-            router = world.routersOn(world.guestL3).get(0);
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (lab == null) {
-            return;
-        }
-        try {
-            if (world != null) {
-                world.close();
-            }
-        } finally {
-            try {
-                if (node != null) {
-                    node.close();
-                }
-            } finally {
-                lab.close();
-                FileTrees.delete(dir);
-                assertThat(lab.leftovers()).as("namespaces and links of the lab left").isEmpty();
-            }
-        }
+    static void setUp() throws Exception {
+        lab = fixture.open();
+        node = fixture.startNode();
+        fixture.pingHostsEverySecond();
+        world = fixture.world(3, "multihost");
+        guest2 = world.guestOn("guest2", world.host(2));
+        guest3 = world.guestOn("guest3", world.host(3));
+        router = world.routersOn(world.guestL3).get(0);
     }
 
     @Test

@@ -2,17 +2,12 @@ package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
-import io.vrouter.hostagent.HostAgentSettings;
 import io.vrouter.hostagent.HostCheck;
-import io.vrouter.hostagent.HostTesting;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
 import io.vrouter.server.host.HostRecord;
 import io.vrouter.server.hostfailure.HostLiveness;
 import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
-import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,13 +15,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,7 +46,10 @@ class MultiHostHaTest {
     private static final int ECHO_GUEST = 9002;
     private static final int PAIRS = 10;
     private static final Duration LEASE = Duration.ofSeconds(90);
-    private static Path dir;
+    @RegisterExtension
+    static final MultiHostFixture fixture = new MultiHostFixture("MultiHostHaTest", "vrouter-multihost-ha-",
+            () -> HostCheck.onPath("keepalived") && HostCheck.onPath("conntrackd") ? null
+                    : "needs keepalived and conntrackd (./vrouter installs them)");
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
@@ -68,60 +65,45 @@ class MultiHostHaTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason == null && (!HostCheck.onPath("keepalived") || !HostCheck.onPath("conntrackd"))) {
-            reason = "needs keepalived and conntrackd (./vrouter installs them)";
-        }
-        if (reason != null) {
-            System.out.println("MultiHostHaTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-        dir = Files.createTempDirectory("vrouter-multihost-ha-");
-        lab = MultiHostLab.create(dir.resolve("lab"));
-        try {
-            System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
-            try {
-                node = TestNode.start(TestDatabase.H2);
-            } finally {
-                System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
-            }
-            api = node.admin();
-            api.ok("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "ping.interval", "value", "1"));
-            api.ok("UpdateGlobalConfig", Map.of("category", "hostFailure", "name", "confirm.time", "value", "2"));
-            // the host's death is the failure detector's to confirm (its routers move); the agent's ping misses alone
-            // would only make its VMs Unknown
-            api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.maxMisses", "value", "30"));
-            useLabLivenessUnlessTheNodeHasOne();
-            world = new MultiHostWorld(api, lab, 4, dir.resolve("outside"), step -> System.out.println("multihost-ha: " + step), 64);
+        fixture.closeFirst(
+                () -> { if (viaSnat != null) viaSnat.close(); },
+                () -> { if (viaEip != null) viaEip.close(); },
+                () -> processes.forEach(Process::destroyForcibly));
+        lab = fixture.open();
+        node = fixture.startNode();
+        api = node.admin();
+        api.ok("UpdateGlobalConfig", Map.of("category", "virtualRouter", "name", "ping.interval", "value", "1"));
+        api.ok("UpdateGlobalConfig", Map.of("category", "hostFailure", "name", "confirm.time", "value", "2"));
+        // the host's death is the failure detector's to confirm (its routers move); the agent's ping misses alone
+        // would only make its VMs Unknown
+        api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.maxMisses", "value", "30"));
+        useLabLivenessUnlessTheNodeHasOne();
+        world = fixture.world(4, "multihost-ha", 64);
 
-            // the pairs on hosts 1-3 (host 4 disabled meanwhile), the guests on host 4, every master on host 1
-            api.ok("CreateSystemTag", Map.of("resourceType", "L3NetworkVO", "resourceUuid", world.guestL3, "tag", "virtualRouterHa::VRRP"));
-            api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "disable"));
-            world.guestOn("ha-seed", world.host(1));
-            List<String> l3s = new ArrayList<>(List.of(world.guestL3));
-            l3s.addAll(HaHostDeath.createSeeded(world, "ha", PAIRS - 1, 0, world.host(1), 3));
-            api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "enable"));
-            guest = world.guestOn("ha-guest", world.host(4));
-            eipGuest = world.guestOn("ha-eip", world.host(4));
-            haL3s.add(new HaHostDeath.HaL3(world.guestL3, "guest-l3", guest, world.namespaceOf(guest),
-                    guest.get("vmNics").get(0).get("gateway").asText()));
-            haL3s.addAll(HaHostDeath.addGuests(world, "ha", l3s.subList(1, l3s.size()), world.host(4), 3));
-            HaHostDeath.mastersOn(world, world.host(1), l3s);
+        // the pairs on hosts 1-3 (host 4 disabled meanwhile), the guests on host 4, every master on host 1
+        api.ok("CreateSystemTag", Map.of("resourceType", "L3NetworkVO", "resourceUuid", world.guestL3, "tag", "virtualRouterHa::VRRP"));
+        api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "disable"));
+        world.guestOn("ha-seed", world.host(1));
+        List<String> l3s = new ArrayList<>(List.of(world.guestL3));
+        l3s.addAll(HaHostDeath.createSeeded(world, "ha", PAIRS - 1, 0, world.host(1), 3));
+        api.ok("ChangeHostState", Map.of("uuid", world.host(4), "stateEvent", "enable"));
+        guest = world.guestOn("ha-guest", world.host(4));
+        eipGuest = world.guestOn("ha-eip", world.host(4));
+        haL3s.add(new HaHostDeath.HaL3(world.guestL3, "guest-l3", guest, world.namespaceOf(guest),
+                guest.get("vmNics").get(0).get("gateway").asText()));
+        haL3s.addAll(HaHostDeath.addGuests(world, "ha", l3s.subList(1, l3s.size()), world.host(4), 3));
+        HaHostDeath.mastersOn(world, world.host(1), l3s);
 
-            JsonNode vip = api.inventory("CreateVip", "name", "ha-vip", "l3NetworkUuid", world.publicL3);
-            vipIp = vip.get("ip").asText();
-            api.inventory("CreateEip", "name", "ha-eip", "vipUuid", vip.get("uuid").asText(),
-                    "vmNicUuid", eipGuest.get("vmNics").get(0).get("uuid").asText());
-            assertThat(GuestProbe.await(LEASE, world.probe(guest)::address)).isEqualTo(SeedWorld.ipOn(guest, world.guestL3));
-            String eipGuestIp = GuestProbe.await(LEASE, world.probe(eipGuest)::address);
-            assertThat(eipGuestIp).isEqualTo(SeedWorld.ipOn(eipGuest, world.guestL3));
-            processes.add(GuestProbe.startPeerRecorder(world.outside.namespace(), SeedWorld.OUTSIDE_IP,
-                    PeerRecorder.Listener.echo(ECHO_OUTSIDE)));
-            processes.add(GuestProbe.startPeerRecorder(world.namespaceOf(eipGuest), eipGuestIp, PeerRecorder.Listener.echo(ECHO_GUEST)));
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
+        JsonNode vip = api.inventory("CreateVip", "name", "ha-vip", "l3NetworkUuid", world.publicL3);
+        vipIp = vip.get("ip").asText();
+        api.inventory("CreateEip", "name", "ha-eip", "vipUuid", vip.get("uuid").asText(),
+                "vmNicUuid", eipGuest.get("vmNics").get(0).get("uuid").asText());
+        assertThat(GuestProbe.await(LEASE, world.probe(guest)::address)).isEqualTo(SeedWorld.ipOn(guest, world.guestL3));
+        String eipGuestIp = GuestProbe.await(LEASE, world.probe(eipGuest)::address);
+        assertThat(eipGuestIp).isEqualTo(SeedWorld.ipOn(eipGuest, world.guestL3));
+        processes.add(GuestProbe.startPeerRecorder(world.outside.namespace(), SeedWorld.OUTSIDE_IP,
+                PeerRecorder.Listener.echo(ECHO_OUTSIDE)));
+        processes.add(GuestProbe.startPeerRecorder(world.namespaceOf(eipGuest), eipGuestIp, PeerRecorder.Listener.echo(ECHO_GUEST)));
     }
 
     /**
@@ -162,22 +144,6 @@ class MultiHostHaTest {
             String why = String.valueOf(refusedOrUnreachable.getMessage());
             return !why.contains("unreachable") && !why.contains("No route");
         }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (lab == null) {
-            return;
-        }
-        NetnsTeardown.run(null,
-                () -> { if (viaSnat != null) viaSnat.close(); },
-                () -> { if (viaEip != null) viaEip.close(); },
-                () -> processes.forEach(Process::destroyForcibly),
-                () -> { if (world != null) world.close(); },
-                () -> { if (node != null) node.close(); },
-                lab::close,
-                () -> FileTrees.delete(dir),
-                () -> assertThat(lab.leftovers()).as("namespaces and links of the lab left").isEmpty());
     }
 
     @Test

@@ -1,23 +1,14 @@
 package io.vrouter.tools.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vrouter.client.ApiClient;
-import io.vrouter.hostagent.HostAgentSettings;
-import io.vrouter.hostagent.HostTesting;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
 import io.vrouter.platform.process.CommandRunner;
-import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,63 +25,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(600)
 class MultiHostVlanEndToEndTest {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(60));
-    private static Path dir;
+    @RegisterExtension
+    static final MultiHostFixture fixture = new MultiHostFixture("MultiHostVlanEndToEndTest", "vrouter-vlanhosts-");
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
 
     @BeforeAll
-    static void setUp() throws IOException {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason == null) {
-            dir = Files.createTempDirectory("vrouter-vlanhosts-");
-            lab = MultiHostLab.create(dir.resolve("lab"));
-            if (!lab.vlanSupported()) {
-                reason = "this kernel makes no VLAN devices (no 8021q module): a VLAN L2 cannot cross hosts here";
-            }
-        }
-        if (reason != null) {
-            System.out.println("MultiHostVlanEndToEndTest skipped: " + reason);
-            tearDown();
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-        try {
-            System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
-            try {
-                node = TestNode.start(TestDatabase.H2);
-            } finally {
-                System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
-            }
-            ApiClient api = node.admin();
-            world = new MultiHostWorld(api, lab, 3, dir.resolve("outside"), step -> System.out.println("vlanhosts: " + step));
-            assertThat(world.vlans).as("the world's guest and management L2s are VLANs").isTrue();
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (lab == null) {
-            return;
-        }
-        MultiHostLab built = lab;
-        lab = null;
-        NetnsTeardown.run(null,
-                () -> {
-                    if (world != null) {
-                        world.close();
-                    }
-                },
-                () -> {
-                    if (node != null) {
-                        node.close();
-                    }
-                },
-                built::close,
-                () -> FileTrees.delete(dir),
-                () -> assertThat(built.leftovers()).as("namespaces and links of the lab left").isEmpty());
+    static void setUp() throws Exception {
+        lab = fixture.open();
+        fixture.skipUnless(lab.vlanSupported(),
+                "this kernel makes no VLAN devices (no 8021q module): a VLAN L2 cannot cross hosts here");
+        node = fixture.startNode();
+        world = fixture.world(3, "vlanhosts");
+        assertThat(world.vlans).as("the world's guest and management L2s are VLANs").isTrue();
     }
 
     @Test

@@ -3,26 +3,18 @@ package io.vrouter.tools.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
 import io.vrouter.client.ApiReply;
-import io.vrouter.hostagent.HostAgentSettings;
-import io.vrouter.hostagent.HostTesting;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.platform.files.FileTrees;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.server.testing.Infra;
-import io.vrouter.server.testing.TestDatabase;
 import io.vrouter.server.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +39,8 @@ class MultiHostVxlanEndToEndTest {
     private static final CommandRunner RUNNER = new CommandRunner(Duration.ofSeconds(60));
     private static final String GUEST_CIDR = "10.210.0.0/24";
     private static final int FIRST_VNI = 5000;
-    private static Path dir;
+    @RegisterExtension
+    static final MultiHostFixture fixture = new MultiHostFixture("MultiHostVxlanEndToEndTest", "vrouter-vxlanhosts-");
     private static MultiHostLab lab;
     private static TestNode node;
     private static MultiHostWorld world;
@@ -58,53 +51,15 @@ class MultiHostVxlanEndToEndTest {
     private static JsonNode router;
 
     @BeforeAll
-    static void setUp() throws IOException {
-        String reason = MultiHostLab.unavailableReason();
-        if (reason != null) {
-            System.out.println("MultiHostVxlanEndToEndTest skipped: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-        dir = Files.createTempDirectory("vrouter-vxlanhosts-");
-        lab = MultiHostLab.create(dir.resolve("lab"));
-        try {
-            vtepCidr = lab.addVtepNetwork("eth4");
-            System.setProperty(HostAgentSettings.AGENT_JAR_PROPERTY, HostTesting.agentJar().toString());
-            try {
-                node = TestNode.start(TestDatabase.H2);
-            } finally {
-                System.clearProperty(HostAgentSettings.AGENT_JAR_PROPERTY);
-            }
-            ApiClient api = node.admin();
-            world = new MultiHostWorld(api, lab, 3, dir.resolve("outside"), step -> System.out.println("vxlanhosts: " + step));
-            vxlan = world.vxlanGuestNetwork("vx", vtepCidr, FIRST_VNI, GUEST_CIDR);
-            guest2 = world.guestOn("vx-guest2", world.host(2), vxlan.l3());
-            guest3 = world.guestOn("vx-guest3", world.host(3), vxlan.l3());
-            router = world.routersOn(vxlan.l3()).get(0);
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (lab == null) {
-            return;
-        }
-        NetnsTeardown.run(null,
-                () -> {
-                    if (world != null) {
-                        world.close();
-                    }
-                },
-                () -> {
-                    if (node != null) {
-                        node.close();
-                    }
-                },
-                lab::close,
-                () -> FileTrees.delete(dir),
-                () -> assertThat(lab.leftovers()).as("namespaces and links of the lab left").isEmpty());
+    static void setUp() throws Exception {
+        lab = fixture.open();
+        vtepCidr = lab.addVtepNetwork("eth4");
+        node = fixture.startNode();
+        world = fixture.world(3, "vxlanhosts");
+        vxlan = world.vxlanGuestNetwork("vx", vtepCidr, FIRST_VNI, GUEST_CIDR);
+        guest2 = world.guestOn("vx-guest2", world.host(2), vxlan.l3());
+        guest3 = world.guestOn("vx-guest3", world.host(3), vxlan.l3());
+        router = world.routersOn(vxlan.l3()).get(0);
     }
 
     @Test
