@@ -1,11 +1,9 @@
 package io.vrouter.hostagent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.vrouter.agent.protocol.AgentJson;
 import io.vrouter.agent.protocol.AgentPaths;
 import io.vrouter.agent.protocol.SecretCheck;
 import io.vrouter.agent.protocol.hostagent.CheckInterfacesCmd;
@@ -47,7 +45,7 @@ import java.time.Duration;
  */
 public final class HostAgentServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostAgentServer.class);
-    private static final ObjectMapper JSON = AgentJson.newMapper();
+    private static final ObjectMapper JSON = JsonReplies.JSON;
 
     private final Javalin app;
     private final String scheme;
@@ -184,7 +182,7 @@ public final class HostAgentServer implements AutoCloseable {
         });
         config.routes.error(404, ctx -> {
             if (ctx.result() == null) {
-                write(ctx, 404, HostAgentReply.failure("no such path: " + ctx.path()));
+                JsonReplies.write(ctx, 404, HostAgentReply.failure("no such path: " + ctx.path()));
             }
         });
     }
@@ -208,16 +206,16 @@ public final class HostAgentServer implements AutoCloseable {
     private static void route(JavalinConfig config, SecretCheck check, String path, Handler handler) {
         config.routes.post(path, ctx -> {
             if (!check.accepts(ctx.header(AgentPaths.AUTHORIZATION_HEADER))) {
-                write(ctx, 401, HostAgentReply.failure("unauthorized: " + path + " needs the host's secret"));
+                JsonReplies.write(ctx, 401, HostAgentReply.failure("unauthorized: " + path + " needs the host's secret"));
                 return;
             }
             try {
-                write(ctx, 200, handler.handle(ctx));
+                JsonReplies.write(ctx, 200, handler.handle(ctx));
             } catch (BadRequest e) {
-                write(ctx, 400, HostAgentReply.failure(e.getMessage()));
+                JsonReplies.write(ctx, 400, HostAgentReply.failure(e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.warn("{} failed: {}", path, e.getMessage());
-                write(ctx, 500, HostAgentReply.failure(e.getMessage() != null ? e.getMessage() : e.toString()));
+                JsonReplies.write(ctx, 500, HostAgentReply.failure(e.getMessage() != null ? e.getMessage() : e.toString()));
             }
         });
     }
@@ -246,17 +244,6 @@ public final class HostAgentServer implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             throw new BadRequest(ctx.path() + ": the body is not a " + type.getSimpleName() + ": " + e.getMessage());
         }
-    }
-
-    private static void write(Context ctx, int status, Object body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            status = 500;
-            bytes = "{\"success\":false,\"error\":\"the host agent could not encode its reply\"}".getBytes();
-        }
-        ctx.status(status).contentType("application/json").result(bytes);
     }
 
     public int port() {

@@ -1,10 +1,8 @@
 package io.vrouter.hostagent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.vrouter.agent.protocol.AgentJson;
 import io.vrouter.agent.protocol.hostagent.EnrollBeginCmd;
 import io.vrouter.agent.protocol.hostagent.EnrollFinishCmd;
 import io.vrouter.agent.protocol.hostagent.HostAgentPaths;
@@ -29,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class HostEnrollmentServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostEnrollmentServer.class);
-    private static final ObjectMapper JSON = AgentJson.newMapper();
+    private static final ObjectMapper JSON = JsonReplies.JSON;
 
     private final Javalin app;
     private final CompletableFuture<TlsIdentity> enrolled;
@@ -78,7 +76,7 @@ public final class HostEnrollmentServer implements AutoCloseable {
             config.http.maxRequestSize = 64L * 1024;
             config.routes.post(HostAgentPaths.ENROLL_BEGIN, ctx -> {
                 if (enrolled.isDone()) {
-                    write(ctx, 409, HostAgentReply.failure("this host agent is enrolled already"));
+                    JsonReplies.write(ctx, 409, HostAgentReply.failure("this host agent is enrolled already"));
                     return;
                 }
                 answer(ctx, () -> applicant.answer(body(ctx, EnrollBeginCmd.class)));
@@ -96,7 +94,7 @@ public final class HostEnrollmentServer implements AutoCloseable {
                     return HostAgentReply.ok();
                 }
             }));
-            config.routes.error(404, ctx -> write(ctx, 403, HostAgentReply.failure("this host agent is not enrolled yet: "
+            config.routes.error(404, ctx -> JsonReplies.write(ctx, 403, HostAgentReply.failure("this host agent is not enrolled yet: "
                     + ctx.path() + " is served over mutual TLS once the management node enrolled it (AddNetnsHost)")));
         });
         app.start(host, port);
@@ -127,12 +125,12 @@ public final class HostEnrollmentServer implements AutoCloseable {
 
     private static void answer(Context ctx, Reply reply) {
         try {
-            write(ctx, 200, reply.get());
+            JsonReplies.write(ctx, 200, reply.get());
         } catch (HostEnrollment.Refused e) {
             LOG.warn("{} refused: {}", ctx.path(), e.getMessage());
-            write(ctx, 401, HostAgentReply.failure("unauthorized: " + e.getMessage()));
+            JsonReplies.write(ctx, 401, HostAgentReply.failure("unauthorized: " + e.getMessage()));
         } catch (IOException | RuntimeException e) {
-            write(ctx, 400, HostAgentReply.failure(ctx.path() + ": " + e.getMessage()));
+            JsonReplies.write(ctx, 400, HostAgentReply.failure(ctx.path() + ": " + e.getMessage()));
         }
     }
 
@@ -142,16 +140,5 @@ public final class HostEnrollmentServer implements AutoCloseable {
             throw new IOException("needs a " + type.getSimpleName() + " body");
         }
         return value;
-    }
-
-    private static void write(Context ctx, int status, Object body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            status = 500;
-            bytes = "{\"success\":false,\"error\":\"the host agent could not encode its reply\"}".getBytes();
-        }
-        ctx.status(status).contentType("application/json").result(bytes);
     }
 }

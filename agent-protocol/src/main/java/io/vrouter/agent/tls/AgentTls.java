@@ -27,13 +27,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class AgentTls {
     private static final String PROTOCOL = "TLSv1.3";
+    private static final String AES_128_GCM = "TLS_AES_128_GCM_SHA256";
+    private static final String CHACHA20_POLY1305 = "TLS_CHACHA20_POLY1305_SHA256";
     /**
      * The cipher suites both sides allow: ChaCha20-Poly1305 and AES-128-GCM (cheaper than the JDK's default AES-256).
      * The server picks, in the order {@link #serverCipherSuites} gives for its JVM.
      */
-    public static final String[] CIPHER_SUITES = {"TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"};
-    private static final String AES_128_GCM = "TLS_AES_128_GCM_SHA256";
-    private static final String CHACHA20_POLY1305 = "TLS_CHACHA20_POLY1305_SHA256";
+    public static final String[] CIPHER_SUITES = {CHACHA20_POLY1305, AES_128_GCM};
 
     private AgentTls() {
     }
