@@ -268,9 +268,8 @@ public final class ManagementNodes implements HostOwnership, AutoCloseable {
             insertSelf(now);
         }
         dsl.deleteFrom(NODE).where(HEART_BEAT_MS.lt(now - timeout.toMillis() * FORGET_AFTER_TIMEOUTS)).execute();
-        List<String> live = dsl.select(UUID).from(NODE).where(HEART_BEAT_MS.ge(now - timeout.toMillis())).fetch(UUID);
+        List<String> live = new ArrayList<>(dsl.select(UUID).from(NODE).where(HEART_BEAT_MS.ge(now - timeout.toMillis())).fetch(UUID));
         if (!live.contains(uuid)) {
-            live = new ArrayList<>(live);
             live.add(uuid);
         }
 
@@ -278,9 +277,8 @@ public final class ManagementNodes implements HostOwnership, AutoCloseable {
         dsl.update(TRACKER).set(EXPIRE_MS, expiry).where(OWNER.eq(uuid)).execute();
 
         Map<String, Lease> leases = syncTrackerRows();
-        List<String> live0 = live;
         Set<String> handOver = leases.values().stream()
-                .filter(l -> uuid.equals(l.owner()) && !uuid.equals(preferredNode(l.host(), live0)))
+                .filter(l -> uuid.equals(l.owner()) && !uuid.equals(preferredNode(l.host(), live)))
                 .map(Lease::host).collect(Collectors.toSet());
         if (!handOver.isEmpty()) {
             // a live node the hashing prefers: stop acting on the host first, then hand it over (that node takes it at
@@ -292,10 +290,10 @@ public final class ManagementNodes implements HostOwnership, AutoCloseable {
             dsl.update(TRACKER).setNull(OWNER).set(EXPIRE_MS, now).where(HOST.in(handOver)).and(OWNER.eq(uuid)).execute();
         }
         for (Lease lease : leases.values()) {
-            String preferred = preferredNode(lease.host(), live);
             if (uuid.equals(lease.owner())) {
                 continue;
             }
+            String preferred = preferredNode(lease.host(), live);
             boolean free = lease.owner() == null || lease.expireMs() < now;
             boolean unclaimedTooLong = lease.expireMs() < now - 2 * interval.toMillis();
             if (free && (uuid.equals(preferred) || unclaimedTooLong)) {

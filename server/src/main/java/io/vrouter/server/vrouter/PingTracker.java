@@ -6,7 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Pings every running router's agent (on the hosts this node tracks) every {@code virtualRouter/ping.interval} seconds. Three failures in a row
@@ -38,11 +41,11 @@ public final class PingTracker implements AutoCloseable {
         return t;
     });
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
-    private final java.util.function.Supplier<java.util.List<String>> trackedRouters;
+    private final Supplier<List<String>> trackedRouters;
     private ScheduledFuture<?> schedule;
 
     /** @param trackedRouters the running routers on the hosts this node tracks: the only ones it pings */
-    PingTracker(VirtualRouters routers, GlobalConfigs configs, java.util.function.Supplier<java.util.List<String>> trackedRouters) {
+    PingTracker(VirtualRouters routers, GlobalConfigs configs, Supplier<List<String>> trackedRouters) {
         this.routers = routers;
         this.configs = configs;
         this.trackedRouters = trackedRouters;
@@ -77,7 +80,7 @@ public final class PingTracker implements AutoCloseable {
             LOG.warn("checking the VRRP pairs failed; next round tries again", e);
         }
         var futures = trackedRouters.get().stream()
-                .map(uuid -> java.util.concurrent.CompletableFuture.runAsync(() -> pingOne(uuid), pingers))
+                .map(uuid -> CompletableFuture.runAsync(() -> pingOne(uuid), pingers))
                 .toList();
         futures.forEach(f -> {
             try {
@@ -105,18 +108,15 @@ public final class PingTracker implements AutoCloseable {
             return;
         }
         failures.remove(vrUuid);
-        if (reply.haStatus() != null && !"NoHa".equals(reply.haStatus()) && !restarted(vrUuid, reply)) {
+        // another uuid: the agent restarted and lost its init, so its HA status says nothing yet
+        boolean restarted = !vrUuid.equals(reply.uuid());
+        if (reply.haStatus() != null && !"NoHa".equals(reply.haStatus()) && !restarted) {
             routers.pairs().reported(vrUuid, HaStatus.of(reply.haStatus()));
         }
-        boolean restarted = !vrUuid.equals(reply.uuid());
         if (restarted || VirtualRouters.DISCONNECTED.equals(router.status())) {
             LOG.info("virtual router {} {}: reconnecting", vrUuid, restarted ? "agent restarted (lost its init)" : "answers again");
             routers.reconnectInBackground(vrUuid);
         }
-    }
-
-    private static boolean restarted(String vrUuid, PingReply reply) {
-        return !vrUuid.equals(reply.uuid());
     }
 
     @Override

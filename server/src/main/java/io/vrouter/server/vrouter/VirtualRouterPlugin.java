@@ -30,6 +30,7 @@ import io.vrouter.agent.protocol.AgentClient;
 import java.net.http.HttpClient;
 import javax.net.ssl.SSLContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -116,7 +117,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     }
 
     /** Every router of a guest L3 (two for a VRRP pair). */
-    public java.util.List<String> routersOf(String guestL3) {
+    public List<String> routersOf(String guestL3) {
         return repository.routersOf(guestL3);
     }
 
@@ -147,7 +148,7 @@ public final class VirtualRouterPlugin implements AutoCloseable {
     }
 
     /** The running routers on the hosts this node tracks. */
-    java.util.List<String> trackedRouters() {
+    List<String> trackedRouters() {
         return repository.runningRoutersOn(ownership.ownedHosts());
     }
 
