@@ -68,12 +68,16 @@ class HaPairTest extends NodeContract {
     }
 
     private JsonNode guestNicOf(String vr) {
+        return nicOn(vr, guest);
+    }
+
+    private JsonNode nicOn(String vr, String l3) {
         for (JsonNode nic : new RouterFixture.Reader(admin).router(vr).get("vmNics")) {
-            if (nic.get("l3NetworkUuid").asText().equals(guest)) {
+            if (nic.get("l3NetworkUuid").asText().equals(l3)) {
                 return nic;
             }
         }
-        throw new AssertionError("router " + vr + " has no nic on " + guest);
+        throw new AssertionError("router " + vr + " has no nic on " + l3);
     }
 
     @Test
@@ -245,7 +249,8 @@ class HaPairTest extends NodeContract {
                 }
             });
         }
-        assertThat(a.ha().peerAddress()).isNotNull();
+        assertThat(a.ha().peerAddress()).as("each router peers with the other").isEqualTo(nicOn(pair.get(1), l3).get("ip").asText());
+        assertThat(b.ha().peerAddress()).isEqualTo(nicOn(pair.get(0), l3).get("ip").asText());
         // the same leases and rules as the plain router had, on both; SNAT now to the floating address
         assertThat(ruleListsOf(pair.get(1))).isEqualTo(ruleListsOf(pair.get(0)));
         assertThat(ruleListsOf(pair.get(0)).subList(0, 3)).as("VIPs, EIPs, port forwarding as the plain router held them")

@@ -87,25 +87,18 @@ class ConcurrentCreatesCrashTest {
                     : "the router's namespace appeared"));
             Thread.sleep(delay);
             node.kill();
-            int acknowledged = acknowledged(creates);
-
-            int unfinishedRuns = makeHalfWhileDown(dataDir, handMade);
-            assertThat(unfinishedRuns + acknowledged).as("the kill landed while creates ran").isGreaterThan(0);
+            assertKillLandedWhileCreatesRan(creates, dataDir, handMade);
 
             node = NodeProcess.start(dataDir, port, PASSWORD, log);
             ApiClient api = node.api;
-            ApiReply refused = api.call("StartVmInstance", Map.of("uuid", handMade));
-            assertThat(refused.status()).isEqualTo(409);
-            assertThat(refused.errorCode()).isEqualTo("VM.1100");
+            ApiReply refused = assertHalfVmRefused(api, handMade);
             assertThat(refused.errorDetails()).contains("has no nic");
 
             JsonNode after = api.inventory("CreateVmInstance", "name", "after", "instanceOfferingUuid", w.userOffering,
                     "imageUuid", w.userImage, "l3NetworkUuids", List.of(w.guestL3));
             assertThat(after.get("state").asText()).isEqualTo("Running");
             assertThat(after.get("vmNics")).hasSize(1);
-            List<JsonNode> routers = api.query("QueryVirtualRouterVm", "vmNics.l3NetworkUuid", "=", w.guestL3);
-            assertThat(routers).hasSize(1);
-            assertThat(routers.get(0).get("status").asText()).isEqualTo("Connected");
+            assertOneConnectedRouter(api, w.guestL3);
             Set<String> known = new HashSet<>();
             api.ok("QueryVmInstance", Map.of("conditions", List.of())).get("inventories").forEach(v -> known.add(v.get("uuid").asText()));
             api.query("QueryVirtualRouterVm").forEach(v -> known.add(v.get("uuid").asText()));
@@ -155,20 +148,14 @@ class ConcurrentCreatesCrashTest {
             System.out.println("killing the Simulator node " + delay + " ms after the creates were sent");
             Thread.sleep(delay);
             node.kill();
-            int acknowledged = acknowledged(creates);
-            int unfinishedRuns = makeHalfWhileDown(dataDir, handMade);
-            assertThat(unfinishedRuns + acknowledged).as("the kill landed while creates ran").isGreaterThan(0);
+            assertKillLandedWhileCreatesRan(creates, dataDir, handMade);
 
             node = NodeProcess.start(dataDir, port, PASSWORD, log);
             ApiClient api = node.api;
-            ApiReply refused = api.call("StartVmInstance", Map.of("uuid", handMade));
-            assertThat(refused.status()).isEqualTo(409);
-            assertThat(refused.errorCode()).isEqualTo("VM.1100");
+            assertHalfVmRefused(api, handMade);
             JsonNode after = new Infra(api).vm("after", f.userOffering, f.userImage, List.of(f.guestL3));
             assertThat(after.get("state").asText()).isEqualTo("Running");
-            List<JsonNode> routers = api.query("QueryVirtualRouterVm", "vmNics.l3NetworkUuid", "=", f.guestL3);
-            assertThat(routers).hasSize(1);
-            assertThat(routers.get(0).get("status").asText()).isEqualTo("Connected");
+            assertOneConnectedRouter(api, f.guestL3);
             node.kill();
             assertNoHalfVmLeft(dataDir, handMade);
         } catch (Throwable t) {
@@ -177,6 +164,27 @@ class ConcurrentCreatesCrashTest {
         } finally {
             node.kill();
         }
+    }
+
+    /** With the node just killed: some create was acknowledged or left an unfinished flow run; then halves a VM. */
+    private static void assertKillLandedWhileCreatesRan(List<CompletableFuture<JsonNode>> creates, Path dataDir, String handMade) {
+        int acknowledged = acknowledged(creates);
+        int unfinishedRuns = makeHalfWhileDown(dataDir, handMade);
+        assertThat(unfinishedRuns + acknowledged).as("the kill landed while creates ran").isGreaterThan(0);
+    }
+
+    /** After the restart, StartVmInstance on the VM halved by hand is refused with VM.1100. */
+    private static ApiReply assertHalfVmRefused(ApiClient api, String handMade) {
+        ApiReply refused = api.call("StartVmInstance", Map.of("uuid", handMade));
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.errorCode()).isEqualTo("VM.1100");
+        return refused;
+    }
+
+    private static void assertOneConnectedRouter(ApiClient api, String guestL3) {
+        List<JsonNode> routers = api.query("QueryVirtualRouterVm", "vmNics.l3NetworkUuid", "=", guestL3);
+        assertThat(routers).hasSize(1);
+        assertThat(routers.get(0).get("status").asText()).isEqualTo("Connected");
     }
 
     private static int acknowledged(List<CompletableFuture<JsonNode>> creates) {

@@ -154,6 +154,8 @@ class DeadHostEndToEndTest {
                 survivors.add(guest);
             }
         }
+        // the checks below read a missing namespace as fenced and gone: first show that the copy is there
+        assertThat(namespacesHolding(routerGuestIp)).as("the router's copy on the host to be cut off").containsExactly(copy);
         lab.cutOff(cutHost);
         assertThat(GuestProbe.await(Duration.ofSeconds(30), () -> addressesIn(copy).contains(routerGuestIp + "/") ? null : "fenced"))
                 .as("the cut-off host fenced its router (its addresses gone)").isEqualTo("fenced");
