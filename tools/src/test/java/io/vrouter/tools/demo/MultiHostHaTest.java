@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vrouter.client.ApiClient;
 import io.vrouter.hostagent.HostCheck;
 import io.vrouter.hostagent.lab.MultiHostLab;
-import io.vrouter.server.host.HostRecord;
-import io.vrouter.server.hostfailure.HostLiveness;
-import io.vrouter.server.hypervisor.netns.NetnsHypervisor;
 import io.vrouter.server.testing.TestNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,16 +14,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,7 +69,6 @@ class MultiHostHaTest {
         // the host's death is the failure detector's to confirm (its routers move); the agent's ping misses alone
         // would only make its VMs Unknown
         api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.maxMisses", "value", "30"));
-        useLabLivenessUnlessTheNodeHasOne();
         world = fixture.world(4, "multihost-ha", 64);
 
         // the pairs on hosts 1-3 (host 4 disabled meanwhile), the guests on host 4, every master on host 1
@@ -104,46 +95,6 @@ class MultiHostHaTest {
         processes.add(GuestProbe.startPeerRecorder(world.outside.namespace(), SeedWorld.OUTSIDE_IP,
                 PeerRecorder.Listener.echo(ECHO_OUTSIDE)));
         processes.add(GuestProbe.startPeerRecorder(world.namespaceOf(eipGuest), eipGuestIp, PeerRecorder.Listener.echo(ECHO_GUEST)));
-    }
-
-    /**
-     * A host is dead when its agent does not answer and its data plane is silent (the hostfailure package's rule).
-     * Where the node has no probe of Netns hosts of its own, this stands in: both are a TCP connect to the host's agent
-     * port over the management underlay (refused is an answer; a powered-off host gives none).
-     */
-    private static void useLabLivenessUnlessTheNodeHasOne() {
-        try {
-            node.node().hostFailures().registerLiveness(new HostLiveness() {
-                @Override
-                public String hypervisorType() {
-                    return NetnsHypervisor.TYPE;
-                }
-
-                @Override
-                public boolean agentAnswers(HostRecord host) {
-                    return answers(host.managementIp());
-                }
-
-                @Override
-                public Optional<Boolean> dataPlaneAnswers(HostRecord host, HostRecord witness) {
-                    return Optional.of(answers(host.managementIp()));
-                }
-            });
-        } catch (IllegalStateException alreadyProbed) {
-            System.out.println("MultiHostHaTest: the node probes Netns hosts itself");
-        }
-    }
-
-    private static boolean answers(String ip) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(ip, MultiHostLab.AGENT_PORT), 300);
-            return true;
-        } catch (SocketTimeoutException silent) {
-            return false;
-        } catch (IOException refusedOrUnreachable) {
-            String why = String.valueOf(refusedOrUnreachable.getMessage());
-            return !why.contains("unreachable") && !why.contains("No route");
-        }
     }
 
     @Test
