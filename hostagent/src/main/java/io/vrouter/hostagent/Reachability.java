@@ -1,5 +1,6 @@
 package io.vrouter.hostagent;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -14,11 +15,7 @@ import java.util.concurrent.Executors;
  * agent answers as a witness of another host's death, and how a host looks for its peers before fencing itself.
  */
 final class Reachability implements AutoCloseable {
-    private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "host-probe");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService probes = Executors.newCachedThreadPool(DaemonThreads.named("host-probe"));
 
     /** The addresses of {@code addresses} that answered within {@code timeout}, in their order. */
     List<String> reachable(List<String> addresses, Duration timeout) {

@@ -1,5 +1,6 @@
 package io.vrouter.hostagent;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.agent.protocol.AgentJson;
 import io.vrouter.agent.protocol.hostagent.HeartbeatCmd;
@@ -44,11 +45,7 @@ final class SelfFence implements AutoCloseable {
     /** Which of the given peer addresses answer (an echo each, within the peer timeout). */
     private final Function<List<String>, List<String>> reachablePeers;
     private final LongSupplier nanoTime;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "self-fence");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("self-fence"));
     private long lastHeartbeatNanos;
     private List<String> peers = List.of();
     private Duration bound = Duration.ZERO;

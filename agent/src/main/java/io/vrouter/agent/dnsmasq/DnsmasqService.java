@@ -1,5 +1,6 @@
 package io.vrouter.agent.dnsmasq;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.agent.state.DesiredState;
 import io.vrouter.agent.state.StateDelta;
 import io.vrouter.agent.dataplane.DataplaneException;
@@ -43,11 +44,7 @@ public final class DnsmasqService implements AutoCloseable {
     private final Map<Path, Map<String, String>> index = new HashMap<>();
     /** Reloads and lease releases happen here, after the reply: dnsmasq's re-read costs it, not the caller. */
     private final java.util.concurrent.ScheduledExecutorService background =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "dnsmasq-background");
-                t.setDaemon(true);
-                return t;
-            });
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dnsmasq-background"));
     private final java.util.concurrent.atomic.AtomicBoolean reloadPending =
             new java.util.concurrent.atomic.AtomicBoolean();
     /** The nics the main configuration serves, as last written; null until the first full sync. */

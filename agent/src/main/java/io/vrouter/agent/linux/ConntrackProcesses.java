@@ -1,5 +1,6 @@
 package io.vrouter.agent.linux;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.platform.process.CommandResult;
 import io.vrouter.platform.process.CommandRunner;
 import io.vrouter.agent.protocol.EipTO;
@@ -77,9 +78,5 @@ final class ConntrackProcesses implements Conntrack {
 
     /** Daemon threads, so a stuck deletion never keeps the agent from exiting. */
     private static final java.util.concurrent.ExecutorService WORKERS =
-            java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "conntrack");
-                t.setDaemon(true);
-                return t;
-            });
+            java.util.concurrent.Executors.newCachedThreadPool(DaemonThreads.named("conntrack"));
 }

@@ -1,5 +1,6 @@
 package io.vrouter.agent.linux;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vrouter.agent.state.DesiredState;
@@ -61,11 +62,7 @@ public final class LinuxDataplane implements Dataplane {
     private final Function<String, String> ifnameOfMac;
     /** Bulk conntrack cleanups, one at a time, off the request path. */
     private final java.util.concurrent.ExecutorService conntrackBackground =
-            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "conntrack-cleanup");
-                t.setDaemon(true);
-                return t;
-            });
+            java.util.concurrent.Executors.newSingleThreadExecutor(DaemonThreads.named("conntrack-cleanup"));
     /** True while a VRRP pair's keepalived owns the VIP addresses (they float with the master). */
     private volatile java.util.function.BooleanSupplier vipAddressesFloat = () -> false;
     /** The kernel and files are not known to match the desired state: the next command rewrites them. */

@@ -1,5 +1,6 @@
 package io.vrouter.platform.process;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,9 +82,5 @@ public class CommandRunner {
 
     /** Daemon threads: draining pipes must never keep the JVM alive. */
     private static final java.util.concurrent.ExecutorService DRAINERS =
-            java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "command-output");
-                t.setDaemon(true);
-                return t;
-            });
+            java.util.concurrent.Executors.newCachedThreadPool(DaemonThreads.named("command-output"));
 }

@@ -1,5 +1,6 @@
 package io.vrouter.server.account;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.server.Clock;
 import io.vrouter.server.db.Uuid;
 import org.jooq.DSLContext;
@@ -101,11 +102,7 @@ public final class SessionTokens implements AutoCloseable {
         if (purger != null) {
             return;
         }
-        purger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "session-purge");
-            t.setDaemon(true);
-            return t;
-        });
+        purger = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("session-purge"));
         long every = PURGE_INTERVAL.toSeconds();
         purger.scheduleWithFixedDelay(() -> {
             try {

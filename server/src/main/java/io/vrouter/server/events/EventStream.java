@@ -1,5 +1,6 @@
 package io.vrouter.server.events;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
@@ -33,11 +34,7 @@ public final class EventStream implements AutoCloseable {
     private final LiveEvents events;
     private final SessionResolver sessions;
     private final ObjectMapper json;
-    private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "event-stream-check");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("event-stream-check"));
 
     public EventStream(LiveEvents events, SessionResolver sessions, ObjectMapper json) {
         this.events = events;

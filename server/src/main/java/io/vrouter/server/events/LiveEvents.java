@@ -1,5 +1,6 @@
 package io.vrouter.server.events;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +27,7 @@ public final class LiveEvents implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final ArrayDeque<LiveEvent> recent = new ArrayDeque<>();
     private final List<Consumer<LiveEvent>> subscribers = new CopyOnWriteArrayList<>();
-    private final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "live-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService delivery = Executors.newSingleThreadExecutor(DaemonThreads.named("live-events"));
 
     /** A host's or virtual router's status changed. */
     public void status(String resourceType, String uuid, String status) {

@@ -1,5 +1,6 @@
 package io.vrouter.server.hostfailure;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.server.config.GlobalConfigs;
 import io.vrouter.server.host.HostOwnership;
 import io.vrouter.server.host.HostRecord;
@@ -42,14 +43,14 @@ public final class HostFailureDetector implements AutoCloseable {
     private final Map<String, DeathRule> rules = new ConcurrentHashMap<>();
     /** Hosts this node confirmed dead and whose listeners ran: not handed over twice. */
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "host-probe-timer"));
-    private final ExecutorService probes = Executors.newFixedThreadPool(8, r -> daemon(r, "host-probe"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("host-probe-timer"));
+    private final ExecutorService probes = Executors.newFixedThreadPool(8, DaemonThreads.named("host-probe"));
     /** The witnesses' probes (each a call to a peer's agent that may wait for its timeout), apart from the rounds' pool. */
-    private final ExecutorService witnessProbes = Executors.newCachedThreadPool(r -> daemon(r, "host-witness"));
+    private final ExecutorService witnessProbes = Executors.newCachedThreadPool(DaemonThreads.named("host-witness"));
     /** Hosts whose reconnect is running: one at a time per host. */
     private final Set<String> reconnecting = ConcurrentHashMap.newKeySet();
     /** Failovers and reconnects run here, so a slow one never delays the probes of any host. */
-    private final ExecutorService failovers = Executors.newCachedThreadPool(r -> daemon(r, "host-failover"));
+    private final ExecutorService failovers = Executors.newCachedThreadPool(DaemonThreads.named("host-failover"));
     private volatile boolean running;
 
     public HostFailureDetector(Hosts hosts, HostOwnership ownership, GlobalConfigs configs) {
@@ -57,12 +58,6 @@ public final class HostFailureDetector implements AutoCloseable {
         this.ownership = ownership;
         this.configs = configs;
         HostFailureSettings.register(configs);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     public void registerLiveness(HostLiveness liveness) {

@@ -1,5 +1,6 @@
 package io.vrouter.server.managementnode;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.server.Clock;
 import io.vrouter.server.api.ApiCatalogue;
 import io.vrouter.server.config.GlobalConfigs;
@@ -78,11 +79,7 @@ public final class ManagementNodes implements HostOwnership, AutoCloseable {
     private final String uuid = Uuid.random();
     private final String hostName;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mn-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mn-heartbeat"));
     /** What this node holds, and until when (System.nanoTime) it may act on it. */
     private volatile Set<String> owned = Set.of();
     private volatile long validUntilNanos;

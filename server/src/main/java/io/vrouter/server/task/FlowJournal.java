@@ -1,5 +1,6 @@
 package io.vrouter.server.task;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -256,11 +257,7 @@ public final class FlowJournal {
      * taken over. A failing pass is logged and the next one comes anyway.
      */
     public AutoCloseable retryEvery(Duration period, Predicate<String> nodeIsGone) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "flow-journal-retry");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flow-journal-retry"));
         timer.scheduleWithFixedDelay(() -> {
             try {
                 recover(nodeIsGone);

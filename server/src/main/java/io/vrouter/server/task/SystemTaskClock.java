@@ -1,5 +1,6 @@
 package io.vrouter.server.task;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +17,7 @@ final class SystemTaskClock implements TaskClock {
     private final ScheduledThreadPoolExecutor timer;
 
     private SystemTaskClock() {
-        timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "vrouter-task-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("vrouter-task-timer"));
         // without this, every finished task's timeout would stay queued until its deadline
         timer.setRemoveOnCancelPolicy(true);
     }

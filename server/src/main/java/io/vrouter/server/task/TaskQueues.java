@@ -1,5 +1,6 @@
 package io.vrouter.server.task;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -103,13 +104,8 @@ public final class TaskQueues {
      * this class expects. The caller shuts it down.
      */
     public static ExecutorService boundedExecutor(String threadPrefix, int threads, int queueCapacity) {
-        AtomicInteger seq = new AtomicInteger();
         var pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), r -> {
-                    Thread t = new Thread(r, threadPrefix + "-" + seq.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                new ArrayBlockingQueue<>(queueCapacity), DaemonThreads.numbered(threadPrefix), new ThreadPoolExecutor.AbortPolicy());
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

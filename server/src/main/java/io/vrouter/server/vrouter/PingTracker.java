@@ -1,5 +1,6 @@
 package io.vrouter.server.vrouter;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.agent.protocol.PingReply;
 import io.vrouter.server.config.GlobalConfigs;
 import org.slf4j.Logger;
@@ -30,16 +31,8 @@ public final class PingTracker implements AutoCloseable {
 
     private final VirtualRouters routers;
     private final GlobalConfigs configs;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "vr-ping-timer");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ExecutorService pingers = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "vr-ping");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vr-ping-timer"));
+    private final ExecutorService pingers = Executors.newFixedThreadPool(16, DaemonThreads.named("vr-ping"));
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     private final Supplier<List<String>> trackedRouters;
     private ScheduledFuture<?> schedule;

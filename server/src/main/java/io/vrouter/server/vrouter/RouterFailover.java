@@ -1,5 +1,6 @@
 package io.vrouter.server.vrouter;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.server.host.HostRecord;
 import io.vrouter.server.hostfailure.HostFailureListener;
 import io.vrouter.server.hypervisor.VmSpec;
@@ -27,11 +28,7 @@ public final class RouterFailover implements HostFailureListener, AutoCloseable 
     private final RouterRepository repository;
     private final VirtualRouters routers;
     private final VmInstances vms;
-    private final ExecutorService workers = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "vr-failover");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = Executors.newFixedThreadPool(16, DaemonThreads.named("vr-failover"));
 
     RouterFailover(RouterRepository repository, VirtualRouters routers, VmInstances vms) {
         this.repository = repository;

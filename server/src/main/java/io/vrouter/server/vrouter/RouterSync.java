@@ -1,5 +1,6 @@
 package io.vrouter.server.vrouter;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.agent.protocol.AgentClient;
 import io.vrouter.agent.protocol.DhcpInfo;
 import io.vrouter.agent.protocol.EipTO;
@@ -72,11 +73,7 @@ final class RouterSync implements AutoCloseable {
     private final Set<String> fullRequested = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "vr-sync-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vr-sync-timer"));
 
     RouterSync(RouterRepository repository, DesiredRouterState desired, Agents agents, TaskQueues queues) {
         this.repository = repository;

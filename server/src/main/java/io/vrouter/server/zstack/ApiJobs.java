@@ -1,5 +1,6 @@
 package io.vrouter.server.zstack;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.server.Clock;
 
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -94,12 +94,7 @@ public final class ApiJobs implements AutoCloseable {
     public ApiJobs(Clock clock, Duration retention, int threads) {
         this.clock = clock;
         this.retention = retention;
-        AtomicInteger count = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(100_000), r -> {
-            Thread t = new Thread(r, "zstack-job-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(100_000), DaemonThreads.numbered("zstack-job"));
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
     }
 

@@ -1,5 +1,6 @@
 package io.vrouter.server.hypervisor.netns;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.agent.protocol.AgentException;
 import io.vrouter.agent.protocol.hostagent.PingReply;
 import io.vrouter.server.config.GlobalConfigDefinition;
@@ -39,16 +40,8 @@ final class HostPingTracker implements AutoCloseable {
     private final GlobalConfigs configs;
     private final VmInstances vms;
     private final NetnsHypervisor hypervisor;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "host-ping-timer");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ExecutorService pingers = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "host-ping");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("host-ping-timer"));
+    private final ExecutorService pingers = Executors.newFixedThreadPool(8, DaemonThreads.named("host-ping"));
     private final Map<String, AtomicInteger> misses = new ConcurrentHashMap<>();
     private final Map<String, String> agentUuids = new ConcurrentHashMap<>();
     private ScheduledFuture<?> schedule;

@@ -1,5 +1,6 @@
 package io.vrouter.server.hypervisor.netns;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import io.vrouter.agent.protocol.AgentException;
 import io.vrouter.agent.protocol.AgentPaths;
 import io.vrouter.agent.protocol.hostagent.AgentTlsTO;
@@ -94,11 +95,7 @@ public final class NetnsHypervisor implements Hypervisor {
         // hosts reconcile on their own machines: one at a time, a new node waited for the sum of them (20 hosts of
         // 10 VMs: 54 s at a load of 100, docs/benchmarks.md); at most RECONCILE_PARALLELISM at once
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(RECONCILE_PARALLELISM, netnsHosts.size()), r -> {
-                    Thread t = new Thread(r, "netns-reconcile");
-                    t.setDaemon(true);
-                    return t;
-                });
+                Math.min(RECONCILE_PARALLELISM, netnsHosts.size()), DaemonThreads.named("netns-reconcile"));
         try {
             List<java.util.concurrent.Future<Boolean>> done = netnsHosts.stream()
                     .map(host -> pool.submit(() -> reconcileHost(host.uuid(), byHost.getOrDefault(host.uuid(), List.of()))))
