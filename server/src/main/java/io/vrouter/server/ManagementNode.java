@@ -240,7 +240,16 @@ public final class ManagementNode implements AutoCloseable {
             hostFailures.addListener(virtualRouters.failover());
             hostFailures.addListener(new io.vrouter.server.hostfailure.HostFailureListener() {
                 @Override
+                public void agentLost(io.vrouter.server.host.HostRecord host) {
+                    // they may well run (nothing on the data path needs the agent): nobody can tell
+                    int unknown = vms.markUnknownOn(host.uuid());
+                    org.slf4j.LoggerFactory.getLogger(ManagementNode.class).warn("host {} lost its agent: {} VM(s) Unknown",
+                            host.name(), unknown);
+                }
+
+                @Override
                 public void hostReturned(io.vrouter.server.host.HostRecord host) {
+                    vms.markKnownOn(host.uuid()); // its agent answers again (a Netns host's reconnect did it already)
                     vms.reconcileHypervisors(); // what the host kept of VMs still its own runs again
                 }
             });
@@ -308,7 +317,6 @@ public final class ManagementNode implements AutoCloseable {
         // join before acting on hosts: the first round tells which hosts (and so which routers) are this node's
         managementNodes.start();
         virtualRouters.start();
-        netns.start();
         hostFailures.start();
         return url();
     }

@@ -16,10 +16,17 @@ final class DeathRule {
     enum Verdict { ALIVE, AGENT_DOWN, SUSPECT, DEAD }
 
     private long silentSinceNanos = -1;
+    /** Since when its agent alone has been silent (its host Disconnected after a while), or -1. */
+    private long agentSilentSinceNanos = -1;
     private Verdict last = Verdict.ALIVE;
 
     /** Feeds one round observed at {@code nanos} (System.nanoTime); returns what the host is now. */
     Verdict observe(HostObservation o, long nanos, Duration confirmTime, int witnesses) {
+        if (o.agentAnswers()) {
+            agentSilentSinceNanos = -1;
+        } else if (agentSilentSinceNanos < 0) {
+            agentSilentSinceNanos = nanos;
+        }
         if (!o.silent(witnesses)) {
             silentSinceNanos = -1;
             last = o.agentAnswers() ? Verdict.ALIVE : Verdict.AGENT_DOWN;
@@ -35,6 +42,11 @@ final class DeathRule {
     /** The verdict of the last round (ALIVE before the first). */
     Verdict last() {
         return last;
+    }
+
+    /** How long the host's agent has not answered at {@code nanos}, whatever its data plane does; or zero. */
+    Duration agentSilentFor(long nanos) {
+        return agentSilentSinceNanos < 0 ? Duration.ZERO : Duration.ofNanos(nanos - agentSilentSinceNanos);
     }
 
     /** How long the host has been silent at {@code nanos}, or zero. */

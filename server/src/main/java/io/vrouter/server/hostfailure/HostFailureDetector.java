@@ -23,11 +23,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the {@link DeathRule} on every host this management node tracks, every {@code hostFailure/probe.interval}:
- * probes the host's agent and, from up to {@code hostFailure/witnesses} peer hosts of its cluster (this node
- * standing in for missing peers), its data plane. A host confirmed dead is recorded Disconnected and handed to the
- * {@link HostFailureListener}s (its routers move). A Disconnected host whose agent answers again is reconnected
- * through {@link Hosts#reconnect}, whose connect gates first destroy what it still holds of VMs that moved.
+ * The one loop that watches hosts: runs the {@link DeathRule} on every host this management node tracks, every
+ * {@code hostFailure/probe.interval}: probes the host's agent and, from up to {@code hostFailure/witnesses} peer hosts
+ * of its cluster (this node standing in for missing peers), its data plane, through its type's {@link HostLiveness}.
+ * <ul>
+ * <li>A host confirmed dead is recorded Disconnected and handed to the {@link HostFailureListener}s (its routers
+ * move).</li>
+ * <li>A host whose agent alone has not answered for {@code host/ping.interval} times {@code host/ping.maxMisses}
+ * seconds is recorded Disconnected and the listeners told ({@link HostFailureListener#agentLost}: its VMs Unknown);
+ * nothing moves, its data plane may well forward.</li>
+ * <li>A Disconnected host whose agent answers again is reconnected through {@link Hosts#reconnect}, whose connect
+ * gates first destroy what it still holds of VMs that moved, and which reconciles it.</li>
+ * <li>A Connected host whose agent answers with another identity (the agent restarted) is reconciled
+ * ({@link HostLiveness#reconcile}).</li>
+ * </ul>
  *
  * <p>Only the node tracking a host probes it ({@link HostOwnership}); a node that takes a host over starts its
  * confirmation from zero (a failover waits at most one confirmation time more).
@@ -47,6 +56,10 @@ public final class HostFailureDetector implements AutoCloseable {
     private final ExecutorService probes = Executors.newFixedThreadPool(8, DaemonThreads.named("host-probe"));
     /** The witnesses' probes (each a call to a peer's agent that may wait for its timeout), apart from the rounds' pool. */
     private final ExecutorService witnessProbes = Executors.newCachedThreadPool(DaemonThreads.named("host-witness"));
+    /** The identity of each tracked host's agent when it last answered: another one means the agent restarted. */
+    private final Map<String, String> agentIdentities = new ConcurrentHashMap<>();
+    /** Hosts recorded Disconnected because their agent alone stopped answering: told once per silence. */
+    private final Set<String> agentLost = ConcurrentHashMap.newKeySet();
     /** Hosts whose reconnect is running: one at a time per host. */
     private final Set<String> reconnecting = ConcurrentHashMap.newKeySet();
     /** Failovers and reconnects run here, so a slow one never delays the probes of any host. */
@@ -112,7 +125,10 @@ public final class HostFailureDetector implements AutoCloseable {
                 LOG.warn("probing a host failed: {}", e.getMessage());
             }
         });
-        rules.keySet().retainAll(ownership.ownedHosts());
+        Set<String> owned = ownership.ownedHosts();
+        rules.keySet().retainAll(owned);
+        agentIdentities.keySet().retainAll(owned);
+        agentLost.retainAll(owned);
     }
 
     private void judge(String hostUuid) {
@@ -166,6 +182,51 @@ public final class HostFailureDetector implements AutoCloseable {
                 // AGENT_DOWN: its data plane forwards, nothing moves; SUSPECT: not yet confirmed
             }
         }
+        // after the verdict: a reconnect it started covers an agent restart too
+        if (verdict != DeathRule.Verdict.DEAD && !confirmed.contains(hostUuid)) {
+            watchAgent(host, liveness, seen, rule);
+        }
+    }
+
+    /**
+     * What the agent alone says, whatever the rule's verdict: a silence of {@code host/ping.interval} times
+     * {@code host/ping.maxMisses} makes a Connected host Disconnected; another identity on a Connected host means its
+     * agent restarted, and the host is reconciled.
+     */
+    private void watchAgent(HostRecord host, HostLiveness liveness, HostObservation seen, DeathRule rule) {
+        String hostUuid = host.uuid();
+        if (!seen.agentAnswers()) {
+            if (rule.agentSilentFor(System.nanoTime()).compareTo(HostFailureSettings.agentLostAfter(configs)) >= 0
+                    && Hosts.CONNECTED.equals(host.status()) && ownership.owns(hostUuid) && agentLost.add(hostUuid)) {
+                hosts.recordStatus(hostUuid, HostStatus.Disconnected);
+                LOG.warn("the agent of host {} ({}) has not answered for {} s: Disconnected", host.name(), hostUuid,
+                        rule.agentSilentFor(System.nanoTime()).toSeconds());
+                HostRecord lost = hosts.find(hostUuid).orElse(host);
+                listeners.forEach(l -> {
+                    try {
+                        l.agentLost(lost);
+                    } catch (RuntimeException e) {
+                        LOG.error("acting on the lost agent of host {} failed: {}", hostUuid, e.toString(), e);
+                    }
+                });
+            }
+            return;
+        }
+        agentLost.remove(hostUuid);
+        String before = seen.agentIdentity() == null ? null : agentIdentities.put(hostUuid, seen.agentIdentity());
+        if (before != null && !before.equals(seen.agentIdentity()) && Hosts.CONNECTED.equals(host.status())
+                && ownership.owns(hostUuid) && reconnecting.add(hostUuid)) {
+            LOG.info("the agent of host {} ({}) restarted: reconciling the host", host.name(), hostUuid);
+            failovers.submit(() -> {
+                try {
+                    liveness.reconcile(host);
+                } catch (RuntimeException e) {
+                    LOG.warn("reconciling host {} after its agent restarted failed: {}", hostUuid, e.getMessage());
+                } finally {
+                    reconnecting.remove(hostUuid);
+                }
+            });
+        }
     }
 
     private void reconnect(HostRecord host) {
@@ -188,16 +249,19 @@ public final class HostFailureDetector implements AutoCloseable {
      */
     private HostObservation observe(HostRecord host, HostLiveness liveness, int witnesses, boolean suspect) {
         if (!suspect) {
-            if (liveness.agentAnswers(host)) {
-                return new HostObservation(true, 0, 0); // the agent answers: alive, no need to bother the witnesses
+            Optional<String> agent = liveness.agentAnswers(host);
+            if (agent.isPresent()) {
+                // the agent answers: alive, no need to bother the witnesses
+                return new HostObservation(true, 0, 0, agent.get());
             }
             return witnessed(host, liveness, witnesses);
         }
         CompletableFuture<HostObservation> data = CompletableFuture.supplyAsync(() -> witnessed(host, liveness, witnesses),
                 witnessProbes);
-        boolean agent = liveness.agentAnswers(host);
+        Optional<String> agent = liveness.agentAnswers(host);
         HostObservation dataPlane = data.join();
-        return agent ? new HostObservation(true, dataPlane.dataPlaneAnswered(), dataPlane.dataPlaneSilent()) : dataPlane;
+        return agent.map(id -> new HostObservation(true, dataPlane.dataPlaneAnswered(), dataPlane.dataPlaneSilent(), id))
+                .orElse(dataPlane);
     }
 
     /** The witnesses' probes of the host's data plane, all at once (its agent counted silent). */

@@ -9,6 +9,14 @@ public interface HostFailureListener {
     }
 
     /**
+     * The host's agent has not answered for {@code host/ping.interval} times {@code host/ping.maxMisses} seconds and
+     * the host is recorded Disconnected (not confirmed dead: its data plane may well forward): what runs there can
+     * no longer be told.
+     */
+    default void agentLost(HostRecord host) {
+    }
+
+    /**
      * A host that was confirmed dead, or silent for a while, answers again and is Connected (its connect gates have
      * destroyed what it held of VMs that moved): make it hold what the database says runs there.
      */

@@ -8,14 +8,18 @@ import java.util.Optional;
  * How the management node asks whether a host of one hypervisor type is still there: its agent, and its data plane
  * (what forwards guests' packets: bridges, router namespaces) seen from a witness. A host agent implementation
  * answers {@link #agentAnswers} with its ping and {@link #dataPlaneAnswers} by asking the witness host's agent to
- * probe the host's data-plane addresses (its VTEP or bridge address, its routers' nics).
+ * probe the host's data-plane addresses (its VTEP or bridge address, its routers' nics). The
+ * {@link HostFailureDetector} is the one loop that asks: a type brings no loop of its own.
  */
 public interface HostLiveness {
     /** The hypervisor type whose hosts this probes. */
     String hypervisorType();
 
-    /** Whether the host's agent answers this management node now (one bounded attempt). */
-    boolean agentAnswers(HostRecord host);
+    /**
+     * Whether the host's agent answers this management node now (one bounded attempt): the identity of the agent
+     * process that answered (another one after each start of the agent), or empty when it did not answer.
+     */
+    Optional<String> agentAnswers(HostRecord host);
 
     /**
      * Whether the host's data plane answers, probed from the witness host, or from this management node when
@@ -23,4 +27,10 @@ public interface HostLiveness {
      * is no evidence either way.
      */
     Optional<Boolean> dataPlaneAnswers(HostRecord host, HostRecord witness);
+
+    /**
+     * The agent of a Connected host restarted (another identity): make the host hold what the database says runs
+     * there, since the new agent may not know all of it.
+     */
+    void reconcile(HostRecord host);
 }

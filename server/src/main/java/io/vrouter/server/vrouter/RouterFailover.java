@@ -38,7 +38,7 @@ public final class RouterFailover implements HostFailureListener, AutoCloseable 
 
     @Override
     public void hostDead(HostRecord host) {
-        // Unknown too: a host whose agent stopped answering first had its VMs made Unknown by its ping tracker
+        // Unknown too: a host whose agent stopped answering first had its VMs made Unknown by the host failure detector
         List<String> onHost = java.util.stream.Stream.of(VmState.Running, VmState.Unknown)
                 .flatMap(state -> vms.onHost(host.uuid(), state, VmSpec.APPLIANCE_VM).stream())
                 .filter(repository::isRouter).toList();

@@ -54,4 +54,15 @@ class DeathRuleTest {
         }
         assertThat(rule.observe(oneProbe, 61 * S, CONFIRM, 1)).isEqualTo(SUSPECT);
     }
+
+    @Test
+    void theAgentsOwnSilenceIsCountedWhateverTheDataPlaneSays() {
+        DeathRule rule = new DeathRule();
+        HostObservation agentOnly = new HostObservation(false, 2, 0);
+        rule.observe(agentOnly, 0, CONFIRM, 2);
+        rule.observe(agentOnly, 3 * S, CONFIRM, 2);
+        assertThat(rule.agentSilentFor(7 * S)).isEqualTo(Duration.ofSeconds(7));
+        rule.observe(new HostObservation(true, 0, 0), 8 * S, CONFIRM, 2);
+        assertThat(rule.agentSilentFor(9 * S)).as("an answer starts it over").isEqualTo(Duration.ZERO);
+    }
 }

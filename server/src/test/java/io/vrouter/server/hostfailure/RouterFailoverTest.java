@@ -184,6 +184,33 @@ class RouterFailoverTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aHostWhoseAgentStaysLostIsDisconnectedItsVmsUnknown_andConnectedItsVmsRunningWhenItAnswers() {
+        routersOnHostA(1);
+        String vr = routers.get(0);
+        var configs = node.node().globalConfigs();
+        configs.update(HostFailureSettings.HOST_CATEGORY, HostFailureSettings.PING_INTERVAL, "1");
+        configs.update(HostFailureSettings.HOST_CATEGORY, HostFailureSettings.MAX_MISSES, "2");
+        simulator.killHostAgent(hosts.a());
+        await().atMost(Duration.ofSeconds(30)).until(() -> hostStatus(hosts.a()).equals("Disconnected"));
+        assertThat(vmStatesOn(hosts.a())).as("the VMs of the agent-less host").isNotEmpty().containsOnly("Unknown");
+        assertThat(hostOf(vr)).as("not dead: nothing moves").isEqualTo(hosts.a());
+
+        simulator.recover(hosts.a());
+        await().atMost(Duration.ofSeconds(30)).until(() -> hostStatus(hosts.a()).equals("Connected"));
+        assertThat(vmStatesOn(hosts.a())).containsOnly("Running");
+        assertThat(hostOf(vr)).isEqualTo(hosts.a());
+        assertThat(simulator.forwardingCopies(vr)).containsExactly(hosts.a());
+    }
+
+    private List<String> vmStatesOn(String host) {
+        List<String> states = new ArrayList<>();
+        node.admin().ok("QueryVmInstance", Map.of("conditions", List.of(Map.of("name", "hostUuid", "op", "=", "value", host))))
+                .get("inventories").forEach(vm -> states.add(vm.get("state").asText()));
+        return states;
+    }
+
+    @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aHostCutOffAndBackLosesItsCopyOfTheMovedRouterBeforeItIsConnected() {
         routersOnHostA(1);

@@ -87,7 +87,7 @@ final class MultiHostFixture implements AfterAllCallback {
         return node;
     }
 
-    /** Host agents pinged every second, Disconnected after two misses: a killed agent shows within seconds. */
+    /** A host whose agent missed two seconds of probes is Disconnected: a killed agent shows within seconds. */
     void pingHostsEverySecond() {
         ApiClient api = node.admin();
         api.ok("UpdateGlobalConfig", Map.of("category", "host", "name", "ping.interval", "value", "1"));

@@ -26,6 +26,9 @@ import java.util.Optional;
  * or by this node when it stands in for a missing peer. A host whose agent died answers the echo (its namespaces and
  * the routers in them keep forwarding): not dead. A host powered off, or cut off from the network, answers nothing.
  *
+ * <p>It is the only way the node watches a Netns host (no ping loop of its own): the heartbeat is the agent's ping,
+ * its {@code agentUuid} tells an agent restart.
+ *
  * <p>A heartbeat reply that names routers the host fenced makes the node reconcile a Connected host at once (they
  * did not move, since the host was never confirmed dead: they run again); a Disconnected host is reconciled by its
  * reconnect.
@@ -56,19 +59,24 @@ final class NetnsHostLiveness implements HostLiveness {
     }
 
     @Override
-    public boolean agentAnswers(HostRecord host) {
+    public Optional<String> agentAnswers(HostRecord host) {
         HeartbeatReply reply;
         try {
             reply = agents.of(host.uuid()).heartbeat(peersOf(host), fenceAfterSeconds(), HEARTBEAT_TIMEOUT);
         } catch (AgentException e) {
-            return false;
+            return Optional.empty();
         }
         if (!reply.fenced().isEmpty() && HostStatus.Connected.name().equals(host.status())) {
             LOG.warn("host {} fenced its router(s) {} while cut off, but was never confirmed dead: reconciling it", host.name(),
                     reply.fenced());
-            hypervisor.reconcileHost(host.uuid(), vms.runningOn(host.uuid()));
+            reconcile(host);
         }
-        return true;
+        return Optional.of(reply.agentUuid());
+    }
+
+    @Override
+    public void reconcile(HostRecord host) {
+        hypervisor.reconcileHost(host.uuid(), vms.runningOn(host.uuid()));
     }
 
     /** The management addresses of the other hosts of its zone: what the host looks for before fencing itself. */

@@ -83,7 +83,7 @@ public final class NetnsHypervisor implements Hypervisor {
 
     /**
      * At node start: each Netns host is told which of its VMs the database says run (it removes the rest and brings
-     * those back). A host that does not answer is left to the ping tracker, which reconciles it when it answers.
+     * those back). A host that does not answer is left to the host failure detector, which reconnects and reconciles it when it answers.
      */
     @Override
     public void reconcile(List<VmSpec> running) {

@@ -33,14 +33,13 @@ import java.util.List;
 
 /**
  * The netns backend as one piece for the composition root: the hypervisor (a client of each host's agent), the
- * host connector, {@code AddNetnsHost}, the host ping tracker and its global configurations, and the way to reach
- * its routers' agents.
+ * host connector, {@code AddNetnsHost}, its hosts' liveness (for the host failure detector, which watches them), and
+ * the way to reach its routers' agents.
  */
 public final class NetnsPlugin implements AutoCloseable {
     private final HostAgents agents;
     private final NetnsHypervisor hypervisor;
     private final NetnsHostConnector connector;
-    private final HostPingTracker pings;
     private final NetnsHostLiveness liveness;
     private final NodeHostAgent nodeHostAgent;
     private final Hosts hosts;
@@ -65,12 +64,13 @@ public final class NetnsPlugin implements AutoCloseable {
         hypervisors.register(hypervisor);
         hosts.registerConnector(connector);
         routers.registerAgents(NetnsHypervisor.TYPE, new NetnsRouterAgents(hypervisor));
-        HostPingTracker.defineConfigs(configs);
-        this.pings = new HostPingTracker(hosts, agents, configs, vms, hypervisor);
         this.liveness = new NetnsHostLiveness(agents, hosts, configs, vms, hypervisor);
     }
 
-    /** How the host failure detector tells a dead Netns host from one whose agent alone died. */
+    /**
+     * How the host failure detector watches Netns hosts: a dead host told from one whose agent alone died, a lost
+     * agent, an agent that restarted.
+     */
     public io.vrouter.server.hostfailure.HostLiveness liveness() {
         return liveness;
     }
@@ -92,16 +92,6 @@ public final class NetnsPlugin implements AutoCloseable {
     /** The client of a Netns host's agent (the demo and the tests ask hosts what they made). */
     public HostAgentClient agentOf(String hostUuid) {
         return agents.of(hostUuid);
-    }
-
-    /** Starts pinging the hosts (at node start, after the hypervisors reconciled). */
-    public void start() {
-        pings.start();
-    }
-
-    /** One ping round now (tests). */
-    public void pingHosts() {
-        pings.pingAll();
     }
 
     public void registerApis(ApiCatalogue catalogue, QueryApis queries) {
@@ -210,7 +200,6 @@ public final class NetnsPlugin implements AutoCloseable {
 
     @Override
     public void close() {
-        pings.close();
         nodeHostAgent.close();
     }
 }

@@ -19,8 +19,9 @@ public final class SimulatorHostLiveness implements HostLiveness {
     }
 
     @Override
-    public boolean agentAnswers(HostRecord host) {
-        return simulator.condition(host.uuid()) == SimulatorHypervisor.HostCondition.UP;
+    public Optional<String> agentAnswers(HostRecord host) {
+        // a simulated agent is the node's own code: it never restarts alone, so its identity is the host's
+        return simulator.condition(host.uuid()) == SimulatorHypervisor.HostCondition.UP ? Optional.of(host.uuid()) : Optional.empty();
     }
 
     @Override
@@ -29,5 +30,10 @@ public final class SimulatorHostLiveness implements HostLiveness {
             return Optional.empty(); // the witness's own agent cannot run the probe
         }
         return Optional.of(simulator.forwards(host.uuid()));
+    }
+
+    @Override
+    public void reconcile(HostRecord host) {
+        // never asked: a simulated agent keeps one identity (above), so it is never seen restarting
     }
 }
