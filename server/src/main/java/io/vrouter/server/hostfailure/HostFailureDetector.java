@@ -114,9 +114,14 @@ public final class HostFailureDetector implements AutoCloseable {
 
     /** One probe of every tracked host; returns when all have been judged. */
     public void round() {
+        // every host read once per round: the tracked ones are judged, and each is told its peers from the same read
+        List<HostRecord> every = hosts.all();
+        Set<String> owned = ownership.ownedHosts();
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (String hostUuid : ownership.ownedHosts()) {
-            all.add(CompletableFuture.runAsync(() -> judge(hostUuid), probes));
+        for (HostRecord host : every) {
+            if (owned.contains(host.uuid())) {
+                all.add(CompletableFuture.runAsync(() -> judge(host, peersOf(host, every)), probes));
+            }
         }
         all.forEach(f -> {
             try {
@@ -125,15 +130,20 @@ public final class HostFailureDetector implements AutoCloseable {
                 LOG.warn("probing a host failed: {}", e.getMessage());
             }
         });
-        Set<String> owned = ownership.ownedHosts();
         rules.keySet().retainAll(owned);
         agentIdentities.keySet().retainAll(owned);
         agentLost.retainAll(owned);
     }
 
-    private void judge(String hostUuid) {
-        HostRecord host = hosts.find(hostUuid).orElse(null);
-        if (host == null || Hosts.MAINTENANCE.equals(host.state())) {
+    /** The other hosts of its zone and hypervisor type. */
+    private static List<HostRecord> peersOf(HostRecord host, List<HostRecord> every) {
+        return every.stream().filter(h -> !h.uuid().equals(host.uuid()) && h.zoneUuid().equals(host.zoneUuid())
+                && h.hypervisorType().equals(host.hypervisorType())).toList();
+    }
+
+    private void judge(HostRecord host, List<HostRecord> peers) {
+        String hostUuid = host.uuid();
+        if (Hosts.MAINTENANCE.equals(host.state())) {
             rules.remove(hostUuid); // gone, or taken out by its operator: nothing to judge
             return;
         }
@@ -146,7 +156,7 @@ public final class HostFailureDetector implements AutoCloseable {
         DeathRule.Verdict before = rule.last();
         // the round's start is when it saw the host: its probes time out later only because nothing answered
         long seenAt = System.nanoTime();
-        HostObservation seen = observe(host, liveness, witnesses, before != DeathRule.Verdict.ALIVE);
+        HostObservation seen = observe(host, peers, liveness, witnesses, before != DeathRule.Verdict.ALIVE);
         DeathRule.Verdict verdict = rule.observe(seen, seenAt, HostFailureSettings.confirmTime(configs), witnesses);
         switch (verdict) {
             case DEAD -> {
@@ -247,9 +257,9 @@ public final class HostFailureDetector implements AutoCloseable {
      * already silent or agent-less ({@code suspect}) has its witnesses asked at the same time as its agent, so that
      * each round of a dying host takes one timeout, not two; a healthy host costs its witnesses nothing.
      */
-    private HostObservation observe(HostRecord host, HostLiveness liveness, int witnesses, boolean suspect) {
+    private HostObservation observe(HostRecord host, List<HostRecord> peers, HostLiveness liveness, int witnesses, boolean suspect) {
         if (!suspect) {
-            Optional<String> agent = liveness.agentAnswers(host);
+            Optional<String> agent = liveness.agentAnswers(host, peers);
             if (agent.isPresent()) {
                 // the agent answers: alive, no need to bother the witnesses
                 return new HostObservation(true, 0, 0, agent.get());
@@ -258,7 +268,7 @@ public final class HostFailureDetector implements AutoCloseable {
         }
         CompletableFuture<HostObservation> data = CompletableFuture.supplyAsync(() -> witnessed(host, liveness, witnesses),
                 witnessProbes);
-        Optional<String> agent = liveness.agentAnswers(host);
+        Optional<String> agent = liveness.agentAnswers(host, peers);
         HostObservation dataPlane = data.join();
         return agent.map(id -> new HostObservation(true, dataPlane.dataPlaneAnswered(), dataPlane.dataPlaneSilent(), id))
                 .orElse(dataPlane);

@@ -2,6 +2,7 @@ package io.vrouter.server.hostfailure;
 
 import io.vrouter.server.host.HostRecord;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,8 +19,11 @@ public interface HostLiveness {
     /**
      * Whether the host's agent answers this management node now (one bounded attempt): the identity of the agent
      * process that answered (another one after each start of the agent), or empty when it did not answer.
+     *
+     * @param peers the other hosts of its zone and hypervisor type, worked out once per round (a host agent that
+     *              fences itself looks for them)
      */
-    Optional<String> agentAnswers(HostRecord host);
+    Optional<String> agentAnswers(HostRecord host, List<HostRecord> peers);
 
     /**
      * Whether the host's data plane answers, probed from the witness host, or from this management node when

@@ -5,7 +5,6 @@ import io.vrouter.agent.protocol.hostagent.HeartbeatReply;
 import io.vrouter.server.config.GlobalConfigs;
 import io.vrouter.server.host.HostRecord;
 import io.vrouter.server.host.HostStatus;
-import io.vrouter.server.host.Hosts;
 import io.vrouter.server.hostfailure.HostFailureSettings;
 import io.vrouter.server.hostfailure.HostLiveness;
 import io.vrouter.server.vm.VmInstances;
@@ -40,14 +39,12 @@ final class NetnsHostLiveness implements HostLiveness {
     static final Duration ECHO_TIMEOUT = Duration.ofMillis(700);
 
     private final HostAgents agents;
-    private final Hosts hosts;
     private final GlobalConfigs configs;
     private final VmInstances vms;
     private final NetnsHypervisor hypervisor;
 
-    NetnsHostLiveness(HostAgents agents, Hosts hosts, GlobalConfigs configs, VmInstances vms, NetnsHypervisor hypervisor) {
+    NetnsHostLiveness(HostAgents agents, GlobalConfigs configs, VmInstances vms, NetnsHypervisor hypervisor) {
         this.agents = agents;
-        this.hosts = hosts;
         this.configs = configs;
         this.vms = vms;
         this.hypervisor = hypervisor;
@@ -59,10 +56,11 @@ final class NetnsHostLiveness implements HostLiveness {
     }
 
     @Override
-    public Optional<String> agentAnswers(HostRecord host) {
+    public Optional<String> agentAnswers(HostRecord host, List<HostRecord> peers) {
         HeartbeatReply reply;
         try {
-            reply = agents.of(host.uuid()).heartbeat(peersOf(host), fenceAfterSeconds(), HEARTBEAT_TIMEOUT);
+            List<String> peerAddresses = peers.stream().map(HostRecord::managementIp).distinct().toList();
+            reply = agents.of(host.uuid()).heartbeat(peerAddresses, fenceAfterSeconds(), HEARTBEAT_TIMEOUT);
         } catch (AgentException e) {
             return Optional.empty();
         }
@@ -77,13 +75,6 @@ final class NetnsHostLiveness implements HostLiveness {
     @Override
     public void reconcile(HostRecord host) {
         hypervisor.reconcileHost(host.uuid(), vms.runningOn(host.uuid()));
-    }
-
-    /** The management addresses of the other hosts of its zone: what the host looks for before fencing itself. */
-    private List<String> peersOf(HostRecord host) {
-        return hosts.ofType(NetnsHypervisor.TYPE).stream()
-                .filter(h -> !h.uuid().equals(host.uuid()) && host.zoneUuid().equals(h.zoneUuid()))
-                .map(HostRecord::managementIp).distinct().toList();
     }
 
     /** The host fences itself after a confirmation time without the node: no later than the node confirms it dead. */

@@ -64,7 +64,7 @@ public final class NetnsPlugin implements AutoCloseable {
         hypervisors.register(hypervisor);
         hosts.registerConnector(connector);
         routers.registerAgents(NetnsHypervisor.TYPE, new NetnsRouterAgents(hypervisor));
-        this.liveness = new NetnsHostLiveness(agents, hosts, configs, vms, hypervisor);
+        this.liveness = new NetnsHostLiveness(agents, configs, vms, hypervisor);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.vrouter.server.hypervisor.simulator;
 import io.vrouter.server.hostfailure.HostLiveness;
 import io.vrouter.server.host.HostRecord;
 
+import java.util.List;
 import java.util.Optional;
 
 /** The simulated hosts' agents and data planes, as {@link SimulatorHypervisor}'s host conditions make them. */
@@ -19,7 +20,7 @@ public final class SimulatorHostLiveness implements HostLiveness {
     }
 
     @Override
-    public Optional<String> agentAnswers(HostRecord host) {
+    public Optional<String> agentAnswers(HostRecord host, List<HostRecord> peers) {
         // a simulated agent is the node's own code: it never restarts alone, so its identity is the host's
         return simulator.condition(host.uuid()) == SimulatorHypervisor.HostCondition.UP ? Optional.of(host.uuid()) : Optional.empty();
     }
