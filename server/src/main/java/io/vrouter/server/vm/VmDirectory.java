@@ -73,6 +73,13 @@ public final class VmDirectory {
                         r.value6(), r.value7()));
     }
 
+    /** The given VMs that exist, in one read (batched past the database's parameter limit). */
+    public List<VmRecord> findAll(Collection<String> vmUuids) {
+        return KeyBatches.read(vmUuids, batch -> dsl.select(UUID, NAME, VM_TYPE, STATE, ZONE_UUID, HYPERVISOR_TYPE, DEFAULT_L3)
+                .from(VM).where(UUID.in(batch)).fetch(r -> new VmRecord(r.value1(), r.value2(), r.value3(),
+                        VmState.valueOf(r.value4()), r.value5(), r.value6(), r.value7())));
+    }
+
     /** Which of the given VMs exist. */
     public Set<String> existing(Collection<String> vmUuids) {
         return Set.copyOf(among(vmUuids, null));

@@ -72,8 +72,9 @@ public final class PingTracker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("checking the VRRP pairs failed; next round tries again", e);
         }
-        var futures = trackedRouters.get().stream()
-                .map(uuid -> CompletableFuture.runAsync(() -> pingOne(uuid), pingers))
+        // the round's routers in one read, not one per router
+        var futures = routers.findAll(trackedRouters.get()).stream()
+                .map(router -> CompletableFuture.runAsync(() -> pingOne(router), pingers))
                 .toList();
         futures.forEach(f -> {
             try {
@@ -84,9 +85,9 @@ public final class PingTracker implements AutoCloseable {
         });
     }
 
-    private void pingOne(String vrUuid) {
-        RouterRepository.Router router = routers.find(vrUuid).orElse(null);
-        if (router == null || !router.running() || VirtualRouters.CONNECTING.equals(router.status())) {
+    private void pingOne(RouterRepository.Router router) {
+        String vrUuid = router.uuid();
+        if (!router.running() || VirtualRouters.CONNECTING.equals(router.status())) {
             return;
         }
         PingReply reply;

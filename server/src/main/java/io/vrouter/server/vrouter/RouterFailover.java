@@ -39,9 +39,10 @@ public final class RouterFailover implements HostFailureListener, AutoCloseable 
     @Override
     public void hostDead(HostRecord host) {
         // Unknown too: a host whose agent stopped answering first had its VMs made Unknown by the host failure detector
-        List<String> onHost = java.util.stream.Stream.of(VmState.Running, VmState.Unknown)
-                .flatMap(state -> vms.onHost(host.uuid(), state, VmSpec.APPLIANCE_VM).stream())
-                .filter(repository::isRouter).toList();
+        List<String> appliances = java.util.stream.Stream.of(VmState.Running, VmState.Unknown)
+                .flatMap(state -> vms.onHost(host.uuid(), state, VmSpec.APPLIANCE_VM).stream()).toList();
+        java.util.Set<String> routerUuids = repository.routersAmong(appliances); // one read, not one per VM
+        List<String> onHost = appliances.stream().filter(routerUuids::contains).toList();
         if (onHost.isEmpty()) {
             return;
         }

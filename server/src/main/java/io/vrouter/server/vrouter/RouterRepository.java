@@ -1,6 +1,7 @@
 package io.vrouter.server.vrouter;
 
 import io.vrouter.server.Clock;
+import io.vrouter.server.db.KeyBatches;
 import io.vrouter.server.l2.L2NetworkRecord;
 import io.vrouter.server.l2.L2Networks;
 import io.vrouter.server.l3.IpRangeRecord;
@@ -13,6 +14,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.exception.DataAccessException;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +79,30 @@ final class RouterRepository {
                 .from(APPLIANCE).where(UUID.eq(vrUuid))
                 .fetchOptional(a -> new Router(v.uuid(), v.name(), v.state().name(), a.value1(), a.value2(), a.value3(),
                         a.value4(), a.value5(), v.zoneUuid(), v.hypervisorType())));
+    }
+
+    /**
+     * The given routers as {@link #find} gives each, in one read of each owner's table (the VMs', the appliances'),
+     * not one per router; those gone are left out.
+     */
+    List<Router> findAll(Collection<String> vrUuids) {
+        Field<String> secret = field("agent_secret", String.class);
+        Field<String> managementL3 = field("management_network_uuid", String.class);
+        Field<String> publicL3 = field("public_network_uuid", String.class);
+        Field<String> offering = field("virtual_router_offering_uuid", String.class);
+        Map<String, org.jooq.Record> appliances = new HashMap<>();
+        KeyBatches.read(vrUuids, batch -> dsl.select(UUID, STATUS, secret, managementL3, publicL3, offering).from(APPLIANCE)
+                .where(UUID.in(batch)).fetch()).forEach(a -> appliances.put(a.get(UUID), a));
+        return vms.findAll(appliances.keySet()).stream().map(v -> {
+            org.jooq.Record a = appliances.get(v.uuid());
+            return new Router(v.uuid(), v.name(), v.state().name(), a.get(STATUS), a.get(secret), a.get(managementL3),
+                    a.get(publicL3), a.get(offering), v.zoneUuid(), v.hypervisorType());
+        }).toList();
+    }
+
+    /** Which of the given VMs are routers, in one read. */
+    Set<String> routersAmong(Collection<String> vmUuids) {
+        return Set.copyOf(KeyBatches.read(vmUuids, batch -> dsl.select(UUID).from(APPLIANCE).where(UUID.in(batch)).fetch(UUID)));
     }
 
     boolean isRouter(String vmUuid) {

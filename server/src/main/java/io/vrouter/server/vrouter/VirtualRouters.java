@@ -133,6 +133,11 @@ public final class VirtualRouters implements VmLifecycleExtension {
         return repository.find(vrUuid);
     }
 
+    /** The given routers, in one read (a ping round's). */
+    List<RouterRepository.Router> findAll(java.util.Collection<String> vrUuids) {
+        return repository.findAll(vrUuids);
+    }
+
     // ---------------------------------------------------------------- acquire
 
     /** The running, connected router of a guest L3, created or started if needed. */
