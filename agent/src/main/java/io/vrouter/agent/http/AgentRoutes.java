@@ -1,22 +1,16 @@
 package io.vrouter.agent.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.vrouter.agent.core.Agent;
 import io.vrouter.agent.core.AgentResponse;
-import io.vrouter.agent.protocol.AgentJson;
 import io.vrouter.agent.protocol.AgentPaths;
 import io.vrouter.agent.protocol.AgentReply;
+import io.vrouter.agent.protocol.EncodedReply;
 import java.util.function.Function;
 
 /** Binds HTTP requests to {@link Agent#handle}: the only place that knows both Javalin and the agent core. */
 final class AgentRoutes {
-
-    private static final ObjectMapper JSON = AgentJson.newMapper();
-    private static final byte[] ENCODING_FAILED =
-            "{\"success\":false,\"error\":\"the agent could not encode its reply\"}".getBytes();
 
     private AgentRoutes() {
     }
@@ -65,13 +59,7 @@ final class AgentRoutes {
     }
 
     private static void write(Context ctx, int status, Object body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            status = 500;
-            bytes = ENCODING_FAILED;
-        }
-        ctx.status(status).contentType("application/json").result(bytes);
+        EncodedReply reply = EncodedReply.of(status, body, "agent");
+        ctx.status(reply.status()).contentType(EncodedReply.CONTENT_TYPE).result(reply.json());
     }
 }
