@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  */
 final class SelfFence implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SelfFence.class);
-    static final Duration PEER_TIMEOUT = Duration.ofMillis(800);
+    static final Duration PEER_TIMEOUT = HeartbeatCmd.FENCE_PEER_TIMEOUT;
 
     private static final ObjectMapper JSON = AgentJson.newMapper();
 
@@ -101,9 +101,13 @@ final class SelfFence implements AutoCloseable {
         }
     }
 
-    /** Checks twice a second from now on. */
+    /**
+     * Checks every {@link HeartbeatCmd#FENCE_CHECK_PERIOD} from now on (a time comparison until the bound passes): the
+     * node waits out this period, the peers' echoes and the stop before it confirms the host dead.
+     */
     SelfFence start() {
-        timer.scheduleWithFixedDelay(this::checkQuietly, 500, 500, TimeUnit.MILLISECONDS);
+        long period = HeartbeatCmd.FENCE_CHECK_PERIOD.toMillis();
+        timer.scheduleWithFixedDelay(this::checkQuietly, period, period, TimeUnit.MILLISECONDS);
         return this;
     }
 

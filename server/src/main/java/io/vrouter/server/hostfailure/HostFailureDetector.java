@@ -9,6 +9,7 @@ import io.vrouter.server.host.Hosts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,11 @@ public final class HostFailureDetector implements AutoCloseable {
     private final Map<String, String> agentIdentities = new ConcurrentHashMap<>();
     /** Hosts recorded Disconnected because their agent alone stopped answering: told once per silence. */
     private final Set<String> agentLost = ConcurrentHashMap.newKeySet();
+    /** The silence (its start) each suspect host has a confirmation scheduled for at its deadline. */
+    private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
+    /** Confirmations at a deadline: apart from the rounds' timer, which a round holds while a dead host's probes time out. */
+    private final ScheduledExecutorService deadlineTimer = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("host-death-deadline"));
     /** Hosts whose reconnect is running: one at a time per host. */
     private final Set<String> reconnecting = ConcurrentHashMap.newKeySet();
     /** Failovers and reconnects run here, so a slow one never delays the probes of any host. */
@@ -154,28 +160,14 @@ public final class HostFailureDetector implements AutoCloseable {
         int witnesses = HostFailureSettings.witnesses(configs);
         DeathRule rule = rules.computeIfAbsent(hostUuid, h -> new DeathRule());
         DeathRule.Verdict before = rule.last();
-        // the round's start is when it saw the host: its probes time out later only because nothing answered
+        // the silence runs from the round's start (its probes heard nothing from then on) to the probes' end
         long seenAt = System.nanoTime();
-        HostObservation seen = observe(host, peers, liveness, witnesses, before != DeathRule.Verdict.ALIVE);
-        DeathRule.Verdict verdict = rule.observe(seen, seenAt, HostFailureSettings.confirmTime(configs), witnesses);
+        HostObservation seen = observe(host, peers, liveness, witnesses, before != DeathRule.Verdict.ALIVE, rule);
+        Duration confirmTime = HostFailureSettings.confirmTime(configs);
+        DeathRule.Verdict verdict = rule.observe(seen, seenAt, System.nanoTime(), confirmTime, liveness.fenceLag(), witnesses);
         switch (verdict) {
-            case DEAD -> {
-                if (ownership.owns(hostUuid) && confirmed.add(hostUuid)) {
-                    LOG.warn("host {} ({}) confirmed dead: its agent and its data plane ({} witness probes) were silent for {} s",
-                            host.name(), hostUuid, seen.dataPlaneSilent(), rule.silentFor(System.nanoTime()).toSeconds());
-                    hosts.recordStatus(hostUuid, HostStatus.Disconnected);
-                    HostRecord dead = hosts.find(hostUuid).orElse(host);
-                    if (HostFailureSettings.enabled(configs)) {
-                        failovers.submit(() -> listeners.forEach(l -> {
-                            try {
-                                l.hostDead(dead);
-                            } catch (RuntimeException e) {
-                                LOG.error("acting on the death of host {} failed: {}", hostUuid, e.toString(), e);
-                            }
-                        }));
-                    }
-                }
-            }
+            case DEAD -> confirmDead(host, rule, seen.dataPlaneSilent());
+            case SUSPECT -> confirmAtDeadline(host, rule, liveness.fenceLag(), confirmTime);
             case ALIVE -> {
                 // back from the dead, or from a silence too short to be death (its host agent may have fenced its VMs
                 // meanwhile): the reconnect's gates and reconcile make it match the database again
@@ -189,13 +181,60 @@ public final class HostFailureDetector implements AutoCloseable {
                 }
             }
             default -> {
-                // AGENT_DOWN: its data plane forwards, nothing moves; SUSPECT: not yet confirmed
+                // AGENT_DOWN: its data plane forwards, nothing moves
             }
         }
         // after the verdict: a reconnect it started covers an agent restart too
         if (verdict != DeathRule.Verdict.DEAD && !confirmed.contains(hostUuid)) {
             watchAgent(host, liveness, seen, rule);
         }
+    }
+
+    /**
+     * Records the host Disconnected and hands it to the listeners (its routers move), once per death and only while this
+     * node tracks it.
+     */
+    private void confirmDead(HostRecord host, DeathRule rule, int silentProbes) {
+        String hostUuid = host.uuid();
+        if (!ownership.owns(hostUuid) || !confirmed.add(hostUuid)) {
+            return;
+        }
+        LOG.warn("host {} ({}) confirmed dead: its agent and its data plane ({} witness probes) were silent for {} ms",
+                host.name(), hostUuid, silentProbes, rule.silentFor(System.nanoTime()).toMillis());
+        hosts.recordStatus(hostUuid, HostStatus.Disconnected);
+        HostRecord dead = hosts.find(hostUuid).orElse(host);
+        if (HostFailureSettings.enabled(configs)) {
+            failovers.submit(() -> listeners.forEach(l -> {
+                try {
+                    l.hostDead(dead);
+                } catch (RuntimeException e) {
+                    LOG.error("acting on the death of host {} failed: {}", hostUuid, e.toString(), e);
+                }
+            }));
+        }
+    }
+
+    /**
+     * A silent host is confirmed at its deadline, not at the first round to end after it: a dead host's rounds end
+     * when its probes time out, which would add up to a round to every failover. Nothing that answered before the
+     * deadline is overlooked: an answer reaches the rule the moment it arrives ({@link DeathRule#heard}).
+     */
+    private void confirmAtDeadline(HostRecord host, DeathRule rule, Duration fenceLag, Duration confirmTime) {
+        long silentSince = rule.silentSince();
+        if (silentSince < 0 || Long.valueOf(silentSince).equals(deadlines.put(host.uuid(), silentSince))) {
+            return; // not silent any more, or this silence's confirmation is scheduled already
+        }
+        long delay = Math.max(0, rule.deadline(confirmTime, fenceLag) - System.nanoTime());
+        deadlineTimer.schedule(() -> {
+            deadlines.remove(host.uuid(), silentSince);
+            try {
+                if (rule.deadAt(System.nanoTime(), silentSince, confirmTime, fenceLag)) {
+                    confirmDead(host, rule, HostFailureSettings.witnesses(configs));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("confirming host {} dead failed: {}; its next round judges it again", host.uuid(), e.getMessage());
+            }
+        }, delay, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -255,9 +294,11 @@ public final class HostFailureDetector implements AutoCloseable {
     /**
      * One look at the host: its agent first; its data plane from the witnesses when the agent does not answer. A host
      * already silent or agent-less ({@code suspect}) has its witnesses asked at the same time as its agent, so that
-     * each round of a dying host takes one timeout, not two; a healthy host costs its witnesses nothing.
+     * each round of a dying host takes one timeout, not two; a healthy host costs its witnesses nothing. The rule hears
+     * of an answer of a suspect host as soon as it arrives, so a confirmation due meanwhile does not overlook it.
      */
-    private HostObservation observe(HostRecord host, List<HostRecord> peers, HostLiveness liveness, int witnesses, boolean suspect) {
+    private HostObservation observe(HostRecord host, List<HostRecord> peers, HostLiveness liveness, int witnesses, boolean suspect,
+                                    DeathRule rule) {
         if (!suspect) {
             Optional<String> agent = liveness.agentAnswers(host, peers);
             if (agent.isPresent()) {
@@ -266,9 +307,17 @@ public final class HostFailureDetector implements AutoCloseable {
             }
             return witnessed(host, liveness, witnesses);
         }
-        CompletableFuture<HostObservation> data = CompletableFuture.supplyAsync(() -> witnessed(host, liveness, witnesses),
-                witnessProbes);
+        CompletableFuture<HostObservation> data = CompletableFuture.supplyAsync(() -> {
+            HostObservation d = witnessed(host, liveness, witnesses);
+            if (d.dataPlaneAnswered() > 0) {
+                rule.heard(false, System.nanoTime());
+            }
+            return d;
+        }, witnessProbes);
         Optional<String> agent = liveness.agentAnswers(host, peers);
+        if (agent.isPresent()) {
+            rule.heard(true, System.nanoTime());
+        }
         HostObservation dataPlane = data.join();
         return agent.map(id -> new HostObservation(true, dataPlane.dataPlaneAnswered(), dataPlane.dataPlaneSilent(), id))
                 .orElse(dataPlane);
@@ -303,6 +352,7 @@ public final class HostFailureDetector implements AutoCloseable {
     public synchronized void close() {
         running = false;
         timer.shutdownNow();
+        deadlineTimer.shutdownNow();
         probes.shutdownNow();
         witnessProbes.shutdownNow();
         failovers.shutdownNow();

@@ -33,6 +33,15 @@ public interface HostLiveness {
     Optional<Boolean> dataPlaneAnswers(HostRecord host, HostRecord witness);
 
     /**
+     * How long after {@code hostFailure/confirm.time} without the node a host of this type may still run its routers
+     * (a host agent that fences itself checks, asks its peers, then stops them): the detector confirms a death no
+     * earlier than this after the host's last answer. Zero for a type whose hosts fence at once.
+     */
+    default java.time.Duration fenceLag() {
+        return java.time.Duration.ZERO;
+    }
+
+    /**
      * The agent of a Connected host restarted (another identity): make the host hold what the database says runs
      * there, since the new agent may not know all of it.
      */

@@ -65,4 +65,54 @@ class DeathRuleTest {
         rule.observe(new HostObservation(true, 0, 0), 8 * S, CONFIRM, 2);
         assertThat(rule.agentSilentFor(9 * S)).as("an answer starts it over").isEqualTo(Duration.ZERO);
     }
+
+    private static final Duration LAG = Duration.ofMillis(1400);
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void theSilenceRunsToTheEndOfTheProbesThatHeardNothing() {
+        DeathRule rule = new DeathRule();
+        // rounds that start every second and whose probes time out after one: the silence from 0 reaches 5 s at the
+        // end of the round that started at 4 s
+        assertThat(rule.observe(SILENT, 0, S, CONFIRM, Duration.ZERO, 2)).isEqualTo(SUSPECT);
+        assertThat(rule.observe(SILENT, 3 * S, 4 * S, CONFIRM, Duration.ZERO, 2)).isEqualTo(SUSPECT);
+        assertThat(rule.observe(SILENT, 4 * S, 5 * S, CONFIRM, Duration.ZERO, 2)).isEqualTo(DEAD);
+    }
+
+    @Test
+    void deathWaitsForTheHostsFenceAfterItsLastAnswer() {
+        DeathRule rule = new DeathRule();
+        HostObservation answered = new HostObservation(true, 0, 0);
+        rule.observe(answered, 0, 10 * MS, CONFIRM, LAG, 2); // its last answer: 10 ms
+        rule.observe(SILENT, S, 2 * S, CONFIRM, LAG, 2); // silent from 1 s
+        assertThat(rule.deadline(CONFIRM, LAG)).as("the fence stops its routers by 10 ms + 5 s + its lag")
+                .isEqualTo(10 * MS + CONFIRM.toNanos() + LAG.toNanos());
+        assertThat(rule.observe(SILENT, 5 * S, 6 * S + 10 * MS, CONFIRM, LAG, 2)).as("5 s of silence, the fence not yet sure")
+                .isEqualTo(SUSPECT);
+        assertThat(rule.observe(SILENT, 6 * S, 6 * S + 410 * MS, CONFIRM, LAG, 2)).isEqualTo(DEAD);
+    }
+
+    @Test
+    void withoutAnAnswerSeenTheFenceLagCountsFromTheSilence() {
+        DeathRule rule = new DeathRule(); // a node that took the host over: it never heard it
+        rule.observe(SILENT, 2 * S, 3 * S, CONFIRM, LAG, 2);
+        assertThat(rule.deadline(CONFIRM, LAG)).isEqualTo(2 * S + CONFIRM.toNanos() + LAG.toNanos());
+    }
+
+    @Test
+    void atTheDeadlineTheSilenceIsDeath_unlessAnAnswerCameMeanwhile() {
+        DeathRule rule = new DeathRule();
+        rule.observe(SILENT, 0, S, CONFIRM, Duration.ZERO, 2);
+        long since = rule.silentSince();
+        assertThat(rule.deadAt(4 * S, since, CONFIRM, Duration.ZERO)).as("before the deadline").isFalse();
+        assertThat(rule.deadAt(5 * S, since, CONFIRM, Duration.ZERO)).isTrue();
+        assertThat(rule.last()).isEqualTo(DEAD);
+
+        DeathRule back = new DeathRule();
+        back.observe(SILENT, 0, S, CONFIRM, Duration.ZERO, 2);
+        long silence = back.silentSince();
+        back.heard(false, 4 * S); // a witness reached its data plane while a round still waited for its agent
+        assertThat(back.deadAt(5 * S, silence, CONFIRM, Duration.ZERO)).as("an answer before the deadline").isFalse();
+        assertThat(back.last()).isEqualTo(AGENT_DOWN);
+    }
 }

@@ -72,6 +72,12 @@ final class NetnsHostLiveness implements HostLiveness {
         return Optional.of(reply.agentUuid());
     }
 
+    /** The host agent's self-fence: its check period, its peers' echoes, the stop. */
+    @Override
+    public Duration fenceLag() {
+        return io.vrouter.agent.protocol.hostagent.HeartbeatCmd.fenceLag();
+    }
+
     @Override
     public void reconcile(HostRecord host) {
         hypervisor.reconcileHost(host.uuid(), vms.runningOn(host.uuid()));
