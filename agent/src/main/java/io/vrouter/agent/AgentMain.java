@@ -55,6 +55,9 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (start.spareDir != null) {
+            configureLogging("info"); // until its config says otherwise: the warm-up's debug lines are noise
+        }
         Path configFile = start.spareDir != null ? WarmSpare.awaitConfig(start.spareDir) : start.configFile;
         AgentConfig config;
         try {

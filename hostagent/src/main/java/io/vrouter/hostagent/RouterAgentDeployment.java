@@ -151,6 +151,7 @@ final class RouterAgentDeployment {
             Files.writeString(pidFile(vmUuid), spare.pid() + "\n");
             spares.handOver(spare, configFile(vmUuid));
             if (pid(vmUuid) > 0) {
+                LOG.info("router {}: its agent is warm spare {} (pid {}), handed its config", vmUuid, spare.id(), spare.pid());
                 return true;
             }
         } catch (IOException | RuntimeException e) {
