@@ -69,16 +69,12 @@ final class SpareRouterAgents implements AutoCloseable {
     private final Path dir;
     private final List<Spare> pool = new ArrayList<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "spare-router-agents");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        return t;
-    });
+    /** Boots spares and makes archives, one at a time; replaced by {@link #clear} (which interrupts it). */
+    private volatile ExecutorService background = newBackground();
     private volatile boolean closed;
-    private boolean leftoversRemoved;
+    private volatile boolean leftoversRemoved;
     /** Jars whose training run failed: tried once per host agent run, not at every replenish. */
-    private final Set<String> untrainable = new HashSet<>();
+    private final Set<String> untrainable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param agentJar the host's router agent jar, or null (then neither spares nor an archive)
@@ -176,35 +172,40 @@ final class SpareRouterAgents implements AutoCloseable {
      * For a host that is cleaned of everything of the installation.
      */
     void clear() {
-        try {
-            background.submit(() -> {
-                synchronized (pool) {
-                    pool.clear();
-                }
-                removeAllSpares();
-            }).get(BOOT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
-                 | java.util.concurrent.TimeoutException e) {
-            removeAllSpares();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorService interrupted = background;
+        background = newBackground();
+        removeAfter(interrupted);
     }
 
     /** Stops the pool: no spare boots any more, and every spare (of this run and earlier ones) is removed. */
     @Override
     public void close() {
         closed = true;
-        background.shutdownNow();
+        removeAfter(background);
+    }
+
+    /** Interrupts what {@code worker} does (a boot, a training run), waits for it to end, then removes every spare. */
+    private void removeAfter(ExecutorService worker) {
+        worker.shutdownNow();
         try {
-            background.awaitTermination(30, TimeUnit.SECONDS);
+            worker.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        scheduled.set(false);
         synchronized (pool) {
             pool.clear();
         }
         removeAllSpares();
+    }
+
+    private static ExecutorService newBackground() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "spare-router-agents");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            return t;
+        });
     }
 
     // ---------------------------------------------------------------- the background thread
@@ -230,11 +231,11 @@ final class SpareRouterAgents implements AutoCloseable {
                 }
             }
         }
-        while (!closed && waiting().size() < count) {
+        while (!closed && !Thread.currentThread().isInterrupted() && waiting().size() < count) {
             Spare spare = boot(jar, List.of());
             synchronized (pool) {
-                if (closed) {
-                    removeQuietly(spare);
+                if (closed || Thread.currentThread().isInterrupted()) {
+                    removeQuietly(spare); // cleared or closed while it booted
                     return;
                 }
                 pool.add(spare);
@@ -312,6 +313,7 @@ final class SpareRouterAgents implements AutoCloseable {
                  | RuntimeException e) {
             LOG.warn("cannot make the class-data archive of agent jar {} (agents boot without it): {}", jar.md5(), e.toString());
         } catch (InterruptedException e) {
+            untrainable.remove(jar.md5()); // cleared or closed meanwhile: not the jar's fault
             Thread.currentThread().interrupt();
         } finally {
             if (spare != null) {
