@@ -25,15 +25,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code java -jar vrouter-agent.jar --config FILE}: runs one agent until SIGTERM. On stop it closes the HTTP
+ * {@code java -jar vrouter-agent.jar --config FILE}: runs one agent until SIGTERM ({@code --spare DIR}: the same, once
+ * a host agent hands a config over to this warm spare, {@link WarmSpare}). On stop it closes the HTTP
  * server, then the dataplane (dnsmasq stops; the nftables table stays unless {@code cleanOnStop}).
  */
 @Command(name = "vrouter agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Runs the virtual router agent until SIGTERM.")
 public final class AgentMain implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", required = true, description = "the agent's configuration (JSON)")
-    private Path configFile;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    private Start start;
+
+    /** Where the config comes from: a file now, or a host agent's hand-over later. */
+    static final class Start {
+        @Option(names = "--config", paramLabel = "FILE", required = true, description = "the agent's configuration (JSON)")
+        private Path configFile;
+
+        @Option(names = "--spare", paramLabel = "DIR", required = true, description = "boot as a warm spare (started by a"
+                + " host agent before its router exists): warm up, then wait for the path of the configuration in DIR/handoff")
+        private Path spareDir;
+    }
 
     public static void main(String[] args) {
         int code = new CommandLine(new AgentMain()).execute(args);
@@ -44,6 +55,10 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (start.spareDir != null) {
+            configureLogging("info"); // until its config says otherwise: the warm-up's debug lines are noise
+        }
+        Path configFile = start.spareDir != null ? WarmSpare.awaitConfig(start.spareDir) : start.configFile;
         AgentConfig config;
         try {
             config = AgentConfig.load(configFile);

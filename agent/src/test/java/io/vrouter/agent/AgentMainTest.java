@@ -26,8 +26,14 @@ class AgentMainTest {
     @Test
     void withoutAConfigItExitsTwoSayingWhatIsMissing() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).startsWith("Missing required option: '--config=FILE'").contains("Usage: vrouter agent");
+        assertThat(err.toString()).startsWith("Error: Missing required argument (specify one of these): (--config=FILE | --spare=DIR)").contains("Usage: vrouter agent");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aConfigAndASpareDirectoryTogetherExitTwo() {
+        assertThat(run("--config", "/x", "--spare", "/y")).isEqualTo(2);
+        assertThat(err.toString()).contains("mutually exclusive");
     }
 
     @Test

@@ -61,6 +61,7 @@ public final class HostAgent implements AutoCloseable {
     private final ProcessSupervisor supervisor = new ProcessSupervisor(this::lockOf);
     /** The pieces for this host, made on first use (choosing the prefix writes it to the work dir). */
     private volatile OnHost pieces;
+    private volatile boolean closed;
 
     public HostAgent(HostAgentSettings settings) {
         this(settings, new HostCheck());
@@ -72,14 +73,16 @@ public final class HostAgent implements AutoCloseable {
     }
 
     private record OnHost(NetnsHost host, Fabric fabric, VxlanFabric vxlan, VmNamespaces namespaces, GuestDhcpClients dhcp,
-                          RouterAgentDeployment agents, HostCleanup cleanup) {
+                          RouterAgentDeployment agents, SpareRouterAgents spares, HostCleanup cleanup) {
         static OnHost of(NetnsHost host, BigTcp bigTcp, HostAgentSettings settings, ProcessSupervisor supervisor) {
             Fabric fabric = new Fabric(host, bigTcp, settings.bridgesWithoutUplink());
             VmNamespaces namespaces = new VmNamespaces(host, fabric);
+            AgentJarCache jars = new AgentJarCache(host.workDir().resolve("agent-jars"));
+            SpareRouterAgents spares = new SpareRouterAgents(host, settings.agentJar(), settings.spareAgents(), jars);
             // the agent runs in the host's own namespace: that is where the host's VTEP address is
             return new OnHost(host, fabric, new VxlanFabric(host, fabric, null), namespaces, new GuestDhcpClients(host, supervisor),
-                    new RouterAgentDeployment(host, settings.agentJar(), settings.agentRestartDelay(), supervisor),
-                    new HostCleanup(host, fabric, namespaces));
+                    new RouterAgentDeployment(host, settings.agentJar(), settings.agentRestartDelay(), supervisor, jars, spares),
+                    spares, new HostCleanup(host, fabric, namespaces));
         }
     }
 
@@ -90,6 +93,9 @@ public final class HostAgent implements AutoCloseable {
                 if (pieces == null) {
                     pieces = OnHost.of(NetnsHost.open(NetnsHost.LOCAL, settings.workDir(), settings.prefix(), kernel), bigTcp,
                             settings, supervisor);
+                    if (!closed) {
+                        pieces.spares().replenishInBackground(); // the archive, then the spares: off every VM operation's path
+                    }
                 }
                 h = pieces;
             }
@@ -238,6 +244,9 @@ public final class HostAgent implements AutoCloseable {
                 if (!adopting || h.vxlan().peers(l2.uuid()).isEmpty()) {
                     applyVxlan(h, l2);
                 }
+            }
+            if (vm.appliance()) {
+                h.agents().claimSpare(vm.uuid()); // a new router: a warm spare's namespace becomes its own
             }
             h.namespaces().ensure(network(vm));
             if (vm.appliance()) {
@@ -425,7 +434,13 @@ public final class HostAgent implements AutoCloseable {
         if (!hasPrefix()) {
             return;
         }
+        pieces().spares().clear();
         pieces().cleanup().removeEverything();
+    }
+
+    /** The warm spare router agents waiting on this host now (ready or booting): for tests and tools. */
+    List<SpareRouterAgents.Spare> waitingSpares() {
+        return hasPrefix() ? pieces().spares().waiting() : List.of();
     }
 
     // ---------------------------------------------------------------- what tools on this host look at
@@ -485,7 +500,12 @@ public final class HostAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         supervisor.close();
+        OnHost h = pieces;
+        if (h != null) {
+            h.spares().close(); // spares are nobody's VMs: they do not outlive the agent
+        }
     }
 
     private Object lockOf(String vmUuid) {

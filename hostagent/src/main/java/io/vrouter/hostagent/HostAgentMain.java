@@ -61,6 +61,11 @@ public final class HostAgentMain implements Callable<Integer> {
             description = "give this host the routers' management gateway address (only where nothing else routes the management network to the node)")
     private boolean takeManagementGateway;
 
+    @Option(names = "--spare-agents", paramLabel = "N",
+            description = "warm spare router agents to keep booted, so a new router's agent answers at once (default: "
+                    + HostAgentSettings.DEFAULT_SPARE_AGENTS + ", or -D" + HostAgentSettings.SPARE_AGENTS_PROPERTY + "); 0: none")
+    private Integer spareAgents;
+
     @Option(names = "--log-level", defaultValue = "info", description = "debug, info, warn (default: ${DEFAULT-VALUE})")
     private String logLevel;
 
@@ -91,7 +96,8 @@ public final class HostAgentMain implements Callable<Integer> {
         String secret = readOrCreateSecret(secretFile);
         Path jar = agentJar != null ? agentJar.toAbsolutePath() : HostAgentSettings.agentJarFromEnvironment();
         HostAgent agent = new HostAgent(new HostAgentSettings(dataDir.resolve("netns").toAbsolutePath(), jar,
-                HostAgentSettings.restartDelayFromEnvironment(), prefix, takeManagementGateway, false));
+                HostAgentSettings.restartDelayFromEnvironment(), prefix, takeManagementGateway, false,
+                spareAgents != null ? spareAgents : HostAgentSettings.spareAgentsFromEnvironment()));
         Path tls = (tlsDir != null ? tlsDir : dataDir.resolve("tls")).toAbsolutePath();
         HostAgentServer server = serve(agent, secret, address, port, tls);
         TlsIdentity identity = HostEnrollmentServer.read(tls);

@@ -20,13 +20,35 @@ import java.time.Duration;
  * @param bridgesWithoutUplink    an L2 whose physical interface this host lacks is a bridge alone (the node's own host
  *                                in a one-host setup, where L2s span nothing but this machine); otherwise such a VM
  *                                start is refused naming the interface
+ * @param spareAgents             how many warm spare router agents the host keeps booted (a new router on the host
+ *                                takes one instead of booting a JVM); 0: none
  */
 public record HostAgentSettings(Path workDir, Path agentJar, Duration agentRestartDelay, String prefix,
-                                boolean takesManagementGateway, boolean bridgesWithoutUplink) {
+                                boolean takesManagementGateway, boolean bridgesWithoutUplink, int spareAgents) {
     public static final String AGENT_JAR_PROPERTY = AgentJarLocation.PROPERTY;
     public static final String AGENT_JAR_ENV = AgentJarLocation.ENV;
     public static final String PREFIX_PROPERTY = "vrouter.netns.prefix";
     public static final String RESTART_DELAY_PROPERTY = "vrouter.netns.agentRestartDelaySeconds";
+    public static final String SPARE_AGENTS_PROPERTY = "vrouter.netns.spareAgents";
+    /** Spares a host keeps by default: one covers a create or a failover at a time; each costs ~70 MB of memory. */
+    public static final int DEFAULT_SPARE_AGENTS = 1;
+
+    public HostAgentSettings {
+        if (spareAgents < 0) {
+            throw new IllegalArgumentException("spareAgents " + spareAgents + " is negative");
+        }
+    }
+
+    /** Settings with {@link #spareAgentsFromEnvironment()} spares. */
+    public HostAgentSettings(Path workDir, Path agentJar, Duration agentRestartDelay, String prefix,
+                             boolean takesManagementGateway, boolean bridgesWithoutUplink) {
+        this(workDir, agentJar, agentRestartDelay, prefix, takesManagementGateway, bridgesWithoutUplink, spareAgentsFromEnvironment());
+    }
+
+    /** The number of warm spares from {@value #SPARE_AGENTS_PROPERTY}, {@value #DEFAULT_SPARE_AGENTS} by default. */
+    public static int spareAgentsFromEnvironment() {
+        return Integer.getInteger(SPARE_AGENTS_PROPERTY, DEFAULT_SPARE_AGENTS);
+    }
 
     /** The router agent jar ({@link AgentJarLocation}), or null. */
     public static Path agentJarFromEnvironment() {

@@ -52,7 +52,7 @@ final class HostCleanup {
     /**
      * Removes everything of this installation from the host whatever anyone wants: every namespace with its
      * processes (VMs and extras), the fabric with every bridge, VLAN interface and veth, every link of the
-     * installation left in the host namespace, every {@code /etc/netns} directory. Every step runs; the first
+     * installation left in the host namespace, every {@code /etc/netns} directory, every warm spare agent. Every step runs; the first
      * failure is thrown with the later ones suppressed onto it.
      */
     void removeEverything() {
@@ -63,7 +63,7 @@ final class HostCleanup {
             try {
                 if (vmUuid != null) {
                     namespaces.removeNamespace(vmUuid);
-                } else if (names.ownsExtraNamespace(ns)) {
+                } else if (names.ownsExtraNamespace(ns) || names.ownsSpareNamespace(ns)) {
                     kernel.killAllIn(ns, VmNamespaces.STOP_GRACE);
                     kernel.run("ip", "netns", "del", ns);
                     LinuxHost.deleteTree(NetnsHost.etcOf(ns));

@@ -100,6 +100,23 @@ public final class NetnsNames {
         return namespace.startsWith(prefix + "x");
     }
 
+    /**
+     * The namespace of a warm spare router agent ({@link SpareRouterAgents}): {@code <prefix>s<8 hex>}. Not a VM's, so
+     * reconcile leaves it alone; a router start renames it to the router's namespace.
+     */
+    public String spareNamespace(String id) {
+        if (!id.matches("[0-9a-f]{8}")) {
+            throw new IllegalArgumentException("spare id " + id + " must be 8 hex characters");
+        }
+        return prefix + "s" + id;
+    }
+
+    /** Whether a namespace is a warm spare's of this installation. */
+    public boolean ownsSpareNamespace(String namespace) {
+        return namespace.length() == prefix.length() + 9 && namespace.startsWith(prefix + "s")
+                && namespace.substring(prefix.length() + 1).matches("[0-9a-f]{8}");
+    }
+
     /** The namespace of a VM. */
     public String namespace(String vmUuid) {
         return prefix + "-" + vmUuid;

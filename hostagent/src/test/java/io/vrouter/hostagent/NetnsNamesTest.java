@@ -44,6 +44,18 @@ class NetnsNamesTest {
     }
 
     @Test
+    void aSparesNamespaceIsNoVmsNorAnExtra_andNoOtherInstallationsNameLooksLikeOne() {
+        assertThat(names.spareNamespace("0a1b2c3d")).isEqualTo("vnab12s0a1b2c3d");
+        assertThat(names.ownsSpareNamespace("vnab12s0a1b2c3d")).isTrue();
+        assertThat(names.vmOfNamespace("vnab12s0a1b2c3d")).isNull();
+        assertThat(names.ownsExtraNamespace("vnab12s0a1b2c3d")).isFalse();
+        assertThat(names.ownsSpareNamespace(names.fabric())).isFalse();
+        assertThat(names.ownsSpareNamespace("vnab12s0a1b2c3d9")).isFalse();
+        assertThat(new NetnsNames("vn").ownsSpareNamespace("vnab12s0a1b2c3d")).isFalse();
+        assertThatThrownBy(() -> names.spareNamespace("xyz")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void badPrefixOrExtraNameIsRefusedWithTheRule() {
         assertThatThrownBy(() -> new NetnsNames("toolong1")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("netns name prefix 'toolong1' must be 2-6 characters [a-z0-9], starting with a letter");

@@ -49,19 +49,30 @@ final class JitWarmup implements Dataplane {
     private final NftRenderer nft = new NftRenderer(new NftRenderer.Options(false, 7272, null));
     private final DnsmasqRenderer dnsmasq = new DnsmasqRenderer(Path.of("/nonexistent"));
 
+    /** Set once a warm-up ran in this JVM (a warm spare's, before its hand-over): the code is compiled already. */
+    private static volatile boolean done;
+
     JitWarmup() {
     }
 
+    /** Runs the warm-up now, on the calling thread (a warm spare, which has nothing else to do yet). */
+    static void runNow() {
+        long start = System.nanoTime();
+        try {
+            new JitWarmup().run();
+            done = true;
+            LOG.info("JIT warm-up (made-up state, nothing applied) done in {} ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException | java.io.IOException e) {
+            LOG.warn("JIT warm-up failed (the agent works without it): {}", e.toString());
+        }
+    }
+
+    /** Runs the warm-up on a background thread, unless one ran in this JVM already. */
     static void startInBackground() {
-        Thread thread = new Thread(() -> {
-            long start = System.nanoTime();
-            try {
-                new JitWarmup().run();
-                LOG.info("JIT warm-up (made-up state, nothing applied) done in {} ms", (System.nanoTime() - start) / 1_000_000);
-            } catch (RuntimeException | java.io.IOException e) {
-                LOG.warn("JIT warm-up failed (the agent works without it): {}", e.toString());
-            }
-        }, "jit-warmup");
+        if (done) {
+            return;
+        }
+        Thread thread = new Thread(JitWarmup::runNow, "jit-warmup");
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();

@@ -239,11 +239,18 @@ public final class MultiHostLab implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // nsenter, not `ip netns exec`: the agent keeps the machine's mount namespace, so the namespaces it makes
         // (bind mounts under /run/netns) are seen by everyone, as on a real host
-        List<String> argv = List.of("nsenter", "--net=/run/netns/" + host.namespace(), java, "-XX:+UseSerialGC", "-Xmx128m",
-                "-XX:TieredStopAtLevel=1", "-jar", hostAgentJar.toString(),
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + host.namespace(), java, "-XX:+UseSerialGC", "-Xmx128m",
+                "-XX:TieredStopAtLevel=1"));
+        // the router agents' start settings given to the lab's JVM reach its host agents (benchmarks compare them)
+        for (String property : List.of("vrouter.netns.spareAgents", "vrouter.netns.agentClassArchive")) {
+            if (System.getProperty(property) != null) {
+                argv.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        argv.addAll(List.of("-jar", hostAgentJar.toString(),
                 "--listen", host.managementIp() + ":" + host.agentPort(), "--data-dir", host.dataDir().toString(),
                 "--secret-file", host.dataDir().resolve("secret").toString(), "--name-prefix", host.namePrefix(),
-                "--agent-jar", agentJar.toString());
+                "--agent-jar", agentJar.toString()));
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(host.dataDir().resolve("agent.log").toFile()))
@@ -271,6 +278,42 @@ public final class MultiHostLab implements AutoCloseable {
     }
 
     /**
+     * Waits until the agent of every host has its warm spare router agents ready, as on a host that has run for a
+     * while (benchmarks measure router starts from then); nothing when spares are off. False after {@code timeout}.
+     */
+    public boolean awaitSpareAgents(Duration timeout) {
+        int wanted = Integer.getInteger(io.vrouter.hostagent.HostAgentSettings.SPARE_AGENTS_PROPERTY,
+                io.vrouter.hostagent.HostAgentSettings.DEFAULT_SPARE_AGENTS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Host host : hosts()) {
+            Path spares = host.dataDir().resolve("netns").resolve("spares");
+            while (readySpares(spares) < wanted) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static long readySpares(Path spares) {
+        if (!Files.isDirectory(spares)) {
+            return 0;
+        }
+        try (var dirs = Files.list(spares)) {
+            return dirs.filter(d -> Files.exists(d.resolve("ready"))).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
      * The host loses its power: every process of the host dies at once (its agent, the router agents, keepalived,
      * dnsmasq, the guests' DHCP clients), and the host's namespace and every namespace its agent made are deleted
      * (the VMs with their kernels' state: no ARP answer, no forwarding; their veths and the host's links to the
@@ -290,10 +333,11 @@ public final class MultiHostLab implements AutoCloseable {
         }
     }
 
-    /** Whether namespace {@code ns} is one the host's agent made (its fabric, its VMs', its extras). */
+    /** Whether namespace {@code ns} is one the host's agent made (its fabric, its VMs', its extras, its warm spares). */
     private static boolean madeBy(Host host, String ns) {
         String p = host.namePrefix();
-        return ns.equals(p + "fabric") || ns.startsWith(p + "-") || ns.startsWith(p + "x");
+        return ns.equals(p + "fabric") || ns.startsWith(p + "-") || ns.startsWith(p + "x")
+                || new io.vrouter.hostagent.NetnsNames(p).ownsSpareNamespace(ns);
     }
 
     /**

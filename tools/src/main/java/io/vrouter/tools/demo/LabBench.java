@@ -76,12 +76,21 @@ final class LabBench implements AutoCloseable {
     /** The world on {@code hosts} of the lab's hosts, its steps not printed; closed with the run. */
     MultiHostWorld world(ApiClient api, int hosts) {
         world = new MultiHostWorld(api, lab, hosts, dir.resolve("outside"), step -> { });
+        awaitSpares();
         return world;
+    }
+
+    /** Router starts are measured on hosts that have run a while: their warm spare agents are ready. */
+    private void awaitSpares() {
+        if (!lab.awaitSpareAgents(java.time.Duration.ofSeconds(180))) {
+            System.err.println("(the hosts' spare router agents were not all ready after 180 s; measuring anyway)");
+        }
     }
 
     /** @param cpuCapacity CPUs each host reports */
     MultiHostWorld world(ApiClient api, int hosts, long cpuCapacity) {
         world = new MultiHostWorld(api, lab, hosts, dir.resolve("outside"), step -> { }, cpuCapacity);
+        awaitSpares();
         return world;
     }
 
