@@ -1,5 +1,6 @@
 package io.vrouter.hostagent;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,11 +118,7 @@ final class ProcessSupervisor implements AutoCloseable {
 
     private synchronized void ensureThread() {
         if (thread == null) {
-            thread = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "netns-supervisor");
-                t.setDaemon(true);
-                return t;
-            });
+            thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("netns-supervisor"));
             thread.scheduleWithFixedDelay(this::superviseQuietly, 1, 1, TimeUnit.SECONDS);
         }
     }

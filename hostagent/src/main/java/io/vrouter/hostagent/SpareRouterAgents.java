@@ -1,5 +1,6 @@
 package io.vrouter.hostagent;
 
+import io.vrouter.platform.threads.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -200,9 +202,9 @@ final class SpareRouterAgents implements AutoCloseable {
     }
 
     private static ExecutorService newBackground() {
+        ThreadFactory daemons = DaemonThreads.named("spare-router-agents");
         return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "spare-router-agents");
-            t.setDaemon(true);
+            Thread t = daemons.newThread(r);
             t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
