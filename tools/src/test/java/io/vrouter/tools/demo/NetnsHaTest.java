@@ -252,4 +252,49 @@ class NetnsHaTest {
             pair.forEach(vr -> HaFailover.partition(nsOf(vr), false));
         }
     }
+
+    @Test
+    @Order(5)
+    void removingTheHaTagTurnsThePairIntoOnePlainRouter_theGuestServedThroughout() throws Exception {
+        String master = HaFailover.awaitMaster(api, haL3, Duration.ofSeconds(60), true);
+        assertThat(master).as("a master and a backup before: " + HaFailover.haStatuses(api, haL3)).isNotNull();
+        String tag = api.query("QuerySystemTag", "resourceUuid", "=", haL3).stream()
+                .filter(t -> t.get("tag").asText().equals("virtualRouterHa::VRRP")).findFirst().orElseThrow().get("uuid").asText();
+
+        HaFailover.PingRun ping = HaFailover.startPing(guestNs, SeedWorld.OUTSIDE_IP, 10, Duration.ofSeconds(15));
+        Thread.sleep(1000);
+        api.ok("DeleteTag", Map.of("uuid", tag));
+        // the pair keeper runs every ping round (1 s here)
+        String plain = GuestProbe.await(Duration.ofSeconds(60), () -> {
+            List<JsonNode> routers = world.routersOn(haL3);
+            return routers.size() == 1 && routers.get(0).path("haStatus").asText().equals("NoHa") ? routers.get(0).get("uuid").asText() : null;
+        });
+        HaFailover.PingResult result = ping.finish();
+        System.out.printf("NetnsHaTest pair -> plain: %d of %d pings lost, longest gap %d ms%n", result.lost(), result.sent(),
+                result.longestGapMillis());
+
+        assertThat(plain).as("one plain router left: " + HaFailover.haStatuses(api, haL3)).isEqualTo(master);
+        assertThat(SeedWorld.ipOn(world.routersOn(haL3).get(0), haL3)).as("its guest nic owns the gateway").isEqualTo(gateway);
+        assertThat(result.received()).as("the guest's pings came back").isPositive();
+        assertThat(viaEip.exchange("plain-eip", Duration.ofSeconds(10)))
+                .as("the established connection through the EIP: the same router, its conntrack entry kept").isEqualTo("plain-eip");
+        assertThat(HaFailover.macsAnswering(guestNs, gateway)).hasSize(1);
+        GuestProbe guest = new GuestProbe(guestNs);
+        assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.resolve(SeedWorld.OUTSIDE_NAME))).isEqualTo(SeedWorld.OUTSIDE_IP);
+        assertThat(HaFailover.dhcpAnswers(guestNs)).as("a DHCP exchange with the plain router").isTrue();
+        assertThat(GuestProbe.await(Duration.ofSeconds(20), () -> guest.sourceSeenBy(SeedWorld.OUTSIDE_IP, ECHO_OUTSIDE)))
+                .as("a new connection leaves with the router's own public address")
+                .isEqualTo(SeedWorld.ipOn(world.routersOn(haL3).get(0), world.publicL3));
+        List<String> programs = new ArrayList<>();
+        for (String pid : new CommandRunner(Duration.ofSeconds(10)).run(List.of("ip", "netns", "pids", nsOf(plain)), null).stdout().split("\\s+")) {
+            if (!pid.isBlank()) {
+                try {
+                    programs.add(java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid.trim(), "comm")).trim());
+                } catch (java.io.IOException gone) {
+                    // ended meanwhile
+                }
+            }
+        }
+        assertThat(programs).as("no VRRP left in the router").doesNotContain("keepalived", "conntrackd").contains("dnsmasq");
+    }
 }
