@@ -263,7 +263,11 @@ final class RouterSync implements AutoCloseable {
         if (!have.nics().equals(want.nics())) {
             agents.command(router, "configurenic", c -> c.configureNics(want.nics()));
         }
-        if (!have.ha().equals(want.ha())) {
+        // a router leaving its pair (turned back into a plain router) drops VRRP last: its source NAT and rules are
+        // plain first, while keepalived still holds the floating addresses, so no packet leaves from an address that is
+        // already gone; VRRP's exit then only blinks the addresses the agent puts back at once
+        boolean leavingPair = have.ha().enabled() && !want.ha().enabled();
+        if (!have.ha().equals(want.ha()) && !leavingPair) {
             agents.command(router, "configureha", c -> c.configureHa(want.ha()));
         }
         if (!have.dns().equals(want.dns())) {
@@ -301,6 +305,9 @@ final class RouterSync implements AutoCloseable {
         List<VipTO> goneVips = minus(have.vips(), want.vips());
         if (!goneVips.isEmpty()) {
             agents.command(router, "removevip", c -> c.removeVips(goneVips));
+        }
+        if (leavingPair) {
+            agents.command(router, "configureha", c -> c.configureHa(want.ha()));
         }
     }
 
