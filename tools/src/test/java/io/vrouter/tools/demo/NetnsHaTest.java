@@ -261,8 +261,10 @@ class NetnsHaTest {
         String tag = api.query("QuerySystemTag", "resourceUuid", "=", haL3).stream()
                 .filter(t -> t.get("tag").asText().equals("virtualRouterHa::VRRP")).findFirst().orElseThrow().get("uuid").asText();
 
+        System.out.println("NetnsHaTest pair -> plain: ping from " + java.time.LocalTime.now());
         HaFailover.PingRun ping = HaFailover.startPing(guestNs, SeedWorld.OUTSIDE_IP, 10, Duration.ofSeconds(15));
         Thread.sleep(1000);
+        System.out.println("NetnsHaTest pair -> plain: DeleteTag at " + java.time.LocalTime.now());
         api.ok("DeleteTag", Map.of("uuid", tag));
         // the pair keeper runs every ping round (1 s here)
         String plain = GuestProbe.await(Duration.ofSeconds(60), () -> {
@@ -270,8 +272,16 @@ class NetnsHaTest {
             return routers.size() == 1 && routers.get(0).path("haStatus").asText().equals("NoHa") ? routers.get(0).get("uuid").asText() : null;
         });
         HaFailover.PingResult result = ping.finish();
-        System.out.printf("NetnsHaTest pair -> plain: %d of %d pings lost, longest gap %d ms%n", result.lost(), result.sent(),
-                result.longestGapMillis());
+        System.out.printf("NetnsHaTest pair -> plain: %d of %d pings lost, longest gap %d ms (from %d ms after the first ping)%n",
+                result.lost(), result.sent(), result.longestGapMillis(), result.longestGapStartMillis());
+        if (System.getenv("VROUTER_HA_TRACE") != null) { // where the gap goes: the kept router's agent, step by step
+            try (var files = java.nio.file.Files.walk(node.dataDir())) {
+                for (java.nio.file.Path f : files.filter(f -> f.toString().contains(plain) && f.endsWith("agent.log")).toList()) {
+                    List<String> lines = java.nio.file.Files.readAllLines(f);
+                    lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.out::println);
+                }
+            }
+        }
 
         assertThat(plain).as("one plain router left: " + HaFailover.haStatuses(api, haL3)).isEqualTo(master);
         assertThat(SeedWorld.ipOn(world.routersOn(haL3).get(0), haL3)).as("its guest nic owns the gateway").isEqualTo(gateway);
