@@ -384,8 +384,9 @@ public final class VirtualRouters implements VmLifecycleExtension {
         }
         pairs.dissolve(repository.pairOf(guestL3).orElse(pair));
         haWatch.unwatch(keep.uuid());
-        repository.setHaStatus(keep.uuid(), HaStatus.NoHa);
         sync.syncNow(keep.uuid());
+        // shown once its agent dropped VRRP (a report it sent before is read as NoHa too: HaPairs.reported)
+        repository.setHaStatus(keep.uuid(), HaStatus.NoHa);
         LOG.info("L3 {}: router {} is its plain router again", guestL3, keep.uuid());
     }
 

@@ -289,6 +289,7 @@ class HaPairTest extends NodeContract {
         node.node().virtualRouters().pingTracker().pingAll();
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> routers().equals(List.of(master)) && haStatus(master).equals("NoHa"));
 
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> RouterStateChecker.assertInSync(node, master));
         DesiredRouterState.State after = RouterStateChecker.assertInSync(node, master);
         assertThat(after.ha().enabled()).as("no VRRP any more").isFalse();
         assertThat(ha(master).config().enabled()).as("the agent was told").isFalse();
