@@ -55,6 +55,8 @@ public final class HostAgent implements AutoCloseable {
     private final HostAgentSettings settings;
     private final String agentUuid = UUID.randomUUID().toString().replace("-", "");
     private final HostCheck check;
+    /** Raised on connect: each router's dnsmasq needs an instance, the kernel's default allows 128 (InotifyLimits). */
+    private final InotifyLimits inotify;
     private final LinuxHost kernel = new LinuxHost();
     private final BigTcp bigTcp = BigTcp.fromEnvironment();
     private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
@@ -68,8 +70,13 @@ public final class HostAgent implements AutoCloseable {
     }
 
     HostAgent(HostAgentSettings settings, HostCheck check) {
+        this(settings, check, InotifyLimits.ofKernel());
+    }
+
+    HostAgent(HostAgentSettings settings, HostCheck check, InotifyLimits inotify) {
         this.settings = settings;
         this.check = check;
+        this.inotify = inotify;
     }
 
     private record OnHost(NetnsHost host, Fabric fabric, VxlanFabric vxlan, VmNamespaces namespaces, GuestDhcpClients dhcp,
@@ -122,6 +129,9 @@ public final class HostAgent implements AutoCloseable {
     /** Whether this host can run VMs, and with how much; the prefix is chosen (and saved) when it can. */
     public ConnectReply connect() {
         String problems = check.problems();
+        if (problems == null) {
+            inotify.ensure();
+        }
         String prefix = problems == null ? names().prefix() : null;
         return new ConnectReply(true, null, problems, Runtime.getRuntime().availableProcessors(), memoryBytes(), agentUuid, prefix,
                 HostAgent.class.getPackage().getImplementationVersion());

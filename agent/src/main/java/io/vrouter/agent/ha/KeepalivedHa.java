@@ -327,13 +327,15 @@ public final class KeepalivedHa implements Ha {
     }
 
     private synchronized void stopDaemons() {
-        if (keepalived != null) {
-            keepalived.close();
-            keepalived = null;
-        }
+        // conntrackd first: keepalived takes the floating addresses away as it exits, and the caller puts back those
+        // the router keeps (a router leaving its pair keeps the gateway): nothing should wait in between
         if (conntrackd != null) {
             conntrackd.close();
             conntrackd = null;
+        }
+        if (keepalived != null) {
+            keepalived.close();
+            keepalived = null;
         }
         if (fifoHandle != null) {
             try {

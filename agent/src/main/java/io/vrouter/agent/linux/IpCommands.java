@@ -142,6 +142,13 @@ public final class IpCommands {
         } catch (IOException e) {
             throw new DataplaneException("cannot enable IPv4 forwarding: " + e, e);
         }
+        try {
+            // a nic's first address removed keeps the others of its subnet (by default the kernel drops them with it):
+            // a VRRP pair's router that becomes a plain one loses its own guest address while the gateway stays
+            java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/sys/net/ipv4/conf/all/promote_secondaries"), "1\n");
+        } catch (IOException e) {
+            LOG.warn("cannot set promote_secondaries: {}", e.toString());
+        }
     }
 
     private List<String> slash32Addresses(String dev) {

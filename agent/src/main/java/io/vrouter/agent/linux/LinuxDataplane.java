@@ -151,7 +151,9 @@ public final class LinuxDataplane implements Dataplane {
         ip.requireInterfaces(state.nics().values());
         List<NicInfo> gone = new ArrayList<>();
         for (NicInfo nic : delta.nics().removed()) {
-            if (state.nic(nic.mac()) == null) {
+            NicInfo now = state.nic(nic.mac());
+            // a nic that changed its address loses the old one (a pair's last router taking the gateway as its own)
+            if (now == null || !now.ip().equals(nic.ip()) || !now.netmask().equals(nic.netmask())) {
                 gone.add(nic);
             }
         }

@@ -451,6 +451,24 @@ class LinuxDataplaneTest {
                 .isEqualTo(rules);
     }
 
+    @Test
+    @Order(14)
+    void aNicWhoseAddressChangesLosesTheOldOne() {
+        // what a VRRP pair's last router does when it becomes its L3's plain router: its guest nic takes the gateway
+        String other = "10.1.0.77";
+        NicInfo moved = new NicInfo(other, RouterLab.GUEST_MAC, null, "255.255.255.0", false, "Private", "L2NoVlanNetwork", null, 1500);
+        try {
+            client.configureNics(List.of(publicNic(), moved));
+            String addresses = lab.exec(router.routerNs(), "ip", "-4", "-o", "addr", "show").stdout();
+            assertThat(addresses).contains(" " + other + "/24").doesNotContain(" " + RouterLab.GUEST_GATEWAY + "/24");
+        } finally {
+            client.configureNics(List.of(publicNic(), guestNic()));
+        }
+        String addresses = lab.exec(router.routerNs(), "ip", "-4", "-o", "addr", "show").stdout();
+        assertThat(addresses).contains(" " + RouterLab.GUEST_GATEWAY + "/24").doesNotContain(" " + other + "/24");
+        assertThat(fetch(router.guestNs(), "http://" + RouterLab.INTERNET_IP + ":8080/cgi-bin/ip")).as("the guest goes out again").isNotNull();
+    }
+
     private int conntrackEntries(String address) {
         CommandResult orig = lab.tryExec(router.routerNs(), "conntrack", "-L", "-d", address);
         CommandResult reply = lab.tryExec(router.routerNs(), "conntrack", "-L", "-q", address);

@@ -328,6 +328,24 @@ public final class VmInstances {
         });
     }
 
+    /**
+     * Gives the VM's nic on {@code l3Uuid} the address {@code ip} (a VRRP pair's last router becoming its L3's plain
+     * router takes the gateway): the new address is allocated first, so a conflict changes nothing; then the nic's row
+     * and the release of its old address, in one transaction. The database only, on the VM's queue (never beside a
+     * start, which plugs nics with their addresses): what runs learns it from its owner (a router from its next sync).
+     */
+    public void changeNicIp(String vmUuid, String l3Uuid, String ip) {
+        run(vmUuid, "change-nic-ip", () -> {
+            VmRepository.VmRow vm = repository.get(vmUuid);
+            String usedFor = VmSpec.APPLIANCE_VM.equals(vm.type()) ? "ApplianceVm" : "VmNic";
+            AllocatedIp allocated = ipAllocator.allocate(l3Uuid, ip, usedFor);
+            if (!repository.changeNicIp(vmUuid, allocated)) {
+                ipAllocator.release(allocated.uuid());
+                throw ApiException.operationFailed("VM " + vmUuid + " has no nic on L3 network " + l3Uuid);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- a dead host's VMs
 
     /**

@@ -121,6 +121,25 @@ final class VmRepository {
         }
     }
 
+    /**
+     * Moves the VM's nic on {@code ip}'s L3 to that address and releases the one it held, in one transaction; false
+     * when the VM has no nic there.
+     */
+    boolean changeNicIp(String vmUuid, AllocatedIp ip) {
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            List<String> old = tx.select(USED_IP_UUID).from(NIC).where(VM_INSTANCE_UUID.eq(vmUuid))
+                    .and(L3_NETWORK_UUID.eq(ip.l3NetworkUuid())).and(USED_IP_UUID.isNotNull()).fetch(USED_IP_UUID);
+            int changed = tx.update(NIC).set(USED_IP_UUID, ip.uuid()).set(IP, ip.ip()).set(NETMASK, ip.netmask())
+                    .set(GATEWAY, ip.gateway()).set(LAST_OP_DATE, clock.utcNow())
+                    .where(VM_INSTANCE_UUID.eq(vmUuid)).and(L3_NETWORK_UUID.eq(ip.l3NetworkUuid())).execute();
+            if (changed > 0) {
+                IpAllocator.release(tx, old);
+            }
+            return changed > 0;
+        });
+    }
+
     /** The VM's rows and the addresses its nics held, in one transaction. */
     void deleteVm(String vmUuid) {
         dsl.transaction(cfg -> {

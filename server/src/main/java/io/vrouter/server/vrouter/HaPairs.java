@@ -56,11 +56,6 @@ final class HaPairs {
      */
     static final java.time.Duration STAND_DOWN_HOLD = java.time.Duration.ofSeconds(30);
     private final Map<String, Alarm> alarms = new ConcurrentHashMap<>();
-    /**
-     * Guest L3s whose plain router is being turned into a pair, with the new router held in FAULT (holding no
-     * address) until the plain one is gone: the L3 has one gateway on its L2 at any time, and no alarm meanwhile.
-     */
-    private final Map<String, String> converting = new ConcurrentHashMap<>();
     /** Marks a router dirty (its desired HA configuration changed): the router sync. */
     private volatile Consumer<String> resync = vr -> { };
     /** Asks a router's agent for its status now (empty when it does not answer within a second or two). */
@@ -145,6 +140,23 @@ final class HaPairs {
         }
     }
 
+    /**
+     * The L3 is no pair any more (its last router turned back into a plain one): the pair's record and its floating
+     * public address go, and what the node remembered of it.
+     */
+    void dissolve(RouterRepository.Pair pair) {
+        repository.deletePair(pair.guestL3());
+        ips.release(pair.publicUsedIpUuid());
+        alarms.remove(pair.guestL3());
+        noMasterSince.remove(pair.guestL3());
+        confirmedSplits.remove(pair.guestL3());
+        pair.routers().forEach(vr -> {
+            masterSince.remove(vr);
+            standingDownSince.remove(vr);
+        });
+        LOG.info("the L3 {} is no VRRP pair any more: released its floating address {}", pair.guestL3(), pair.publicIp());
+    }
+
     // ---------------------------------------------------------------- desired state
 
     /**
@@ -165,6 +177,11 @@ final class HaPairs {
         if (guestNic.isEmpty() || publicNic.isEmpty() || syncNic.isEmpty()) {
             return HaConfig.DISABLED;
         }
+        if (guestNic.get().ip().equals(guestNic.get().gateway())) {
+            // its guest nic owns the gateway: the L3's plain router (being turned into a pair, or a pair's last router
+            // turned back), which never runs VRRP
+            return HaConfig.DISABLED;
+        }
         String partner = p.partnerOf(router.uuid());
         List<RouterRepository.Nic> partnerNics = partner == null ? List.of() : repository.nicsOf(partner);
         String partnerGuest = DesiredRouterState.nicOn(partnerNics, p.guestL3()).map(RouterRepository.Nic::ip).orElse(null);
@@ -177,7 +194,7 @@ final class HaPairs {
         List<String> monitors = tags.systemTagValues(p.guestL3(), VirtualRouterSettings.HA_MONITOR_IP).stream()
                 .map(v -> v.get("ip")).toList();
         int advert = (int) configs.longValue(VirtualRouterSettings.VR, VirtualRouterSettings.HA_ADVERT_INTERVAL);
-        boolean heldForConversion = router.uuid().equals(converting.get(p.guestL3()));
+        boolean heldForConversion = router.uuid().equals(p.held());
         return new HaConfig(true, virtualRouterId(p.guestL3()), guestNic.get().mac(), heldForConversion ? null : partnerGuest, advert,
                 floating, monitors, syncNic.get().mac(), heldForConversion ? null : partnerSync,
                 heldForConversion || standingDown.contains(router.uuid()));
@@ -185,18 +202,17 @@ final class HaPairs {
 
     /**
      * The plain router of {@code guestL3} is being replaced by a pair: {@code newRouter} (about to be created, or
-     * created) is held in FAULT, so it takes every rule and lease but no address while the plain router serves.
+     * created) is held in FAULT, so it takes every rule and lease but no address while the plain router serves. The
+     * hold is in the pair's record: the L3 has one gateway on its L2 at any time, and no alarm meanwhile, also across a
+     * restart of the node (which syncs the held router from what it reads then).
      */
     void holdForConversion(String guestL3, String newRouter) {
-        converting.put(guestL3, newRouter);
+        repository.holdForConversion(guestL3, newRouter);
     }
 
     /** The plain router is gone: the held router may take the addresses (synced at once). */
     void conversionDone(String guestL3) {
-        String held = converting.remove(guestL3);
-        if (held != null) {
-            resync.accept(held);
-        }
+        repository.releaseConversionHold(guestL3).ifPresent(resync);
     }
 
     /** The same for both routers of a pair and spread over 1-255 by the L3 (unicast makes a clash harmless). */
@@ -213,6 +229,11 @@ final class HaPairs {
 
     /** An agent said what it is: stored, and the pair judged again. */
     void reported(String vrUuid, HaStatus status) {
+        Optional<RouterRepository.Pair> pair = repository.pairServedBy(vrUuid);
+        if (pair.isEmpty() && status != HaStatus.NoHa) {
+            // a report sent before the router left its pair (turned back into a plain router): it is no pair's any more
+            status = HaStatus.NoHa;
+        }
         if (status == HaStatus.Master) {
             masterSince.putIfAbsent(vrUuid, Instant.now());
         } else {
@@ -221,7 +242,7 @@ final class HaPairs {
         if (repository.setHaStatus(vrUuid, status)) {
             LOG.info("virtual router {} is {}", vrUuid, status);
         }
-        repository.pairServedBy(vrUuid).ifPresent(this::judge);
+        pair.ifPresent(this::judge);
     }
 
     /** The router is not reachable (stopped, destroyed, Disconnected): it is nobody's master as far as we know. */
@@ -311,7 +332,7 @@ final class HaPairs {
             confirmedSplits.remove(pair.guestL3());
         }
         // two masters is an alarm once confirmed: unconfirmed, it is usually a failover's reports crossing
-        boolean noMaster = masters.isEmpty() && routers.size() == 2 && !converting.containsKey(pair.guestL3())
+        boolean noMaster = masters.isEmpty() && routers.size() == 2 && pair.held() == null
                 && routers.stream().anyMatch(r -> repository.haStatus(r) != HaStatus.Unknown);
         if (!noMaster) {
             noMasterSince.remove(pair.guestL3());

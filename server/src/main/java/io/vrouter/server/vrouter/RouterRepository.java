@@ -36,6 +36,7 @@ final class RouterRepository {
     private static final Field<String> HA_STATUS = field("ha_status", String.class);
     private static final Field<String> PEER = field("peer_router_uuid", String.class);
     private static final Field<String> PUBLIC_IP = field("public_ip", String.class);
+    private static final Field<String> HELD = field("held_router_uuid", String.class);
     private static final Field<String> PUBLIC_USED_IP = field("public_used_ip_uuid", String.class);
 
     private final DSLContext dsl;
@@ -158,8 +159,11 @@ final class RouterRepository {
 
     // ---------------------------------------------------------------- VRRP pairs
 
-    /** The pair serving an HA guest L3: its routers as claimed (either may be missing) and its floating address. */
-    record Pair(String guestL3, String first, String peer, String publicIp, String publicUsedIpUuid) {
+    /**
+     * The pair serving an HA guest L3: its routers as claimed (either may be missing), its floating address, and the
+     * router held in FAULT while the L3's plain router is turned into the pair (null otherwise).
+     */
+    record Pair(String guestL3, String first, String peer, String publicIp, String publicUsedIpUuid, String held) {
         List<String> routers() {
             List<String> all = new java.util.ArrayList<>();
             if (first != null) {
@@ -178,8 +182,8 @@ final class RouterRepository {
     }
 
     Optional<Pair> pairOf(String guestL3) {
-        return dsl.select(PEER, PUBLIC_IP, PUBLIC_USED_IP).from(HA_PAIR).where(L3.eq(guestL3))
-                .fetchOptional(r -> new Pair(guestL3, routerOf(guestL3).orElse(null), r.value1(), r.value2(), r.value3()));
+        return dsl.select(PEER, PUBLIC_IP, PUBLIC_USED_IP, HELD).from(HA_PAIR).where(L3.eq(guestL3))
+                .fetchOptional(r -> new Pair(guestL3, routerOf(guestL3).orElse(null), r.value1(), r.value2(), r.value3(), r.value4()));
     }
 
     /** The pair a router belongs to (a router of a pair serves one guest L3). */
@@ -220,6 +224,18 @@ final class RouterRepository {
         dsl.update(HA_PAIR).set(PEER, (String) null).where(L3.eq(guestL3)).and(PEER.eq(vrUuid)).execute();
     }
 
+    /** Holds {@code vrUuid} in FAULT while the L3's plain router is turned into its pair. */
+    void holdForConversion(String guestL3, String vrUuid) {
+        dsl.update(HA_PAIR).set(HELD, vrUuid).where(L3.eq(guestL3)).execute();
+    }
+
+    /** Lifts the L3's conversion hold; the router it held, or empty when none was. */
+    Optional<String> releaseConversionHold(String guestL3) {
+        Optional<String> held = dsl.select(HELD).from(HA_PAIR).where(L3.eq(guestL3)).and(HELD.isNotNull()).fetchOptional(HELD);
+        held.ifPresent(vr -> dsl.update(HA_PAIR).set(HELD, (String) null).where(L3.eq(guestL3)).and(HELD.eq(vr)).execute());
+        return held;
+    }
+
     List<String> haGuestL3s() {
         return dsl.select(L3).from(HA_PAIR).orderBy(L3).fetch(L3);
     }
@@ -231,6 +247,21 @@ final class RouterRepository {
             L3Networks.find(dsl, l3).ifPresent(r -> l2s.add(r.l2NetworkUuid()));
         }
         return l2s;
+    }
+
+    /**
+     * {@code vrUuid}, a router of the L3's pair, becomes the L3's one router of record: the first router's claim is
+     * its, the pair's second slot empty. One transaction, so the L3 is claimed throughout.
+     */
+    void keepOnly(String guestL3, String vrUuid) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = org.jooq.impl.DSL.using(cfg);
+            if (tx.update(GUEST).set(ROUTER, vrUuid).where(L3.eq(guestL3)).execute() == 0) {
+                tx.insertInto(GUEST).columns(L3, ROUTER, field("create_date", java.time.LocalDateTime.class))
+                        .values(guestL3, vrUuid, clock.utcNow()).execute();
+            }
+            tx.update(HA_PAIR).set(PEER, (String) null).where(L3.eq(guestL3)).execute();
+        });
     }
 
     void deletePair(String guestL3) {

@@ -257,10 +257,23 @@ final class RouterSync implements AutoCloseable {
      * they need; a DHCP entry that changed is removed, then added.
      */
     private void sendDifference(RouterRepository.Router router, DesiredRouterState.State have, DesiredRouterState.State want) {
+        // a router leaving its pair (turned back into a plain router): source NAT to its own address first, while
+        // keepalived still holds the floating one, so no packet leaves from an address that is gone; then VRRP stops
+        // (keepalived takes the floating addresses, the agent puts the VIPs on the public nic); then its guest nic takes
+        // the gateway. Forwarding never stops (the guests' ARP caches hold the same MAC throughout); only what is
+        // addressed to the gateway itself (DNS, DHCP renewals) waits the moment between the last two
+        boolean leavingPair = have.ha().enabled() && !want.ha().enabled();
+        boolean snatChanged = !Set.copyOf(have.snats()).equals(Set.copyOf(want.snats()));
+        if (leavingPair) {
+            if (snatChanged) {
+                agents.command(router, "syncsnat", c -> c.syncSnat(want.snats(), true));
+            }
+            agents.command(router, "configureha", c -> c.configureHa(want.ha()));
+        }
         if (!have.nics().equals(want.nics())) {
             agents.command(router, "configurenic", c -> c.configureNics(want.nics()));
         }
-        if (!have.ha().equals(want.ha())) {
+        if (!have.ha().equals(want.ha()) && !leavingPair) {
             agents.command(router, "configureha", c -> c.configureHa(want.ha()));
         }
         if (!have.dns().equals(want.dns())) {
@@ -274,7 +287,7 @@ final class RouterSync implements AutoCloseable {
         if (!newDhcp.isEmpty()) {
             agents.command(router, "adddhcp", c -> c.addDhcp(newDhcp, false));
         }
-        if (!Set.copyOf(have.snats()).equals(Set.copyOf(want.snats()))) {
+        if (snatChanged && !leavingPair) {
             agents.command(router, "syncsnat", c -> c.syncSnat(want.snats(), true));
         }
         List<PortForwardingRuleTO> gonePf = minus(have.portForwardings(), want.portForwardings());

@@ -232,6 +232,19 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 // missing while being created: the acquire under way brings it
                 continue;
             }
+            if (!pairs.isHa(guestL3)) {
+                // the HA tag was removed: the pair becomes one plain router
+                queues.submit(Task.of("vr-acquire-" + guestL3, "convert-pair-to-plain", () -> {
+                    convertToPlain(guestL3);
+                    return null;
+                }).withCoalescingKey("convert-plain")).whenComplete((ok, e) -> {
+                    if (e != null) {
+                        LOG.warn("cannot turn the VRRP pair of L3 {} into a plain router yet (retried next round): {}", guestL3,
+                                e.getMessage());
+                    }
+                });
+                continue;
+            }
             boolean whole = pair.routers().size() == 2 && pair.routers().stream()
                     .allMatch(r -> repository.find(r).map(RouterRepository.Router::running).orElse(false));
             if (!whole) {
@@ -329,6 +342,57 @@ public final class VirtualRouters implements VmLifecycleExtension {
         sync.syncNow(held);
         LOG.info("L3 {}: router {} serves as the pair's first; creating its partner", guestL3, held);
         acquireSerially(guestL3);
+    }
+
+    // ---------------------------------------------------------------- pair -> plain router
+
+    /**
+     * Turns the pair of a guest L3 whose {@code virtualRouterHa} tag was removed back into one plain router, the L3
+     * served throughout:
+     * <ol>
+     *   <li>the router to keep: the master as the node sees it (else one running and connected); it becomes the L3's
+     *   one router of record ({@link RouterRepository#keepOnly});</li>
+     *   <li>its partner destroyed: the master serves on (VRRP without a peer keeps it master);</li>
+     *   <li>its guest nic takes the L3's gateway address (its own address released), the pair's record and floating
+     *   public address go, and the router is synced: its agent gives the guest nic the gateway and stops keepalived
+     *   and conntrackd. The gateway stays on the same nic with the same MAC, so the guests' ARP caches stay right; the
+     *   guests' gap is the moment between keepalived dropping its addresses and the agent putting the gateway back.</li>
+     * </ol>
+     * Source NAT goes to the router's own public address: established connections through SNAT do not survive (as on
+     * the way in), EIPs and port forwarding keep their VIPs. Resumable: each step looks at what is done, a failure
+     * leaves the L3 served by the master and the next round goes on.
+     */
+    private void convertToPlain(String guestL3) {
+        RouterRepository.Pair pair = repository.pairOf(guestL3).orElse(null);
+        if (pair == null || pairs.isHa(guestL3)) {
+            return;
+        }
+        List<RouterRepository.Router> usable = pair.routers().stream().map(repository::find).flatMap(Optional::stream)
+                .filter(r -> r.running() && CONNECTED.equals(r.status())).toList();
+        RouterRepository.Router keep = usable.stream().filter(r -> repository.haStatus(r.uuid()) == HaStatus.Master).findFirst()
+                .or(() -> usable.stream().findFirst())
+                .orElseThrow(() -> ApiException.operationFailed("no router of its pair " + pair.routers() + " is running and connected"));
+        LOG.info("L3 {} is no longer tagged for a VRRP pair: keeping router {} ({}) as its plain router", guestL3, keep.uuid(),
+                repository.haStatus(keep.uuid()));
+        repository.keepOnly(guestL3, keep.uuid());
+        for (String other : pair.routers()) {
+            if (!other.equals(keep.uuid()) && vms.exists(other)) {
+                vms.destroy(other);
+            }
+        }
+        if (!isPlainRouterOf(keep, guestL3)) {
+            String gateway = repository.gatewayOf(guestL3);
+            if (gateway == null) {
+                throw ApiException.operationFailed("L3 network " + guestL3 + " has no IP range, so no gateway for its router");
+            }
+            vms.changeNicIp(keep.uuid(), guestL3, gateway);
+        }
+        pairs.dissolve(repository.pairOf(guestL3).orElse(pair));
+        haWatch.unwatch(keep.uuid());
+        sync.syncNow(keep.uuid());
+        // shown once its agent dropped VRRP (a report it sent before is read as NoHa too: HaPairs.reported)
+        repository.setHaStatus(keep.uuid(), HaStatus.NoHa);
+        LOG.info("L3 {}: router {} is its plain router again", guestL3, keep.uuid());
     }
 
     /** Another node claimed the L3 first: it creates the router. */

@@ -260,6 +260,65 @@ class HaPairTest extends NodeContract {
     }
 
     @Test
+    void removingTheHaTagTurnsThePairBackIntoOnePlainRouter_theMasterKeptWithTheGatewayAndTheSameRules() {
+        JsonNode vm = f.userVm("web", guest);
+        String gateway = vm.get("vmNics").get(0).get("gateway").asText();
+        String nic = vm.get("vmNics").get(0).get("uuid").asText();
+        String vip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "v", "l3NetworkUuid", f.publicL3)));
+        admin.ok("CreateEip", Map.of("name", "e", "vipUuid", vip, "vmNicUuid", nic));
+        String pfVip = Infra.uuid(admin.ok("CreateVip", Map.of("name", "pf", "l3NetworkUuid", f.publicL3)));
+        admin.ok("CreatePortForwardingRule", Map.of("name", "ssh", "vipUuid", pfVip, "vipPortStart", 2222,
+                "privatePortStart", 22, "protocolType", "TCP", "vmNicUuid", nic));
+        List<String> pair = routers();
+        assertThat(pair).hasSize(2);
+        // the pair's second router is master: it is the one kept, and takes over the L3's claim
+        String master = pair.get(1);
+        String backup = pair.get(0);
+        ha(backup).become(HaState.Backup);
+        ha(master).become(HaState.Master);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> haStatus(master).equals("Master"));
+        DesiredRouterState.State before = RouterStateChecker.assertInSync(node, master);
+        String floatingPublic = before.ha().floatingAddresses().get(1).ip();
+        String ownGuestIp = guestNicOf(master).get("ip").asText();
+        List<Object> pairRules = ruleListsOf(master);
+
+        String tag = admin.ok("QuerySystemTag", Map.of("conditions", List.of(Map.of("name", "resourceUuid", "op", "=", "value", guest),
+                Map.of("name", "tag", "op", "=", "value", "virtualRouterHa::VRRP")))).get("inventories").get(0).get("uuid").asText();
+        admin.ok("DeleteTag", Map.of("uuid", tag));
+        // the pair keeper (every ping round) makes the L3 what its tags say
+        node.node().virtualRouters().pingTracker().pingAll();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> routers().equals(List.of(master)) && haStatus(master).equals("NoHa"));
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> RouterStateChecker.assertInSync(node, master));
+        DesiredRouterState.State after = RouterStateChecker.assertInSync(node, master);
+        assertThat(after.ha().enabled()).as("no VRRP any more").isFalse();
+        assertThat(ha(master).config().enabled()).as("the agent was told").isFalse();
+        assertThat(guestNicOf(master).get("ip").asText()).as("the kept router's guest nic owns the gateway, as a plain router's")
+                .isEqualTo(gateway);
+        String publicIp = nicOn(master, f.publicL3).get("ip").asText();
+        assertThat(after.snats()).singleElement().satisfies(s -> assertThat(s.publicIp()).isEqualTo(publicIp));
+        assertThat(after.dhcp()).singleElement().satisfies(d -> {
+            assertThat(d.ip()).isEqualTo(vm.get("vmNics").get(0).get("ip").asText());
+            assertThat(d.dns()).containsExactly(gateway);
+        });
+        assertThat(ruleListsOf(master).subList(0, 3)).as("VIPs, EIPs, port forwarding as the pair held them")
+                .isEqualTo(pairRules.subList(0, 3));
+        assertThat(node.node().virtualRouters().haAlarmOf(guest)).isEqualTo("NONE");
+        // the pair's floating public address and the router's own guest address are free again
+        assertThat(admin.ok("CreateVip", Map.of("name", "reuse", "l3NetworkUuid", f.publicL3, "requiredIp", floatingPublic))
+                .get("inventory").get("ip").asText()).isEqualTo(floatingPublic);
+        assertThat(admin.ok("CreateVip", Map.of("name", "reuse-guest", "l3NetworkUuid", guest, "requiredIp", ownGuestIp))
+                .get("inventory").get("ip").asText()).as("the kept router's old guest address").isEqualTo(ownGuestIp);
+
+        // it stays one plain router: the keeper makes no partner, the next VM is served by it
+        node.node().virtualRouters().pingTracker().pingAll();
+        JsonNode next = f.userVm("next", guest);
+        assertThat(routers()).containsExactly(master);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(RouterStateChecker.assertInSync(node, master).dhcp())
+                .extracting(d -> d.ip()).contains(next.get("vmNics").get(0).get("ip").asText()));
+    }
+
+    @Test
     void theNodeShowsEachRoutersHaStatusAsTheAgentReportsIt() {
         f.userVm("web", guest);
         List<String> pair = routers();

@@ -45,8 +45,13 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--port", description = "the node's API port (default: ${DEFAULT-VALUE})")
     private int port = NodeOptions.DEFAULT_PORT;
 
-    @Option(names = "--ha", description = "also an HA guest L3: a VRRP pair, its master killed under a ping and a TCP connection")
+    @Option(names = "--ha", description = "also an HA guest L3: a VRRP pair, its master killed under a ping and a TCP connection"
+            + " (with --hosts: the pair on two hosts, the guest on a third)")
     private boolean ha;
+
+    @Option(names = "--power-off", description = "with --ha and --hosts: power off the master's host instead of killing the"
+            + " master's processes")
+    private boolean powerOff;
 
     @Option(names = "--clean", description = "only remove what a killed demo left")
     private boolean clean;
@@ -82,13 +87,17 @@ public final class DemoMain implements Callable<Integer> {
             System.err.println("vrouter demo: --hosts " + hosts + " is outside 1-20");
             return 2;
         }
+        if (powerOff && (!ha || hosts < 3)) {
+            System.err.println("vrouter demo: --power-off needs --ha and --hosts 3 or more (the pair on two hosts, the guest on a third)");
+            return 2;
+        }
         if (hosts > 1) {
             String reason = MultiHostLab.unavailableReason();
             if (reason != null) {
                 System.err.println("vrouter demo: cannot build " + hosts + " hosts here: " + reason);
                 return 1;
             }
-            new MultiHostDemo(dataDir, port, hosts).run();
+            new MultiHostDemo(dataDir, port, hosts, ha, powerOff).run();
             return 0;
         }
         run(dataDir, port);
@@ -171,46 +180,51 @@ public final class DemoMain implements Callable<Integer> {
                 List.of("ReconnectVirtualRouter", "vmInstanceUuid=" + routerUuid));
     }
 
-    /**
-     * An HA guest L3 (docs/ha.md): both routers and their haStatus, a TCP connection through SNAT held open, the
-     * master killed (every link of its namespace down, as a dead VM looks), the guest's ping loss, the new master,
-     * the connection still carrying data; then the old master back as backup.
-     */
+    /** The HA walkthrough ({@link HaDemo}) on this one host: the node's own host agent runs both routers and the guest. */
     private void showHaPair(SeedWorld w, HostAgent hypervisor) throws InterruptedException {
-        step("CreateL3Network ha-l3 + CreateSystemTag virtualRouterHa::VRRP on it, then CreateVmInstance ha-guest");
-        String l3 = w.guestL3(null, "ha-l3", "10.99.0.0/24", List.of("DHCP", "DNS", "SNAT"));
-        w.api.ok("CreateSystemTag", java.util.Map.of("resourceType", "L3NetworkVO", "resourceUuid", l3, "tag", "virtualRouterHa::VRRP"));
-        long t0 = System.nanoTime();
-        JsonNode vm = w.userVm("ha-guest", l3);
-        String guestNs = hypervisor.namespaceOf(vm.get("uuid").asText());
-        GuestProbe.await(Duration.ofSeconds(60), w.probe(vm.get("uuid").asText())::address);
-        String master = HaFailover.awaitMaster(w.api, l3, Duration.ofSeconds(60), true);
-        say("guest leased after " + ms(t0) + " ms; the pair (QueryVirtualRouterVm fields=uuid,haStatus):");
-        HaFailover.haStatuses(w.api, l3).forEach((vr, status) -> say("  " + vr + "  " + status));
+        new HaDemo(new HaDemo.Stage() {
+            @Override
+            public ApiClient api() {
+                return w.api;
+            }
 
-        step("a TCP connection from the guest through SNAT to an echo peer on the public side, held open");
-        Process echo = GuestProbe.startPeerRecorder(w.outside.namespace(), SeedWorld.OUTSIDE_IP, PeerRecorder.Listener.echo(8083));
-        try (GuestProbe.Conversation conversation = new GuestProbe(guestNs).converse(SeedWorld.OUTSIDE_IP, 8083)) {
-            say("the peer sees the pair's floating address: " + conversation.receive(Duration.ofSeconds(10)));
-            say("sent 'before', echoed: " + conversation.exchange("before", Duration.ofSeconds(10)));
+            @Override
+            public String haL3(String name, String cidr) {
+                String l3 = w.guestL3(null, name, cidr, List.of("DHCP", "DNS", "SNAT"));
+                w.api.ok("CreateSystemTag", java.util.Map.of("resourceType", "L3NetworkVO", "resourceUuid", l3, "tag", "virtualRouterHa::VRRP"));
+                return l3;
+            }
 
-            step("killing the master " + master + " (every link of its namespace down) under a ping every 10 ms");
-            HaFailover.PingRun ping = HaFailover.startPing(guestNs, SeedWorld.OUTSIDE_IP, 10, Duration.ofSeconds(4));
-            Thread.sleep(1000);
-            HaFailover.links(hypervisor.namespaceOf(master), false);
-            HaFailover.PingResult result = ping.finish();
-            String newMaster = HaFailover.awaitMaster(w.api, l3, Duration.ofSeconds(30), false);
-            say("ping: " + result.lost() + " of " + result.sent() + " lost, longest gap " + result.longestGapMillis() + " ms");
-            say("new master: " + newMaster);
-            say("sent 'after' on the same connection, echoed: " + conversation.exchange("after", Duration.ofSeconds(10)));
+            @Override
+            public JsonNode guest(String name, String l3) {
+                return w.userVm(name, l3);
+            }
 
-            step("the old master's links back up: it returns as backup (no preemption)");
-            HaFailover.links(hypervisor.namespaceOf(master), true);
-            HaFailover.awaitStatus(w.api, l3, master, "Backup", Duration.ofSeconds(60));
-            HaFailover.haStatuses(w.api, l3).forEach((vr, status) -> say("  " + vr + "  " + status));
-        } finally {
-            echo.destroyForcibly();
-        }
+            @Override
+            public String namespaceOf(JsonNode vm) {
+                return hypervisor.namespaceOf(vm.get("uuid").asText());
+            }
+
+            @Override
+            public String where(JsonNode vm) {
+                return "on this host";
+            }
+
+            @Override
+            public String outsideNamespace() {
+                return w.outside.namespace();
+            }
+
+            @Override
+            public void powerOff(String hostUuid) {
+                throw new UnsupportedOperationException("one host: --power-off needs --hosts");
+            }
+
+            @Override
+            public void makeMasterOn(String l3, String hostUuid) {
+                throw new UnsupportedOperationException("one host");
+            }
+        }, this::step).run(false);
     }
 
     /** An EIP and a forwarded port to a listener in the guest, reached from the outside world. */

@@ -62,8 +62,11 @@ public final class HaFailover {
 
     // ---------------------------------------------------------------- a guest's ping
 
-    /** One ping run: what was sent and answered, and the longest stretch without an answer. */
-    public record PingResult(int sent, int received, long longestGapMillis) {
+    /**
+     * One ping run: what was sent and answered, the longest stretch without an answer, and when it began (ms after the
+     * first ping was sent).
+     */
+    public record PingResult(int sent, int received, long longestGapMillis, long longestGapStartMillis) {
         public int lost() {
             return sent - received;
         }
@@ -118,13 +121,18 @@ public final class HaFailover {
         Matcher sent = Pattern.compile("(\\d+) packets transmitted").matcher(out);
         int transmitted = sent.find() ? Integer.parseInt(sent.group(1)) : (seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1) + 1);
         int longest = seqs.isEmpty() ? transmitted : seqs.get(0);
+        int start = 0;
         for (int i = 1; i < seqs.size(); i++) {
-            longest = Math.max(longest, seqs.get(i) - seqs.get(i - 1) - 1);
+            if (seqs.get(i) - seqs.get(i - 1) - 1 > longest) {
+                longest = seqs.get(i) - seqs.get(i - 1) - 1;
+                start = seqs.get(i - 1) + 1;
+            }
         }
-        if (!seqs.isEmpty()) {
-            longest = Math.max(longest, transmitted - 1 - seqs.get(seqs.size() - 1));
+        if (!seqs.isEmpty() && transmitted - 1 - seqs.get(seqs.size() - 1) > longest) {
+            longest = transmitted - 1 - seqs.get(seqs.size() - 1);
+            start = seqs.get(seqs.size() - 1) + 1;
         }
-        return new PingResult(transmitted, new TreeSet<>(seqs).size(), longest * intervalMillis);
+        return new PingResult(transmitted, new TreeSet<>(seqs).size(), longest * intervalMillis, (long) start * intervalMillis);
     }
 
     // ---------------------------------------------------------------- breaking a router

@@ -90,6 +90,11 @@ public final class HaHostDeath {
         return new HaL3(l3, name, guest, world.namespaceOf(guest), guest.get("vmNics").get(0).get("gateway").asText());
     }
 
+    /** An HA guest L3 on the world's guest L2, with DHCP, DNS and SNAT from the virtual router; no VM on it yet. */
+    static String haL3(MultiHostWorld world, String name, String cidr) {
+        return l3With(world, name, cidr, null);
+    }
+
     /** An HA guest L3; with a seed VM on {@code seedHost} (which creates its pair) when that is not null. */
     private static String l3With(MultiHostWorld world, String name, String cidr, String seedHost) {
         ApiClient api = world.api;

@@ -18,18 +18,27 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./vrouter demo --hosts N}: the seed on N hosts of a {@link MultiHostLab} (each a namespace with its own host
  * agent process; the node reaches them over the management underlay only), a guest on host 2 and one on the last
  * host, their router placed by the allocator; prints where each VM and the router run and the same proofs as the
- * one-host demo, across hosts. Ctrl-C removes everything.
+ * one-host demo, across hosts; with {@code --ha}, {@link HaDemo} on the lab (a pair on two hosts, its guest on the last,
+ * the master's processes or, with {@code --power-off}, its host killed). Ctrl-C removes everything.
  */
 final class MultiHostDemo {
     private final Path dataDir;
     private final int port;
     private final int hosts;
+    private final boolean ha;
+    private final boolean powerOff;
     private int step;
 
-    MultiHostDemo(Path dataDir, int port, int hosts) {
+    /**
+     * @param ha       also the HA walkthrough ({@link HaDemo}): its pair on two hosts, its guest on the last host
+     * @param powerOff with {@code ha}: the master's host powered off rather than the master's processes killed
+     */
+    MultiHostDemo(Path dataDir, int port, int hosts, boolean ha, boolean powerOff) {
         this.dataDir = dataDir;
         this.port = port;
         this.hosts = hosts;
+        this.ha = ha;
+        this.powerOff = powerOff;
     }
 
     void run() throws InterruptedException {
@@ -85,6 +94,9 @@ final class MultiHostDemo {
                     + new io.vrouter.platform.process.CommandRunner(Duration.ofSeconds(20)).run(List.of("ip", "netns", "exec",
                     w.namespaceOf(a), "busybox", "ping", "-c", "3", "-W", "2", SeedWorld.ipOn(b, w.guestL3)), null).stdout()
                     .lines().filter(l -> l.contains("packet loss")).findFirst().orElse("no answer"));
+            if (ha) {
+                new HaDemo(haStage(w), this::step).run(powerOff);
+            }
 
             System.out.println();
             System.out.println("The management node keeps running: export VROUTER_URL=" + url + " and ./vrouter cli QueryHost");
@@ -94,6 +106,52 @@ final class MultiHostDemo {
             System.exit(1); // the shutdown hook cleans up
         }
         stopped.await();
+    }
+
+    /** The HA walkthrough on the lab: the pair placed apart by the node, its guest on the last host. */
+    private HaDemo.Stage haStage(MultiHostWorld w) {
+        return new HaDemo.Stage() {
+            @Override
+            public ApiClient api() {
+                return w.api;
+            }
+
+            @Override
+            public String haL3(String name, String cidr) {
+                return HaHostDeath.haL3(w, name, cidr);
+            }
+
+            @Override
+            public JsonNode guest(String name, String l3) {
+                return w.guestOn(name, w.host(hosts), l3);
+            }
+
+            @Override
+            public String namespaceOf(JsonNode vm) {
+                return w.namespaceOf(vm);
+            }
+
+            @Override
+            public String where(JsonNode vm) {
+                String host = vm.get("hostUuid").asText();
+                return "on " + w.hostName(host) + " (" + w.labHost(host).managementIp() + ")";
+            }
+
+            @Override
+            public String outsideNamespace() {
+                return w.outside.namespace();
+            }
+
+            @Override
+            public void powerOff(String hostUuid) {
+                w.lab.powerOff(w.labHost(hostUuid));
+            }
+
+            @Override
+            public void makeMasterOn(String l3, String hostUuid) {
+                HaHostDeath.mastersOn(w, hostUuid, List.of(l3));
+            }
+        };
     }
 
     private void step(String what) {
