@@ -9,6 +9,7 @@ import io.vrouter.agent.core.AgentResponse;
 import io.vrouter.agent.protocol.AgentJson;
 import io.vrouter.agent.protocol.AgentPaths;
 import io.vrouter.agent.protocol.AgentReply;
+import io.vrouter.agent.protocol.BodyEncoding;
 import java.util.function.Function;
 
 /** Binds HTTP requests to {@link Agent#handle}: the only place that knows both Javalin and the agent core. */
@@ -39,8 +40,8 @@ final class AgentRoutes {
     private static void common(JavalinConfig config) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
-        // bodies are bounded: a sync of 50,000 rules is ~15 MB of JSON
-        config.http.maxRequestSize = 64L * 1024 * 1024;
+        // bodies are bounded: a sync of 50,000 rules is ~15 MB of JSON; a compressed one by what it inflates to
+        config.http.maxRequestSize = BodyEncoding.MAX_INFLATED;
         config.routes.error(404, ctx -> {
             if (ctx.result() == null) {
                 write(ctx, 404, AgentReply.failure("no such path: " + ctx.path()));
@@ -60,7 +61,23 @@ final class AgentRoutes {
 
     private static void respond(Context ctx, Agent agent) {
         String path = "/" + ctx.pathParam("command");
-        AgentResponse response = agent.handle(path, ctx.header(AgentPaths.AUTHORIZATION_HEADER), ctx.bodyAsBytes());
+        byte[] body = ctx.bodyAsBytes();
+        String encoding = ctx.header(BodyEncoding.CONTENT_ENCODING);
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            if (!encoding.trim().equalsIgnoreCase(BodyEncoding.GZIP)) {
+                write(ctx, 415, AgentReply.failure(path + ": Content-Encoding '" + encoding + "' is not supported; "
+                        + BodyEncoding.ACCEPT_ENCODING + ": " + BodyEncoding.GZIP));
+                return;
+            }
+            try {
+                // inflated whole before the agent sees a byte: a refused body applies nothing
+                body = BodyEncoding.gunzip(body, BodyEncoding.MAX_INFLATED);
+            } catch (BodyEncoding.InvalidBodyException e) {
+                write(ctx, e.tooLarge() ? 413 : 400, AgentReply.failure(path + ": " + e.getMessage()));
+                return;
+            }
+        }
+        AgentResponse response = agent.handle(path, ctx.header(AgentPaths.AUTHORIZATION_HEADER), body);
         write(ctx, response.status(), response.body());
     }
 
@@ -72,6 +89,8 @@ final class AgentRoutes {
             status = 500;
             bytes = ENCODING_FAILED;
         }
-        ctx.status(status).contentType("application/json").result(bytes);
+        // RFC 7694: every reply tells the node it may send big bodies gzip-compressed (BodyEncoding)
+        ctx.status(status).contentType("application/json").header(BodyEncoding.ACCEPT_ENCODING, BodyEncoding.GZIP)
+                .result(bytes);
     }
 }
