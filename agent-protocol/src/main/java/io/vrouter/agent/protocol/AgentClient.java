@@ -102,6 +102,24 @@ public final class AgentClient {
         return call(AgentPaths.ECHO, null, EchoReply.class);
     }
 
+    /**
+     * The certificate the agent presents on the connection an {@code /echo} went over (a kept connection's, if one is
+     * open: its handshake may predate a revocation); empty over plain HTTP. For checks the handshake cannot make.
+     * Whatever the agent answers counts (a host agent has no {@code /echo}: its 404 came over the same session).
+     */
+    public java.util.Optional<java.security.cert.X509Certificate> peerCertificate() {
+        HttpResponse<byte[]> response = send(AgentPaths.ECHO, new byte[] {'{', '}'}, false, System.nanoTime());
+        return response.sslSession().flatMap(session -> {
+            try {
+                java.security.cert.Certificate[] chain = session.getPeerCertificates();
+                return chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate leaf
+                        ? java.util.Optional.of(leaf) : java.util.Optional.empty();
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
     public AgentReply init(InitCmd cmd) {
         return call(AgentPaths.INIT, cmd, AgentReply.class);
     }

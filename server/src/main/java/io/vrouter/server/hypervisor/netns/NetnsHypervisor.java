@@ -74,6 +74,10 @@ public final class NetnsHypervisor implements Hypervisor {
 
     @Override
     public void destroy(VmSpec vm) {
+        if (vm.isAppliance()) {
+            // first, so that a host that does not answer cannot keep the router's identity alive
+            credentials.revoke(vm);
+        }
         onHost(vm, "destroy", () -> {
             agents.of(vm.hostUuid()).destroyVm(to(vm));
             return null;
