@@ -220,6 +220,18 @@ public final class AgentClient {
         return callAsync(AgentPaths.HA_STATUS, new HaStatusCmd(knownVersion, (int) wait.toMillis()), HaStatusReply.class);
     }
 
+    // ---------------------------------------------------------------- certificate rotation
+
+    /**
+     * Hands the agent {@code identity} (a new key and certificate of the authority it trusts, for the same router);
+     * it writes them and presents the new certificate from its next handshake on, connections open now go on.
+     */
+    public AgentReply rotateCertificate(io.vrouter.agent.tls.TlsIdentity identity) {
+        List<String> pem = identity.toPem();
+        return call(AgentPaths.ROTATE_CERTIFICATE, new io.vrouter.agent.protocol.hostagent.AgentTlsTO(pem.get(0), pem.get(1),
+                pem.get(2)), AgentReply.class);
+    }
+
     // ---------------------------------------------------------------- generic calls
 
     /**

@@ -29,6 +29,22 @@ final class AgentRoutes {
         common(config);
     }
 
+    /**
+     * Serves {@link AgentPaths#ROTATE_CERTIFICATE} for {@code agent}'s server: the agent's secret required, as for every
+     * command (the handshake already required the node's certificate). Declared before {@link #single}'s catch-all.
+     */
+    static void rotation(JavalinConfig config, Agent agent, CertificateRotation rotation) {
+        config.routes.post(AgentPaths.ROTATE_CERTIFICATE, ctx -> {
+            if (!agent.authorizes(ctx.header(AgentPaths.AUTHORIZATION_HEADER))) {
+                write(ctx, 401, AgentReply.failure("agent " + agent.name() + ": " + AgentPaths.ROTATE_CERTIFICATE
+                        + " needs header Authorization: Bearer <the agent's secret>"));
+                return;
+            }
+            AgentResponse response = rotation.rotate(ctx.bodyAsBytes());
+            write(ctx, response.status(), response.body());
+        });
+    }
+
     /** Serves {@code /agents/{id}/<command>} for the agent {@code lookup} finds by id (null: 404). */
     static void mounted(JavalinConfig config, Function<String, Agent> lookup) {
         String path = AgentPaths.MOUNT_PREFIX + "{id}/{command}";

@@ -134,6 +134,50 @@ class AgentServerTlsTest {
         assertThat(dataplane.commandPaths()).isEmpty();
     }
 
+    @Test
+    void aRotatedCertificateIsPresentedFromTheNextHandshake_theOpenConnectionGoesOn_andItIsSaved() {
+        TlsIdentity first = CA.issue(PeerRole.AGENT, "vr-1", List.of("127.0.0.1"));
+        java.util.concurrent.atomic.AtomicReference<TlsIdentity> saved = new java.util.concurrent.atomic.AtomicReference<>();
+        server = AgentServer.start(agent, "127.0.0.1", 0, first, saved::set);
+        String url = "https://127.0.0.1:" + server.port();
+        SSLContext nodeTls = AgentTls.nodeContext(CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of()));
+        AgentClient node = client(url, nodeTls);
+        assertThat(node.peerCertificate()).hasValue(first.certificate());
+        TlsIdentity next = CA.issue(PeerRole.AGENT, "vr-1", List.of("127.0.0.1"));
+
+        node.rotateCertificate(next);
+
+        assertThat(saved.get()).isEqualTo(next);
+        node.configureNics(Samples.nics()); // the kept connection: still served
+        assertThat(dataplane.commandPaths()).containsExactly("/configurenic");
+        assertThat(client(url, nodeTls).peerCertificate()).as("a new connection's handshake").hasValue(next.certificate());
+    }
+
+    @Test
+    void aRotationToAnotherAuthoritysOrAMismatchedKeyIsRefused_theAgentKeepsItsCertificate() {
+        TlsIdentity first = CA.issue(PeerRole.AGENT, "vr-1", List.of("127.0.0.1"));
+        java.util.concurrent.atomic.AtomicReference<TlsIdentity> saved = new java.util.concurrent.atomic.AtomicReference<>();
+        server = AgentServer.start(agent, "127.0.0.1", 0, first, saved::set);
+        String url = "https://127.0.0.1:" + server.port();
+        SSLContext nodeTls = AgentTls.nodeContext(CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of()));
+        AgentClient node = client(url, nodeTls);
+        TlsIdentity elsewhere = CertificateAuthority.create("elsewhere").issue(PeerRole.AGENT, "vr-1", List.of("127.0.0.1"));
+        TlsIdentity otherKey = CA.issue(PeerRole.AGENT, "vr-1", List.of("127.0.0.1"));
+        TlsIdentity mismatched = new TlsIdentity(first.key(), otherKey.certificate(), CA.certificate());
+        TlsIdentity nodeCertificate = CA.issue(PeerRole.MANAGEMENT_NODE, "vr-1", List.of("127.0.0.1"));
+
+        for (TlsIdentity bad : List.of(elsewhere, mismatched, nodeCertificate)) {
+            assertThatThrownBy(() -> node.rotateCertificate(bad)).isInstanceOfSatisfying(AgentException.class,
+                    e -> assertThat(e.httpStatus()).as("%s", e).isEqualTo(400));
+        }
+        AgentClient stranger = new AgentClient(AgentClient.newHttpClient(TIMEOUT, nodeTls), url, "not-the-secret", TIMEOUT);
+        assertThatThrownBy(() -> stranger.rotateCertificate(otherKey)).isInstanceOfSatisfying(AgentException.class,
+                e -> assertThat(e.httpStatus()).isEqualTo(401));
+
+        assertThat(saved.get()).isNull();
+        assertThat(client(url, nodeTls).peerCertificate()).hasValue(first.certificate());
+    }
+
     /** A request as any client could make it: the node's certificate, the agent's secret, a chosen encoding. */
     private static HttpResponse<String> rawPost(String url, String encoding, byte[] body) throws Exception {
         HttpClient http = AgentClient.newHttpClient(TIMEOUT,
