@@ -173,6 +173,22 @@ public final class NetnsHypervisor implements Hypervisor {
     }
 
     /**
+     * The certificate the router's agent presents, when in the last third of its life
+     * ({@link io.vrouter.agent.tls.CertificateAuthority#renewalDue}), is replaced: a new one for the same router and
+     * management address, recorded in the ledger, handed over {@code /rotatecertificate}; the agent switches without
+     * a restart. An agent too old for the path refuses (404): it gets a new certificate at its next deploy.
+     */
+    void renewCertificateIfDue(VmSpec router, io.vrouter.agent.protocol.AgentClient agent) {
+        java.util.Optional<java.security.cert.X509Certificate> current = agent.peerCertificate();
+        if (current.isEmpty() || !io.vrouter.agent.tls.CertificateAuthority.renewalDue(current.get(), java.time.Instant.now())) {
+            return;
+        }
+        agent.rotateCertificate(credentials.issue(router, managementNic(router)));
+        org.slf4j.LoggerFactory.getLogger(NetnsHypervisor.class).info("router {}: certificate serial {} (until {}) rotated",
+                router.uuid(), current.get().getSerialNumber().toString(16), current.get().getNotAfter().toInstant());
+    }
+
+    /**
      * What the host needs to start the VM: a router's with a fresh TLS identity of the installation's authority
      * naming its management address, and the address its agent answers (the management L3's gateway: where the
      * node's calls come from, the node's own machine or the datacenter's router on that network).
