@@ -40,6 +40,11 @@ public record AgentConfig(String name, String listenAddress, Integer port, Strin
         public TlsIdentity read() {
             return TlsIdentity.read(Path.of(key), Path.of(certificate), Path.of(authority));
         }
+
+        /** Replaces the three files with {@code identity}'s (a rotated certificate), each written 0600 and moved into place. */
+        public void write(TlsIdentity identity) {
+            identity.write(Path.of(key), Path.of(certificate), Path.of(authority));
+        }
     }
 
     /** Reads and checks the file; the exception names the file and the field. */

@@ -70,8 +70,10 @@ public final class AgentMain implements Callable<Integer> {
         Files.createDirectories(config.dataDirPath());
 
         SSLContext tls;
+        io.vrouter.agent.tls.TlsIdentity identity;
         try {
-            tls = config.tls() == null ? null : AgentTls.agentContext(config.tls().read());
+            identity = config.tls() == null ? null : config.tls().read();
+            tls = identity == null ? null : AgentTls.agentContext(identity);
         } catch (RuntimeException e) {
             System.err.println("vrouter agent: cannot load its TLS identity: " + e.getMessage());
             return 2;
@@ -91,7 +93,9 @@ public final class AgentMain implements Callable<Integer> {
             linux.vipAddressesFloatWhen(ha::holdsVipAddresses);
         }
         Agent agent = new Agent(config.name(), config.secret(), dataplane, AgentIdentity.ofRunningCode(), ha);
-        AgentServer server = AgentServer.start(agent, config.listenAddress(), config.port(), tls);
+        // with TLS, the node may rotate the certificate while the agent runs: the new one replaces the files
+        AgentServer server = identity == null ? AgentServer.start(agent, config.listenAddress(), config.port(), tls)
+                : AgentServer.start(agent, config.listenAddress(), config.port(), identity, config.tls()::write);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -218,8 +218,11 @@ public final class ManagementNode implements AutoCloseable {
             // the installation's certificate authority: agents get certificates of it, the node presents one (docs/tls.md)
             CertificateAuthority agentAuthority = CertificateAuthority.loadOrCreate(options.dataDir().resolve("tls"),
                     "vrouter installation");
-            SSLContext agentTls = AgentTls.nodeContext(agentAuthority.issue(PeerRole.MANAGEMENT_NODE,
-                    "management node", java.util.List.of()));
+            // every certificate given to an agent is recorded; a destroyed router's or deleted host's is refused
+            io.vrouter.server.agentcert.AgentCertificates agentCertificates =
+                    new io.vrouter.server.agentcert.AgentCertificates(database.dsl(), java.time.Clock.systemUTC(), agentAuthority);
+            SSLContext agentTls = agentCertificates.guard(AgentTls.nodeContext(agentAuthority.issue(PeerRole.MANAGEMENT_NODE,
+                    "management node", java.util.List.of()), agentCertificates));
             // the Simulator's agents share one address, so their certificate names it rather than a router
             inProcessAgents.useTls(AgentTls.agentContext(agentAuthority.issue(PeerRole.AGENT, "simulator agents",
                     java.util.List.of("127.0.0.1"))));
@@ -257,7 +260,7 @@ public final class ManagementNode implements AutoCloseable {
 
             // ---- netns backend: VMs as network namespaces on this host, AddNetnsHost, real router agents
             this.netns = new NetnsPlugin(netnsSettings, database.dsl(), hypervisors, hosts, l2Networks, vms, globalConfigs,
-                    virtualRouters.routers(), nodeHostAgent, agentAuthority);
+                    virtualRouters.routers(), nodeHostAgent, agentCertificates);
             netns.registerApis(catalogue, queries);
             hostFailures.registerLiveness(netns.liveness());
             // ---- end of netns backend

@@ -20,7 +20,9 @@ import javax.net.ssl.SSLContext;
  * ({@code https://10.0.0.5:7272}) or one of many agents in one process ({@code https://127.0.0.1:8999/agents/vr-1});
  * {@code https} needs an {@link HttpClient} made with the node's TLS context ({@link #newHttpClient(Duration, SSLContext)}).
  * Every call carries the agent's secret, has a timeout, and fails with an {@link AgentException} that names
- * the agent, the path and the elapsed time; a reply with {@code success=false} is a failure too.
+ * the agent, the path and the elapsed time; a reply with {@code success=false} is a failure too. Bodies over
+ * {@link BodyEncoding#THRESHOLD} (full syncs) go gzip-compressed to an agent whose replies offer it
+ * ({@link BodyEncoding}); to any other, as they are.
  *
  * <p>Thread-safe. Share one {@link HttpClient} across many instances: it owns the connection pool and threads.
  */
@@ -32,13 +34,28 @@ public final class AgentClient {
     private final String baseUrl;
     private final String authorization;
     private final Duration timeout;
+    /** What the agent's last reply said of compressed request bodies; shared by {@link #withTimeout} copies. */
+    private final PeerEncoding peer;
 
     public AgentClient(HttpClient http, String baseUrl, String secret, Duration timeout) {
+        this(http, baseUrl, AgentPaths.BEARER_PREFIX + Objects.requireNonNull(secret, "secret"), timeout, new PeerEncoding());
+    }
+
+    private AgentClient(HttpClient http, String baseUrl, String authorization, Duration timeout, PeerEncoding peer) {
         this.http = Objects.requireNonNull(http, "http");
         Objects.requireNonNull(baseUrl, "baseUrl");
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.authorization = AgentPaths.BEARER_PREFIX + Objects.requireNonNull(secret, "secret");
+        this.authorization = authorization;
         this.timeout = requirePositive(timeout);
+        this.peer = peer;
+    }
+
+    /**
+     * Whether the agent inflates gzip request bodies ({@link BodyEncoding}): learnt from the {@code Accept-Encoding}
+     * of each reply, so an agent replaced by one of another version is followed within one call.
+     */
+    private static final class PeerEncoding {
+        private volatile boolean inflatesGzip;
     }
 
     /** A client with its own {@link HttpClient}; fine for one agent, wasteful for thousands. */
@@ -67,7 +84,12 @@ public final class AgentClient {
 
     /** The same agent with another per-call timeout. */
     public AgentClient withTimeout(Duration newTimeout) {
-        return new AgentClient(http, baseUrl, authorization.substring(AgentPaths.BEARER_PREFIX.length()), newTimeout);
+        return new AgentClient(http, baseUrl, authorization, newTimeout, peer);
+    }
+
+    /** True once the agent's replies said it inflates gzip request bodies: big bodies then go compressed. */
+    public boolean compressesBigBodies() {
+        return peer.inflatesGzip;
     }
 
     public String baseUrl() {
@@ -78,6 +100,24 @@ public final class AgentClient {
 
     public EchoReply echo() {
         return call(AgentPaths.ECHO, null, EchoReply.class);
+    }
+
+    /**
+     * The certificate the agent presents on the connection an {@code /echo} went over (a kept connection's, if one is
+     * open: its handshake may predate a revocation); empty over plain HTTP. For checks the handshake cannot make.
+     * Whatever the agent answers counts (a host agent has no {@code /echo}: its 404 came over the same session).
+     */
+    public java.util.Optional<java.security.cert.X509Certificate> peerCertificate() {
+        HttpResponse<byte[]> response = send(AgentPaths.ECHO, new byte[] {'{', '}'}, false, System.nanoTime());
+        return response.sslSession().flatMap(session -> {
+            try {
+                java.security.cert.Certificate[] chain = session.getPeerCertificates();
+                return chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate leaf
+                        ? java.util.Optional.of(leaf) : java.util.Optional.empty();
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                return java.util.Optional.empty();
+            }
+        });
     }
 
     public AgentReply init(InitCmd cmd) {
@@ -180,6 +220,18 @@ public final class AgentClient {
         return callAsync(AgentPaths.HA_STATUS, new HaStatusCmd(knownVersion, (int) wait.toMillis()), HaStatusReply.class);
     }
 
+    // ---------------------------------------------------------------- certificate rotation
+
+    /**
+     * Hands the agent {@code identity} (a new key and certificate of the authority it trusts, for the same router);
+     * it writes them and presents the new certificate from its next handshake on, connections open now go on.
+     */
+    public AgentReply rotateCertificate(io.vrouter.agent.tls.TlsIdentity identity) {
+        List<String> pem = identity.toPem();
+        return call(AgentPaths.ROTATE_CERTIFICATE, new io.vrouter.agent.protocol.hostagent.AgentTlsTO(pem.get(0), pem.get(1),
+                pem.get(2)), AgentReply.class);
+    }
+
     // ---------------------------------------------------------------- generic calls
 
     /**
@@ -189,16 +241,35 @@ public final class AgentClient {
      */
     public <R> R call(String path, Object body, Class<R> replyType) {
         long start = System.nanoTime();
-        HttpRequest request = request(path, body, start);
-        HttpResponse<byte[]> response;
+        byte[] json = json(path, body, start);
+        boolean gzip = compress(json);
+        HttpResponse<byte[]> response = send(path, json, gzip, start);
+        if (gzip && response.statusCode() >= 400 && response.statusCode() < 500 && !peer.inflatesGzip) {
+            // the agent was replaced by one that does not inflate (its reply no longer offers gzip) and refused the
+            // body unread: the same body once more as it is
+            response = send(path, json, false, start);
+        }
+        return decode(path, start, response, replyType);
+    }
+
+    private HttpResponse<byte[]> send(String path, byte[] json, boolean gzip, long start) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request(path, json, gzip, start), HttpResponse.BodyHandlers.ofByteArray());
+            learn(response);
+            return response;
         } catch (IOException e) {
             throw unanswered(path, start, e);
         } catch (InterruptedException e) {
             throw failure(path, start, 0, null, "interrupted while waiting for the reply", e);
         }
-        return decode(path, start, response, replyType);
+    }
+
+    private boolean compress(byte[] json) {
+        return json.length > BodyEncoding.THRESHOLD && peer.inflatesGzip;
+    }
+
+    private void learn(HttpResponse<?> response) {
+        peer.inflatesGzip = BodyEncoding.acceptsGzip(response.headers().firstValue(BodyEncoding.ACCEPT_ENCODING).orElse(null));
     }
 
     /**
@@ -209,7 +280,8 @@ public final class AgentClient {
         long start = System.nanoTime();
         HttpRequest request;
         try {
-            request = request(path, body, start);
+            byte[] json = json(path, body, start);
+            request = request(path, json, compress(json), start);
         } catch (AgentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -219,19 +291,30 @@ public final class AgentClient {
                         throw unanswered(path, start, error instanceof CompletionException && error.getCause() != null
                                 ? error.getCause() : error);
                     }
+                    learn(response);
                     return decode(path, start, response, replyType);
                 });
     }
 
-    private HttpRequest request(String path, Object body, long start) {
+    private byte[] json(String path, Object body, long start) {
         try {
-            return HttpRequest.newBuilder(URI.create(baseUrl + path))
+            return body == null ? new byte[] {'{', '}'} : JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw failure(path, start, 0, null, "cannot build the request: " + e.getMessage(), e);
+        }
+    }
+
+    private HttpRequest request(String path, byte[] json, boolean gzip, long start) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .header(AgentPaths.AUTHORIZATION_HEADER, authorization)
-                    .POST(new RequestBody(body == null ? new byte[] {'{', '}'} : JSON.writeValueAsBytes(body)))
-                    .build();
-        } catch (IOException | IllegalArgumentException e) {
+                    .header(AgentPaths.AUTHORIZATION_HEADER, authorization);
+            if (gzip) {
+                request.header(BodyEncoding.CONTENT_ENCODING, BodyEncoding.GZIP);
+            }
+            return request.POST(new RequestBody(gzip ? BodyEncoding.gzip(json) : json)).build();
+        } catch (IllegalArgumentException e) {
             throw failure(path, start, 0, null, "cannot build the request: " + e.getMessage(), e);
         }
     }

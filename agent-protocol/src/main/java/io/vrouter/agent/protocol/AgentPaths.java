@@ -28,6 +28,11 @@ public final class AgentPaths {
     /** This project's own: VRRP pairs (not in ZStack's virtual router protocol). */
     public static final String CONFIGURE_HA = "/configureha";
     public static final String HA_STATUS = "/hastatus";
+    /**
+     * This project's own: the node hands the agent a new TLS identity of the same authority (a body of
+     * {@link io.vrouter.agent.protocol.hostagent.AgentTlsTO}); the agent's server presents it from its next handshake on.
+     */
+    public static final String ROTATE_CERTIFICATE = "/rotatecertificate";
 
     /** Carries {@code Bearer <secret>} on every path but {@link #ECHO}. */
     public static final String AUTHORIZATION_HEADER = "Authorization";

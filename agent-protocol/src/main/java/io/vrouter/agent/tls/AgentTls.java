@@ -34,18 +34,25 @@ public final class AgentTls {
      * The server picks, in the order {@link #serverCipherSuites} gives for its JVM.
      */
     public static final String[] CIPHER_SUITES = {CHACHA20_POLY1305, AES_128_GCM};
+    /** In the message of a handshake refused for a {@link Revocations revoked} certificate, for callers that explain it. */
+    public static final String REVOKED = "is revoked";
 
     private AgentTls() {
     }
 
     /** The server side of an agent: accepts only the management node. */
     public static SSLContext agentContext(TlsIdentity agent) {
-        return context(agent, PeerRole.MANAGEMENT_NODE);
+        return context(agent, PeerRole.MANAGEMENT_NODE, Revocations.NONE);
     }
 
     /** The client side of the management node: talks only to agents. */
     public static SSLContext nodeContext(TlsIdentity node) {
-        return context(node, PeerRole.AGENT);
+        return nodeContext(node, Revocations.NONE);
+    }
+
+    /** The same, refusing every agent certificate {@code revoked} names (a destroyed router's). */
+    public static SSLContext nodeContext(TlsIdentity node, Revocations revoked) {
+        return context(node, PeerRole.AGENT, revoked);
     }
 
     /**
@@ -53,7 +60,12 @@ public final class AgentTls {
      * {@link PeerRole#HOST_AGENT} naming the address called (a router agent's certificate is refused).
      */
     public static SSLContext nodeContextForHostAgents(TlsIdentity node) {
-        return context(node, PeerRole.HOST_AGENT);
+        return nodeContextForHostAgents(node, Revocations.NONE);
+    }
+
+    /** The same, refusing every host agent certificate {@code revoked} names (a removed host's). */
+    public static SSLContext nodeContextForHostAgents(TlsIdentity node, Revocations revoked) {
+        return context(node, PeerRole.HOST_AGENT, revoked);
     }
 
     /**
@@ -61,7 +73,7 @@ public final class AgentTls {
      * hold a {@link PeerRole#HOST_AGENT} certificate.
      */
     public static SSLContext hostAgentContext(TlsIdentity host) {
-        return context(host, PeerRole.MANAGEMENT_NODE);
+        return context(host, PeerRole.MANAGEMENT_NODE, Revocations.NONE);
     }
 
     /**
@@ -90,6 +102,29 @@ public final class AgentTls {
         }
     }
 
+    /**
+     * Drops the TLS sessions {@code context} (a node context) cached with peers whose certificate {@code revoked}
+     * now names: a resumed session skips the certificate checks, so without this a revoked agent could resume the
+     * session it had. Call it after every revocation; the next connection to that address makes a full handshake.
+     */
+    public static void forgetRevokedSessions(SSLContext context, Revocations revoked) {
+        javax.net.ssl.SSLSessionContext sessions = context.getClientSessionContext();
+        for (java.util.Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+            javax.net.ssl.SSLSession session = sessions.getSession(ids.nextElement());
+            if (session == null) {
+                continue;
+            }
+            try {
+                java.security.cert.Certificate[] peer = session.getPeerCertificates();
+                if (peer.length > 0 && peer[0] instanceof X509Certificate leaf && revoked.isRevoked(leaf)) {
+                    session.invalidate();
+                }
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                session.invalidate(); // no certificate to judge by: nothing an agent's session lacks
+            }
+        }
+    }
+
     /** What a client of agents sets on its connections: TLS 1.3 and {@link #CIPHER_SUITES}. */
     public static javax.net.ssl.SSLParameters clientParameters(SSLContext context) {
         javax.net.ssl.SSLParameters parameters = context.getDefaultSSLParameters();
@@ -98,7 +133,7 @@ public final class AgentTls {
         return parameters;
     }
 
-    private static SSLContext context(TlsIdentity own, PeerRole peer) {
+    private static SSLContext context(TlsIdentity own, PeerRole peer, Revocations revoked) {
         try {
             char[] password = new char[0];
             KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -123,7 +158,7 @@ public final class AgentTls {
                 throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager");
             }
             SSLContext context = SSLContext.getInstance(PROTOCOL);
-            context.init(keyManagers.getKeyManagers(), new TrustManager[] {new RoleCheck(pkix, peer)}, null);
+            context.init(keyManagers.getKeyManagers(), new TrustManager[] {new RoleCheck(pkix, peer, java.util.Objects.requireNonNull(revoked, "revoked"))}, null);
             return context;
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot set up TLS for " + own.subject() + ": " + e.getMessage(), e);
@@ -132,16 +167,18 @@ public final class AgentTls {
 
     /**
      * The JDK's PKIX checks (chain to the authority, validity, and on the client side the address), then the peer's
-     * role. The role check is explicit although the JDK also enforces extended key usage in TLS, so the rule does not
-     * depend on an implementation detail.
+     * role, then the installation's {@link Revocations}. The role check is explicit although the JDK also enforces
+     * extended key usage in TLS, so the rule does not depend on an implementation detail.
      */
     private static final class RoleCheck extends X509ExtendedTrustManager {
         private final X509ExtendedTrustManager pkix;
         private final PeerRole expected;
+        private final Revocations revoked;
 
-        RoleCheck(X509ExtendedTrustManager pkix, PeerRole expected) {
+        RoleCheck(X509ExtendedTrustManager pkix, PeerRole expected, Revocations revoked) {
             this.pkix = pkix;
             this.expected = expected;
+            this.revoked = revoked;
         }
 
         @Override
@@ -196,6 +233,11 @@ public final class AgentTls {
             if (usages == null || !usages.contains(expected.extendedKeyUsage()) || !expected.unit().equals(unitOf(leaf))) {
                 throw new CertificateException(leaf.getSubjectX500Principal().getName() + " is not a certificate of a "
                         + expected.unit() + " (extended key usage " + usages + ")");
+            }
+            if (revoked.isRevoked(leaf)) {
+                throw new CertificateException("the certificate of " + leaf.getSubjectX500Principal().getName() + " (serial "
+                        + leaf.getSerialNumber().toString(16) + ") " + REVOKED + ": its router or host was removed from this installation"
+                        + " (a host added again must be enrolled anew: remove its agent's TLS directory and restart it)");
             }
         }
     }

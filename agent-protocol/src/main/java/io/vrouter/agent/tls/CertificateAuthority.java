@@ -125,6 +125,16 @@ public final class CertificateAuthority {
                 now.minus(CLOCK_SKEW), now.plus(ISSUED_VALIDITY), Der.sequence(extensions.toArray(byte[][]::new)));
     }
 
+    /**
+     * True when {@code certificate} is in the last third of its life at {@code now} (or past it): the management
+     * node then gives the agent a new one ({@code /rotatecertificate}), months before a 2-year certificate ends.
+     */
+    public static boolean renewalDue(X509Certificate certificate, Instant now) {
+        long from = certificate.getNotBefore().getTime();
+        long until = certificate.getNotAfter().getTime();
+        return now.toEpochMilli() >= until - (until - from) / 3;
+    }
+
     /** A new EC P-256 key pair, the kind the authority certifies (a host agent makes its own with it). */
     public static KeyPair newKeyPair() {
         try {

@@ -136,6 +136,37 @@ class AgentTlsTest {
                 ? "TLS_AES_128_GCM_SHA256" : "TLS_CHACHA20_POLY1305_SHA256");
     }
 
+    @Test
+    void aRevokedAgentCertificateIsRefusedAtTheHandshake_anotherOfTheSameAuthorityIsNot() {
+        TlsIdentity destroyedRouter = CA.issue(PeerRole.AGENT, "vr-gone", List.of("127.0.0.1"));
+        java.util.Set<java.math.BigInteger> revoked = java.util.Set.of(destroyedRouter.certificate().getSerialNumber());
+        Revocations list = certificate -> revoked.contains(certificate.getSerialNumber());
+        TlsIdentity node = CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of());
+
+        assertRefused(client(serve(destroyedRouter), AgentTls.nodeContext(node, list)));
+        stop();
+        assertThat(client(serve(CA.issue(PeerRole.AGENT, "vr-new", List.of("127.0.0.1"))), AgentTls.nodeContext(node, list))
+                .echo().version()).isEqualTo("test");
+    }
+
+    @Test
+    void aRevocationHoldsFromTheNextConnection_theCachedSessionIsNotResumed() {
+        TlsIdentity host = CA.issue(PeerRole.HOST_AGENT, "host 127.0.0.1", List.of("127.0.0.1"));
+        java.util.Set<java.math.BigInteger> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Revocations list = certificate -> revoked.contains(certificate.getSerialNumber());
+        SSLContext node = AgentTls.nodeContextForHostAgents(CA.issue(PeerRole.MANAGEMENT_NODE, "node", List.of()), list);
+        String url = serve(host);
+        assertThat(client(url, node).echo().version()).isEqualTo("test");
+        assertThat(node.getClientSessionContext().getIds().hasMoreElements()).as("a session to resume").isTrue();
+        requests.set(0);
+
+        revoked.add(host.certificate().getSerialNumber()); // DeleteHost
+        AgentTls.forgetRevokedSessions(node, list);
+
+        assertThat(node.getClientSessionContext().getIds().hasMoreElements()).isFalse();
+        assertRefused(client(url, node)); // a new connection (a new client), the same context
+    }
+
     /** The node refuses the agent: the JDK's TLS says so, and no request went out. */
     private void assertRefused(AgentClient client) {
         assertThatThrownBy(client::echo)

@@ -78,4 +78,17 @@ class CertificateAuthorityTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(file)))).isEqualTo("rw-------");
         }
     }
+
+    @Test
+    void renewalIsDueInTheLastThirdOfACertificatesLife_andPastItsEnd() {
+        X509Certificate issued = CertificateAuthority.create("renewal").issue(PeerRole.AGENT, "vr", List.of("10.0.0.1")).certificate();
+        java.time.Instant from = issued.getNotBefore().toInstant();
+        java.time.Instant until = issued.getNotAfter().toInstant();
+        java.time.Duration life = java.time.Duration.between(from, until);
+
+        assertThat(CertificateAuthority.renewalDue(issued, java.time.Instant.now())).as("fresh").isFalse();
+        assertThat(CertificateAuthority.renewalDue(issued, until.minus(life.dividedBy(3)).minusSeconds(60))).isFalse();
+        assertThat(CertificateAuthority.renewalDue(issued, until.minus(life.dividedBy(3)).plusSeconds(60))).isTrue();
+        assertThat(CertificateAuthority.renewalDue(issued, until.plusSeconds(1))).as("expired").isTrue();
+    }
 }

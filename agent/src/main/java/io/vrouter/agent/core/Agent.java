@@ -110,6 +110,11 @@ public final class Agent {
         return ha;
     }
 
+    /** True when {@code authorization} carries this agent's secret: for paths served beside {@link #handle}. */
+    public boolean authorizes(String authorization) {
+        return secret.accepts(authorization);
+    }
+
     public String name() {
         return name;
     }

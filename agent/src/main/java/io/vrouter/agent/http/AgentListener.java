@@ -24,10 +24,15 @@ final class AgentListener {
 
     /** Makes Javalin listen on {@code host:port} only through this connector (Javalin then adds no default one). */
     static void listen(JavalinConfig config, String host, int port, SSLContext tls) {
+        listen(config, host, port, tls == null ? null : clientCertificateRequired(tls));
+    }
+
+    /** The same with the TLS factory given ({@code null}: plain HTTP), so that its context can be reloaded later. */
+    static void listen(JavalinConfig config, String host, int port, SslContextFactory.Server tls) {
         config.jetty.addConnector((server, http) -> {
             ServerConnector connector = tls == null
                     ? new ServerConnector(server, new HttpConnectionFactory(http))
-                    : new ServerConnector(server, new SslConnectionFactory(clientCertificateRequired(tls), "http/1.1"),
+                    : new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
                             new HttpConnectionFactory(http));
             connector.setHost(host);
             connector.setPort(port);
@@ -36,7 +41,7 @@ final class AgentListener {
         });
     }
 
-    private static SslContextFactory.Server clientCertificateRequired(SSLContext tls) {
+    static SslContextFactory.Server clientCertificateRequired(SSLContext tls) {
         SslContextFactory.Server factory = new SslContextFactory.Server();
         factory.setSslContext(tls);
         // a handshake without the management node's certificate fails before any byte of HTTP is read

@@ -12,4 +12,11 @@ public interface ApplianceAgents {
 
     /** Installs the management node's agent package in the router and restarts the agent. */
     void deployAgent(VmSpec router);
+
+    /**
+     * Gives the router's agent a new certificate when the one it presents is near its end (rotation without a
+     * restart); nothing where the backend's agents have no certificate of their own (the Simulator's share one).
+     */
+    default void renewCertificateIfDue(VmSpec router, io.vrouter.agent.protocol.AgentClient agent) {
+    }
 }

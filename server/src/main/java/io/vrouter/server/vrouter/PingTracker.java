@@ -34,6 +34,9 @@ public final class PingTracker implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vr-ping-timer"));
     private final ExecutorService pingers = Executors.newFixedThreadPool(16, DaemonThreads.named("vr-ping"));
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+    /** When each router's certificate is next looked at (System.nanoTime): at most hourly, it is an extra call. */
+    private final Map<String, Long> certificateCheckDue = new ConcurrentHashMap<>();
+    private static final long CERTIFICATE_CHECK_EVERY_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
     private final Supplier<List<String>> trackedRouters;
     private ScheduledFuture<?> schedule;
 
@@ -110,6 +113,13 @@ public final class PingTracker implements AutoCloseable {
         if (restarted || VirtualRouters.DISCONNECTED.equals(router.status())) {
             LOG.info("virtual router {} {}: reconnecting", vrUuid, restarted ? "agent restarted (lost its init)" : "answers again");
             routers.reconnectInBackground(vrUuid);
+        } else if (System.nanoTime() - certificateCheckDue.getOrDefault(vrUuid, System.nanoTime()) >= 0) {
+            certificateCheckDue.put(vrUuid, System.nanoTime() + CERTIFICATE_CHECK_EVERY_NANOS);
+            try {
+                routers.renewCertificateIfDue(router);
+            } catch (RuntimeException e) {
+                LOG.warn("virtual router {}: its certificate could not be rotated; next try in an hour ({})", vrUuid, e.getMessage());
+            }
         }
     }
 

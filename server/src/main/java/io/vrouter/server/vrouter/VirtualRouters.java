@@ -809,6 +809,14 @@ public final class VirtualRouters implements VmLifecycleExtension {
         return commands.client(agentUrl(router), router.secret(), timeout);
     }
 
+    /** Rotates the router's agent certificate when its backend says it is due ({@link ApplianceAgents#renewCertificateIfDue}). */
+    void renewCertificateIfDue(RouterRepository.Router router) {
+        ApplianceAgents agents = agentsByHypervisor.get(router.hypervisorType());
+        if (agents != null) {
+            agents.renewCertificateIfDue(vms.spec(router.uuid()), client(router, Duration.ofSeconds(15)));
+        }
+    }
+
     /** One ping: the agent's reply, or an exception when it does not answer. */
     PingReply ping(RouterRepository.Router router, Duration timeout) {
         return commands.client(agentUrl(router), router.secret(), timeout).ping(router.uuid());

@@ -16,6 +16,7 @@ import io.vrouter.agent.protocol.hostagent.HostAgentPaths;
 import io.vrouter.agent.protocol.hostagent.HostAgentReply;
 import io.vrouter.agent.tls.AgentTls;
 import io.vrouter.agent.tls.CertificateAuthority;
+import io.vrouter.server.agentcert.AgentCertificates;
 import io.vrouter.agent.tls.HostEnrollment;
 import io.vrouter.agent.tls.PeerRole;
 import io.vrouter.agent.tls.TlsIdentity;
@@ -52,20 +53,23 @@ public final class HostAgents {
     private final NodeHostAgent nodeHostAgent;
     private final Path dataDir;
     private final CertificateAuthority authority;
+    private final AgentCertificates certificates;
     private final HttpClient http;
     /** Plain HTTP, for the two enrollment calls only: they carry no secret and nothing an eavesdropper may use. */
     private final HttpClient enrollmentHttp = AgentClient.newHttpClient(Duration.ofSeconds(5));
     private final Map<String, HostAgentClient> clients = new ConcurrentHashMap<>();
     private TlsIdentity ownAgentIdentity;
 
-    HostAgents(DSLContext dsl, Hosts hosts, NodeHostAgent nodeHostAgent, Path dataDir, CertificateAuthority authority) {
+    HostAgents(DSLContext dsl, Hosts hosts, NodeHostAgent nodeHostAgent, Path dataDir, AgentCertificates certificates) {
         this.dsl = dsl;
         this.hosts = hosts;
         this.nodeHostAgent = nodeHostAgent;
         this.dataDir = dataDir;
-        this.authority = Objects.requireNonNull(authority, "authority");
-        this.http = AgentClient.newHttpClient(Duration.ofSeconds(5), AgentTls.nodeContextForHostAgents(
-                authority.issue(PeerRole.MANAGEMENT_NODE, "management node", List.of())));
+        this.certificates = Objects.requireNonNull(certificates, "certificates");
+        this.authority = certificates.authority();
+        // a deleted host's certificate is refused at the handshake (AgentCertificates)
+        this.http = AgentClient.newHttpClient(Duration.ofSeconds(5), certificates.guard(AgentTls.nodeContextForHostAgents(
+                authority.issue(PeerRole.MANAGEMENT_NODE, "management node", List.of()), certificates)));
     }
 
     /** The client of a host's agent; OPERATION_FAILED naming the host when the node does not know how to reach it. */
@@ -124,10 +128,19 @@ public final class HostAgents {
         }
         try {
             client(endpoint, null).ping();
+            refuseRevoked(endpoint);
             return;
         } catch (AgentException e) {
             if (!e.isTlsRefused()) {
+                if (e.httpStatus() != 0) {
+                    refuseRevoked(endpoint); // it answered over TLS, if only to refuse the ping
+                }
                 return;
+            }
+            if (String.valueOf(e.getMessage()).contains(AgentTls.REVOKED)) {
+                // refused by the node, for a certificate of a deleted host: enrolling would not start on a TLS port
+                throw ApiException.operationFailed("the host agent at " + endpoint.url() + " presents a revoked certificate: "
+                        + e.getMessage());
             }
         }
         URI uri = URI.create(endpoint.url());
@@ -148,6 +161,7 @@ public final class HostAgents {
                     + " restart it");
         }
         EnrollFinishCmd finish = HostEnrollment.certify(authority, endpoint.secret(), begin, reply, uri.getHost());
+        certificates.record(AgentCertificates.hostHolder(uri.getHost()), PeerRole.HOST_AGENT, certificateOf(finish));
         try {
             plain.call(HostAgentPaths.ENROLL_FINISH, finish, HostAgentReply.class);
         } catch (AgentException e) {
@@ -157,6 +171,29 @@ public final class HostAgents {
             // the reply may be lost as the agent switches to TLS: whether it took the certificate shows below
         }
         awaitTls(endpoint);
+    }
+
+    /**
+     * The handshake refuses a revoked certificate, but a connection the node kept open from before the revocation
+     * (a host deleted and added again at once) makes none: so the certificate of the connection is checked here too.
+     */
+    private void refuseRevoked(Endpoint endpoint) {
+        AgentClient agent = new AgentClient(http, endpoint.url(), endpoint.secret(), Duration.ofSeconds(15));
+        agent.peerCertificate().filter(certificates::isRevoked).ifPresent(certificate -> {
+            throw ApiException.operationFailed("the host agent at " + endpoint.url() + " presents a revoked certificate ("
+                    + certificate.getSubjectX500Principal().getName() + ", serial " + certificate.getSerialNumber().toString(16)
+                    + "): its host was removed from this installation (a host added again must be enrolled anew: remove"
+                    + " its agent's TLS directory and restart it)");
+        });
+    }
+
+    private static java.security.cert.X509Certificate certificateOf(EnrollFinishCmd finish) {
+        try {
+            return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(finish.certificate().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException("the authority's own certificate does not parse", e);
+        }
     }
 
     /** The agent restarts its listener with its new certificate: wait for it to answer over TLS. */

@@ -75,6 +75,10 @@ public final class NetnsHypervisor implements Hypervisor {
 
     @Override
     public void destroy(VmSpec vm) {
+        if (vm.isAppliance()) {
+            // first, so that a host that does not answer cannot keep the router's identity alive
+            credentials.revoke(vm);
+        }
         onHost(vm, "destroy", () -> {
             agents.of(vm.hostUuid()).destroyVm(to(vm));
             return null;
@@ -163,6 +167,22 @@ public final class NetnsHypervisor implements Hypervisor {
     static NicSpec managementNic(VmSpec router) {
         return router.nics().stream().min(Comparator.comparingInt(NicSpec::deviceId))
                 .orElseThrow(() -> new HypervisorException("appliance VM " + router.name() + " (" + router.uuid() + ") has no nic"));
+    }
+
+    /**
+     * The certificate the router's agent presents, when in the last third of its life
+     * ({@link io.vrouter.agent.tls.CertificateAuthority#renewalDue}), is replaced: a new one for the same router and
+     * management address, recorded in the ledger, handed over {@code /rotatecertificate}; the agent switches without
+     * a restart. An agent too old for the path refuses (404): it gets a new certificate at its next deploy.
+     */
+    void renewCertificateIfDue(VmSpec router, io.vrouter.agent.protocol.AgentClient agent) {
+        java.util.Optional<java.security.cert.X509Certificate> current = agent.peerCertificate();
+        if (current.isEmpty() || !io.vrouter.agent.tls.CertificateAuthority.renewalDue(current.get(), java.time.Instant.now())) {
+            return;
+        }
+        agent.rotateCertificate(credentials.issue(router, managementNic(router)));
+        org.slf4j.LoggerFactory.getLogger(NetnsHypervisor.class).info("router {}: certificate serial {} (until {}) rotated",
+                router.uuid(), current.get().getSerialNumber().toString(16), current.get().getNotAfter().toInstant());
     }
 
     /**

@@ -48,15 +48,21 @@ public final class NetnsPlugin implements AutoCloseable {
 
     public NetnsPlugin(NetnsSettings settings, DSLContext dsl, Hypervisors hypervisors, Hosts hosts, L2Networks l2Networks,
                        VmInstances vms, GlobalConfigs configs, VirtualRouters routers, NodeHostAgent nodeHostAgent,
-                       io.vrouter.agent.tls.CertificateAuthority authority) {
+                       io.vrouter.server.agentcert.AgentCertificates certificates) {
         this.nodeHostAgent = nodeHostAgent;
         this.hosts = hosts;
         this.l2Networks = l2Networks;
-        this.agents = new HostAgents(dsl, hosts, nodeHostAgent, settings.dataDir(), authority);
+        this.agents = new HostAgents(dsl, hosts, nodeHostAgent, settings.dataDir(), certificates);
         this.vxlan = new NetnsVxlan(hosts, agents, l2Networks.vxlan());
         l2Networks.vxlan().registerPoolAttachment(vxlan);
         hosts.onDeleted(vxlan::hostDeleted);
-        this.hypervisor = new NetnsHypervisor(agents, hosts, new RouterAgentCredentials(authority), vxlan);
+        // a deleted host's agent is trusted no more, even at the same address (a new host there enrolls anew)
+        hosts.onDeleted(host -> {
+            if (NetnsHypervisor.TYPE.equals(host.hypervisorType())) {
+                certificates.revoke(io.vrouter.server.agentcert.AgentCertificates.hostHolder(host.managementIp()));
+            }
+        });
+        this.hypervisor = new NetnsHypervisor(agents, hosts, new RouterAgentCredentials(certificates), vxlan);
         this.connector = new NetnsHostConnector(agents, ip -> hosts.ofType(NetnsHypervisor.TYPE).stream()
                 .filter(h -> h.managementIp().equals(ip)).map(HostRecord::uuid).findFirst()
                 .orElseThrow(() -> ApiException.operationFailed("no Netns host has management IP " + ip)),

@@ -24,4 +24,9 @@ public final class NetnsRouterAgents implements ApplianceAgents {
     public void deployAgent(VmSpec router) {
         hypervisor.deployAgent(router);
     }
+
+    @Override
+    public void renewCertificateIfDue(VmSpec router, io.vrouter.agent.protocol.AgentClient agent) {
+        hypervisor.renewCertificateIfDue(router, agent);
+    }
 }

@@ -138,6 +138,14 @@ class HostAgentEnrollmentTest {
                 .isNotEqualTo(enrolled.certificate());
         assertThat(api.query("QueryHost", "uuid", "=", hostUuid).get(0).get("status").asText()).isEqualTo("Connected");
         api.ok("DeleteHost", Map.of("uuid", hostUuid));
+
+        // deleted, the host's certificates are revoked: its agent, still holding one, is not trusted at that address
+        // again (nor is anything that copied its key); it must be enrolled anew, as a new host
+        ApiReply readded = api.call("AddNetnsHost", Map.of("name", "h3", "clusterUuid", cluster, "managementIp", "127.0.0.3",
+                "agentPort", port, "agentSecret", SECRET));
+        assertThat(readded.status()).as("%s", readded.errorDetails()).isEqualTo(500);
+        assertThat(readded.errorDetails()).contains("revoked").contains("enrolled anew: remove its agent's TLS directory");
+        assertThat(api.count("QueryHost", "managementIp", "=", "127.0.0.3")).isZero();
     }
 
     /** The same host agent started again on {@code port} (after its first server closed). */
