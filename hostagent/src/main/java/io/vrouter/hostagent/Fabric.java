@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,23 +97,33 @@ final class Fabric {
         Map<String, String> links = kernel.linksIn(ns);
         String bridge = ensureBridge(l2, links);
         boolean exists = links.containsKey(port);
-        if (exists && !kernel.run("ip", "-n", peerNs, "link", "show", "dev", ifname).succeeded()) {
+        if (exists && !kernel.linkExistsIn(peerNs, ifname)) {
             // the pair of a namespace deleted behind our back: the kernel reaps a dead namespace's links later, in
             // the background, so the bridge end can outlive it; without its other end it is useless, make a new pair
             LOG.info("veth {} has no end {} in {}: re-creating the pair", port, ifname, peerNs);
-            kernel.run("ip", "-n", ns, "link", "del", port);
+            kernel.rtnetlink().in(ns, s -> s.delete(port));
             exists = false;
         }
-        if (!exists) {
-            List<String> argv = new ArrayList<>(List.of("ip", "-n", ns, "link", "add", port, "type", "veth", "peer", "name", ifname));
-            if (mac != null) {
-                argv.addAll(List.of("address", mac));
+        boolean create = !exists;
+        // over rtnetlink from this process: one request makes the pair with its VM end in the VM's namespace, its
+        // bridge end on the bridge and up (what `ip link add ... master ... up type veth peer ... netns ...` does),
+        // where a process per step cost 3-40 ms each (docs/benchmarks.md, create -> lease)
+        kernel.rtnetlink().in(ns, s -> {
+            Rtnetlink.Link onBridge = s.link(bridge);
+            if (onBridge == null) {
+                throw new HostAgentException("bridge " + bridge + " of L2 " + l2.uuid() + " vanished from " + ns + " while plugging " + port);
             }
-            argv.addAll(List.of("netns", peerNs));
-            kernel.check(argv.toArray(String[]::new));
-        }
-        kernel.check("ip", "-n", ns, "link", "set", port, "master", bridge, "up");
-        kernel.check("ip", "-n", peerNs, "link", "set", ifname, "up");
+            if (create) {
+                s.addVeth(port, onBridge.index(), ifname, mac, peerNs);
+            } else {
+                s.setUp(port, onBridge.index());
+            }
+            return null;
+        });
+        kernel.rtnetlink().in(peerNs, s -> {
+            s.setUp(ifname, 0);
+            return null;
+        });
         // the VM's end decides how large the packets its TCP stack sends are; the bridge end, what it may carry back
         bigTcp.apply(peerNs, List.of(ifname));
         bigTcp.apply(ns, List.of(port));
@@ -188,7 +197,10 @@ final class Fabric {
                 throw new HostAgentException("physical interface " + phys + " already carries another no-VLAN L2 network on"
                         + " this host (bridge " + master + "); one interface carries one no-VLAN L2");
             }
-            kernel.check("ip", "-n", ns, "link", "set", phys, "master", bridge, "up");
+            kernel.rtnetlink().in(ns, s -> {
+                s.setUp(phys, s.link(bridge).index());
+                return null;
+            });
             return;
         }
         if (!kernel.linkExists(phys)) {
@@ -249,7 +261,7 @@ final class Fabric {
     /** Removes a port (its veth pair goes with it); nothing when it is not there. */
     synchronized void unplug(String port) {
         if (kernel.namespaceExists(ns)) {
-            kernel.run("ip", "-n", ns, "link", "del", port);
+            kernel.rtnetlink().in(ns, s -> s.delete(port));
         }
     }
 

@@ -56,7 +56,10 @@ final class VmNamespaces {
     void ensure(VmNetwork vm) {
         String ns = namespaceOf(vm.vmUuid());
         kernel.addNamespace(ns);
-        kernel.check("ip", "-n", ns, "link", "set", "lo", "up");
+        kernel.rtnetlink().in(ns, s -> {
+            s.setUp("lo", 0);
+            return null;
+        });
         for (Nic nic : vm.nics()) {
             fabric.plug(nic.l2(), host.names().hostVeth(nic.uuid()), ns, nic.ifname(), nic.mac());
         }
