@@ -33,20 +33,25 @@ final class BigTcp {
     private final int size;
     private volatile String unavailable;
     private volatile boolean verified;
-    private final Rtnetlink rtnetlink = new Rtnetlink();
+    private final Rtnetlink rtnetlink;
 
-    private BigTcp(int size, String unavailable) {
+    private BigTcp(int size, String unavailable, Rtnetlink rtnetlink) {
         this.size = size;
         this.unavailable = unavailable;
+        this.rtnetlink = rtnetlink;
     }
 
-    /** From {@value #SIZE_PROPERTY} (default {@value #DEFAULT_SIZE}). */
-    static BigTcp fromEnvironment() {
-        return of(Integer.getInteger(SIZE_PROPERTY, DEFAULT_SIZE));
+    /** From {@value #SIZE_PROPERTY} (default {@value #DEFAULT_SIZE}), over the host's {@code rtnetlink}. */
+    static BigTcp fromEnvironment(Rtnetlink rtnetlink) {
+        return of(Integer.getInteger(SIZE_PROPERTY, DEFAULT_SIZE), rtnetlink);
     }
 
     static BigTcp of(int size) {
-        return new BigTcp(size, size <= LEGACY_MAX ? "turned off (" + SIZE_PROPERTY + "=" + size + ")" : null);
+        return of(size, new Rtnetlink());
+    }
+
+    static BigTcp of(int size, Rtnetlink rtnetlink) {
+        return new BigTcp(size, size <= LEGACY_MAX ? "turned off (" + SIZE_PROPERTY + "=" + size + ")" : null, rtnetlink);
     }
 
     /** The size links get, or 0 when they keep the kernel's default. */
@@ -65,32 +70,51 @@ final class BigTcp {
         }
         try {
             rtnetlink.in(ns, session -> {
-                for (String ifname : ifnames) {
-                    int seq = session.nextSeq();
-                    int error = session.request(setLinkRequest(seq, ifname, size), seq);
-                    if (error != 0) {
-                        throw new IllegalStateException("setting " + ifname + "'s IPv4 GSO/GRO size to " + size + " in " + ns
-                                + " failed: " + session.strerror(-error));
-                    }
-                }
-                if (!verified) {
-                    // a kernel before 6.3 acknowledges the request and ignores the attributes it does not know
-                    int reported = Rtnetlink.linkAttribute(session.converse(Rtnetlink.getLinkRequest(session.nextSeq(), ifnames.get(0))),
-                            IFLA_GSO_IPV4_MAX_SIZE);
-                    if (reported != size) {
-                        throw new IllegalStateException("the kernel (" + System.getProperty("os.version") + ") reports "
-                                + (reported < 0 ? "no IPv4 GSO size" : "an IPv4 GSO size of " + reported)
-                                + " after setting it to " + size + ": no IPv4 BIG TCP before Linux 6.3");
-                    }
-                    verified = true;
-                    LOG.info("links of the netns backend get IPv4 GSO/GRO packets up to {} bytes (BIG TCP)", size);
-                }
+                apply(session, ns, ifnames);
                 return null;
             });
         } catch (RuntimeException e) {
-            unavailable = e.getMessage();
-            LOG.warn("BIG TCP turned off for this run: {}; links keep the kernel's 64 KiB packets", unavailable);
+            turnOff(e);
         }
+    }
+
+    /**
+     * The same in a conversation the caller has open in namespace {@code ns} (its other requests and these in one
+     * visit of the namespace).
+     */
+    void apply(Rtnetlink.Session session, String ns, List<String> ifnames) {
+        if (unavailable != null || ifnames.isEmpty()) {
+            return;
+        }
+        try {
+            for (String ifname : ifnames) {
+                int seq = session.nextSeq();
+                int error = session.request(setLinkRequest(seq, ifname, size), seq);
+                if (error != 0) {
+                    throw new IllegalStateException("setting " + ifname + "'s IPv4 GSO/GRO size to " + size + " in " + ns
+                            + " failed: " + session.strerror(-error));
+                }
+            }
+            if (!verified) {
+                // a kernel before 6.3 acknowledges the request and ignores the attributes it does not know
+                int reported = Rtnetlink.linkAttribute(session.converse(Rtnetlink.getLinkRequest(session.nextSeq(), ifnames.get(0))),
+                        IFLA_GSO_IPV4_MAX_SIZE);
+                if (reported != size) {
+                    throw new IllegalStateException("the kernel (" + System.getProperty("os.version") + ") reports "
+                            + (reported < 0 ? "no IPv4 GSO size" : "an IPv4 GSO size of " + reported)
+                            + " after setting it to " + size + ": no IPv4 BIG TCP before Linux 6.3");
+                }
+                verified = true;
+                LOG.info("links of the netns backend get IPv4 GSO/GRO packets up to {} bytes (BIG TCP)", size);
+            }
+        } catch (RuntimeException e) {
+            turnOff(e);
+        }
+    }
+
+    private void turnOff(RuntimeException e) {
+        unavailable = e.getMessage();
+        LOG.warn("BIG TCP turned off for this run: {}; links keep the kernel's 64 KiB packets", unavailable);
     }
 
     /**

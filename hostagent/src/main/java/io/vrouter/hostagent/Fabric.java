@@ -66,6 +66,7 @@ final class Fabric {
         this.bigTcp = bigTcp;
         this.ns = names.fabric();
         this.bridgesWithoutUplink = bridgesWithoutUplink;
+        kernel.rtnetlink().keepOpen(ns); // every VM's start talks to the fabric: one socket, no thread per request
     }
 
     /** The fabric of {@code host} where a missing physical interface leaves a bridge alone (tests, one host). */
@@ -94,6 +95,20 @@ final class Fabric {
      * another VM's destroy finds unused cannot go between its creation and its first port.
      */
     synchronized void plug(L2 l2, String port, String peerNs, String ifname, String mac) {
+        plugBridgeEnd(l2, port, peerNs, ifname, mac);
+        kernel.rtnetlink().in(peerNs, s -> {
+            s.setUp(ifname, 0);
+            // the VM's end decides how large the packets its TCP stack sends are
+            bigTcp.apply(s, peerNs, List.of(ifname));
+            return null;
+        });
+    }
+
+    /**
+     * {@link #plug} but for the far end, which is left in {@code peerNs} down, without its packet sizes: the caller
+     * sets it up there with {@link #bigTcp()}'s sizes, with the other requests it has for that namespace.
+     */
+    synchronized void plugBridgeEnd(L2 l2, String port, String peerNs, String ifname, String mac) {
         Map<String, String> links = kernel.linksIn(ns);
         String bridge = ensureBridge(l2, links);
         boolean exists = links.containsKey(port);
@@ -118,15 +133,15 @@ final class Fabric {
             } else {
                 s.setUp(port, onBridge.index());
             }
+            // the bridge end: what it may carry back to the VM
+            bigTcp.apply(s, ns, List.of(port));
             return null;
         });
-        kernel.rtnetlink().in(peerNs, s -> {
-            s.setUp(ifname, 0);
-            return null;
-        });
-        // the VM's end decides how large the packets its TCP stack sends are; the bridge end, what it may carry back
-        bigTcp.apply(peerNs, List.of(ifname));
-        bigTcp.apply(ns, List.of(port));
+    }
+
+    /** The packet sizes this fabric's links get. */
+    BigTcp bigTcp() {
+        return bigTcp;
     }
 
     /**

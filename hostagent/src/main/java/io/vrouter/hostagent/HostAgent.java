@@ -56,7 +56,7 @@ public final class HostAgent implements AutoCloseable {
     private final String agentUuid = UUID.randomUUID().toString().replace("-", "");
     private final HostCheck check;
     private final LinuxHost kernel = new LinuxHost();
-    private final BigTcp bigTcp = BigTcp.fromEnvironment();
+    private final BigTcp bigTcp = BigTcp.fromEnvironment(kernel.rtnetlink());
     private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
     /** VMs {@link #prepare}d and not started, stopped or destroyed since, with what was plumbed. */
     private final Map<String, Plumbed> prepared = new ConcurrentHashMap<>();
@@ -525,6 +525,7 @@ public final class HostAgent implements AutoCloseable {
     @Override
     public void close() {
         supervisor.close();
+        kernel.rtnetlink().close();
     }
 
     private Object lockOf(String vmUuid) {

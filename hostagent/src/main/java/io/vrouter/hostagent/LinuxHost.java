@@ -115,6 +115,7 @@ final class LinuxHost {
 
     /** Deletes namespace {@code ns} (its links go with it); nothing when it does not exist. */
     void deleteNamespace(String ns) {
+        rtnetlink.forget(ns); // a socket kept open in it would keep it alive
         if (!namespaceExists(ns)) {
             return;
         }

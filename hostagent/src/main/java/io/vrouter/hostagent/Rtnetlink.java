@@ -4,12 +4,18 @@ import com.sun.jna.LastErrorException;
 import io.vrouter.platform.libc.LibC;
 import io.vrouter.platform.libc.Netlink;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -23,7 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>How: a network namespace is per thread, so a conversation in a namespace runs on a short-lived thread that enters
  * it ({@code setns}) and ends with the conversation: no other thread of the process ever runs in a VM's namespace. A
- * conversation in the process's own namespace ({@code ns} null) runs on the caller's thread. The messages are built
+ * conversation in the process's own namespace ({@code ns} null) runs on the caller's thread, and so do those in a
+ * namespace whose socket is kept ({@link #keepOpen}: the fabric's), as a socket stays in the namespace it was opened
+ * in: on a loaded host every thread handed work waits for a core, so a VM's start makes as few as it can. The messages are built
  * and parsed by the static methods here (linux/netlink.h, linux/rtnetlink.h, linux/if_link.h, linux/veth.h), each
  * tested byte for byte.
  */
@@ -64,20 +72,88 @@ final class Rtnetlink {
     }
 
     private volatile LibC libc;
+    /** Namespaces whose socket stays open between conversations ({@link #keepOpen}), and those sockets. */
+    private final Set<String> kept = ConcurrentHashMap.newKeySet();
+    private final Map<String, KeptSession> open = new ConcurrentHashMap<>();
+
+    /** A kept socket and the namespace it was opened in (its inode: a namespace made again under the name is another). */
+    private record KeptSession(Session session, Object inode) {
+    }
 
     /**
-     * Runs {@code conversation} on an rtnetlink socket of namespace {@code ns} (null: this process's own), in a thread
-     * that entered it and ends with the conversation. Failures are {@link HostAgentException}s naming the namespace.
+     * Conversations in {@code ns} reuse one socket from now on, from the caller's thread: a socket stays in the
+     * namespace it was opened in, so only its opening needs a thread that enters the namespace. For a namespace every
+     * VM's start talks to (the fabric's); a namespace made again under the same name gets a new socket.
+     */
+    void keepOpen(String ns) {
+        kept.add(ns);
+    }
+
+    /** Closes the kept socket of {@code ns}, if any (its namespace is being removed: the socket would keep it alive). */
+    void forget(String ns) {
+        synchronized (kept) {
+            KeptSession k = open.remove(ns);
+            if (k != null) {
+                k.session().close();
+            }
+        }
+    }
+
+    /** Closes every kept socket. */
+    void close() {
+        synchronized (kept) {
+            open.values().forEach(k -> k.session().close());
+            open.clear();
+        }
+    }
+
+    /**
+     * Runs {@code conversation} on an rtnetlink socket of namespace {@code ns} (null: this process's own): a kept one,
+     * or one opened by a thread that entered the namespace and ends with the conversation. Failures are
+     * {@link HostAgentException}s naming the namespace.
      */
     <T> T in(String ns, Conversation<T> conversation) {
         if (ns == null) {
             return inThisThread(null, conversation);
         }
+        if (kept.contains(ns)) {
+            return inKept(ns, conversation);
+        }
+        return onThreadIn(ns, () -> inThisThread(ns, conversation));
+    }
+
+    private <T> T inKept(String ns, Conversation<T> conversation) {
+        Object inode;
+        try {
+            inode = Files.getAttribute(Path.of("/run/netns", ns), "unix:ino");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new HostAgentException("cannot open namespace " + ns + " (/run/netns/" + ns + "): " + e, e);
+        }
+        synchronized (kept) {
+            KeptSession k = open.get(ns);
+            if (k == null || !k.inode().equals(inode)) {
+                if (k != null) {
+                    k.session().close();
+                }
+                k = new KeptSession(onThreadIn(ns, () -> openSession(ns)), inode);
+                open.put(ns, k);
+            }
+            try {
+                return conversation.run(k.session());
+            } catch (LastErrorException e) {
+                throw new HostAgentException("rtnetlink in " + where(ns) + ": " + libc().strerror(e.getErrorCode()), e);
+            }
+        }
+    }
+
+    /** Runs {@code work} on a thread of its own that enters {@code ns} first and ends with the work. */
+    private <T> T onThreadIn(String ns, java.util.function.Supplier<T> work) {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread worker = new Thread(() -> {
             try {
-                result.set(inThisThread(ns, conversation));
+                enter(ns);
+                result.set(work.get());
             } catch (RuntimeException e) {
                 failure.set(e);
             }
@@ -102,30 +178,37 @@ final class Rtnetlink {
         return result.get();
     }
 
-    private <T> T inThisThread(String ns, Conversation<T> conversation) {
+    /** Moves the calling thread into namespace {@code ns}. */
+    private void enter(String ns) {
         LibC c = libc();
-        if (ns != null) {
-            int nsFd = openNamespace(c, ns);
-            try {
-                c.setns(nsFd, CLONE_NEWNET);
-            } catch (LastErrorException e) {
-                throw new HostAgentException("cannot enter namespace " + ns + ": " + c.strerror(e.getErrorCode()), e);
-            } finally {
-                c.close(nsFd);
-            }
-        }
-        int fd;
+        int nsFd = openNamespace(c, ns);
         try {
-            fd = Netlink.open(c, NETLINK_ROUTE);
+            c.setns(nsFd, CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            throw new HostAgentException("cannot enter namespace " + ns + ": " + c.strerror(e.getErrorCode()), e);
+        } finally {
+            c.close(nsFd);
+        }
+    }
+
+    /** A socket in the calling thread's namespace ({@code ns} names it for messages). */
+    private Session openSession(String ns) {
+        LibC c = libc();
+        try {
+            return new Session(c, Netlink.open(c, NETLINK_ROUTE), ns);
         } catch (LastErrorException e) {
             throw new HostAgentException("cannot open an rtnetlink socket in " + where(ns) + ": " + c.strerror(e.getErrorCode()), e);
         }
+    }
+
+    private <T> T inThisThread(String ns, Conversation<T> conversation) {
+        Session session = openSession(ns);
         try {
-            return conversation.run(new Session(c, fd, ns));
+            return conversation.run(session);
         } catch (LastErrorException e) {
-            throw new HostAgentException("rtnetlink in " + where(ns) + ": " + c.strerror(e.getErrorCode()), e);
+            throw new HostAgentException("rtnetlink in " + where(ns) + ": " + libc().strerror(e.getErrorCode()), e);
         } finally {
-            c.close(fd);
+            session.close();
         }
     }
 
@@ -262,6 +345,10 @@ final class Rtnetlink {
 
         String strerror(int errno) {
             return c.strerror(errno);
+        }
+
+        private void close() {
+            c.close(fd);
         }
 
         private void acknowledged(byte[] request, String what) {
