@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +66,7 @@ final class Fabric {
         this.bigTcp = bigTcp;
         this.ns = names.fabric();
         this.bridgesWithoutUplink = bridgesWithoutUplink;
+        kernel.rtnetlink().keepOpen(ns); // every VM's start talks to the fabric: one socket, no thread per request
     }
 
     /** The fabric of {@code host} where a missing physical interface leaves a bridge alone (tests, one host). */
@@ -95,29 +95,53 @@ final class Fabric {
      * another VM's destroy finds unused cannot go between its creation and its first port.
      */
     synchronized void plug(L2 l2, String port, String peerNs, String ifname, String mac) {
+        plugBridgeEnd(l2, port, peerNs, ifname, mac);
+        kernel.rtnetlink().in(peerNs, s -> {
+            s.setUp(ifname, 0);
+            // the VM's end decides how large the packets its TCP stack sends are
+            bigTcp.apply(s, peerNs, List.of(ifname));
+            return null;
+        });
+    }
+
+    /**
+     * {@link #plug} but for the far end, which is left in {@code peerNs} down, without its packet sizes: the caller
+     * sets it up there with {@link #bigTcp()}'s sizes, with the other requests it has for that namespace.
+     */
+    synchronized void plugBridgeEnd(L2 l2, String port, String peerNs, String ifname, String mac) {
         Map<String, String> links = kernel.linksIn(ns);
         String bridge = ensureBridge(l2, links);
         boolean exists = links.containsKey(port);
-        if (exists && !kernel.run("ip", "-n", peerNs, "link", "show", "dev", ifname).succeeded()) {
+        if (exists && !kernel.linkExistsIn(peerNs, ifname)) {
             // the pair of a namespace deleted behind our back: the kernel reaps a dead namespace's links later, in
             // the background, so the bridge end can outlive it; without its other end it is useless, make a new pair
             LOG.info("veth {} has no end {} in {}: re-creating the pair", port, ifname, peerNs);
-            kernel.run("ip", "-n", ns, "link", "del", port);
+            kernel.rtnetlink().in(ns, s -> s.delete(port));
             exists = false;
         }
-        if (!exists) {
-            List<String> argv = new ArrayList<>(List.of("ip", "-n", ns, "link", "add", port, "type", "veth", "peer", "name", ifname));
-            if (mac != null) {
-                argv.addAll(List.of("address", mac));
+        boolean create = !exists;
+        // over rtnetlink from this process: one request makes the pair with its VM end in the VM's namespace, its
+        // bridge end on the bridge and up (what `ip link add ... master ... up type veth peer ... netns ...` does),
+        // where a process per step cost 3-40 ms each (docs/benchmarks.md, create -> lease)
+        kernel.rtnetlink().in(ns, s -> {
+            Rtnetlink.Link onBridge = s.link(bridge);
+            if (onBridge == null) {
+                throw new HostAgentException("bridge " + bridge + " of L2 " + l2.uuid() + " vanished from " + ns + " while plugging " + port);
             }
-            argv.addAll(List.of("netns", peerNs));
-            kernel.check(argv.toArray(String[]::new));
-        }
-        kernel.check("ip", "-n", ns, "link", "set", port, "master", bridge, "up");
-        kernel.check("ip", "-n", peerNs, "link", "set", ifname, "up");
-        // the VM's end decides how large the packets its TCP stack sends are; the bridge end, what it may carry back
-        bigTcp.apply(peerNs, List.of(ifname));
-        bigTcp.apply(ns, List.of(port));
+            if (create) {
+                s.addVeth(port, onBridge.index(), ifname, mac, peerNs);
+            } else {
+                s.setUp(port, onBridge.index());
+            }
+            // the bridge end: what it may carry back to the VM
+            bigTcp.apply(s, ns, List.of(port));
+            return null;
+        });
+    }
+
+    /** The packet sizes this fabric's links get. */
+    BigTcp bigTcp() {
+        return bigTcp;
     }
 
     /**
@@ -188,7 +212,10 @@ final class Fabric {
                 throw new HostAgentException("physical interface " + phys + " already carries another no-VLAN L2 network on"
                         + " this host (bridge " + master + "); one interface carries one no-VLAN L2");
             }
-            kernel.check("ip", "-n", ns, "link", "set", phys, "master", bridge, "up");
+            kernel.rtnetlink().in(ns, s -> {
+                s.setUp(phys, s.link(bridge).index());
+                return null;
+            });
             return;
         }
         if (!kernel.linkExists(phys)) {
@@ -249,7 +276,7 @@ final class Fabric {
     /** Removes a port (its veth pair goes with it); nothing when it is not there. */
     synchronized void unplug(String port) {
         if (kernel.namespaceExists(ns)) {
-            kernel.run("ip", "-n", ns, "link", "del", port);
+            kernel.rtnetlink().in(ns, s -> s.delete(port));
         }
     }
 

@@ -58,8 +58,10 @@ public final class HostAgent implements AutoCloseable {
     /** Raised on connect: each router's dnsmasq needs an instance, the kernel's default allows 128 (InotifyLimits). */
     private final InotifyLimits inotify;
     private final LinuxHost kernel = new LinuxHost();
-    private final BigTcp bigTcp = BigTcp.fromEnvironment();
+    private final BigTcp bigTcp = BigTcp.fromEnvironment(kernel.rtnetlink());
     private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
+    /** VMs {@link #prepare}d and not started, stopped or destroyed since, with what was plumbed. */
+    private final Map<String, Plumbed> prepared = new ConcurrentHashMap<>();
     private final ProcessSupervisor supervisor = new ProcessSupervisor(this::lockOf);
     /** The pieces for this host, made on first use (choosing the prefix writes it to the work dir). */
     private volatile OnHost pieces;
@@ -236,6 +238,21 @@ public final class HostAgent implements AutoCloseable {
     }
 
     /**
+     * The VM's place on this host without its boot: its namespace, its nics plugged into their L2s (what
+     * {@link #start} does before it starts the VM's DHCP clients or its router agent). The node does this while the
+     * router makes the VM's DHCP entry, and starts the VM when both are done, so that the guest's first DISCOVER
+     * finds its entry (docs/netns.md). Idempotent; undone by {@link #destroy} or {@link #stop}; a restart of this
+     * agent forgets it (the VM is not recorded as running until it starts).
+     */
+    public void prepare(VmTO vm) {
+        synchronized (lockOf(vm.uuid())) {
+            OnHost h = pieces();
+            plumb(h, vm, false);
+            prepared.put(vm.uuid(), new Plumbed(network(vm), vxlansOf(vm)));
+        }
+    }
+
+    /**
      * {@code adopting}: the VM comes from this host's own record of an earlier run, whose VXLAN peers may be older than
      * what the node sent since; a vxlan device that exists is then left as it is (the node's next reconcile sends the
      * peers of now).
@@ -243,22 +260,13 @@ public final class HostAgent implements AutoCloseable {
     private void start(VmTO vm, boolean adopting) {
         synchronized (lockOf(vm.uuid())) {
             OnHost h = pieces();
-            // before anything exists, so a refusal leaves nothing behind
-            h.fabric().checkUplinks(network(vm).nics().stream().map(VmNamespaces.Nic::l2).toList());
-            if (vm.appliance()) {
-                checkManagementSubnet(h, vm);
+            // prepared by the node's last call with this very network: plumbed a moment ago, under this VM's lock (a
+            // reconcile in between may have taken the namespace as stray: then plumb again)
+            boolean plumbed = new Plumbed(network(vm), vxlansOf(vm)).equals(prepared.remove(vm.uuid()))
+                    && kernel.namespaceExists(h.namespaces().namespaceOf(vm.uuid()));
+            if (!plumbed) {
+                plumb(h, vm, adopting);
             }
-            List<L2TO> vxlans = vm.nics().stream().map(NicTO::l2).filter(L2TO::isVxlan).distinct().toList();
-            vxlans.forEach(HostAgent::checkVxlan);
-            for (L2TO l2 : vxlans) {
-                if (!adopting || h.vxlan().peers(l2.uuid()).isEmpty()) {
-                    applyVxlan(h, l2);
-                }
-            }
-            if (vm.appliance()) {
-                h.agents().claimSpare(vm.uuid()); // a new router: a warm spare's namespace becomes its own
-            }
-            h.namespaces().ensure(network(vm));
             if (vm.appliance()) {
                 NicTO mgmt = managementNic(vm);
                 if (settings.takesManagementGateway()) {
@@ -272,8 +280,37 @@ public final class HostAgent implements AutoCloseable {
         }
     }
 
+    /** What {@link #prepare} plumbed for a VM, so that the start right after it does not plumb again. */
+    private record Plumbed(VmNamespaces.VmNetwork network, List<L2TO> vxlans) {
+    }
+
+    private static List<L2TO> vxlansOf(VmTO vm) {
+        return vm.nics().stream().map(NicTO::l2).filter(L2TO::isVxlan).distinct().toList();
+    }
+
+    /** Checks what the host must have, then the VM's namespace with its nics on their L2s. */
+    private void plumb(OnHost h, VmTO vm, boolean adopting) {
+        // before anything exists, so a refusal leaves nothing behind
+        h.fabric().checkUplinks(network(vm).nics().stream().map(VmNamespaces.Nic::l2).toList());
+        if (vm.appliance()) {
+            checkManagementSubnet(h, vm);
+        }
+        List<L2TO> vxlans = vxlansOf(vm);
+        vxlans.forEach(HostAgent::checkVxlan);
+        for (L2TO l2 : vxlans) {
+            if (!adopting || h.vxlan().peers(l2.uuid()).isEmpty()) {
+                applyVxlan(h, l2);
+            }
+        }
+        if (vm.appliance()) {
+            h.agents().claimSpare(vm.uuid()); // a new router: a warm spare's namespace becomes its own
+        }
+        h.namespaces().ensure(network(vm));
+    }
+
     public void stop(VmTO vm) {
         synchronized (lockOf(vm.uuid())) {
+            prepared.remove(vm.uuid());
             supervisor.unwatch(vm.uuid());
             if (hasPrefix()) {
                 forgetRunning(vm.uuid());
@@ -284,6 +321,7 @@ public final class HostAgent implements AutoCloseable {
 
     public void destroy(VmTO vm) {
         synchronized (lockOf(vm.uuid())) {
+            prepared.remove(vm.uuid());
             supervisor.unwatch(vm.uuid());
             if (hasPrefix()) {
                 OnHost h = pieces();
@@ -303,6 +341,7 @@ public final class HostAgent implements AutoCloseable {
         if (running.isEmpty() && !hasPrefix()) {
             return; // this installation never made anything on this host
         }
+        prepared.clear(); // what it removes or re-plumbs, a start plumbs again
         OnHost h = pieces();
         Set<String> wanted = new HashSet<>();
         running.forEach(vm -> wanted.add(vm.uuid()));
@@ -516,6 +555,7 @@ public final class HostAgent implements AutoCloseable {
         if (h != null) {
             h.spares().close(); // spares are nobody's VMs: they do not outlive the agent
         }
+        kernel.rtnetlink().close();
     }
 
     private Object lockOf(String vmUuid) {

@@ -160,6 +160,10 @@ public final class HostAgentServer implements AutoCloseable {
             agent.start(vm(ctx).vm());
             return HostAgentReply.ok();
         });
+        route(config, check, HostAgentPaths.VM_PREPARE, ctx -> {
+            agent.prepare(vm(ctx).vm());
+            return HostAgentReply.ok();
+        });
         route(config, check, HostAgentPaths.VM_STOP, ctx -> {
             agent.stop(vm(ctx).vm());
             return HostAgentReply.ok();

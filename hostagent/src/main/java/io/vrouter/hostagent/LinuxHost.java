@@ -19,13 +19,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How the backend acts on a host's kernel: iproute2 commands, {@code /sys}, {@code /proc} and {@code /run/netns} of the
- * machine this process runs on: a host agent runs on the host it acts on (in a test fixture, in the namespace that
+ * How the backend acts on a host's kernel: iproute2 commands, rtnetlink ({@link Rtnetlink}: links, the hot path of a
+ * VM's start), {@code /sys}, {@code /proc} and {@code /run/netns} of the machine this process runs on: a host agent runs on the host it acts on (in a test fixture, in the namespace that
  * plays that host). The one class here that runs commands.
  */
 final class LinuxHost {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(30));
+    private final Rtnetlink rtnetlink = new Rtnetlink();
 
     /** Runs and throws naming the command and its stderr when it fails. */
     CommandResult check(String... argv) {
@@ -44,27 +45,29 @@ final class LinuxHost {
         return runner.run(List.of(argv), stdin);
     }
 
-    /**
-     * Whether this process's network namespace has the link. Asked over netlink ({@code ip}), not {@code /sys}: a
-     * host agent entered into its host's namespace by {@code nsenter --net} (a host played by a namespace, which
-     * must keep the machine's mount namespace so that the namespaces it makes are seen by everyone) sees the
-     * machine's {@code /sys}, not its own.
-     */
-    boolean linkExists(String ifname) {
-        return run("ip", "link", "show", "dev", ifname).succeeded();
+    /** The rtnetlink of this host: link requests from this process instead of {@code ip} processes. */
+    Rtnetlink rtnetlink() {
+        return rtnetlink;
     }
 
-    /** The links of this process's network namespace (over netlink, see {@link #linkExists}). */
+    /**
+     * Whether this process's network namespace has the link. Asked over rtnetlink, not {@code /sys}: a host agent
+     * entered into its host's namespace by {@code nsenter --net} (a host played by a namespace, which must keep the
+     * machine's mount namespace so that the namespaces it makes are seen by everyone) sees the machine's {@code /sys},
+     * not its own.
+     */
+    boolean linkExists(String ifname) {
+        return rtnetlink.in(null, s -> s.link(ifname) != null);
+    }
+
+    /** Whether namespace {@code ns} exists and has the link. */
+    boolean linkExistsIn(String ns, String ifname) {
+        return namespaceExists(ns) && rtnetlink.in(ns, s -> s.link(ifname) != null);
+    }
+
+    /** The links of this process's network namespace (over rtnetlink, see {@link #linkExists}). */
     List<String> links() {
-        List<String> names = new ArrayList<>();
-        try {
-            for (JsonNode link : JSON.readTree(check("ip", "-j", "link", "show").stdout())) {
-                names.add(link.path("ifname").asText());
-            }
-        } catch (IOException e) {
-            throw new HostAgentException("cannot list the links: " + e, e);
-        }
-        return names;
+        return rtnetlink.in(null, s -> s.links().stream().map(Rtnetlink.Link::name).toList());
     }
 
     /** The links of a namespace, each with its bridge (or null); empty when the namespace does not exist. */
@@ -73,13 +76,10 @@ final class LinuxHost {
         if (!namespaceExists(ns)) {
             return masters;
         }
-        try {
-            for (JsonNode link : JSON.readTree(check("ip", "-n", ns, "-j", "link", "show").stdout())) {
-                masters.put(link.path("ifname").asText(), link.hasNonNull("master") ? link.get("master").asText() : null);
-            }
-        } catch (IOException e) {
-            throw new HostAgentException("cannot read the links of namespace " + ns + ": " + e, e);
-        }
+        List<Rtnetlink.Link> links = rtnetlink.in(ns, Rtnetlink.Session::links);
+        Map<Integer, String> names = new HashMap<>();
+        links.forEach(link -> names.put(link.index(), link.name()));
+        links.forEach(link -> masters.put(link.name(), link.master() == 0 ? null : names.get(link.master())));
         return masters;
     }
 
@@ -115,6 +115,7 @@ final class LinuxHost {
 
     /** Deletes namespace {@code ns} (its links go with it); nothing when it does not exist. */
     void deleteNamespace(String ns) {
+        rtnetlink.forget(ns); // a socket kept open in it would keep it alive
         if (!namespaceExists(ns)) {
             return;
         }

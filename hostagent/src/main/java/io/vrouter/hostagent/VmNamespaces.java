@@ -56,10 +56,17 @@ final class VmNamespaces {
     void ensure(VmNetwork vm) {
         String ns = namespaceOf(vm.vmUuid());
         kernel.addNamespace(ns);
-        kernel.check("ip", "-n", ns, "link", "set", "lo", "up");
         for (Nic nic : vm.nics()) {
-            fabric.plug(nic.l2(), host.names().hostVeth(nic.uuid()), ns, nic.ifname(), nic.mac());
+            fabric.plugBridgeEnd(nic.l2(), host.names().hostVeth(nic.uuid()), ns, nic.ifname(), nic.mac());
         }
+        // the VM's ends in one visit of its namespace: up, with the packet sizes its TCP stack sends
+        List<String> ifnames = vm.nics().stream().map(Nic::ifname).toList();
+        kernel.rtnetlink().in(ns, s -> {
+            s.setUp("lo", 0);
+            ifnames.forEach(ifname -> s.setUp(ifname, 0));
+            fabric.bigTcp().apply(s, ns, ifnames);
+            return null;
+        });
         StringBuilder batch = new StringBuilder();
         for (Nic nic : vm.nics()) {
             if (nic.address() == null) {

@@ -41,7 +41,7 @@ class BigTcpTest {
 
     @Test
     void getLinkRequest_isAnUnacknowledgedRequestForTheNamedLink() {
-        ByteBuffer b = ByteBuffer.wrap(BigTcp.getLinkRequest(3, "eth0")).order(ByteOrder.nativeOrder());
+        ByteBuffer b = ByteBuffer.wrap(Rtnetlink.getLinkRequest(3, "eth0")).order(ByteOrder.nativeOrder());
         assertThat(b.getShort(4)).as("RTM_GETLINK").isEqualTo((short) 18);
         assertThat(b.getShort(6)).isEqualTo((short) 1);
         assertThat(b.limit()).isEqualTo(32 + 12);
@@ -53,17 +53,17 @@ class BigTcpTest {
         reply.putInt(0, 52).putShort(4, (short) 16);
         reply.putShort(32, (short) 9).putShort(34, (short) 3).put(36, (byte) 'e'); // IFLA_IFNAME "e...", padded to 12
         reply.putShort(44, (short) 8).putShort(46, (short) 63).putInt(48, 196_608);
-        assertThat(BigTcp.linkAttribute(reply, (short) 63)).isEqualTo(196_608);
-        assertThat(BigTcp.linkAttribute(reply, (short) 64)).isEqualTo(-1);
+        assertThat(Rtnetlink.linkAttribute(reply, (short) 63)).isEqualTo(196_608);
+        assertThat(Rtnetlink.linkAttribute(reply, (short) 64)).isEqualTo(-1);
     }
 
     @Test
     void anErrorReply_isAnErrnoForAcks_andAFailureForReads() {
         ByteBuffer reply = ByteBuffer.allocate(36).order(ByteOrder.nativeOrder());
         reply.putInt(0, 36).putShort(4, (short) 2).putInt(8, 5).putInt(16, -19);
-        assertThat(BigTcp.ackError(reply, 5)).isEqualTo(-19);
-        assertThatThrownBy(() -> BigTcp.ackError(reply, 6)).hasMessageContaining("unexpected rtnetlink reply");
-        assertThatThrownBy(() -> BigTcp.linkAttribute(reply, (short) 63)).hasMessageContaining("errno 19");
+        assertThat(Rtnetlink.ackError(reply, 5)).isEqualTo(-19);
+        assertThatThrownBy(() -> Rtnetlink.ackError(reply, 6)).hasMessageContaining("unexpected rtnetlink reply");
+        assertThatThrownBy(() -> Rtnetlink.linkAttribute(reply, (short) 63)).hasMessageContaining("errno 19");
     }
 
     @Test

@@ -71,6 +71,8 @@ class HostAgentServerTest {
 
         assertThatThrownBy(() -> client("another-secret-of-the-same-len").call(HostAgentPaths.VM_START, new VmCmd(VM), HostAgentReply.class))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.isUnauthorized()).isTrue());
+        assertThatThrownBy(() -> client("another-secret-of-the-same-len").call(HostAgentPaths.VM_PREPARE, new VmCmd(VM), HostAgentReply.class))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.isUnauthorized()).isTrue());
         assertThat(workDir).as("no prefix chosen, no VM directory").doesNotExist();
     }
 

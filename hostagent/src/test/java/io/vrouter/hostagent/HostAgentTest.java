@@ -31,10 +31,12 @@ class HostAgentTest {
     private static final String VLAN_L2 = "22222222222222222222222222222222";
     private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(20));
     private HostAgent hypervisor;
+    private Path workDir;
     private String physical;
 
     @BeforeEach
     void setUp(@TempDir Path dir) {
+        workDir = dir;
         String reason = new HostCheck().problems();
         Assumptions.assumeTrue(reason == null, () -> "needs a Netns-capable host: " + reason);
         hypervisor = new HostAgent(new HostAgentSettings(dir, null, Duration.ofSeconds(5), null, true, true));
@@ -144,6 +146,46 @@ class HostAgentTest {
         assertThat(runner.check(List.of("ip", "-n", ns, "link", "show", "eth0"), null).stdout()).contains("fa:16:3e:00:00:03").contains("UP");
         assertThat(masterInFabric(hostEnd)).isEqualTo(hypervisor.names().bridge(L2));
         assertThat(runner.run(List.of("ip", "-n", parking, "link", "show", "eth0"), null).succeeded()).as("the old pair is gone").isFalse();
+    }
+
+    @Test
+    void prepare_plumbsWhatIpMadeBefore_withoutStartingTheGuest_thenStartBootsIt_andARestartedAgentAdoptsItAsItIs() {
+        String nicUuid = "d1000000000000000000000000000000";
+        VmTO vm = userVm("dddd0000000000000000000000000000", nic(nicUuid, L2, "eth0", null, "fa:16:3e:00:00:0d", 0));
+        String ns = hypervisor.names().namespace(vm.uuid());
+        String hostEnd = hypervisor.names().hostVeth(nicUuid);
+
+        hypervisor.prepare(vm);
+
+        // the links as `ip link add ... type veth peer ... netns ...`, `master`, `up` made them
+        String vmEnd = runner.check(List.of("ip", "-n", ns, "-d", "link", "show", "eth0"), null).stdout();
+        assertThat(vmEnd).contains("fa:16:3e:00:00:0d").contains("state UP").contains("mtu 1500").contains("veth");
+        assertThat(runner.check(List.of("ip", "-n", ns, "link", "show", "lo"), null).stdout()).contains("UP");
+        String bridgeEnd = runner.check(List.of("ip", "-n", fabric(), "-d", "link", "show", hostEnd), null).stdout();
+        assertThat(bridgeEnd).contains("state UP").contains("mtu 1500").contains("master " + hypervisor.names().bridge(L2)).contains("veth");
+        assertThat(runner.run(List.of("ip", "netns", "pids", ns), null).stdout()).as("no DHCP client before the start").isBlank();
+
+        hypervisor.prepare(vm); // idempotent
+        hypervisor.start(vm);
+
+        assertThat(runner.run(List.of("ip", "netns", "pids", ns), null).stdout()).as("the guest's DHCP client").isNotBlank();
+        String ifindexBefore = ifindex(ns, "eth0");
+
+        // a host agent restarted on the same files: it adopts the VM as it is, the pair is not made again
+        HostAgent restarted = new HostAgent(new HostAgentSettings(workDir, null, Duration.ofSeconds(5), null, true, true));
+        try {
+            restarted.adopt();
+            assertThat(ifindex(ns, "eth0")).isEqualTo(ifindexBefore);
+            assertThat(masterInFabric(hostEnd)).isEqualTo(hypervisor.names().bridge(L2));
+            assertThat(runner.check(List.of("ip", "-n", ns, "link", "show", "eth0"), null).stdout()).contains("state UP");
+            assertThat(runner.run(List.of("ip", "netns", "pids", ns), null).stdout()).isNotBlank();
+        } finally {
+            restarted.close();
+        }
+    }
+
+    private String ifindex(String ns, String ifname) {
+        return runner.check(List.of("ip", "-n", ns, "-o", "link", "show", ifname), null).stdout().split(":")[0];
     }
 
     /** Whether this kernel creates VLAN interfaces (probed on the stand-in interface). */

@@ -12,6 +12,15 @@ public interface Hypervisor {
     /** Creates the VM on its host if needed and starts it. */
     void start(VmSpec vm);
 
+    /**
+     * The VM's place on its host without starting it (for the netns backend: its namespace and nics on their L2s),
+     * so that the flow can do it while the VM's network services are made and {@link #start} is then short. Optional:
+     * a backend without it does all in {@link #start}, which must never depend on it. Undone as a start is (destroy
+     * or stop).
+     */
+    default void prepare(VmSpec vm) {
+    }
+
     void stop(VmSpec vm);
 
     void reboot(VmSpec vm);

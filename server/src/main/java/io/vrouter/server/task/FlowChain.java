@@ -42,6 +42,8 @@ public final class FlowChain {
 
     private final String name;
     private final List<Flow> flows = new ArrayList<>();
+    /** Per step, the stage it runs in: steps of one stage run at the same time ({@link #thenTogether}). */
+    private final List<Integer> stages = new ArrayList<>();
     private final Set<String> stepNames = new HashSet<>();
     private final List<Consumer<FlowContext>> doneHooks = new ArrayList<>(1);
     private final List<BiConsumer<FlowContext, FlowException>> errorHooks = new ArrayList<>(1);
@@ -80,6 +82,29 @@ public final class FlowChain {
             journal = recorded.journal();
         }
         flows.add(flow);
+        stages.add(stages.isEmpty() ? 0 : stages.get(stages.size() - 1) + 1);
+        return this;
+    }
+
+    /**
+     * Appends steps that run at the same time, as one stage: {@code first} on the caller's thread, each of
+     * {@code others} on a thread of its own; the chain goes on when all of them ended. For steps that wait on
+     * different parties (a VM's host plumbs its nics while its L3's router makes its DHCP entry).
+     *
+     * <p>The chain's guarantees hold for the stage as for single steps: recorded steps are written to the journal
+     * before any step of the stage runs; when one fails, the others still run to their end (nothing is abandoned
+     * half-way), those that completed are rolled back with the earlier steps, and the chain's failure is that of the
+     * first failed step in the order given (the others' are added to it as suppressed).
+     */
+    public FlowChain thenTogether(Flow first, Flow... others) {
+        int stage = stages.isEmpty() ? 0 : stages.get(stages.size() - 1) + 1;
+        then(first);
+        for (Flow other : others) {
+            then(other);
+        }
+        for (int i = stages.size() - 1 - others.length; i < stages.size(); i++) {
+            stages.set(i, stage);
+        }
         return this;
     }
 
@@ -132,12 +157,22 @@ public final class FlowChain {
         Objects.requireNonNull(context, "context");
         FlowJournal.Run record = journal == null ? null : journal.newRun(name);
         List<Completed> completed = new ArrayList<>(flows.size());
-        for (int i = 0; i < flows.size(); i++) {
+        for (int i = 0; i < flows.size(); ) {
+            int end = i + 1;
+            while (end < flows.size() && stages.get(end).equals(stages.get(i))) {
+                end++;
+            }
+            if (end - i > 1) {
+                runTogether(context, record, completed, i, end);
+                i = end;
+                continue;
+            }
             Flow flow = flows.get(i);
             boolean written = false;
             try {
                 if (flow.skip(context)) {
                     log.debug("Flow chain '{}': step '{}' skipped", name, flow.name());
+                    i++;
                     continue;
                 }
                 long started = System.nanoTime();
@@ -157,6 +192,7 @@ public final class FlowChain {
                 throw rollBack(context, completed, record, flow.name(), i + 1, failure);
             }
             completed.add(new Completed(flow, i));
+            i++;
         }
         if (record != null) {
             try {
@@ -170,6 +206,103 @@ public final class FlowChain {
             hook.accept(context);
         }
         return context;
+    }
+
+    /**
+     * Runs steps {@code from} (inclusive) to {@code to} (exclusive) at the same time: the first on this thread, the
+     * others on threads of their own, all of them to their end; on a failure, rolls back what completed (this stage's
+     * and the earlier steps) and throws.
+     */
+    private void runTogether(FlowContext context, FlowJournal.Run record, List<Completed> completed, int from, int to) {
+        int n = to - from;
+        boolean[] runs = new boolean[n];
+        boolean[] written = new boolean[n];
+        Throwable[] failures = new Throwable[n];
+        Thread[] threads = new Thread[n];
+        try {
+            for (int k = 0; k < n; k++) {
+                Flow flow = flows.get(from + k);
+                runs[k] = !flow.skip(context);
+                if (!runs[k]) {
+                    log.debug("Flow chain '{}': step '{}' skipped", name, flow.name());
+                } else if (flow instanceof RecordedFlow recorded && record != null) {
+                    // every step of the stage recorded before any of them runs
+                    record.write(from + k, recorded.name(), recorded.undoKind(), recorded.prepare(context));
+                    written[k] = true;
+                }
+            }
+        } catch (Throwable failure) {
+            for (int k = 0; k < n; k++) {
+                if (written[k]) {
+                    forgetQuietly(record, from + k, failure);
+                }
+            }
+            throw rollBack(context, completed, record, flows.get(from).name(), from + 1, failure);
+        }
+        for (int k = 1; k < n; k++) {
+            if (runs[k]) {
+                int step = k;
+                threads[k] = new Thread(() -> failures[step] = runTimed(context, flows.get(from + step)),
+                        "flow-" + flows.get(from + k).name());
+                threads[k].setDaemon(true);
+                threads[k].start();
+            }
+        }
+        if (runs[0]) {
+            failures[0] = runTimed(context, flows.get(from));
+        }
+        boolean interrupted = false;
+        for (int k = 1; k < n; k++) {
+            while (threads[k] != null) {
+                try {
+                    threads[k].join(); // a failed or interrupted stage still waits for its steps: never half-made
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        Throwable first = null;
+        int failedAt = -1;
+        for (int k = 0; k < n; k++) {
+            if (!runs[k]) {
+                continue;
+            }
+            if (failures[k] == null) {
+                completed.add(new Completed(flows.get(from + k), from + k));
+            } else if (first == null) {
+                first = failures[k];
+                failedAt = k;
+            } else {
+                first.addSuppressed(failures[k]);
+            }
+        }
+        if (first != null) {
+            for (int k = 0; k < n; k++) {
+                if (written[k] && failures[k] != null) {
+                    forgetQuietly(record, from + k, first);
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw rollBack(context, completed, record, flows.get(from + failedAt).name(), from + failedAt + 1, first);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs one step and logs its time; returns its failure, or null. */
+    private Throwable runTimed(FlowContext context, Flow flow) {
+        long started = System.nanoTime();
+        try {
+            flow.run(context);
+            log.debug("Flow chain '{}': step '{}' took {} ms", name, flow.name(), (System.nanoTime() - started) / 1_000_000);
+            return null;
+        } catch (Throwable failure) {
+            return failure;
+        }
     }
 
     /** A step that ran, with its position in the chain (its key in the journal). */

@@ -19,6 +19,7 @@ import io.vrouter.server.l3.L3Networks;
 import io.vrouter.server.hypervisor.VmSpec;
 import io.vrouter.server.l3.AllocatedIp;
 import io.vrouter.server.l3.IpAllocator;
+import io.vrouter.server.task.Flow;
 import io.vrouter.server.task.FlowChain;
 import io.vrouter.server.task.FlowContext;
 import io.vrouter.server.task.FlowException;
@@ -237,8 +238,12 @@ public final class VmInstances {
     /** @param undoStart how to undo the hypervisor's start: destroy for a VM being created, stop for an existing one */
     private void addStartSteps(FlowChain chain, String uuid, String undoStart) {
         chain.then("load spec", ctx -> ctx.put(SPEC, repository.spec(repository.get(uuid), bootParams.apply(uuid))))
-                .then("network services", ctx -> extensions.forEach(e -> e.preStart(ctx.get(SPEC))),
-                        ctx -> extensions.forEach(e -> quietly("rollbackStart", () -> e.rollbackStart(ctx.get(SPEC)))))
+                // the host plumbs the VM while its network services are made (the router's sync of its DHCP entry);
+                // the VM starts (its DHCP client) only when both are done: its first DISCOVER finds its entry
+                .thenTogether(Flow.of("network services", ctx -> extensions.forEach(e -> e.preStart(ctx.get(SPEC))),
+                                ctx -> extensions.forEach(e -> quietly("rollbackStart", () -> e.rollbackStart(ctx.get(SPEC))))),
+                        journal.recorded("prepare on hypervisor", ctx -> hypervisors.get(ctx.get(SPEC).hypervisorType()).prepare(ctx.get(SPEC)),
+                                undoStart, ctx -> Map.of("spec", writeSpec(ctx.get(SPEC)))))
                 .then(journal.recorded("start on hypervisor", ctx -> hypervisors.get(ctx.get(SPEC).hypervisorType()).start(ctx.get(SPEC)),
                         undoStart, ctx -> Map.of("spec", writeSpec(ctx.get(SPEC)))))
                 .then("mark running", ctx -> {

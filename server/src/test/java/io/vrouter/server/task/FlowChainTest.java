@@ -264,4 +264,84 @@ class FlowChainTest {
             executor.shutdownNow();
         }
     }
+
+    // ---------------------------------------------------------------- steps run together
+
+    @Test
+    @Timeout(10)
+    void stepsTogether_runAtTheSameTime_andTheNextStepWaitsForAllOfThem() {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Flow.Step meetTheOther = ctx -> {
+            bothRunning.countDown();
+            // one at a time would wait here for ever (the test's timeout): the two are running at once
+            assertThat(bothRunning.await(5, TimeUnit.SECONDS)).isTrue();
+        };
+        FlowChain.named("create-vm")
+                .then("load spec", ctx -> seen.add("load spec"))
+                .thenTogether(Flow.of("network services", ctx -> {
+                    meetTheOther.apply(ctx);
+                    seen.add("network services on " + Thread.currentThread().getName());
+                }), Flow.of("prepare on hypervisor", ctx -> {
+                    meetTheOther.apply(ctx);
+                    Thread.sleep(50);
+                    seen.add("prepare on hypervisor");
+                }))
+                .then("start on hypervisor", ctx -> seen.add("start on hypervisor"))
+                .run();
+
+        assertThat(seen).hasSize(4).startsWith("load spec").endsWith("start on hypervisor")
+                .contains("network services on " + Thread.currentThread().getName(), "prepare on hypervisor");
+    }
+
+    @Test
+    void aStepTogetherThatFails_letsTheOthersEnd_thenRollsBackWhatCompleted_andNamesTheFailedStep() {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch failed = new CountDownLatch(1);
+        FlowChain chain = FlowChain.named("create-vm")
+                .then(Flow.of("allocate nics", ctx -> seen.add("run allocate nics"), ctx -> seen.add("rollback allocate nics")))
+                .thenTogether(Flow.of("network services", ctx -> {
+                            seen.add("run network services");
+                            failed.countDown();
+                            throw new IOException("router unreachable");
+                        }, ctx -> seen.add("rollback network services")),
+                        Flow.of("prepare on hypervisor", ctx -> {
+                            failed.await(); // still ends after the other failed: never abandoned half-way
+                            Thread.sleep(20);
+                            seen.add("run prepare on hypervisor");
+                        }, ctx -> seen.add("rollback prepare on hypervisor")))
+                .then(Flow.of("start on hypervisor", ctx -> seen.add("run start"), ctx -> seen.add("rollback start")));
+
+        FlowException ex = catchThrowableOfType(FlowException.class, chain::run);
+
+        assertThat(seen).containsExactly("run allocate nics", "run network services", "run prepare on hypervisor",
+                "rollback prepare on hypervisor", "rollback allocate nics");
+        assertThat(ex.failedStep()).isEqualTo("network services");
+        assertThat(ex).hasMessageStartingWith("Flow chain 'create-vm' failed at step 'network services' (2 of 4)");
+        assertThat(ex.rolledBackSteps()).containsExactly("prepare on hypervisor", "allocate nics");
+    }
+
+    @Test
+    void whenEveryStepTogetherFails_theFirstInTheOrderGivenIsTheCause_theOthersSuppressed() {
+        FlowChain chain = FlowChain.named("c")
+                .thenTogether(Flow.of("a", ctx -> {
+                    Thread.sleep(30);
+                    throw new IOException("a broke");
+                }), Flow.of("b", ctx -> {
+                    throw new IOException("b broke");
+                }));
+
+        FlowException ex = catchThrowableOfType(FlowException.class, chain::run);
+
+        assertThat(ex.failedStep()).isEqualTo("a");
+        assertThat(ex.getCause()).hasMessage("a broke");
+        assertThat(ex.getCause().getSuppressed()).extracting(Throwable::getMessage).containsExactly("b broke");
+        assertThat(ex.rolledBackSteps()).isEmpty();
+    }
+
+    @Test
+    void stepsTogether_keepUniqueNames() {
+        assertThatThrownBy(() -> FlowChain.named("c").then(ok("a")).thenTogether(ok("b"), ok("a")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has a step named 'a'");
+    }
 }

@@ -71,6 +71,27 @@ class FlowJournalTest {
     }
 
     @Test
+    void recordedStepsTogether_areAllWrittenBeforeAnyRuns_andAFailureUndoesTheOneThatCompleted() {
+        FlowJournal journal = node("node-a");
+        List<Integer> recordedWhenEachRan = new CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> FlowChain.named("create-vm")
+                .then("load", ctx -> ctx.put(VM, "vm-1"))
+                .thenTogether(journal.recorded("network services", ctx -> {
+                            recordedWhenEachRan.add(journal.pending().size());
+                            throw new IllegalStateException("router said no");
+                        }, "test.release-ips", ctx -> Map.of("ips", "ip-1")),
+                        journal.recorded("prepare on hypervisor", ctx -> recordedWhenEachRan.add(journal.pending().size()),
+                                "test.stop", ctx -> Map.of("vm", ctx.get(VM))))
+                .run()).isInstanceOf(FlowException.class).hasMessageContaining("router said no");
+
+        assertThat(recordedWhenEachRan).as("both steps recorded before either ran").containsOnly(2);
+        // the failed step cleaned up after itself (the Flow contract); the one that completed is undone
+        assertThat(undone).containsExactly("stop:vm-1");
+        assertThat(journal.pending()).isEmpty();
+        assertThat(db.dsl().fetchCount(FlowTables.RUN)).isZero();
+    }
+
+    @Test
     void aChainWithoutRecordedStepsWritesNothing() {
         FlowJournal journal = node("node-a");
         FlowChain.named("plain").then("a", ctx -> assertThat(journal.pending()).isEmpty()).run();

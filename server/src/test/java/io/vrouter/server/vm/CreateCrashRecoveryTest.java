@@ -41,7 +41,7 @@ class CreateCrashRecoveryTest {
             try {
                 assertThat(hold.awaitReached(Duration.ofSeconds(60))).as("the creation reached the hypervisor").isTrue();
                 assertThat(first.node().flowJournal().pending()).extracting(FlowJournal.PendingUndo::stepName)
-                        .containsExactly("start on hypervisor", "allocate nics", "write vm record");
+                        .containsExactly("start on hypervisor", "prepare on hypervisor", "allocate nics", "write vm record");
                 String half = vmNamed(first.admin(), "half").get("uuid").asText();
 
                 try (TestNode next = TestNode.startOn(Database.h2FileUrl(first.dataDir()))) {
@@ -76,9 +76,9 @@ class CreateCrashRecoveryTest {
                 assertThat(hold.awaitReached(Duration.ofSeconds(60))).as("the router's start reached the hypervisor").isTrue();
                 // newest run first: the router's start, the router's creation, the guest's creation
                 assertThat(first.node().flowJournal().pending()).extracting(p -> p.chainName().split(" ")[0] + ": " + p.stepName())
-                        .containsExactly("start-vm: start on hypervisor",
+                        .containsExactly("start-vm: start on hypervisor", "start-vm: prepare on hypervisor",
                                 "create-vr: create router vm", "create-vr: claim guest L3",
-                                "create-vm: allocate nics", "create-vm: write vm record");
+                                "create-vm: prepare on hypervisor", "create-vm: allocate nics", "create-vm: write vm record");
 
                 try (TestNode next = TestNode.startOn(Database.h2FileUrl(first.dataDir()))) {
                     ApiClient api = next.admin();

@@ -20,6 +20,8 @@ public final class HostAgentPaths {
     public static final String VXLAN_POPULATE_FDB = "/network/vxlan/populatefdb";
     /** {@link VmCmd} -> {@link HostAgentReply}. */
     public static final String VM_START = "/vm/start";
+    /** {@link VmCmd} -> {@link HostAgentReply}: the VM's namespace and nics made, nothing of it started yet. */
+    public static final String VM_PREPARE = "/vm/prepare";
     public static final String VM_STOP = "/vm/stop";
     public static final String VM_DESTROY = "/vm/destroy";
     /** {@link VmCmd} -> {@link HostAgentReply}: the shipped router agent jar installed in a router, its agent restarted. */

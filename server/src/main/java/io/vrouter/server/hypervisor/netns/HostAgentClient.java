@@ -78,6 +78,11 @@ public final class HostAgentClient {
         commands.call(HostAgentPaths.VM_START, new VmCmd(vm), HostAgentReply.class);
     }
 
+    /** The VM's namespace and nics on its host, nothing of it started ({@link HostAgentPaths#VM_PREPARE}). */
+    public void prepareVm(VmTO vm) {
+        commands.call(HostAgentPaths.VM_PREPARE, new VmCmd(vm), HostAgentReply.class);
+    }
+
     public void stopVm(VmTO vm) {
         commands.call(HostAgentPaths.VM_STOP, new VmCmd(vm), HostAgentReply.class);
     }

@@ -59,6 +59,27 @@ public final class NetnsHypervisor implements Hypervisor {
         });
     }
 
+    /**
+     * The host agent plumbs the VM (namespace, nics on their L2s) without starting its DHCP clients or router agent;
+     * no TLS identity is issued for that. A host agent from before {@code /vm/prepare} answers 404: its start then does
+     * everything, as before.
+     */
+    @Override
+    public void prepare(VmSpec vm) {
+        try {
+            onHost(vm, "prepare", () -> {
+                agents.of(vm.hostUuid()).prepareVm(onItsHost(vm));
+                return null;
+            });
+        } catch (HypervisorException e) {
+            if (e.getCause() instanceof AgentException a && a.httpStatus() == 404) {
+                LOG.debug("the host agent of {} has no {}: its start plumbs the VM", vm.hostUuid(), io.vrouter.agent.protocol.hostagent.HostAgentPaths.VM_PREPARE);
+                return;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public void stop(VmSpec vm) {
         onHost(vm, "stop", () -> {
