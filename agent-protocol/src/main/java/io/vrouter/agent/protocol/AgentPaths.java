@@ -28,6 +28,8 @@ public final class AgentPaths {
     /** This project's own: VRRP pairs (not in ZStack's virtual router protocol). */
     public static final String CONFIGURE_HA = "/configureha";
     public static final String HA_STATUS = "/hastatus";
+    /** The master announces its floating addresses again (gratuitous ARP): its partner was stood down. */
+    public static final String ANNOUNCE_HA = "/announceha";
 
     /** Carries {@code Bearer <secret>} on every path but {@link #ECHO}. */
     public static final String AUTHORIZATION_HEADER = "Authorization";

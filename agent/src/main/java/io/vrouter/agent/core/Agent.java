@@ -148,6 +148,17 @@ public final class Agent {
         if (AgentPaths.STATUS.equals(path)) {
             return new AgentResponse(200, status());
         }
+        if (AgentPaths.ANNOUNCE_HA.equals(path)) {
+            // changes no state: outside the lock, so it leaves at once even while a big sync runs
+            try {
+                int announced = ha.announce();
+                LOG.info("agent {}: announced {} floating address(es) again ({})", name, announced, ha.status().state());
+                return new AgentResponse(200, AgentReply.ok());
+            } catch (RuntimeException e) {
+                LOG.warn("agent {}: {} failed: {}", name, path, e.toString());
+                return new AgentResponse(500, AgentReply.failure("agent " + name + ": " + path + " failed: " + e.getMessage()));
+            }
+        }
         Route<?> route = ROUTES.get(path);
         if (route == null && !AgentPaths.INIT.equals(path) && !AgentPaths.CONFIGURE_HA.equals(path)) {
             return new AgentResponse(404, AgentReply.failure("agent " + name + ": unknown path " + path));

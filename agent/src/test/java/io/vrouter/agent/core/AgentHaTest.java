@@ -98,6 +98,17 @@ class AgentHaTest {
     }
 
     @Test
+    void announceHaAnnouncesOnlyAsMaster() {
+        send("/configureha", config("10.1.0.2"));
+        assertThat(send("/announceha", null).status()).isEqualTo(200);
+        assertThat(ha.announcements()).as("a backup holds no floating address").isZero();
+        ha.become(HaState.Master);
+        assertThat(send("/announceha", null).status()).isEqualTo(200);
+        assertThat(ha.announcements()).isEqualTo(1);
+        assertThat(agent.handle("/announceha", null, new byte[0]).status()).isEqualTo(401);
+    }
+
+    @Test
     void haStatusNeedsTheSecret() {
         assertThat(agent.handle("/hastatus", null, "{}".getBytes()).status()).isEqualTo(401);
     }
