@@ -34,8 +34,10 @@ import io.vrouter.agent.protocol.SyncSnatCmd;
 import io.vrouter.agent.protocol.VipsCmd;
 import io.vrouter.platform.process.CommandFailedException;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -236,15 +238,27 @@ public final class Agent {
                 HaChecks.check(cmd, state);
             }
             boolean wasHolding = ha.holdsVipAddresses();
+            HaConfig before = ha.config();
             ha.configure(cmd.enabled() ? cmd : HaConfig.DISABLED, state);
             if (wasHolding != ha.holdsVipAddresses()) {
                 // the VIP addresses change hands between keepalived and the dataplane
                 dataplane.reapply(state);
             }
+            if (before.enabled() && !cmd.enabled()) {
+                // a flow through SNAT that outlives the pair stays translated to the floating address, which is gone
+                dataplane.forgetFlowsOf(floatingAddressesGone(before));
+            }
         }
         LOG.info("agent {}: HA {}", name, cmd.enabled() ? "enabled (VRID " + cmd.virtualRouterId() + ", peer "
                 + cmd.peerAddress() + (cmd.standDown() ? ", standing down" : "") + ")" : "disabled");
         return new AgentResponse(200, AgentReply.ok());
+    }
+
+    /** The pair's floating addresses that no nic of the router holds as its own now that the pair is gone. */
+    private List<String> floatingAddressesGone(HaConfig pair) {
+        Set<String> held = new HashSet<>();
+        state.nics().values().forEach(nic -> held.add(nic.ip()));
+        return pair.floatingAddresses().stream().map(HaConfig.FloatingAddress::ip).filter(ip -> !held.contains(ip)).toList();
     }
 
     /** Applies under the lock: state first (the dataplane reads it), rolled back if the dataplane refuses. */
