@@ -232,6 +232,14 @@ public final class AgentClient {
                 pem.get(2)), AgentReply.class);
     }
 
+    /**
+     * Asks a master to announce its floating addresses again (gratuitous ARP), without waiting: its partner stood
+     * down after holding them, and the neighbours still have the partner's MAC. A router that is not master does nothing.
+     */
+    public CompletableFuture<AgentReply> announceHaAsync() {
+        return callAsync(AgentPaths.ANNOUNCE_HA, null, AgentReply.class);
+    }
+
     // ---------------------------------------------------------------- generic calls
 
     /**

@@ -33,6 +33,8 @@ public final class AgentPaths {
      * {@link io.vrouter.agent.protocol.hostagent.AgentTlsTO}); the agent's server presents it from its next handshake on.
      */
     public static final String ROTATE_CERTIFICATE = "/rotatecertificate";
+    /** The master announces its floating addresses again (gratuitous ARP): its partner was stood down. */
+    public static final String ANNOUNCE_HA = "/announceha";
 
     /** Carries {@code Bearer <secret>} on every path but {@link #ECHO}. */
     public static final String AUTHORIZATION_HEADER = "Authorization";

@@ -34,8 +34,10 @@ import io.vrouter.agent.protocol.SyncSnatCmd;
 import io.vrouter.agent.protocol.VipsCmd;
 import io.vrouter.platform.process.CommandFailedException;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,6 +155,17 @@ public final class Agent {
         if (AgentPaths.STATUS.equals(path)) {
             return new AgentResponse(200, status());
         }
+        if (AgentPaths.ANNOUNCE_HA.equals(path)) {
+            // changes no state: outside the lock, so it leaves at once even while a big sync runs
+            try {
+                int announced = ha.announce();
+                LOG.info("agent {}: announced {} floating address(es) again ({})", name, announced, ha.status().state());
+                return new AgentResponse(200, AgentReply.ok());
+            } catch (RuntimeException e) {
+                LOG.warn("agent {}: {} failed: {}", name, path, e.toString());
+                return new AgentResponse(500, AgentReply.failure("agent " + name + ": " + path + " failed: " + e.getMessage()));
+            }
+        }
         Route<?> route = ROUTES.get(path);
         if (route == null && !AgentPaths.INIT.equals(path) && !AgentPaths.CONFIGURE_HA.equals(path)) {
             return new AgentResponse(404, AgentReply.failure("agent " + name + ": unknown path " + path));
@@ -230,15 +243,27 @@ public final class Agent {
                 HaChecks.check(cmd, state);
             }
             boolean wasHolding = ha.holdsVipAddresses();
+            HaConfig before = ha.config();
             ha.configure(cmd.enabled() ? cmd : HaConfig.DISABLED, state);
             if (wasHolding != ha.holdsVipAddresses()) {
                 // the VIP addresses change hands between keepalived and the dataplane
                 dataplane.reapply(state);
             }
+            if (before.enabled() && !cmd.enabled()) {
+                // a flow through SNAT that outlives the pair stays translated to the floating address, which is gone
+                dataplane.forgetFlowsOf(floatingAddressesGone(before));
+            }
         }
         LOG.info("agent {}: HA {}", name, cmd.enabled() ? "enabled (VRID " + cmd.virtualRouterId() + ", peer "
                 + cmd.peerAddress() + (cmd.standDown() ? ", standing down" : "") + ")" : "disabled");
         return new AgentResponse(200, AgentReply.ok());
+    }
+
+    /** The pair's floating addresses that no nic of the router holds as its own now that the pair is gone. */
+    private List<String> floatingAddressesGone(HaConfig pair) {
+        Set<String> held = new HashSet<>();
+        state.nics().values().forEach(nic -> held.add(nic.ip()));
+        return pair.floatingAddresses().stream().map(HaConfig.FloatingAddress::ip).filter(ip -> !held.contains(ip)).toList();
     }
 
     /** Applies under the lock: state first (the dataplane reads it), rolled back if the dataplane refuses. */

@@ -1,5 +1,7 @@
 package io.vrouter.agent.dataplane;
 
+import java.util.List;
+
 import io.vrouter.agent.state.DesiredState;
 import io.vrouter.agent.state.StateDelta;
 
@@ -23,6 +25,13 @@ public interface Dataplane extends AutoCloseable {
      */
     default void reapply(DesiredState state) {
         apply(StateDelta.fullSyncOnly(), state);
+    }
+
+    /**
+     * The router no longer holds these addresses (a pair's floating addresses, the pair gone): flows to them or
+     * translated to them are forgotten, so one still going is translated anew, to an address the router holds.
+     */
+    default void forgetFlowsOf(List<String> addresses) {
     }
 
     /** A short name for logs and {@code /status}: "linux", "recording". */

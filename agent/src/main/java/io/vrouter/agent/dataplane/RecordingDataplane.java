@@ -106,6 +106,11 @@ public final class RecordingDataplane implements Dataplane {
         return paths;
     }
 
+    @Override
+    public void forgetFlowsOf(List<String> addresses) {
+        record("forget-flows", String.join(",", addresses));
+    }
+
     public List<Operation> operations() {
         synchronized (log) {
             return List.copyOf(log);

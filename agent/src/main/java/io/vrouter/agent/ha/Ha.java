@@ -21,6 +21,13 @@ public interface Ha extends AutoCloseable {
 
     HaConfig config();
 
+    /**
+     * Announces again every floating address and VIP this router holds as master (gratuitous ARP on the nic of each):
+     * the management node asks for it when it stood the partner down after a split brain, so neighbours that learnt the
+     * partner's MAC meanwhile switch back at once. Returns how many addresses were announced: none unless master.
+     */
+    int announce();
+
     HaStatusBoard status();
 
     @Override

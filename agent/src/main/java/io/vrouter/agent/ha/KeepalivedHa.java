@@ -36,6 +36,8 @@ public final class KeepalivedHa implements Ha {
     private final Interfaces interfaces = new Interfaces();
     private final HaStatusBoard status = new HaStatusBoard();
     private volatile HaConfig config = HaConfig.DISABLED;
+    /** What keepalived holds as master: every floating address and VIP with the interface it sits on. */
+    private List<Floating> floating = List.of();
     private Daemon keepalived;
     private volatile Daemon conntrackd;
     private Thread fifoReader;
@@ -168,6 +170,42 @@ public final class KeepalivedHa implements Ha {
         }
     }
 
+    /**
+     * One gratuitous ARP per address now and one a second later (busybox's arping, from this namespace: the agent
+     * runs in it), not waited for: the second covers a frame lost, or a neighbour that asked while the partner still
+     * held the address. Two per address once per settled split brain, instead of keepalived's periodic refresh
+     * ({@code garp_master_refresh}), which would repeat them on every pair's L2s all the time for this one case.
+     */
+    @Override
+    public synchronized int announce() {
+        if (!config.enabled() || status.state() != HaState.Master) {
+            return 0;
+        }
+        for (Floating f : floating) {
+            try {
+                Process p = new ProcessBuilder("busybox", "arping", "-U", "-q", "-c", "2", "-w", "3", "-I", f.ifname(), f.ip())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+                p.onExit().thenAccept(done -> {
+                    if (done.exitValue() != 0) {
+                        LOG.warn("router {}: gratuitous ARP for {} on {} failed ({})", routerName, f.ip(), f.ifname(), done.exitValue());
+                    }
+                });
+            } catch (IOException e) {
+                LOG.warn("router {}: cannot announce {} on {}: {}", routerName, f.ip(), f.ifname(), e.toString());
+            }
+        }
+        LOG.info("router {}: announced {} again (gratuitous ARP)", routerName, floating);
+        return floating.size();
+    }
+
+    /** An address keepalived moves with the master role, and the interface it is on. */
+    private record Floating(String ip, String ifname) {
+        @Override
+        public String toString() {
+            return ip + "@" + ifname;
+        }
+    }
+
     @Override
     public boolean holdsVipAddresses() {
         return config.enabled();
@@ -193,6 +231,10 @@ public final class KeepalivedHa implements Ha {
         NicInfo syncNic = requireNic(state, next.syncNicMac(), "syncNicMac");
         write(files.keepalivedConf(), files.keepalived(routerName, next, state.vips().values(), interfaces::ifnameOf,
                 vrrpNic.ip()), false);
+        List<Floating> held = new ArrayList<>();
+        next.floatingAddresses().forEach(a -> held.add(new Floating(a.ip(), interfaces.ifnameOf(a.nicMac()))));
+        state.vips().values().forEach(v -> held.add(new Floating(v.ip(), interfaces.ifnameOf(v.ownerEthernetMac()))));
+        floating = List.copyOf(held);
         write(files.monitorScript(), files.monitorScript(next), true);
         write(files.standDownFile(), next.standDown() ? "1\n" : "0\n", false);
         List<String> own = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.vrouter.agent.state.DesiredState;
 public final class RecordingHa implements Ha {
     private final HaStatusBoard status = new HaStatusBoard();
     private volatile HaConfig config = HaConfig.DISABLED;
+    private final java.util.concurrent.atomic.AtomicInteger announcements = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public synchronized void configure(HaConfig next, DesiredState state) {
@@ -30,6 +31,21 @@ public final class RecordingHa implements Ha {
     @Override
     public boolean holdsVipAddresses() {
         return false;
+    }
+
+    /** Counts the announcements; announces only as master, as keepalived's router does. */
+    @Override
+    public int announce() {
+        if (status.state() != HaState.Master) {
+            return 0;
+        }
+        announcements.incrementAndGet();
+        return config.floatingAddresses().size();
+    }
+
+    /** How many times this router announced its addresses as master. */
+    public int announcements() {
+        return announcements.get();
     }
 
     @Override

@@ -21,6 +21,12 @@ public interface Conntrack extends AutoCloseable {
     /** Deletes the entries of all these mappings and returns when they are gone. */
     void forget(List<EipTO> eips, List<PortForwardingRuleTO> rules);
 
+    /**
+     * Deletes every entry to or translated to one of these addresses (original or reply destination), as for an EIP:
+     * for addresses the router stopped holding, so that a flow still going is translated anew on its next packet.
+     */
+    void forgetAddresses(List<String> addresses);
+
     String describe();
 
     @Override

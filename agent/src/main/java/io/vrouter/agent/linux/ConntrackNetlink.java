@@ -71,7 +71,12 @@ final class ConntrackNetlink implements Conntrack {
     private record Mapping(int vip, int proto, int portStart, int portEnd) {
 
         static Mapping of(EipTO eip) {
-            return new Mapping(wire(Ipv4.parse(eip.vipIp()).bits()), 0, 0, 0);
+            return toOrFrom(eip.vipIp());
+        }
+
+        /** Every flow to the address, or translated to it (its replies come to it). */
+        static Mapping toOrFrom(String address) {
+            return new Mapping(wire(Ipv4.parse(address).bits()), 0, 0, 0);
         }
 
         static Mapping of(PortForwardingRuleTO rule) {
@@ -113,6 +118,15 @@ final class ConntrackNetlink implements Conntrack {
         List<Mapping> mappings = new ArrayList<>(eips.size() + rules.size());
         eips.forEach(eip -> mappings.add(Mapping.of(eip)));
         rules.forEach(rule -> mappings.add(Mapping.of(rule)));
+        forget(mappings);
+    }
+
+    @Override
+    public synchronized void forgetAddresses(List<String> addresses) {
+        forget(addresses.stream().map(Mapping::toOrFrom).toList());
+    }
+
+    private void forget(List<Mapping> mappings) {
         if (mappings.isEmpty()) {
             return;
         }

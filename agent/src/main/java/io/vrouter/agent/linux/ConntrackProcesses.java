@@ -37,6 +37,13 @@ final class ConntrackProcesses implements Conntrack {
     }
 
     @Override
+    public void forgetAddresses(List<String> addresses) {
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        addresses.forEach(address -> running.addAll(forgetAddress(address)));
+        running.forEach(CompletableFuture::join);
+    }
+
+    @Override
     public String describe() {
         return "conntrack processes";
     }
@@ -46,8 +53,12 @@ final class ConntrackProcesses implements Conntrack {
     }
 
     private List<CompletableFuture<Void>> forget(EipTO eip) {
-        return List.of(delete(List.of("conntrack", "-D", "-d", eip.vipIp())),
-                delete(List.of("conntrack", "-D", "-q", eip.vipIp())));
+        return forgetAddress(eip.vipIp());
+    }
+
+    private List<CompletableFuture<Void>> forgetAddress(String address) {
+        return List.of(delete(List.of("conntrack", "-D", "-d", address)),
+                delete(List.of("conntrack", "-D", "-q", address)));
     }
 
     private List<CompletableFuture<Void>> forget(PortForwardingRuleTO rule) {

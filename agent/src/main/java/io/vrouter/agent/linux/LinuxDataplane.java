@@ -235,6 +235,14 @@ public final class LinuxDataplane implements Dataplane {
         });
     }
 
+    @Override
+    public void forgetFlowsOf(List<String> addresses) {
+        if (!addresses.isEmpty()) {
+            conntrack.forgetAddresses(addresses);
+            LOG.info("forgot the connections to or translated to {}, addresses this router no longer holds", addresses);
+        }
+    }
+
     /** False while a failed apply left the kernel unknown; the next command then does a full sync. */
     @Override
     public boolean inSync() {

@@ -11,6 +11,7 @@ import io.vrouter.agent.protocol.AgentReply;
 import io.vrouter.agent.protocol.HaConfig;
 import io.vrouter.agent.protocol.HaStatusCmd;
 import io.vrouter.agent.protocol.HaStatusReply;
+import io.vrouter.agent.protocol.NicInfo;
 import io.vrouter.agent.protocol.NicsCmd;
 import io.vrouter.agent.protocol.PingReply;
 import java.util.List;
@@ -26,12 +27,14 @@ class AgentHaTest {
     private static final String AUTH = "Bearer s3cret";
 
     private RecordingHa ha;
+    private RecordingDataplane dataplane;
     private Agent agent;
 
     @BeforeEach
     void setUp() {
         ha = new RecordingHa();
-        agent = new Agent("vr-ha", "s3cret", new RecordingDataplane(), new AgentIdentity("1", "m"), ha);
+        dataplane = new RecordingDataplane();
+        agent = new Agent("vr-ha", "s3cret", dataplane, new AgentIdentity("1", "m"), ha);
         assertThat(send("/configurenic", new NicsCmd(Samples.nics())).status()).isEqualTo(200);
     }
 
@@ -95,6 +98,35 @@ class AgentHaTest {
         // nothing new: the poll gives up after its wait with the same version
         HaStatusReply unchanged = (HaStatusReply) send("/hastatus", new HaStatusCmd(changed.version(), 50)).body();
         assertThat(unchanged.version()).isEqualTo(changed.version());
+    }
+
+    @Test
+    void announceHaAnnouncesOnlyAsMaster() {
+        send("/configureha", config("10.1.0.2"));
+        assertThat(send("/announceha", null).status()).isEqualTo(200);
+        assertThat(ha.announcements()).as("a backup holds no floating address").isZero();
+        ha.become(HaState.Master);
+        assertThat(send("/announceha", null).status()).isEqualTo(200);
+        assertThat(ha.announcements()).isEqualTo(1);
+        assertThat(agent.handle("/announceha", null, new byte[0]).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aPairTurnedPlainForgetsTheFlowsOfTheFloatingAddressesItNoLongerHolds() {
+        send("/configureha", config("10.1.0.2"));
+        // pair -> plain: the kept router's guest nic takes the gateway, the floating public address goes
+        NicInfo guest = Samples.guestNic();
+        NicInfo gateway = new NicInfo("10.1.0.254", guest.mac(), guest.gateway(), guest.netmask(), guest.isDefaultRoute(),
+                guest.category(), guest.l2type(), guest.vni(), guest.mtu());
+        assertThat(send("/configurenic", new NicsCmd(List.of(Samples.publicNic(), gateway))).status()).isEqualTo(200);
+        dataplane.clearLog();
+        assertThat(send("/configureha", HaConfig.DISABLED).status()).isEqualTo(200);
+        assertThat(dataplane.operations()).filteredOn(op -> op.kind().equals("forget-flows"))
+                .extracting(RecordingDataplane.Operation::detail).containsExactly("192.0.2.99");
+        // disabling again (nothing was floating any more) forgets nothing
+        dataplane.clearLog();
+        send("/configureha", HaConfig.DISABLED);
+        assertThat(dataplane.operations()).noneMatch(op -> op.kind().equals("forget-flows"));
     }
 
     @Test

@@ -58,6 +58,13 @@ final class HaPairs {
     private final Map<String, Alarm> alarms = new ConcurrentHashMap<>();
     /** Marks a router dirty (its desired HA configuration changed): the router sync. */
     private volatile Consumer<String> resync = vr -> { };
+    /** Tells a master's agent to announce its floating addresses again (gratuitous ARP); does not wait. */
+    private volatile Consumer<String> announce = vr -> { };
+    /**
+     * Routers standing down whose partner was told to announce itself since: once per stand-down, when the router
+     * standing down has let go of the addresses (it no longer reports Master).
+     */
+    private final Set<String> announcedAfterStandDown = ConcurrentHashMap.newKeySet();
     /** Asks a router's agent for its status now (empty when it does not answer within a second or two). */
     private volatile java.util.function.Function<String, Optional<HaStatus>> probe = vr -> Optional.empty();
     /** Pairs whose two masters were confirmed (asked again, both still said so). */
@@ -95,6 +102,10 @@ final class HaPairs {
         this.probe = askNow;
     }
 
+    void announceWith(Consumer<String> announceAgain) {
+        this.announce = announceAgain;
+    }
+
     void bindMetrics(MeterRegistry registry) {
         Gauge.builder("vrouter.ha.pairs.alarmed", alarms, a -> a.values().stream().filter(x -> x != Alarm.NONE).count())
                 .description("VRRP pairs with no master or two masters").register(registry);
@@ -126,6 +137,7 @@ final class HaPairs {
     void routerGone(String vrUuid, List<String> guestL3sItServed) {
         masterSince.remove(vrUuid);
         standingDown.remove(vrUuid);
+        announcedAfterStandDown.remove(vrUuid);
         for (String l3 : guestL3sItServed) {
             repository.pairOf(l3).ifPresent(pair -> {
                 if (pair.routers().isEmpty()) {
@@ -153,6 +165,7 @@ final class HaPairs {
         pair.routers().forEach(vr -> {
             masterSince.remove(vr);
             standingDownSince.remove(vr);
+            announcedAfterStandDown.remove(vr);
         });
         LOG.info("the L3 {} is no VRRP pair any more: released its floating address {}", pair.guestL3(), pair.publicIp());
     }
@@ -319,6 +332,7 @@ final class HaPairs {
         Instant limit = Instant.now().minus(STAND_DOWN_HOLD);
         standingDownSince.forEach((vr, since) -> {
             if (since.isBefore(limit) && standingDownSince.remove(vr, since)) {
+                announcedAfterStandDown.remove(vr);
                 LOG.info("router {} stood down for {} s: letting it back, in case the partition healed", vr, STAND_DOWN_HOLD.toSeconds());
                 resync.accept(vr);
             }
@@ -370,8 +384,20 @@ final class HaPairs {
             String partner = pair.partnerOf(r);
             if (standingDown.contains(r) && (partner == null || repository.haStatus(partner) != HaStatus.Master)) {
                 standingDown.remove(r);
+                announcedAfterStandDown.remove(r);
                 LOG.info("router {} may be master again (its partner {} is not)", r, partner);
                 resync.accept(r);
+            }
+        }
+        // the router standing down has let go of the floating addresses: the neighbours still have its MAC for them
+        // (it announced itself when it took over), and the master, master throughout, has no reason of its own to
+        // announce again, so it is told to, once per stand-down
+        for (String r : routers) {
+            String partner = pair.partnerOf(r);
+            if (standingDown.contains(r) && partner != null && repository.haStatus(r) != HaStatus.Master
+                    && repository.haStatus(partner) == HaStatus.Master && announcedAfterStandDown.add(r)) {
+                LOG.info("router {} stood down: telling its partner {} to announce the floating addresses again", r, partner);
+                announce.accept(partner);
             }
         }
     }

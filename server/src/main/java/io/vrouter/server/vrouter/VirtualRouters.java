@@ -96,6 +96,7 @@ public final class VirtualRouters implements VmLifecycleExtension {
         this.pairs = pairs;
         pairs.onDesiredChange(sync::markDirty);
         pairs.probeWith(this::haStatusNow);
+        pairs.announceWith(this::announceAgain);
         this.haWatch = new HaWatch(this, pairs);
         this.commands = commands;
         this.offerings = offerings;
@@ -801,6 +802,27 @@ public final class VirtualRouters implements VmLifecycleExtension {
                 Thread.currentThread().interrupt();
             }
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Tells a master's agent to announce its floating addresses again, without waiting (called while the node judges
+     * a pair). A failure is logged: the neighbours then learn the master's MAC when their ARP entries expire.
+     */
+    private void announceAgain(String vrUuid) {
+        try {
+            RouterRepository.Router router = repository.find(vrUuid).orElse(null);
+            if (router == null || !router.running()) {
+                return;
+            }
+            client(router, Duration.ofSeconds(5)).announceHaAsync().whenComplete((reply, error) -> {
+                if (error != null || !reply.success()) {
+                    LOG.warn("router {} did not announce its floating addresses again: {}", vrUuid,
+                            error != null ? error.toString() : reply.error());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("cannot ask router {} to announce its floating addresses again: {}", vrUuid, e.toString());
         }
     }
 

@@ -366,6 +366,9 @@ class HaPairTest extends NodeContract {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> haStatus(later).equals("Fault")
                 && node.node().virtualRouters().haAlarmOf(guest).equals("NONE"));
         assertThat(ha(first).config().standDown()).isFalse();
+        // the later master had announced itself; now it let go, the one that stays master is told to announce again
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ha(first).announcements() == 1);
+        assertThat(ha(later).announcements()).isZero();
         RouterStateChecker.assertInSync(node, later);
         // the master goes: the router standing down is needed again
         ha(first).become(HaState.Fault);

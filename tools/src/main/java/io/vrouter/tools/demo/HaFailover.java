@@ -84,10 +84,35 @@ public final class HaFailover {
 
         /** Waits for the run to end (its deadline) and reads it. */
         public PingResult finish() {
+            return parse(output(), intervalMillis);
+        }
+
+        /**
+         * Waits for the first answer and ends the run: how long after its first ping that answer came (the answered
+         * ping's sequence number times the interval), or -1 when none came before the deadline. How long a path took to
+         * work again.
+         */
+        public long firstReplyMillis() {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    Matcher m = SEQ.matcher(line);
+                    if (m.find()) {
+                        return Integer.parseInt(m.group(1)) * intervalMillis;
+                    }
+                }
+                return -1;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read ping's output: " + e, e);
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+
+        private String output() {
             try {
                 String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 process.waitFor(30, TimeUnit.SECONDS);
-                return parse(out, intervalMillis);
+                return out;
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read ping's output: " + e, e);
             } catch (InterruptedException e) {

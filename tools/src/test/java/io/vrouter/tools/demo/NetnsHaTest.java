@@ -40,6 +40,8 @@ class NetnsHaTest {
     private static final int ECHO_OUTSIDE = 8081;
     private static final int ECHO_GUEST = 9000;
     private static final Duration LEASE = Duration.ofSeconds(60);
+    /** How soon after a split brain is settled the paths through the pair must work again (functional, not a benchmark). */
+    private static final Duration PATH_BACK = Duration.ofSeconds(5);
     private static TestNode node;
     private static SeedWorld world;
     private static HostAgent hypervisor;
@@ -236,8 +238,48 @@ class NetnsHaTest {
         List<String> pair = new ArrayList<>(HaFailover.haStatuses(api, haL3).keySet());
         try {
             pair.forEach(vr -> HaFailover.partition(nsOf(vr), true));
-            // the backup stops hearing adverts and takes over; the node sees two masters and stands one down
-            Thread.sleep(3000);
+            // the backup stops hearing adverts and takes over (announcing itself); the node sees two masters and stands
+            // the later one down: settled when the node shows one master and the other in FAULT
+            String master = awaitSettled(Duration.ofSeconds(30));
+            long settledAt = System.nanoTime();
+            assertThat(master).as("the node settled the split brain: " + HaFailover.haStatuses(api, haL3)).isNotNull();
+            // the neighbours learnt the stood-down router's MAC for the floating addresses while it was master: the one
+            // that stays master must announce itself again, or the path out stays dead until their ARP entries expire
+            HaFailover.PingRun out = HaFailover.startPing(guestNs, SeedWorld.OUTSIDE_IP, 10, PATH_BACK.plusSeconds(5));
+            HaFailover.PingRun in = HaFailover.startPing(world.outside.namespace(), vipIp, 10, PATH_BACK.plusSeconds(5));
+            HaFailover.PingRun toGateway = HaFailover.startPing(guestNs, gateway, 10, PATH_BACK.plusSeconds(5));
+            long outMillis = out.firstReplyMillis();
+            long inMillis = in.firstReplyMillis();
+            long gatewayMillis = toGateway.firstReplyMillis();
+            System.out.printf("NetnsHaTest partition settled (master %s): the path works again after: out through SNAT %d ms, "
+                    + "in through the EIP %d ms, to the gateway %d ms (-1: not within %d s)%n", master, outMillis, inMillis,
+                    gatewayMillis, PATH_BACK.plusSeconds(5).toSeconds());
+            assertThat(outMillis).as("a guest reaches the outside through SNAT soon after the split brain is settled")
+                    .isBetween(0L, PATH_BACK.toMillis());
+            assertThat(inMillis).as("the outside reaches the EIP soon after the split brain is settled").isBetween(0L, PATH_BACK.toMillis());
+            assertThat(gatewayMillis).as("a guest reaches its gateway soon after the split brain is settled").isBetween(0L, PATH_BACK.toMillis());
+            String floatingPublic = GuestProbe.await(PATH_BACK, () -> new GuestProbe(guestNs).sourceSeenBy(SeedWorld.OUTSIDE_IP, ECHO_OUTSIDE));
+            assertThat(floatingPublic).as("a new connection through SNAT").isNotNull();
+            assertThat(GuestProbe.await(PATH_BACK, () -> new GuestProbe(world.outside.namespace()).sourceSeenBy(vipIp, ECHO_GUEST)))
+                    .as("a new connection through the EIP").isEqualTo(SeedWorld.OUTSIDE_IP);
+            // the paths may work through the router standing down (its rules and connection table are all there, and it
+            // forwards what still comes to its MAC), but only until the neighbours' entries age out and their unicast
+            // probes to its MAC go unanswered: the neighbours must have switched to the master's MAC
+            JsonNode masterVm = world.routersOn(haL3).stream().filter(r -> r.get("uuid").asText().equals(master)).findFirst().orElseThrow();
+            Map<String, String> expected = new java.util.LinkedHashMap<>();
+            expected.put(guestNs + " " + gateway, macOn(masterVm, haL3));
+            expected.put(world.outside.namespace() + " " + floatingPublic, macOn(masterVm, world.publicL3));
+            expected.put(world.outside.namespace() + " " + vipIp, macOn(masterVm, world.publicL3));
+            Map<String, String> seen = new java.util.LinkedHashMap<>();
+            String switched = GuestProbe.await(PATH_BACK, () -> {
+                expected.keySet().forEach(k -> seen.put(k, neighbourMac(k.split(" ")[0], k.split(" ")[1])));
+                return seen.equals(expected) ? "switched" : null;
+            });
+            System.out.printf("NetnsHaTest partition settled: the neighbours have the master's MAC %s ms after (expected %s, seen %s)%n",
+                    switched == null ? "not within " + PATH_BACK.toMillis() : Long.toString((System.nanoTime() - settledAt) / 1_000_000),
+                    expected, seen);
+            assertThat(seen).as("the guest's entry for the gateway and the outside's for the floating address and the VIP "
+                    + "hold the master's MAC (namespace + address -> MAC)").isEqualTo(expected);
             Set<String> answering = GuestProbe.await(Duration.ofSeconds(20), () -> {
                 Set<String> macs = HaFailover.macsAnswering(guestNs, gateway);
                 return macs.size() == 1 ? macs : null;
@@ -255,6 +297,45 @@ class NetnsHaTest {
         }
     }
 
+    /**
+     * Waits until the node shows one router of the pair Master and the other in FAULT (stood down); returns the
+     * master, or null after {@code timeout}. Polled every 50 ms: the moment is where the path's time back is counted from.
+     */
+    private static String awaitSettled(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, String> s = HaFailover.haStatuses(api, haL3);
+            if (s.size() == 2 && s.containsValue("Fault")) {
+                List<String> masters = s.entrySet().stream().filter(e -> e.getValue().equals("Master")).map(Map.Entry::getKey).toList();
+                if (masters.size() == 1) {
+                    return masters.get(0);
+                }
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    private static String macOn(JsonNode vm, String l3) {
+        for (JsonNode nic : vm.get("vmNics")) {
+            if (nic.get("l3NetworkUuid").asText().equals(l3)) {
+                return nic.get("mac").asText().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        throw new IllegalStateException("no nic on " + l3 + " in " + vm);
+    }
+
+    /** The MAC the namespace's neighbour table holds for {@code ip}, or null when it has none. */
+    private static String neighbourMac(String ns, String ip) {
+        String[] words = new CommandRunner(Duration.ofSeconds(10)).run(List.of("ip", "-n", ns, "neigh", "show", ip), null).stdout().trim().split("\\s+");
+        for (int i = 0; i + 1 < words.length; i++) {
+            if (words[i].equals("lladdr")) {
+                return words[i + 1].toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return null;
+    }
+
     @Test
     @Order(5)
     void removingTheHaTagTurnsThePairIntoOnePlainRouter_theGuestServedThroughout() throws Exception {
@@ -262,8 +343,7 @@ class NetnsHaTest {
         assertThat(master).as("a master and a backup before: " + HaFailover.haStatuses(api, haL3)).isNotNull();
         String tag = api.query("QuerySystemTag", "resourceUuid", "=", haL3).stream()
                 .filter(t -> t.get("tag").asText().equals("virtualRouterHa::VRRP")).findFirst().orElseThrow().get("uuid").asText();
-        // the path out works before: after the partition above, the outside may still have the router that stood down
-        // as the floating address's MAC until its ARP entry expires (the master, master throughout, did not announce)
+        // the path out works before (the partition above must have left it working)
         assertThat(GuestProbe.await(Duration.ofSeconds(90), () -> new GuestProbe(guestNs).sourceSeenBy(SeedWorld.OUTSIDE_IP, ECHO_OUTSIDE)))
                 .as("the guest reaches the outside through the pair before").isNotNull();
         GuestProbe outside = new GuestProbe(world.outside.namespace());
