@@ -1,5 +1,7 @@
 package io.vrouter.agent.protocol;
 
+import io.vrouter.agent.protocol.hostagent.AgentTlsTO;
+import io.vrouter.agent.tls.TlsIdentity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -220,24 +222,24 @@ public final class AgentClient {
         return callAsync(AgentPaths.HA_STATUS, new HaStatusCmd(knownVersion, (int) wait.toMillis()), HaStatusReply.class);
     }
 
-    // ---------------------------------------------------------------- certificate rotation
-
-    /**
-     * Hands the agent {@code identity} (a new key and certificate of the authority it trusts, for the same router);
-     * it writes them and presents the new certificate from its next handshake on, connections open now go on.
-     */
-    public AgentReply rotateCertificate(io.vrouter.agent.tls.TlsIdentity identity) {
-        List<String> pem = identity.toPem();
-        return call(AgentPaths.ROTATE_CERTIFICATE, new io.vrouter.agent.protocol.hostagent.AgentTlsTO(pem.get(0), pem.get(1),
-                pem.get(2)), AgentReply.class);
-    }
-
     /**
      * Asks a master to announce its floating addresses again (gratuitous ARP), without waiting: its partner stood
      * down after holding them, and the neighbours still have the partner's MAC. A router that is not master does nothing.
      */
     public CompletableFuture<AgentReply> announceHaAsync() {
         return callAsync(AgentPaths.ANNOUNCE_HA, null, AgentReply.class);
+    }
+
+    // ---------------------------------------------------------------- certificate rotation
+
+    /**
+     * Hands the agent {@code identity} (a new key and certificate of the authority it trusts, for the same router);
+     * it writes them and presents the new certificate from its next handshake on, connections open now go on.
+     */
+    public AgentReply rotateCertificate(TlsIdentity identity) {
+        List<String> pem = identity.toPem();
+        return call(AgentPaths.ROTATE_CERTIFICATE, new AgentTlsTO(pem.get(0), pem.get(1),
+                pem.get(2)), AgentReply.class);
     }
 
     // ---------------------------------------------------------------- generic calls
